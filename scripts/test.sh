@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Python packages in .venv, Debian's Chromium when missing)
+# and run the whole suite. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/venv.sh requirements-dev.txt
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  echo "Chromium not found at $CHROMIUM: installing Debian's chromium package" >&2
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+# Under CI a missing browser fails the browser tests (see tests/browser/conftest.py), never skips them.
+exec .venv/bin/python -m pytest "$@"

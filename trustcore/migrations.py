@@ -1,0 +1,109 @@
+"""Versioned schema migrations (sqlite-utils ``Migrations``). Never edit an applied migration: add one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Migrations
+
+migrations = Migrations("trustcore")
+
+
+def _run(db, *statements: str) -> None:
+    for sql in statements:
+        db.execute(sql)
+
+
+@migrations()
+def m001_core(db):
+    """Sessions, parties, participants, rounds, rankings (with history), next steps, feedback, events."""
+    _run(
+        db,
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            our_org TEXT NOT NULL DEFAULT '',
+            partner_org TEXT NOT NULL DEFAULT '',
+            flows TEXT NOT NULL DEFAULT '',
+            blind INTEGER NOT NULL DEFAULT 1,
+            current_round INTEGER NOT NULL DEFAULT 1,
+            catalogue TEXT NOT NULL,
+            facilitator_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE parties (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            members TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (session_id, position)
+        )""",
+        """CREATE TABLE participants (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            party_id INTEGER NOT NULL REFERENCES parties(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            start_order TEXT NOT NULL,
+            joined_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX participants_session ON participants(session_id)",
+        """CREATE TABLE rounds (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            opened_at TEXT NOT NULL,
+            locked_at TEXT,
+            revealed_at TEXT,
+            PRIMARY KEY (session_id, number)
+        )""",
+        """CREATE TABLE rankings (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            round INTEGER NOT NULL,
+            ordering TEXT NOT NULL,
+            start_order TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            current INTEGER NOT NULL DEFAULT 1
+        )""",
+        "CREATE UNIQUE INDEX rankings_current ON rankings(participant_id, round) WHERE current = 1",
+        "CREATE INDEX rankings_session ON rankings(session_id, round)",
+        """CREATE TABLE next_steps (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            element_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            owner_party_id INTEGER REFERENCES parties(id) ON DELETE SET NULL,
+            owner_person TEXT NOT NULL DEFAULT '',
+            due TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'proposed'
+                CHECK (status IN ('proposed', 'agreed', 'in progress', 'done')),
+            agreed_by TEXT NOT NULL DEFAULT '[]',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX next_steps_session ON next_steps(session_id)",
+        """CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            respondent TEXT NOT NULL DEFAULT '',
+            element_id TEXT,
+            trust INTEGER CHECK (trust BETWEEN 1 AND 5),
+            expectations TEXT CHECK (expectations IN ('yes', 'partly', 'no')),
+            evidence TEXT CHECK (evidence IN ('yes', 'no', 'unsure')),
+            comment TEXT NOT NULL DEFAULT '',
+            submitted_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX feedback_session ON feedback(session_id)",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX events_session ON events(session_id)",
+    )

@@ -1,0 +1,158 @@
+"""The domain model: plain frozen dataclasses, built by ``store`` from the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalogue import Catalogue
+
+MIN_PARTIES, MAX_PARTIES = 2, 12
+STATUSES = ("proposed", "agreed", "in progress", "done")
+
+
+@dataclass(frozen=True)
+class Party:
+    id: int
+    position: int  # 0-based; fixes the party's colour everywhere
+    name: str
+    members: tuple[str, ...] = ()  # expected members, when the facilitator listed them
+
+
+@dataclass(frozen=True)
+class Round:
+    number: int
+    opened_at: str
+    locked_at: str | None = None
+    revealed_at: str | None = None
+
+    @property
+    def status(self) -> str:
+        """'open' (rankings accepted), 'locked' (no more changes) or 'revealed' (results shown)."""
+        if self.revealed_at:
+            return "revealed"
+        if self.locked_at:
+            return "locked"
+        return "open"
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    code: str
+    title: str
+    our_org: str
+    partner_org: str
+    flows: str
+    blind: bool  # results hidden from participants until the facilitator reveals them
+    current_round: int
+    catalogue: Catalogue
+    created_at: str
+    parties: tuple[Party, ...]
+    rounds: tuple[Round, ...]
+
+    @property
+    def round(self) -> Round:
+        return self.rounds[-1]
+
+    def party(self, party_id: int) -> Party:
+        for p in self.parties:
+            if p.id == party_id:
+                return p
+        raise KeyError(party_id)
+
+    def get_round(self, number: int) -> Round:
+        for r in self.rounds:
+            if r.number == number:
+                return r
+        raise KeyError(number)
+
+    def results_visible(self, number: int | None = None, *, facilitator: bool = False) -> bool:
+        """Whether comparisons of a round may be shown: always to the facilitator; to participants when
+        the session is live (not blind) or the round was revealed."""
+        if facilitator or not self.blind:
+            return True
+        return self.get_round(number or self.current_round).status == "revealed"
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    session_id: int
+    party_id: int
+    party: str
+    name: str
+    start_order: tuple[str, ...]
+    joined_at: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    participant_id: int
+    participant: str
+    party_id: int
+    party: str
+    round: int
+    order: tuple[str, ...]
+    start_order: tuple[str, ...]
+    submitted_at: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    ranking: Ranking
+    replaced: bool  # an earlier order of this round was replaced (it stays in the history)
+    unchanged: bool  # the same order was already stored (double click): nothing new was written
+
+
+@dataclass(frozen=True)
+class Created:
+    session: Session
+    facilitator_token: str
+
+
+@dataclass(frozen=True)
+class Joined:
+    participant: Participant
+    token: str
+
+
+@dataclass(frozen=True)
+class ParticipantStatus:
+    participant: Participant
+    submitted_at: str | None  # in the current round
+
+
+@dataclass(frozen=True)
+class Progress:
+    round: Round
+    participants: tuple[ParticipantStatus, ...]
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for p in self.participants if p.submitted_at)
+
+    def parties_submitted(self, session: Session) -> dict[str, tuple[int, int]]:
+        """Per party name: (submitted, joined)."""
+        out = {p.name: (0, 0) for p in session.parties}
+        for st in self.participants:
+            done, joined = out[st.participant.party]
+            out[st.participant.party] = (done + bool(st.submitted_at), joined + 1)
+        return out
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    code: str
+    title: str
+    parties: int
+    participants: int
+    current_round: int
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Event:
+    at: str
+    actor: str
+    action: str
+    detail: dict = field(default_factory=dict)

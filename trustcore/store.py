@@ -1,0 +1,489 @@
+"""Storage of sessions in SQLite: every read and write a page or the CLI makes goes through ``Store``.
+
+Rights are capabilities. Each method that changes a session takes the token that grants the change
+(the facilitator token, or the participant's own token) and checks it here, so no page can forget to.
+Each method is one unit of work on its own connection; writes that touch several rows run under
+``BEGIN IMMEDIATE`` (see ``db.write``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import catalogue as catalogue_mod
+from . import db as dbmod
+from . import tokens
+from .catalogue import Catalogue
+from .errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
+from .model import (
+    MAX_PARTIES,
+    MIN_PARTIES,
+    Created,
+    Event,
+    Joined,
+    Participant,
+    ParticipantStatus,
+    Party,
+    Progress,
+    Ranking,
+    Round,
+    Session,
+    SessionSummary,
+    Submission,
+)
+from .text import NAME_MAX, TITLE_MAX, TEXT_MAX, clean_line, clean_text
+
+DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
+UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC, to the second (``2026-11-28T14:03:07Z``)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def validate_order(order, catalogue: Catalogue) -> tuple[str, ...]:
+    """Check that ``order`` ranks every element of the catalogue exactly once; say what is wrong if not."""
+    if isinstance(order, (str, bytes)) or not hasattr(order, "__iter__"):
+        raise InvalidInput("A ranking must be a list of element ids.")
+    order = tuple(str(x) for x in order)
+    known = catalogue.ids
+    problems = []
+    unknown = sorted({x for x in order if x not in known})
+    repeated = sorted({x for x in order if order.count(x) > 1})
+    missing = [x for x in known if x not in order]
+    if unknown:
+        problems.append("unknown element(s): " + ", ".join(unknown))
+    if repeated:
+        problems.append("listed more than once: " + ", ".join(repeated))
+    if missing:
+        problems.append("missing: " + ", ".join(missing))
+    if problems:
+        raise InvalidInput(f"A ranking must put all {len(known)} elements in order, each once ({'; '.join(problems)}).")
+    return order
+
+
+def _parse_parties(parties) -> list[tuple[str, tuple[str, ...]]]:
+    """Parties as (name, members): accepts names, (name, members) pairs or dicts with name/members."""
+    out = []
+    for p in parties:
+        if isinstance(p, str):
+            name, members = p, ()
+        elif isinstance(p, dict):
+            name, members = p.get("name", ""), p.get("members") or ()
+        else:
+            name, members = p
+        if isinstance(members, str):
+            members = [m for m in members.replace("\n", ",").split(",")]
+        name = clean_line(name, field=f"Party {len(out) + 1}'s name", max_len=NAME_MAX)
+        members = tuple(m for m in (clean_line(m, field=f"A member of {name}", required=False) for m in members) if m)
+        out.append((name, members))
+    if not MIN_PARTIES <= len(out) <= MAX_PARTIES:
+        raise InvalidInput(f"A session needs {MIN_PARTIES} to {MAX_PARTIES} parties; {len(out)} given.")
+    seen = set()
+    for name, _ in out:
+        if name.casefold() in seen:
+            raise InvalidInput(f"Two parties are called {name!r}: give each party its own name.")
+        seen.add(name.casefold())
+    return out
+
+
+class Store:
+    """The session store on one SQLite file. Cheap to create; holds only the path."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else dbmod.default_path()
+
+    def initialise(self) -> Store:
+        dbmod.initialise(self.path)
+        return self
+
+    # ------------------------------------------------------------------ reading sessions
+
+    def session(self, code: str | None) -> Session:
+        """The session with this share code; NotFound (with a message for people) otherwise."""
+        code = tokens.normalise_code(code)
+        if code is None:
+            raise NotFound(UNKNOWN_CODE)
+        with dbmod.session(self.path) as db:
+            return self._load(db, code)
+
+    def _load(self, db, code: str) -> Session:
+        rows = list(db.query("SELECT * FROM sessions WHERE code = ?", [code]))
+        if not rows:
+            raise NotFound(UNKNOWN_CODE)
+        s = rows[0]
+        parties = tuple(
+            Party(r["id"], r["position"], r["name"], tuple(json.loads(r["members"])))
+            for r in db.query("SELECT * FROM parties WHERE session_id = ? ORDER BY position", [s["id"]])
+        )
+        rounds = tuple(
+            Round(r["number"], r["opened_at"], r["locked_at"], r["revealed_at"])
+            for r in db.query("SELECT * FROM rounds WHERE session_id = ? ORDER BY number", [s["id"]])
+        )
+        return Session(
+            id=s["id"],
+            code=s["code"],
+            title=s["title"],
+            our_org=s["our_org"],
+            partner_org=s["partner_org"],
+            flows=s["flows"],
+            blind=bool(s["blind"]),
+            current_round=s["current_round"],
+            catalogue=Catalogue.from_json(s["catalogue"]),
+            created_at=s["created_at"],
+            parties=parties,
+            rounds=rounds,
+        )
+
+    def sessions(self) -> list[SessionSummary]:
+        """All sessions, newest first (for the command line; pages never list sessions)."""
+        with dbmod.session(self.path) as db:
+            return [
+                SessionSummary(r["code"], r["title"], r["parties"], r["participants"], r["current_round"], r["created_at"])
+                for r in db.query(
+                    """SELECT s.code, s.title, s.current_round, s.created_at,
+                              (SELECT count(*) FROM parties p WHERE p.session_id = s.id) AS parties,
+                              (SELECT count(*) FROM participants q WHERE q.session_id = s.id) AS participants
+                       FROM sessions s ORDER BY s.id DESC"""
+                )
+            ]
+
+    def facilitator(self, code: str | None, token: str | None) -> Session:
+        """The session, if ``token`` is its facilitator token; AccessDenied (same message whether or
+        not the session exists) otherwise."""
+        code = tokens.normalise_code(code)
+        with dbmod.session(self.path) as db:
+            row = next(iter(db.query("SELECT facilitator_hash FROM sessions WHERE code = ?", [code or ""])), None)
+            if not tokens.token_matches(token, row["facilitator_hash"] if row else None) or row is None:
+                raise AccessDenied(DENIED)
+            return self._load(db, code)
+
+    def change_marker(self, code: str) -> tuple:
+        """A cheap fingerprint of everything live views show; equal markers mean nothing changed.
+
+        Every change to a session writes an event, so the newest event id is the marker."""
+        with dbmod.session(self.path) as db:
+            row = next(
+                iter(
+                    db.query(
+                        """SELECT s.current_round,
+                              (SELECT max(id) FROM events e WHERE e.session_id = s.id) AS last_event
+                           FROM sessions s WHERE s.code = ?""",
+                        [code],
+                    )
+                ),
+                None,
+            )
+        if row is None:
+            raise NotFound(UNKNOWN_CODE)
+        return tuple(row.values())
+
+    # ------------------------------------------------------------------ facilitator actions
+
+    def create_session(
+        self,
+        title: str,
+        parties,
+        *,
+        our_org: str = "",
+        partner_org: str = "",
+        flows: str = "",
+        catalogue: Catalogue | None = None,
+        blind: bool = True,
+    ) -> Created:
+        """Create a session and its first round; returns it with the facilitator token (shown once)."""
+        title = clean_line(title, field="The title", max_len=TITLE_MAX)
+        our_org = clean_line(our_org, field="Our organisation", max_len=NAME_MAX, required=False)
+        partner_org = clean_line(partner_org, field="The partner", max_len=NAME_MAX, required=False)
+        flows = clean_text(flows, field="The flows", max_len=TEXT_MAX)
+        party_list = _parse_parties(parties)
+        catalogue = catalogue or catalogue_mod.default()
+        token = tokens.new_token()
+        stamp = now()
+        with dbmod.write(self.path) as db:
+            while True:
+                code = tokens.new_code()
+                if not list(db.query("SELECT 1 FROM sessions WHERE code = ?", [code])):
+                    break
+            cur = db.execute(
+                """INSERT INTO sessions (code, title, our_org, partner_org, flows, blind, current_round,
+                                         catalogue, facilitator_hash, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""",
+                [code, title, our_org, partner_org, flows, int(bool(blind)), catalogue.to_json(),
+                 tokens.hash_token(token), stamp, stamp],
+            )
+            sid = cur.lastrowid
+            for pos, (name, members) in enumerate(party_list):
+                db.execute(
+                    "INSERT INTO parties (session_id, position, name, members) VALUES (?, ?, ?, ?)",
+                    [sid, pos, name, json.dumps(members, ensure_ascii=False)],
+                )
+            db.execute("INSERT INTO rounds (session_id, number, opened_at) VALUES (?, 1, ?)", [sid, stamp])
+            _log(db, sid, "facilitator", "session_created", {"parties": len(party_list), "elements": len(catalogue)})
+            return Created(self._load(db, code), token)
+
+    def _facilitator_write(self, code: str, token: str):
+        """Open a write transaction after checking the facilitator token; yields (db, session)."""
+        session = self.facilitator(code, token)
+        return _FacilitatorWrite(self.path, session)
+
+    def lock(self, code: str, token: str) -> Session:
+        """Stop accepting rankings in the current round (participants can no longer change theirs)."""
+        with self._facilitator_write(code, token) as (db, s):
+            db.execute(
+                "UPDATE rounds SET locked_at = coalesce(locked_at, ?) WHERE session_id = ? AND number = ?",
+                [now(), s.id, s.current_round],
+            )
+            _touch(db, s.id)
+            _log(db, s.id, "facilitator", "round_locked", {"round": s.current_round})
+            return self._load(db, s.code)
+
+    def unlock(self, code: str, token: str) -> Session:
+        """Accept rankings again in the current round; not after its results were revealed."""
+        with self._facilitator_write(code, token) as (db, s):
+            if s.round.status == "revealed":
+                raise NotAllowedNow("This round's results are revealed; open a new round instead of unlocking it.")
+            db.execute("UPDATE rounds SET locked_at = NULL WHERE session_id = ? AND number = ?", [s.id, s.current_round])
+            _touch(db, s.id)
+            _log(db, s.id, "facilitator", "round_unlocked", {"round": s.current_round})
+            return self._load(db, s.code)
+
+    def reveal(self, code: str, token: str) -> Session:
+        """Show the current round's comparison to everyone. Revealing also locks the round, so nobody can
+        rank after seeing the others."""
+        with self._facilitator_write(code, token) as (db, s):
+            stamp = now()
+            db.execute(
+                """UPDATE rounds SET locked_at = coalesce(locked_at, ?), revealed_at = coalesce(revealed_at, ?)
+                   WHERE session_id = ? AND number = ?""",
+                [stamp, stamp, s.id, s.current_round],
+            )
+            _touch(db, s.id)
+            _log(db, s.id, "facilitator", "round_revealed", {"round": s.current_round})
+            return self._load(db, s.code)
+
+    def next_round(self, code: str, token: str) -> Session:
+        """Lock the current round and open the next one; everyone re-ranks from their previous order."""
+        with self._facilitator_write(code, token) as (db, s):
+            stamp = now()
+            db.execute(
+                "UPDATE rounds SET locked_at = coalesce(locked_at, ?) WHERE session_id = ? AND number = ?",
+                [stamp, s.id, s.current_round],
+            )
+            number = s.current_round + 1
+            db.execute("INSERT INTO rounds (session_id, number, opened_at) VALUES (?, ?, ?)", [s.id, number, stamp])
+            db.execute("UPDATE sessions SET current_round = ?, updated_at = ? WHERE id = ?", [number, stamp, s.id])
+            _log(db, s.id, "facilitator", "round_opened", {"round": number})
+            return self._load(db, s.code)
+
+    def delete_session(self, code: str, token: str) -> None:
+        """Delete the session and everything about it (parties, people, rankings, notes, its event log)."""
+        with self._facilitator_write(code, token) as (db, s):
+            db.execute("DELETE FROM sessions WHERE id = ?", [s.id])
+            _log(db, None, "facilitator", "session_deleted", {})
+
+    def events(self, code: str, token: str) -> list[Event]:
+        """The session's event log, oldest first (facilitator only)."""
+        s = self.facilitator(code, token)
+        with dbmod.session(self.path) as db:
+            return [
+                Event(r["at"], r["actor"], r["action"], json.loads(r["detail"]))
+                for r in db.query("SELECT * FROM events WHERE session_id = ? ORDER BY id", [s.id])
+            ]
+
+    # ------------------------------------------------------------------ participants
+
+    def join(self, code: str, party_id: int, name: str = "", *, rng: random.Random | None = None) -> Joined:
+        """Add a participant to a party. Returns their personal token (their link back to their ranking).
+
+        An empty name becomes "Participant N"; a name already used in the session gets " (2)", " (3)"...
+        The participant's start order is a fresh random shuffle of the elements (recorded).
+        """
+        name = clean_line(name, field="Your name", max_len=NAME_MAX, required=False)
+        session = self.session(code)
+        try:
+            party = session.party(int(party_id))
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput("Choose one of this session's parties.") from None
+        start = list(session.catalogue.ids)
+        (rng or random.SystemRandom()).shuffle(start)
+        token = tokens.new_token()
+        with dbmod.write(self.path) as db:
+            taken = {r["name"].casefold() for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])}
+            if not name:
+                n = len(taken) + 1
+                while f"participant {n}" in taken:
+                    n += 1
+                name = f"Participant {n}"
+            elif name.casefold() in taken:
+                n = 2
+                while f"{name} ({n})".casefold() in taken:
+                    n += 1
+                name = f"{name} ({n})"
+            stamp = now()
+            cur = db.execute(
+                """INSERT INTO participants (session_id, party_id, name, token_hash, start_order, joined_at)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                [session.id, party.id, name, tokens.hash_token(token), json.dumps(start), stamp],
+            )
+            pid = cur.lastrowid
+            _log(db, session.id, f"participant:{pid}", "joined", {"party": party.name})
+        return Joined(Participant(pid, session.id, party.id, party.name, name, tuple(start), stamp), token)
+
+    def participant(self, code: str | None, token: str | None) -> Participant:
+        """The participant this personal token belongs to, in this session; AccessDenied otherwise."""
+        code = tokens.normalise_code(code)
+        if code is None or not tokens.looks_like_token(token):
+            raise AccessDenied(DENIED)
+        with dbmod.session(self.path) as db:
+            row = next(
+                iter(
+                    db.query(
+                        """SELECT q.*, p.name AS party, q.token_hash FROM participants q
+                           JOIN parties p ON p.id = q.party_id JOIN sessions s ON s.id = q.session_id
+                           WHERE q.token_hash = ? AND s.code = ?""",
+                        [tokens.hash_token(token), code],
+                    )
+                ),
+                None,
+            )
+        if row is None or not tokens.token_matches(token, row["token_hash"]):
+            raise AccessDenied(DENIED)
+        return _participant(row)
+
+    def submit(self, code: str, token: str, order) -> Submission:
+        """Store the participant's ranking for the current round.
+
+        The order must rank every element once. Resubmitting replaces the round's previous order (which
+        stays in the history); submitting the same order again (a double click) writes nothing.
+        Refused once the round is locked.
+        """
+        me = self.participant(code, token)
+        session = self.session(code)
+        order = validate_order(order, session.catalogue)
+        with dbmod.write(self.path) as db:
+            # Re-read the round inside the write transaction: a lock that lands first wins.
+            rnd = next(iter(db.query(
+                """SELECT r.number, r.locked_at FROM rounds r JOIN sessions s ON s.id = r.session_id
+                   WHERE s.id = ? AND r.number = s.current_round""", [session.id])))
+            if rnd["locked_at"]:
+                raise NotAllowedNow("This round is locked: the facilitator is no longer accepting rankings.")
+            number = rnd["number"]
+            previous = next(iter(db.query(
+                "SELECT * FROM rankings WHERE participant_id = ? AND round = ? AND current = 1", [me.id, number])), None)
+            if previous and tuple(json.loads(previous["ordering"])) == order:
+                return Submission(_ranking(previous, me), replaced=False, unchanged=True)
+            start = previous["start_order"] if previous else json.dumps(list(self._start_order(db, me, number)))
+            if previous:
+                db.execute("UPDATE rankings SET current = 0 WHERE id = ?", [previous["id"]])
+            stamp = now()
+            cur = db.execute(
+                """INSERT INTO rankings (session_id, participant_id, round, ordering, start_order, submitted_at, current)
+                   VALUES (?, ?, ?, ?, ?, ?, 1)""",
+                [session.id, me.id, number, json.dumps(list(order)), start, stamp],
+            )
+            _log(db, session.id, f"participant:{me.id}", "ranking_replaced" if previous else "ranking_submitted",
+                 {"round": number})
+            row = {"round": number, "ordering": json.dumps(list(order)), "start_order": start, "submitted_at": stamp,
+                   "id": cur.lastrowid}
+        return Submission(_ranking(row, me), replaced=previous is not None, unchanged=False)
+
+    def start_order(self, participant: Participant, round_number: int) -> tuple[str, ...]:
+        """The order a participant starts from in a round: their random shuffle in round 1, their
+        previous round's order afterwards (or the shuffle if they did not rank then)."""
+        with dbmod.session(self.path) as db:
+            return self._start_order(db, participant, round_number)
+
+    @staticmethod
+    def _start_order(db, participant: Participant, round_number: int) -> tuple[str, ...]:
+        row = next(iter(db.query(
+            """SELECT ordering FROM rankings WHERE participant_id = ? AND round < ? AND current = 1
+               ORDER BY round DESC LIMIT 1""", [participant.id, round_number])), None)
+        return tuple(json.loads(row["ordering"])) if row else participant.start_order
+
+    def my_ranking(self, participant: Participant, round_number: int) -> Ranking | None:
+        """The participant's current order in a round, if they submitted one."""
+        with dbmod.session(self.path) as db:
+            row = next(iter(db.query(
+                "SELECT * FROM rankings WHERE participant_id = ? AND round = ? AND current = 1",
+                [participant.id, round_number])), None)
+        return _ranking(row, participant) if row else None
+
+    # ------------------------------------------------------------------ results
+
+    def rankings(self, code: str, round_number: int | None = None, *, history: bool = False) -> list[Ranking]:
+        """Current rankings of one round (or every round when ``round_number`` is None), in party then
+        participant order. ``history=True`` adds the replaced ones too.
+
+        The caller decides who may see them (``Session.results_visible``); pages show them only then.
+        """
+        session = self.session(code)
+        sql = """SELECT r.*, q.name AS participant, q.party_id, p.name AS party
+                 FROM rankings r JOIN participants q ON q.id = r.participant_id JOIN parties p ON p.id = q.party_id
+                 WHERE r.session_id = ?"""
+        args: list = [session.id]
+        if round_number is not None:
+            sql += " AND r.round = ?"
+            args.append(round_number)
+        if not history:
+            sql += " AND r.current = 1"
+        sql += " ORDER BY r.round, p.position, q.id, r.id"
+        with dbmod.session(self.path) as db:
+            return [
+                Ranking(r["participant_id"], r["participant"], r["party_id"], r["party"], r["round"],
+                        tuple(json.loads(r["ordering"])), tuple(json.loads(r["start_order"])), r["submitted_at"])
+                for r in db.query(sql, args)
+            ]
+
+    def progress(self, code: str) -> Progress:
+        """Who has joined and who has submitted in the current round."""
+        session = self.session(code)
+        with dbmod.session(self.path) as db:
+            rows = list(db.query(
+                """SELECT q.*, p.name AS party,
+                          (SELECT submitted_at FROM rankings r WHERE r.participant_id = q.id AND r.round = ?
+                           AND r.current = 1) AS submitted_at
+                   FROM participants q JOIN parties p ON p.id = q.party_id
+                   WHERE q.session_id = ? ORDER BY p.position, q.id""",
+                [session.current_round, session.id]))
+        return Progress(session.round, tuple(ParticipantStatus(_participant(r), r["submitted_at"]) for r in rows))
+
+
+class _FacilitatorWrite:
+    """Context manager: a BEGIN IMMEDIATE transaction for an already-authorised facilitator action."""
+
+    def __init__(self, path: Path, session: Session):
+        self._cm = dbmod.write(path)
+        self._session = session
+
+    def __enter__(self):
+        db = self._cm.__enter__()
+        return db, self._session
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+
+def _participant(row) -> Participant:
+    return Participant(row["id"], row["session_id"], row["party_id"], row["party"], row["name"],
+                       tuple(json.loads(row["start_order"])), row["joined_at"])
+
+
+def _ranking(row, me: Participant) -> Ranking:
+    return Ranking(me.id, me.name, me.party_id, me.party, row["round"], tuple(json.loads(row["ordering"])),
+                   tuple(json.loads(row["start_order"])), row["submitted_at"])
+
+
+def _touch(db, session_id: int) -> None:
+    db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", [now(), session_id])
+
+
+def _log(db, session_id: int | None, actor: str, action: str, detail: dict) -> None:
+    db.execute(
+        "INSERT INTO events (session_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+        [session_id, now(), actor, action, json.dumps(detail, ensure_ascii=False)],
+    )

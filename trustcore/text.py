@@ -1,0 +1,60 @@
+"""Cleaning what people type, and making text safe for spreadsheets."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import InvalidInput
+
+# Control and format characters (C0/C1 controls, bidi overrides, zero-width joiners...) are removed from
+# names; newlines are folded to spaces. Markdown and HTML are kept as typed: pages show names as text.
+_SPACE = re.compile(r"\s+")
+
+NAME_MAX = 80
+TITLE_MAX = 120
+TEXT_MAX = 2000
+
+
+def clean_line(value: object, *, field: str, max_len: int = NAME_MAX, required: bool = True) -> str:
+    """Return ``value`` as one tidy line: NFC-normalised, control characters removed, spaces collapsed.
+
+    Raises InvalidInput with a message naming ``field`` when it is empty (and required) or longer
+    than ``max_len`` characters: nothing is silently cut.
+    """
+    text = "" if value is None else str(value)
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if ch in "\t\r\n" else ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\r\n")
+    text = _SPACE.sub(" ", text).strip()
+    if required and not text:
+        raise InvalidInput(f"{field} cannot be empty.")
+    if len(text) > max_len:
+        raise InvalidInput(f"{field} is too long: {len(text)} characters, at most {max_len}.")
+    return text
+
+
+def clean_text(value: object, *, field: str, max_len: int = TEXT_MAX, required: bool = False) -> str:
+    """Like clean_line but keeps line breaks (for notes and comments)."""
+    text = "" if value is None else str(value)
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C" or ch == "\t")
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    if required and not text:
+        raise InvalidInput(f"{field} cannot be empty.")
+    if len(text) > max_len:
+        raise InvalidInput(f"{field} is too long: {len(text)} characters, at most {max_len}.")
+    return text
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Neutralise a text cell that a spreadsheet would run as a formula (OWASP CSV injection).
+
+    A leading ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading apostrophe. Numbers and
+    other types pass unchanged, so negative numbers stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
