@@ -182,6 +182,17 @@ class Store:
             raise NotFound(UNKNOWN_CODE)
         return tuple(row.values())
 
+    def round_state(self, code: str) -> tuple[int, str]:
+        """(current round, its status) in one cheap query: what a participant's page polls for."""
+        with dbmod.session(self.path) as db:
+            row = next(iter(db.query(
+                """SELECT s.current_round AS number, r.locked_at, r.revealed_at FROM sessions s
+                   JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.code = ?""",
+                [code])), None)
+        if row is None:
+            raise NotFound(UNKNOWN_CODE)
+        return row["number"], Round(row["number"], "", row["locked_at"], row["revealed_at"]).status
+
     # ------------------------------------------------------------------ facilitator actions
 
     def create_session(

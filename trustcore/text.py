@@ -58,3 +58,15 @@ def spreadsheet_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'])")
+
+
+def markdown_escape(value: object) -> str:
+    """Make user text inert inside Streamlit markdown: every ASCII punctuation mark that markdown,
+    LaTeX (``$``) or Streamlit's directives (``:red[...]``) could act on gets a backslash, and line
+    breaks become spaces. Use it whenever a typed name sits inside markdown; prefer plain-text
+    elements (``st.text``, dataframes) where the layout allows."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)

@@ -1,0 +1,113 @@
+"""Comparison: where the parties agree and diverge, in a table, charts, plain words and a discussion agenda.
+
+The facilitator always sees it; participants once the round is revealed (or live, if the session
+shows results live). It updates by itself as submissions arrive.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from trustcore import analysis, charts
+from trustcore.results import round_results
+from trustcore.text import markdown_escape as esc
+from ui.common import session_header
+from ui.downloads import download_buttons
+from ui.live import rerun_on_change, watch_round
+
+st.set_page_config(layout="wide")
+ctx = st.session_state["ctx"]
+store, session = ctx.store, ctx.session
+names = session.catalogue.names
+facilitator = ctx.facilitator
+
+session_header(session, subtitle="Comparison")
+visible = [r.number for r in session.rounds if session.results_visible(r.number, facilitator=facilitator)]
+if not visible:
+    st.info("The comparison is hidden until the facilitator reveals it, so that everyone ranks without seeing "
+            "the others. This page opens it by itself as soon as it is revealed.", icon=":material/visibility_off:")
+    watch_round(ctx)
+    st.stop()
+
+number = visible[-1]
+if len(visible) > 1:
+    number = st.segmented_control("Round", visible, default=visible[-1], format_func=lambda n: f"Round {n}",
+                                  key="compare_round") or visible[-1]
+rerun_on_change(ctx, "compare")
+if not facilitator:
+    watch_round(ctx)
+
+res = round_results(session, store.rankings(session.code, number), number)
+colours = charts.colour_map([p.name for p in session.parties])
+rnd = session.get_round(number)
+if facilitator and rnd.status != "revealed":
+    st.caption(f"Only you see this until you reveal round {number}" if session.blind else
+               "Results are live for everyone in this session.")
+
+# ---- headline
+st.subheader(esc(res.headline.text), anchor=False)
+with st.expander("How this is computed", icon=":material/functions:"):
+    st.markdown(analysis.EXPLAINER)
+
+submitted = {p for p in res.party_orders}
+waiting = [p.name for p in session.parties if p.name not in submitted]
+if waiting:
+    st.caption("Waiting for: " + esc(", ".join(waiting)))
+if not res.comparable:
+    st.info("The comparison appears when at least two parties have submitted a ranking.", icon=":material/hourglass:")
+    st.stop()
+
+# ---- side by side
+st.subheader("Side by side, most contested first", anchor=False)
+frame = res.divergence.to_frame().drop(columns=["element_id"]).rename(
+    columns={"element": "Element", "mean_rank": "Mean rank", "spread": "Spread", "sd": "SD"})
+frame.columns = [c[len("rank ("):-1] if c.startswith("rank (") else c for c in frame.columns]
+st.dataframe(frame, hide_index=True, width="stretch",
+             column_config={"Mean rank": st.column_config.NumberColumn(format="%.1f"),
+                            "SD": st.column_config.NumberColumn(format="%.2f")})
+
+# ---- charts
+parties = list(res.party_orders)
+tab_names = ["Divergence", "Heatmap", "Agreement", "Spread"]
+tabs = st.tabs(tab_names)
+with tabs[0]:
+    fig = charts.dumbbell(res.divergence, colours) if len(parties) == 2 else charts.bump(res.divergence, colours)
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+with tabs[1]:
+    st.plotly_chart(charts.rank_heatmap(res.divergence, colours), width="stretch", config={"displaylogo": False})
+with tabs[2]:
+    st.plotly_chart(charts.agreement_heatmap(res.agreement), width="stretch", config={"displaylogo": False})
+with tabs[3]:
+    st.plotly_chart(charts.spread_bar(res.divergence), width="stretch", config={"displaylogo": False})
+
+# ---- agenda
+st.subheader("Discussion agenda", anchor=False)
+if res.agenda:
+    st.caption(f"Element pairs the parties put the other way round, most divergent first ({len(res.agenda)} in all).")
+    for item in res.agenda[:10]:
+        st.text("• " + item.text)
+    if len(res.agenda) > 10:
+        with st.expander(f"All {len(res.agenda)} pairs"):
+            for item in res.agenda[10:]:
+                st.text("• " + item.text)
+else:
+    st.write("The parties put every pair of elements the same way round: nothing to reconcile.")
+
+# ---- consensus
+st.subheader("Consensus order", anchor=False)
+st.caption("Borda: by total points (mean rank). Kemeny: the order that disagrees with the parties' rankings in "
+           "the fewest element pairs (exact). Each party counts once, whatever its number of members.")
+st.dataframe(pd.DataFrame({"Rank": range(1, len(res.borda) + 1), "Borda": [names[e] for e in res.borda],
+                           "Kemeny": [names[e] for e in res.kemeny]}), hide_index=True, width="stretch")
+
+multi = {name: pc for name, pc in res.parties.items() if pc.members > 1}
+if multi:
+    st.subheader("Agreement within parties", anchor=False)
+    st.dataframe(pd.DataFrame({
+        "Party": list(multi),
+        "Members who ranked": [pc.members for pc in multi.values()],
+        "Kendall's W": [pc.within_w.w for pc in multi.values()],
+        "In words": [analysis.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
+    }), hide_index=True, width="stretch", column_config={"Kendall's W": st.column_config.NumberColumn(format="%.2f")})
+
+st.subheader("Download", anchor=False)
+download_buttons(ctx, number)

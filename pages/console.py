@@ -1,0 +1,116 @@
+"""Facilitator console: share the session, watch who has submitted, lock, reveal, run rounds, delete."""
+
+import pandas as pd
+import streamlit as st
+
+from trustcore import links
+from trustcore.errors import AccessDenied, NotAllowedNow, NotFound
+from trustcore.qr import qr_png
+from trustcore.tokens import display_code
+from ui.common import link_box, problem, session_header
+from ui.context import base_url, set_params
+from ui.downloads import download_buttons
+from ui.live import POLL_SECONDS, changed
+
+st.set_page_config(layout="wide")
+ctx = st.session_state["ctx"]
+store, session = ctx.store, ctx.session
+token = ctx.params["admin"]
+rnd = session.round
+
+session_header(session, subtitle="Facilitator console")
+share = links.share_link(base_url(), session.code)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    link_box("Share link", share, help="Parties open this link (or scan the QR code) to join and rank.")
+    st.caption(f"Or join at the start page with the code **{display_code(session.code)}**")
+with right:
+    st.image(qr_png(share), caption="Scan to join", width=220)
+with st.expander("Show the QR code large (for the projector)", icon=":material/qr_code_2:"):
+    st.image(qr_png(share, scale=20), width="stretch")
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def live_progress() -> None:
+    if changed(ctx, "console") or "console_progress" not in st.session_state:
+        try:
+            st.session_state["console_progress"] = store.progress(session.code)
+        except NotFound:
+            st.rerun(scope="app")
+    progress = st.session_state["console_progress"]
+    if progress.round.number != session.current_round:
+        st.rerun(scope="app")
+    joined, done = len(progress.participants), progress.submitted
+    st.subheader(f"Round {progress.round.number}: {done} of {joined} submitted", anchor=False)
+    per_party = progress.parties_submitted(session)
+    st.dataframe(pd.DataFrame({"Party": list(per_party), "Submitted": [d for d, _ in per_party.values()],
+                               "Joined": [j for _, j in per_party.values()]}), hide_index=True, width="stretch")
+    if progress.participants:
+        st.dataframe(pd.DataFrame({
+            "Participant": [p.participant.name for p in progress.participants],
+            "Party": [p.participant.party for p in progress.participants],
+            "Status": ["✓ submitted" if p.submitted_at else "ranking…" for p in progress.participants],
+            "Submitted at (UTC)": [p.submitted_at or "" for p in progress.participants],
+        }), hide_index=True, width="stretch")
+    else:
+        st.caption("Nobody has joined yet. Share the link or the QR code.")
+
+
+with st.container(border=True):
+    live_progress()
+
+
+def act(action, success: str) -> None:
+    try:
+        action(session.code, token)
+    except (AccessDenied, NotAllowedNow, NotFound) as exc:
+        problem(exc)
+    else:
+        st.session_state["console_note"] = success
+        st.rerun()
+
+
+st.subheader("Round controls", anchor=False)
+status_text = {"open": "open: rankings are being accepted", "locked": "locked: no more changes",
+               "revealed": "revealed: everyone can see the comparison"}[rnd.status]
+st.write(f"Round {rnd.number} is **{status_text}**.")
+c1, c2, c3 = st.columns(3)
+if rnd.status == "open":
+    if c1.button("Lock round", icon=":material/lock:", width="stretch"):
+        act(store.lock, "Round locked: participants can no longer change their rankings.")
+elif rnd.status == "locked":
+    if c1.button("Unlock round", icon=":material/lock_open:", width="stretch"):
+        act(store.unlock, "Round unlocked: participants can change their rankings again.")
+if rnd.status != "revealed":
+    if c2.button("Reveal results", type="primary", icon=":material/visibility:", width="stretch",
+                 help="Shows the comparison to everyone and locks the round."):
+        act(store.reveal, "Results revealed.")
+else:
+    c2.page_link("pages/compare.py", label="Open the comparison", icon=":material/compare_arrows:")
+if c3.button("Open next round", icon=":material/replay:", width="stretch",
+             help="Locks this round; everyone re-ranks starting from their previous order."):
+    act(store.next_round, f"Round {rnd.number + 1} is open.")
+note = st.session_state.pop("console_note", None)
+if note:
+    st.toast(note, icon=":material/check_circle:")
+
+st.subheader("Download", anchor=False)
+download_buttons(ctx)
+
+with st.expander("Your facilitator link", icon=":material/key:"):
+    link_box("Keep it private: it controls this session.", links.facilitator_link(base_url(), session.code, token))
+
+with st.expander("Delete this session", icon=":material/delete_forever:"):
+    st.write("This removes the session and everything about it (parties, rankings, notes, the event log) for "
+             "everyone, at once. It cannot be undone: download what you need first.")
+    confirm = st.text_input("Type DELETE to confirm", key="delete_confirm")
+    if st.button("Delete session", type="primary", icon=":material/delete_forever:", disabled=confirm != "DELETE"):
+        try:
+            store.delete_session(session.code, token)
+        except (AccessDenied, NotFound) as exc:
+            problem(exc)
+        else:
+            set_params()
+            st.session_state["deleted_note"] = True
+            st.rerun()

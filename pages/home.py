@@ -1,0 +1,38 @@
+"""Start: create a session, or join one by its code."""
+
+import streamlit as st
+
+from trustcore.tokens import normalise_code
+from ui.common import show_error
+from ui.context import set_params
+
+ctx = st.session_state["ctx"]
+
+st.title("Co-rank what makes data stewardship trustworthy", anchor=False)
+st.write(
+    "Partners who share data rank the ten elements of trustworthy data stewardship on their own, "
+    "then compare where they agree and diverge, and agree next steps. Based on the Open Data "
+    "Institute's *Trustworthy Data Stewardship Guidebook*."
+)
+show_error(ctx)
+if st.session_state.pop("deleted_note", False):
+    st.success("The session and everything about it were deleted.", icon=":material/delete:")
+
+join_col, create_col = st.columns(2, gap="large")
+with join_col:
+    st.subheader("Join a session", anchor=False)
+    with st.form("join_by_code", border=False):
+        typed = st.text_input("Session code", placeholder="e.g. abcd-efgh-jkmn-pq", max_chars=40,
+                              help="The code the facilitator shared (letters and digits; dashes and spaces are ignored).")
+        go = st.form_submit_button("Join", type="primary", icon=":material/login:")
+    if go:
+        code = normalise_code(typed)
+        if code is None:
+            st.error("That is not a session code: a code has 14 letters and digits, like abcd-efgh-jkmn-pq.")
+        else:
+            set_params(session=code)
+            st.rerun()
+with create_col:
+    st.subheader("Run a workshop", anchor=False)
+    st.write("Create a session for one relationship and share one link with the parties.")
+    st.page_link("pages/create.py", label="Create a new session", icon=":material/add_circle:")

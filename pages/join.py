@@ -1,0 +1,50 @@
+"""Join: someone opened the share link; they pick their party (and a name) and get a personal link."""
+
+import streamlit as st
+
+from trustcore.errors import InvalidInput, NotFound
+from trustcore.text import markdown_escape as esc
+from ui.common import leave_session_button, problem, session_header, show_error
+from ui.context import set_params
+
+ctx = st.session_state["ctx"]
+session = ctx.session
+
+session_header(session)
+show_error(ctx)
+st.write("You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
+         "Your ranking stays private until the facilitator reveals the comparison." if session.blind else
+         "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
+         "In this session, results are shown live as rankings arrive.")
+
+labels = {}
+for p in session.parties:
+    label = p.name + (f" (members: {', '.join(p.members)})" if p.members else "")
+    labels[p.id] = label
+
+with st.form("join"):
+    party_id = st.radio("Which party are you ranking for?", list(labels), format_func=lambda pid: esc(labels[pid]), index=None)
+    name = st.text_input("Your name (optional)", max_chars=80,
+                         help="Shown to the facilitator and in the results. Leave empty to appear as “Participant N”.")
+    go = st.form_submit_button("Join and start ranking", type="primary", icon=":material/login:")
+
+# A token this tab already got for this session (a double click on Join must not join twice).
+mine = st.session_state.setdefault("my_tokens", {})
+if go and mine.get(session.code):
+    set_params(session=session.code, me=mine[session.code])
+    st.rerun()
+if go:
+    if party_id is None:
+        st.error("Choose your party first.", icon=":material/error:")
+    else:
+        try:
+            joined = ctx.store.join(session.code, party_id, name)
+        except (InvalidInput, NotFound) as exc:
+            problem(exc)
+        else:
+            mine[session.code] = joined.token
+            set_params(session=session.code, me=joined.token)
+            st.session_state["just_joined"] = True
+            st.rerun()
+
+leave_session_button(ctx, label="Not your session? Enter another code")

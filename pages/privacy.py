@@ -1,0 +1,25 @@
+"""What trustcore stores, where, and for how long."""
+
+import streamlit as st
+
+st.title("Privacy", anchor=False)
+st.markdown(
+    """
+trustcore stores everything in one SQLite database on the server that runs it; nothing is sent
+anywhere else (usage statistics are off, and the app loads no third-party scripts or fonts).
+
+**What is stored for a session:** its title, the relationship and flows you describe, the parties and
+any member names the facilitator lists, each participant's display name (a name is optional: leave it
+empty to appear as "Participant N"), every ranking with the random start order and the time it was
+submitted (earlier versions are kept as history), next steps, worksheet notes, stakeholder feedback, and
+an event log of who did what and when. Links carry secret tokens; only a fingerprint (SHA-256) of each
+token is stored.
+
+**Who sees what:** participants see only their own ranking until the facilitator reveals the results
+(unless the facilitator chose live results). The facilitator sees who has joined and submitted.
+
+**How long:** until the facilitator deletes the session (on the console: *Delete session*), which
+removes everything about it at once, including its event log. Whoever runs the server keeps its
+backups; ask them how long those are kept.
+"""
+)

@@ -1,0 +1,21 @@
+"""QR codes for the share link (shown large on the projector)."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+
+
+def qr_png(url: str, *, scale: int = 12) -> bytes:
+    """A PNG QR code of ``url`` with error correction M and a quiet zone, black on white."""
+    buf = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buf, kind="png", scale=scale, border=3)
+    return buf.getvalue()
+
+
+def qr_svg(url: str) -> str:
+    """The same QR code as SVG text (for the printable report)."""
+    buf = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buf, kind="svg", scale=8, border=3, xmldecl=False, svgns=True)
+    return buf.getvalue().decode("utf-8")

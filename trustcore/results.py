@@ -1,0 +1,65 @@
+"""What a round's comparison shows, computed once from the stored rankings.
+
+Pages and exports call ``round_results`` and lay out its fields; no statistics live in a page.
+A party with several members is represented by their exact Kemeny consensus (see
+``analysis.party_consensus``); parties with no submission yet are left out until they submit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import analysis
+from .model import Ranking, Session
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    round: int
+    rankings: tuple[Ranking, ...]
+    party_orders: dict[str, tuple[str, ...]]  # party name -> its order (session party order)
+    parties: dict[str, analysis.PartyConsensus]
+    divergence: analysis.Divergence
+    headline: analysis.Headline
+    agenda: tuple[analysis.AgendaItem, ...]
+    borda: tuple[str, ...]
+    kemeny: tuple[str, ...]
+    agreement: pd.DataFrame | None  # party x party Kendall tau-b, when two or more parties submitted
+
+    @property
+    def comparable(self) -> bool:
+        """At least two parties have submitted."""
+        return len(self.party_orders) >= 2
+
+
+def party_orders(session: Session, rankings) -> dict[str, analysis.PartyConsensus]:
+    """Each party's consensus over its members' rankings, in the session's party order."""
+    by_party: dict[str, list[list[str]]] = {}
+    for r in rankings:
+        by_party.setdefault(r.party, []).append(list(r.order))
+    return {
+        p.name: analysis.party_consensus(by_party[p.name]) for p in session.parties if p.name in by_party
+    }
+
+
+def round_results(session: Session, rankings, round_number: int) -> RoundResults:
+    """Everything the comparison of one round shows, from that round's current rankings."""
+    rankings = tuple(r for r in rankings if r.round == round_number)
+    names = session.catalogue.names
+    parties = party_orders(session, rankings)
+    orders = {name: tuple(pc.order) for name, pc in parties.items()}
+    lists = {name: list(o) for name, o in orders.items()}
+    return RoundResults(
+        round=round_number,
+        rankings=rankings,
+        party_orders=orders,
+        parties=parties,
+        divergence=analysis.divergence(lists, names),
+        headline=analysis.headline(lists, names),
+        agenda=tuple(analysis.discussion_agenda(lists, names)) if len(lists) >= 2 else (),
+        borda=tuple(analysis.borda_consensus(list(lists.values()))) if lists else (),
+        kemeny=tuple(analysis.kemeny_consensus(list(lists.values()))) if lists else (),
+        agreement=analysis.agreement_matrix(lists) if len(lists) >= 2 else None,
+    )

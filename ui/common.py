@@ -1,0 +1,54 @@
+"""Layout pieces several pages use. User text is always shown as text (escaped or in text elements)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trustcore.model import Session
+from trustcore.text import markdown_escape as esc
+
+from .context import Context, set_params
+
+
+def session_header(session: Session, *, subtitle: str | None = None) -> None:
+    """The session's title and relationship, as plain text."""
+    st.header(esc(session.title), anchor=False)
+    parts = []
+    if session.our_org or session.partner_org:
+        parts.append(f"{esc(session.our_org or '?')} ↔ {esc(session.partner_org or '?')}")
+    parts.append(f"Round {session.current_round}")
+    if subtitle:
+        parts.append(esc(subtitle))
+    st.caption(" · ".join(parts))
+    if session.flows:
+        with st.expander("Flows between the organisations"):
+            st.text(session.flows)
+
+
+def link_box(label: str, url: str, *, help: str | None = None) -> None:
+    """A link shown as code (Streamlit's copy button sits on it) with a label above."""
+    st.markdown(f"**{label}**", help=help)
+    st.code(url, language=None, wrap_lines=True)
+
+
+def leave_session_button(ctx: Context, *, label: str = "Leave this session") -> None:
+    """Forget this tab's session and links (nothing is deleted)."""
+    if st.button(label, key="leave_session", type="tertiary", icon=":material/logout:"):
+        st.session_state.pop("my_tokens", None)
+        set_params()
+        st.rerun()
+
+
+def show_error(ctx: Context) -> None:
+    if ctx.error:
+        st.error(plain(ctx.error), icon=":material/error:")
+
+
+def plain(message: str) -> str:
+    """A message (which may quote user text) made inert for markdown, keeping its line breaks."""
+    return "  \n".join(esc(line) for line in str(message).splitlines())
+
+
+def problem(exc: Exception) -> None:
+    """Show a refusal from the core as a clear error."""
+    st.error(plain(str(exc)), icon=":material/error:")

@@ -1,0 +1,117 @@
+"""Who is using this tab, for which session, with which rights: resolved once per rerun from the URL.
+
+The URL is the source of truth for a tab (it is what people share, bookmark and reload):
+``?session=<code>`` (join), ``&me=<token>`` (a participant's personal link), ``&admin=<token>``
+(the facilitator link). Streamlit clears query parameters on page switches, so the last ones seen are
+kept in ``st.session_state`` and written back to the URL on every run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from trustcore.errors import AccessDenied, NotFound
+from trustcore.model import Participant, Session
+from trustcore.store import Store
+
+PARAMS = ("session", "me", "admin")
+_STATE = "tc_params"
+
+
+@st.cache_resource
+def get_store() -> Store:
+    """One Store per server process (it holds only the database path; connections are per call)."""
+    return Store().initialise()
+
+
+@dataclass
+class Context:
+    store: Store
+    params: dict[str, str]
+    session: Session | None = None
+    participant: Participant | None = None
+    facilitator: bool = False
+    error: str | None = None
+
+    @property
+    def code(self) -> str | None:
+        return self.session.code if self.session else None
+
+    @property
+    def role(self) -> str:
+        if self.facilitator:
+            return "facilitator"
+        if self.participant:
+            return "participant"
+        if self.session:
+            return "joiner"
+        return "visitor"
+
+    def reload(self) -> None:
+        """Re-read the session after a change (the page goes on with fresh state)."""
+        if self.session:
+            self.session = self.store.session(self.session.code)
+
+
+def _read_params() -> dict[str, str]:
+    url = {k: st.query_params.get(k) for k in PARAMS if st.query_params.get(k)}
+    if "session" in url:
+        # A URL naming a session is the whole truth: tokens it does not carry are dropped.
+        params = url
+    else:
+        params = dict(st.session_state.get(_STATE, {}))
+    return {k: str(v)[:200] for k, v in params.items()}
+
+
+def set_params(**params: str | None) -> None:
+    """Replace this tab's session parameters (e.g. after joining) and the URL with them."""
+    clean = {k: v for k, v in params.items() if k in PARAMS and v}
+    st.session_state[_STATE] = clean
+    st.query_params.from_dict(clean)
+
+
+def resolve() -> Context:
+    """Build the context for this rerun, checking every token against the store."""
+    store = get_store()
+    params = _read_params()
+    ctx = Context(store, params)
+    code = params.get("session")
+    if code:
+        try:
+            ctx.session = store.session(code)
+        except NotFound as exc:
+            ctx.error = str(exc)
+            params = {}
+    if ctx.session and params.get("admin"):
+        try:
+            store.facilitator(ctx.session.code, params["admin"])
+            ctx.facilitator = True
+        except AccessDenied as exc:
+            ctx.error = "This facilitator link is not valid. " + str(exc)
+            params.pop("admin")
+    if ctx.session and params.get("me") and not ctx.facilitator:
+        try:
+            ctx.participant = store.participant(ctx.session.code, params["me"])
+        except AccessDenied:
+            ctx.error = "This personal link is not valid: join again below, or ask the facilitator for help."
+            params.pop("me")
+    if ctx.session:
+        params["session"] = ctx.session.code  # canonical form of a typed code
+    ctx.params = params
+    set_params(**params)
+    return ctx
+
+
+def base_url() -> str:
+    """The app's root URL for links: ``$TRUSTCORE_BASE_URL`` or what the browser used."""
+    configured = os.environ.get("TRUSTCORE_BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    url = st.context.url or "http://localhost:8501"
+    parts = urlsplit(url)
+    base_path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")

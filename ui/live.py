@@ -1,0 +1,49 @@
+"""Live updates without reloading: small fragments that poll a cheap change marker.
+
+Each open tab polls on its own timer, so a poll costs one indexed query; the page (or the fragment's
+content) is rebuilt only when the marker changed.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trustcore.errors import NotFound
+
+POLL_SECONDS = 2
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def watch_round(ctx) -> None:
+    """Rerun the whole page when the current round opens, locks or is revealed (participants' view)."""
+    try:
+        state = ctx.store.round_state(ctx.session.code)
+    except NotFound:
+        st.rerun(scope="app")  # the session was deleted: the context will say so
+        return
+    seen = (ctx.session.current_round, ctx.session.round.status)
+    if state != seen:
+        st.rerun(scope="app")
+
+
+def changed(ctx, key: str) -> bool:
+    """Whether the session changed since this tab last looked under ``key`` (records the new marker)."""
+    marker = ctx.store.change_marker(ctx.session.code)
+    state_key = f"marker:{key}"
+    if st.session_state.get(state_key) == marker:
+        return False
+    st.session_state[state_key] = marker
+    return True
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def rerun_on_change(ctx, key: str) -> None:
+    """Rerun the whole page when anything in the session changed (a join, a submission, a reveal...).
+
+    A poll that finds nothing new costs one query and draws nothing."""
+    try:
+        if changed(ctx, key) and st.session_state.get(f"primed:{key}"):
+            st.rerun(scope="app")
+    except NotFound:
+        st.rerun(scope="app")
+    st.session_state[f"primed:{key}"] = True
