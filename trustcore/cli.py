@@ -1,0 +1,204 @@
+"""The command line: ``python -m trustcore [--db PATH] {new,list,export,backup} ...``.
+
+Expected problems (bad input, unknown session, a file that exists already, a malformed catalogue) are
+reported on stderr as one message with exit code 2 and no traceback. Exit codes: 0 ok, 1 unexpected
+error, 2 usage error, invalid input or not found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import catalogue as catalogue_mod
+from . import db as dbmod
+from . import export, links, results
+from .errors import InvalidInput, TrustcoreError
+from .store import Store
+
+PROG = "trustcore"
+OK, UNEXPECTED, USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors raise instead of exiting, so ``main`` returns the code."""
+
+    def exit(self, status=0, message=None):
+        if message:
+            sys.stderr.write(message)
+        raise _Exit(status)
+
+
+class _Exit(Exception):
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+def _parser() -> argparse.ArgumentParser:
+    db_help = "the database file (default: $TRUSTCORE_DB or data/trustcore.db)"
+    common = _Parser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+
+    parser = _Parser(prog=PROG, description="Co-rank the elements of trustworthy data stewardship: session admin.")
+    parser.add_argument("--db", metavar="PATH", default=None, help=db_help)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    new = sub.add_parser("new", parents=[common], help="create a session and print its links")
+    new.add_argument("--title", required=True, help="the session's title")
+    new.add_argument("--party", action="append", required=True, metavar="NAME",
+                     help="a party (organisation); give two or more")
+    new.add_argument("--members", action="append", default=[], metavar="PARTY=a,b",
+                     help="the expected members of a party, comma-separated")
+    new.add_argument("--our-org", default="", metavar="X", help="our organisation (worksheet header)")
+    new.add_argument("--partner", default="", metavar="Y", help="the partner organisation (worksheet header)")
+    new.add_argument("--flows", default="", metavar="Z", help="the flows between the organisations")
+    new.add_argument("--catalogue", metavar="FILE", help="another element catalogue (.csv or .json)")
+    new.add_argument("--live", action="store_true",
+                     help="show results to participants as they come in (default: blind until revealed)")
+    new.add_argument("--base-url", metavar="URL",
+                     help=f"the app's address (default: ${links.BASE_URL_ENV} or {links.DEFAULT_BASE_URL})")
+    new.set_defaults(handler=_new)
+
+    lst = sub.add_parser("list", parents=[common], help="list the sessions, newest first")
+    lst.set_defaults(handler=_list)
+
+    exp = sub.add_parser("export", parents=[common], help="write a session's results as CSV files")
+    exp.add_argument("code", metavar="CODE", help="the session's share code")
+    exp.add_argument("--out", required=True, metavar="DIR", help="the folder to write to (created if needed)")
+    exp.add_argument("--round", type=int, metavar="N", help="export only this round")
+    exp.set_defaults(handler=_export)
+
+    bak = sub.add_parser("backup", parents=[common], help="copy the database consistently, even while in use")
+    bak.add_argument("target", metavar="TARGET", help="the new file (must not exist)")
+    bak.set_defaults(handler=_backup)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------- commands
+
+
+def _parties(names: list[str], members: list[str]) -> list[dict]:
+    parties = [{"name": n, "members": []} for n in names]
+    by_name = {" ".join(n.split()).casefold(): p for n, p in zip(names, parties)}
+    given = set()
+    for spec in members:
+        party, sep, people = spec.partition("=")
+        key = " ".join(party.split()).casefold()
+        if not sep or not key:
+            raise InvalidInput(f"--members {spec!r} must look like \"PARTY=name, name\".")
+        if key not in by_name:
+            raise InvalidInput(f"--members names the party {party.strip()!r}, which is not one of the --party names.")
+        if key in given:
+            raise InvalidInput(f"--members is given twice for the party {party.strip()!r}: list all its members once.")
+        given.add(key)
+        by_name[key]["members"] = people
+    return parties
+
+
+def _new(store: Store, args, out) -> int:
+    base = links.base_url(args.base_url)
+    catalogue = None
+    if args.catalogue:
+        try:
+            catalogue = catalogue_mod.load(args.catalogue)
+        except OSError as exc:
+            raise InvalidInput(f"Cannot read the catalogue file {args.catalogue}: {exc.strerror or exc}.") from None
+    created = store.create_session(
+        args.title,
+        _parties(args.party, args.members),
+        our_org=args.our_org,
+        partner_org=args.partner,
+        flows=args.flows,
+        catalogue=catalogue,
+        blind=not args.live,
+    )
+    s = created.session
+    print(f"Created session: {s.title}", file=out)
+    print(f"Code: {s.code} ({len(s.parties)} parties, {len(s.catalogue)} elements, "
+          f"{'live results' if not s.blind else 'results hidden until revealed'})", file=out)
+    print(f"Share link (for everyone taking part): {links.share_link(base, s.code)}", file=out)
+    print(f"Facilitator link: {links.facilitator_link(base, s.code, created.facilitator_token)}", file=out)
+    print("Warning: the facilitator link is shown only this once and grants control of the session; "
+          "keep it private.", file=out)
+    return OK
+
+
+def _list(store: Store, args, out) -> int:
+    sessions = store.sessions()
+    if not sessions:
+        print("No sessions yet.", file=out)
+        return OK
+    header = ("code", "created", "round", "parties", "participants", "title")
+    rows = [(s.code, s.created_at, str(s.current_round), str(s.parties), str(s.participants), s.title)
+            for s in sessions]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        print("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]), file=out)
+    return OK
+
+
+def _export(store: Store, args, out) -> int:
+    session = store.session(args.code)
+    numbers = [r.number for r in session.rounds]
+    if args.round is not None and args.round not in numbers:
+        raise InvalidInput(f"Round {args.round} does not exist in this session (rounds: "
+                           f"{', '.join(map(str, numbers))}).")
+    rankings = store.rankings(session.code, args.round)
+    suffix = f"-round-{args.round}" if args.round is not None else ""
+    files = {
+        export.file_name(session, "results" + suffix): export.results_csv(session, rankings),
+        export.file_name(session, "start-orders" + suffix): export.start_orders_csv(session, rankings),
+    }
+    for number in [args.round] if args.round is not None else numbers:
+        res = results.round_results(session, rankings, number)
+        files[export.file_name(session, f"comparison-round-{number}")] = export.comparison_csv(res)
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        path = folder / name
+        path.write_bytes(data)
+        print(path, file=out)
+    return OK
+
+
+def _backup(store: Store, args, out) -> int:
+    target = Path(args.target)
+    if not target.parent.is_dir():
+        raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")
+    dbmod.backup(store.path, target)
+    print(f"Backed up {store.path} to {target}", file=out)
+    return OK
+
+
+# ---------------------------------------------------------------------------------------- entry point
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"{PROG}: error: {message}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: sys.argv[1:]); returns the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except _Exit as exc:
+        return exc.status
+    try:
+        store = Store(args.db).initialise()
+        return args.handler(store, args, sys.stdout)
+    except (TrustcoreError, FileExistsError) as exc:
+        _error(str(exc))
+        return USAGE
+    except OSError as exc:
+        _error(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+        return UNEXPECTED
+    except Exception:
+        _error("unexpected problem (details below)")
+        traceback.print_exc(file=sys.stderr)
+        return UNEXPECTED

@@ -1,0 +1,57 @@
+"""Links into the app: share, participant, facilitator and survey links for a session.
+
+Every link is ``<base>/?<query>`` with the query built by ``urllib.parse.urlencode``, so codes and
+tokens are always encoded correctly. A trailing slash on the base URL is ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from urllib.parse import urlencode, urlsplit
+
+from .errors import InvalidInput
+
+DEFAULT_BASE_URL = "http://localhost:8501"
+BASE_URL_ENV = "TRUSTCORE_BASE_URL"
+
+
+def base_url(option: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The app's base URL: ``option`` if given, else ``$TRUSTCORE_BASE_URL``, else the local default.
+
+    The trailing slash is removed. Raises InvalidInput unless it is an absolute http(s) URL without a
+    query or fragment (links are built by appending ``/?...``).
+    """
+    environ = os.environ if environ is None else environ
+    url = (option or "").strip() or (environ.get(BASE_URL_ENV) or "").strip() or DEFAULT_BASE_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise InvalidInput(
+            f"The base URL {url!r} must be an http:// or https:// address without '?' or '#', "
+            f"e.g. {DEFAULT_BASE_URL}."
+        )
+    return url.rstrip("/")
+
+
+def _link(base: str, params: dict[str, str]) -> str:
+    return f"{str(base).rstrip('/')}/?{urlencode(params)}"
+
+
+def share_link(base: str, code: str) -> str:
+    """The link everyone uses to join the session."""
+    return _link(base, {"session": code})
+
+
+def participant_link(base: str, code: str, token: str) -> str:
+    """A participant's personal link back to their own ranking."""
+    return _link(base, {"session": code, "me": token})
+
+
+def facilitator_link(base: str, code: str, token: str) -> str:
+    """The facilitator's link: whoever holds it controls the session."""
+    return _link(base, {"session": code, "admin": token})
+
+
+def survey_link(base: str, code: str, token: str) -> str:
+    """A stakeholder's link to the feedback survey."""
+    return _link(base, {"session": code, "survey": token})
