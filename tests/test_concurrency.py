@@ -1,0 +1,270 @@
+"""Concurrent use of one SQLite file: threads (a Streamlit server) and processes (CLI next to the server).
+
+Also deterministic interleavings of a facilitator action with another change, made by running the other
+change between the action's token check and its write transaction.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import threading
+import traceback
+
+import pytest
+
+from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
+from trustcore.migrations import migrations
+from trustcore.store import Store
+
+THREADS, SUBMISSIONS = 16, 20
+PROCESSES, PER_PROCESS = 4, 10
+WAIT = 120  # seconds a barrier waits before giving up (a safety net against hangs, not a timing assertion)
+
+
+def run_threads(n: int, target, *args) -> list[str]:
+    """Run ``target(i, barrier, *args)`` in n threads started together; return the tracebacks of failures."""
+    barrier = threading.Barrier(n)
+    errors: list[str] = []
+
+    def wrapped(i: int) -> None:
+        try:
+            target(i, barrier, *args)
+        except BaseException:  # noqa: BLE001 - every failure must be reported
+            errors.append(traceback.format_exc())
+
+    threads = [threading.Thread(target=wrapped, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+# ---------------------------------------------------------------- threads
+
+
+def test_many_threads_submitting_to_one_session(store, created):
+    code = created.session.code
+    ids = list(created.session.catalogue.ids)
+    orders = [ids, ids[::-1]]
+    joined = [store.join(code, created.session.parties[i % 2].id, f"T{i}") for i in range(THREADS)]
+
+    def submit_many(i: int, barrier: threading.Barrier) -> None:
+        barrier.wait(WAIT)
+        for k in range(SUBMISSIONS):
+            sub = store.submit(code, joined[i].token, orders[k % 2])
+            assert sub.unchanged is False
+            assert sub.replaced is (k > 0)
+
+    errors = run_threads(THREADS, submit_many)
+    assert errors == []
+
+    with sqlite3.connect(store.path) as conn:
+        per_participant = dict(conn.execute(
+            "SELECT participant_id, count(*) FROM rankings GROUP BY participant_id").fetchall())
+        current = dict(conn.execute(
+            "SELECT participant_id, count(*) FROM rankings WHERE current = 1 GROUP BY participant_id").fetchall())
+        submitted = conn.execute("SELECT count(*) FROM events WHERE action = 'ranking_submitted'").fetchone()[0]
+        replaced = conn.execute("SELECT count(*) FROM events WHERE action = 'ranking_replaced'").fetchone()[0]
+    pids = {j.participant.id for j in joined}
+    assert per_participant == {pid: SUBMISSIONS for pid in pids}
+    assert current == {pid: 1 for pid in pids}
+    assert (submitted, replaced) == (THREADS, THREADS * (SUBMISSIONS - 1))
+
+    history = store.rankings(code, 1, history=True)
+    assert len(history) == THREADS * SUBMISSIONS
+    for j in joined:
+        mine = [r.order for r in history if r.participant_id == j.participant.id]
+        assert mine == [tuple(orders[k % 2]) for k in range(SUBMISSIONS)]  # in submission order
+    final = store.rankings(code, 1)
+    assert {r.participant_id: r.order for r in final} == {pid: tuple(orders[(SUBMISSIONS - 1) % 2]) for pid in pids}
+
+
+def test_many_threads_joining_with_the_same_name_get_distinct_names(store, created):
+    code = created.session.code
+    names: list[str] = []
+
+    def join(i: int, barrier: threading.Barrier) -> None:
+        barrier.wait(WAIT)
+        names.append(store.join(code, created.session.parties[i % 2].id, "Ann").participant.name)
+
+    assert run_threads(THREADS, join) == []
+    assert sorted(names) == sorted(["Ann"] + [f"Ann ({n})" for n in range(2, THREADS + 1)])
+
+
+def test_no_submission_is_accepted_after_lock_returns(store, created):
+    code, token = created.session.code, created.facilitator_token
+    ids = list(created.session.catalogue.ids)
+    joined = [store.join(code, created.session.parties[0].id, f"T{i}") for i in range(8)]
+    stop = threading.Event()
+    at_lock: list[int] = []
+
+    def keep_submitting(i: int, barrier: threading.Barrier) -> None:
+        if i == len(joined):  # the facilitator
+            barrier.wait(WAIT)
+            store.submit(code, joined[0].token, ids)  # at least one ranking lands before the lock
+            store.lock(code, token)
+            with sqlite3.connect(store.path) as conn:
+                at_lock.append(conn.execute("SELECT count(*) FROM rankings").fetchone()[0])
+            stop.set()
+            return
+        barrier.wait(WAIT)
+        k = 0
+        while not stop.is_set():
+            try:
+                store.submit(code, joined[i].token, ids if k % 2 else ids[::-1])
+            except NotAllowedNow:
+                return
+            k += 1
+
+    assert run_threads(len(joined) + 1, keep_submitting) == []
+    with sqlite3.connect(store.path) as conn:
+        total = conn.execute("SELECT count(*) FROM rankings").fetchone()[0]
+    assert total == at_lock[0] >= 1
+
+
+def test_concurrent_first_initialise(tmp_path):
+    path = tmp_path / "sub" / "fresh.db"
+
+    def init(i: int, barrier: threading.Barrier) -> None:
+        barrier.wait(WAIT)
+        Store(path).initialise()
+
+    assert run_threads(8, init) == []
+    with sqlite3.connect(path) as conn:
+        applied = [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'trustcore' ORDER BY id")]
+        journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert applied == [m.name for m in migrations._migrations]
+    assert journal == "wal"
+    assert {"sessions", "parties", "participants", "rounds", "rankings", "events"} <= tables
+    # and the store works on it
+    c = Store(path).create_session("After", ["A", "B"])
+    assert Store(path).session(c.session.code).title == "After"
+
+
+# ---------------------------------------------------------------- processes
+
+
+def _process_worker(path: str, code: str, party_ids: list[int], worker: int, n: int, barrier, results) -> None:
+    try:
+        store = Store(path)
+        session = store.session(code)
+        ids = list(session.catalogue.ids)
+        barrier.wait(WAIT)
+        out = []
+        for k in range(n):
+            j = store.join(code, party_ids[k % len(party_ids)], f"W{worker}-{k}")
+            order = ids[k % len(ids):] + ids[: k % len(ids)]
+            sub = store.submit(code, j.token, order)
+            out.append((j.participant.id, j.participant.name, list(sub.ranking.order)))
+        results.put(("ok", worker, out))
+    except BaseException:  # noqa: BLE001
+        results.put(("error", worker, traceback.format_exc()))
+
+
+def test_processes_joining_and_submitting(store, created):
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(PROCESSES)
+    results = ctx.Queue()
+    party_ids = [p.id for p in created.session.parties]
+    procs = [
+        ctx.Process(target=_process_worker,
+                    args=(str(store.path), created.session.code, party_ids, w, PER_PROCESS, barrier, results))
+        for w in range(PROCESSES)
+    ]
+    for p in procs:
+        p.start()
+    reports = [results.get(timeout=300) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert [r for r in reports if r[0] != "ok"] == []
+    assert [p.exitcode for p in procs] == [0] * PROCESSES
+
+    expected = {pid: (name, tuple(order)) for _, _, out in reports for pid, name, order in out}
+    assert len(expected) == PROCESSES * PER_PROCESS
+    stored = {r.participant_id: (r.participant, r.order) for r in store.rankings(created.session.code, 1)}
+    assert stored == expected
+    progress = store.progress(created.session.code)
+    assert (len(progress.participants), progress.submitted) == (PROCESSES * PER_PROCESS,) * 2
+
+
+# ---------------------------------------------------------------- deterministic interleavings (races)
+
+
+def _interleave(monkeypatch, method: str, action) -> None:
+    """Make the next call of ``Store.<method>`` run ``action(store, *args)`` just before it returns: the
+    caller then acts on what it read, while the database has already moved on."""
+    original = getattr(Store, method)
+
+    def patched(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        monkeypatch.setattr(Store, method, original)  # once only
+        action(self, *args)
+        return result
+
+    monkeypatch.setattr(Store, method, patched)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: unlock() checks 'revealed' on the session read before its write "
+                                        "transaction; a reveal landing in between is undone (locked_at cleared), "
+                                        "so a revealed round accepts rankings again")
+def test_unlock_racing_a_reveal_does_not_reopen_a_revealed_round(store, created, monkeypatch):
+    code, token = created.session.code, created.facilitator_token
+    ann = store.join(code, created.session.parties[0].id, "Ann")
+    _interleave(monkeypatch, "facilitator", lambda s, c, t: s.reveal(c, t))
+    try:
+        store.unlock(code, token)
+    except NotAllowedNow:
+        pass
+    with pytest.raises(NotAllowedNow):
+        store.submit(code, ann.token, list(created.session.catalogue.ids))
+
+
+@pytest.mark.xfail(strict=True, raises=sqlite3.IntegrityError,
+                   reason="BUG: next_round() computes the new round number from the session read "
+                          "before its write transaction; two concurrent calls (double click, two tabs) "
+                          "make the second fail with sqlite3.IntegrityError (UNIQUE rounds pk) instead "
+                          "of a TrustcoreError or an idempotent result")
+def test_next_round_twice_at_once_raises_no_database_error(store, created, monkeypatch):
+    code, token = created.session.code, created.facilitator_token
+    _interleave(monkeypatch, "facilitator", lambda s, c, t: s.next_round(c, t))
+    try:
+        store.next_round(code, token)
+    except TrustcoreError:
+        pass
+    assert store.session(code).current_round in (2, 3)
+
+
+@pytest.mark.xfail(strict=True, raises=StopIteration,
+                   reason="BUG: submit() racing delete_session() leaks StopIteration: the round query "
+                          "inside the write transaction finds no row and next(iter(...)) is unguarded")
+def test_submit_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
+    code, token = created.session.code, created.facilitator_token
+    ann = store.join(code, created.session.parties[0].id, "Ann")
+    _interleave(monkeypatch, "session", lambda s, c: s.delete_session(c, token))
+    with pytest.raises((AccessDenied, NotFound)):
+        store.submit(code, ann.token, list(created.session.catalogue.ids))
+
+
+@pytest.mark.xfail(strict=True, raises=sqlite3.IntegrityError,
+                   reason="BUG: join() racing delete_session() fails with sqlite3.IntegrityError "
+                          "(FOREIGN KEY) because the session is read outside the write transaction")
+def test_join_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
+    code, token = created.session.code, created.facilitator_token
+    _interleave(monkeypatch, "session", lambda s, c: s.delete_session(c, token))
+    with pytest.raises(NotFound):
+        store.join(code, created.session.parties[0].id, "Ann")
+
+
+def test_submit_racing_a_lock_is_refused(store, created, monkeypatch):
+    """The case the store does guard: the round is re-read inside submit's write transaction."""
+    code, token = created.session.code, created.facilitator_token
+    ann = store.join(code, created.session.parties[0].id, "Ann")
+    _interleave(monkeypatch, "session", lambda s, c: s.lock(c, token))
+    with pytest.raises(NotAllowedNow):
+        store.submit(code, ann.token, list(created.session.catalogue.ids))
+    assert store.rankings(code, history=True) == []
+
