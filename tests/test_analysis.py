@@ -7,7 +7,7 @@ brute force over all permutations; hand-made examples pin the documented tie-bre
 import math
 import re
 from dataclasses import FrozenInstanceError
-from itertools import combinations, permutations, product
+from itertools import combinations, permutations
 
 import numpy as np
 import pytest

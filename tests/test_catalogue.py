@@ -92,8 +92,6 @@ def test_parse_shipped_csv_with_bom_gives_the_default_elements():
     assert [e.name for e in parse(BOM + raw, "elements.csv").elements] == ODI_NAMES
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: parse() accepts str but a leading BOM in str input is not stripped "
-                                        "(only bytes are decoded with utf-8-sig): header becomes '\\ufeffid'")
 def test_parse_csv_with_bom_in_str_input():
     cat = parse("\ufeff" + CSV_TEXT, "bom.csv")
     assert cat.ids == ["alpha", "beta", "gamma"]

@@ -208,9 +208,6 @@ def _interleave(monkeypatch, method: str, action) -> None:
     monkeypatch.setattr(Store, method, patched)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: unlock() checks 'revealed' on the session read before its write "
-                                        "transaction; a reveal landing in between is undone (locked_at cleared), "
-                                        "so a revealed round accepts rankings again")
 def test_unlock_racing_a_reveal_does_not_reopen_a_revealed_round(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
     ann = store.join(code, created.session.parties[0].id, "Ann")
@@ -223,11 +220,6 @@ def test_unlock_racing_a_reveal_does_not_reopen_a_revealed_round(store, created,
         store.submit(code, ann.token, list(created.session.catalogue.ids))
 
 
-@pytest.mark.xfail(strict=True, raises=sqlite3.IntegrityError,
-                   reason="BUG: next_round() computes the new round number from the session read "
-                          "before its write transaction; two concurrent calls (double click, two tabs) "
-                          "make the second fail with sqlite3.IntegrityError (UNIQUE rounds pk) instead "
-                          "of a TrustcoreError or an idempotent result")
 def test_next_round_twice_at_once_raises_no_database_error(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
     _interleave(monkeypatch, "facilitator", lambda s, c, t: s.next_round(c, t))
@@ -238,9 +230,6 @@ def test_next_round_twice_at_once_raises_no_database_error(store, created, monke
     assert store.session(code).current_round in (2, 3)
 
 
-@pytest.mark.xfail(strict=True, raises=StopIteration,
-                   reason="BUG: submit() racing delete_session() leaks StopIteration: the round query "
-                          "inside the write transaction finds no row and next(iter(...)) is unguarded")
 def test_submit_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
     ann = store.join(code, created.session.parties[0].id, "Ann")
@@ -249,9 +238,6 @@ def test_submit_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
         store.submit(code, ann.token, list(created.session.catalogue.ids))
 
 
-@pytest.mark.xfail(strict=True, raises=sqlite3.IntegrityError,
-                   reason="BUG: join() racing delete_session() fails with sqlite3.IntegrityError "
-                          "(FOREIGN KEY) because the session is read outside the write transaction")
 def test_join_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
     _interleave(monkeypatch, "session", lambda s, c: s.delete_session(c, token))

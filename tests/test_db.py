@@ -8,7 +8,6 @@ import threading
 
 import pytest
 from sqlite_utils import Migrations
-from sqlite_utils.db import TransactionError
 
 from trustcore import db as dbmod
 from trustcore import tokens
@@ -374,11 +373,6 @@ def test_upgrade_keeps_m001_era_data(tmp_path, name):
     assert store.submit(data["code"], ptok, data["ids"]).replaced is True
 
 
-@pytest.mark.xfail(strict=True, raises=TransactionError,
-                   reason="RISK/BUG: initialise() runs every migration inside BEGIN IMMEDIATE on a connection with "
-                          "foreign_keys=ON, so a future migration cannot use table.transform() on any table that "
-                          "ON DELETE CASCADE foreign keys point at (sessions, parties, participants): sqlite-utils "
-                          "refuses with TransactionError")
 def test_a_future_migration_can_rebuild_a_referenced_table(tmp_path, monkeypatch):
     from trustcore.migrations import m001_core
 

@@ -126,6 +126,7 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise CatalogueError([f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    data = data.removeprefix("\ufeff")
     source = Path(filename).name or "catalogue"
     suffix = Path(filename).suffix.lower()
     if suffix == ".json":

@@ -62,15 +62,24 @@ def write(path: str | Path) -> Iterator[Database]:
 
 
 def initialise(path: str | Path) -> None:
-    """Create the file's folder, switch to WAL and apply pending migrations (idempotent)."""
+    """Create the file's folder, switch to WAL and apply pending migrations (idempotent).
+
+    Migrations run in one ``BEGIN IMMEDIATE`` transaction (so concurrent first starts wait for each
+    other) with foreign keys off, as SQLite requires for rebuilding tables that others reference
+    (``table.transform``); ``PRAGMA foreign_key_check`` must then pass before the commit.
+    """
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     with session(path) as db:
         db.enable_wal()
-        db.execute("BEGIN IMMEDIATE")  # serialise concurrent first starts; migrations nest as savepoints
+        db.execute("PRAGMA foreign_keys = OFF")
+        db.execute("BEGIN IMMEDIATE")  # migrations nest inside as savepoints
         try:
             migrations.apply(db)
+            broken = db.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"a migration left rows with broken foreign keys: {broken[:5]}")
         except BaseException:
             db.conn.rollback()
             raise

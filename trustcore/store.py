@@ -8,6 +8,7 @@ Each method is one unit of work on its own connection; writes that touch several
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from datetime import datetime, timezone
@@ -34,7 +35,7 @@ from .model import (
     SessionSummary,
     Submission,
 )
-from .text import NAME_MAX, TITLE_MAX, TEXT_MAX, clean_line, clean_text
+from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text
 
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
 UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
@@ -166,6 +167,7 @@ class Store:
         """A cheap fingerprint of everything live views show; equal markers mean nothing changed.
 
         Every change to a session writes an event, so the newest event id is the marker."""
+        code = tokens.normalise_code(code) or ""
         with dbmod.session(self.path) as db:
             row = next(
                 iter(
@@ -184,6 +186,7 @@ class Store:
 
     def round_state(self, code: str) -> tuple[int, str]:
         """(current round, its status) in one cheap query: what a participant's page polls for."""
+        code = tokens.normalise_code(code) or ""
         with dbmod.session(self.path) as db:
             row = next(iter(db.query(
                 """SELECT s.current_round AS number, r.locked_at, r.revealed_at FROM sessions s
@@ -237,10 +240,14 @@ class Store:
             _log(db, sid, "facilitator", "session_created", {"parties": len(party_list), "elements": len(catalogue)})
             return Created(self._load(db, code), token)
 
+    @contextlib.contextmanager
     def _facilitator_write(self, code: str, token: str):
-        """Open a write transaction after checking the facilitator token; yields (db, session)."""
-        session = self.facilitator(code, token)
-        return _FacilitatorWrite(self.path, session)
+        """Check the facilitator token, then open a write transaction and yield (db, session), the
+        session re-read inside the transaction so concurrent actions (a double click, two tabs) see
+        each other's effects."""
+        code = self.facilitator(code, token).code
+        with dbmod.write(self.path) as db:
+            yield db, self._load(db, code)
 
     def lock(self, code: str, token: str) -> Session:
         """Stop accepting rankings in the current round (participants can no longer change theirs)."""
@@ -324,6 +331,8 @@ class Store:
         (rng or random.SystemRandom()).shuffle(start)
         token = tokens.new_token()
         with dbmod.write(self.path) as db:
+            if not list(db.query("SELECT 1 FROM sessions WHERE id = ?", [session.id])):
+                raise NotFound(UNKNOWN_CODE)
             taken = {r["name"].casefold() for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])}
             if not name:
                 n = len(taken) + 1
@@ -334,7 +343,8 @@ class Store:
                 n = 2
                 while f"{name} ({n})".casefold() in taken:
                     n += 1
-                name = f"{name} ({n})"
+                suffix = f" ({n})"
+                name = name[: NAME_MAX - len(suffix)].rstrip() + suffix
             stamp = now()
             cur = db.execute(
                 """INSERT INTO participants (session_id, party_id, name, token_hash, start_order, joined_at)
@@ -380,7 +390,9 @@ class Store:
             # Re-read the round inside the write transaction: a lock that lands first wins.
             rnd = next(iter(db.query(
                 """SELECT r.number, r.locked_at FROM rounds r JOIN sessions s ON s.id = r.session_id
-                   WHERE s.id = ? AND r.number = s.current_round""", [session.id])))
+                   WHERE s.id = ? AND r.number = s.current_round""", [session.id])), None)
+            if rnd is None:
+                raise NotFound(UNKNOWN_CODE)
             if rnd["locked_at"]:
                 raise NotAllowedNow("This round is locked: the facilitator is no longer accepting rankings.")
             number = rnd["number"]
@@ -462,21 +474,6 @@ class Store:
                    WHERE q.session_id = ? ORDER BY p.position, q.id""",
                 [session.current_round, session.id]))
         return Progress(session.round, tuple(ParticipantStatus(_participant(r), r["submitted_at"]) for r in rows))
-
-
-class _FacilitatorWrite:
-    """Context manager: a BEGIN IMMEDIATE transaction for an already-authorised facilitator action."""
-
-    def __init__(self, path: Path, session: Session):
-        self._cm = dbmod.write(path)
-        self._session = session
-
-    def __enter__(self):
-        db = self._cm.__enter__()
-        return db, self._session
-
-    def __exit__(self, *exc):
-        return self._cm.__exit__(*exc)
 
 
 def _participant(row) -> Participant:

@@ -10,6 +10,7 @@ from .errors import InvalidInput
 # Control and format characters (C0/C1 controls, bidi overrides, zero-width joiners...) are removed from
 # names; newlines are folded to spaces. Markdown and HTML are kept as typed: pages show names as text.
 _SPACE = re.compile(r"\s+")
+_BREAKS = "\t\r\n\x85"  # become spaces in one-line fields
 
 NAME_MAX = 80
 TITLE_MAX = 120
@@ -23,9 +24,8 @@ def clean_line(value: object, *, field: str, max_len: int = NAME_MAX, required: 
     than ``max_len`` characters: nothing is silently cut.
     """
     text = "" if value is None else str(value)
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(" " if ch in "\t\r\n" else ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\r\n")
-    text = _SPACE.sub(" ", text).strip()
+    text = "".join(" " if ch in _BREAKS else ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in _BREAKS)
+    text = unicodedata.normalize("NFC", _SPACE.sub(" ", text).strip())
     if required and not text:
         raise InvalidInput(f"{field} cannot be empty.")
     if len(text) > max_len:
@@ -36,9 +36,9 @@ def clean_line(value: object, *, field: str, max_len: int = NAME_MAX, required: 
 def clean_text(value: object, *, field: str, max_len: int = TEXT_MAX, required: bool = False) -> str:
     """Like clean_line but keeps line breaks (for notes and comments)."""
     text = "" if value is None else str(value)
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x85", "\n")
     text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C" or ch == "\t")
-    text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    text = unicodedata.normalize("NFC", "\n".join(line.rstrip() for line in text.split("\n")).strip())
     if required and not text:
         raise InvalidInput(f"{field} cannot be empty.")
     if len(text) > max_len:

@@ -8,7 +8,18 @@ from playwright.sync_api import expect
 from trustcore import analysis, catalogue
 
 from .helpers import (
-    create_session, current_order, download, drag, go, join, keyboard_move, open_app, parse_csv, shot, submit, wait_idle,
+    create_session,
+    current_order,
+    download,
+    drag,
+    go,
+    join,
+    keyboard_move,
+    open_app,
+    parse_csv,
+    shot,
+    submit,
+    wait_idle,
 )
 
 NAMES = catalogue.default().names
