@@ -98,6 +98,27 @@ class Ranking:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Whoever holds a token: the facilitator (participant is None) or one participant."""
+
+    session: Session
+    participant: Participant | None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.participant is None
+
+    @property
+    def label(self) -> str:
+        """How the event log names them."""
+        return "facilitator" if self.participant is None else f"participant:{self.participant.id}"
+
+    def may_act_for(self, party_id: int) -> bool:
+        """The facilitator acts for every party; a participant only for their own."""
+        return self.participant is None or self.participant.party_id == party_id
+
+
+@dataclass(frozen=True)
 class Submission:
     ranking: Ranking
     replaced: bool  # an earlier order of this round was replaced (it stays in the history)

@@ -21,6 +21,7 @@ from .catalogue import Catalogue
 from .errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
 from .model import (
     MAX_PARTIES,
+    Actor,
     MIN_PARTIES,
     Created,
     Event,
@@ -162,6 +163,16 @@ class Store:
             if not tokens.token_matches(token, row["facilitator_hash"] if row else None) or row is None:
                 raise AccessDenied(DENIED)
             return self._load(db, code)
+
+    def authorise(self, code: str | None, token: str | None) -> Actor:
+        """Who this token makes its holder in the session: the facilitator or one participant.
+
+        AccessDenied (one message, whether or not the session exists) for anything else."""
+        try:
+            return Actor(self.facilitator(code, token), None)
+        except AccessDenied:
+            participant = self.participant(code, token)
+            return Actor(self.session(code), participant)
 
     def change_marker(self, code: str) -> tuple:
         """A cheap fingerprint of everything live views show; equal markers mean nothing changed.
