@@ -96,8 +96,12 @@ else:
 st.subheader("Consensus order", anchor=False)
 st.caption("Borda: by total points (mean rank). Kemeny: the order that disagrees with the parties' rankings in "
            "the fewest element pairs (exact). Each party counts once, whatever its number of members.")
-st.dataframe(pd.DataFrame({"Rank": range(1, len(res.borda) + 1), "Borda": [names[e] for e in res.borda],
-                           "Kemeny": [names[e] for e in res.kemeny]}), hide_index=True, width="stretch")
+consensus = {"Rank": range(1, len(res.borda) + 1), "Borda": [names[e] for e in res.borda]}
+if res.kemeny:
+    consensus["Kemeny"] = [names[e] for e in res.kemeny]
+else:
+    st.caption(f"The exact Kemeny order is computed for up to {analysis.KEMENY_MAX_ELEMENTS} elements.")
+st.dataframe(pd.DataFrame(consensus), hide_index=True, width="stretch")
 
 multi = {name: pc for name, pc in res.parties.items() if pc.members > 1}
 if multi:

@@ -602,13 +602,15 @@ def party_consensus(member_orders: Sequence[Order]) -> PartyConsensus:
 
     For a facilitator: separates "we disagree internally" from "our organisations
     disagree".  The order is the exact Kemeny consensus of the members (see
-    :func:`kemeny_consensus`); ``within_w`` is Kendall's W of the members, or None
+    :func:`kemeny_consensus`), or their Borda order for catalogues longer than
+    ``KEMENY_MAX_ELEMENTS``; ``within_w`` is Kendall's W of the members, or None
     when the party has a single member.
     """
     if not member_orders:
         raise NotEnoughRankings("This party has no rankings yet.")
+    exact = len(member_orders[0]) <= KEMENY_MAX_ELEMENTS
     return PartyConsensus(
-        order=tuple(kemeny_consensus(member_orders)),
+        order=tuple(kemeny_consensus(member_orders) if exact else borda_consensus(member_orders)),
         within_w=kendalls_w(member_orders) if len(member_orders) > 1 else None,
         members=len(member_orders),
     )

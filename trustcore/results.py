@@ -25,7 +25,7 @@ class RoundResults:
     headline: analysis.Headline
     agenda: tuple[analysis.AgendaItem, ...]
     borda: tuple[str, ...]
-    kemeny: tuple[str, ...]
+    kemeny: tuple[str, ...]  # empty when the catalogue is too long for the exact consensus
     agreement: pd.DataFrame | None  # party x party Kendall tau-b, when two or more parties submitted
 
     @property
@@ -60,6 +60,7 @@ def round_results(session: Session, rankings, round_number: int) -> RoundResults
         headline=analysis.headline(lists, names),
         agenda=tuple(analysis.discussion_agenda(lists, names)) if len(lists) >= 2 else (),
         borda=tuple(analysis.borda_consensus(list(lists.values()))) if lists else (),
-        kemeny=tuple(analysis.kemeny_consensus(list(lists.values()))) if lists else (),
+        kemeny=tuple(analysis.kemeny_consensus(list(lists.values())))
+        if lists and len(session.catalogue) <= analysis.KEMENY_MAX_ELEMENTS else (),
         agreement=analysis.agreement_matrix(lists) if len(lists) >= 2 else None,
     )
