@@ -11,11 +11,12 @@ from trustcore import analysis, charts
 from trustcore.results import round_results
 from trustcore.text import markdown_escape as esc
 from ui.common import session_header
+from ui.context import page_context
 from ui.downloads import download_buttons
 from ui.live import rerun_on_change, watch_round
 
 st.set_page_config(layout="wide")
-ctx = st.session_state["ctx"]
+ctx = page_context("participant", "facilitator")
 store, session = ctx.store, ctx.session
 names = session.catalogue.names
 facilitator = ctx.facilitator

@@ -8,12 +8,12 @@ from trustcore.errors import AccessDenied, NotAllowedNow, NotFound
 from trustcore.qr import qr_png
 from trustcore.tokens import display_code
 from ui.common import link_box, problem, session_header
-from ui.context import base_url, set_params
+from ui.context import base_url, page_context, set_params
 from ui.downloads import download_buttons
 from ui.live import POLL_SECONDS, changed
 
 st.set_page_config(layout="wide")
-ctx = st.session_state["ctx"]
+ctx = page_context("facilitator")
 store, session = ctx.store, ctx.session
 token = ctx.params["admin"]
 rnd = session.round
@@ -31,16 +31,22 @@ with st.expander("Show the QR code large (for the projector)", icon=":material/q
     st.image(qr_png(share, scale=20), width="stretch")
 
 
+st.session_state["console_round"] = session.current_round
+
+
 @st.fragment(run_every=POLL_SECONDS)
 def live_progress() -> None:
+    code = st.session_state["ctx"].code
     if changed(ctx, "console") or "console_progress" not in st.session_state:
         try:
-            st.session_state["console_progress"] = store.progress(session.code)
+            st.session_state["console_progress"] = store.progress(code)
         except NotFound:
             st.rerun(scope="app")
     progress = st.session_state["console_progress"]
-    if progress.round.number != session.current_round:
-        st.rerun(scope="app")
+    seen = progress.round.number
+    if seen != st.session_state["console_round"] and st.session_state.get("console_rerun_for") != seen:
+        st.session_state["console_rerun_for"] = seen  # once per round: never a rerun loop
+        st.rerun(scope="app")  # another tab of the facilitator opened a round: refresh the controls
     joined, done = len(progress.participants), progress.submitted
     st.subheader(f"Round {progress.round.number}: {done} of {joined} submitted", anchor=False)
     per_party = progress.parties_submitted(session)

@@ -7,9 +7,9 @@ from trustcore import links
 from trustcore.errors import InvalidInput
 from trustcore.model import MAX_PARTIES, MIN_PARTIES
 from ui.common import link_box, problem
-from ui.context import base_url, set_params
+from ui.context import base_url, page_context, set_params
 
-ctx = st.session_state["ctx"]
+ctx = page_context("visitor")
 store = ctx.store
 
 st.title("New co-ranking session", anchor=False)

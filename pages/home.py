@@ -4,9 +4,9 @@ import streamlit as st
 
 from trustcore.tokens import normalise_code
 from ui.common import show_error
-from ui.context import set_params
+from ui.context import page_context, set_params
 
-ctx = st.session_state["ctx"]
+ctx = page_context("visitor")
 
 st.title("Co-rank what makes data stewardship trustworthy", anchor=False)
 st.write(

@@ -5,9 +5,9 @@ import streamlit as st
 from trustcore.errors import InvalidInput, NotFound
 from trustcore.text import markdown_escape as esc
 from ui.common import leave_session_button, problem, session_header, show_error
-from ui.context import set_params
+from ui.context import page_context, set_params
 
-ctx = st.session_state["ctx"]
+ctx = page_context("joiner")
 session = ctx.session
 
 session_header(session)

@@ -6,10 +6,10 @@ from trustcore import links
 from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
 from ui import ranking
 from ui.common import link_box, problem, session_header
-from ui.context import base_url
+from ui.context import base_url, page_context
 from ui.live import watch_round
 
-ctx = st.session_state["ctx"]
+ctx = page_context("participant")
 store, session, me = ctx.store, ctx.session, ctx.participant
 catalogue = session.catalogue
 names = catalogue.names
@@ -75,7 +75,8 @@ elif mine:
                icon=":material/edit:")
 
 label = "Submit my new order" if mine else "Submit my ranking"
-if st.button(label, type="primary", icon=":material/send:", disabled=bool(mine and list(mine.order) == order)):
+if st.button(label, key="submit_ranking", type="primary", icon=":material/send:",
+             disabled=bool(mine and list(mine.order) == order)):
     try:
         result = store.submit(session.code, ctx.params["me"], order)
     except (InvalidInput, NotAllowedNow, AccessDenied, NotFound) as exc:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from trustcore.db import default_path
 from trustcore.errors import AccessDenied, NotFound
 from trustcore.model import Participant, Session
 from trustcore.store import Store
@@ -22,10 +23,15 @@ PARAMS = ("session", "me", "admin")
 _STATE = "tc_params"
 
 
-@st.cache_resource
 def get_store() -> Store:
-    """One Store per server process (it holds only the database path; connections are per call)."""
-    return Store().initialise()
+    """The Store for ``$TRUSTCORE_DB`` (initialised once per process and path; it holds only the path,
+    connections are opened per call)."""
+    return _store(str(default_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return Store(path).initialise()
 
 
 @dataclass
@@ -115,3 +121,20 @@ def base_url() -> str:
     parts = urlsplit(url)
     base_path = (st.get_option("server.baseUrlPath") or "").strip("/")
     return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")
+
+
+MAIN_PAGE = {
+    "visitor": "pages/home.py",
+    "joiner": "pages/join.py",
+    "participant": "pages/rank.py",
+    "facilitator": "pages/console.py",
+}
+
+
+def page_context(*roles: str) -> Context:
+    """The context for a page that serves ``roles``; anyone else goes to their own main page (e.g. a
+    bookmarked comparison of a session that was since deleted, or a tab whose link was just replaced)."""
+    ctx = st.session_state["ctx"]
+    if ctx.role not in roles:
+        st.switch_page(MAIN_PAGE[ctx.role])
+    return ctx

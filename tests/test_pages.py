@@ -1,0 +1,180 @@
+"""Page logic through Streamlit's AppTest (no browser): roles from links, refusals, forms, buttons.
+
+The drag-and-drop component cannot be driven here (it is an iframe); the move buttons can, and the
+browser tests cover dragging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from trustcore.errors import NotFound
+from trustcore.store import Store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    path = tmp_path / "pages.db"
+    monkeypatch.setenv("TRUSTCORE_DB", str(path))
+    return Store(path).initialise()
+
+
+@pytest.fixture
+def made(store):
+    return store.create_session("Bus data **deal** <b>x</b>", ["CityBus", "Council :red[x]"],
+                                our_org="CityBus", partner_org="Council")
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [e.value for e in at.info]
+    parts += [e.value for e in at.warning] + [e.value for e in at.success] + [t.value for t in at.text]
+    parts += [h.value for h in at.header] + [h.value for h in at.title] + [c.value for c in at.caption]
+    parts += [h.value for h in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_visitor_sees_start_and_a_bad_code_is_explained(store):
+    at = run()
+    assert "Co-rank what makes data stewardship trustworthy" in texts(at)
+    at.text_input[0].input("nonsense").run()
+    at.button[0].click().run()
+    assert "That is not a session code" in texts(at)
+
+
+def test_unknown_code_in_link_gives_a_clear_message(store):
+    at = run(session="abcdefghjkmnpq")
+    assert "No session has this code" in texts(at)
+    assert "Join a session" in texts(at)  # and the way to retry is right there
+
+
+def test_join_then_rank_with_move_buttons_and_submit(store, made):
+    code = made.session.code
+    at = run(session=code)
+    assert "Which party are you ranking for?" in at.radio[0].label
+    at.radio[0].set_value(made.session.parties[1].id)
+    at.text_input[0].input("Zoë")
+    at.button[0].click().run()
+    assert not at.exception
+    me = at.query_params["me"]
+    assert me, "joining gives a personal link"
+    participant = store.participant(code, me)
+    assert participant.name == "Zoë" and participant.party == "Council :red[x]"
+
+    at = run(session=code, me=me)  # the personal link, opened again
+    at.segmented_control[0].set_value("Move buttons").run()
+    start = list(store.start_order(participant, 1))
+    at.button(key=f"rank:{code}:{participant.id}:1:down:{start[0]}").click().run()
+    at.button(key="submit_ranking").click().run()
+    stored = store.my_ranking(participant, 1)
+    assert stored is not None
+    assert list(stored.order) == [start[1], start[0]] + start[2:]
+
+
+def test_double_join_click_joins_once(store, made):
+    code = made.session.code
+    at = run(session=code)
+    at.radio[0].set_value(made.session.parties[0].id)
+    at.button[0].click().run()
+    assert len(store.progress(code).participants) == 1
+
+
+def test_participant_token_used_as_facilitator_link_is_refused(store, made):
+    code = made.session.code
+    joined = store.join(code, made.session.parties[0].id, "Ann")
+    at = run(session=code, admin=joined.token)
+    assert "This facilitator link is not valid" in texts(at)
+    assert not any("Reveal results" == b.label for b in at.button)
+    assert store.session(code).round.status == "open"
+
+
+def test_tampered_personal_link_is_refused(store, made):
+    code = made.session.code
+    joined = store.join(code, made.session.parties[0].id, "Ann")
+    at = run(session=code, me=joined.token[:-2] + ("AA" if not joined.token.endswith("AA") else "BB"))
+    assert "This personal link is not valid" in texts(at)
+    assert at.radio[0].label == "Which party are you ranking for?"  # back on the join page
+
+
+def test_participant_sees_no_results_before_reveal(store, made):
+    code = made.session.code
+    joined = store.join(code, made.session.parties[0].id, "Ann")
+    store.submit(code, joined.token, made.session.catalogue.ids)
+    at = run(session=code, me=joined.token)
+    at.switch_page("pages/compare.py").run()
+    assert "hidden until the facilitator reveals it" in texts(at)
+    assert not at.get("plotly_chart")
+    store.reveal(code, made.facilitator_token)
+    at = run(session=code, me=joined.token)
+    at.switch_page("pages/compare.py").run()
+    assert "hidden until" not in texts(at)
+
+
+def test_facilitator_console_lock_reveal_next_round(store, made):
+    code, token = made.session.code, made.facilitator_token
+    at = run(session=code, admin=token)
+    assert "Round 1: 0 of 0 submitted" in texts(at)
+    for label, check in [("Lock round", lambda s: s.round.status == "locked"),
+                         ("Reveal results", lambda s: s.round.status == "revealed"),
+                         ("Open next round", lambda s: s.current_round == 2 and s.round.status == "open")]:
+        at = run(session=code, admin=token)  # AppTest does not rerun the entrypoint after a click: reload
+        next(b for b in at.button if b.label == label).click().run()
+        assert check(store.session(code)), label
+    assert "Round 2: 0 of 0 submitted" in texts(run(session=code, admin=token))
+
+
+def test_delete_needs_confirmation(store, made):
+    code, token = made.session.code, made.facilitator_token
+    at = run(session=code, admin=token)
+    delete = next(b for b in at.button if b.label == "Delete session")
+    assert delete.disabled
+    at.text_input(key="delete_confirm").input("DELETE").run()
+    next(b for b in at.button if b.label == "Delete session").click().run()
+    with pytest.raises(NotFound):
+        store.session(code)
+    assert "No session has this code" in texts(run(session=code, admin=token))
+
+
+def test_names_are_shown_as_text_not_markdown(store, made):
+    at = run(session=made.session.code)
+    header = at.header[0].value
+    assert r"\*\*deal\*\*" in header and r"\<b\>" in header
+    labels = at.radio[0].options
+    assert any(r"\:red\[x\]" in option for option in labels)
+
+
+def test_create_session_form(store):
+    at = run()
+    at.switch_page("pages/create.py").run()
+    at.text_input(key="party_name_0").input("Us")
+    at.text_input(key="party_name_1").input("Them")
+    at.text_input[0].input("A relationship")
+    at.button[0].click().run()
+    assert "The session is ready." in texts(at)
+    codes = [c.value for c in at.code]
+    assert any("admin=" in c for c in codes) and any("admin=" not in c and "session=" in c for c in codes)
+    assert [s.title for s in store.sessions()] == ["A relationship"]
+
+
+def test_create_session_refusal_loses_nothing(store):
+    at = run()
+    at.switch_page("pages/create.py").run()
+    at.text_input(key="party_name_0").input("Same")
+    at.text_input(key="party_name_1").input("same")
+    at.text_input[0].input("Title")
+    at.button[0].click().run()
+    assert "Two parties are called" in texts(at)
+    assert at.text_input(key="party_name_0").value == "Same"  # what was typed is still there
+    assert store.sessions() == []
