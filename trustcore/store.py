@@ -21,8 +21,8 @@ from .catalogue import Catalogue
 from .errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
 from .model import (
     MAX_PARTIES,
-    Actor,
     MIN_PARTIES,
+    Actor,
     Created,
     Event,
     Joined,
