@@ -71,13 +71,11 @@ def ranking_input(key: str, catalogue: Catalogue, start: list[str], *, mode: str
     if mode == BUTTONS:
         for i, eid in enumerate(order):
             with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-                st.text(f"{i + 1}. {names[eid]}", width="stretch")
-                st.button("Up", icon=":material/arrow_upward:", key=f"{key}:up:{eid}",
-                          help=f"Move {names[eid]} up one place", disabled=i == 0,
+                st.button("▲", key=f"{key}:up:{eid}", help=f"Move {names[eid]} up one place", disabled=i == 0,
                           on_click=_move, args=(key, i, -1))
-                st.button("Down", icon=":material/arrow_downward:", key=f"{key}:down:{eid}",
-                          help=f"Move {names[eid]} down one place", disabled=i == len(order) - 1,
-                          on_click=_move, args=(key, i, 1))
+                st.button("▼", key=f"{key}:down:{eid}", help=f"Move {names[eid]} down one place",
+                          disabled=i == len(order) - 1, on_click=_move, args=(key, i, 1))
+                st.text(f"{i + 1}. {names[eid]}", width=240)  # fits beside the buttons on a 390 px phone
         return order
     by_label = {names[e]: e for e in ids}
     set_hash = hashlib.sha1("\x1f".join(sorted(ids)).encode()).hexdigest()[:10]

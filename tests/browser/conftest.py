@@ -87,7 +87,7 @@ def server(tmp_path_factory):
 def store(server):
     from trustcore.store import Store
 
-    return Store(server.db_path)
+    return Store(server.db_path).initialise()
 
 
 @pytest.fixture(scope="session")
