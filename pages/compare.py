@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import analysis, charts
-from trustcore.results import round_results
+from trustcore.results import round_results, rounds_comparison
 from trustcore.text import markdown_escape as esc
 from ui.common import session_header
 from ui.context import page_context
@@ -113,6 +113,23 @@ if multi:
         "Kendall's W": [pc.within_w.w for pc in multi.values()],
         "In words": [analysis.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
     }), hide_index=True, width="stretch", column_config={"Kendall's W": st.column_config.NumberColumn(format="%.2f")})
+
+# ---- across rounds
+if len(visible) > 1:
+    moved = rounds_comparison(session, store.rankings(session.code), visible)
+    if moved:
+        st.subheader(f"From round {moved.previous} to round {moved.latest}", anchor=False)
+        st.write(moved.summary)
+        st.plotly_chart(charts.rounds_chart(moved.trend), width="stretch", config={"displaylogo": False})
+        st.dataframe(pd.DataFrame({"Party": list(moved.stability),
+                                   "τ with its previous order": list(moved.stability.values()),
+                                   "Similarity to its previous order": [analysis.agreement_label(t, "tau")
+                                                                        for t in moved.stability.values()]}),
+                     hide_index=True, width="stretch",
+                     column_config={"τ with its previous order": st.column_config.NumberColumn(format="%.2f")})
+        st.plotly_chart(charts.movement_chart(moved.before, moved.after, names, colours,
+                                              before=f"round {moved.previous}", after=f"round {moved.latest}",
+                                              max_columns=2), width="stretch", config={"displaylogo": False})
 
 st.subheader("Download", anchor=False)
 download_buttons(ctx, number)

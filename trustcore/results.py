@@ -64,3 +64,47 @@ def round_results(session: Session, rankings, round_number: int) -> RoundResults
         if lists and len(session.catalogue) <= analysis.KEMENY_MAX_ELEMENTS else (),
         agreement=analysis.agreement_matrix(lists) if len(lists) >= 2 else None,
     )
+
+
+@dataclass(frozen=True)
+class RoundsComparison:
+    """How the parties moved and whether agreement grew across rounds (the latest two compared)."""
+
+    trend: pd.DataFrame  # analysis.rounds_trend: W and each pair's tau per round
+    previous: int
+    latest: int
+    before: dict[str, tuple[str, ...]]  # party orders in the previous round
+    after: dict[str, tuple[str, ...]]  # and in the latest
+    stability: dict[str, float]  # each party's tau between its two orders (1 = did not move)
+
+    @property
+    def summary(self) -> str:
+        """Whether agreement grew, in words, with Kendall's W of the first and latest round."""
+        w = self.trend["kendalls_w"].dropna()
+        if len(w) < 2:
+            return "Agreement across rounds needs at least two parties in two rounds."
+        first, last = float(w.iloc[0]), float(w.iloc[-1])
+        verdict = ("the parties came closer" if last - first > 0.05 else
+                   "the parties moved apart" if last - first < -0.05 else "about the same")
+        return f"Agreement (Kendall's W) went from {first:.2f} in round {int(self.trend['round'].iloc[0])} " \
+               f"to {last:.2f} in round {int(self.trend['round'].iloc[-1])}: {verdict}."
+
+
+def rounds_comparison(session: Session, rankings, rounds: list[int]) -> RoundsComparison | None:
+    """Compare the given rounds (two or more, ascending); None when fewer than two have rankings."""
+    by_round = {}
+    for number in rounds:
+        parties = party_orders(session, [r for r in rankings if r.round == number])
+        if parties:
+            by_round[number] = {name: list(pc.order) for name, pc in parties.items()}
+    if len(by_round) < 2:
+        return None
+    previous, latest = sorted(by_round)[-2:]
+    return RoundsComparison(
+        trend=analysis.rounds_trend(by_round),
+        previous=previous,
+        latest=latest,
+        before={p: tuple(o) for p, o in by_round[previous].items()},
+        after={p: tuple(o) for p, o in by_round[latest].items()},
+        stability=analysis.movement(by_round[previous], by_round[latest]),
+    )

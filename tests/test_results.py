@@ -1,0 +1,56 @@
+"""results: what a round's comparison and the rounds comparison show, from stored rankings."""
+
+from trustcore import analysis
+from trustcore.results import round_results, rounds_comparison
+
+
+def _submit_all(store, made, orders_by_party, round_number=1):
+    code = made.session.code
+    for party, orders in orders_by_party.items():
+        pid = next(p.id for p in made.session.parties if p.name == party)
+        for order in orders:
+            joined = store.join(code, pid)
+            store.submit(code, joined.token, order)
+
+
+def test_round_results_uses_member_consensus_and_party_order(store):
+    made = store.create_session("R", ["A", "B", "C"])
+    ids = made.session.catalogue.ids
+    rev = ids[::-1]
+    _submit_all(store, made, {"B": [rev, rev, ids], "A": [ids]})
+    res = round_results(made.session, store.rankings(made.session.code), 1)
+    assert list(res.party_orders) == ["A", "B"]  # session order; C has not submitted
+    assert res.party_orders["B"] == tuple(analysis.kemeny_consensus([rev, rev, ids]))
+    assert res.parties["B"].members == 3 and res.parties["B"].within_w is not None
+    assert res.comparable and res.agreement.loc["A", "B"] == analysis.kendall_tau(ids, res.party_orders["B"])
+    assert res.headline.text == analysis.headline({"A": ids, "B": list(res.party_orders["B"])},
+                                                  made.session.catalogue.names).text
+
+
+def test_round_results_with_one_party_is_not_comparable(store):
+    made = store.create_session("R", ["A", "B"])
+    _submit_all(store, made, {"A": [made.session.catalogue.ids]})
+    res = round_results(made.session, store.rankings(made.session.code), 1)
+    assert not res.comparable and res.agreement is None and res.agenda == ()
+
+
+def test_rounds_comparison_reports_movement_and_trend(store):
+    made = store.create_session("R", ["A", "B"])
+    code, ids = made.session.code, made.session.catalogue.ids
+    a = store.join(code, made.session.parties[0].id)
+    b = store.join(code, made.session.parties[1].id)
+    store.submit(code, a.token, ids)
+    store.submit(code, b.token, ids[::-1])
+    assert rounds_comparison(made.session, store.rankings(code), [1]) is None
+    store.next_round(code, made.facilitator_token)
+    store.submit(code, a.token, ids)
+    closer = ids[:5][::-1] + ids[5:]
+    store.submit(code, b.token, closer)
+    session = store.session(code)
+    moved = rounds_comparison(session, store.rankings(code), [1, 2])
+    assert (moved.previous, moved.latest) == (1, 2)
+    assert moved.stability["A"] == 1.0
+    assert moved.stability["B"] == analysis.kendall_tau(ids[::-1], closer)
+    assert list(moved.trend["round"]) == [1, 2]
+    assert moved.trend["kendalls_w"].iloc[1] > moved.trend["kendalls_w"].iloc[0]
+    assert "came closer" in moved.summary
