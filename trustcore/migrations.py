@@ -107,3 +107,46 @@ def m001_core(db):
         )""",
         "CREATE INDEX events_session ON events(session_id)",
     )
+
+
+@migrations()
+def m002_followup(db):
+    """After the reveal: the worksheet's Columns B and C, organisation-wide (Activity 1) rankings, the
+    reflection answers; on sessions the survey token's hash, the fixed Column A order and the link to
+    the previous session of the same relationship."""
+    _run(
+        db,
+        """CREATE TABLE worksheet (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            element_id TEXT NOT NULL,
+            party_id INTEGER NOT NULL REFERENCES parties(id) ON DELETE CASCADE,
+            col TEXT NOT NULL CHECK (col IN ('B', 'C')),
+            text TEXT NOT NULL DEFAULT '',
+            internal INTEGER NOT NULL DEFAULT 0 CHECK (internal IN (0, 1)),
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, element_id, party_id, col)
+        )""",
+        "CREATE INDEX worksheet_party ON worksheet(party_id)",
+        """CREATE TABLE baselines (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            party_id INTEGER NOT NULL REFERENCES parties(id) ON DELETE CASCADE,
+            ordering TEXT NOT NULL,
+            entered_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, party_id)
+        )""",
+        "CREATE INDEX baselines_party ON baselines(party_id)",
+        """CREATE TABLE reflections (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            answer TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, key)
+        )""",
+        # deleting a party sets next_steps.owner_party_id to NULL: without an index that scans the table
+        "CREATE INDEX next_steps_owner ON next_steps(owner_party_id)",
+        "ALTER TABLE sessions ADD COLUMN survey_hash TEXT",
+        "ALTER TABLE sessions ADD COLUMN agreed_order TEXT",
+        "ALTER TABLE sessions ADD COLUMN previous_session_id INTEGER",
+    )
