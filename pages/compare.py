@@ -45,7 +45,9 @@ if facilitator and rnd.status != "revealed":
                "Results are live for everyone in this session.")
 
 # ---- headline
-st.subheader(esc(res.headline.text), anchor=False)
+st.subheader(esc(res.headline.summary), anchor=False)
+if res.headline.detail:
+    st.markdown(f"**{esc(res.headline.detail)}**")
 with st.expander("How this is computed", icon=":material/functions:"):
     st.markdown(analysis.EXPLAINER)
 

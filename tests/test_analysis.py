@@ -827,3 +827,16 @@ def test_explainer_covers_every_method_in_a_few_sentences():
         assert term in EXPLAINER
     body = EXPLAINER.split("\n", 1)[1]
     assert 5 <= len(re.findall(r"\.(?:\s|$)", body)) <= 8
+
+
+def test_headline_summary_and_detail_split_the_text():
+    from trustcore import analysis
+
+    ids = list("abcdef")
+    two = analysis.headline({"A": ids, "B": ids[::-1]})
+    assert two.detail.startswith("Biggest difference: ")
+    assert two.text == f"{two.summary} {two.detail}" and "Kendall τ-b" in two.summary
+    same = analysis.headline({"A": ids, "B": ids})
+    assert same.detail == "" and same.summary == same.text
+    three = analysis.headline({"A": ids, "B": ids[::-1], "C": ids})
+    assert three.detail.startswith("Most contested: ") and three.text == f"{three.summary} {three.detail}"

@@ -172,6 +172,12 @@ class Headline:
 
     text: str
     stats: dict[str, object]
+    detail: str = ""  # the sentence after the first, if any (the biggest difference)
+
+    @property
+    def summary(self) -> str:
+        """The first sentence alone: the agreement label and its numbers."""
+        return self.text[: len(self.text) - len(self.detail)].rstrip() if self.detail else self.text
 
 
 # --------------------------------------------------------------------------- helpers
@@ -722,8 +728,9 @@ def _two_party_headline(
         f"({differing} of {pairs} element pairs ordered differently)."
     )
     agenda = discussion_agenda(party_orders, names, limit=1)
-    if agenda:
-        text += f" Biggest difference: {agenda[0].text}"
+    detail = f"Biggest difference: {agenda[0].text}" if agenda else ""
+    if detail:
+        text += " " + detail
     distance = footrule(a, b)
     return Headline(
         text,
@@ -738,6 +745,7 @@ def _two_party_headline(
             "footrule": distance.distance,
             "footrule_similarity": distance.similarity,
         },
+        detail,
     )
 
 
@@ -752,12 +760,14 @@ def _group_headline(
         f"({_format_p(result.permutation_p_value)})."
     )
     contested = divergence(party_orders, names).rows[0]
+    detail = ""
     if contested.spread:
         ranks_given = contested.ranks.values()
-        text += (
-            f" Most contested: {contested.element} "
+        detail = (
+            f"Most contested: {contested.element} "
             f"(ranked from {min(ranks_given)} to {max(ranks_given)})."
         )
+        text += " " + detail
     return Headline(
         text,
         {
@@ -771,6 +781,7 @@ def _group_headline(
             "permutation_p_value": result.permutation_p_value,
             "permutations": HEADLINE_PERMUTATIONS,
         },
+        detail,
     )
 
 
