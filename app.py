@@ -20,14 +20,17 @@ PAGES = {  # name: (file, title, icon, url path)
     "rank": ("pages/rank.py", "My ranking", ":material/reorder:", "rank"),
     "console": ("pages/console.py", "Console", ":material/tune:", "console"),
     "compare": ("pages/compare.py", "Comparison", ":material/compare_arrows:", "compare"),
+    "steps": ("pages/next_steps.py", "Next steps", ":material/checklist:", "next-steps"),
+    "survey": ("pages/survey.py", "Survey", ":material/rate_review:", "survey"),
     "privacy": ("pages/privacy.py", "Privacy", ":material/shield:", "privacy"),
 }
 
 ROLE_PAGES = {
     "visitor": ["home", "create", "privacy"],
     "joiner": ["join", "privacy"],
-    "participant": ["rank", "compare", "privacy"],
-    "facilitator": ["console", "compare", "privacy"],
+    "participant": ["rank", "compare", "steps", "privacy"],
+    "facilitator": ["console", "compare", "steps", "privacy"],
+    "stakeholder": ["survey", "privacy"],
 }
 
 # The role's main page is the default, so the bare URL (a shared or personal link) lands on it.

@@ -725,6 +725,13 @@ def _populate(store, c) -> None:
             "INSERT INTO feedback (session_id, respondent, element_id, trust, submitted_at) VALUES (?, 'x', 'ethics', 4, 'now')",
             [c.session.id],
         )
+        party = c.session.parties[0].id
+        conn.execute("INSERT INTO worksheet (session_id, element_id, party_id, col, text, updated_at) "
+                     "VALUES (?, 'privacy', ?, 'B', 'x', 'now')", [c.session.id, party])
+        conn.execute("INSERT INTO baselines (session_id, party_id, ordering, entered_at) VALUES (?, ?, '[]', 'now')",
+                     [c.session.id, party])
+        conn.execute("INSERT INTO reflections (session_id, key, answer, updated_at) VALUES (?, 'areas', 'x', 'now')",
+                     [c.session.id])
 
 
 def _rows_by_table(store, session_id: int) -> dict[str, int]:

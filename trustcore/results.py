@@ -108,3 +108,16 @@ def rounds_comparison(session: Session, rankings, rounds: list[int]) -> RoundsCo
         after={p: tuple(o) for p, o in by_round[latest].items()},
         stability=analysis.movement(by_round[previous], by_round[latest]),
     )
+
+
+def element_agenda_order(session: Session, rankings, *, facilitator: bool) -> tuple[list[str], str]:
+    """The elements in the order a discussion of next steps takes them: most contested first in the
+    latest round the reader may see, or catalogue order when nothing can be compared yet.
+    Returns (element ids, a few words saying which order it is)."""
+    for rnd in reversed(session.rounds):
+        if not session.results_visible(rnd.number, facilitator=facilitator):
+            continue
+        res = round_results(session, rankings, rnd.number)
+        if res.comparable:
+            return [row.element_id for row in res.divergence.rows], f"divergence in round {rnd.number}, most contested first"
+    return list(session.catalogue.ids), "the catalogue (no comparison yet)"

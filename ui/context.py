@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from trustcore import followup
 from trustcore.db import default_path
 from trustcore.errors import AccessDenied, NotFound
 from trustcore.model import Participant, Session
 from trustcore.store import Store
 
-PARAMS = ("session", "me", "admin")
+PARAMS = ("session", "me", "admin", "survey")
 _STATE = "tc_params"
 
 
@@ -41,6 +42,7 @@ class Context:
     session: Session | None = None
     participant: Participant | None = None
     facilitator: bool = False
+    stakeholder: bool = False  # holds the survey link: may fill in the survey, nothing else
     error: str | None = None
 
     @property
@@ -48,11 +50,22 @@ class Context:
         return self.session.code if self.session else None
 
     @property
+    def token(self) -> str | None:
+        """The token that gives this tab its rights (facilitator or personal)."""
+        if self.facilitator:
+            return self.params.get("admin")
+        if self.participant:
+            return self.params.get("me")
+        return None
+
+    @property
     def role(self) -> str:
         if self.facilitator:
             return "facilitator"
         if self.participant:
             return "participant"
+        if self.stakeholder:
+            return "stakeholder"
         if self.session:
             return "joiner"
         return "visitor"
@@ -105,6 +118,13 @@ def resolve() -> Context:
         except AccessDenied:
             ctx.error = "This personal link is not valid: join again below, or ask the facilitator for help."
             params.pop("me")
+    if ctx.session and params.get("survey") and not (ctx.facilitator or ctx.participant):
+        try:
+            followup.survey_session(store, ctx.session.code, params["survey"])
+            ctx.stakeholder = True
+        except AccessDenied:
+            ctx.error = "This survey link is not valid, or the survey was closed. Ask the facilitator for a new link."
+            params.pop("survey")
     if ctx.session:
         params["session"] = ctx.session.code  # canonical form of a typed code
     ctx.params = params
@@ -128,6 +148,7 @@ MAIN_PAGE = {
     "joiner": "pages/join.py",
     "participant": "pages/rank.py",
     "facilitator": "pages/console.py",
+    "stakeholder": "pages/survey.py",
 }
 
 

@@ -47,3 +47,24 @@ def rerun_on_change(ctx, key: str) -> None:
     except NotFound:
         st.rerun(scope="app")
     st.session_state[f"primed:{key}"] = True
+
+
+def changes_notice(ctx, key: str) -> None:
+    """On pages where people type (next steps, worksheet), never rerun under their fingers: say that
+    others changed something, and offer a refresh."""
+    st.session_state[f"seen:{key}"] = ctx.store.change_marker(ctx.session.code)
+    _notice(ctx, key)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _notice(ctx, key: str) -> None:
+    try:
+        marker = ctx.store.change_marker(ctx.session.code)
+    except NotFound:
+        st.rerun(scope="app")
+        return
+    if marker != st.session_state.get(f"seen:{key}"):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.info("Someone else has made changes since you opened this page.", icon=":material/update:")
+            if st.button("Refresh", key=f"refresh:{key}", icon=":material/refresh:"):
+                st.rerun(scope="app")

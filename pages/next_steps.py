@@ -1,0 +1,150 @@
+"""Next steps (Column E): per element, what will be done, by whom, by when, and who agreed.
+
+Several people may edit at once: a save never overwrites someone else's newer save. The page says so
+and shows both versions, and the person chooses."""
+
+import streamlit as st
+
+from trustcore import followup
+from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotFound
+from trustcore.model import STATUSES
+from trustcore.results import element_agenda_order
+from trustcore.text import markdown_escape as esc
+from ui.common import plain, problem, session_header
+from ui.context import page_context
+from ui.live import changes_notice
+
+ctx = page_context("participant", "facilitator")
+store, session, token = ctx.store, ctx.session, ctx.token
+names = session.catalogue.names
+parties = {p.id: p.name for p in session.parties}
+party_ids = {p.name: p.id for p in session.parties}
+
+session_header(session, subtitle="Next steps")
+changes_notice(ctx, "next_steps")
+
+steps = followup.next_steps(store, session.code, token)
+order, basis = element_agenda_order(session, store.rankings(session.code), facilitator=ctx.facilitator)
+missing = followup.elements_without_steps(store, session.code, token)
+st.caption(f"Elements in order of {basis}. For each, record the agreed next steps: the action, who owns it, "
+           "by when, its status and which parties agreed.")
+if missing:
+    st.warning("Not yet addressed: " + esc(", ".join(names[e] for e in order if e in missing)),
+               icon=":material/pending_actions:")
+else:
+    st.success("Every element has at least one next step.", icon=":material/task_alt:")
+
+
+def fields(prefix: str, step=None) -> dict:
+    action = st.text_area("Action", value=step.action if step else "", key=f"{prefix}:action", max_chars=500,
+                          height=68)
+    c1, c2 = st.columns(2)
+    owner_party = c1.selectbox("Owning party", [None, *parties], key=f"{prefix}:party",
+                               index=([None, *parties].index(step.owner_party_id) if step else 0),
+                               format_func=lambda pid: "—" if pid is None else parties[pid])
+    owner_person = c2.text_input("Owner (person)", value=step.owner_person if step else "", key=f"{prefix}:person",
+                                 max_chars=80)
+    c3, c4 = st.columns(2)
+    due = c3.text_input("Due (a date or a timeframe)", value=step.due if step else "", key=f"{prefix}:due",
+                        max_chars=80, placeholder="e.g. 2027-03-31 or Q2 2027")
+    status = c4.selectbox("Status", STATUSES, index=STATUSES.index(step.status) if step else 0, key=f"{prefix}:status")
+    agreed = st.multiselect("Agreed by", list(parties), key=f"{prefix}:agreed", format_func=parties.get,
+                            default=[party_ids[n] for n in step.agreed_by] if step else [])
+    return {"action": action, "owner_party_id": owner_party, "owner_person": owner_person, "due": due,
+            "status": status, "agreed_by": agreed}
+
+
+def describe(step) -> str:
+    owner = " / ".join(x for x in (step.owner_party or "", step.owner_person) if x) or "no owner yet"
+    agreed = ", ".join(step.agreed_by) or "nobody yet"
+    return f"{step.action}\nOwner: {owner} · Due: {step.due or '—'} · Status: {step.status} · Agreed by: {agreed}"
+
+
+def conflict_box(step_id: int) -> None:
+    mine, theirs, message = st.session_state[f"conflict:{step_id}"]
+    st.warning(plain(message), icon=":material/sync_problem:")
+    c1, c2 = st.columns(2)
+    c1.markdown("**Your version (not saved)**")
+    c1.text(describe_values(mine))
+    if theirs is None:
+        c2.markdown("**Deleted by someone else**")
+    else:
+        c2.markdown("**Saved by someone else**")
+        c2.text(describe(theirs))
+    b1, b2 = st.columns(2)
+    if b1.button("Keep theirs", key=f"keep:{step_id}"):
+        del st.session_state[f"conflict:{step_id}"]
+        st.rerun()
+    if theirs is not None and b2.button("Save mine over theirs", key=f"force:{step_id}", type="primary"):
+        save(step_id, theirs.version, mine)
+
+
+def describe_values(values: dict) -> str:
+    owner = " / ".join(x for x in (parties.get(values["owner_party_id"], ""), values["owner_person"]) if x)
+    agreed = ", ".join(parties[p] for p in values["agreed_by"]) or "nobody yet"
+    return (f"{values['action']}\nOwner: {owner or 'no owner yet'} · Due: {values['due'] or '—'} · "
+            f"Status: {values['status']} · Agreed by: {agreed}")
+
+
+def save(step_id: int, version: int, values: dict) -> None:
+    try:
+        followup.update_next_step(store, session.code, token, step_id, version, **values)
+    except EditConflict as exc:
+        st.session_state[f"conflict:{step_id}"] = (values, exc.current, str(exc))
+        st.rerun()
+    except (InvalidInput, AccessDenied, NotFound) as exc:
+        problem(exc)
+    else:
+        st.session_state.pop(f"conflict:{step_id}", None)
+        st.session_state["steps_note"] = "Next step saved."
+        st.rerun()
+
+
+by_element: dict[str, list] = {}
+for step in steps:
+    by_element.setdefault(step.element_id, []).append(step)
+
+for eid in order:
+    mine = by_element.get(eid, [])
+    label = f"{names[eid]} · {len(mine)} next step{'s' if len(mine) != 1 else ''}" if mine else \
+        f"{names[eid]} · not yet addressed"
+    with st.expander(esc(label), expanded=any(f"conflict:{s.id}" in st.session_state for s in mine)):
+        for step in mine:
+            with st.container(border=True):
+                if f"conflict:{step.id}" in st.session_state:
+                    conflict_box(step.id)
+                    continue
+                with st.form(f"step:{step.id}:v{step.version}"):
+                    values = fields(f"step:{step.id}:v{step.version}", step)
+                    s1, s2 = st.columns(2)
+                    saved = s1.form_submit_button("Save", type="primary", icon=":material/save:")
+                    delete = s2.form_submit_button("Delete", icon=":material/delete:")
+                if saved:
+                    save(step.id, step.version, values)
+                if delete:
+                    try:
+                        followup.delete_next_step(store, session.code, token, step.id, step.version)
+                    except EditConflict as exc:
+                        st.session_state[f"conflict:{step.id}"] = (values, exc.current, str(exc))
+                        st.rerun()
+                    except (AccessDenied, NotFound) as exc:
+                        problem(exc)
+                    else:
+                        st.session_state["steps_note"] = "Next step deleted."
+                        st.rerun()
+        with st.form(f"add:{eid}", clear_on_submit=True):
+            st.markdown("**Add a next step**")
+            values = fields(f"add:{eid}")
+            added = st.form_submit_button("Add", icon=":material/add:")
+        if added:
+            try:
+                followup.add_next_step(store, session.code, token, eid, values.pop("action"), **values)
+            except (InvalidInput, AccessDenied, NotFound) as exc:
+                problem(exc)
+            else:
+                st.session_state["steps_note"] = f"Next step added to {names[eid]}."
+                st.rerun()
+
+note = st.session_state.pop("steps_note", None)
+if note:
+    st.toast(plain(note), icon=":material/check_circle:")

@@ -1,0 +1,68 @@
+"""Stakeholder survey (Activity 6): for each element, how far the stakeholder can trust us, whether our
+steps meet their expectations, whether our evidence helps; plus one overall question. The survey link
+grants nothing else."""
+
+import streamlit as st
+
+from trustcore import followup
+from trustcore.errors import AccessDenied, InvalidInput, NotFound
+from trustcore.text import markdown_escape as esc
+from ui.common import problem, session_header
+from ui.context import page_context
+
+ctx = page_context("stakeholder")
+session = ctx.session
+token = ctx.params["survey"]
+
+session_header(session, subtitle="Stakeholder survey")
+us = esc(session.our_org) if session.our_org else "us"
+
+done = st.session_state.get("survey_done")
+if done:
+    st.success(f"Thank you: your answers are stored ({done} answered).", icon=":material/check_circle:")
+    if st.button("Answer again, as someone else", icon=":material/replay:"):
+        del st.session_state["survey_done"]
+        st.rerun()
+    st.stop()
+
+st.write(f"Please tell {us} how far you can trust them in each element of trustworthy data stewardship. "
+         "Every question is optional; answer what you can. Your answers go to the facilitator of this session.")
+
+TRUST = followup.TRUST_SCALE
+EXPECT = {"yes": "Yes", "partly": "Partly", "no": "No"}
+EVIDENCE = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+
+
+def questions(prefix: str) -> dict:
+    trust = st.radio(f"To what degree can you trust {us} here?", list(TRUST), index=None, horizontal=True,
+                     format_func=lambda v: f"{v} · {TRUST[v]}", key=f"{prefix}:trust")
+    expectations = st.radio("Do our steps meet your expectations?", list(EXPECT), index=None, horizontal=True,
+                            format_func=EXPECT.get, key=f"{prefix}:expectations")
+    evidence = st.radio("Having seen our evidence, do you feel better able to trust us?", list(EVIDENCE),
+                        index=None, horizontal=True, format_func=EVIDENCE.get, key=f"{prefix}:evidence")
+    comment = st.text_area("Comment (optional)", key=f"{prefix}:comment", height=68, max_chars=2000)
+    return {"trust": trust, "expectations": expectations, "evidence": evidence, "comment": comment}
+
+
+with st.form("survey"):
+    respondent = st.text_input("Your name or organisation (optional)", max_chars=80)
+    answers = {}
+    for element in session.catalogue.elements:
+        with st.container(border=True):
+            st.markdown(f"**{esc(element.name)}**")
+            if element.description:
+                st.caption(esc(element.description))
+            answers[element.id] = questions(element.id)
+    with st.container(border=True):
+        st.markdown(f"**Overall**: all things considered, how far can you trust {us} with data?")
+        answers[None] = questions("overall")
+    sent = st.form_submit_button("Send my answers", type="primary", icon=":material/send:")
+
+if sent:
+    try:
+        stored = followup.submit_feedback(ctx.store, session.code, token, respondent, answers)
+    except (InvalidInput, AccessDenied, NotFound) as exc:
+        problem(exc)
+    else:
+        st.session_state["survey_done"] = stored
+        st.rerun()
