@@ -21,6 +21,7 @@ PAGES = {  # name: (file, title, icon, url path)
     "console": ("pages/console.py", "Console", ":material/tune:", "console"),
     "compare": ("pages/compare.py", "Comparison", ":material/compare_arrows:", "compare"),
     "steps": ("pages/next_steps.py", "Next steps", ":material/checklist:", "next-steps"),
+    "worksheet": ("pages/worksheet.py", "Worksheet", ":material/table_view:", "worksheet"),
     "survey": ("pages/survey.py", "Survey", ":material/rate_review:", "survey"),
     "privacy": ("pages/privacy.py", "Privacy", ":material/shield:", "privacy"),
 }
@@ -28,8 +29,8 @@ PAGES = {  # name: (file, title, icon, url path)
 ROLE_PAGES = {
     "visitor": ["home", "create", "privacy"],
     "joiner": ["join", "privacy"],
-    "participant": ["rank", "compare", "steps", "privacy"],
-    "facilitator": ["console", "compare", "steps", "privacy"],
+    "participant": ["rank", "compare", "steps", "worksheet", "privacy"],
+    "facilitator": ["console", "compare", "steps", "worksheet", "privacy"],
     "stakeholder": ["survey", "privacy"],
 }
 

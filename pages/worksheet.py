@@ -1,0 +1,131 @@
+"""The trustworthiness mapping worksheet: A the agreed order, B and C each party's steps and evidence
+(editable by that party and the facilitator; each field can be marked internal), D stakeholder feedback,
+E next steps. The shareable view leaves internal fields out."""
+
+import streamlit as st
+
+from trustcore import followup
+from trustcore import worksheet as worksheet_mod
+from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotFound
+from trustcore.text import markdown_escape as esc
+from ui import ranking
+from ui.common import plain, problem, session_header
+from ui.context import page_context
+from ui.live import changes_notice
+
+st.set_page_config(layout="wide")
+ctx = page_context("participant", "facilitator")
+store, session, token = ctx.store, ctx.session, ctx.token
+mine = None if ctx.facilitator else ctx.participant.party_id
+
+session_header(session, subtitle="Worksheet")
+changes_notice(ctx, "worksheet")
+left, right = st.columns(2)
+left.markdown(f"**Our organisation:** {esc(session.our_org or '—')}")
+right.markdown(f"**Partner:** {esc(session.partner_org or '—')}")
+
+shareable = st.toggle("Shareable version", help="The tidied-up, non-sensitive copy for stakeholders: fields marked "
+                      "internal are left out and nothing can be edited.")
+sheet = worksheet_mod.build(store, session.code, token, shareable=shareable)
+st.caption(f"Column A: the elements in the agreed order ({esc(sheet.order_source)}). "
+           "Column D is this app's reading of the guidebook: the stakeholder survey's answers.")
+
+if ctx.facilitator and not shareable:
+    with st.expander("Fix the order of Column A", icon=":material/low_priority:"):
+        st.write("By default Column A follows the consensus of the latest round. You can fix another order.")
+        fixed = ranking.ranking_input("agreed", session.catalogue, [r.element_id for r in sheet.rows])
+        c1, c2 = st.columns(2)
+        if c1.button("Use this order", type="primary", icon=":material/push_pin:"):
+            followup.set_agreed_order(store, session.code, token, fixed)
+            st.rerun()
+        if c2.button("Follow the consensus again", icon=":material/undo:"):
+            followup.set_agreed_order(store, session.code, token, None)
+            ranking.reset("agreed", [])
+            st.rerun()
+
+
+def entry_form(row, party) -> None:
+    """Columns B and C of one party for one element, as a form with conflict detection."""
+    key = f"ws:{row.element_id}:{party.id}"
+    conflict = st.session_state.get(f"{key}:conflict")
+    if conflict:
+        column, yours, theirs, message = conflict
+        st.warning(plain(message), icon=":material/sync_problem:")
+        st.markdown("**Your text (not saved)**")
+        st.text(yours)
+        st.markdown("**Saved by someone else**")
+        st.text(theirs.text if theirs else "")
+        if st.button("Keep theirs", key=f"{key}:keep"):
+            del st.session_state[f"{key}:conflict"]
+            st.rerun()
+        return
+    entries = {col: row.entries.get((party.id, col)) for col in "BC"}
+    versions = "-".join(str(e.version if e else 0) for e in entries.values())
+    with st.form(f"{key}:v{versions}", border=False):
+        values = {}
+        for col, label in followup.COLUMNS.items():
+            entry = entries[col]
+            values[col] = (st.text_area(label, value=entry.text if entry else "", key=f"{key}:{col}:{versions}",
+                                        height=90, max_chars=2000),
+                           st.checkbox("Internal (left out of the shareable version)", key=f"{key}:{col}:internal:{versions}",
+                                       value=entry.internal if entry else False))
+        saved = st.form_submit_button("Save", icon=":material/save:")
+    if saved:
+        for col, (text, internal) in values.items():
+            entry = entries[col]
+            if entry is None and not text.strip():
+                continue
+            if entry is not None and entry.text == text.strip() and entry.internal == internal:
+                continue
+            try:
+                followup.set_worksheet_entry(store, session.code, token, row.element_id, party.id, col, text,
+                                             internal=internal, expected_version=entry.version if entry else None)
+            except EditConflict as exc:
+                st.session_state[f"{key}:conflict"] = (col, text, exc.current, str(exc))
+                st.rerun()
+            except (InvalidInput, AccessDenied, NotFound) as exc:
+                problem(exc)
+                return
+        st.session_state["ws_note"] = f"Saved {party.name}'s entries for {row.element}."
+        st.rerun()
+
+
+def show_entries(row, party) -> None:
+    for col, label in followup.COLUMNS.items():
+        entry = row.entries.get((party.id, col))
+        st.markdown(f"*{label}*" + (" · internal" if entry and entry.internal else ""))
+        st.text(entry.text if entry and entry.text else "—")
+
+
+for row in sheet.rows:
+    with st.expander(esc(f"A{row.position}. {row.element}"), expanded=row.position <= 3):
+        if row.description:
+            st.caption(esc(row.description))
+        cols = st.columns(len(session.parties))
+        for party, col in zip(session.parties, cols, strict=True):
+            with col:
+                st.markdown(f"**{esc(party.name)}**")
+                if not shareable and (ctx.facilitator or party.id == mine):
+                    entry_form(row, party)
+                else:
+                    show_entries(row, party)
+        d, e = st.columns(2)
+        d.markdown("**D · Stakeholder feedback**")
+        d.text(row.feedback.text)
+        for respondent, comment in row.feedback.comments:
+            d.text(f"“{comment}” ({respondent})")
+        e.markdown("**E · Next steps**")
+        if row.steps:
+            for s in row.steps:
+                owner = " / ".join(x for x in (s.owner_party or "", s.owner_person) if x) or "no owner yet"
+                e.text(f"• {s.action} ({owner}; due {s.due or '—'}; {s.status})")
+        else:
+            e.text("None yet.")
+
+if sheet.overall.answers:
+    st.markdown("**Overall trust (stakeholder survey)**")
+    st.text(sheet.overall.text)
+
+note = st.session_state.pop("ws_note", None)
+if note:
+    st.toast(plain(note), icon=":material/check_circle:")

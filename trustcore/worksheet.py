@@ -1,0 +1,100 @@
+"""The trustworthiness mapping worksheet for one relationship, assembled for display and export.
+
+Column A: the elements in the agreed order; B: the steps each party takes to be trustworthy in that
+element; C: how it demonstrates that to the partner; D: the stakeholder feedback (our reading of the
+guidebook: degree of trust, expectations met, effect of evidence); E: the next steps.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import mean
+
+from . import followup
+from .followup import FeedbackAnswer, NextStep, WorksheetEntry
+from .model import Session
+from .store import Store
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """Column D for one element (or the overall question)."""
+
+    answers: int = 0
+    mean_trust: float | None = None
+    trust_counts: dict[int, int] = field(default_factory=dict)
+    expectations: dict[str, int] = field(default_factory=dict)  # yes / partly / no
+    evidence: dict[str, int] = field(default_factory=dict)  # yes / no / unsure
+    comments: tuple[tuple[str, str], ...] = ()  # (respondent, comment)
+
+    @property
+    def text(self) -> str:
+        """One plain line for a cell: 'trust 3.5/5 from 4 · expectations met: yes 2, partly 1 · ...'."""
+        if not self.answers:
+            return "no feedback yet"
+        parts = []
+        if self.mean_trust is not None:
+            parts.append(f"trust {self.mean_trust:.1f}/5 ({sum(self.trust_counts.values())} answers)")
+        if self.expectations:
+            parts.append("expectations met: " + ", ".join(f"{k} {v}" for k, v in self.expectations.items()))
+        if self.evidence:
+            parts.append("evidence helped: " + ", ".join(f"{k} {v}" for k, v in self.evidence.items()))
+        if self.comments:
+            parts.append(f"{len(self.comments)} comment{'s' if len(self.comments) != 1 else ''}")
+        return " · ".join(parts) or f"{self.answers} answers"
+
+
+def summarise_feedback(answers: list[FeedbackAnswer]) -> FeedbackSummary:
+    trust = [a.trust for a in answers if a.trust is not None]
+    return FeedbackSummary(
+        answers=len(answers),
+        mean_trust=mean(trust) if trust else None,
+        trust_counts=dict(sorted(Counter(trust).items())),
+        expectations={k: v for k in followup.EXPECTATIONS if (v := sum(a.expectations == k for a in answers))},
+        evidence={k: v for k in followup.EVIDENCE if (v := sum(a.evidence == k for a in answers))},
+        comments=tuple((a.respondent, a.comment) for a in answers if a.comment),
+    )
+
+
+@dataclass(frozen=True)
+class WorksheetRow:
+    position: int  # Column A: 1 = first in the agreed order
+    element_id: str
+    element: str
+    description: str
+    entries: dict[tuple[int, str], WorksheetEntry]  # (party id, "B"/"C") -> entry
+    feedback: FeedbackSummary  # Column D
+    steps: tuple[NextStep, ...]  # Column E
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    session: Session
+    order_source: str  # how Column A's order was decided
+    rows: tuple[WorksheetRow, ...]
+    overall: FeedbackSummary  # the survey's overall question
+    shareable: bool
+
+
+def build(store: Store, code: str, token: str, *, shareable: bool = False) -> Worksheet:
+    """The worksheet as the token's holder may see it (``shareable`` leaves out internal B/C entries)."""
+    order, source = followup.agreed_order(store, code, token)
+    session = store.authorise(code, token).session
+    entries = followup.worksheet(store, code, token, shareable=shareable)
+    answers = followup.feedback(store, code, token)
+    steps = followup.next_steps(store, code, token)
+    rows = []
+    for position, eid in enumerate(order, start=1):
+        element = session.catalogue[eid]
+        rows.append(WorksheetRow(
+            position=position,
+            element_id=eid,
+            element=element.name,
+            description=element.description,
+            entries={(e.party_id, e.column): e for e in entries if e.element_id == eid},
+            feedback=summarise_feedback([a for a in answers if a.element_id == eid]),
+            steps=tuple(s for s in steps if s.element_id == eid),
+        ))
+    return Worksheet(session, source, tuple(rows), summarise_feedback([a for a in answers if a.element_id is None]),
+                     shareable)
