@@ -22,6 +22,7 @@ PAGES = {  # name: (file, title, icon, url path)
     "compare": ("pages/compare.py", "Comparison", ":material/compare_arrows:", "compare"),
     "steps": ("pages/next_steps.py", "Next steps", ":material/checklist:", "next-steps"),
     "worksheet": ("pages/worksheet.py", "Worksheet", ":material/table_view:", "worksheet"),
+    "reflect": ("pages/reflect.py", "Reflect", ":material/psychology:", "reflect"),
     "survey": ("pages/survey.py", "Survey", ":material/rate_review:", "survey"),
     "privacy": ("pages/privacy.py", "Privacy", ":material/shield:", "privacy"),
 }
@@ -29,8 +30,8 @@ PAGES = {  # name: (file, title, icon, url path)
 ROLE_PAGES = {
     "visitor": ["home", "create", "privacy"],
     "joiner": ["join", "privacy"],
-    "participant": ["rank", "compare", "steps", "worksheet", "privacy"],
-    "facilitator": ["console", "compare", "steps", "worksheet", "privacy"],
+    "participant": ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
+    "facilitator": ["console", "compare", "steps", "worksheet", "reflect", "privacy"],
     "stakeholder": ["survey", "privacy"],
 }
 

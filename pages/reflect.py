@@ -1,0 +1,110 @@
+"""Reflect: each party's organisation-wide ranking (Activity 1) against its ranking for this
+relationship, and the guidebook's reflection questions."""
+
+import pandas as pd
+import streamlit as st
+
+from trustcore import charts, followup
+from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotAllowedNow, NotFound
+from trustcore.text import markdown_escape as esc
+from ui import ranking
+from ui.common import plain, problem, session_header
+from ui.context import page_context
+from ui.live import changes_notice
+
+ctx = page_context("participant", "facilitator")
+store, session, token = ctx.store, ctx.session, ctx.token
+names = session.catalogue.names
+my_parties = [p for p in session.parties if ctx.facilitator or p.id == ctx.participant.party_id]
+
+session_header(session, subtitle="Reflect")
+changes_notice(ctx, "reflect")
+
+st.subheader("Organisation-wide ranking", anchor=False)
+st.write("Activity 1 of the guidebook ranks the elements for the organisation as a whole. Enter each party's "
+         "organisation-wide ranking to see how its ranking for this relationship differs.")
+saved = followup.baselines(store, session.code, token)
+party = my_parties[0]
+if len(my_parties) > 1:
+    party = st.selectbox("Party", my_parties, format_func=lambda p: p.name)
+current = saved.get(party.name)
+tab_rank, tab_paste = st.tabs(["Rank here", "Paste or upload"])
+with tab_rank:
+    key = f"baseline:{party.id}"
+    order = ranking.ranking_input(key, session.catalogue, list(current or session.catalogue.ids))
+    if st.button("Save organisation-wide ranking", key=f"{key}:save", type="primary", icon=":material/save:"):
+        try:
+            followup.set_baseline(store, session.code, token, party.id, order)
+        except (InvalidInput, AccessDenied, NotFound) as exc:
+            problem(exc)
+        else:
+            st.toast(plain(f"Saved {party.name}'s organisation-wide ranking."), icon=":material/check_circle:")
+with tab_paste:
+    st.caption("A CSV with columns element (or element_id) and rank, or one element per line, most important first.")
+    pasted = st.text_area("Paste here", key=f"paste:{party.id}", height=140)
+    upload = st.file_uploader("or upload a CSV", type=["csv", "txt"], key=f"upload:{party.id}")
+    if st.button("Use this list", key=f"usepaste:{party.id}", icon=":material/upload:"):
+        try:
+            data = upload.getvalue() if upload is not None else pasted
+            parsed = followup.parse_baseline_csv(data, session.catalogue)
+            followup.set_baseline(store, session.code, token, party.id, parsed)
+        except (InvalidInput, AccessDenied, NotFound) as exc:
+            problem(exc)
+        else:
+            ranking.reset(f"baseline:{party.id}", parsed)
+            st.rerun()
+
+visible = [r.number for r in session.rounds if session.results_visible(r.number, facilitator=ctx.facilitator)]
+if visible and saved:
+    try:
+        compared = followup.baseline_comparison(store, session.code, token, visible[-1])
+    except NotAllowedNow:
+        compared = {}
+    if compared:
+        st.subheader(f"Organisation-wide against this relationship (round {visible[-1]})", anchor=False)
+        st.dataframe(pd.DataFrame({
+            "Party": list(compared),
+            "Kendall τ-b": [c["tau"] for c in compared.values()],
+            "Spearman ρ": [c["rho"] for c in compared.values()],
+            "Biggest moves": ["; ".join(f"{names[e]} {a}→{b}" for e, a, b in c["moved"][:3]) or "none"
+                              for c in compared.values()],
+        }), hide_index=True, width="stretch",
+            column_config={"Kendall τ-b": st.column_config.NumberColumn(format="%.2f"),
+                           "Spearman ρ": st.column_config.NumberColumn(format="%.2f")})
+        colours = charts.colour_map([p.name for p in session.parties])
+        st.plotly_chart(charts.movement_chart({p: c["org_order"] for p, c in compared.items()},
+                                              {p: c["relationship_order"] for p, c in compared.items()}, names,
+                                              colours, before="organisation", after="relationship", max_columns=2),
+                        width="stretch", config={"displaylogo": False})
+
+st.subheader("Reflection", anchor=False)
+answers = followup.reflections(store, session.code, token)
+for qkey, question in followup.REFLECTION_QUESTIONS.items():
+    current = answers.get(qkey)
+    conflict = st.session_state.get(f"refl:{qkey}:conflict")
+    if conflict:
+        yours, theirs, message = conflict
+        st.warning(plain(message), icon=":material/sync_problem:")
+        st.markdown(f"**{esc(question)}**: your text (not saved)")
+        st.text(yours)
+        st.markdown("Saved by someone else:")
+        st.text(theirs.answer if theirs else "")
+        if st.button("Keep theirs", key=f"refl:{qkey}:keep"):
+            del st.session_state[f"refl:{qkey}:conflict"]
+            st.rerun()
+        continue
+    version = current.version if current else 0
+    with st.form(f"refl:{qkey}:v{version}", border=False):
+        text = st.text_area(esc(question), value=current.answer if current else "", key=f"refl:{qkey}:{version}",
+                            height=90, max_chars=2000)
+        if st.form_submit_button("Save", icon=":material/save:"):
+            try:
+                followup.set_reflection(store, session.code, token, qkey, text,
+                                        expected_version=current.version if current else None)
+            except EditConflict as exc:
+                st.session_state[f"refl:{qkey}:conflict"] = (text, exc.current, str(exc))
+                st.rerun()
+            except (InvalidInput, AccessDenied, NotFound) as exc:
+                problem(exc)
+            else:
+                st.rerun()
