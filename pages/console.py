@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from trustcore import links
-from trustcore.errors import AccessDenied, NotAllowedNow, NotFound
+from trustcore import followup, links
+from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
 from trustcore.qr import qr_png
+from trustcore.text import markdown_escape as esc
 from trustcore.tokens import display_code
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context, set_params
@@ -100,6 +101,61 @@ if c3.button("Open next round", icon=":material/replay:", width="stretch",
 note = st.session_state.pop("console_note", None)
 if note:
     st.toast(note, icon=":material/check_circle:")
+
+st.subheader("Stakeholder survey", anchor=False)
+st.write("A separate link for stakeholders: it lets them answer the short survey (how far they can trust you in "
+         "each element), nothing else. Their answers appear in the worksheet's Column D.")
+new_survey = st.session_state.get(f"survey_link:{session.code}")
+if new_survey:
+    st.warning("The survey link is shown only now: copy it and send it to your stakeholders.", icon=":material/key:")
+    link_box("Survey link", links.survey_link(base_url(), session.code, new_survey))
+survey_open = followup.survey_is_open(store, session.code, token)
+s1, s2 = st.columns(2)
+if s1.button("Replace the survey link" if survey_open else "Create a survey link", icon=":material/rate_review:",
+             width="stretch", help="A new link stops the old one working." if survey_open else None):
+    st.session_state[f"survey_link:{session.code}"] = followup.new_survey_link(store, session.code, token)
+    st.rerun()
+if survey_open and s2.button("Close the survey", icon=":material/block:", width="stretch"):
+    followup.close_survey(store, session.code, token)
+    st.session_state.pop(f"survey_link:{session.code}", None)
+    st.rerun()
+
+st.subheader("Earlier session of this relationship", anchor=False)
+changes = followup.changes_since_previous(store, session.code, token)
+if changes:
+    st.write(f"Linked to “{esc(changes.previous_title)}” of {changes.previous_created_at[:10]}.")
+    if changes.agreement_then and changes.agreement_now:
+        st.text(f"Then: {changes.agreement_then.summary}\nNow: {changes.agreement_now.summary}")
+    if changes.moved:
+        st.dataframe(pd.DataFrame({"Party": list(changes.moved),
+                                   "τ between its order then and now": list(changes.moved.values())}),
+                     hide_index=True, width="stretch")
+    if changes.previous_steps:
+        st.markdown("**The earlier next steps, and where they stand now**")
+        st.dataframe(pd.DataFrame({
+            "Element": [session.catalogue.names.get(s.element_id, s.element_id) for s in changes.previous_steps],
+            "Action": [s.action for s in changes.previous_steps],
+            "Owner": [" / ".join(x for x in (s.owner_party or "", s.owner_person) if x) for s in changes.previous_steps],
+            "Due": [s.due for s in changes.previous_steps],
+            "Status": [s.status for s in changes.previous_steps],
+        }), hide_index=True, width="stretch")
+    if st.button("Unlink the earlier session", icon=":material/link_off:"):
+        followup.unlink_previous(store, session.code, token)
+        st.rerun()
+else:
+    with st.form("link_previous", border=False):
+        pasted = st.text_input("The earlier session's facilitator link",
+                               help="Linking needs the facilitator rights of both sessions.")
+        if st.form_submit_button("Link", icon=":material/link:"):
+            found = links.parse(pasted)
+            try:
+                if not found.get("session") or not found.get("admin"):
+                    raise InvalidInput("Paste the earlier session's whole facilitator link (it contains admin=...).")
+                followup.link_previous(store, session.code, token, found["session"], found["admin"])
+            except (InvalidInput, AccessDenied, NotFound, NotAllowedNow) as exc:
+                problem(exc)
+            else:
+                st.rerun()
 
 st.subheader("Download", anchor=False)
 download_buttons(ctx)

@@ -1168,3 +1168,15 @@ def test_delete_session_removes_every_new_row(store, created):
     assert created.session.code not in everything and "Data sharing review" not in everything
     assert F.changes_since_previous(store, keep.session.code, keep.facilitator_token) is None
     assert F.feedback(store, keep.session.code, keep.facilitator_token)[0].respondent == "Dana"
+
+
+def test_survey_is_open_follows_new_and_close(store, created):
+    code, token = created.session.code, created.facilitator_token
+    assert F.survey_is_open(store, code, token) is False
+    F.new_survey_link(store, code, token)
+    assert F.survey_is_open(store, code, token) is True
+    F.close_survey(store, code, token)
+    assert F.survey_is_open(store, code, token) is False
+    joined = store.join(code, created.session.parties[0].id, "Ann")
+    with pytest.raises(AccessDenied):
+        F.survey_is_open(store, code, joined.token)

@@ -664,6 +664,13 @@ def _survey_row(db, code, survey_token) -> dict:
     return row
 
 
+def survey_is_open(store: Store, code: str, token: str) -> bool:
+    """Whether the session has a survey link that works (facilitator only)."""
+    session = store.facilitator(code, token)
+    with dbmod.session(store.path) as db:
+        return _one(db, "SELECT survey_hash FROM sessions WHERE id = ?", [session.id])["survey_hash"] is not None
+
+
 def survey_session(store: Store, code: str, survey_token: str) -> Session:
     """The session, if ``survey_token`` is its current survey token; AccessDenied otherwise."""
     with dbmod.session(store.path) as db:

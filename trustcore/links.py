@@ -55,3 +55,12 @@ def facilitator_link(base: str, code: str, token: str) -> str:
 def survey_link(base: str, code: str, token: str) -> str:
     """A stakeholder's link to the feedback survey."""
     return _link(base, {"session": code, "survey": token})
+
+
+def parse(link: str) -> dict[str, str]:
+    """The session parameters (session, me, admin, survey) in a pasted link; {} when there are none."""
+    from urllib.parse import parse_qs
+
+    query = urlsplit(str(link).strip()).query
+    wanted = ("session", "me", "admin", "survey")
+    return {k: v[-1] for k, v in parse_qs(query).items() if k in wanted and v and v[-1]}
