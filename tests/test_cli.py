@@ -248,3 +248,103 @@ def test_real_subprocess(tmp_path):
     assert missing.stdout == ""
     with pytest.raises(AccessDenied):
         Store(tmp_path / "b.db").facilitator(code, "wrong-token-wrong-token")
+
+
+# ------------------------------------------------------------------------------------------- archive / import
+
+
+def test_archive_and_import(capsys, db, tmp_path):
+    code, token, *_ = new(capsys, db, "--members", "Us=Ann")
+    store = Store(db)
+    session = store.session(code)
+    joined = store.join(code, session.parties[1].id, "Cy")
+    store.submit(code, joined.token, session.catalogue.ids[::-1])
+
+    file = tmp_path / "out" / "session.json"
+    file.parent.mkdir()
+    rc, out, err = run(capsys, "--db", db, "archive", code, "--token", token, "--out", file)
+    assert rc == 0 and err == "", err
+    assert str(file) in out and "private" in out
+    assert json.loads(file.read_bytes())["session"]["code"] == code
+    if os.name == "posix":
+        assert file.stat().st_mode & 0o777 == 0o600  # it holds the token hashes
+
+    other = tmp_path / "other.db"
+    rc, out, err = run(capsys, "--db", other, "import", file, "--base-url", "https://ws.example")
+    assert rc == 0 and err == "", err
+    assert f"Code: {code}" in out and f"https://ws.example/?session={code}" in out and "Note" not in out
+    copy = Store(other)
+    assert copy.facilitator(code, token).title == "Data sharing with Acme"
+    assert copy.participant(code, joined.token).name == "Cy"
+    assert copy.rankings(code)[0].order == tuple(session.catalogue.ids[::-1])
+
+    rc, out, err = run(capsys, "--db", other, "import", file)  # again: the code is taken now
+    assert rc == 0, err
+    second = re.search(r"Code: (\w+)", out).group(1)
+    assert second != code and f"was {code}" in out and "1 personal link(s)" in out
+    assert LINK.findall(out) == [f"http://localhost:8501/?session={second}"]
+    assert copy.facilitator(second, token)
+
+    rc, out, err = run(capsys, "--db", tmp_path / "third.db", "import", file, "--new-code")
+    assert rc == 0, err
+    third = re.search(r"Code: (\w+)", out).group(1)
+    assert third != code and Store(tmp_path / "third.db").facilitator(third, token)
+
+
+def test_archive_and_import_errors(capsys, db, tmp_path):
+    code, token, *_ = new(capsys, db)
+    file = tmp_path / "a.json"
+    rc, out, err = run(capsys, "--db", db, "archive", code, "--token", "wrong-token-wrong-token", "--out", file)
+    assert rc == 2 and out == "" and "not valid" in err and "Traceback" not in err and not file.exists()
+    rc, out, err = run(capsys, "--db", db, "archive", code, "--out", file)
+    assert rc == 2 and "--token" in err and not file.exists()
+    file.write_text("keep me", encoding="utf-8")
+    rc, out, err = run(capsys, "--db", db, "archive", code, "--token", token, "--out", file)
+    assert rc == 2 and out == "" and "exists already" in err and file.read_text(encoding="utf-8") == "keep me"
+    rc, out, err = run(capsys, "--db", db, "archive", code, "--token", token, "--out", tmp_path / "no" / "a.json")
+    assert rc == 2 and "does not exist" in err
+
+    for content, message in ((None, "Cannot read the archive file"), (b"keep me", "not a session archive"),
+                             (b'{"format": "trustcore-session", "version": 9}', "newer version")):
+        path = tmp_path / "missing.json"
+        if content is not None:
+            path = tmp_path / "bad.json"
+            path.write_bytes(content)
+        before = Store(db).sessions()
+        rc, out, err = run(capsys, "--db", db, "import", path)
+        assert rc == 2 and out == "" and message in err and "Traceback" not in err
+        assert Store(db).sessions() == before
+
+
+def test_archive_and_import_in_a_real_subprocess(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != links.BASE_URL_ENV}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    created = Store(tmp_path / "a.db").initialise().create_session("Zürich", ["Us", "Them"])
+
+    def call(*argv):
+        return subprocess.run([sys.executable, "-m", "trustcore", *map(str, argv)], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+    done = call("--db", tmp_path / "a.db", "archive", created.session.code, "--token", created.facilitator_token,
+                "--out", tmp_path / "s.json")
+    assert done.returncode == 0, done.stderr
+    done = call("--db", tmp_path / "b.db", "import", tmp_path / "s.json")
+    assert done.returncode == 0, done.stderr
+    assert "Zürich" in done.stdout and f"?session={created.session.code}" in done.stdout
+    assert Store(tmp_path / "b.db").facilitator(created.session.code, created.facilitator_token).title == "Zürich"
+
+
+def test_help_lists_archive_and_import(capsys, db):
+    rc, out, _ = run(capsys, "--help")
+    assert rc == 0 and "archive" in out and "import" in out
+    rc, out, _ = run(capsys, "import", "--help")
+    assert rc == 0 and "--new-code" in out
+
+
+def test_parse_link_reads_session_parameters():
+    from trustcore import links
+
+    url = links.facilitator_link("https://example.org/tc", "abcdefghjkmnpq", "tok_en-123456789012345")
+    assert links.parse(url) == {"session": "abcdefghjkmnpq", "admin": "tok_en-123456789012345"}
+    assert links.parse("  " + links.share_link("http://x", "c") + "&evil=1 ") == {"session": "c"}
+    assert links.parse("not a link") == {}

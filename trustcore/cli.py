@@ -1,4 +1,4 @@
-"""The command line: ``python -m trustcore [--db PATH] {new,list,export,backup} ...``.
+"""The command line: ``python -m trustcore [--db PATH] {new,list,export,backup,archive,import} ...``.
 
 Expected problems (bad input, unknown session, a file that exists already, a malformed catalogue) are
 reported on stderr as one message with exit code 2 and no traceback. Exit codes: 0 ok, 1 unexpected
@@ -8,14 +8,15 @@ error, 2 usage error, invalid input or not found.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import archive, export, links, results
 from . import catalogue as catalogue_mod
 from . import db as dbmod
-from . import export, links, results
 from .errors import InvalidInput, TrustcoreError
 from .store import Store
 
@@ -76,6 +77,21 @@ def _parser() -> argparse.ArgumentParser:
     bak = sub.add_parser("backup", parents=[common], help="copy the database consistently, even while in use")
     bak.add_argument("target", metavar="TARGET", help="the new file (must not exist)")
     bak.set_defaults(handler=_backup)
+
+    arc = sub.add_parser("archive", parents=[common],
+                         help="write one session, with everything about it, to a JSON file (to import elsewhere)")
+    arc.add_argument("code", metavar="CODE", help="the session's share code")
+    arc.add_argument("--token", required=True, metavar="TOKEN", help="the session's facilitator token")
+    arc.add_argument("--out", required=True, metavar="FILE", help="the new file (must not exist)")
+    arc.set_defaults(handler=_archive)
+
+    imp = sub.add_parser("import", parents=[common], help="add a session from a file written by 'archive'")
+    imp.add_argument("file", metavar="FILE", help="the archive file")
+    imp.add_argument("--new-code", action="store_true",
+                     help="give the session a new share code even if its old one is free here")
+    imp.add_argument("--base-url", metavar="URL",
+                     help=f"the app's address (default: ${links.BASE_URL_ENV} or {links.DEFAULT_BASE_URL})")
+    imp.set_defaults(handler=_import)
     return parser
 
 
@@ -172,6 +188,42 @@ def _backup(store: Store, args, out) -> int:
         raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")
     dbmod.backup(store.path, target)
     print(f"Backed up {store.path} to {target}", file=out)
+    return OK
+
+
+def _archive(store: Store, args, out) -> int:
+    data = archive.export_session(store, args.code, args.token)
+    target = Path(args.out)
+    if not target.parent.is_dir():
+        raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")
+    try:  # readable by its owner only: the archive holds the token hashes
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    except FileExistsError:
+        raise FileExistsError(f"{target} exists already; choose a new file name") from None
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    print(f"Archived the session to {target}", file=out)
+    print("Warning: the archive lets whoever holds it restore the session with its facilitator and personal "
+          "links; keep it as private as the facilitator link.", file=out)
+    return OK
+
+
+def _import(store: Store, args, out) -> int:
+    base = links.base_url(args.base_url)
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read the archive file {args.file}: {exc.strerror or exc}.") from None
+    done = archive.import_archive(store, data, new_code=args.new_code)
+    print(f"Imported session: {store.session(done.code).title}", file=out)
+    print(f"Code: {done.code}", file=out)
+    print(f"Share link (for everyone taking part): {links.share_link(base, done.code)}", file=out)
+    if done.code_changed:
+        print(f"Note: the session's code was {done.original_code}; it is now {done.code}. The facilitator and "
+              "personal links work with the new code in place of the old one.", file=out)
+    if done.links_reset:
+        print(f"Note: {done.links_reset} personal link(s) were already in use in this database (the session was "
+              "imported here before) and do not work for this copy.", file=out)
     return OK
 
 
