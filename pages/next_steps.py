@@ -10,6 +10,7 @@ from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotFound
 from trustcore.model import STATUSES
 from trustcore.results import element_agenda_order
 from trustcore.text import markdown_escape as esc
+from ui import editing
 from ui.common import plain, problem, session_header
 from ui.context import page_context
 from ui.live import changes_notice
@@ -21,7 +22,7 @@ parties = {p.id: p.name for p in session.parties}
 party_ids = {p.name: p.id for p in session.parties}
 
 session_header(session, subtitle="Next steps")
-changes_notice(ctx, "next_steps")
+changes_notice(ctx, "next_steps", forget="step")
 
 steps = followup.next_steps(store, session.code, token)
 order, basis = element_agenda_order(session, store.rankings(session.code), facilitator=ctx.facilitator)
@@ -96,6 +97,7 @@ def save(step_id: int, version: int, values: dict) -> None:
         problem(exc)
     else:
         st.session_state.pop(f"conflict:{step_id}", None)
+        editing.forget(f"step:{step_id}")
         st.session_state["steps_note"] = "Next step saved."
         st.rerun()
 
@@ -114,22 +116,24 @@ for eid in order:
                 if f"conflict:{step.id}" in st.session_state:
                     conflict_box(step.id)
                     continue
-                with st.form(f"step:{step.id}:v{step.version}"):
-                    values = fields(f"step:{step.id}:v{step.version}", step)
+                base = editing.base_version(f"step:{step.id}", step.version)
+                with st.form(f"form:step:{step.id}"):
+                    values = fields(f"step:{step.id}", step)
                     s1, s2 = st.columns(2)
                     saved = s1.form_submit_button("Save", type="primary", icon=":material/save:")
                     delete = s2.form_submit_button("Delete", icon=":material/delete:")
                 if saved:
-                    save(step.id, step.version, values)
+                    save(step.id, base, values)
                 if delete:
                     try:
-                        followup.delete_next_step(store, session.code, token, step.id, step.version)
+                        followup.delete_next_step(store, session.code, token, step.id, base)
                     except EditConflict as exc:
                         st.session_state[f"conflict:{step.id}"] = (values, exc.current, str(exc))
                         st.rerun()
                     except (AccessDenied, NotFound) as exc:
                         problem(exc)
                     else:
+                        editing.forget(f"step:{step.id}")
                         st.session_state["steps_note"] = "Next step deleted."
                         st.rerun()
         with st.form(f"add:{eid}", clear_on_submit=True):

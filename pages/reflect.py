@@ -7,7 +7,7 @@ import streamlit as st
 from trustcore import charts, followup
 from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotAllowedNow, NotFound
 from trustcore.text import markdown_escape as esc
-from ui import ranking
+from ui import editing, ranking
 from ui.common import plain, problem, session_header
 from ui.context import page_context
 from ui.live import changes_notice
@@ -18,7 +18,7 @@ names = session.catalogue.names
 my_parties = [p for p in session.parties if ctx.facilitator or p.id == ctx.participant.party_id]
 
 session_header(session, subtitle="Reflect")
-changes_notice(ctx, "reflect")
+changes_notice(ctx, "reflect", forget="refl")
 
 st.subheader("Organisation-wide ranking", anchor=False)
 st.write("Activity 1 of the guidebook ranks the elements for the organisation as a whole. Enter each party's "
@@ -90,21 +90,21 @@ for qkey, question in followup.REFLECTION_QUESTIONS.items():
         st.markdown("Saved by someone else:")
         st.text(theirs.answer if theirs else "")
         if st.button("Keep theirs", key=f"refl:{qkey}:keep"):
-            del st.session_state[f"refl:{qkey}:conflict"]
+            editing.forget(f"refl:{qkey}")
             st.rerun()
         continue
-    version = current.version if current else 0
-    with st.form(f"refl:{qkey}:v{version}", border=False):
-        text = st.text_area(esc(question), value=current.answer if current else "", key=f"refl:{qkey}:{version}",
+    base = editing.base_version(f"refl:{qkey}", current.version if current else None)
+    with st.form(f"form:refl:{qkey}", border=False):
+        text = st.text_area(esc(question), value=current.answer if current else "", key=f"refl:{qkey}:text",
                             height=90, max_chars=2000)
         if st.form_submit_button("Save", icon=":material/save:"):
             try:
-                followup.set_reflection(store, session.code, token, qkey, text,
-                                        expected_version=current.version if current else None)
+                followup.set_reflection(store, session.code, token, qkey, text, expected_version=base)
             except EditConflict as exc:
                 st.session_state[f"refl:{qkey}:conflict"] = (text, exc.current, str(exc))
                 st.rerun()
             except (InvalidInput, AccessDenied, NotFound) as exc:
                 problem(exc)
             else:
+                editing.forget(f"refl:{qkey}")
                 st.rerun()

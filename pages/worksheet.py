@@ -8,7 +8,7 @@ from trustcore import followup
 from trustcore import worksheet as worksheet_mod
 from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotFound
 from trustcore.text import markdown_escape as esc
-from ui import ranking
+from ui import editing, ranking
 from ui.common import plain, problem, session_header
 from ui.context import page_context
 from ui.live import changes_notice
@@ -19,7 +19,7 @@ store, session, token = ctx.store, ctx.session, ctx.token
 mine = None if ctx.facilitator else ctx.participant.party_id
 
 session_header(session, subtitle="Worksheet")
-changes_notice(ctx, "worksheet")
+changes_notice(ctx, "worksheet", forget="ws")
 left, right = st.columns(2)
 left.markdown(f"**Our organisation:** {esc(session.our_org or '—')}")
 right.markdown(f"**Partner:** {esc(session.partner_org or '—')}")
@@ -56,18 +56,18 @@ def entry_form(row, party) -> None:
         st.markdown("**Saved by someone else**")
         st.text(theirs.text if theirs else "")
         if st.button("Keep theirs", key=f"{key}:keep"):
-            del st.session_state[f"{key}:conflict"]
+            editing.forget(key)
             st.rerun()
         return
     entries = {col: row.entries.get((party.id, col)) for col in "BC"}
-    versions = "-".join(str(e.version if e else 0) for e in entries.values())
-    with st.form(f"{key}:v{versions}", border=False):
+    bases = {col: editing.base_version(f"{key}:{col}", entries[col].version if entries[col] else None) for col in "BC"}
+    with st.form(f"form:{key}", border=False):
         values = {}
         for col, label in followup.COLUMNS.items():
             entry = entries[col]
-            values[col] = (st.text_area(label, value=entry.text if entry else "", key=f"{key}:{col}:{versions}",
+            values[col] = (st.text_area(label, value=entry.text if entry else "", key=f"{key}:{col}:text",
                                         height=90, max_chars=2000),
-                           st.checkbox("Internal (left out of the shareable version)", key=f"{key}:{col}:internal:{versions}",
+                           st.checkbox("Internal (left out of the shareable version)", key=f"{key}:{col}:internal",
                                        value=entry.internal if entry else False))
         saved = st.form_submit_button("Save", icon=":material/save:")
     if saved:
@@ -79,13 +79,14 @@ def entry_form(row, party) -> None:
                 continue
             try:
                 followup.set_worksheet_entry(store, session.code, token, row.element_id, party.id, col, text,
-                                             internal=internal, expected_version=entry.version if entry else None)
+                                             internal=internal, expected_version=bases[col])
             except EditConflict as exc:
                 st.session_state[f"{key}:conflict"] = (col, text, exc.current, str(exc))
                 st.rerun()
             except (InvalidInput, AccessDenied, NotFound) as exc:
                 problem(exc)
                 return
+        editing.forget(key)
         st.session_state["ws_note"] = f"Saved {party.name}'s entries for {row.element}."
         st.rerun()
 

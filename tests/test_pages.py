@@ -178,3 +178,39 @@ def test_create_session_refusal_loses_nothing(store):
     assert "Two parties are called" in texts(at)
     assert at.text_input(key="party_name_0").value == "Same"  # what was typed is still there
     assert store.sessions() == []
+
+
+def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
+    from trustcore import followup
+
+    code, token = made.session.code, made.facilitator_token
+    ann = store.join(code, made.session.parties[0].id, "Ann")
+    store.submit(code, ann.token, made.session.catalogue.ids)
+    store.reveal(code, token)
+    followup.add_next_step(store, code, token, "privacy", "Write the policy")
+    for params in ({"admin": token}, {"me": ann.token}):
+        for page in ("pages/next_steps.py", "pages/worksheet.py", "pages/reflect.py", "pages/compare.py"):
+            at = run(session=code, **params)
+            at.switch_page(page).run()
+            assert not at.exception, (page, params, at.exception)
+    # A participant edits only their own party's worksheet entries: one form, for their party.
+    at = run(session=code, me=ann.token)
+    at.switch_page("pages/worksheet.py").run()
+    editable = {ta.key.split(":")[2] for ta in at.text_area if ta.key and ta.key.startswith("ws:")}
+    assert editable == {str(made.session.parties[0].id)}
+
+
+def test_survey_link_opens_only_the_survey(store, made):
+    from trustcore import followup
+
+    code = made.session.code
+    survey = followup.new_survey_link(store, code, made.facilitator_token)
+    at = run(session=code, survey=survey)
+    assert "Stakeholder survey" in texts(at)
+    at.radio(key="privacy:trust").set_value(2)
+    at.text_area(key="overall:comment").input("Fine overall")
+    next(b for b in at.button if b.label == "Send my answers").click().run()
+    answers = followup.feedback(store, code, made.facilitator_token)
+    assert {(a.element_id, a.trust, a.comment) for a in answers} == {("privacy", 2, ""), (None, None, "Fine overall")}
+    at = run(session=code, survey="x" * 24)
+    assert "This survey link is not valid" in texts(at)

@@ -312,6 +312,7 @@ class Store:
     def delete_session(self, code: str, token: str) -> None:
         """Delete the session and everything about it (parties, people, rankings, notes, its event log)."""
         with self._facilitator_write(code, token) as (db, s):
+            db.execute("UPDATE sessions SET previous_session_id = NULL WHERE previous_session_id = ?", [s.id])
             db.execute("DELETE FROM sessions WHERE id = ?", [s.id])
             _log(db, None, "facilitator", "session_deleted", {})
 

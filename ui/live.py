@@ -10,6 +10,8 @@ import streamlit as st
 
 from trustcore.errors import NotFound
 
+from . import editing
+
 POLL_SECONDS = 2
 
 
@@ -49,15 +51,16 @@ def rerun_on_change(ctx, key: str) -> None:
     st.session_state[f"primed:{key}"] = True
 
 
-def changes_notice(ctx, key: str) -> None:
+def changes_notice(ctx, key: str, *, forget: str = "") -> None:
     """On pages where people type (next steps, worksheet), never rerun under their fingers: say that
-    others changed something, and offer a refresh."""
+    others changed something, and offer a refresh, which also drops the forms' unsaved values (the
+    session-state keys under the ``forget`` prefix, see ``editing.forget``) so they show what is stored."""
     st.session_state[f"seen:{key}"] = ctx.store.change_marker(ctx.session.code)
-    _notice(ctx, key)
+    _notice(ctx, key, forget)
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _notice(ctx, key: str) -> None:
+def _notice(ctx, key: str, forget: str) -> None:
     try:
         marker = ctx.store.change_marker(ctx.session.code)
     except NotFound:
@@ -65,6 +68,9 @@ def _notice(ctx, key: str) -> None:
         return
     if marker != st.session_state.get(f"seen:{key}"):
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.info("Someone else has made changes since you opened this page.", icon=":material/update:")
+            st.info("Someone else has made changes since you opened this page. Refresh to see them (edits you "
+                    "have not saved are dropped).", icon=":material/update:")
             if st.button("Refresh", key=f"refresh:{key}", icon=":material/refresh:"):
+                if forget:
+                    editing.forget(forget)
                 st.rerun(scope="app")
