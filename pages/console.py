@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from trustcore import catalogue as catalogue_mod
 from trustcore import followup, links
 from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
 from trustcore.qr import qr_png
@@ -101,6 +102,21 @@ if c3.button("Open next round", icon=":material/replay:", width="stretch",
 note = st.session_state.pop("console_note", None)
 if note:
     st.toast(note, icon=":material/check_circle:")
+
+if not store.rankings(session.code):
+    with st.expander("Change the elements to rank (until someone submits)", icon=":material/list_alt:"):
+        st.write(f"This session ranks {len(session.catalogue)} elements ({esc(session.catalogue.source)}). You can "
+                 "load another list (CSV with columns id,name,description, or JSON) until the first ranking "
+                 "arrives; everyone who joined starts again from a new random order.")
+        upload = st.file_uploader("Element list", type=["csv", "json"], key="new_catalogue")
+        if upload is not None and st.button("Use this list", icon=":material/upload:"):
+            try:
+                store.replace_catalogue(session.code, token, catalogue_mod.parse(upload.getvalue(), upload.name))
+            except (InvalidInput, AccessDenied, NotAllowedNow, NotFound) as exc:
+                problem(exc)
+            else:
+                st.session_state["console_note"] = "The new list of elements is in place."
+                st.rerun()
 
 st.subheader("Stakeholder survey", anchor=False)
 st.write("A separate link for stakeholders: it lets them answer the short survey (how far they can trust you in "

@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from ui.context import get_store
+
+days = get_store().retention_days
+
 st.title("Privacy", anchor=False)
 st.markdown(
     """
@@ -19,7 +23,9 @@ token is stored.
 (unless the facilitator chose live results). The facilitator sees who has joined and submitted.
 
 **How long:** until the facilitator deletes the session (on the console: *Delete session*), which
-removes everything about it at once, including its event log. Whoever runs the server keeps its
-backups; ask them how long those are kept.
+removes everything about it at once, including its event log"""
+    + (f", and at most {days} days after the session was created: older sessions are no longer available."
+       if days else ". This server keeps sessions until they are deleted.")
+    + """ Whoever runs the server keeps its backups; ask them how long those are kept.
 """
 )

@@ -348,3 +348,20 @@ def test_parse_link_reads_session_parameters():
     assert links.parse(url) == {"session": "abcdefghjkmnpq", "admin": "tok_en-123456789012345"}
     assert links.parse("  " + links.share_link("http://x", "c") + "&evil=1 ") == {"session": "c"}
     assert links.parse("not a link") == {}
+
+
+def test_purge_deletes_sessions_past_the_retention_period(tmp_path, capsys):
+    import sqlite3
+
+    db = tmp_path / "p.db"
+    assert cli.main(["--db", str(db), "new", "--title", "Old", "--party", "A", "--party", "B"]) == 0
+    assert cli.main(["--db", str(db), "new", "--title", "New", "--party", "A", "--party", "B"]) == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE sessions SET created_at = '2020-01-01T00:00:00Z' WHERE title = 'Old'")
+    capsys.readouterr()
+    assert cli.main(["--db", str(db), "purge"]) == 2  # no period given
+    assert "--days" in capsys.readouterr().err
+    assert cli.main(["--db", str(db), "purge", "--days", "30"]) == 0
+    assert "Deleted 1 session(s)" in capsys.readouterr().out
+    with sqlite3.connect(db) as conn:
+        assert [r[0] for r in conn.execute("SELECT title FROM sessions")] == ["New"]

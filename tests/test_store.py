@@ -798,3 +798,56 @@ def test_delete_is_logged_without_the_session(store, created):
     with raw(store) as conn:
         rows = [dict(r) for r in conn.execute("SELECT session_id, actor, action FROM events")]
     assert rows == [{"session_id": None, "actor": "facilitator", "action": "session_deleted"}]
+
+
+def test_replace_catalogue_only_before_any_ranking_and_only_by_the_facilitator(store, created):
+    from trustcore.catalogue import validate as validate_catalogue
+
+    code, token = created.session.code, created.facilitator_token
+    ann = store.join(code, created.session.parties[0].id, "Ann")
+    small = validate_catalogue([{"id": "a", "name": "Alpha"}, {"id": "b", "name": "Beta"}, {"id": "c", "name": "Gamma"}],
+                               source="mine.csv")
+    with pytest.raises(AccessDenied):
+        store.replace_catalogue(code, ann.token, small)
+    session = store.replace_catalogue(code, token, small)
+    assert session.catalogue.ids == ["a", "b", "c"]
+    me = store.participant(code, ann.token)
+    assert sorted(me.start_order) == ["a", "b", "c"], "start orders follow the new list"
+    with pytest.raises(InvalidInput):
+        store.submit(code, ann.token, created.session.catalogue.ids)  # the old elements are refused now
+    store.submit(code, ann.token, ["c", "b", "a"])
+    with pytest.raises(NotAllowedNow):
+        store.replace_catalogue(code, token, created.session.catalogue)
+    assert store.session(code).catalogue.ids == ["a", "b", "c"]
+    assert "catalogue_replaced" in [e.action for e in store.events(code, token)]
+
+
+def test_expired_sessions_grant_nothing_and_are_purged(tmp_path):
+    path = tmp_path / "ret.db"
+    young = Store(path, retention_days=30).initialise()
+    made = young.create_session("Old", ["A", "B"])
+    ann = young.join(made.session.code, made.session.parties[0].id, "Ann")
+    with raw(young) as conn:
+        conn.execute("UPDATE sessions SET created_at = '2020-01-01T00:00:00Z'")
+    for call in (lambda: young.session(made.session.code),):
+        with pytest.raises(NotFound, match="expired"):
+            call()
+    with pytest.raises(AccessDenied):
+        young.facilitator(made.session.code, made.facilitator_token)
+    with pytest.raises(AccessDenied):
+        young.participant(made.session.code, ann.token)
+    forever = Store(path, retention_days=None)
+    assert forever.session(made.session.code).title == "Old", "without a retention period nothing expires"
+    kept = young.create_session("New", ["A", "B"])
+    assert young.purge_expired() == 1
+    assert [s.code for s in forever.sessions()] == [kept.session.code]
+
+
+def test_retention_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRUSTCORE_RETENTION_DAYS", "90")
+    assert Store(tmp_path / "x.db").retention_days == 90
+    monkeypatch.setenv("TRUSTCORE_RETENTION_DAYS", "soon")
+    with pytest.raises(InvalidInput, match="TRUSTCORE_RETENTION_DAYS"):
+        Store(tmp_path / "x.db")
+    monkeypatch.delenv("TRUSTCORE_RETENTION_DAYS")
+    assert Store(tmp_path / "x.db").retention_days is None

@@ -18,7 +18,7 @@ from . import archive, export, links, results
 from . import catalogue as catalogue_mod
 from . import db as dbmod
 from .errors import InvalidInput, TrustcoreError
-from .store import Store
+from .store import RETENTION_ENV, Store
 
 PROG = "trustcore"
 OK, UNEXPECTED, USAGE = 0, 1, 2
@@ -77,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     bak = sub.add_parser("backup", parents=[common], help="copy the database consistently, even while in use")
     bak.add_argument("target", metavar="TARGET", help="the new file (must not exist)")
     bak.set_defaults(handler=_backup)
+
+    pur = sub.add_parser("purge", parents=[common],
+                         help=f"delete the sessions older than ${RETENTION_ENV} days (or --days), with everything about them")
+    pur.add_argument("--days", type=int, metavar="N", help=f"the retention period (default: ${RETENTION_ENV})")
+    pur.set_defaults(handler=_purge)
 
     arc = sub.add_parser("archive", parents=[common],
                          help="write one session, with everything about it, to a JSON file (to import elsewhere)")
@@ -188,6 +193,15 @@ def _backup(store: Store, args, out) -> int:
         raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")
     dbmod.backup(store.path, target)
     print(f"Backed up {store.path} to {target}", file=out)
+    return OK
+
+
+def _purge(store: Store, args, out) -> int:
+    days = args.days if args.days is not None else store.retention_days
+    if not days or days < 1:
+        raise InvalidInput(f"Give the retention period: --days N (1 or more), or set ${RETENTION_ENV}.")
+    store.retention_days = days
+    print(f"Deleted {store.purge_expired()} session(s) created more than {days} days ago.", file=out)
     return OK
 
 

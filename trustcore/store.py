@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import catalogue as catalogue_mod
@@ -40,6 +41,22 @@ from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text
 
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
 UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
+EXPIRED = "This session has expired: its data was kept for {days} days and is no longer available."
+RETENTION_ENV = "TRUSTCORE_RETENTION_DAYS"
+
+
+def retention_days_from_env() -> int | None:
+    """``$TRUSTCORE_RETENTION_DAYS``: how many days after its creation a session expires (None: never)."""
+    raw = os.environ.get(RETENTION_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        days = int(raw)
+        if days < 1:
+            raise ValueError
+    except ValueError:
+        raise InvalidInput(f"{RETENTION_ENV} must be a whole number of days (1 or more), not {raw!r}.") from None
+    return days
 
 
 def now() -> str:
@@ -96,8 +113,30 @@ def _parse_parties(parties) -> list[tuple[str, tuple[str, ...]]]:
 class Store:
     """The session store on one SQLite file. Cheap to create; holds only the path."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, *, retention_days: int | None | str = "env"):
         self.path = Path(path) if path else dbmod.default_path()
+        self.retention_days = retention_days_from_env() if retention_days == "env" else retention_days
+
+    def _expired(self, created_at: str) -> bool:
+        """Whether a session created at ``created_at`` is past the retention period (it then grants nothing)."""
+        if not self.retention_days:
+            return False
+        cutoff = datetime.now(timezone.utc) - timedelta(days=self.retention_days)
+        return created_at < cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def purge_expired(self) -> int:
+        """Delete every session past the retention period, with everything about it; returns how many."""
+        if not self.retention_days:
+            return 0
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=self.retention_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with dbmod.write(self.path) as db:
+            ids = [r["id"] for r in db.query("SELECT id FROM sessions WHERE created_at < ?", [cutoff])]
+            for sid in ids:
+                db.execute("UPDATE sessions SET previous_session_id = NULL WHERE previous_session_id = ?", [sid])
+                db.execute("DELETE FROM sessions WHERE id = ?", [sid])
+            if ids:
+                _log(db, None, "system", "sessions_purged", {"count": len(ids), "retention_days": self.retention_days})
+        return len(ids)
 
     def initialise(self) -> Store:
         dbmod.initialise(self.path)
@@ -118,6 +157,8 @@ class Store:
         if not rows:
             raise NotFound(UNKNOWN_CODE)
         s = rows[0]
+        if self._expired(s["created_at"]):
+            raise NotFound(EXPIRED.format(days=self.retention_days))
         parties = tuple(
             Party(r["id"], r["position"], r["name"], tuple(json.loads(r["members"])))
             for r in db.query("SELECT * FROM parties WHERE session_id = ? ORDER BY position", [s["id"]])
@@ -159,8 +200,10 @@ class Store:
         not the session exists) otherwise."""
         code = tokens.normalise_code(code)
         with dbmod.session(self.path) as db:
-            row = next(iter(db.query("SELECT facilitator_hash FROM sessions WHERE code = ?", [code or ""])), None)
-            if not tokens.token_matches(token, row["facilitator_hash"] if row else None) or row is None:
+            row = next(iter(db.query("SELECT facilitator_hash, created_at FROM sessions WHERE code = ?",
+                                     [code or ""])), None)
+            if not tokens.token_matches(token, row["facilitator_hash"] if row else None) or row is None \
+                    or self._expired(row["created_at"]):
                 raise AccessDenied(DENIED)
             return self._load(db, code)
 
@@ -309,6 +352,25 @@ class Store:
             _log(db, s.id, "facilitator", "round_opened", {"round": number})
             return self._load(db, s.code)
 
+    def replace_catalogue(self, code: str, token: str, catalogue: Catalogue, *,
+                          rng: random.Random | None = None) -> Session:
+        """Rank another list of elements in this session (facilitator only). Allowed only while nobody
+        has submitted a ranking, so no stored ranking ever refers to elements the session lacks; everyone
+        who joined gets a fresh random start order."""
+        rng = rng or random.SystemRandom()
+        with self._facilitator_write(code, token) as (db, s):
+            if list(db.query("SELECT 1 FROM rankings WHERE session_id = ? LIMIT 1", [s.id])):
+                raise NotAllowedNow("Rankings were already submitted in this session, so its elements can no "
+                                    "longer change. Create a new session for another list.")
+            db.execute("UPDATE sessions SET catalogue = ?, updated_at = ? WHERE id = ?",
+                       [catalogue.to_json(), now(), s.id])
+            for row in list(db.query("SELECT id FROM participants WHERE session_id = ?", [s.id])):
+                start = list(catalogue.ids)
+                rng.shuffle(start)
+                db.execute("UPDATE participants SET start_order = ? WHERE id = ?", [json.dumps(start), row["id"]])
+            _log(db, s.id, "facilitator", "catalogue_replaced", {"elements": len(catalogue), "source": catalogue.source})
+            return self._load(db, s.code)
+
     def delete_session(self, code: str, token: str) -> None:
         """Delete the session and everything about it (parties, people, rankings, notes, its event log)."""
         with self._facilitator_write(code, token) as (db, s):
@@ -376,7 +438,7 @@ class Store:
             row = next(
                 iter(
                     db.query(
-                        """SELECT q.*, p.name AS party, q.token_hash FROM participants q
+                        """SELECT q.*, p.name AS party, q.token_hash, s.created_at AS session_created FROM participants q
                            JOIN parties p ON p.id = q.party_id JOIN sessions s ON s.id = q.session_id
                            WHERE q.token_hash = ? AND s.code = ?""",
                         [tokens.hash_token(token), code],
@@ -384,7 +446,7 @@ class Store:
                 ),
                 None,
             )
-        if row is None or not tokens.token_matches(token, row["token_hash"]):
+        if row is None or not tokens.token_matches(token, row["token_hash"]) or self._expired(row["session_created"]):
             raise AccessDenied(DENIED)
         return _participant(row)
 
