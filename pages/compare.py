@@ -37,7 +37,7 @@ rerun_on_change(ctx, "compare")
 if not facilitator:
     watch_round(ctx)
 
-res = round_results(session, store.rankings(session.code, number), number)
+res = round_results(session, store.visible_rankings(session.code, ctx.token, number), number)
 colours = charts.colour_map([p.name for p in session.parties])
 rnd = session.get_round(number)
 if facilitator and rnd.status != "revealed":
@@ -118,7 +118,7 @@ if multi:
 
 # ---- across rounds
 if len(visible) > 1:
-    moved = rounds_comparison(session, store.rankings(session.code), visible)
+    moved = rounds_comparison(session, store.visible_rankings(session.code, ctx.token), visible)
     if moved:
         st.subheader(f"From round {moved.previous} to round {moved.latest}", anchor=False)
         st.write(moved.summary)

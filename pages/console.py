@@ -41,7 +41,7 @@ def live_progress() -> None:
     code = st.session_state["ctx"].code
     if changed(ctx, "console") or "console_progress" not in st.session_state:
         try:
-            st.session_state["console_progress"] = store.progress(code)
+            st.session_state["console_progress"] = store.facilitator_progress(code, token)
         except NotFound:
             st.rerun(scope="app")
     progress = st.session_state["console_progress"]
@@ -103,7 +103,7 @@ note = st.session_state.pop("console_note", None)
 if note:
     st.toast(note, icon=":material/check_circle:")
 
-if not store.rankings(session.code):
+if not store.visible_rankings(session.code, token):
     with st.expander("Change the elements to rank (until someone submits)", icon=":material/list_alt:"):
         st.write(f"This session ranks {len(session.catalogue)} elements ({esc(session.catalogue.source)}). You can "
                  "load another list (CSV with columns id,name,description, or JSON) until the first ranking "

@@ -25,7 +25,8 @@ session_header(session, subtitle="Next steps")
 changes_notice(ctx, "next_steps", forget="step")
 
 steps = followup.next_steps(store, session.code, token)
-order, basis = element_agenda_order(session, store.rankings(session.code), facilitator=ctx.facilitator)
+order, basis = element_agenda_order(session, store.visible_rankings(session.code, token),
+                                    facilitator=ctx.facilitator)
 missing = followup.elements_without_steps(store, session.code, token)
 st.caption(f"Elements in order of {basis}. For each, record the agreed next steps: the action, who owns it, "
            "by when, its status and which parties agreed.")

@@ -536,6 +536,23 @@ class Store:
                 for r in db.query(sql, args)
             ]
 
+    def visible_rankings(self, code: str, token: str, round_number: int | None = None) -> list[Ranking]:
+        """The rankings the token's holder may see: all of them for the facilitator; for a participant,
+        those of the rounds whose results are visible to participants (NotAllowedNow when the asked round
+        is not); AccessDenied for anyone else. ``round_number`` None: every visible round."""
+        actor = self.authorise(code, token)
+        session = actor.session
+        if round_number is not None:
+            if not session.results_visible(round_number, facilitator=actor.is_facilitator):
+                raise NotAllowedNow("The results of this round are hidden until the facilitator reveals them.")
+            return self.rankings(session.code, round_number)
+        rounds = {r.number for r in session.rounds if session.results_visible(r.number, facilitator=actor.is_facilitator)}
+        return [r for r in self.rankings(session.code) if r.round in rounds]
+
+    def facilitator_progress(self, code: str, token: str) -> Progress:
+        """Who has joined and who has submitted (facilitator only)."""
+        return self.progress(self.facilitator(code, token).code)
+
     def progress(self, code: str) -> Progress:
         """Who has joined and who has submitted in the current round."""
         session = self.session(code)

@@ -14,10 +14,10 @@ def download_buttons(ctx, round_number: int | None = None) -> None:
     number = round_number or session.current_round
 
     def results() -> bytes:
-        return export.results_csv(session, store.rankings(session.code))
+        return export.results_csv(session, store.visible_rankings(session.code, ctx.token))
 
     def comparison() -> bytes:
-        return export.comparison_csv(round_results(session, store.rankings(session.code, number), number))
+        return export.comparison_csv(round_results(session, store.visible_rankings(session.code, ctx.token, number), number))
 
     c1, c2 = st.columns(2)
     c1.download_button("Results CSV (all rounds)", data=results, file_name=export.file_name(session, "results", "csv"),
