@@ -1014,6 +1014,7 @@ CALLS = {
     "baseline_comparison": (ALL, lambda w, x, t: F.baseline_comparison(w.store, w.code, t, 1)),
     "new_survey_link": (FAC, lambda w, x, t: F.new_survey_link(w.store, w.code, t)),
     "close_survey": (FAC, lambda w, x, t: F.close_survey(w.store, w.code, t)),
+    "survey_is_open": (FAC, lambda w, x, t: F.survey_is_open(w.store, w.code, t)),
     "survey_session": (SURVEY, lambda w, x, t: F.survey_session(w.store, w.code, t)),
     "submit_feedback": (SURVEY, lambda w, x, t: F.submit_feedback(w.store, w.code, t, "", {None: {"trust": 1}})),
     "feedback": (ALL, lambda w, x, t: F.feedback(w.store, w.code, t)),

@@ -27,7 +27,7 @@ from .errors import AccessDenied, EditConflict, InvalidInput, NotAllowedNow, Not
 from .model import STATUSES, Actor, Ranking, Session
 from .results import party_orders as _party_consensus
 from .store import DENIED, UNKNOWN_CODE, Store, _log, now, validate_order
-from .text import NAME_MAX, TEXT_MAX, clean_line, clean_text
+from .text import NAME_MAX, TEXT_MAX, clean_line, clean_text, unique_name
 
 TRUST_SCALE = {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Completely"}
 EXPECTATIONS = ("yes", "partly", "no")
@@ -741,17 +741,7 @@ def submit_feedback(store: Store, code: str, survey_token: str, respondent: str,
         sid = _survey_row(db, session.code, survey_token)["id"]  # re-checked: a replaced link stops here
         taken = {r["respondent"].casefold() for r in db.query(
             "SELECT DISTINCT respondent FROM feedback WHERE session_id = ?", [sid])}
-        if not respondent:
-            n = len(taken) + 1
-            while f"stakeholder {n}" in taken:
-                n += 1
-            respondent = f"Stakeholder {n}"
-        elif respondent.casefold() in taken:
-            n = 2
-            while f"{respondent} ({n})".casefold() in taken:
-                n += 1
-            suffix = f" ({n})"
-            respondent = respondent[: NAME_MAX - len(suffix)].rstrip() + suffix
+        respondent = unique_name(respondent, taken, anonymous="Stakeholder")
         stamp = now()
         for r in rows:
             db.execute(

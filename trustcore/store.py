@@ -37,7 +37,7 @@ from .model import (
     SessionSummary,
     Submission,
 )
-from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text
+from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text, unique_name
 
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
 UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
@@ -408,17 +408,7 @@ class Store:
             if not list(db.query("SELECT 1 FROM sessions WHERE id = ?", [session.id])):
                 raise NotFound(UNKNOWN_CODE)
             taken = {r["name"].casefold() for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])}
-            if not name:
-                n = len(taken) + 1
-                while f"participant {n}" in taken:
-                    n += 1
-                name = f"Participant {n}"
-            elif name.casefold() in taken:
-                n = 2
-                while f"{name} ({n})".casefold() in taken:
-                    n += 1
-                suffix = f" ({n})"
-                name = name[: NAME_MAX - len(suffix)].rstrip() + suffix
+            name = unique_name(name, taken, anonymous="Participant")
             stamp = now()
             cur = db.execute(
                 """INSERT INTO participants (session_id, party_id, name, token_hash, start_order, joined_at)

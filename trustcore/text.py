@@ -70,3 +70,22 @@ def markdown_escape(value: object) -> str:
     elements (``st.text``, dataframes) where the layout allows."""
     text = " ".join(str(value).split())
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def unique_name(name: str, taken: set[str], *, anonymous: str, max_len: int = NAME_MAX) -> str:
+    """A display name nobody in ``taken`` (casefolded names) uses yet.
+
+    An empty name becomes ``f"{anonymous} N"`` (the first free N from the count of names); a name in use
+    gets " (2)", " (3)"..., shortened if needed so the result stays within ``max_len``."""
+    if not name:
+        n = len(taken) + 1
+        while f"{anonymous} {n}".casefold() in taken:
+            n += 1
+        return f"{anonymous} {n}"
+    if name.casefold() not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})".casefold() in taken:
+        n += 1
+    suffix = f" ({n})"
+    return name[: max_len - len(suffix)].rstrip() + suffix
