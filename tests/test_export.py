@@ -332,3 +332,105 @@ def test_arbitrary_unicode_round_trips(title, party, other, person, element):
 def test_csv_helper_neutralises_header_cells_too():
     data = export._csv(["=party", "ok", "@x"], [["-1", -1, 2.5, None]])
     assert parse(data) == [["'=party", "ok", "'@x"], ["'-1", "-1", "2.5", ""]]
+
+
+# ------------------------------------------------------------------------------------------- next steps and feedback
+
+NEXT_STEPS_HEADER = ["element_id", "element", "action", "owner_party", "owner_person", "due", "status", "agreed_by",
+                     "updated_at"]
+FEEDBACK_HEADER = ["respondent", "element_id", "element", "trust", "trust_label", "expectations", "evidence", "comment",
+                   "submitted_at"]
+
+
+def _followup_workshop(store, parties=("Us", "Acme")):
+    from trustcore import followup as F
+
+    created = store.create_session("Follow-up", list(parties))
+    s, fac = created.session, created.facilitator_token
+    return F, s, fac
+
+
+def test_next_steps_csv_exact_header_rows_catalogue_order_and_bom(store):
+    F, s, fac = _followup_workshop(store)
+    us, acme = s.parties
+    # added out of catalogue order: quality first, then impact (the catalogue's first element)
+    late = F.add_next_step(store, s.code, fac, "quality", "Weekly data quality report", owner_party_id=acme.id,
+                           owner_person="Dee", due="Q3 2027", status="in progress", agreed_by=[us.id, acme.id])
+    early = F.add_next_step(store, s.code, fac, "impact", "Publish an impact statement")
+    data = export.next_steps_csv(s, F.next_steps(store, s.code, fac))
+    assert data.startswith(codecs.BOM_UTF8 + b"element_id,element,action,owner_party,owner_person,due,status,"
+                                            b"agreed_by,updated_at\r\n")
+    rows = parse(data)
+    assert rows[0] == NEXT_STEPS_HEADER
+    assert rows[1:] == [
+        ["impact", "Active and positive impact", "Publish an impact statement", "", "", "", "proposed", "",
+         early.updated_at],
+        ["quality", "Quality and accuracy", "Weekly data quality report", "Acme", "Dee", "Q3 2027", "in progress",
+         "Us; Acme", late.updated_at],
+    ]
+    # the order comes from the catalogue, not from the order the steps are passed in
+    assert parse(export.next_steps_csv(s, list(reversed(F.next_steps(store, s.code, fac))))) == rows
+
+
+def test_next_steps_csv_neutralises_formulas(store):
+    F, s, fac = _followup_workshop(store, parties=("=HYPERLINK(\"http://evil\")", "+Acme"))
+    evil, plus = s.parties
+    F.add_next_step(store, s.code, fac, "privacy", "=cmd|' /C calc'!A0", owner_party_id=plus.id,
+                    owner_person="@SUM(A1:A9)", due="-1 month", agreed_by=[evil.id, plus.id])
+    row = records(export.next_steps_csv(s, F.next_steps(store, s.code, fac)))[0]
+    assert row["action"] == "'=cmd|' /C calc'!A0"
+    assert row["owner_party"] == "'+Acme"
+    assert row["owner_person"] == "'@SUM(A1:A9)"
+    assert row["due"] == "'-1 month"
+    assert row["agreed_by"] == "'=HYPERLINK(\"http://evil\"); +Acme"
+    for cell in parse(export.next_steps_csv(s, F.next_steps(store, s.code, fac)))[1]:
+        assert not cell.startswith(FORMULA), cell
+
+
+def test_next_steps_csv_without_steps_is_header_only(store):
+    _, s, _ = _followup_workshop(store)
+    assert parse(export.next_steps_csv(s, [])) == [NEXT_STEPS_HEADER]
+
+
+def test_feedback_csv_exact_header_rows_overall_and_labels(store):
+    F, s, fac = _followup_workshop(store)
+    survey = F.new_survey_link(store, s.code, fac)
+    F.submit_feedback(store, s.code, survey, "Pat", {
+        None: {"trust": 4, "comment": "Good start"},
+        "privacy": {"trust": 2, "expectations": "partly", "evidence": "unsure", "comment": "Show the audit"},
+        "quality": {"expectations": "no"},
+    })
+    answers = F.feedback(store, s.code, fac)
+    data = export.feedback_csv(s, answers)
+    assert data.startswith(codecs.BOM_UTF8 + b"respondent,element_id,element,trust,trust_label,expectations,evidence,"
+                                            b"comment,submitted_at\r\n")
+    rows = parse(data)
+    assert rows[0] == FEEDBACK_HEADER
+    stamp = answers[0].submitted_at
+    assert rows[1:] == [
+        ["Pat", "", "Overall", "4", "Mostly", "", "", "Good start", stamp],
+        ["Pat", "privacy", "Privacy and security", "2", "A little", "partly", "unsure", "Show the audit", stamp],
+        ["Pat", "quality", "Quality and accuracy", "", "", "no", "", "", stamp],
+    ]
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert frame["trust"].dropna().tolist() == [4, 2]  # numbers stay numbers
+
+
+def test_feedback_csv_neutralises_formulas(store):
+    F, s, fac = _followup_workshop(store)
+    survey = F.new_survey_link(store, s.code, fac)
+    F.submit_feedback(store, s.code, survey, "=1+1", {"privacy": {"trust": 3, "comment": "-2 and @home"}})
+    row = records(export.feedback_csv(s, F.feedback(store, s.code, fac)))[0]
+    assert row["respondent"] == "'=1+1"
+    assert row["comment"] == "'-2 and @home"
+    assert row["trust"] == "3"
+
+
+def test_next_steps_and_feedback_csv_use_the_one_writer(store, monkeypatch):
+    F, s, fac = _followup_workshop(store)
+    calls = []
+    real = export._csv
+    monkeypatch.setattr(export, "_csv", lambda header, rows: calls.append(list(header)) or real(header, rows))
+    export.next_steps_csv(s, [])
+    export.feedback_csv(s, [])
+    assert calls == [NEXT_STEPS_HEADER, FEEDBACK_HEADER]

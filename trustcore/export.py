@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
+from .followup import TRUST_SCALE, FeedbackAnswer, NextStep
 from .model import Ranking, Session
 from .results import RoundResults
 from .text import spreadsheet_safe
@@ -28,6 +29,11 @@ RESULTS_COLUMNS = (
     "submitted_at",
 )
 START_ORDER_COLUMNS = ("session_code", "round", "party", "participant", "position", "element_id")
+NEXT_STEPS_COLUMNS = ("element_id", "element", "action", "owner_party", "owner_person", "due", "status", "agreed_by",
+                      "updated_at")
+FEEDBACK_COLUMNS = ("respondent", "element_id", "element", "trust", "trust_label", "expectations", "evidence", "comment",
+                    "submitted_at")
+OVERALL = "Overall"  # the element column of the survey's overall question
 _FILE_PART = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -64,19 +70,23 @@ def _sorted(session: Session, rankings: Iterable[Ranking]) -> list[Ranking]:
     )
 
 
+def results_rows(session: Session, rankings: Iterable[Ranking]) -> list[tuple]:
+    """The rows of ``results_csv`` (RESULTS_COLUMNS), as plain values: the workbook shares them."""
+    names = session.catalogue.names
+    return [
+        (session.code, session.title, r.round, r.party, r.participant, element_id, names.get(element_id, element_id),
+         rank, r.submitted_at)
+        for r in _sorted(session, rankings)
+        for rank, element_id in enumerate(r.order, start=1)
+    ]
+
+
 def results_csv(session: Session, rankings: Iterable[Ranking]) -> bytes:
     """One row per participant, round and element: who put which element at which rank (1 = most important).
 
     Only each participant's current ranking of a round is exported, never replaced ones.
     """
-    names = session.catalogue.names
-    rows = (
-        (session.code, session.title, r.round, r.party, r.participant, element_id, names.get(element_id, element_id),
-         rank, r.submitted_at)
-        for r in _sorted(session, rankings)
-        for rank, element_id in enumerate(r.order, start=1)
-    )
-    return _csv(RESULTS_COLUMNS, rows)
+    return _csv(RESULTS_COLUMNS, results_rows(session, rankings))
 
 
 def start_orders_csv(session: Session, rankings: Iterable[Ranking]) -> bytes:
@@ -92,19 +102,25 @@ def start_orders_csv(session: Session, rankings: Iterable[Ranking]) -> bytes:
     return _csv(START_ORDER_COLUMNS, rows)
 
 
-def comparison_csv(results: RoundResults) -> bytes:
-    """One round's comparison: one row per element, most contested first, with each party's rank,
-    the mean rank, spread (max - min) and standard deviation (2 decimals)."""
+def comparison_table(results: RoundResults) -> tuple[list[str], list[list]]:
+    """(header, rows) of ``comparison_csv``, as plain values: the workbook shares them."""
     frame = results.divergence.to_frame()
     header = ["round", *frame.columns]
     rounded = {"mean_rank", "sd"}
-    rows = (
+    rows = [
         [results.round, *(
             round(float(value), 2) if column in rounded else _plain(value)
             for column, value in zip(frame.columns, record)
         )]
         for record in frame.itertuples(index=False, name=None)
-    )
+    ]
+    return header, rows
+
+
+def comparison_csv(results: RoundResults) -> bytes:
+    """One round's comparison: one row per element, most contested first, with each party's rank,
+    the mean rank, spread (max - min) and standard deviation (2 decimals)."""
+    header, rows = comparison_table(results)
     return _csv(header, rows)
 
 
@@ -118,3 +134,41 @@ def file_name(session: Session | str, kind: str, ext: str = "csv") -> str:
         if not _FILE_PART.match(part or ""):
             raise ValueError(f"file_name: the {label} {part!r} is not a safe file name part")
     return f"trustcore-{code}-{kind}.{ext}"
+
+
+def next_steps_rows(session: Session, steps: Iterable[NextStep]) -> list[tuple]:
+    """The rows of ``next_steps_csv`` (NEXT_STEPS_COLUMNS): elements in catalogue order, then the order given."""
+    names = session.catalogue.names
+    rank = {e: i for i, e in enumerate(session.catalogue.ids)}
+    ordered = sorted(enumerate(steps), key=lambda item: (rank.get(item[1].element_id, len(rank)), item[0]))
+    return [
+        (s.element_id, names.get(s.element_id, s.element_id), s.action, s.owner_party or "", s.owner_person, s.due,
+         s.status, "; ".join(s.agreed_by), s.updated_at)
+        for _, s in ordered
+    ]
+
+
+def next_steps_csv(session: Session, steps: Iterable[NextStep]) -> bytes:
+    """The agreed next steps (Column E): one row per step, elements in catalogue order; ``agreed_by`` is
+    the parties' names joined with "; "."""
+    return _csv(NEXT_STEPS_COLUMNS, next_steps_rows(session, steps))
+
+
+def feedback_rows(session: Session, answers: Iterable[FeedbackAnswer]) -> list[tuple]:
+    """The rows of ``feedback_csv`` (FEEDBACK_COLUMNS), in the order given (the order submitted)."""
+    names = session.catalogue.names
+    return [
+        (a.respondent,
+         "" if a.element_id is None else a.element_id,
+         OVERALL if a.element_id is None else names.get(a.element_id, a.element_id),
+         "" if a.trust is None else a.trust,
+         TRUST_SCALE.get(a.trust, "") if a.trust is not None else "",
+         a.expectations or "", a.evidence or "", a.comment, a.submitted_at)
+        for a in answers
+    ]
+
+
+def feedback_csv(session: Session, answers: Iterable[FeedbackAnswer]) -> bytes:
+    """The stakeholder survey (Column D): one row per respondent and question. The overall question has an
+    empty ``element_id`` and the element "Overall"; ``trust_label`` is the words of the 1-5 scale."""
+    return _csv(FEEDBACK_COLUMNS, feedback_rows(session, answers))

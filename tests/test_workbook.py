@@ -1,0 +1,307 @@
+"""The session workbook (.xlsx): sheets and their order, headers, faithful rankings, comparison blocks,
+statistics, the worksheet (A-E), text never run as a formula, the shareable copy, and rights."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import zipfile
+from dataclasses import dataclass
+
+import openpyxl
+import pytest
+
+from trustcore import analysis, export, workbook
+from trustcore import followup as F
+from trustcore.errors import AccessDenied, NotAllowedNow
+from trustcore.store import Store
+
+EVIL_PARTY = '=HYPERLINK("http://evil.example","click")'
+EVIL_PERSON = "@SUM(A1:A9)"
+INTERNAL = "SECRET-INTERNAL-NOTE pen test failed"
+PUBLIC = "Pseudonymised at source"
+SHEETS = ["Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback"]
+
+
+@dataclass
+class Workshop:
+    store: Store
+    code: str
+    fac: str
+    tokens: dict[str, str]  # participant name -> token
+    orders: dict[tuple[int, str], list[str]]  # (round, participant) -> order
+    survey: str
+    ids: list[str]
+
+
+def shuffled(ids, seed):
+    ids = list(ids)
+    random.Random(seed).shuffle(ids)
+    return ids
+
+
+def build(store: Store, *, reveal: bool = True) -> Workshop:
+    """Alpha (Ann, Bob) and a formula-looking party (one participant with a formula-looking name); one
+    ranked round (revealed if ``reveal``); worksheet entries (one internal), next steps, feedback."""
+    created = store.create_session("Sharing flow data", ["Alpha", EVIL_PARTY], our_org="Us", partner_org="Them",
+                                   flows="Admissions data\nForecasts back")
+    s, fac = created.session, created.facilitator_token
+    people = [("Ann", 0), ("Bob", 0), (EVIL_PERSON, 1)]
+    tokens, orders = {}, {}
+    for i, (name, party) in enumerate(people):
+        joined = store.join(s.code, s.parties[party].id, name, rng=random.Random(i))
+        order = shuffled(s.catalogue.ids, 10 + i)
+        store.submit(s.code, joined.token, order)
+        tokens[joined.participant.name] = joined.token
+        orders[(1, joined.participant.name)] = order
+    if reveal:
+        store.reveal(s.code, fac)
+    alpha, evil = s.parties
+    F.set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "B", PUBLIC)
+    F.set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "C", INTERNAL, internal=True)
+    F.set_worksheet_entry(store, s.code, fac, "quality", evil.id, "B", "=1+1 checks every week")
+    F.add_next_step(store, s.code, fac, "privacy", "Publish the DPIA summary", owner_party_id=alpha.id,
+                    owner_person="Ann", due="Q2 2027", status="agreed", agreed_by=[alpha.id, evil.id])
+    survey = F.new_survey_link(store, s.code, fac)
+    F.submit_feedback(store, s.code, survey, "Pat", {
+        None: {"trust": 4},
+        "privacy": {"trust": 3, "expectations": "partly", "evidence": "yes", "comment": "Show us the audit"},
+    })
+    F.submit_feedback(store, s.code, survey, "Sam", {"privacy": {"trust": 4, "expectations": "yes"}})
+    return Workshop(store, s.code, fac, tokens, orders, survey, list(s.catalogue.ids))
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory) -> Workshop:
+    return build(Store(tmp_path_factory.mktemp("wb") / "t.db").initialise())
+
+
+@pytest.fixture(scope="module")
+def book(ws) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(ws.store, ws.code, ws.fac)))
+
+
+def header(sheet) -> list:
+    return [c.value for c in sheet[1]]
+
+
+def values(sheet) -> list[list]:
+    return [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def all_text(book) -> str:
+    return "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
+# ------------------------------------------------------------------------------------------- structure
+
+
+def test_sheet_names_and_order(book):
+    assert book.sheetnames == SHEETS
+
+
+def test_header_rows_exact_bold_frozen_and_wrapped(book):
+    assert header(book["Rankings"]) == list(export.RESULTS_COLUMNS)
+    assert header(book["Next steps"]) == list(export.NEXT_STEPS_COLUMNS)
+    assert header(book["Feedback"]) == list(export.FEEDBACK_COLUMNS)
+    assert header(book["Statistics"]) == ["round", "statistic", "between", "value", "in words"]
+    assert header(book["Comparison"]) == ["round", "element_id", "element", "rank (Alpha)", f"rank ({EVIL_PARTY})",
+                                          "mean_rank", "spread", "sd"]
+    assert header(book["Worksheet"]) == [
+        "A: position", "A: element", "B: steps we take (Alpha)", "C: how we demonstrate it (Alpha)",
+        f"B: steps we take ({EVIL_PARTY})", f"C: how we demonstrate it ({EVIL_PARTY})",
+        "D: stakeholder feedback", "E: next steps"]
+    for sheet in book:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert all(c.font.bold for c in sheet[1]), sheet.title
+        assert all(c.alignment.wrap_text for c in sheet[1]), sheet.title
+        widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
+        assert all(8 <= w <= 60 for w in widths), (sheet.title, widths)
+
+
+def test_rankings_rows_equal_the_stored_orders(ws, book):
+    rows = values(book["Rankings"])
+    stored = ws.store.rankings(ws.code)
+    assert len(rows) == len(stored) * len(ws.ids)
+    by_person: dict[str, list] = {}
+    for r in rows:
+        by_person.setdefault(r[4], []).append(r)
+    for ranking in stored:
+        mine = by_person["'" + ranking.participant if ranking.participant == EVIL_PERSON else ranking.participant]
+        assert [r[5] for r in mine] == list(ranking.order) == ws.orders[(1, ranking.participant)]
+        assert [r[7] for r in mine] == list(range(1, len(ws.ids) + 1))  # numbers, not text
+        assert {r[2] for r in mine} == {1}
+        assert {r[8] for r in mine} == {ranking.submitted_at}
+    assert [r[3] for r in rows[:: len(ws.ids)]] == ["Alpha", "Alpha", "'" + EVIL_PARTY]
+
+
+def test_comparison_is_the_divergence_table(ws, book):
+    s = ws.store.session(ws.code)
+    res = analysis.divergence({"Alpha": analysis.party_consensus([ws.orders[(1, "Ann")], ws.orders[(1, "Bob")]]).order,
+                               EVIL_PARTY: ws.orders[(1, EVIL_PERSON)]}, s.catalogue.names)
+    rows = values(book["Comparison"])
+    assert [r[1] for r in rows] == [row.element_id for row in res.rows]
+    assert [r[3:5] for r in rows] == [[row.ranks["Alpha"], row.ranks[EVIL_PARTY]] for row in res.rows]
+    assert [r[6] for r in rows] == [row.spread for row in res.rows]
+
+
+def test_statistics_match_the_analysis(ws, book):
+    rows = values(book["Statistics"])
+    stats = {(r[1], r[2]): r[3] for r in rows}
+    alpha = analysis.party_consensus([ws.orders[(1, "Ann")], ws.orders[(1, "Bob")]])
+    other = ws.orders[(1, EVIL_PERSON)]
+    pair = f"Alpha vs {EVIL_PARTY}"
+    assert stats[("parties that ranked", None)] == 2
+    assert stats[("Kendall τ-b", pair)] == pytest.approx(analysis.kendall_tau(alpha.order, other))
+    assert stats[("Spearman ρ", pair)] == pytest.approx(analysis.spearman_rho(alpha.order, other))
+    assert stats[("footrule similarity", pair)] == pytest.approx(analysis.footrule(alpha.order, other).similarity)
+    w = analysis.kendalls_w([alpha.order, other])
+    assert stats[("Kendall's W", "all parties")] == pytest.approx(w.w)
+    assert stats[("chi²", "all parties")] == pytest.approx(w.chi2)
+    assert stats[("p (chi²)", "all parties")] == pytest.approx(w.p_value)
+    assert 0 < stats[(f"permutation p ({analysis.HEADLINE_PERMUTATIONS} shuffles)", "all parties")] <= 1
+    assert stats[("within-party Kendall's W", "Alpha (2 members)")] == pytest.approx(alpha.within_w.w)
+    assert {r[0] for r in rows} == {1}
+
+
+def test_worksheet_rows_follow_column_a_with_b_to_e(ws, book):
+    order, _ = F.agreed_order(ws.store, ws.code, ws.fac)
+    names = ws.store.session(ws.code).catalogue.names
+    rows = values(book["Worksheet"])[: len(ws.ids)]
+    assert [r[0] for r in rows] == list(range(1, len(ws.ids) + 1))
+    assert [r[1] for r in rows] == [names[e] for e in order]
+    privacy = rows[order.index("privacy")]
+    assert privacy[2] == PUBLIC
+    assert privacy[3] == workbook.INTERNAL_MARK + INTERNAL  # the facilitator's own copy marks it
+    assert privacy[6].startswith("trust 3.5/5 (2 answers)")
+    assert "partly 1" in privacy[6] and "“Show us the audit” (Pat)" in privacy[6]
+    assert "Publish the DPIA summary (Alpha / Ann; due Q2 2027; agreed" in privacy[7]
+    quality = rows[order.index("quality")]
+    assert quality[4] == "'=1+1 checks every week"
+    assert quality[6] == "no feedback yet" and quality[7] == "none yet"
+
+
+def test_next_steps_and_feedback_sheets_match_the_csv_rows(ws, book):
+    s = ws.store.session(ws.code)
+    steps = export.next_steps_rows(s, F.next_steps(ws.store, ws.code, ws.fac))
+    assert [[("" if v is None else v) for v in r] for r in values(book["Next steps"])] == [
+        [export._plain(v) if not isinstance(v, str) else export.spreadsheet_safe(v) for v in r] for r in steps]
+    feedback = values(book["Feedback"])
+    assert [(r[0], r[1], r[2], r[3], r[4]) for r in feedback] == [
+        ("Pat", None, "Overall", 4, "Mostly"), ("Pat", "privacy", "Privacy and security", 3, "Somewhat"),
+        ("Sam", "privacy", "Privacy and security", 4, "Mostly")]
+
+
+# ------------------------------------------------------------------------------------------- formulas
+
+
+def test_formula_looking_text_is_stored_as_text(ws):
+    data = workbook.session_workbook(ws.store, ws.code, ws.fac)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cell = book["Rankings"]["D" + str(2 + 2 * len(ws.ids))]
+    assert cell.value == "'" + EVIL_PARTY and cell.data_type == "s"
+    person = book["Rankings"]["E" + str(2 + 2 * len(ws.ids))]
+    assert person.value == "'" + EVIL_PERSON and person.data_type == "s"
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (sheet.title, c.coordinate, c.value)
+                if isinstance(c.value, str):
+                    assert not c.value.startswith(("=", "+", "-", "@", "\t", "\r")), (sheet.title, c.coordinate)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert not re.search(r"<f[ >]", z.read(name).decode()), name  # no formula element at all
+
+
+def test_text_cells_are_strings_even_when_they_look_like_numbers_or_dates(tmp_path):
+    store = Store(tmp_path / "t.db").initialise()
+    created = store.create_session("2026-11-28", ["1e5", "0042"])
+    s = created.session
+    joined = store.join(s.code, s.parties[0].id, "12")
+    store.submit(s.code, joined.token, s.catalogue.ids)
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, s.code, created.facilitator_token)))
+    row = book["Rankings"][2]
+    assert [row[1].value, row[3].value, row[4].value] == ["2026-11-28", "1e5", "12"]
+    assert {row[1].data_type, row[3].data_type, row[4].data_type} == {"s"}
+
+
+# ------------------------------------------------------------------------------------------- shareable
+
+
+def test_shareable_leaves_out_internal_entries(ws, book):
+    assert INTERNAL in all_text(book)
+    shared = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(ws.store, ws.code, ws.fac, shareable=True)))
+    text = all_text(shared)
+    assert INTERNAL not in text and workbook.INTERNAL_MARK not in text
+    assert PUBLIC in text
+    assert shared.sheetnames == SHEETS
+
+
+def test_a_participant_never_gets_another_partys_internal_entries(ws):
+    theirs = workbook.session_workbook(ws.store, ws.code, ws.tokens[EVIL_PERSON])
+    assert INTERNAL not in all_text(openpyxl.load_workbook(io.BytesIO(theirs)))
+    mine = workbook.session_workbook(ws.store, ws.code, ws.tokens["Ann"])
+    assert INTERNAL in all_text(openpyxl.load_workbook(io.BytesIO(mine)))
+
+
+# ------------------------------------------------------------------------------------------- rights
+
+
+def test_participant_before_the_reveal_is_refused(tmp_path):
+    w = build(Store(tmp_path / "t.db").initialise(), reveal=False)
+    with pytest.raises(NotAllowedNow):
+        workbook.session_workbook(w.store, w.code, w.tokens["Ann"])
+    with pytest.raises(NotAllowedNow):
+        workbook.session_workbook(w.store, w.code, w.tokens["Ann"], shareable=True)
+    # the facilitator may download at any time
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, w.fac)))
+    assert len(values(book["Rankings"])) == 3 * len(w.ids)
+    w.store.reveal(w.code, w.fac)
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, w.tokens["Ann"])))
+    assert len(values(book["Rankings"])) == 3 * len(w.ids)
+
+
+def test_survey_and_unknown_tokens_are_refused(ws):
+    for token in (ws.survey, "not-a-real-token-at-all-0000", "", None):
+        with pytest.raises(AccessDenied):
+            workbook.session_workbook(ws.store, ws.code, token)
+    other = ws.store.create_session("Other", ["A", "B"])
+    with pytest.raises(AccessDenied):
+        workbook.session_workbook(ws.store, other.session.code, ws.fac)  # a token of another session
+
+
+def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tmp_path):
+    w = build(Store(tmp_path / "t.db").initialise())
+    w.store.next_round(w.code, w.fac)
+    for i, token in enumerate(w.tokens.values()):
+        w.store.submit(w.code, token, shuffled(w.ids, 99 + i))
+
+    def rounds(token, **kw):
+        book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, token, **kw)))
+        return ({r[2] for r in values(book["Rankings"])}, {r[0] for r in values(book["Comparison"]) if r[0]},
+                {r[0] for r in values(book["Statistics"])})
+
+    assert rounds(w.tokens["Ann"]) == ({1}, {1}, {1})
+    assert rounds(w.fac, shareable=True) == ({1}, {1}, {1})
+    assert rounds(w.fac) == ({1, 2}, {1, 2}, {1, 2})
+    w.store.reveal(w.code, w.fac)
+    assert rounds(w.tokens["Ann"]) == ({1, 2}, {1, 2}, {1, 2})
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, w.tokens["Ann"])))
+    comparison = values(book["Comparison"])
+    blank = comparison.index([None] * 8)
+    assert blank == len(w.ids) and len(comparison) == 2 * len(w.ids) + 1  # one block per round
+
+
+def test_text_is_typed_as_a_string_even_without_the_apostrophe(ws, monkeypatch):
+    """Defence in depth: were neutralising ever bypassed, text would still be stored as a string, not a formula."""
+    monkeypatch.setattr(workbook, "spreadsheet_safe", lambda value: value)
+    data = workbook.session_workbook(ws.store, ws.code, ws.fac)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cell = book["Rankings"]["D" + str(2 + 2 * len(ws.ids))]
+    assert cell.value == EVIL_PARTY and cell.data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert not re.search(r"<f[ >]", z.read(name).decode()), name
