@@ -1,27 +1,43 @@
-"""Download buttons for a session's exports (built only when clicked)."""
+"""Download buttons for a session's exports. Each file is built only when its button is clicked, with
+the tab's own token, so the core decides what its holder may take away."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from trustcore import export
+from trustcore import archive, export, followup, report, workbook
 from trustcore.results import round_results
 
 
 def download_buttons(ctx, round_number: int | None = None) -> None:
-    """Results CSV (every round) and the comparison CSV of one round (default: the current one)."""
-    store, session = ctx.store, ctx.session
+    """Every export the tab's holder may download (comparison CSV: ``round_number``, default current)."""
+    store, session, token = ctx.store, ctx.session, ctx.token
+    code = session.code
     number = round_number or session.current_round
 
-    def results() -> bytes:
-        return export.results_csv(session, store.visible_rankings(session.code, ctx.token))
-
-    def comparison() -> bytes:
-        return export.comparison_csv(round_results(session, store.visible_rankings(session.code, ctx.token, number), number))
-
-    c1, c2 = st.columns(2)
-    c1.download_button("Results CSV (all rounds)", data=results, file_name=export.file_name(session, "results", "csv"),
-                       mime="text/csv", icon=":material/download:", on_click="ignore", width="stretch")
-    c2.download_button(f"Comparison CSV (round {number})", data=comparison,
-                       file_name=export.file_name(session, f"comparison-round{number}", "csv"), mime="text/csv",
-                       icon=":material/download:", on_click="ignore", width="stretch")
+    files = [
+        ("Results CSV (all rounds)", lambda: export.results_csv(session, store.visible_rankings(code, token)),
+         export.file_name(session, "results", "csv"), "text/csv"),
+        (f"Comparison CSV (round {number})",
+         lambda: export.comparison_csv(round_results(session, store.visible_rankings(code, token, number), number)),
+         export.file_name(session, f"comparison-round{number}", "csv"), "text/csv"),
+        ("Next steps CSV", lambda: export.next_steps_csv(session, followup.next_steps(store, code, token)),
+         export.file_name(session, "next-steps", "csv"), "text/csv"),
+        ("Stakeholder feedback CSV", lambda: export.feedback_csv(session, followup.feedback(store, code, token)),
+         export.file_name(session, "feedback", "csv"), "text/csv"),
+        ("Excel workbook", lambda: workbook.session_workbook(store, code, token),
+         export.file_name(session, "workbook", "xlsx"),
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("Printable report (shareable)", lambda: report.session_report(store, code, token, shareable=True).encode(),
+         export.file_name(session, "report", "html"), "text/html"),
+    ]
+    if ctx.facilitator:
+        files.append(("Whole session (JSON archive)", lambda: archive.export_session(store, code, token),
+                      export.file_name(session, "archive", "json"), "application/json"))
+    columns = st.columns(2)
+    for i, (label, data, name, mime) in enumerate(files):
+        columns[i % 2].download_button(label, data=data, file_name=name, mime=mime, icon=":material/download:",
+                                       on_click="ignore", width="stretch", key=f"download:{name}")
+    if ctx.facilitator:
+        st.caption("The JSON archive holds everything about the session, including what lets its links work: "
+                   "keep it as private as your facilitator link.")

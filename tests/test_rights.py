@@ -1,0 +1,141 @@
+"""Who can do what, through the core: one test per cell of the README's rights table.
+
+Holders: the facilitator link (F), a participant's personal link (P, acting for their own party), another
+participant's link (Q), the share link alone (S: the code, no token), the survey link (V), and nobody
+(N: a made-up token). A deleted or expired session grants nothing to anyone.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trustcore import archive, followup, workbook
+from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
+from trustcore.store import Store
+
+HOLDERS = ("F", "P", "S", "V", "N")
+
+
+@pytest.fixture
+def world(tmp_path):
+    store = Store(tmp_path / "rights.db", retention_days=None).initialise()
+    made = store.create_session("Rights", ["Alpha", "Beta"])
+    code = made.session.code
+    p = store.join(code, made.session.parties[0].id, "Pat")
+    q = store.join(code, made.session.parties[1].id, "Quin")
+    survey = followup.new_survey_link(store, code, made.facilitator_token)
+    tokens = {"F": made.facilitator_token, "P": p.token, "Q": q.token, "S": None, "V": survey,
+              "N": "A" * 24}
+    return store, made, tokens
+
+
+def allowed(call) -> bool:
+    try:
+        call()
+    except (AccessDenied, NotAllowedNow, NotFound):
+        return False
+    except TrustcoreError as exc:  # a different refusal (e.g. invalid input) would hide a rights bug
+        raise AssertionError(f"unexpected refusal: {exc!r}") from exc
+    return True
+
+
+def ids(made):
+    return list(made.session.catalogue.ids)
+
+
+# action -> (holders allowed before the reveal, function(store, made, token) performing it)
+ACTIONS = {
+    "rank and re-rank your own ranking": ({"P"}, lambda s, m, t: s.submit(m.session.code, t, ids(m))),
+    "see who has joined and submitted": ({"F"}, lambda s, m, t: s.facilitator_progress(m.session.code, t)),
+    "see the rankings and the comparison": ({"F"}, lambda s, m, t: s.visible_rankings(m.session.code, t, 1)),
+    "download the workbook and report": ({"F"}, lambda s, m, t: workbook.session_workbook(s, m.session.code, t)),
+    "lock and unlock a round": ({"F"}, lambda s, m, t: (s.lock(m.session.code, t), s.unlock(m.session.code, t))),
+    "reveal results": ({"F"}, lambda s, m, t: s.reveal(m.session.code, t)),
+    "open a round": ({"F"}, lambda s, m, t: s.next_round(m.session.code, t)),
+    "replace the element list": ({"F"}, lambda s, m, t: s.replace_catalogue(m.session.code, t, m.session.catalogue)),
+    "see the event log": ({"F"}, lambda s, m, t: s.events(m.session.code, t)),
+    "create or close the survey link": ({"F"}, lambda s, m, t: followup.new_survey_link(s, m.session.code, t)),
+    "archive the session": ({"F"}, lambda s, m, t: archive.export_session(s, m.session.code, t)),
+    "delete the session": ({"F"}, lambda s, m, t: s.delete_session(m.session.code, t)),
+    "add and edit next steps": ({"F", "P"}, lambda s, m, t: followup.add_next_step(s, m.session.code, t, "privacy",
+                                                                                   "Act")),
+    "edit your party's worksheet entries": ({"F", "P"}, lambda s, m, t: followup.set_worksheet_entry(
+        s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps")),
+    "enter your party's organisation-wide ranking": ({"F", "P"}, lambda s, m, t: followup.set_baseline(
+        s, m.session.code, t, m.session.parties[0].id, ids(m))),
+    "answer the reflection questions": ({"F", "P"}, lambda s, m, t: followup.set_reflection(
+        s, m.session.code, t, "areas", "Yes")),
+    "fill in the stakeholder survey": ({"V"}, lambda s, m, t: followup.submit_feedback(
+        s, m.session.code, t, "", {"privacy": {"trust": 3}})),
+    "read the survey answers": ({"F", "P"}, lambda s, m, t: followup.feedback(s, m.session.code, t)),
+}
+
+
+@pytest.mark.parametrize("holder", HOLDERS)
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_rights_table_before_the_reveal(world, action, holder):
+    store, made, tokens = world
+    allowed_holders, call = ACTIONS[action]
+    assert allowed(lambda: call(store, made, tokens[holder])) == (holder in allowed_holders)
+
+
+def test_join_needs_only_the_share_code(world):
+    store, made, _ = world
+    assert store.join(made.session.code, made.session.parties[1].id, "New").participant.name == "New"
+    with pytest.raises(NotFound):
+        store.join("abcdefghjkmnpq", made.session.parties[1].id, "New")
+
+
+@pytest.mark.parametrize("holder,expected", [("F", True), ("P", True), ("Q", True), ("S", False), ("V", False),
+                                             ("N", False)])
+def test_after_the_reveal_participants_see_the_comparison(world, holder, expected):
+    store, made, tokens = world
+    store.reveal(made.session.code, tokens["F"])
+    assert allowed(lambda: store.visible_rankings(made.session.code, tokens[holder], 1)) == expected
+    assert allowed(lambda: workbook.session_workbook(store, made.session.code, tokens[holder])) == expected
+
+
+def test_live_sessions_show_results_to_participants_at_once(tmp_path):
+    store = Store(tmp_path / "live.db", retention_days=None).initialise()
+    made = store.create_session("Live", ["A", "B"], blind=False)
+    p = store.join(made.session.code, made.session.parties[0].id)
+    assert store.visible_rankings(made.session.code, p.token, 1) == []
+
+
+def test_a_participant_changes_only_their_own_ranking(world):
+    store, made, tokens = world
+    store.submit(made.session.code, tokens["Q"], ids(made)[::-1])
+    before = {r.participant: r.order for r in store.rankings(made.session.code)}
+    store.submit(made.session.code, tokens["P"], ids(made))
+    after = {r.participant: r.order for r in store.rankings(made.session.code)}
+    assert after["Quin"] == before["Quin"] and after["Pat"] == tuple(ids(made))
+
+
+def test_a_participant_edits_only_their_own_party(world):
+    store, made, tokens = world
+    with pytest.raises(AccessDenied):
+        followup.set_worksheet_entry(store, made.session.code, tokens["P"], "privacy", made.session.parties[1].id,
+                                     "B", "Not mine")
+    with pytest.raises(AccessDenied):
+        followup.set_baseline(store, made.session.code, tokens["P"], made.session.parties[1].id, ids(made))
+
+
+@pytest.mark.parametrize("holder", HOLDERS)
+def test_a_deleted_session_grants_nothing(world, holder):
+    store, made, tokens = world
+    store.delete_session(made.session.code, tokens["F"])
+    for action, (_, call) in ACTIONS.items():
+        assert not allowed(lambda call=call: call(store, made, tokens[holder])), action
+    with pytest.raises(NotFound):
+        store.join(made.session.code, made.session.parties[0].id, "Late")
+
+
+def test_a_wrong_token_does_not_reveal_whether_the_session_exists(world):
+    store, made, tokens = world
+    messages = set()
+    for code in (made.session.code, "abcdefghjkmnpq", "garbage"):
+        for call in (store.facilitator, store.participant, store.authorise):
+            with pytest.raises(AccessDenied) as info:
+                call(code, tokens["N"])
+            messages.add(str(info.value))
+    assert len(messages) == 1
