@@ -7,9 +7,10 @@ shows results live). It updates by itself as submissions arrive.
 import pandas as pd
 import streamlit as st
 
-from trustcore import analysis, charts
+from trustcore import analysis, charts, followup
 from trustcore.results import round_results, rounds_comparison
 from trustcore.text import markdown_escape as esc
+from trustcore.worksheet import trust_frame
 from ui.common import session_header
 from ui.context import page_context
 from ui.downloads import download_buttons
@@ -115,6 +116,15 @@ if multi:
         "Kendall's W": [pc.within_w.w for pc in multi.values()],
         "In words": [analysis.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
     }), hide_index=True, width="stretch", column_config={"Kendall's W": st.column_config.NumberColumn(format="%.2f")})
+
+# ---- stakeholder feedback, beside the rankings
+answers = followup.feedback(store, session.code, ctx.token)
+if any(a.trust is not None for a in answers):
+    st.subheader("What stakeholders said", anchor=False)
+    st.caption("From the stakeholder survey: how far each respondent can trust us in each element "
+               "(1 not at all … 5 completely).")
+    st.plotly_chart(charts.feedback_heatmap(trust_frame(answers), names), width="stretch",
+                    config={"displaylogo": False})
 
 # ---- across rounds
 if len(visible) > 1:

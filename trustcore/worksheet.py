@@ -98,3 +98,12 @@ def build(store: Store, code: str, token: str, *, shareable: bool = False) -> Wo
         ))
     return Worksheet(session, source, tuple(rows), summarise_feedback([a for a in answers if a.element_id is None]),
                      shareable)
+
+
+def trust_frame(answers: list[FeedbackAnswer]):
+    """The survey's per-element trust answers as a long table (element_id, respondent, trust), for the
+    feedback heatmap beside the rankings."""
+    import pandas as pd
+
+    rows = [(a.element_id, a.respondent, a.trust) for a in answers if a.element_id is not None]
+    return pd.DataFrame(rows, columns=["element_id", "respondent", "trust"])
