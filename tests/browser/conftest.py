@@ -16,6 +16,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# Streamlit reruns and component iframes can take seconds on a loaded 2-core machine.
+expect.set_options(timeout=15000)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -84,6 +84,8 @@ def sortable_items(page: Page):
 
 
 def current_order(page: Page) -> list[str]:
+    """The order the drag-and-drop list shows (waits for the list to be there)."""
+    expect(sortable_items(page).first).to_be_visible()
     return [t.strip() for t in sortable_items(page).all_inner_texts()]
 
 
@@ -125,11 +127,24 @@ def parse_csv(data: bytes) -> list[dict]:
 
 
 def go(page: Page, title: str) -> None:
-    """Open a page from the navigation (on a phone the navigation sits in the collapsed sidebar)."""
-    link = page.get_by_role("link", name=title).first
-    if not link.is_visible() or not link.bounding_box() or link.bounding_box()["x"] < 0:
-        page.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button").first.click()
-        page.wait_for_timeout(400)
+    """Open a page from the navigation (on a phone-sized screen it sits in the collapsed sidebar)."""
+    if page.viewport_size["width"] < 768:
+        page.locator("[data-testid='stExpandSidebarButton']").click()
         link = page.locator("[data-testid='stSidebar']").get_by_role("link", name=title).first
+    else:
+        link = page.get_by_role("link", name=title).first
     link.click()
     wait_idle(page)
+
+
+def eventually(check, timeout: float = 15.0):
+    """Poll ``check`` (a function returning a truthy value) until it holds: what a click stored reaches the
+    database once the server's rerun has run, which on a loaded machine can take a moment."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)

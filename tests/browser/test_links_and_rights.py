@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from trustcore import catalogue
 
-from .helpers import current_order, drag, go, join, open_app, shot, submit, wait_idle
+from .helpers import current_order, drag, eventually, go, join, open_app, shot, submit, wait_idle
 
 NAMES = catalogue.default().names
 
@@ -70,7 +70,7 @@ def test_move_buttons_rank_without_dragging(server, store, new_page):
     wait_idle(page)
     expected = [start[1], start[0]] + start[2:-2] + [start[-1], start[-2]]
     participant = store.progress(made.session.code).participants[0].participant
-    ranking = store.my_ranking(participant, 1)
+    ranking = eventually(lambda: store.my_ranking(participant, 1))
     assert [NAMES[e] for e in ranking.order] == expected
     page.get_by_text("Drag and drop").click()
     wait_idle(page)
