@@ -96,9 +96,10 @@ def test_stakeholder_survey_from_its_link(server, store, new_page):
     open_app(page, f"{server.url}/?session={code}&survey={survey}")
     expect(page.get_by_text("Please tell CityBus how far you can trust them")).to_be_visible()
     page.get_by_role("textbox", name="Your name or organisation (optional)").fill("Bus users' forum")
-    first = page.get_by_role("radiogroup").first
-    first.get_by_text("4 · Mostly").click()
-    page.get_by_role("radiogroup").nth(1).get_by_text("Partly").click()
+    expect(page.get_by_role("button", name="Send my answers")).to_be_visible()  # the whole form is there
+    page.get_by_role("radiogroup").first.locator("label").filter(has_text="4 · Mostly").click()
+    page.get_by_role("radiogroup").nth(1).locator("label").filter(has_text="Partly").click()
+    expect(page.get_by_role("radiogroup").first.get_by_role("radio", name="4 · Mostly")).to_be_checked()
     page.get_by_role("textbox", name="Comment (optional)").first.fill("=HYPERLINK(\"x\") good so far")
     shot(page, "22-survey-phone")
     page.get_by_role("button", name="Send my answers").click()
