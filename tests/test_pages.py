@@ -214,3 +214,17 @@ def test_survey_link_opens_only_the_survey(store, made):
     assert {(a.element_id, a.trust, a.comment) for a in answers} == {("privacy", 2, ""), (None, None, "Fine overall")}
     at = run(session=code, survey="x" * 24)
     assert "This survey link is not valid" in texts(at)
+
+
+@pytest.mark.parametrize("value", ["", " ", "\x00", "<script>alert(1)</script>", "x" * 5000, "é" * 14,
+                                   "abcd-efgh-jkmn-pq", "../../etc/passwd", "%27%20OR%201=1--"])
+@pytest.mark.parametrize("param", ["session", "me", "admin", "survey"])
+def test_malformed_query_parameters_get_a_clear_page(store, made, param, value):
+    params = {param: value}
+    if param != "session":
+        params["session"] = made.session.code
+    at = run(**params)
+    ctx = at.session_state["ctx"]
+    assert ctx.role in ("visitor", "joiner")
+    if param == "session" and value.strip():
+        assert "No session has this code" in texts(at)
