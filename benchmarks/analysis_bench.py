@@ -1,0 +1,368 @@
+#!/usr/bin/env python
+"""How long the statistics and the comparison page take.
+
+    python benchmarks/analysis_bench.py [--quick] [--server]
+
+Prints best and median times (``timeit``, several repetitions) of:
+
+1. the analysis of 100 random orders of the 10 catalogue elements, every statistic: Kendall's W without
+   and with a 10,000-permutation p-value, Borda and exact Kemeny consensus over the 100 orders; the 100
+   orders are 10 parties of 10 members, so each party's exact Kemeny consensus (``party_consensus``) and,
+   over those 10 party orders, the divergence table, the agreement matrix, the headline (its own 9,999
+   permutations) and the discussion agenda. Each statistic is also timed alone;
+2. the exact Kemeny consensus alone, 10 elements x 100 orders;
+3. ``results.round_results`` for 12 parties x 3 members (what the comparison page computes per rerun);
+4. one rerun of the comparison page (``streamlit.testing.v1.AppTest``: ``app.py`` with the facilitator
+   link's query parameters, ``switch_page("pages/compare.py")``) for a revealed round with 12 parties of
+   3 members who all submitted, against one rerun of an empty page (``import streamlit as st``), and
+   their ratio;
+5. with ``--server``: the same rerun on a real ``streamlit run`` server seen from Chromium (press "r",
+   wait until the script has finished), against the empty page on its own server.
+
+Targets (PASS/FAIL): analysis of 100 orders < 50 ms; compare rerun <= 3x the empty page.
+Timings are informative; the exit status is 0 unless something crashed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import timeit
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TARGET_ANALYSIS_MS = 50.0
+TARGET_RATIO = 3.0
+
+
+def measure(fn, repeat: int, number: int = 1) -> tuple[float, float]:
+    """(best, median) seconds per call over ``repeat`` timings of ``number`` calls."""
+    fn()  # warm-up (imports, caches)
+    times = [t / number for t in timeit.Timer(fn).repeat(repeat=repeat, number=number)]
+    return min(times), statistics.median(times)
+
+
+def line(label: str, best: float, median: float, extra: str = "") -> None:
+    print(f"{label:<58} best {best * 1000:9.2f} ms   median {median * 1000:9.2f} ms{extra}", flush=True)
+
+
+# --------------------------------------------------------------------------------- statistics
+
+
+def random_orders(ids: list[str], count: int, seed: int = 1) -> list[list[str]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        order = list(ids)
+        rng.shuffle(order)
+        out.append(order)
+    return out
+
+
+def bench_analysis(repeat: int) -> float:
+    from trustcore import analysis, catalogue
+
+    cat = catalogue.default()
+    names = cat.names
+    orders = random_orders(cat.ids, 100)
+    members = {f"Party {k + 1}": orders[k * 10:(k + 1) * 10] for k in range(10)}
+
+    def party_orders() -> dict[str, list[str]]:
+        return {name: list(analysis.party_consensus(m).order) for name, m in members.items()}
+
+    parties = party_orders()
+    parts = {
+        "kendalls_w (100 orders)": lambda: analysis.kendalls_w(orders),
+        "kendalls_w + 10,000-permutation p-value": lambda: analysis.kendalls_w(orders, permutations=10_000),
+        "borda_consensus (100 orders)": lambda: analysis.borda_consensus(orders),
+        "kemeny_consensus, exact (100 orders)": lambda: analysis.kemeny_consensus(orders),
+        "party_consensus x 10 parties of 10": party_orders,
+        "divergence (10 party orders)": lambda: analysis.divergence(parties, names),
+        "agreement_matrix (10 party orders)": lambda: analysis.agreement_matrix(parties),
+        "headline (10 party orders, 9,999 permutations)": lambda: analysis.headline(parties, names),
+        "discussion_agenda (10 party orders)": lambda: analysis.discussion_agenda(parties, names),
+    }
+
+    def everything() -> None:
+        analysis.kendalls_w(orders)
+        analysis.kendalls_w(orders, permutations=10_000)
+        analysis.borda_consensus(orders)
+        analysis.kemeny_consensus(orders)
+        po = party_orders()
+        analysis.divergence(po, names)
+        analysis.agreement_matrix(po)
+        analysis.headline(po, names)
+        analysis.discussion_agenda(po, names)
+
+    print("\n1. Analysis of 100 random orders of 10 elements (10 parties x 10 members)")
+    best, median = measure(everything, repeat)
+    line("   all statistics together", best, median)
+    for label, fn in parts.items():
+        b, m = measure(fn, repeat)
+        line("     " + label, b, m)
+    return best
+
+
+def bench_kemeny(repeat: int) -> None:
+    from trustcore import analysis, catalogue
+
+    orders = random_orders(catalogue.default().ids, 100, seed=2)
+    print("\n2. Exact Kemeny consensus alone")
+    best, median = measure(lambda: analysis.kemeny_consensus(orders), repeat, number=5)
+    line("   kemeny_consensus, 10 elements x 100 orders", best, median)
+
+
+def make_workshop(db: Path, parties: int = 12, members: int = 3, *, reveal: bool = True):
+    """A session with ``parties`` parties of ``members`` members who all submitted; returns (store, created)."""
+    from trustcore.store import Store
+
+    store = Store(db).initialise()
+    names = [f"Party {chr(65 + i)}" for i in range(parties)]
+    created = store.create_session("Benchmark: twelve parties", [
+        {"name": n, "members": [f"{n} member {k + 1}" for k in range(members)]} for n in names])
+    code = created.session.code
+    rng = random.Random(3)
+    for party in created.session.parties:
+        for k in range(members):
+            joined = store.join(code, party.id, f"{party.name} member {k + 1}")
+            order = list(created.session.catalogue.ids)
+            rng.shuffle(order)
+            store.submit(code, joined.token, order)
+    if reveal:
+        store.reveal(code, created.facilitator_token)
+    return store, created
+
+
+def bench_round_results(repeat: int, db: Path) -> None:
+    from trustcore import results
+
+    store, created = make_workshop(db)
+    session = store.session(created.session.code)
+    rankings = store.rankings(session.code, 1)
+    print("\n3. results.round_results, 12 parties x 3 members")
+    best, median = measure(lambda: results.round_results(session, rankings, 1), repeat)
+    line("   round_results", best, median)
+    b, m = measure(lambda: store.rankings(session.code, 1), repeat, number=5)
+    line("   store.rankings (the query before it)", b, m)
+
+
+# --------------------------------------------------------------------------------- page reruns
+
+
+def bench_compare_page(runs: int, db: Path) -> tuple[float, float]:
+    """Median seconds of one AppTest rerun: (compare page, empty page)."""
+    from streamlit.testing.v1 import AppTest
+
+    store, created = make_workshop(db)
+    code, token = created.session.code, created.facilitator_token
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["session"] = code
+    at.query_params["admin"] = token
+    at.run()
+    at.switch_page("pages/compare.py")
+    at.run()
+    if at.exception:
+        raise RuntimeError("the compare page raised: " + "; ".join(str(e.value) for e in at.exception))
+    shown = " ".join(str(getattr(e, "value", "")) for e in at.subheader)
+    if "Side by side" not in shown:
+        raise RuntimeError(f"the compare page did not show the comparison (subheaders: {shown!r})")
+
+    empty = AppTest.from_string("import streamlit as st", default_timeout=30)
+    empty.run()
+
+    print(f"\n4. One rerun through AppTest (median of {runs} after a warm-up)")
+    compare_times, empty_times = [], []
+    for _ in range(2):  # warm-up
+        at.run()
+        empty.run()
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        t = time.perf_counter()
+        at.run()
+        compare_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        empty.run()
+        empty_times.append(time.perf_counter() - t)
+    if at.exception:
+        raise RuntimeError("the compare page raised: " + "; ".join(str(e.value) for e in at.exception))
+    c, e = statistics.median(compare_times), statistics.median(empty_times)
+    line("   compare page, 12 parties x 3 members, revealed", min(compare_times), c)
+    line("   empty page (import streamlit as st)", min(empty_times), e)
+    print(f"   ratio compare / empty (medians): {c / e:.1f}x", flush=True)
+    breakdown(store, code, runs)
+    return c, e
+
+
+def _agenda_page(count: int) -> None:
+    import streamlit as st
+
+    for i in range(count):
+        st.text(f"• Party {i % 12} puts element {i % 10} above element {(i + 3) % 10}; Party {(i + 1) % 12} the reverse.")
+
+
+def breakdown(store, code: str, runs: int) -> None:
+    """Where a compare rerun's time goes: the parts the page computes, timed alone."""
+    from streamlit.testing.v1 import AppTest
+
+    from trustcore import charts, results
+
+    session = store.session(code)
+    rankings = store.rankings(code, 1)
+    res = results.round_results(session, rankings, 1)
+    colours = charts.colour_map([p.name for p in session.parties])
+    print("   where it goes (each part alone):")
+    b, m = measure(lambda: store.rankings(code, 1), runs)
+    line("     store.rankings", b, m)
+    b, m = measure(lambda: results.round_results(session, rankings, 1), runs)
+    line("     results.round_results", b, m)
+    figures = {
+        "charts.bump": lambda: charts.bump(res.divergence, colours),
+        "charts.rank_heatmap": lambda: charts.rank_heatmap(res.divergence, colours),
+        "charts.agreement_heatmap": lambda: charts.agreement_heatmap(res.agreement),
+        "charts.spread_bar": lambda: charts.spread_bar(res.divergence),
+    }
+    for label, fn in figures.items():
+        b, m = measure(fn, runs)
+        line("     " + label, b, m)
+    fig = charts.bump(res.divergence, colours)
+    b, m = measure(lambda: fig.to_json(), runs)
+    line("     one figure's to_json (st.plotly_chart serialises each)", b, m)
+    agenda = len(res.agenda)
+    at = AppTest.from_function(_agenda_page, args=(agenda,), default_timeout=120)
+    at.run()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t)
+    line(f"     the agenda as {agenda} st.text elements (a page of only that)", min(times), statistics.median(times))
+
+
+def bench_compare_server(runs: int, db: Path) -> tuple[float, float] | None:
+    """Median seconds of a rerun on a real server, seen from Chromium: (compare page, empty page)."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server
+
+    if not Path(CHROMIUM).exists():
+        print("\n5. Real server: skipped (no Chromium at " + CHROMIUM + ")")
+        return None
+    from playwright.sync_api import sync_playwright
+
+    store, created = make_workshop(db)
+    admin = f"/?session={created.session.code}&admin={created.facilitator_token}"
+    tmp = Path(tempfile.mkdtemp(prefix="trustcore-bench-"))
+    empty_app = tmp / "empty.py"
+    empty_app.write_text("import streamlit as st\n")
+
+    def rerun_times(page, count: int) -> list[float]:
+        idle = page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")
+        running = page.locator("[data-testid='stApp'][data-test-script-state='running']")
+        out = []
+        for _ in range(count):
+            page.mouse.click(5, 300)  # focus the page, not a widget
+            t = time.perf_counter()
+            page.keyboard.press("r")
+            try:
+                running.wait_for(state="attached", timeout=2000)
+            except Exception:  # noqa: BLE001 - a very fast rerun may finish before we look
+                pass
+            idle.wait_for(state="attached", timeout=60000)
+            out.append(time.perf_counter() - t)
+            page.wait_for_timeout(200)
+        return out
+
+    server = Server(db, tmp / "streamlit.log")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            page.goto(server.url + admin)
+            page.get_by_role("link", name="Comparison").first.click()
+            page.get_by_text("Side by side, most contested first").wait_for(timeout=60000)
+            rerun_times(page, 2)
+            compare = rerun_times(page, runs)
+            browser.close()
+    finally:
+        server.stop()
+
+    # The empty page on its own server (Server runs app.py, so start this one directly).
+    import subprocess
+
+    from tests.browser.conftest import _free_port
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(empty_app), "--server.headless=true",
+         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
+         "--server.fileWatcherType=none", "--global.developmentMode=false"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import urllib.request
+
+        deadline = time.time() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                raise RuntimeError("the empty app did not start")
+            time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_context().new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
+            rerun_times(page, 2)
+            empty = rerun_times(page, runs)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    c, e = statistics.median(compare), statistics.median(empty)
+    print(f"\n5. One rerun on a real server, from the 'r' key press to the script finishing (median of {runs})")
+    line("   compare page, 12 parties x 3 members, revealed", min(compare), c)
+    line("   empty page", min(empty), e)
+    print(f"   ratio compare / empty (medians): {c / e:.1f}x", flush=True)
+    return c, e
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (for CI smoke tests)")
+    parser.add_argument("--server", action="store_true", help="also time the rerun on a real server (Chromium)")
+    args = parser.parse_args(argv)
+    repeat, runs = (3, 3) if args.quick else (15, 15)
+
+    tmp = Path(tempfile.mkdtemp(prefix="trustcore-bench-"))
+    os.environ["TRUSTCORE_DB"] = str(tmp / "compare.db")  # the AppTest pages open Store() on this file
+    print(f"trustcore analysis benchmark ({'quick' if args.quick else 'full'}: {repeat} timings per figure)")
+    t0 = time.time()
+    analysis_best = bench_analysis(repeat)
+    bench_kemeny(repeat)
+    bench_round_results(repeat, tmp / "results.db")
+    compare, empty = bench_compare_page(runs, tmp / "compare.db")
+    if args.server:
+        bench_compare_server(runs, tmp / "server.db")
+    print(f"\ntotal benchmark time {time.time() - t0:.1f} s")
+    print("\nTargets")
+    ok1 = analysis_best * 1000 < TARGET_ANALYSIS_MS
+    print(f"{'PASS' if ok1 else 'FAIL'}  analysis of 100 orders < {TARGET_ANALYSIS_MS:g} ms "
+          f"(best {analysis_best * 1000:.1f} ms)")
+    ratio = compare / empty
+    ok2 = ratio <= TARGET_RATIO
+    print(f"{'PASS' if ok2 else 'FAIL'}  compare rerun <= {TARGET_RATIO:g}x empty page (AppTest medians: "
+          f"{compare * 1000:.1f} ms / {empty * 1000:.1f} ms = {ratio:.1f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
