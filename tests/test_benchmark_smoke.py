@@ -3,7 +3,8 @@
 - ``benchmarks/workshop_load.py --participants 5 --parties 2``: a real server, five people joining in
   Chromium, dragging and submitting together; the table must show 5 participants, 0 errors, 0 lost.
 - ``benchmarks/analysis_bench.py --quick`` prints all its figures.
-- Two xfail-strict tests document what the 30-participant run exposed (see their reasons).
+- What the 30-participant run exposed stays fixed: the server settings it led to are checked, and a click
+  arriving while a live poll finishes is stored (a test that widens that window on purpose).
 
 Browser tests need Debian's Chromium (``/usr/bin/chromium`` or ``$CHROMIUM_PATH``): without it they are
 skipped, except under CI (``CI=true``), where they fail.
@@ -79,19 +80,17 @@ def test_workshop_load_benchmark_with_five_participants(load_run):
     assert len(verdicts) == 4 and verdicts[0] == ("PASS", "0 errors and 0 lost"), verdicts
 
 
-@pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (performance): every script run ends with Streamlit's forced gc.collect(2) (runner.postScriptGC, on "
-    "by default; no .streamlit/config.toml turns it off), including the watch_round/console fragment that "
-    "every open tab reruns every 2 s. A full collection of this app's heap (pandas, scipy, plotly) costs "
-    "~60-100 ms of CPU under the GIL, so one poll costs ~100 ms instead of ~4 ms; 30 open tabs need ~1.5 "
-    "cores for polling alone and the 30-participant workshop collapses (page loads time out). Fix: "
-    ".streamlit/config.toml with [runner] postScriptGC = false"))
-def test_a_live_poll_costs_the_server_little_cpu(load_run):
-    rows = table(load_run.stdout)
-    polls, cpu = re.match(r"^(\d+) / (\d+(?:\.\d+)?) ms$", rows["server: poll (fragment) runs / CPU p50"]).groups()
-    assert int(polls) >= 5
-    assert float(cpu) < 15, f"one live poll costs the server {cpu} ms of CPU (median of {polls})"
+def test_server_settings_keep_live_polls_cheap_and_clicks_safe():
+    """What the 30-participant run taught (figures in the benchmark's output, not asserted here): a
+    forced full GC after every run made each 2-second poll cost ~100 ms of CPU, and fast reruns could
+    drop a click arriving while a poll finished. The app's config turns both off."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    assert config["runner"]["fastReruns"] is False
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["enableXsrfProtection"] is True and config["server"]["enableCORS"] is True
 
 
 def test_analysis_benchmark_prints_its_figures():
@@ -110,17 +109,6 @@ def test_analysis_benchmark_prints_its_figures():
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a 'Submit my ranking' click is silently lost (nothing stored, no confirmation, no error) when it "
-    "arrives while the page's watch_round poll (st.fragment run_every=2) is finishing. With Streamlit's "
-    "default runner.fastReruns=true the click's rerun starts on a NEW ScriptRunner while the poll's runner "
-    "is still in its end-of-run clean-up; both share the session's SessionState, and the poll's "
-    "on_script_finished() -> _reset_triggers() sets the button's trigger back to False before the new run "
-    "reaches st.button(). Seen without any instrumentation in the 30-participant load run (1 of 30 clicks "
-    "lost); this test widens the window with delays (benchmarks/_sampler) so it happens every time. "
-    "Fix: runner.fastReruns = false in .streamlit/config.toml (requests then queue on the running "
-    "ScriptRunner; verified with this test: the click is stored and confirmed). Submitting in the button's "
-    "on_click callback (run right after the click's widget states are applied) would only narrow the window"))
 def test_a_submit_click_while_a_live_poll_finishes_is_not_lost(tmp_path):
     require_chromium()
     from playwright.sync_api import expect, sync_playwright
