@@ -279,7 +279,7 @@ async def run_participant(person: Person, context, share: str, ready: asyncio.Ev
             await page.locator(SORTABLE).scroll_into_view_if_needed()
             before = await current_order(page)
             source = 3 + person.index % (len(before) - 3)  # vary who drags what
-            for attempt in range(3):  # a person whose drop did not take tries again
+            for _attempt in range(3):  # a person whose drop did not take tries again
                 await drag(page, source, 0)
                 after = await current_order(page)
                 if after != before:

@@ -138,13 +138,18 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
             loaded = loaded.get("elements")
         return validate(loaded, source=source)
     if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(data))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        missing = [col for col in ("id", "name") if col not in header]
-        if missing:
-            raise CatalogueError([f"the CSV header must name the columns id and name (missing: {', '.join(missing)})"])
-        reader.fieldnames = header
-        return validate([dict(row) for row in reader], source=source)
+        try:
+            reader = csv.DictReader(io.StringIO(data, newline=""))
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            missing = [col for col in ("id", "name") if col not in header]
+            if missing:
+                raise CatalogueError(
+                    [f"the CSV header must name the columns id and name (missing: {', '.join(missing)})"])
+            reader.fieldnames = header
+            records = [dict(row) for row in reader]
+        except csv.Error as exc:
+            raise CatalogueError([f"the CSV cannot be read ({exc}, line {reader.line_num})"]) from None
+        return validate(records, source=source)
     raise CatalogueError([f"unsupported file type {suffix or '(none)'!r}: use .csv or .json"])
 
 

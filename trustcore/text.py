@@ -85,7 +85,9 @@ def unique_name(name: str, taken: set[str], *, anonymous: str, max_len: int = NA
     if name.casefold() not in taken:
         return name
     n = 2
-    while f"{name} ({n})".casefold() in taken:
+    while True:
+        suffix = f" ({n})"
+        candidate = name[: max_len - len(suffix)].rstrip() + suffix
+        if candidate.casefold() not in taken:
+            return candidate
         n += 1
-    suffix = f" ({n})"
-    return name[: max_len - len(suffix)].rstrip() + suffix
