@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import analysis, charts, followup
-from trustcore.results import round_results, rounds_comparison
+from trustcore.results import rounds_comparison
 from trustcore.text import markdown_escape as esc
 from trustcore.worksheet import trust_frame
+from ui import cached
 from ui.common import session_header
 from ui.context import page_context
 from ui.downloads import download_buttons
@@ -38,7 +39,8 @@ rerun_on_change(ctx, "compare")
 if not facilitator:
     watch_round(ctx)
 
-res = round_results(session, store.visible_rankings(session.code, ctx.token, number), number)
+store.visible_rankings(session.code, ctx.token, number)  # the rights check (refuses a hidden round)
+res, figures = cached.comparison(store, session.code, number, store.change_marker(session.code))
 colours = charts.colour_map([p.name for p in session.parties])
 rnd = session.get_round(number)
 if facilitator and rnd.status != "revealed":
@@ -70,29 +72,19 @@ st.dataframe(frame, hide_index=True, width="stretch",
                             "SD": st.column_config.NumberColumn(format="%.2f")})
 
 # ---- charts
-parties = list(res.party_orders)
-tab_names = ["Divergence", "Heatmap", "Agreement", "Spread"]
-tabs = st.tabs(tab_names)
-with tabs[0]:
-    fig = charts.dumbbell(res.divergence, colours) if len(parties) == 2 else charts.bump(res.divergence, colours)
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
-with tabs[1]:
-    st.plotly_chart(charts.rank_heatmap(res.divergence, colours), width="stretch", config={"displaylogo": False})
-with tabs[2]:
-    st.plotly_chart(charts.agreement_heatmap(res.agreement), width="stretch", config={"displaylogo": False})
-with tabs[3]:
-    st.plotly_chart(charts.spread_bar(res.divergence), width="stretch", config={"displaylogo": False})
+tabs = st.tabs(["Divergence", "Heatmap", "Agreement", "Spread"])
+for tab, name in zip(tabs, ["divergence", "heatmap", "agreement", "spread"], strict=True):
+    with tab:
+        st.plotly_chart(figures[name], width="stretch", config={"displaylogo": False}, key=f"chart:{name}")
 
 # ---- agenda
 st.subheader("Discussion agenda", anchor=False)
 if res.agenda:
     st.caption(f"Element pairs the parties put the other way round, most divergent first ({len(res.agenda)} in all).")
-    for item in res.agenda[:10]:
-        st.text("• " + item.text)
+    st.text("\n".join("• " + item.text for item in res.agenda[:10]))
     if len(res.agenda) > 10:
         with st.expander(f"All {len(res.agenda)} pairs"):
-            for item in res.agenda[10:]:
-                st.text("• " + item.text)
+            st.text("\n".join("• " + item.text for item in res.agenda[10:]))
 else:
     st.write("The parties put every pair of elements the same way round: nothing to reconcile.")
 
