@@ -94,7 +94,7 @@ def store(server):
     return Store(server.db_path).initialise()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed after each module, so tests elsewhere may drive Playwright themselves
 def browser():
     if not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM}: run scripts/test.sh, which installs Debian's chromium"
