@@ -33,6 +33,15 @@ Concurrency model
     also prints the CPU the load generator used: a real workshop runs its browsers on N other devices, so
     the latencies here are an upper bound.
 
+Server-side view
+    The server is started with ``benchmarks/_sampler`` on its ``PYTHONPATH`` (a ``sitecustomize``), which
+    logs every script run (full run or fragment poll: wall time and the thread's CPU time). The table's
+    "server:" rows come from it: how long the server took over each submit (the click's run plus the
+    ``st.rerun`` that shows the confirmation), when the last one was done, and what one live poll costs.
+    ``--profile FILE`` also samples every server thread's stack, weighted by CPU time (py-spy is not
+    installed), and writes a report plus folded stacks. ``--set runner.postScriptGC=false`` (repeatable)
+    passes a streamlit option to the server, to measure a proposed configuration without editing the app.
+
 Exit status: 0 when there were no errors and no lost submissions, 1 otherwise (timing targets are
 reported as PASS/FAIL but do not change the exit status).
 """
