@@ -374,11 +374,14 @@ async def drive(args, server: Server, code: str, admin_token: str, people: list[
             await asyncio.sleep(args.idle)
             out["idle_cpu_share"] = (tree_cpu_seconds(server.proc.pid) - cpu0) / args.idle
         out["cpu_server_before_submit"] = tree_cpu_seconds(server.proc.pid)
+        server_tree = set(process_tree(server.proc.pid))
+        out["cpu_client_before_submit"] = tree_cpu_seconds(os.getpid(), exclude=server_tree)
         go.set()
         out["t_go"] = time.time()
         await asyncio.gather(*tasks)
         out["t_all_confirmed"] = time.time()
         out["cpu_server_after_submit"] = tree_cpu_seconds(server.proc.pid)
+        out["cpu_client_after_submit"] = tree_cpu_seconds(os.getpid(), exclude=set(process_tree(server.proc.pid)))
 
         # The console, not reloaded, must come to show everyone.
         try:
@@ -578,6 +581,8 @@ def main(argv=None) -> int:
         ("server peak memory", fmt(peak_mb, " MB", 1)),
         ("server CPU", fmt(cpu_server)),
         ("server CPU in the submit burst", fmt(cpu_burst)),
+        ("load generator CPU in the submit burst", fmt(result.get("cpu_client_after_submit", 0)
+                                                       - result.get("cpu_client_before_submit", 0))),
         ("server CPU share, all pages open and idle", fmt(result.get("idle_cpu_share"), " cores")),
         ("load generator CPU (Chromium+driver)", fmt(result.get("client_cpu"))),
         ("join+drag phase", fmt(result.get("t_ready", t_end) - result.get("t_join_start", t_end))),
