@@ -26,21 +26,12 @@ from trustcore.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 try:  # as pytest imports it (tests/ is on sys.path)
-    from browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server
+    from browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium
 except ImportError:  # pragma: no cover
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium
 
 CONFIRMATION = "Your ranking is stored (submitted at"
 HOOK = ROOT / "benchmarks" / "_sampler"
-
-
-def require_chromium() -> None:
-    """As tests/browser/conftest.py's ``browser`` fixture: skip without Chromium, but fail under CI."""
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: run scripts/test.sh, which installs Debian's chromium"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def table(stdout: str) -> dict[str, str]:

@@ -39,9 +39,9 @@ from trustcore.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 try:  # as pytest imports it (tests/ is on sys.path)
-    from browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server
+    from browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium
 except ImportError:  # pragma: no cover - run from elsewhere
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium
 
 WRITERS = 4
 
@@ -212,15 +212,6 @@ def test_backup_while_writers_run(tmp_path, workshop):
 
 
 # ---------------------------------------------------------------------------------------------- browser
-
-
-def require_chromium() -> None:
-    """As tests/browser/conftest.py's ``browser`` fixture: skip without Chromium, but fail under CI."""
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: run scripts/test.sh, which installs Debian's chromium"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def wait_idle(page, timeout: int = 30000) -> None:

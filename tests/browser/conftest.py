@@ -94,13 +94,18 @@ def store(server):
     return Store(server.db_path).initialise()
 
 
-@pytest.fixture(scope="module")  # closed after each module, so tests elsewhere may drive Playwright themselves
-def browser():
+def require_chromium() -> None:
+    """Skip a test that needs Chromium when it is missing, but fail it under CI (``CI=true``)."""
     if not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM}: run scripts/test.sh, which installs Debian's chromium"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")  # closed after each module, so tests elsewhere may drive Playwright themselves
+def browser():
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
