@@ -6,38 +6,48 @@ Run with ``streamlit run app.py``. This entrypoint runs on every rerun: it resol
 
 import streamlit as st
 
-from ui.context import resolve
+from trustcore import db
+from ui import healing, live
+from ui.context import get_store, resolve
+
+healing.install()  # pages repair themselves when Streamlit drops a run's output (ui/healing.py)
 
 st.set_page_config(page_title="trustcore co-ranking", page_icon=":material/handshake:", layout="centered")
 
-ctx = resolve()
-st.session_state["ctx"] = ctx
+# One database connection for the whole rerun: every read the entrypoint and the page make shares it.
+with db.unit(get_store().path):
+    ctx = resolve()
+    st.session_state["ctx"] = ctx
 
-PAGES = {  # name: (file, title, icon, url path)
-    "home": ("pages/home.py", "Start", ":material/home:", "start"),
-    "create": ("pages/create.py", "New session", ":material/add_circle:", "new"),
-    "join": ("pages/join.py", "Join", ":material/login:", "join"),
-    "rank": ("pages/rank.py", "My ranking", ":material/reorder:", "rank"),
-    "console": ("pages/console.py", "Console", ":material/tune:", "console"),
-    "compare": ("pages/compare.py", "Comparison", ":material/compare_arrows:", "compare"),
-    "steps": ("pages/next_steps.py", "Next steps", ":material/checklist:", "next-steps"),
-    "worksheet": ("pages/worksheet.py", "Worksheet", ":material/table_view:", "worksheet"),
-    "reflect": ("pages/reflect.py", "Reflect", ":material/psychology:", "reflect"),
-    "survey": ("pages/survey.py", "Survey", ":material/rate_review:", "survey"),
-    "privacy": ("pages/privacy.py", "Privacy", ":material/shield:", "privacy"),
-}
+    PAGES = {  # name: (file, title, icon, url path)
+        "home": ("views/home.py", "Start", ":material/home:", "start"),
+        "create": ("views/create.py", "New session", ":material/add_circle:", "new"),
+        "join": ("views/join.py", "Join", ":material/login:", "join"),
+        "rank": ("views/rank.py", "My ranking", ":material/reorder:", "rank"),
+        "console": ("views/console.py", "Console", ":material/tune:", "console"),
+        "compare": ("views/compare.py", "Comparison", ":material/compare_arrows:", "compare"),
+        "steps": ("views/next_steps.py", "Next steps", ":material/checklist:", "next-steps"),
+        "worksheet": ("views/worksheet.py", "Worksheet", ":material/table_view:", "worksheet"),
+        "reflect": ("views/reflect.py", "Reflect", ":material/psychology:", "reflect"),
+        "survey": ("views/survey.py", "Survey", ":material/rate_review:", "survey"),
+        "privacy": ("views/privacy.py", "Privacy", ":material/shield:", "privacy"),
+    }
 
-ROLE_PAGES = {
-    "visitor": ["home", "create", "privacy"],
-    "joiner": ["join", "privacy"],
-    "participant": ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
-    "facilitator": ["console", "compare", "steps", "worksheet", "reflect", "privacy"],
-    "stakeholder": ["survey", "privacy"],
-}
+    ROLE_PAGES = {
+        "visitor": ["home", "create", "privacy"],
+        "joiner": ["join", "privacy"],
+        "participant": ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
+        "facilitator": ["console", "compare", "steps", "worksheet", "reflect", "privacy"],
+        "stakeholder": ["survey", "privacy"],
+    }
 
-# The role's main page is the default, so the bare URL (a shared or personal link) lands on it.
-pages = [
-    st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], url_path=PAGES[name][3], default=i == 0)
-    for i, name in enumerate(ROLE_PAGES[ctx.role])
-]
-st.navigation(pages, position="top").run()
+    # The role's main page is the default, so the bare URL (a shared or personal link) lands on it.
+    pages = [
+        st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], url_path=PAGES[name][3], default=i == 0)
+        for i, name in enumerate(ROLE_PAGES[ctx.role])
+    ]
+    page = st.navigation(pages, position="top")
+    target = live.follow_round(ctx, page.url_path)  # a reveal shows the comparison, a new round the ranking
+    if target:
+        st.switch_page(target)
+    page.run()

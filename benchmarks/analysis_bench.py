@@ -13,7 +13,7 @@ Prints best and median times (``timeit``, several repetitions) of:
 2. the exact Kemeny consensus alone, 10 elements x 100 orders;
 3. ``results.round_results`` for 12 parties x 3 members (what the comparison page computes per rerun);
 4. one rerun of the comparison page (``streamlit.testing.v1.AppTest``: ``app.py`` with the facilitator
-   link's query parameters, ``switch_page("pages/compare.py")``) for a revealed round with 12 parties of
+   link's query parameters, ``switch_page("views/compare.py")``) for a revealed round with 12 parties of
    3 members who all submitted, against one rerun of an empty page (``import streamlit as st``), and
    their ratio;
 5. with ``--server``: the same rerun on a real ``streamlit run`` server seen from Chromium (press "r",
@@ -168,7 +168,7 @@ def bench_compare_page(runs: int, db: Path) -> tuple[float, float]:
     at.query_params["session"] = code
     at.query_params["admin"] = token
     at.run()
-    at.switch_page("pages/compare.py")
+    at.switch_page("views/compare.py")
     at.run()
     if at.exception:
         raise RuntimeError("the compare page raised: " + "; ".join(str(e.value) for e in at.exception))

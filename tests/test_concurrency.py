@@ -208,6 +208,22 @@ def _interleave(monkeypatch, method: str, action) -> None:
     monkeypatch.setattr(Store, method, patched)
 
 
+def _before_write(monkeypatch, action) -> None:
+    """Make the next write transaction of the store run ``action(store)`` just before it begins: what the
+    caller checked may have changed by the time it writes (submit reads everything inside its transaction,
+    so this is the last moment another writer can land)."""
+    import trustcore.store as store_mod
+
+    original = store_mod.dbmod.write
+
+    def patched(path):
+        monkeypatch.setattr(store_mod.dbmod, "write", original)  # once only
+        action(Store(path))
+        return original(path)
+
+    monkeypatch.setattr(store_mod.dbmod, "write", patched)
+
+
 def test_unlock_racing_a_reveal_does_not_reopen_a_revealed_round(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
     ann = store.join(code, created.session.parties[0].id, "Ann")
@@ -233,7 +249,7 @@ def test_next_round_twice_at_once_raises_no_database_error(store, created, monke
 def test_submit_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
     ann = store.join(code, created.session.parties[0].id, "Ann")
-    _interleave(monkeypatch, "session", lambda s, c: s.delete_session(c, token))
+    _before_write(monkeypatch, lambda s: s.delete_session(code, token))
     with pytest.raises((AccessDenied, NotFound)):
         store.submit(code, ann.token, list(created.session.catalogue.ids))
 
@@ -249,7 +265,7 @@ def test_submit_racing_a_lock_is_refused(store, created, monkeypatch):
     """The case the store does guard: the round is re-read inside submit's write transaction."""
     code, token = created.session.code, created.facilitator_token
     ann = store.join(code, created.session.parties[0].id, "Ann")
-    _interleave(monkeypatch, "session", lambda s, c: s.lock(c, token))
+    _before_write(monkeypatch, lambda s: s.lock(code, token))
     with pytest.raises(NotAllowedNow):
         store.submit(code, ann.token, list(created.session.catalogue.ids))
     assert store.rankings(code, history=True) == []

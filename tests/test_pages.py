@@ -113,12 +113,12 @@ def test_participant_sees_no_results_before_reveal(store, made):
     joined = store.join(code, made.session.parties[0].id, "Ann")
     store.submit(code, joined.token, made.session.catalogue.ids)
     at = run(session=code, me=joined.token)
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     assert "hidden until the facilitator reveals it" in texts(at)
     assert not at.get("plotly_chart")
     store.reveal(code, made.facilitator_token)
     at = run(session=code, me=joined.token)
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     assert "hidden until" not in texts(at)
 
 
@@ -157,7 +157,7 @@ def test_names_are_shown_as_text_not_markdown(store, made):
 
 def test_create_session_form(store):
     at = run()
-    at.switch_page("pages/create.py").run()
+    at.switch_page("views/create.py").run()
     at.text_input(key="party_name_0").input("Us")
     at.text_input(key="party_name_1").input("Them")
     at.text_input[0].input("A relationship")
@@ -170,7 +170,7 @@ def test_create_session_form(store):
 
 def test_create_session_refusal_loses_nothing(store):
     at = run()
-    at.switch_page("pages/create.py").run()
+    at.switch_page("views/create.py").run()
     at.text_input(key="party_name_0").input("Same")
     at.text_input(key="party_name_1").input("same")
     at.text_input[0].input("Title")
@@ -189,13 +189,13 @@ def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
     store.reveal(code, token)
     followup.add_next_step(store, code, token, "privacy", "Write the policy")
     for params in ({"admin": token}, {"me": ann.token}):
-        for page in ("pages/next_steps.py", "pages/worksheet.py", "pages/reflect.py", "pages/compare.py"):
+        for page in ("views/next_steps.py", "views/worksheet.py", "views/reflect.py", "views/compare.py"):
             at = run(session=code, **params)
             at.switch_page(page).run()
             assert not at.exception, (page, params, at.exception)
     # A participant edits only their own party's worksheet entries: one form, for their party.
     at = run(session=code, me=ann.token)
-    at.switch_page("pages/worksheet.py").run()
+    at.switch_page("views/worksheet.py").run()
     editable = {ta.key.split(":")[2] for ta in at.text_area if ta.key and ta.key.startswith("ws:")}
     assert editable == {str(made.session.parties[0].id)}
 

@@ -184,12 +184,8 @@ def export_session(store: Store, code: str, facilitator_token: str) -> bytes:
     The archive holds the token hashes (see the module docstring): treat it as a secret, like the
     facilitator link."""
     session = store.facilitator(code, facilitator_token)
-    with dbmod.session(store.path) as db:
-        db.execute("BEGIN")  # one consistent snapshot of every table
-        try:
-            doc = _collect(db, session.id)
-        finally:
-            db.conn.rollback()
+    with dbmod.snapshot(store.path) as db:  # one consistent snapshot of every table
+        doc = _collect(db, session.id)
     return (json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 

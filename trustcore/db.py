@@ -3,6 +3,13 @@
 Never keep a connection across Streamlit reruns: call ``connect`` (or ``session``) for each unit of work.
 Writers that need several statements use ``write`` (``BEGIN IMMEDIATE``), never ``db.atomic()``, which
 starts a deferred transaction and fails at once with "database is locked" under concurrent writers.
+
+A *unit of work* can be wider than one call: inside ``with db.unit(path):`` every ``session`` and
+``write`` on that file uses the unit's one connection (a page rerun opens one connection, however many
+reads it makes). ``with db.snapshot(path):`` is a unit that also holds one read transaction, so every
+read inside it sees the same committed state (a download built while someone writes shows all of that
+write or none of it). Units are per thread (a ``ContextVar``), so Streamlit's script threads and download
+threads never share a connection.
 """
 
 from __future__ import annotations
@@ -10,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -35,10 +44,96 @@ def connect(path: str | Path) -> Database:
     return Database(conn)
 
 
+_unit: ContextVar[tuple[str, Database, bool] | None] = ContextVar("trustcore_db_unit", default=None)
+opened = 0  # connections opened by this process (tests and benchmarks count them)
+
+
+def _current(path: str | Path) -> tuple[Database, bool] | None:
+    """The open unit's (connection, in a snapshot) when it is on ``path``."""
+    unit = _unit.get()
+    if unit is not None and unit[0] == str(path):
+        return unit[1], unit[2]
+    return None
+
+
+@contextlib.contextmanager
+def unit(path: str | Path, *, snapshot: bool = False) -> Iterator[Database]:
+    """One connection for everything inside the block on this thread (nested units reuse the outer one)."""
+    current = _current(path)
+    if current is not None:
+        yield current[0]
+        return
+    global opened
+    db = connect(path)
+    opened += 1
+    token = _unit.set((str(path), db, snapshot))
+    try:
+        if snapshot:
+            db.execute("BEGIN")  # deferred: the first read takes the snapshot every later read shares
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        yield db
+    finally:
+        _unit.reset(token)
+        if snapshot:
+            db.conn.rollback()
+        db.close()
+
+
+_readers: dict[str, tuple[sqlite3.Connection, threading.Lock]] = {}
+_readers_lock = threading.Lock()
+
+
+def _reader(path: str | Path) -> tuple[sqlite3.Connection, threading.Lock]:
+    key = str(path)
+    with _readers_lock:
+        if key not in _readers:
+            conn = sqlite3.connect(key, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            conn.execute("PRAGMA query_only = ON")
+            conn.row_factory = sqlite3.Row
+            _readers[key] = (conn, threading.Lock())
+        return _readers[key]
+
+
+def query_one(path: str | Path, sql: str, args=()) -> dict | None:
+    """One row of a small read, for what every open tab polls (a change marker, a round's state).
+
+    Inside a unit it uses the unit's connection. Elsewhere it uses one read-only connection per file
+    that the whole process shares under a lock (the query takes microseconds; opening a connection for
+    each poll cost more than the query): a hundred tabs polling every two seconds open no connection."""
+    current = _current(path)
+    if current is not None:
+        cur = current[0].conn.execute(sql, list(args))
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row)) if row is not None else None
+    conn, lock = _reader(path)
+    with lock:
+        row = conn.execute(sql, list(args)).fetchone()
+    return dict(row) if row is not None else None
+
+
+def close_readers() -> None:
+    """Close the shared read connections (tests that delete database files call this first)."""
+    with _readers_lock:
+        for conn, _ in _readers.values():
+            conn.close()
+        _readers.clear()
+
+
+def snapshot(path: str | Path):
+    """A unit whose reads all see one committed state (see the module docstring)."""
+    return unit(path, snapshot=True)
+
+
 @contextlib.contextmanager
 def session(path: str | Path) -> Iterator[Database]:
-    """A connection for one unit of work, closed afterwards."""
+    """A connection for one unit of work, closed afterwards (the open unit's connection, if any)."""
+    current = _current(path)
+    if current is not None:
+        yield current[0]
+        return
+    global opened
     db = connect(path)
+    opened += 1
     try:
         yield db
     finally:
@@ -49,8 +144,11 @@ def session(path: str | Path) -> Iterator[Database]:
 def write(path: str | Path) -> Iterator[Database]:
     """A write transaction taken with ``BEGIN IMMEDIATE``: waits (busy timeout) instead of failing.
 
-    Commits when the block ends, rolls back on any exception.
-    """
+    Commits when the block ends, rolls back on any exception. Inside a snapshot it is refused: a write
+    there would either fail or see stale data."""
+    current = _current(path)
+    if current is not None and current[1]:
+        raise RuntimeError("a write inside db.snapshot(): take the snapshot after writing, or write outside it")
     with session(path) as db:
         db.execute("BEGIN IMMEDIATE")
         try:

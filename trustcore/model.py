@@ -119,6 +119,15 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class MyRound:
+    """What a participant's ranking page shows about the current round."""
+
+    number: int
+    status: str  # Round.status
+    ranking: Ranking | None  # their current ranking in this round, if they submitted one
+
+
+@dataclass(frozen=True)
 class Submission:
     ranking: Ranking
     replaced: bool  # an earlier order of this round was replaced (it stays in the history)

@@ -27,6 +27,7 @@ from .model import (
     Created,
     Event,
     Joined,
+    MyRound,
     Participant,
     ParticipantStatus,
     Party,
@@ -222,18 +223,9 @@ class Store:
 
         Every change to a session writes an event, so the newest event id is the marker."""
         code = tokens.normalise_code(code) or ""
-        with dbmod.session(self.path) as db:
-            row = next(
-                iter(
-                    db.query(
-                        """SELECT s.current_round,
-                              (SELECT max(id) FROM events e WHERE e.session_id = s.id) AS last_event
-                           FROM sessions s WHERE s.code = ?""",
-                        [code],
-                    )
-                ),
-                None,
-            )
+        row = dbmod.query_one(self.path, """SELECT s.current_round,
+                                 (SELECT max(id) FROM events e WHERE e.session_id = s.id) AS last_event
+                              FROM sessions s WHERE s.code = ?""", [code])
         if row is None:
             raise NotFound(UNKNOWN_CODE)
         return tuple(row.values())
@@ -241,14 +233,29 @@ class Store:
     def round_state(self, code: str) -> tuple[int, str]:
         """(current round, its status) in one cheap query: what a participant's page polls for."""
         code = tokens.normalise_code(code) or ""
-        with dbmod.session(self.path) as db:
-            row = next(iter(db.query(
-                """SELECT s.current_round AS number, r.locked_at, r.revealed_at FROM sessions s
-                   JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.code = ?""",
-                [code])), None)
+        row = dbmod.query_one(self.path, """SELECT s.current_round AS number, r.locked_at, r.revealed_at FROM sessions s
+                   JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.code = ?""", [code])
         if row is None:
             raise NotFound(UNKNOWN_CODE)
         return row["number"], Round(row["number"], "", row["locked_at"], row["revealed_at"]).status
+
+    def my_round(self, code: str, participant: Participant) -> MyRound:
+        """The current round, its status and the participant's current ranking in it, in one query: what a
+        participant's ranking page polls for. NotFound when the session (or the participant) is gone."""
+        code = tokens.normalise_code(code) or ""
+        row = dbmod.query_one(self.path,
+                              """SELECT s.current_round AS number, r.locked_at, r.revealed_at, k.round, k.ordering,
+                                        k.start_order, k.submitted_at, q.id AS participant_id
+                                 FROM sessions s JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round
+                                 LEFT JOIN participants q ON q.id = ? AND q.session_id = s.id
+                                 LEFT JOIN rankings k ON k.participant_id = q.id AND k.round = s.current_round
+                                                      AND k.current = 1
+                                 WHERE s.code = ?""", [participant.id, code])
+        if row is None or row["participant_id"] is None:
+            raise NotFound(UNKNOWN_CODE)
+        status = Round(row["number"], "", row["locked_at"], row["revealed_at"]).status
+        mine = _ranking(row, participant) if row["ordering"] else None
+        return MyRound(row["number"], status, mine)
 
     # ------------------------------------------------------------------ facilitator actions
 
@@ -425,17 +432,20 @@ class Store:
         if code is None or not tokens.looks_like_token(token):
             raise AccessDenied(DENIED)
         with dbmod.session(self.path) as db:
-            row = next(
-                iter(
-                    db.query(
-                        """SELECT q.*, p.name AS party, q.token_hash, s.created_at AS session_created FROM participants q
-                           JOIN parties p ON p.id = q.party_id JOIN sessions s ON s.id = q.session_id
-                           WHERE q.token_hash = ? AND s.code = ?""",
-                        [tokens.hash_token(token), code],
-                    )
-                ),
-                None,
-            )
+            return self._participant_in(db, code, token)
+
+    def _participant_in(self, db, code: str, token: str | None) -> Participant:
+        row = next(
+            iter(
+                db.query(
+                    """SELECT q.*, p.name AS party, q.token_hash, s.created_at AS session_created FROM participants q
+                       JOIN parties p ON p.id = q.party_id JOIN sessions s ON s.id = q.session_id
+                       WHERE q.token_hash = ? AND s.code = ?""",
+                    [tokens.hash_token(token or ""), code],
+                )
+            ),
+            None,
+        )
         if row is None or not tokens.token_matches(token, row["token_hash"]) or self._expired(row["session_created"]):
             raise AccessDenied(DENIED)
         return _participant(row)
@@ -445,18 +455,21 @@ class Store:
 
         The order must rank every element once. Resubmitting replaces the round's previous order (which
         stays in the history); submitting the same order again (a double click) writes nothing.
-        Refused once the round is locked.
+        Refused once the round is locked. One connection: the token, the round and the catalogue are
+        read inside the write transaction, so a lock that lands first wins.
         """
-        me = self.participant(code, token)
-        session = self.session(code)
-        order = validate_order(order, session.catalogue)
+        code = tokens.normalise_code(code)
+        if code is None or not tokens.looks_like_token(token):
+            raise AccessDenied(DENIED)
         with dbmod.write(self.path) as db:
-            # Re-read the round inside the write transaction: a lock that lands first wins.
+            me = self._participant_in(db, code, token)
             rnd = next(iter(db.query(
-                """SELECT r.number, r.locked_at FROM rounds r JOIN sessions s ON s.id = r.session_id
-                   WHERE s.id = ? AND r.number = s.current_round""", [session.id])), None)
+                """SELECT s.id AS session_id, s.catalogue, r.number, r.locked_at FROM sessions s
+                   JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.id = ?""",
+                [me.session_id])), None)
             if rnd is None:
                 raise NotFound(UNKNOWN_CODE)
+            order = validate_order(order, Catalogue.from_json(rnd["catalogue"]))
             if rnd["locked_at"]:
                 raise NotAllowedNow("This round is locked: the facilitator is no longer accepting rankings.")
             number = rnd["number"]
@@ -471,9 +484,9 @@ class Store:
             cur = db.execute(
                 """INSERT INTO rankings (session_id, participant_id, round, ordering, start_order, submitted_at, current)
                    VALUES (?, ?, ?, ?, ?, ?, 1)""",
-                [session.id, me.id, number, json.dumps(list(order)), start, stamp],
+                [rnd["session_id"], me.id, number, json.dumps(list(order)), start, stamp],
             )
-            _log(db, session.id, f"participant:{me.id}", "ranking_replaced" if previous else "ranking_submitted",
+            _log(db, rnd["session_id"], f"participant:{me.id}", "ranking_replaced" if previous else "ranking_submitted",
                  {"round": number})
             row = {"round": number, "ordering": json.dumps(list(order)), "start_order": start, "submitted_at": stamp,
                    "id": cur.lastrowid}

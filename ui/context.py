@@ -144,11 +144,11 @@ def base_url() -> str:
 
 
 MAIN_PAGE = {
-    "visitor": "pages/home.py",
-    "joiner": "pages/join.py",
-    "participant": "pages/rank.py",
-    "facilitator": "pages/console.py",
-    "stakeholder": "pages/survey.py",
+    "visitor": "views/home.py",
+    "joiner": "views/join.py",
+    "participant": "views/rank.py",
+    "facilitator": "views/console.py",
+    "stakeholder": "views/survey.py",
 }
 
 

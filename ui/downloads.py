@@ -6,7 +6,19 @@ from __future__ import annotations
 import streamlit as st
 
 from trustcore import archive, export, followup, report, workbook
+from trustcore import db as dbmod
 from trustcore.results import round_results
+
+
+def _snapshot(store, build):
+    """``build`` run on one read snapshot of the database: the file shows a concurrent write whole or not at
+    all. (Streamlit calls it in its own thread, when the button is clicked.)"""
+
+    def run():
+        with dbmod.snapshot(store.path):
+            return build()
+
+    return run
 
 
 def download_buttons(ctx, round_number: int | None = None) -> None:
@@ -36,7 +48,7 @@ def download_buttons(ctx, round_number: int | None = None) -> None:
                       export.file_name(session, "archive", "json"), "application/json"))
     columns = st.columns(2)
     for i, (label, data, name, mime) in enumerate(files):
-        columns[i % 2].download_button(label, data=data, file_name=name, mime=mime, icon=":material/download:",
+        columns[i % 2].download_button(label, data=_snapshot(store, data), file_name=name, mime=mime, icon=":material/download:",
                                        on_click="ignore", width="stretch", key=f"download:{name}")
     if ctx.facilitator:
         st.caption("The JSON archive holds everything about the session, including what lets its links work: "

@@ -1,7 +1,9 @@
 """Live updates without reloading: small fragments that poll a cheap change marker.
 
 Each open tab polls on its own timer, so a poll costs one indexed query; the page (or the fragment's
-content) is rebuilt only when the marker changed.
+content) is rebuilt only when the marker changed. Every polling fragment also asks ``healing`` whether
+Streamlit dropped this tab's last output (a framework race, see ``ui/healing.py``), and then reruns the
+whole page, so a page always converges to what is stored within a poll or two.
 """
 
 from __future__ import annotations
@@ -10,14 +12,22 @@ import streamlit as st
 
 from trustcore.errors import NotFound
 
-from . import editing
+from . import editing, healing
 
 POLL_SECONDS = 2
+_FOLLOWED = "tc_followed_round"
+
+
+def heal() -> None:
+    """Rerun the whole page if Streamlit dropped this tab's last output (call first in every poll)."""
+    if healing.output_was_dropped():
+        st.rerun(scope="app")
 
 
 @st.fragment(run_every=POLL_SECONDS)
 def watch_round(ctx) -> None:
     """Rerun the whole page when the current round opens, locks or is revealed (participants' view)."""
+    heal()
     try:
         state = ctx.store.round_state(ctx.session.code)
     except NotFound:
@@ -25,7 +35,39 @@ def watch_round(ctx) -> None:
         return
     seen = (ctx.session.current_round, ctx.session.round.status)
     if state != seen:
-        st.rerun(scope="app")
+        move_on(ctx, *state)
+
+
+def move_on(ctx, number: int, status: str) -> None:
+    """From a polling fragment, once the round changed: show the page the room is on now.
+
+    A participant goes straight to the comparison when the round was revealed (no rerun of the page
+    they were on first); anyone else, or any other change, reruns the page."""
+    if ctx.participant is not None and status == "revealed":
+        st.session_state[_FOLLOWED] = (number, status)
+        st.switch_page("views/compare.py")
+    st.rerun(scope="app")
+
+
+def follow_round(ctx, page_path: str) -> str | None:
+    """Where a participant's tab goes when the room moves on (called by the entrypoint before the page).
+
+    When the facilitator reveals a round, the tab shows the comparison; when a new round opens, it shows
+    the ranking. Each happens once per change, so a participant can still go back to another page.
+    Returns the page file to switch to, or None to stay."""
+    if ctx.participant is None:
+        return None
+    rnd = ctx.session.round
+    now = (rnd.number, rnd.status)
+    seen = st.session_state.get(_FOLLOWED)
+    st.session_state[_FOLLOWED] = now
+    if seen is None or seen == now:
+        return None
+    if rnd.status == "revealed" and page_path != "compare":
+        return "views/compare.py"
+    if rnd.status == "open" and seen[0] != rnd.number and page_path != "rank":
+        return "views/rank.py"
+    return None
 
 
 def changed(ctx, key: str) -> bool:
@@ -43,6 +85,7 @@ def rerun_on_change(ctx, key: str) -> None:
     """Rerun the whole page when anything in the session changed (a join, a submission, a reveal...).
 
     A poll that finds nothing new costs one query and draws nothing."""
+    heal()
     try:
         if changed(ctx, key) and st.session_state.get(f"primed:{key}"):
             st.rerun(scope="app")
@@ -61,6 +104,7 @@ def changes_notice(ctx, key: str, *, forget: str = "") -> None:
 
 @st.fragment(run_every=POLL_SECONDS)
 def _notice(ctx, key: str, forget: str) -> None:
+    heal()
     try:
         marker = ctx.store.change_marker(ctx.session.code)
     except NotFound:

@@ -8,20 +8,19 @@ Screenshots go to ``test-output/screenshots``.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+try:  # the server launcher, shared with the benchmarks (tests/ is on sys.path under pytest)
+    from appserver import ROOT, Server
+except ImportError:  # imported from the repository root (benchmarks)
+    from tests.appserver import ROOT, Server
+
 # Streamlit reruns and component iframes can take seconds on a loaded 2-core machine.
 expect.set_options(timeout=15000)
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -32,49 +31,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A running streamlit server on its own database."""
-
-    def __init__(self, db_path: Path, log_path: Path, env: dict | None = None):
-        self.db_path = db_path
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self._log = open(log_path, "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-             "--server.address=127.0.0.1", f"--server.port={self.port}", "--browser.gatherUsageStats=false",
-             "--server.fileWatcherType=none", "--global.developmentMode=false", "--logger.level=warning"],
-            cwd=ROOT, env={**os.environ, "TRUSTCORE_DB": str(db_path), **(env or {})},
-            stdout=self._log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                self.stop()
-                raise RuntimeError("streamlit did not start:\n" + log_path.read_text())
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from trustcore import analysis, charts, followup
 from trustcore.results import rounds_comparison
 from trustcore.text import markdown_escape as esc
 from trustcore.worksheet import trust_frame
-from ui import cached
+from ui import cached, figures
 from ui.common import session_header
 from ui.context import page_context
 from ui.downloads import download_buttons
@@ -35,12 +35,10 @@ number = visible[-1]
 if len(visible) > 1:
     number = st.segmented_control("Round", visible, default=visible[-1], format_func=lambda n: f"Round {n}",
                                   key="compare_round") or visible[-1]
-rerun_on_change(ctx, "compare")
-if not facilitator:
-    watch_round(ctx)
+rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round: the page follows
 
 store.visible_rankings(session.code, ctx.token, number)  # the rights check (refuses a hidden round)
-res, figures = cached.comparison(store, session.code, number, store.change_marker(session.code))
+res, ready = cached.comparison(store, session.code, number, store.change_marker(session.code))
 colours = charts.colour_map([p.name for p in session.parties])
 rnd = session.get_round(number)
 if facilitator and rnd.status != "revealed":
@@ -75,7 +73,7 @@ st.dataframe(frame, hide_index=True, width="stretch",
 tabs = st.tabs(["Divergence", "Heatmap", "Agreement", "Spread"])
 for tab, name in zip(tabs, ["divergence", "heatmap", "agreement", "spread"], strict=True):
     with tab:
-        st.plotly_chart(figures[name], width="stretch", config={"displaylogo": False}, key=f"chart:{name}")
+        figures.show(ready[name], key=f"chart:{name}")
 
 # ---- agenda
 st.subheader("Discussion agenda", anchor=False)

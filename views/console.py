@@ -12,7 +12,7 @@ from trustcore.tokens import display_code
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context, set_params
 from ui.downloads import download_buttons
-from ui.live import POLL_SECONDS, changed
+from ui.live import POLL_SECONDS, changed, heal
 
 st.set_page_config(layout="wide")
 ctx = page_context("facilitator")
@@ -38,6 +38,7 @@ st.session_state["console_round"] = session.current_round
 
 @st.fragment(run_every=POLL_SECONDS)
 def live_progress() -> None:
+    heal()
     code = st.session_state["ctx"].code
     if changed(ctx, "console") or "console_progress" not in st.session_state:
         try:
@@ -95,7 +96,7 @@ if rnd.status != "revealed":
                  help="Shows the comparison to everyone and locks the round."):
         act(store.reveal, "Results revealed.")
 else:
-    c2.page_link("pages/compare.py", label="Open the comparison", icon=":material/compare_arrows:")
+    c2.page_link("views/compare.py", label="Open the comparison", icon=":material/compare_arrows:")
 if c3.button("Open next round", icon=":material/replay:", width="stretch",
              help="Locks this round; everyone re-ranks starting from their previous order."):
     act(store.next_round, f"Round {rnd.number + 1} is open.")

@@ -35,4 +35,4 @@ with join_col:
 with create_col:
     st.subheader("Run a workshop", anchor=False)
     st.write("Create a session for one relationship and share one link with the parties.")
-    st.page_link("pages/create.py", label="Create a new session", icon=":material/add_circle:")
+    st.page_link("views/create.py", label="Create a new session", icon=":material/add_circle:")

@@ -1,0 +1,74 @@
+"""A real ``streamlit run app.py`` on a free loopback port and its own database (no Playwright here).
+
+Shared by the browser tests, the live-room tests and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STREAMLIT_FLAGS = ["--server.headless=true", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+                   "--server.fileWatcherType=none", "--global.developmentMode=false", "--logger.level=warning"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running streamlit server on its own database."""
+
+    def __init__(self, db_path: Path, log_path: Path, env: dict | None = None, *, script: Path | None = None,
+                 port: int | None = None, flags: list[str] | None = None):
+        self.db_path = db_path
+        self.port = port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = open(log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"), *STREAMLIT_FLAGS,
+             f"--server.port={self.port}", *(flags or [])],
+            cwd=ROOT, env={**os.environ, "TRUSTCORE_DB": str(db_path), **(env or {})},
+            stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.time() > deadline:
+                self.stop()
+                raise RuntimeError("streamlit did not start:\n" + log_path.read_text())
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+
+    def kill(self) -> None:
+        """SIGKILL: the server dies at once, as in a power cut."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+        self._log.close()
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid

@@ -1,0 +1,74 @@
+"""Pages that heal themselves when Streamlit drops a run's output (shared/docs/streamlit-notes.md §2.9.1).
+
+The race, in Streamlit 1.67 (``runtime/app_session.py``): a run finishes on its script thread, and its last
+deltas and its ``script_finished`` are still queued for the event loop when a fragment poll
+(``auto_rerun``) arrives. ``AppSession.request_rerun`` then finds the runner stopped, creates a new one,
+and the event loop discards every queued event of the old runner as coming from a "non-current
+ScriptRunner". The browser keeps showing the page as it was before that run, and no later poll repairs
+it by itself. ``benchmarks/race_repro.py`` reproduces it in a few lines.
+
+Two things make every page converge anyway:
+
+1. What a participant must see about their ranking (stored, changed since, locked) is drawn by the
+   polling fragment itself (``views/rank.py``), so every poll sends it again.
+2. ``install`` wraps the event loop's handler: when it is about to discard an output event of a
+   non-current runner, it records the session id. ``output_was_dropped`` (called by every polling
+   fragment) then answers True once, and the fragment reruns the whole page. With
+   ``runner.fastReruns = false`` (our setting) a non-current runner only emits such events in this race.
+
+The wrapper does not change what Streamlit does; it only watches. ``tests/test_live_room.py`` checks that
+the handler it wraps still exists with the arguments it expects, so an upgrade that changes them fails
+the suite instead of silently losing the repair.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+# Output events whose loss leaves a page stale (the deltas, and the end of a run).
+WATCHED = frozenset({
+    ScriptRunnerEvent.ENQUEUE_FORWARD_MSG,
+    ScriptRunnerEvent.SCRIPT_STOPPED_WITH_SUCCESS,
+    ScriptRunnerEvent.SCRIPT_STOPPED_FOR_RERUN,
+    ScriptRunnerEvent.SCRIPT_STOPPED_WITH_COMPILE_ERROR,
+    ScriptRunnerEvent.FRAGMENT_STOPPED_WITH_SUCCESS,
+})
+
+_dropped: set[str] = set()
+_lock = threading.Lock()
+dropped_total = 0  # events seen dropped since the process started (for tests and benchmarks)
+
+
+def install() -> None:
+    """Wrap ``AppSession._handle_scriptrunner_event_on_event_loop`` once per process (idempotent)."""
+    original = AppSession._handle_scriptrunner_event_on_event_loop
+    if getattr(original, "_trustcore_healing", False):
+        return
+
+    def handler(self, sender, event, *args, **kwargs):
+        if sender is not None and sender is not self._scriptrunner and event in WATCHED:
+            global dropped_total
+            with _lock:
+                _dropped.add(self.id)
+                dropped_total += 1
+        return original(self, sender, event, *args, **kwargs)
+
+    handler._trustcore_healing = True  # type: ignore[attr-defined]
+    handler.__wrapped__ = original  # type: ignore[attr-defined]
+    AppSession._handle_scriptrunner_event_on_event_loop = handler  # type: ignore[method-assign]
+
+
+def output_was_dropped() -> bool:
+    """Whether Streamlit discarded output of this browser session since the last call (then True once)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return False
+    with _lock:
+        if ctx.session_id in _dropped:
+            _dropped.discard(ctx.session_id)
+            return True
+    return False

@@ -1,0 +1,123 @@
+"""My ranking: a participant orders the elements and submits; they may resubmit until the round locks.
+
+The order is edited outside any fragment (the sortable must never rerun under a finger). What the page
+says about the stored ranking, and the submit button, live in one fragment: a click reruns only that
+fragment, which stores the order and shows the confirmation in its own run. A tiny polling fragment
+(``watch_round``) follows the round and repairs the page if Streamlit dropped a run's output
+(``ui/healing.py``), so the page always ends up showing what is stored.
+"""
+
+import streamlit as st
+
+from trustcore import links
+from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
+from ui import ranking
+from ui.common import link_box, problem, session_header
+from ui.context import base_url, page_context
+from ui.live import move_on, watch_round
+
+ctx = page_context("participant")
+store, session, me = ctx.store, ctx.session, ctx.participant
+catalogue = session.catalogue
+names = catalogue.names
+rnd = session.round
+
+session_header(session, subtitle=f"{me.name}, for {me.party}")
+
+if st.session_state.pop("just_joined", False):
+    st.success("You have joined. Your personal link below brings you back to this page from any device.",
+               icon=":material/waving_hand:")
+with st.expander("Your personal link", icon=":material/link:"):
+    link_box("Bookmark or copy it to come back to your ranking later, on any device. Keep it to yourself: "
+             "it lets whoever has it change your ranking.", links.participant_link(base_url(), session.code,
+                                                                                     ctx.params["me"]))
+
+
+def show_order(order) -> None:
+    st.dataframe({"Rank": list(range(1, len(order) + 1)), "Element": [names[e] for e in order]},
+                 hide_index=True, width="stretch")
+
+
+if rnd.status != "open":
+    watch_round(ctx)
+    mine = store.my_ranking(me, rnd.number)
+    if mine:
+        st.info(f"Round {rnd.number} is locked. This is the ranking you submitted:", icon=":material/lock:")
+        show_order(mine.order)
+    else:
+        st.warning(f"Round {rnd.number} is locked, and you did not submit a ranking in it.", icon=":material/lock:")
+    if session.results_visible():
+        st.page_link("views/compare.py", label="See the comparison", icon=":material/compare_arrows:")
+    else:
+        st.caption("The comparison appears here as soon as the facilitator reveals it.")
+    st.stop()
+
+key = f"rank:{session.code}:{me.id}:{rnd.number}"
+if f"{key}:order" not in st.session_state:
+    mine = store.my_ranking(me, rnd.number)
+    ranking.reset(key, list(mine.order) if mine else list(store.start_order(me, rnd.number)))
+start = st.session_state[f"{key}:order"]
+
+if rnd.number > 1:
+    st.info(f"Round {rnd.number}: you start from your order in the previous round. Change it as the discussion "
+            "suggests, then submit.", icon=":material/replay:")
+st.markdown(f"Put the {len(catalogue)} elements in order of importance **for this relationship**: most important at "
+            "the top.")
+mode = st.segmented_control("How to reorder", [ranking.DRAG, ranking.BUTTONS], default=ranking.DRAG,
+                            key="rank_mode", help="Drag and drop: press, hold and drag an element (on a keyboard: "
+                            "Tab to it, Space to pick it up, arrow keys to move, Space to drop). Move buttons: "
+                            "one step at a time, no dragging.") or ranking.DRAG
+ranking.ranking_input(key, catalogue, start, mode=mode)
+
+with st.expander("What the elements mean", icon=":material/info:"):
+    st.dataframe({"Element": [e.name for e in catalogue.elements],
+                  "What it covers": [e.description for e in catalogue.elements]},
+                 hide_index=True, width="stretch")
+
+NOTES = {"unchanged": "That order was already stored: nothing changed.",
+         "replaced": "Your new order replaced the previous one.", "stored": ""}
+
+
+@st.fragment
+def submit_block() -> None:
+    """The stored ranking's status and the submit button (a click reruns only this)."""
+    try:
+        state = store.my_round(session.code, me)
+    except NotFound:
+        st.rerun(scope="app")  # the session was deleted: the page will say so
+        return
+    if (state.number, state.status) != (rnd.number, "open"):
+        move_on(ctx, state.number, state.status)  # locked, revealed or a new round: the page shows it
+        return
+    status = st.container()
+    order = st.session_state[f"{key}:order"]
+    mine = state.ranking
+    same = bool(mine and list(mine.order) == order)
+    label = "Submit my new order" if mine else "Submit my ranking"
+    note = None
+    if st.button(label, key="submit_ranking", type="primary", icon=":material/send:", disabled=same):
+        try:
+            result = store.submit(session.code, ctx.params["me"], order)
+        except NotAllowedNow:
+            st.rerun(scope="app")  # the round locked first: the page shows the locked round
+        except (InvalidInput, AccessDenied, NotFound) as exc:
+            with status:
+                problem(exc)
+            return
+        mine, same = result.ranking, True
+        note = NOTES["unchanged" if result.unchanged else "replaced" if result.replaced else "stored"]
+        st.session_state[f"{key}:note"] = note
+    with status:
+        if same:
+            st.success(f"Your ranking is stored (submitted at {mine.submitted_at}). You can change it and submit "
+                       "again until the facilitator locks the round.", icon=":material/check_circle:")
+            note = note if note is not None else st.session_state.get(f"{key}:note")
+            if note:
+                st.caption(note)
+        elif mine:
+            st.warning("You have changed your order since you submitted: submit again to store the new one.",
+                       icon=":material/edit:")
+
+
+submit_block()
+watch_round(ctx)
