@@ -19,7 +19,7 @@ Prints best and median times (``timeit``, several repetitions) of:
 5. with ``--server``: the same rerun on a real ``streamlit run`` server seen from Chromium (press "r",
    wait until the script has finished), against the empty page on its own server.
 
-Targets (PASS/FAIL): analysis of 100 orders < 50 ms; compare rerun <= 3x the empty page.
+Targets (PASS/FAIL): analysis of 100 orders < 50 ms; compare rerun <= 5x the empty page.
 Timings are informative; the exit status is 0 unless something crashed.
 """
 
@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 TARGET_ANALYSIS_MS = 50.0
-TARGET_RATIO = 3.0
+TARGET_RATIO = 5.0
 
 
 def measure(fn, repeat: int, number: int = 1) -> tuple[float, float]:

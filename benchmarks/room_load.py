@@ -12,8 +12,9 @@ Each run, on a fresh database and a fresh ``streamlit run app.py``:
 3. **Submit burst**: all N press *Submit my ranking* within a second. For each page, the time from its
    click to the arrival of "Your ranking is stored"; a page without it after ``--timeout`` seconds is
    *stuck*. Then the database: each participant's stored order must be exactly the order it sent.
-4. **Reveal burst** (``--reveal``): the facilitator reveals (through the store, as the console's button
-   does); for each page, the time until the comparison's headline arrives, with no click.
+4. **Reveal burst** (``--reveal``): the facilitator's console (a page of its own, open from the start)
+   presses *Reveal results*; for each participant's page, the time from that click until the
+   comparison's headline arrives, with no click of theirs.
 5. Memory: the server's resident set high-water mark (VmHWM).
 
 Then the **floor**, in the same run: a one-button Streamlit page (``floor_app.py``) on its own server gets
@@ -94,6 +95,7 @@ class Burst:
     cpu_s: float = 0.0
     wall_s: float = 0.0
     spread_s: float = 0.0  # between the first and the last click sent
+    idle_cores: float = 0.0  # before the burst, every page polling
 
     @property
     def p50(self) -> float:
@@ -176,6 +178,7 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
     errors: list[str] = []
     try:
         t0 = time.monotonic()
+        console = (await open_pages(server.url, [f"session={code}&admin={created.facilitator_token}"], 1))[0]
         pages = await open_pages(server.url, [f"session={code}"] * args.participants, args.concurrency)
         rng = random.Random(run)
         gate = asyncio.Semaphore(args.concurrency)
@@ -202,20 +205,21 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
                     if (r := stored.get(f"P{i:03d}")) and list(r.order) == [by_label[x] for x in order])
         reveal = None
         if args.reveal:
-            profiler = start_profiler(args, server.pid, run, "reveal")
-            store.reveal(code, created.facilitator_token)
             res = round_results(store.session(code), store.rankings(code, 1), 1)
-            since = time.monotonic()
+            profiler = start_profiler(args, server.pid, run, "reveal")
+            await console.wait_for(lambda: "Reveal results" in console.widgets, args.timeout)
+            since = await console.click("Reveal results")  # as the facilitator does, on the console
             got = await asyncio.gather(*(p.wait_for_text(markdown_escape(res.headline.summary), since, args.timeout) for p in pages))
             reveal = Burst(latencies=[g - since for g in got if g is not None], stuck=sum(g is None for g in got))
             stop_profiler(profiler)
             if args.debug:
                 print("texts after the reveal:", [t for at, t in pages[0].texts if at >= since][:12])
+                print("round:", store.session(code).round, "console:", [t for at, t in console.texts if at >= since][:6])
         for p in pages:
             errors += p.errors
         result = RunResult(args.participants, submit, None, reveal, idle_cores, status_mb(server.pid, "VmHWM"),
                            len(stored), exact, errors, join_s)
-        await asyncio.gather(*(p.close() for p in pages))
+        await asyncio.gather(*(p.close() for p in [console, *pages]))
         return result, server
     finally:
         server.stop()
@@ -226,8 +230,12 @@ async def run_floor(args, tmp: Path, run: int) -> Burst:
                     flags=[f"--{o}" for o in args.set])
     try:
         pages = await open_pages(server.url, [""] * args.participants, args.concurrency)
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(2.5)
+        cpu0 = cpu_seconds(server.pid)
+        await asyncio.sleep(args.idle)
+        idle = (cpu_seconds(server.pid) - cpu0) / args.idle
         out = await burst(pages, SUBMIT, "Your ranking is stored", args.timeout, server.pid)
+        out.idle_cores = idle
         await asyncio.gather(*(p.close() for p in pages))
         return out
     finally:
@@ -270,6 +278,7 @@ def report(results: list[RunResult]) -> None:
     row("server CPU in the submit burst", [f"{r.submit.cpu_s:.2f} s" for r in results])
     row("floor server CPU in the same burst", [f"{r.floor.cpu_s:.2f} s" if r.floor else "-" for r in results])
     row("server CPU, all pages idle (polling)", [f"{r.idle_cores:.3f} cores" for r in results])
+    row("floor server CPU, idle (polling)", [f"{r.floor.idle_cores:.3f} cores" if r.floor else "-" for r in results])
     if results[0].reveal:
         row("reveal -> headline p50", [f"{pct(r.reveal.latencies, 50):.3f} s" for r in results])
         row("reveal -> headline p95", [f"{pct(r.reveal.latencies, 95):.3f} s" for r in results])

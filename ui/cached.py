@@ -3,11 +3,16 @@
 The key includes the session's change marker, so a new submission or reveal computes afresh. The
 values are shared, not copied (``st.cache_resource``): a hundred tabs opening the comparison at once
 read one object, and its charts as ready JSON (``ui/figures.py``). Everything cached is immutable
-(frozen dataclasses, strings); pages only read it. Callers check the viewer's rights *before* asking
-(these functions read every ranking of the round)."""
+(frozen dataclasses, strings); pages only read it. The results (milliseconds) and the charts (a few
+hundred milliseconds of plotly) are cached apart, so a page can show the headline before the charts
+exist. Callers check the viewer's rights *before* asking (these functions read every ranking of the round).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pyarrow as pa
 import streamlit as st
 
 from trustcore import charts
@@ -17,19 +22,60 @@ from .figures import Chart, chart
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def comparison(_store, code: str, number: int, marker: tuple) -> tuple[RoundResults, dict[str, Chart]]:
-    """A round's results and its four comparison charts (``marker``: ``store.change_marker(code)``)."""
-    session = _store.session(code)
-    res = round_results(session, _store.rankings(code, number), number)
-    figures: dict[str, Chart] = {}
-    if res.comparable:
-        colours = charts.colour_map([p.name for p in session.parties])
-        two = len(res.party_orders) == 2
-        figures = {
-            "divergence": chart(charts.dumbbell(res.divergence, colours) if two else charts.bump(res.divergence,
-                                                                                                  colours)),
-            "heatmap": chart(charts.rank_heatmap(res.divergence, colours)),
-            "agreement": chart(charts.agreement_heatmap(res.agreement)),
-            "spread": chart(charts.spread_bar(res.divergence)),
-        }
-    return res, figures
+def results(_store, code: str, number: int, marker: tuple) -> RoundResults:
+    """A round's results (``marker``: ``store.change_marker(code)``)."""
+    return round_results(_store.session(code), _store.rankings(code, number), number)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def comparison_charts(_store, code: str, number: int, marker: tuple) -> dict[str, Chart]:
+    """The comparison's four charts, as JSON ready to draw (empty when fewer than two parties ranked)."""
+    res = results(_store, code, number, marker)
+    if not res.comparable:
+        return {}
+    colours = charts.colour_map([p.name for p in _store.session(code).parties])
+    two = len(res.party_orders) == 2
+    return {
+        "divergence": chart(charts.dumbbell(res.divergence, colours) if two else charts.bump(res.divergence, colours)),
+        "heatmap": chart(charts.rank_heatmap(res.divergence, colours)),
+        "agreement": chart(charts.agreement_heatmap(res.agreement)),
+        "spread": chart(charts.spread_bar(res.divergence)),
+    }
+
+
+def warm(store, code: str) -> None:
+    """Compute the current round's comparison now (the facilitator's click on *Reveal*), so the hundred
+    tabs that open it a moment later all find it ready."""
+    number = store.session(code).current_round
+    comparison_charts(store, code, number, store.change_marker(code))
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What the comparison page draws as tables and text, ready to send (pyarrow tables are immutable)."""
+
+    side_by_side: pa.Table
+    consensus: pa.Table
+    agenda_top: str  # the ten most divergent pairs, one per line
+    agenda_rest: str  # the others
+
+
+AGENDA_TOP = 10
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def comparison_tables(_store, code: str, number: int, marker: tuple) -> Tables:
+    res = results(_store, code, number, marker)
+    names = _store.session(code).catalogue.names
+    frame = res.divergence.to_frame().drop(columns=["element_id"]).rename(
+        columns={"element": "Element", "mean_rank": "Mean rank", "spread": "Spread", "sd": "SD"})
+    frame.columns = [c[len("rank ("):-1] if c.startswith("rank (") else c for c in frame.columns]
+    consensus = {"Rank": list(range(1, len(res.borda) + 1)), "Borda": [names[e] for e in res.borda]}
+    if res.kemeny:
+        consensus["Kemeny"] = [names[e] for e in res.kemeny]
+    return Tables(
+        side_by_side=pa.Table.from_pandas(frame, preserve_index=False),
+        consensus=pa.table(consensus),
+        agenda_top="\n".join("• " + item.text for item in res.agenda[:AGENDA_TOP]),
+        agenda_rest="\n".join("• " + item.text for item in res.agenda[AGENDA_TOP:]),
+    )

@@ -38,7 +38,8 @@ if len(visible) > 1:
 rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round: the page follows
 
 store.visible_rankings(session.code, ctx.token, number)  # the rights check (refuses a hidden round)
-res, ready = cached.comparison(store, session.code, number, store.change_marker(session.code))
+marker = store.change_marker(session.code)
+res = cached.results(store, session.code, number, marker)
 colours = charts.colour_map([p.name for p in session.parties])
 rnd = session.get_round(number)
 if facilitator and rnd.status != "revealed":
@@ -62,14 +63,13 @@ if not res.comparable:
 
 # ---- side by side
 st.subheader("Side by side, most contested first", anchor=False)
-frame = res.divergence.to_frame().drop(columns=["element_id"]).rename(
-    columns={"element": "Element", "mean_rank": "Mean rank", "spread": "Spread", "sd": "SD"})
-frame.columns = [c[len("rank ("):-1] if c.startswith("rank (") else c for c in frame.columns]
-st.dataframe(frame, hide_index=True, width="stretch",
+tables = cached.comparison_tables(store, session.code, number, marker)
+st.dataframe(tables.side_by_side, hide_index=True, width="stretch",
              column_config={"Mean rank": st.column_config.NumberColumn(format="%.1f"),
                             "SD": st.column_config.NumberColumn(format="%.2f")})
 
 # ---- charts
+ready = cached.comparison_charts(store, session.code, number, marker)
 tabs = st.tabs(["Divergence", "Heatmap", "Agreement", "Spread"])
 for tab, name in zip(tabs, ["divergence", "heatmap", "agreement", "spread"], strict=True):
     with tab:
@@ -79,10 +79,10 @@ for tab, name in zip(tabs, ["divergence", "heatmap", "agreement", "spread"], str
 st.subheader("Discussion agenda", anchor=False)
 if res.agenda:
     st.caption(f"Element pairs the parties put the other way round, most divergent first ({len(res.agenda)} in all).")
-    st.text("\n".join("• " + item.text for item in res.agenda[:10]))
-    if len(res.agenda) > 10:
+    st.text(tables.agenda_top)
+    if tables.agenda_rest:
         with st.expander(f"All {len(res.agenda)} pairs"):
-            st.text("\n".join("• " + item.text for item in res.agenda[10:]))
+            st.text(tables.agenda_rest)
 else:
     st.write("The parties put every pair of elements the same way round: nothing to reconcile.")
 
@@ -90,12 +90,9 @@ else:
 st.subheader("Consensus order", anchor=False)
 st.caption("Borda: by total points (mean rank). Kemeny: the order that disagrees with the parties' rankings in "
            "the fewest element pairs (exact). Each party counts once, whatever its number of members.")
-consensus = {"Rank": range(1, len(res.borda) + 1), "Borda": [names[e] for e in res.borda]}
-if res.kemeny:
-    consensus["Kemeny"] = [names[e] for e in res.kemeny]
-else:
+if not res.kemeny:
     st.caption(f"The exact Kemeny order is computed for up to {analysis.KEMENY_MAX_ELEMENTS} elements.")
-st.dataframe(pd.DataFrame(consensus), hide_index=True, width="stretch")
+st.dataframe(tables.consensus, hide_index=True, width="stretch")
 
 multi = {name: pc for name, pc in res.parties.items() if pc.members > 1}
 if multi:

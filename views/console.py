@@ -9,10 +9,11 @@ from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
 from trustcore.qr import qr_png
 from trustcore.text import markdown_escape as esc
 from trustcore.tokens import display_code
+from ui import cached
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context, set_params
 from ui.downloads import download_buttons
-from ui.live import POLL_SECONDS, changed, heal
+from ui.live import POLL_SECONDS, changed, heal, nudge
 
 st.set_page_config(layout="wide")
 ctx = page_context("facilitator")
@@ -76,6 +77,9 @@ def act(action, success: str) -> None:
     except (AccessDenied, NotAllowedNow, NotFound) as exc:
         problem(exc)
     else:
+        if action == store.reveal:
+            cached.warm(store, session.code)  # the comparison is ready before the room asks for it
+        nudge(session.code)  # every tab in the room shows it now, not at its next poll
         st.session_state["console_note"] = success
         st.rerun()
 
