@@ -23,9 +23,13 @@ names = catalogue.names
 rnd = session.round
 
 session_header(session, subtitle=f"{me.name}, for {me.party}")
+# Messages that only some runs show go into this one slot, so every element below keeps its place from
+# run to run: Streamlit names a fragment by where it is drawn, and a click sent while the page is being
+# redrawn must still reach the same fragment (a fragment whose name changed drops the click).
+notice = st.container()
 
 if st.session_state.pop("just_joined", False):
-    st.success("You have joined. Your personal link below brings you back to this page from any device.",
+    notice.success("You have joined. Your personal link below brings you back to this page from any device.",
                icon=":material/waving_hand:")
 with st.expander("Your personal link", icon=":material/link:"):
     link_box("Bookmark or copy it to come back to your ranking later, on any device. Keep it to yourself: "
@@ -59,7 +63,7 @@ if f"{key}:order" not in st.session_state:
 start = st.session_state[f"{key}:order"]
 
 if rnd.number > 1:
-    st.info(f"Round {rnd.number}: you start from your order in the previous round. Change it as the discussion "
+    notice.info(f"Round {rnd.number}: you start from your order in the previous round. Change it as the discussion "
             "suggests, then submit.", icon=":material/replay:")
 st.markdown(f"Put the {len(catalogue)} elements in order of importance **for this relationship**: most important at "
             "the top.")
@@ -67,7 +71,8 @@ mode = st.segmented_control("How to reorder", [ranking.DRAG, ranking.BUTTONS], d
                             key="rank_mode", help="Drag and drop: press, hold and drag an element (on a keyboard: "
                             "Tab to it, Space to pick it up, arrow keys to move, Space to drop). Move buttons: "
                             "one step at a time, no dragging.") or ranking.DRAG
-ranking.ranking_input(key, catalogue, start, mode=mode)
+with st.container():  # one slot, whichever input mode draws how many elements
+    ranking.ranking_input(key, catalogue, start, mode=mode)
 
 with st.expander("What the elements mean", icon=":material/info:"):
     st.dataframe({"Element": [e.name for e in catalogue.elements],

@@ -239,3 +239,59 @@ def _install_delays(poll: float, finish: float) -> None:
 
 if _SLOW_POLL or _SLOW_FINISH:
     _install_delays(float(_SLOW_POLL or 0), float(_SLOW_FINISH or 0))
+
+
+# ------------------------------------------------------------------------------------- late output
+# TRUSTCORE_LATE_ARM=<file>, TRUSTCORE_LATE_S=<s>: widens the window of the race in ui/healing.py (a poll
+# that arrives while a finished run's output is still queued makes Streamlit drop that output). While
+# <file> exists, the next script runner that starts holds back everything it emits (its deltas, its
+# finish, its shutdown) and hands it to the event loop <s> seconds after it shut down; <file> is removed
+# (one shot). A poll sent in those seconds meets a stopped runner that is still the current one, as on a
+# loaded server. With TRUSTCORE_POLL_MARK, "stopped <time>" is marked when the runner shut down, and
+# "dropped <n>" when the held-back events reached the loop after another runner had replaced it.
+
+_LATE_ARM = os.environ.get("TRUSTCORE_LATE_ARM")
+_LATE_S = float(os.environ.get("TRUSTCORE_LATE_S") or 1.0)
+
+
+def _install_late_output(arm: str, delay: float) -> None:
+    def patch() -> None:
+        while "streamlit.runtime.app_session" not in sys.modules or \
+                not hasattr(sys.modules["streamlit.runtime.app_session"], "AppSession"):
+            time.sleep(0.005)
+        module = sys.modules["streamlit.runtime.app_session"]
+        from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+
+        cls = module.AppSession
+        original = cls._on_scriptrunner_event
+        held: dict[int, list] = {}
+
+        def _on_scriptrunner_event(self, sender, event, *args, **kwargs):
+            key = id(sender)
+            if event == ScriptRunnerEvent.SCRIPT_STARTED and key not in held and os.path.exists(arm):
+                os.remove(arm)
+                held[key] = []
+            if key not in held:
+                return original(self, sender, event, *args, **kwargs)
+            held[key].append((event, args, kwargs))
+            if event != ScriptRunnerEvent.SHUTDOWN:
+                return None
+            events = held.pop(key)
+            _mark("stopped")
+
+            def deliver() -> None:
+                if sender is not self._scriptrunner:
+                    _mark(f"dropped {len(events)}")
+                for ev, a, kw in events:
+                    self._handle_scriptrunner_event_on_event_loop(sender, ev, *a, **kw)
+
+            self._event_loop.call_soon_threadsafe(lambda: self._event_loop.call_later(delay, deliver))
+            return None
+
+        cls._on_scriptrunner_event = _on_scriptrunner_event
+
+    threading.Thread(target=patch, name="trustcore-late-output", daemon=True).start()
+
+
+if _LATE_ARM:
+    _install_late_output(_LATE_ARM, _LATE_S)
