@@ -41,10 +41,16 @@ with db.unit(get_store().path):
         "stakeholder": ["survey", "privacy"],
     }
 
-    # The role's main page is the default, so the bare URL (a shared or personal link) lands on it.
-    pages = [
-        st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], url_path=PAGES[name][3], default=i == 0)
-        for i, name in enumerate(ROLE_PAGES[ctx.role])
+    # Every page has its own URL, for every role, so any URL the address bar ever showed works as a first
+    # request (a phone reconnecting to a restarted server): the role's pages are in the navigation, the
+    # others are hidden and send their visitor on to their own main page (``page_context``). The bare URL
+    # (a shared or personal link) is the hidden landing page, which goes on to the role's main page.
+    mine = ROLE_PAGES[ctx.role]
+    pages = [st.Page("views/landing.py", title="trustcore", url_path="welcome", default=True, visibility="hidden")]
+    pages += [
+        st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], url_path=PAGES[name][3],
+                visibility="visible" if name in mine else "hidden")
+        for name in [*mine, *(n for n in PAGES if n not in mine)]
     ]
     page = st.navigation(pages, position="top")
     target = live.follow_round(ctx, page.url_path)  # a reveal shows the comparison, a new round the ranking

@@ -127,9 +127,19 @@ def resolve() -> Context:
             params.pop("survey")
     if ctx.session:
         params["session"] = ctx.session.code  # canonical form of a typed code
+    ctx.error = ctx.error or st.session_state.pop(_CARRIED, None)
     ctx.params = params
     set_params(**params)
     return ctx
+
+
+_CARRIED = "tc_carried_error"
+
+
+def carry_error(ctx: Context) -> None:
+    """Keep this run's refusal for the next run (the page switched to says it)."""
+    if ctx.error:
+        st.session_state[_CARRIED] = ctx.error
 
 
 def base_url() -> str:
