@@ -160,6 +160,7 @@ class RunResult:
     exact: int
     errors: list[str]
     join_s: float
+    idle_rss_mb: float = 0.0
 
     @property
     def ratio(self) -> float:
@@ -193,6 +194,7 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
         cpu0 = cpu_seconds(server.pid)
         await asyncio.sleep(args.idle)
         idle_cores = (cpu_seconds(server.pid) - cpu0) / args.idle
+        idle_rss = status_mb(server.pid, "VmRSS")
         if args.profile:  # py-spy costs the server CPU too: the idle figure above is taken without it
             profiler = start_profiler(args, server.pid, run, "idle")
             await asyncio.sleep(args.idle)
@@ -218,7 +220,7 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
         for p in pages:
             errors += p.errors
         result = RunResult(args.participants, submit, None, reveal, idle_cores, status_mb(server.pid, "VmHWM"),
-                           len(stored), exact, errors, join_s)
+                           len(stored), exact, errors, join_s, idle_rss)
         await asyncio.gather(*(p.close() for p in [console, *pages]))
         return result, server
     finally:
@@ -283,7 +285,8 @@ def report(results: list[RunResult]) -> None:
         row("reveal -> headline p50", [f"{pct(r.reveal.latencies, 50):.3f} s" for r in results])
         row("reveal -> headline p95", [f"{pct(r.reveal.latencies, 95):.3f} s" for r in results])
         row("pages without the headline", [str(r.reveal.stuck) for r in results])
-    row("server memory (VmHWM)", [f"{r.rss_hwm_mb:.0f} MB" for r in results])
+    row("server memory, everyone joined and idle (VmRSS)", [f"{r.idle_rss_mb:.0f} MB" for r in results])
+    row("server memory high-water mark (VmHWM)", [f"{r.rss_hwm_mb:.0f} MB" for r in results])
     row("joining everyone took", [f"{r.join_s:.1f} s" for r in results])
     ratios = [r.ratio for r in results]
     print()

@@ -74,6 +74,26 @@ class Page:
         await page.rerun()
         return page
 
+    async def reconnect(self, *, attempts: int = 100, delay: float = 0.2) -> None:
+        """What the frontend does when its websocket dropped (a server restart): connect again until the
+        server answers, then ask for the page with the query string and widget values it had."""
+        for t in self._timers.values():
+            t.cancel()
+        self._timers.clear()
+        if self._reader:
+            self._reader.cancel()
+        for _ in range(attempts):
+            try:
+                self._ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=2**26,
+                                                    open_timeout=10, ping_interval=None)
+                break
+            except OSError:
+                await asyncio.sleep(delay)
+        else:
+            raise ConnectionError(f"could not reconnect to {self.ws_url}")
+        self._reader = asyncio.create_task(self._read())
+        await self.rerun()
+
     async def close(self) -> None:
         for t in self._timers.values():
             t.cancel()
