@@ -248,7 +248,7 @@ def breakdown(store, code: str, runs: int) -> None:
 
 def bench_compare_server(runs: int, db: Path) -> tuple[float, float] | None:
     """Median seconds of one rerun on a real ``streamlit run`` server, triggered from Chromium (the "r" key)
-    and timed by the server itself (benchmarks/_sampler run log): (compare page, empty page)."""
+    and timed by the server itself (benchmarks/hooks run log): (compare page, empty page)."""
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, _free_port
 
     if not Path(CHROMIUM).exists():
@@ -263,7 +263,7 @@ def bench_compare_server(runs: int, db: Path) -> tuple[float, float] | None:
     store, created = make_workshop(db)
     admin = f"/?session={created.session.code}&admin={created.facilitator_token}"
     tmp = Path(tempfile.mkdtemp(prefix="trustcore-bench-"))
-    hook = str(Path(__file__).resolve().parent / "_sampler")
+    hook = str(Path(__file__).resolve().parent / "hooks")
 
     def env_for(runlog: Path) -> dict:
         return {"PYTHONPATH": os.pathsep.join([hook, *filter(None, [os.environ.get("PYTHONPATH")])]),

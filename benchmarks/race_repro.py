@@ -15,7 +15,7 @@ and are discarded ("Ignoring event from non-current ScriptRunner"). On the wire:
 click's run, then ``new_session`` of the fragment run, and never the click's deltas nor its
 ``script_finished``. The browser keeps the old page; later polls only redraw the fragment.
 
-By default the window is widened so that it is hit every time: ``benchmarks/_sampler/sitecustomize.py``
+By default the window is widened so that it is hit every time: ``benchmarks/hooks/sitecustomize.py``
 (``TRUSTCORE_LATE_ARM``) holds the click's runner's events back for a second after it shut down, and the
 client sends its poll in that second, as a poll landing in the few microseconds of the natural window
 would. The comment at ``app_session.py`` ``request_rerun`` (streamlit#9921) guards only fragments that a
@@ -85,7 +85,7 @@ async def main_async(args) -> int:
     arm = mark = None
     if not args.natural:
         arm, mark = tmp / "arm", tmp / "mark"
-        env = {"PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks" / "_sampler"),
+        env = {"PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks" / "hooks"),
                                               *filter(None, [os.environ.get("PYTHONPATH")])]),
                "TRUSTCORE_LATE_ARM": str(arm), "TRUSTCORE_LATE_S": "1.0", "TRUSTCORE_POLL_MARK": str(mark)}
     server = Server(tmp / "unused.db", tmp / "streamlit.log", env=env, script=app)

@@ -210,9 +210,11 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
             res = round_results(store.session(code), store.rankings(code, 1), 1)
             profiler = start_profiler(args, server.pid, run, "reveal")
             await console.wait_for(lambda: "Reveal results" in console.widgets, args.timeout)
+            cpu0 = cpu_seconds(server.pid)
             since = await console.click("Reveal results")  # as the facilitator does, on the console
             got = await asyncio.gather(*(p.wait_for_text(markdown_escape(res.headline.summary), since, args.timeout) for p in pages))
-            reveal = Burst(latencies=[g - since for g in got if g is not None], stuck=sum(g is None for g in got))
+            reveal = Burst(latencies=[g - since for g in got if g is not None], stuck=sum(g is None for g in got),
+                           cpu_s=cpu_seconds(server.pid) - cpu0)
             stop_profiler(profiler)
             if args.debug:
                 print("texts after the reveal:", [t for at, t in pages[0].texts if at >= since][:12])
@@ -285,6 +287,7 @@ def report(results: list[RunResult]) -> None:
         row("reveal -> headline p50", [f"{pct(r.reveal.latencies, 50):.3f} s" for r in results])
         row("reveal -> headline p95", [f"{pct(r.reveal.latencies, 95):.3f} s" for r in results])
         row("pages without the headline", [str(r.reveal.stuck) for r in results])
+        row("server CPU until the last headline", [f"{r.reveal.cpu_s:.2f} s" for r in results])
     row("server memory, everyone joined and idle (VmRSS)", [f"{r.idle_rss_mb:.0f} MB" for r in results])
     row("server memory high-water mark (VmHWM)", [f"{r.rss_hwm_mb:.0f} MB" for r in results])
     row("joining everyone took", [f"{r.join_s:.1f} s" for r in results])

@@ -34,12 +34,11 @@ Concurrency model
     the latencies here are an upper bound.
 
 Server-side view
-    The server is started with ``benchmarks/_sampler`` on its ``PYTHONPATH`` (a ``sitecustomize``), which
+    The server is started with ``benchmarks/hooks`` on its ``PYTHONPATH`` (a ``sitecustomize``), which
     logs every script run (full run or fragment poll: wall time and the thread's CPU time). The table's
     "server:" rows come from it: how long the server took over each submit (the click's run plus the
     ``st.rerun`` that shows the confirmation), when the last one was done, and what one live poll costs.
-    ``--profile FILE`` also samples every server thread's stack, weighted by CPU time (py-spy is not
-    installed), and writes a report plus folded stacks. ``--set runner.postScriptGC=false`` (repeatable)
+    ``--profile FILE`` records the server with py-spy (a flame graph in SVG). ``--set runner.postScriptGC=false`` (repeatable)
     passes a streamlit option to the server, to measure a proposed configuration without editing the app.
 
 Exit status: 0 when there were no errors and no lost submissions, 1 otherwise (timing targets are
@@ -52,7 +51,9 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import threading
@@ -65,7 +66,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+from tests.appserver import Server  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.browser.helpers import SORTABLE  # noqa: E402
 from trustcore.store import Store  # noqa: E402
 
@@ -455,7 +457,7 @@ def main(argv=None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
                         help="a streamlit config option for the server, e.g. runner.postScriptGC=false (repeatable)")
     parser.add_argument("--profile", metavar="FILE",
-                        help="sample the server's threads (benchmarks/_sampler) and write a report to FILE")
+                        help="sample the server's threads (benchmarks/hooks) and write a report to FILE")
     args = parser.parse_args(argv)
     if not 2 <= args.parties <= len(PARTY_NAMES):
         parser.error(f"--parties must be 2 to {len(PARTY_NAMES)}")
@@ -486,14 +488,18 @@ def main(argv=None) -> int:
         if option not in st_config._config_options_template:
             parser.error(f"--set: streamlit has no option {option!r}")
         env[st_config._config_options_template[option].env_var] = value
-    # benchmarks/_sampler/sitecustomize.py: a log of every script run (always), a CPU profile (--profile)
-    hook = str(Path(__file__).resolve().parent / "_sampler")
+    # benchmarks/hooks/sitecustomize.py: a log of every script run (always), a CPU profile (--profile)
+    hook = str(Path(__file__).resolve().parent / "hooks")
     runlog = tmp / "runs.jsonl"
     env.update({"PYTHONPATH": os.pathsep.join([hook, *filter(None, [os.environ.get("PYTHONPATH")])]),
                 "TRUSTCORE_RUNLOG_OUT": str(runlog)})
-    if args.profile:
-        env["TRUSTCORE_SAMPLE_OUT"] = str(Path(args.profile).resolve())
     server = Server(db_path, log_path, env=env)
+    profiler = None
+    if args.profile:  # py-spy on the server for the whole run (flame graph SVG)
+        spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        profiler = subprocess.Popen([spy, "record", "--pid", str(server.proc.pid), "--rate", "200", "--output",
+                                     str(Path(args.profile).resolve()), "--nonblocking"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t_server = time.time()
     cpu_at_start = tree_cpu_seconds(server.proc.pid)
     monitor = MemoryMonitor(server.proc.pid).start()
@@ -508,6 +514,9 @@ def main(argv=None) -> int:
         monitor.stop()
         hwm_kb = monitor.hwm_kb()
         cpu_total = tree_cpu_seconds(server.proc.pid)
+        if profiler is not None:
+            profiler.send_signal(2)  # py-spy writes its file on SIGINT
+            profiler.wait(60)
         server.stop()
     t_end = time.time()
 
@@ -536,7 +545,7 @@ def main(argv=None) -> int:
     cpu_burst = result.get("cpu_server_after_submit", 0) - result.get("cpu_server_before_submit", 0)
     click_spread = (max(p.click_ms for p in confirmed) - min(p.click_ms for p in confirmed)) / 1000 if confirmed else 0
 
-    # The server's own view (benchmarks/_sampler run log): the first full run of each session after the go is
+    # The server's own view (benchmarks/hooks run log): the first full run of each session after the go is
     # that participant's submit (the click's run plus the st.rerun that shows the confirmation).
     runs = []
     if runlog.exists():

@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium
 
 CONFIRMATION = "Your ranking is stored (submitted at"
-HOOK = ROOT / "benchmarks" / "_sampler"
+HOOK = ROOT / "benchmarks" / "hooks"
 
 
 def table(stdout: str) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 - A page whose output Streamlit dropped (the race in ``ui/healing.py``) still ends up showing what is
   stored: the race is forced every time by holding a run's output back until a poll has replaced its
-  runner (``benchmarks/_sampler``: ``TRUSTCORE_LATE_ARM``).
+  runner (``benchmarks/hooks``: ``TRUSTCORE_LATE_ARM``).
 - The wrapper ``healing`` installs still fits the Streamlit it wraps.
 - The facilitator's reveal reaches a participant's page by itself, and their page shows the comparison.
 - The 10-participant smoke of ``benchmarks/room_load.py`` runs (no timing assertion).
@@ -25,7 +25,7 @@ from trustcore.store import Store
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from stprotocol import Page  # noqa: E402
 
-HOOK = ROOT / "benchmarks" / "_sampler"
+HOOK = ROOT / "benchmarks" / "hooks"
 CONFIRMATION = "Your ranking is stored (submitted at"
 
 

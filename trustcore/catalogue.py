@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import functools
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -57,8 +58,15 @@ class Catalogue:
 
     @classmethod
     def from_json(cls, text: str) -> Catalogue:
-        data = json.loads(text)
-        return validate(data["elements"], source=data.get("source", "catalogue"))
+        """The catalogue a session stores (parsed and checked once per distinct text: a catalogue is
+        immutable, and every page load and submission reads its session's)."""
+        return _from_json(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _from_json(text: str) -> Catalogue:
+    data = json.loads(text)
+    return validate(data["elements"], source=data.get("source", "catalogue"))
 
 
 def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:

@@ -63,9 +63,7 @@ def unit(path: str | Path, *, snapshot: bool = False) -> Iterator[Database]:
     if current is not None:
         yield current[0]
         return
-    global opened
-    db = connect(path)
-    opened += 1
+    db = _take(path)
     token = _unit.set((str(path), db, snapshot))
     try:
         if snapshot:
@@ -74,9 +72,35 @@ def unit(path: str | Path, *, snapshot: bool = False) -> Iterator[Database]:
         yield db
     finally:
         _unit.reset(token)
-        if snapshot:
-            db.conn.rollback()
-        db.close()
+        _give(path, db)
+
+
+# Units borrow their connection from a small pool per file: one thread at a time uses each connection
+# (a unit is one thread's), and opening one per page rerun (connect, pragmas, close) cost more than the
+# rerun's queries.
+POOL_IDLE = 8
+_pool: dict[str, list[Database]] = {}
+
+
+def _take(path: str | Path) -> Database:
+    global opened
+    with _readers_lock:
+        idle = _pool.get(str(path))
+        if idle:
+            return idle.pop()
+    opened += 1
+    return connect(path)
+
+
+def _give(path: str | Path, db: Database) -> None:
+    if db.conn.in_transaction:
+        db.conn.rollback()
+    with _readers_lock:
+        idle = _pool.setdefault(str(path), [])
+        if len(idle) < POOL_IDLE:
+            idle.append(db)
+            return
+    db.close()
 
 
 _readers: dict[str, tuple[sqlite3.Connection, threading.Lock]] = {}
@@ -180,6 +204,10 @@ def close_shared() -> None:
             with lock:
                 db.close()
         _writers.clear()
+        for idle in _pool.values():
+            for db in idle:
+                db.close()
+        _pool.clear()
 
 
 def initialise(path: str | Path) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import streamlit as st
 
-from trustcore import charts
+from trustcore import charts, followup
 from trustcore.results import RoundResults, round_results
 
 from .figures import Chart, chart
@@ -79,3 +79,10 @@ def comparison_tables(_store, code: str, number: int, marker: tuple) -> Tables:
         agenda_top="\n".join("• " + item.text for item in res.agenda[:AGENDA_TOP]),
         agenda_rest="\n".join("• " + item.text for item in res.agenda[AGENDA_TOP:]),
     )
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def feedback(_store, code: str, marker: tuple, _token: str) -> tuple[followup.FeedbackAnswer, ...]:
+    """The stakeholders' answers (the same for everyone who may read them: the facilitator and every
+    participant; ``followup.feedback`` checks the first caller's token)."""
+    return tuple(followup.feedback(_store, code, _token))

@@ -70,6 +70,15 @@ def nudge(code: str) -> int:
     return nudged
 
 
+_heavy = threading.BoundedSemaphore(2)
+
+
+def heavy_slot():
+    """One of the few slots for the heavy part of a page (see ``views/compare.py``): at most two tabs of
+    this process draw it at once, the others wait their turn without holding the interpreter."""
+    return _heavy
+
+
 def heal() -> None:
     """Rerun the whole page if Streamlit dropped this tab's last output (call first in every poll)."""
     if healing.output_was_dropped():

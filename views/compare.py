@@ -7,7 +7,7 @@ shows results live). It updates by itself as submissions arrive.
 import pandas as pd
 import streamlit as st
 
-from trustcore import analysis, charts, followup
+from trustcore import analysis, charts
 from trustcore.results import rounds_comparison
 from trustcore.text import markdown_escape as esc
 from trustcore.worksheet import trust_frame
@@ -15,7 +15,7 @@ from ui import cached, figures
 from ui.common import session_header
 from ui.context import page_context
 from ui.downloads import download_buttons
-from ui.live import rerun_on_change, watch_round
+from ui.live import heavy_slot, rerun_on_change, watch_round
 
 st.set_page_config(layout="wide")
 ctx = page_context("participant", "facilitator")
@@ -37,7 +37,8 @@ if len(visible) > 1:
                                   key="compare_round") or visible[-1]
 rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round: the page follows
 
-store.visible_rankings(session.code, ctx.token, number)  # the rights check (refuses a hidden round)
+# ``visible`` holds only the rounds this tab's actor may see (resolved from its token for this rerun), and
+# ``number`` is one of them: the cached results below are read only after that check.
 marker = store.change_marker(session.code)
 res = cached.results(store, session.code, number, marker)
 colours = charts.colour_map([p.name for p in session.parties])
@@ -61,74 +62,85 @@ if not res.comparable:
     st.info("The comparison appears when at least two parties have submitted a ranking.", icon=":material/hourglass:")
     st.stop()
 
-# ---- side by side
-st.subheader("Side by side, most contested first", anchor=False)
-tables = cached.comparison_tables(store, session.code, number, marker)
-st.dataframe(tables.side_by_side, hide_index=True, width="stretch",
-             column_config={"Mean rank": st.column_config.NumberColumn(format="%.1f"),
-                            "SD": st.column_config.NumberColumn(format="%.2f")})
 
-# ---- charts
-ready = cached.comparison_charts(store, session.code, number, marker)
-tabs = st.tabs(["Divergence", "Heatmap", "Agreement", "Spread"])
-for tab, name in zip(tabs, ["divergence", "heatmap", "agreement", "spread"], strict=True):
-    with tab:
-        figures.show(ready[name], key=f"chart:{name}")
 
-# ---- agenda
-st.subheader("Discussion agenda", anchor=False)
-if res.agenda:
-    st.caption(f"Element pairs the parties put the other way round, most divergent first ({len(res.agenda)} in all).")
-    st.text(tables.agenda_top)
-    if tables.agenda_rest:
-        with st.expander(f"All {len(res.agenda)} pairs"):
-            st.text(tables.agenda_rest)
-else:
-    st.write("The parties put every pair of elements the same way round: nothing to reconcile.")
+def details() -> None:
+    """Everything below the headline: tables, charts, agenda, consensus, feedback, rounds, downloads."""
+    # ---- side by side
+    st.subheader("Side by side, most contested first", anchor=False)
+    tables = cached.comparison_tables(store, session.code, number, marker)
+    st.dataframe(tables.side_by_side, hide_index=True, width="stretch",
+                 column_config={"Mean rank": st.column_config.NumberColumn(format="%.1f"),
+                                "SD": st.column_config.NumberColumn(format="%.2f")})
 
-# ---- consensus
-st.subheader("Consensus order", anchor=False)
-st.caption("Borda: by total points (mean rank). Kemeny: the order that disagrees with the parties' rankings in "
-           "the fewest element pairs (exact). Each party counts once, whatever its number of members.")
-if not res.kemeny:
-    st.caption(f"The exact Kemeny order is computed for up to {analysis.KEMENY_MAX_ELEMENTS} elements.")
-st.dataframe(tables.consensus, hide_index=True, width="stretch")
+    # ---- charts
+    ready = cached.comparison_charts(store, session.code, number, marker)
+    tabs = st.tabs(["Divergence", "Heatmap", "Agreement", "Spread"])
+    for tab, name in zip(tabs, ["divergence", "heatmap", "agreement", "spread"], strict=True):
+        with tab:
+            figures.show(ready[name], key=f"chart:{name}")
 
-multi = {name: pc for name, pc in res.parties.items() if pc.members > 1}
-if multi:
-    st.subheader("Agreement within parties", anchor=False)
-    st.dataframe(pd.DataFrame({
-        "Party": list(multi),
-        "Members who ranked": [pc.members for pc in multi.values()],
-        "Kendall's W": [pc.within_w.w for pc in multi.values()],
-        "In words": [analysis.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
-    }), hide_index=True, width="stretch", column_config={"Kendall's W": st.column_config.NumberColumn(format="%.2f")})
+    # ---- agenda
+    st.subheader("Discussion agenda", anchor=False)
+    if res.agenda:
+        st.caption(f"Element pairs the parties put the other way round, most divergent first ({len(res.agenda)} in all).")
+        st.text(tables.agenda_top)
+        if tables.agenda_rest:
+            with st.expander(f"All {len(res.agenda)} pairs"):
+                st.text(tables.agenda_rest)
+    else:
+        st.write("The parties put every pair of elements the same way round: nothing to reconcile.")
 
-# ---- stakeholder feedback, beside the rankings
-answers = followup.feedback(store, session.code, ctx.token)
-if any(a.trust is not None for a in answers):
-    st.subheader("What stakeholders said", anchor=False)
-    st.caption("From the stakeholder survey: how far each respondent can trust us in each element "
-               "(1 not at all … 5 completely).")
-    st.plotly_chart(charts.feedback_heatmap(trust_frame(answers), names), width="stretch",
-                    config={"displaylogo": False})
+    # ---- consensus
+    st.subheader("Consensus order", anchor=False)
+    st.caption("Borda: by total points (mean rank). Kemeny: the order that disagrees with the parties' rankings in "
+               "the fewest element pairs (exact). Each party counts once, whatever its number of members.")
+    if not res.kemeny:
+        st.caption(f"The exact Kemeny order is computed for up to {analysis.KEMENY_MAX_ELEMENTS} elements.")
+    st.dataframe(tables.consensus, hide_index=True, width="stretch")
 
-# ---- across rounds
-if len(visible) > 1:
-    moved = rounds_comparison(session, store.visible_rankings(session.code, ctx.token), visible)
-    if moved:
-        st.subheader(f"From round {moved.previous} to round {moved.latest}", anchor=False)
-        st.write(moved.summary)
-        st.plotly_chart(charts.rounds_chart(moved.trend), width="stretch", config={"displaylogo": False})
-        st.dataframe(pd.DataFrame({"Party": list(moved.stability),
-                                   "τ with its previous order": list(moved.stability.values()),
-                                   "Similarity to its previous order": [analysis.agreement_label(t, "tau")
-                                                                        for t in moved.stability.values()]}),
-                     hide_index=True, width="stretch",
-                     column_config={"τ with its previous order": st.column_config.NumberColumn(format="%.2f")})
-        st.plotly_chart(charts.movement_chart(moved.before, moved.after, names, colours,
-                                              before=f"round {moved.previous}", after=f"round {moved.latest}",
-                                              max_columns=2), width="stretch", config={"displaylogo": False})
+    multi = {name: pc for name, pc in res.parties.items() if pc.members > 1}
+    if multi:
+        st.subheader("Agreement within parties", anchor=False)
+        st.dataframe(pd.DataFrame({
+            "Party": list(multi),
+            "Members who ranked": [pc.members for pc in multi.values()],
+            "Kendall's W": [pc.within_w.w for pc in multi.values()],
+            "In words": [analysis.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
+        }), hide_index=True, width="stretch", column_config={"Kendall's W": st.column_config.NumberColumn(format="%.2f")})
 
-st.subheader("Download", anchor=False)
-download_buttons(ctx, number)
+    # ---- stakeholder feedback, beside the rankings
+    answers = cached.feedback(store, session.code, marker, ctx.token)
+    if any(a.trust is not None for a in answers):
+        st.subheader("What stakeholders said", anchor=False)
+        st.caption("From the stakeholder survey: how far each respondent can trust us in each element "
+                   "(1 not at all … 5 completely).")
+        st.plotly_chart(charts.feedback_heatmap(trust_frame(answers), names), width="stretch",
+                        config={"displaylogo": False})
+
+    # ---- across rounds
+    if len(visible) > 1:
+        moved = rounds_comparison(session, store.visible_rankings(session.code, ctx.token), visible)
+        if moved:
+            st.subheader(f"From round {moved.previous} to round {moved.latest}", anchor=False)
+            st.write(moved.summary)
+            st.plotly_chart(charts.rounds_chart(moved.trend), width="stretch", config={"displaylogo": False})
+            st.dataframe(pd.DataFrame({"Party": list(moved.stability),
+                                       "τ with its previous order": list(moved.stability.values()),
+                                       "Similarity to its previous order": [analysis.agreement_label(t, "tau")
+                                                                            for t in moved.stability.values()]}),
+                         hide_index=True, width="stretch",
+                         column_config={"τ with its previous order": st.column_config.NumberColumn(format="%.2f")})
+            st.plotly_chart(charts.movement_chart(moved.before, moved.after, names, colours,
+                                                  before=f"round {moved.previous}", after=f"round {moved.latest}",
+                                                  max_columns=2), width="stretch", config={"displaylogo": False})
+
+    st.subheader("Download", anchor=False)
+    download_buttons(ctx, number)
+
+
+# When the facilitator reveals, a hundred tabs run this page at once. Each sends its headline first, then
+# waits for one of a few slots to draw the rest, so every headline is out within moments and the details
+# follow one tab after another (instead of every tab finishing late, together).
+with heavy_slot():
+    details()

@@ -79,8 +79,8 @@ with st.expander("What the elements mean", icon=":material/info:"):
                   "What it covers": [e.description for e in catalogue.elements]},
                  hide_index=True, width="stretch")
 
-NOTES = {"unchanged": "That order was already stored: nothing changed.",
-         "replaced": "Your new order replaced the previous one.", "stored": ""}
+NOTES = {"unchanged": "(That order was already stored: nothing changed.)",
+         "replaced": "(Your new order replaced the previous one.)", "stored": ""}
 
 
 @st.fragment
@@ -94,35 +94,29 @@ def submit_block() -> None:
     if (state.number, state.status) != (rnd.number, "open"):
         move_on(ctx, state.number, state.status)  # locked, revealed or a new round: the page shows it
         return
-    status = st.container()
     order = st.session_state[f"{key}:order"]
     mine = state.ranking
     same = bool(mine and list(mine.order) == order)
     label = "Submit my new order" if mine else "Submit my ranking"
-    note = None
+    note = st.session_state.get(f"{key}:note")
     if st.button(label, key="submit_ranking", type="primary", icon=":material/send:", disabled=same):
         try:
             result = store.submit(session.code, ctx.params["me"], order)
         except NotAllowedNow:
             st.rerun(scope="app")  # the round locked first: the page shows the locked round
         except (InvalidInput, AccessDenied, NotFound) as exc:
-            with status:
-                problem(exc)
+            problem(exc)
             return
         mine, same = result.ranking, True
         note = NOTES["unchanged" if result.unchanged else "replaced" if result.replaced else "stored"]
         st.session_state[f"{key}:note"] = note
-    with status:
-        if same:
-            st.success(f"Your ranking is stored (submitted at {mine.submitted_at}). You can change it and submit "
-                       "again until the facilitator locks the round.", icon=":material/check_circle:")
-            note = note if note is not None else st.session_state.get(f"{key}:note")
-            if note:
-                st.caption(note)
-        elif mine:
-            st.warning("You have changed your order since you submitted: submit again to store the new one.",
-                       icon=":material/edit:")
-
+    if same:
+        st.success(f"Your ranking is stored (submitted at {mine.submitted_at}). You can change it and submit "
+                   "again until the facilitator locks the round." + (f" {note}" if note else ""),
+                   icon=":material/check_circle:")
+    elif mine:
+        st.warning("You have changed your order since you submitted: submit again to store the new one.",
+                   icon=":material/edit:")
 
 submit_block()
 watch_round(ctx)

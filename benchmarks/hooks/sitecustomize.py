@@ -1,137 +1,23 @@
-"""A poor man's py-spy: a sampling profiler for every thread of a Python process (py-spy is not installed).
+"""Hooks loaded into a streamlit server through ``PYTHONPATH`` (Python imports ``sitecustomize`` at start-up).
 
-Python imports ``sitecustomize`` at start-up from ``sys.path``. ``workshop_load.py --profile`` starts the
-streamlit server with this folder on ``PYTHONPATH`` and ``TRUSTCORE_SAMPLE_OUT=<file>``; a daemon thread
-then takes ``sys._current_frames()`` every ``TRUSTCORE_SAMPLE_INTERVAL`` seconds (default 0.005) and
-charges the CPU time each thread used since the previous sample (its own CPU clock,
-``time.pthread_getcpuclockid``) to the stack it is on now: to the innermost function (self) and to every
-function on the stack (inclusive). A thread that slept or waited used no CPU and is charged nothing, so
-the report shows where CPU time goes, not where threads wait. Results are written (text report plus
-folded stacks for a flame graph, weighted in microseconds) every 5 s and at exit.
+Nothing happens unless one of the environment variables below is set. Profiling is py-spy's job
+(``py-spy record --pid``; ``room_load.py --profile`` and ``workshop_load.py --profile`` run it); these
+hooks only log runs and stretch race windows that exist anyway on a loaded server, so tests hit them
+every time:
 
-Nothing happens unless ``TRUSTCORE_SAMPLE_OUT`` is set.
+- ``TRUSTCORE_RUNLOG_OUT=<file>``: one JSON line per script run (wall and thread CPU time) and per finish;
+- ``TRUSTCORE_SLOW_POLL`` / ``TRUSTCORE_SLOW_FINISH``: the lost-click window (``tests/test_benchmark_smoke.py``);
+- ``TRUSTCORE_LATE_ARM`` / ``TRUSTCORE_LATE_S``: the dropped-output window (``ui/healing.py``,
+  ``tests/test_live_room.py``, ``benchmarks/race_repro.py``).
 """
 
 from __future__ import annotations
 
-import atexit
-import collections
+import json
 import os
 import sys
 import threading
 import time
-
-_OUT = os.environ.get("TRUSTCORE_SAMPLE_OUT")
-
-
-def _key(code, lineno=None) -> str:
-    name = code.co_filename
-    for marker in ("site-packages/", "python3.11/", "/work/main/"):
-        if marker in name:
-            name = name.split(marker, 1)[1]
-            break
-    return f"{name}:{code.co_name}" if lineno is None else f"{name}:{lineno}:{code.co_name}"
-
-
-class Sampler:
-    def __init__(self, out: str, interval: float):
-        self.out, self.interval = out, interval
-        self.self_counts: collections.Counter = collections.Counter()
-        self.incl_counts: collections.Counter = collections.Counter()
-        self.line_counts: collections.Counter = collections.Counter()
-        self.folded: collections.Counter = collections.Counter()
-        self.by_thread: collections.Counter = collections.Counter()
-        self.ticks = 0
-        self.busy = 0.0  # CPU seconds charged
-        self.last_cpu: dict[int, float] = {}
-        self.started = time.time()
-        self.lock = threading.Lock()
-
-    def _cpu(self, tid: int) -> float | None:
-        try:
-            return time.clock_gettime(time.pthread_getcpuclockid(tid))
-        except (OSError, OverflowError, ValueError):
-            return None
-
-    def sample(self) -> None:
-        me = threading.get_ident()
-        names = {t.ident: t.name for t in threading.enumerate()}
-        frames = sys._current_frames()
-        with self.lock:
-            self.ticks += 1
-            for tid, frame in frames.items():
-                if tid == me:
-                    continue
-                cpu = self._cpu(tid)
-                if cpu is None:
-                    continue
-                used = cpu - self.last_cpu.get(tid, cpu)
-                self.last_cpu[tid] = cpu
-                if used <= 0:
-                    continue
-                leaf = frame.f_code
-                self.busy += used
-                thread = names.get(tid, "?").split("-")[0].split("(")[0].strip()
-                self.by_thread[thread] += used
-                stack = []
-                f = frame
-                while f is not None:
-                    stack.append(f)
-                    f = f.f_back
-                self.self_counts[_key(leaf)] += used
-                self.line_counts[_key(leaf, frame.f_lineno)] += used
-                seen = set()
-                for fr in stack:
-                    k = _key(fr.f_code)
-                    if k not in seen:
-                        seen.add(k)
-                        self.incl_counts[k] += used
-                self.folded[";".join([thread] + [_key(fr.f_code) for fr in reversed(stack)])] += used
-
-    def run(self) -> None:
-        last_dump = time.time()
-        while True:
-            time.sleep(self.interval)
-            try:
-                self.sample()
-            except Exception:  # noqa: BLE001 - never disturb the process being measured
-                pass
-            if time.time() - last_dump > 5:
-                self.dump()
-                last_dump = time.time()
-
-    def dump(self) -> None:
-        with self.lock:
-            busy = self.busy or 1e-9
-
-            def table(counter, top):
-                return [f"  {n:8.2f}s {100 * n / busy:5.1f}%  {k}" for k, n in counter.most_common(top)]
-
-            lines = [
-                f"sampled every {self.interval * 1000:.0f} ms for {time.time() - self.started:.1f} s "
-                f"({self.ticks} samples); CPU charged to Python threads: {self.busy:.2f} s",
-                "",
-                "CPU by thread:", *table(self.by_thread, 20),
-                "", "inclusive (function on the stack), top 90:", *table(self.incl_counts, 90),
-                "", "self (innermost Python function, including the C calls it makes), top 60:",
-                *table(self.self_counts, 60),
-                "", "self by line, top 40:", *table(self.line_counts, 40),
-            ]
-            folded = [f"{k} {int(n * 1e6)}" for k, n in self.folded.most_common()]
-        tmp = self.out + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("\n".join(lines) + "\n")
-        os.replace(tmp, self.out)
-        with open(self.out + ".folded.tmp", "w") as f:
-            f.write("\n".join(folded) + "\n")
-        os.replace(self.out + ".folded.tmp", self.out + ".folded")
-
-
-if _OUT:
-    _sampler = Sampler(_OUT, float(os.environ.get("TRUSTCORE_SAMPLE_INTERVAL", "0.005")))
-    threading.Thread(target=_sampler.run, name="trustcore-sampler", daemon=True).start()
-    atexit.register(_sampler.dump)
-
 
 # ------------------------------------------------------------------------------------------ run log
 # With TRUSTCORE_RUNLOG_OUT=<file>, every script run (full run or fragment run) appends one JSON line:
