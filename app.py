@@ -14,8 +14,10 @@ healing.install()  # pages repair themselves when Streamlit drops a run's output
 
 st.set_page_config(page_title="trustcore co-ranking", page_icon=":material/handshake:", layout="centered")
 
-# One database connection for the whole rerun: every read the entrypoint and the page make shares it.
-with db.unit(get_store().path):
+# One database connection for the whole rerun: every read the entrypoint and the page make shares it; and
+# one of a few places for a full run at a time (``live.gate``: a hundred tabs revealed at once get their
+# pages one after another instead of all at the end).
+with live.gate.run(), db.unit(get_store().path):
     ctx = resolve()
     st.session_state["ctx"] = ctx
 

@@ -217,6 +217,9 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
                            cpu_s=cpu_seconds(server.pid) - cpu0)
             stop_profiler(profiler)
             if args.debug:
+                lat = sorted(reveal.latencies)
+                print("reveal latencies (deciles):", [round(lat[int(i * (len(lat) - 1) / 10)], 3) for i in range(11)])
+                print("console finished after the click:", [round(a - since, 3) for a, _ in console.finished if a >= since])
                 print("texts after the reveal:", [t for at, t in pages[0].texts if at >= since][:12])
                 print("round:", store.session(code).round, "console:", [t for at, t in console.texts if at >= since][:6])
         for p in pages:

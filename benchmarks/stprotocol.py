@@ -250,5 +250,8 @@ class Page:
         return await self.wait_for(lambda: self.text_since(needle, since), timeout)
 
     async def finished_since(self, since: float, timeout: float = 30.0) -> float | None:
-        """When the first run that finished after ``since`` finished (None: none within ``timeout``)."""
-        return await self.wait_for(lambda: next((at for at, _ in self.finished if at >= since), None), timeout)
+        """When the first run that finished after ``since`` finished (None: none within ``timeout``). A run
+        that ended early for another (a page switch, ``st.rerun``) does not count: the page is not drawn."""
+        return await self.wait_for(lambda: next((at for at, status in self.finished
+                                                 if at >= since and status != "FINISHED_EARLY_FOR_RERUN"), None),
+                                   timeout)

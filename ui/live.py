@@ -8,6 +8,7 @@ whole page, so a page always converges to what is stored within a poll or two.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import streamlit as st
@@ -28,30 +29,41 @@ _watchers: dict[str, dict[str, str]] = {}
 _watchers_lock = threading.Lock()
 
 
-def _register(code: str) -> None:
+def _register(code: str, participant: bool) -> None:
     """Remember that this tab's current fragment polls ``code`` (so ``nudge`` can run it at once)."""
     ctx = get_script_run_ctx(suppress_warning=True)
     fragment_id = ThreadState.get().fragment_id
     if ctx is not None and fragment_id:
         with _watchers_lock:
-            _watchers.setdefault(code, {})[ctx.session_id] = fragment_id
+            _watchers.setdefault(code, {})[ctx.session_id] = (fragment_id, ctx.page_script_hash, participant)
 
 
-def nudge(code: str) -> int:
+def _page_hash(path: str) -> str | None:
+    """The script hash of one of the app's pages (the same in every browser session)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None
+    return next((h for h, info in ctx.pages_manager.get_pages().items()
+                 if str(info.get("script_path", "")).endswith(path)), None)
+
+
+def nudge(code: str, *, revealed: bool = False) -> int:
     """Make every tab of this process that watches ``code`` poll now instead of at its next tick.
 
     Called after the facilitator locks, reveals or opens a round, so the room sees it at once. It asks
     each tab's Streamlit session for a rerun of its polling fragment, with the browser's last widget
     state (buttons' triggers left out, so no click is ever repeated), the way Streamlit's own run-on-save
-    reruns a session. Tabs served by other processes (other replicas) see the change at their next poll.
-    Returns the number of tabs nudged."""
+    reruns a session. After a reveal, a participant's tab on the ranking is asked for the comparison
+    page itself (what its poll would switch to, one run sooner). Tabs served by other processes (other
+    replicas) see the change at their next poll. Returns the number of tabs nudged."""
+    compare, rank = _page_hash("views/compare.py"), _page_hash("views/rank.py")
     runtime = Runtime.instance() if Runtime.exists() else None
     if runtime is None:
         return 0
     with _watchers_lock:
         watchers = dict(_watchers.get(code, {}))
     nudged = 0
-    for session_id, fragment_id in watchers.items():
+    for session_id, (fragment_id, page_hash, participant) in watchers.items():
         info = runtime._session_mgr.get_active_session_info(session_id)
         if info is None:
             with _watchers_lock:
@@ -60,8 +72,12 @@ def nudge(code: str) -> int:
         session = info.session
         state = ClientState()
         state.CopyFrom(session._client_state)
-        state.fragment_id = fragment_id
-        state.is_auto_rerun = True
+        if revealed and participant and compare and page_hash == rank:
+            state.page_script_hash = compare  # a full run of the comparison, as after its poll's switch
+            state.fragment_id = ""
+        else:
+            state.fragment_id = fragment_id
+            state.is_auto_rerun = True
         for widget in list(state.widget_states.widgets):
             if widget.WhichOneof("value") in _TRIGGERS:
                 state.widget_states.widgets.remove(widget)
@@ -70,12 +86,43 @@ def nudge(code: str) -> int:
     return nudged
 
 
+class _Gate:
+    """At most a few full page runs of this process at once; the others wait, without holding the
+    interpreter, for their turn.
+
+    When the facilitator reveals, a hundred tabs run the comparison at the same moment. Python runs one
+    thread at a time, and with a hundred runnable script threads the event loop that sends their output to
+    the browsers gets a hundredth of the time: every tab then receives its page at the very end, together.
+    With a gate, runs finish one after another and each page goes out as soon as it is drawn. A page may
+    ``leave`` the gate early, once what matters first is drawn (the comparison's headline): the rest waits
+    for one of the ``heavy_slot`` slots instead, so every headline goes out before the details."""
+
+    def __init__(self, size: int):
+        self._slots = threading.BoundedSemaphore(size)
+        self._inside = threading.local()
+
+    @contextlib.contextmanager
+    def run(self):
+        self._slots.acquire()
+        self._inside.held = True
+        try:
+            yield
+        finally:
+            self.leave()
+
+    def leave(self) -> None:
+        if getattr(self._inside, "held", False):
+            self._inside.held = False
+            self._slots.release()
+
+
+gate = _Gate(3)
 _heavy = threading.BoundedSemaphore(2)
 
 
 def heavy_slot():
-    """One of the few slots for the heavy part of a page (see ``views/compare.py``): at most two tabs of
-    this process draw it at once, the others wait their turn without holding the interpreter."""
+    """Leave the run gate and wait for one of two slots for the heavy part of a page (``views/compare.py``)."""
+    gate.leave()
     return _heavy
 
 
@@ -89,7 +136,7 @@ def heal() -> None:
 def watch_round(ctx) -> None:
     """Rerun the whole page when the current round opens, locks or is revealed (participants' view)."""
     heal()
-    _register(ctx.session.code)
+    _register(ctx.session.code, ctx.participant is not None)
     try:
         state = ctx.store.round_state(ctx.session.code)
     except NotFound:
@@ -114,10 +161,11 @@ def move_on(ctx, number: int, status: str) -> None:
 def follow_round(ctx, page_path: str) -> str | None:
     """Where a participant's tab goes when the room moves on (called by the entrypoint before the page).
 
-    When the facilitator reveals a round, the tab shows the comparison; when a new round opens, it shows
-    the ranking. Each happens once per change, so a participant can still go back to another page.
-    Returns the page file to switch to, or None to stay."""
-    if ctx.participant is None:
+    When the facilitator reveals a round, a tab on the ranking shows the comparison; when a new round
+    opens, a tab on the comparison shows the ranking. Each happens once per change, so a participant can
+    still go back; tabs on pages where people type (next steps, worksheet, reflect) never move (their run
+    may be the one saving what was typed). Returns the page file to switch to, or None to stay."""
+    if ctx.participant is None or page_path not in ("rank", "compare"):
         return None
     rnd = ctx.session.round
     now = (rnd.number, rnd.status)
@@ -148,7 +196,7 @@ def rerun_on_change(ctx, key: str) -> None:
 
     A poll that finds nothing new costs one query and draws nothing."""
     heal()
-    _register(ctx.session.code)
+    _register(ctx.session.code, ctx.participant is not None)
     try:
         if changed(ctx, key) and st.session_state.get(f"primed:{key}"):
             st.rerun(scope="app")
