@@ -49,6 +49,6 @@ def plain(message: str) -> str:
     return "  \n".join(esc(line) for line in str(message).splitlines())
 
 
-def problem(exc: Exception) -> None:
+def problem(exc: Exception | str) -> None:
     """Show a refusal from the core as a clear error."""
     st.error(plain(str(exc)), icon=":material/error:")

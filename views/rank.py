@@ -83,9 +83,23 @@ NOTES = {"unchanged": "(That order was already stored: nothing changed.)",
          "replaced": "(Your new order replaced the previous one.)", "stored": ""}
 
 
+def submit() -> None:
+    """The submit button's callback: it runs first in the click's run, so the button and the status drawn
+    after it already show the stored ranking (one run per click, and no stale "Submit" left enabled)."""
+    try:
+        result = store.submit(session.code, ctx.params["me"], st.session_state[f"{key}:order"])
+    except NotAllowedNow:
+        return  # the round locked first: the fragment below sees it and shows the locked round
+    except (InvalidInput, AccessDenied, NotFound) as exc:
+        st.session_state[f"{key}:problem"] = str(exc)
+        return
+    st.session_state[f"{key}:note"] = NOTES["unchanged" if result.unchanged else "replaced" if result.replaced
+                                           else "stored"]
+
+
 @st.fragment
 def submit_block() -> None:
-    """The stored ranking's status and the submit button (a click reruns only this)."""
+    """The submit button and what is stored (a click reruns only this)."""
     try:
         state = store.my_round(session.code, me)
     except NotFound:
@@ -97,20 +111,13 @@ def submit_block() -> None:
     order = st.session_state[f"{key}:order"]
     mine = state.ranking
     same = bool(mine and list(mine.order) == order)
-    label = "Submit my new order" if mine else "Submit my ranking"
-    note = st.session_state.get(f"{key}:note")
-    if st.button(label, key="submit_ranking", type="primary", icon=":material/send:", disabled=same):
-        try:
-            result = store.submit(session.code, ctx.params["me"], order)
-        except NotAllowedNow:
-            st.rerun(scope="app")  # the round locked first: the page shows the locked round
-        except (InvalidInput, AccessDenied, NotFound) as exc:
-            problem(exc)
-            return
-        mine, same = result.ranking, True
-        note = NOTES["unchanged" if result.unchanged else "replaced" if result.replaced else "stored"]
-        st.session_state[f"{key}:note"] = note
-    if same:
+    st.button("Submit my new order" if mine else "Submit my ranking", key="submit_ranking", type="primary",
+              icon=":material/send:", disabled=same, on_click=submit)
+    failure = st.session_state.pop(f"{key}:problem", None)
+    if failure:
+        problem(failure)
+    elif same:
+        note = st.session_state.get(f"{key}:note")
         st.success(f"Your ranking is stored (submitted at {mine.submitted_at}). You can change it and submit "
                    "again until the facilitator locks the round." + (f" {note}" if note else ""),
                    icon=":material/check_circle:")
