@@ -12,8 +12,12 @@ Two things make every page converge anyway:
 1. What a participant must see about their ranking (stored, changed since, locked) is drawn by the
    polling fragment itself (``views/rank.py``), so every poll sends it again.
 2. ``install`` wraps the event loop's handler: when it is about to discard an output event of a
-   non-current runner, it records the session id. ``output_was_dropped`` (called by every polling
-   fragment) then answers True once, and the fragment reruns the whole page. With
+   non-current runner, it asks the session for a full rerun of the page it was on, with the browser's
+   last widget state (buttons' triggers left out, so no click is repeated), the way Streamlit's own
+   run-on-save reruns a session. This matters because the dropped output may include the ``auto_rerun``
+   message that restarts the page's polls: without a rerun from the server the page would never poll
+   again. It also records the session id: ``output_was_dropped`` (called by every polling fragment) then
+   answers True once, and the fragment reruns the whole page, as a second line of repair. With
    ``runner.fastReruns = false`` (our setting) a non-current runner only emits such events in this race.
 
 The wrapper does not change what Streamlit does; it only watches. ``tests/test_live_room.py`` checks that
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import threading
 
+from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -39,7 +44,9 @@ WATCHED = frozenset({
 })
 
 _dropped: set[str] = set()
+_repairing: set[str] = set()  # sessions with a repairing rerun requested and not yet started
 _lock = threading.Lock()
+_TRIGGERS = ("trigger_value", "string_trigger_value", "json_trigger_value", "chat_input_value")
 dropped_total = 0  # events seen dropped since the process started (for tests and benchmarks)
 
 
@@ -55,11 +62,32 @@ def install() -> None:
             with _lock:
                 _dropped.add(self.id)
                 dropped_total += 1
+                first = self.id not in _repairing
+                _repairing.add(self.id)
+            if first:  # the rest of the dropped events are already queued: this runs after them
+                self._event_loop.call_soon(_repair, self)
         return original(self, sender, event, *args, **kwargs)
 
     handler._trustcore_healing = True  # type: ignore[attr-defined]
     handler.__wrapped__ = original  # type: ignore[attr-defined]
     AppSession._handle_scriptrunner_event_on_event_loop = handler  # type: ignore[method-assign]
+
+
+def _repair(session) -> None:
+    """Rerun the page the session was showing (on the event loop, after the dropped events)."""
+    with _lock:
+        _repairing.discard(session.id)
+    state = ClientState()
+    state.CopyFrom(session._client_state)
+    state.fragment_id = ""
+    state.is_auto_rerun = False
+    page = session._pages_manager.current_page_script_hash
+    if page:
+        state.page_script_hash = page
+    for widget in list(state.widget_states.widgets):
+        if widget.WhichOneof("value") in _TRIGGERS:
+            state.widget_states.widgets.remove(widget)
+    session.request_rerun(state)
 
 
 def output_was_dropped() -> bool:
