@@ -38,32 +38,22 @@ def _register(code: str, participant: bool) -> None:
             _watchers.setdefault(code, {})[ctx.session_id] = (fragment_id, ctx.page_script_hash, participant)
 
 
-def _page_hash(path: str) -> str | None:
-    """The script hash of one of the app's pages (the same in every browser session)."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None:
-        return None
-    return next((h for h, info in ctx.pages_manager.get_pages().items()
-                 if str(info.get("script_path", "")).endswith(path)), None)
-
-
-def nudge(code: str, *, revealed: bool = False) -> int:
+def nudge(code: str) -> int:
     """Make every tab of this process that watches ``code`` poll now instead of at its next tick.
 
     Called after the facilitator locks, reveals or opens a round, so the room sees it at once. It asks
     each tab's Streamlit session for a rerun of its polling fragment, with the browser's last widget
     state (buttons' triggers left out, so no click is ever repeated), the way Streamlit's own run-on-save
-    reruns a session. After a reveal, a participant's tab on the ranking is asked for the comparison
-    page itself (what its poll would switch to, one run sooner). Tabs served by other processes (other
-    replicas) see the change at their next poll. Returns the number of tabs nudged."""
-    compare, rank = _page_hash("views/compare.py"), _page_hash("views/rank.py")
+    reruns a session; the fragment then moves the tab on as its own poll would (a participant on the
+    ranking goes to the comparison after a reveal). Tabs served by other processes (other replicas) see
+    the change at their next poll. Returns the number of tabs nudged."""
     runtime = Runtime.instance() if Runtime.exists() else None
     if runtime is None:
         return 0
     with _watchers_lock:
         watchers = dict(_watchers.get(code, {}))
     nudged = 0
-    for session_id, (fragment_id, page_hash, participant) in watchers.items():
+    for session_id, (fragment_id, _page, _participant) in watchers.items():
         info = runtime._session_mgr.get_active_session_info(session_id)
         if info is None:
             with _watchers_lock:
@@ -72,12 +62,8 @@ def nudge(code: str, *, revealed: bool = False) -> int:
         session = info.session
         state = ClientState()
         state.CopyFrom(session._client_state)
-        if revealed and participant and compare and page_hash == rank:
-            state.page_script_hash = compare  # a full run of the comparison, as after its poll's switch
-            state.fragment_id = ""
-        else:
-            state.fragment_id = fragment_id
-            state.is_auto_rerun = True
+        state.fragment_id = fragment_id
+        state.is_auto_rerun = True
         for widget in list(state.widget_states.widgets):
             if widget.WhichOneof("value") in _TRIGGERS:
                 state.widget_states.widgets.remove(widget)

@@ -77,10 +77,9 @@ def act(action, success: str) -> None:
     except (AccessDenied, NotAllowedNow, NotFound) as exc:
         problem(exc)
     else:
-        revealed = action == store.reveal
-        if revealed:
+        if action == store.reveal:
             cached.warm(store, session.code)  # the comparison is ready before the room asks for it
-        nudge(session.code, revealed=revealed)  # every tab in the room shows it now, not at its next poll
+        nudge(session.code)  # every tab in the room shows it now, not at its next poll
         st.session_state["console_note"] = success
         st.rerun()
 
