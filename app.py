@@ -8,7 +8,7 @@ import streamlit as st
 
 from trustcore import db
 from ui import healing, live
-from ui.context import get_store, resolve
+from ui.context import PAGES, ROLE_PAGES, get_store, resolve
 
 healing.install()  # pages repair themselves when Streamlit drops a run's output (ui/healing.py)
 
@@ -20,28 +20,6 @@ st.set_page_config(page_title="trustcore co-ranking", page_icon=":material/hands
 with live.gate.run(), db.unit(get_store().path):
     ctx = resolve()
     st.session_state["ctx"] = ctx
-
-    PAGES = {  # name: (file, title, icon, url path)
-        "home": ("views/home.py", "Start", ":material/home:", "start"),
-        "create": ("views/create.py", "New session", ":material/add_circle:", "new"),
-        "join": ("views/join.py", "Join", ":material/login:", "join"),
-        "rank": ("views/rank.py", "My ranking", ":material/reorder:", "rank"),
-        "console": ("views/console.py", "Console", ":material/tune:", "console"),
-        "compare": ("views/compare.py", "Comparison", ":material/compare_arrows:", "compare"),
-        "steps": ("views/next_steps.py", "Next steps", ":material/checklist:", "next-steps"),
-        "worksheet": ("views/worksheet.py", "Worksheet", ":material/table_view:", "worksheet"),
-        "reflect": ("views/reflect.py", "Reflect", ":material/psychology:", "reflect"),
-        "survey": ("views/survey.py", "Survey", ":material/rate_review:", "survey"),
-        "privacy": ("views/privacy.py", "Privacy", ":material/shield:", "privacy"),
-    }
-
-    ROLE_PAGES = {
-        "visitor": ["home", "create", "privacy"],
-        "joiner": ["join", "privacy"],
-        "participant": ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
-        "facilitator": ["console", "compare", "steps", "worksheet", "reflect", "privacy"],
-        "stakeholder": ["survey", "privacy"],
-    }
 
     # Every page has its own URL, for every role, so any URL the address bar ever showed works as a first
     # request (a phone reconnecting to a restarted server): the role's pages are in the navigation, the

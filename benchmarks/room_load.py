@@ -132,7 +132,7 @@ async def open_pages(url: str, queries: list[str], concurrency: int) -> list[Pag
 async def join(page: Page, party: str, name: str, rng: random.Random, timeout: float) -> list[str]:
     """Join ``party`` as ``name`` and put the sortable in a random order; returns that order (labels)."""
     radio = page.widget(JOIN_RADIO).proto
-    option = next(o for o in radio.options if o.startswith(party.replace(" ", "\\ ")) or o.startswith(party))
+    option = next(o for o in radio.options if o.startswith(markdown_escape(party)))
     page.set_value(JOIN_RADIO, string_value=option)
     page.set_value(NAME_INPUT, string_value=name)
     await page.click(JOIN_BUTTON)

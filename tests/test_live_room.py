@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from appserver import ROOT, Server
+
 from trustcore.store import Store
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -125,7 +126,6 @@ def test_a_reveal_on_the_console_shows_the_comparison_on_every_participants_page
 
 
 def test_room_load_benchmark_smoke_with_ten_participants():
-    started = time.monotonic()
     result = subprocess.run([sys.executable, "benchmarks/room_load.py", "--participants", "10", "--parties", "2",
                              "--idle", "2", "--reveal", "--timeout", "60"], cwd=ROOT, capture_output=True,
                             text=True, timeout=600)
@@ -136,7 +136,6 @@ def test_room_load_benchmark_smoke_with_ten_participants():
                   "ratio p95 app / floor", "server CPU, all pages idle (polling)", "reveal -> headline p95",
                   "server memory high-water mark (VmHWM)"):
         assert label in out, (label, out)
-    assert time.monotonic() - started < 600
 
 
 def test_a_server_killed_in_a_submit_burst_keeps_every_confirmed_ranking_and_pages_reconnect(tmp_path):

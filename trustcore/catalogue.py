@@ -8,8 +8,8 @@ shipped file never changes an old session.
 from __future__ import annotations
 
 import csv
-import io
 import functools
+import io
 import json
 import re
 from dataclasses import asdict, dataclass

@@ -153,13 +153,29 @@ def base_url() -> str:
     return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")
 
 
-MAIN_PAGE = {
-    "visitor": "views/home.py",
-    "joiner": "views/join.py",
-    "participant": "views/rank.py",
-    "facilitator": "views/console.py",
-    "stakeholder": "views/survey.py",
+PAGES = {  # name: (file, title, icon, url path)
+    "home": ("views/home.py", "Start", ":material/home:", "start"),
+    "create": ("views/create.py", "New session", ":material/add_circle:", "new"),
+    "join": ("views/join.py", "Join", ":material/login:", "join"),
+    "rank": ("views/rank.py", "My ranking", ":material/reorder:", "rank"),
+    "console": ("views/console.py", "Console", ":material/tune:", "console"),
+    "compare": ("views/compare.py", "Comparison", ":material/compare_arrows:", "compare"),
+    "steps": ("views/next_steps.py", "Next steps", ":material/checklist:", "next-steps"),
+    "worksheet": ("views/worksheet.py", "Worksheet", ":material/table_view:", "worksheet"),
+    "reflect": ("views/reflect.py", "Reflect", ":material/psychology:", "reflect"),
+    "survey": ("views/survey.py", "Survey", ":material/rate_review:", "survey"),
+    "privacy": ("views/privacy.py", "Privacy", ":material/shield:", "privacy"),
 }
+
+ROLE_PAGES = {  # the pages each role has, its main page first
+    "visitor": ["home", "create", "privacy"],
+    "joiner": ["join", "privacy"],
+    "participant": ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
+    "facilitator": ["console", "compare", "steps", "worksheet", "reflect", "privacy"],
+    "stakeholder": ["survey", "privacy"],
+}
+
+MAIN_PAGE = {role: PAGES[names[0]][0] for role, names in ROLE_PAGES.items()}
 
 
 def page_context(*roles: str) -> Context:

@@ -9,8 +9,8 @@ it by itself. ``benchmarks/race_repro.py`` reproduces it in a few lines.
 
 Two things make every page converge anyway:
 
-1. What a participant must see about their ranking (stored, changed since, locked) is drawn by the
-   polling fragment itself (``views/rank.py``), so every poll sends it again.
+1. A click's confirmation is drawn in the click's own run (``views/rank.py``), and every polling
+   fragment checks the round, so a page that missed a change sees it at its next poll.
 2. ``install`` wraps the event loop's handler: when it is about to discard an output event of a
    non-current runner, it asks the session for a full rerun of the page it was on, with the browser's
    last widget state (buttons' triggers left out, so no click is repeated), the way Streamlit's own
@@ -73,21 +73,28 @@ def install() -> None:
     AppSession._handle_scriptrunner_event_on_event_loop = handler  # type: ignore[method-assign]
 
 
-def _repair(session) -> None:
-    """Rerun the page the session was showing (on the event loop, after the dropped events)."""
-    with _lock:
-        _repairing.discard(session.id)
+def replay_state(session, *, fragment_id: str = "") -> ClientState:
+    """The browser's last state of ``session`` for a rerun the server asks for (a repair, a nudge): its
+    query string, page and widget values, with buttons' triggers left out so no click is ever repeated.
+    ``fragment_id`` reruns that fragment only, as an automatic poll; otherwise the whole current page."""
     state = ClientState()
     state.CopyFrom(session._client_state)
-    state.fragment_id = ""
-    state.is_auto_rerun = False
+    state.fragment_id = fragment_id
+    state.is_auto_rerun = bool(fragment_id)
     page = session._pages_manager.current_page_script_hash
-    if page:
+    if page and not fragment_id:
         state.page_script_hash = page
     for widget in list(state.widget_states.widgets):
         if widget.WhichOneof("value") in _TRIGGERS:
             state.widget_states.widgets.remove(widget)
-    session.request_rerun(state)
+    return state
+
+
+def _repair(session) -> None:
+    """Rerun the page the session was showing (on the event loop, after the dropped events)."""
+    with _lock:
+        _repairing.discard(session.id)
+    session.request_rerun(replay_state(session))
 
 
 def output_was_dropped() -> bool:

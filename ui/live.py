@@ -12,7 +12,6 @@ import contextlib
 import threading
 
 import streamlit as st
-from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
 
@@ -22,20 +21,19 @@ from . import editing, healing
 
 POLL_SECONDS = 2
 _FOLLOWED = "tc_followed_round"
-_TRIGGERS = ("trigger_value", "string_trigger_value", "json_trigger_value", "chat_input_value")
 
 # Tabs of this server process that poll a session's round: session code -> {browser session id: fragment id}
 _watchers: dict[str, dict[str, str]] = {}
 _watchers_lock = threading.Lock()
 
 
-def _register(code: str, participant: bool) -> None:
+def _register(code: str) -> None:
     """Remember that this tab's current fragment polls ``code`` (so ``nudge`` can run it at once)."""
     ctx = get_script_run_ctx(suppress_warning=True)
     fragment_id = ThreadState.get().fragment_id
     if ctx is not None and fragment_id:
         with _watchers_lock:
-            _watchers.setdefault(code, {})[ctx.session_id] = (fragment_id, ctx.page_script_hash, participant)
+            _watchers.setdefault(code, {})[ctx.session_id] = fragment_id
 
 
 def nudge(code: str) -> int:
@@ -53,20 +51,14 @@ def nudge(code: str) -> int:
     with _watchers_lock:
         watchers = dict(_watchers.get(code, {}))
     nudged = 0
-    for session_id, (fragment_id, _page, _participant) in watchers.items():
+    for session_id, fragment_id in watchers.items():
         info = runtime._session_mgr.get_active_session_info(session_id)
         if info is None:
             with _watchers_lock:
                 _watchers.get(code, {}).pop(session_id, None)
             continue
         session = info.session
-        state = ClientState()
-        state.CopyFrom(session._client_state)
-        state.fragment_id = fragment_id
-        state.is_auto_rerun = True
-        for widget in list(state.widget_states.widgets):
-            if widget.WhichOneof("value") in _TRIGGERS:
-                state.widget_states.widgets.remove(widget)
+        state = healing.replay_state(session, fragment_id=fragment_id)
         session._event_loop.call_soon_threadsafe(session.request_rerun, state)
         nudged += 1
     return nudged
@@ -122,7 +114,7 @@ def heal() -> None:
 def watch_round(ctx) -> None:
     """Rerun the whole page when the current round opens, locks or is revealed (participants' view)."""
     heal()
-    _register(ctx.session.code, ctx.participant is not None)
+    _register(ctx.session.code)
     try:
         state = ctx.store.round_state(ctx.session.code)
     except NotFound:
@@ -182,7 +174,7 @@ def rerun_on_change(ctx, key: str) -> None:
 
     A poll that finds nothing new costs one query and draws nothing."""
     heal()
-    _register(ctx.session.code, ctx.participant is not None)
+    _register(ctx.session.code)
     try:
         if changed(ctx, key) and st.session_state.get(f"primed:{key}"):
             st.rerun(scope="app")

@@ -41,7 +41,6 @@ rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round
 # ``number`` is one of them: the cached results below are read only after that check.
 marker = store.change_marker(session.code)
 res = cached.results(store, session.code, number, marker)
-colours = charts.colour_map([p.name for p in session.parties])
 rnd = session.get_round(number)
 if facilitator and rnd.status != "revealed":
     st.caption(f"Only you see this until you reveal round {number}" if session.blind else
@@ -61,7 +60,6 @@ if waiting:
 if not res.comparable:
     st.info("The comparison appears when at least two parties have submitted a ranking.", icon=":material/hourglass:")
     st.stop()
-
 
 
 def details() -> None:
@@ -120,6 +118,7 @@ def details() -> None:
 
     # ---- across rounds
     if len(visible) > 1:
+        colours = charts.colour_map([p.name for p in session.parties])
         moved = rounds_comparison(session, store.visible_rankings(session.code, ctx.token), visible)
         if moved:
             st.subheader(f"From round {moved.previous} to round {moved.latest}", anchor=False)

@@ -28,7 +28,6 @@ _RUNLOG = os.environ.get("TRUSTCORE_RUNLOG_OUT")
 
 
 def _install_runlog(path: str) -> None:
-    import json
 
     lock = threading.Lock()
 
