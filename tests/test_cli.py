@@ -291,6 +291,20 @@ def test_archive_and_import(capsys, db, tmp_path):
     assert third != code and Store(tmp_path / "third.db").facilitator(third, token)
 
 
+def test_archive_takes_an_old_token_that_starts_with_a_dash(capsys, db, tmp_path, monkeypatch):
+    from trustcore import tokens
+
+    monkeypatch.setattr(tokens, "new_token", lambda: "-old-token-with-a-dash-x")  # made before tokens avoided it
+    code, token, *_ = new(capsys, db)
+    assert token == "-old-token-with-a-dash-x"
+    rc, out, err = run(capsys, "--db", db, "archive", code, "--token", token, "--out", tmp_path / "a.json")
+    assert rc == 2 and "expected one argument" in err
+    rc, out, err = run(capsys, "archive", "--help")
+    assert "--token=TOKEN" in out
+    rc, out, err = run(capsys, "--db", db, "archive", code, f"--token={token}", "--out", tmp_path / "a.json")
+    assert rc == 0, err
+
+
 def test_archive_and_import_errors(capsys, db, tmp_path):
     code, token, *_ = new(capsys, db)
     file = tmp_path / "a.json"

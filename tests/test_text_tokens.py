@@ -249,6 +249,13 @@ def test_new_token_is_long_random_and_well_formed():
         assert tokens.looks_like_token(t)
 
 
+def test_new_tokens_never_start_with_a_dash(monkeypatch):
+    # one token in 64 would; a command line would read it as an option (a CI run failed on one)
+    drawn = iter(["-starts-with-a-dash-xxxx", "--two-dashes-at-the-star", "fine-token-abcdefghijkl"])
+    monkeypatch.setattr(tokens.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert tokens.new_token() == "fine-token-abcdefghijkl"
+
+
 def test_looks_like_token_bounds():
     assert tokens.looks_like_token("a" * 20)
     assert tokens.looks_like_token("A-_9" * 16)  # 64

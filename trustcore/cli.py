@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     arc = sub.add_parser("archive", parents=[common],
                          help="write one session, with everything about it, to a JSON file (to import elsewhere)")
     arc.add_argument("code", metavar="CODE", help="the session's share code")
-    arc.add_argument("--token", required=True, metavar="TOKEN", help="the session's facilitator token")
+    arc.add_argument("--token", required=True, metavar="TOKEN", help="the session's facilitator token (write --token=TOKEN for an old one starting with -)")
     arc.add_argument("--out", required=True, metavar="FILE", help="the new file (must not exist)")
     arc.set_defaults(handler=_archive)
 

@@ -2,7 +2,8 @@
 
 - The share code (join a session) has 69 random bits, written as 14 lowercase characters from an
   alphabet without look-alikes, so it can also be typed from a projector.
-- Facilitator, participant and survey tokens have 144 random bits (``secrets.token_urlsafe(18)``).
+- Facilitator, participant and survey tokens have 144 random bits (``secrets.token_urlsafe(18)``), never
+  starting with a dash so that one can be passed to the command line as it is.
 - Only a token's SHA-256 is stored; comparisons run in constant time.
 """
 
@@ -39,7 +40,10 @@ def display_code(code: str) -> str:
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(18)
+    """A fresh token; never one that starts with "-", which a command line would read as an option."""
+    while (token := secrets.token_urlsafe(18)).startswith("-"):
+        pass
+    return token
 
 
 def looks_like_token(text: str | None) -> bool:
