@@ -255,8 +255,9 @@ def start_profiler(args, pid: int, run: int, phase: str):
         return None
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     out = f"{args.profile}.{phase}" + (f".{run}" if args.runs > 1 else "")
-    proc = subprocess.Popen([spy, "record", "--pid", str(pid), "--rate", "200", "--format", args.profile_format,
-                             "--output", out, "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    cmd = [spy, "record", "--pid", str(pid), "--rate", str(args.profile_rate), "--format", args.profile_format,
+           "--output", out, "--nonblocking"] + (["--gil"] if args.profile_gil else [])
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(1.0)  # py-spy attaches
     return proc
 
@@ -344,6 +345,10 @@ def main(argv=None) -> int:
     parser.add_argument("--debug", action="store_true", help="print what the first page received")
     parser.add_argument("--profile", metavar="FILE", help="py-spy record of the server in the submit burst")
     parser.add_argument("--profile-format", default="flamegraph", choices=["flamegraph", "raw", "speedscope"])
+    parser.add_argument("--profile-rate", type=int, default=200, help="py-spy samples per second")
+    parser.add_argument("--profile-gil", action="store_true",
+                        help="sample only the thread holding the GIL (where CPU goes; without it, a thread waiting "
+                             "for the GIL inside a C call counts as busy)")
     args = parser.parse_args(argv)
     return asyncio.run(main_async(args))
 
