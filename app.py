@@ -28,8 +28,13 @@ with live.gate.run(), db.unit(get_store().path):
     mine = ROLE_PAGES[ctx.role]
     pages = [st.Page("views/landing.py", title="trustcore", url_path="welcome", default=True, visibility="hidden")]
     pages += [
-        st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], url_path=PAGES[name][3],
-                visibility="visible" if name in mine else "hidden")
+        st.Page(
+            PAGES[name][0],
+            title=PAGES[name][1],
+            icon=PAGES[name][2],
+            url_path=PAGES[name][3],
+            visibility="visible" if name in mine else "hidden",
+        )
         for name in [*mine, *(n for n in PAGES if n not in mine)]
     ]
     page = st.navigation(pages, position="top")

@@ -73,7 +73,7 @@ def bench_analysis(repeat: int) -> float:
     cat = catalogue.default()
     names = cat.names
     orders = random_orders(cat.ids, 100)
-    members = {f"Party {k + 1}": orders[k * 10:(k + 1) * 10] for k in range(10)}
+    members = {f"Party {k + 1}": orders[k * 10 : (k + 1) * 10] for k in range(10)}
 
     def party_orders() -> dict[str, list[str]]:
         return {name: list(analysis.party_consensus(m).order) for name, m in members.items()}
@@ -126,8 +126,10 @@ def make_workshop(db: Path, parties: int = 12, members: int = 3, *, reveal: bool
 
     store = Store(db).initialise()
     names = [f"Party {chr(65 + i)}" for i in range(parties)]
-    created = store.create_session("Benchmark: twelve parties", [
-        {"name": n, "members": [f"{n} member {k + 1}" for k in range(members)]} for n in names])
+    created = store.create_session(
+        "Benchmark: twelve parties",
+        [{"name": n, "members": [f"{n} member {k + 1}" for k in range(members)]} for n in names],
+    )
     code = created.session.code
     rng = random.Random(3)
     for party in created.session.parties:
@@ -205,7 +207,9 @@ def _agenda_page(count: int) -> None:
     import streamlit as st
 
     for i in range(count):
-        st.text(f"• Party {i % 12} puts element {i % 10} above element {(i + 3) % 10}; Party {(i + 1) % 12} the reverse.")
+        st.text(
+            f"• Party {i % 12} puts element {i % 10} above element {(i + 3) % 10}; Party {(i + 1) % 12} the reverse."
+        )
 
 
 def breakdown(store, code: str, runs: int) -> None:
@@ -266,14 +270,19 @@ def bench_compare_server(runs: int, db: Path) -> tuple[float, float] | None:
     hook = str(Path(__file__).resolve().parent / "hooks")
 
     def env_for(runlog: Path) -> dict:
-        return {"PYTHONPATH": os.pathsep.join([hook, *filter(None, [os.environ.get("PYTHONPATH")])]),
-                "TRUSTCORE_RUNLOG_OUT": str(runlog)}
+        return {
+            "PYTHONPATH": os.pathsep.join([hook, *filter(None, [os.environ.get("PYTHONPATH")])]),
+            "TRUSTCORE_RUNLOG_OUT": str(runlog),
+        }
 
     def full_runs(runlog: Path) -> list[dict]:
         if not runlog.exists():
             return []
-        return [r for r in (json.loads(x) for x in runlog.read_text().splitlines() if x.strip())
-                if "start" in r and not r["fragment"]]
+        return [
+            r
+            for r in (json.loads(x) for x in runlog.read_text().splitlines() if x.strip())
+            if "start" in r and not r["fragment"]
+        ]
 
     def rerun(page, runlog: Path, count: int) -> list[dict]:
         out = []
@@ -310,10 +319,24 @@ def bench_compare_server(runs: int, db: Path) -> tuple[float, float] | None:
     empty_app.write_text("import streamlit as st\n")
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(empty_app), "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-         "--server.fileWatcherType=none", "--global.developmentMode=false"],
-        cwd=ROOT, env={**os.environ, **env_for(empty_log)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(empty_app),
+            "--server.headless=true",
+            "--server.address=127.0.0.1",
+            f"--server.port={port}",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+            "--global.developmentMode=false",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env_for(empty_log)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 60
         while True:
@@ -343,12 +366,19 @@ def bench_compare_server(runs: int, db: Path) -> tuple[float, float] | None:
     for label, recs in (("compare page, 12 parties x 3 members, revealed", compare), ("empty page", empty)):
         walls = [r["end"] - r["start"] for r in recs]
         cpus = [r["cpu"] for r in recs]
-        line("   " + label, min(walls), statistics.median(walls),
-             f"   CPU median {statistics.median(cpus) * 1000:8.2f} ms")
+        line(
+            "   " + label,
+            min(walls),
+            statistics.median(walls),
+            f"   CPU median {statistics.median(cpus) * 1000:8.2f} ms",
+        )
     c = statistics.median([r["end"] - r["start"] for r in compare])
     e = statistics.median([r["end"] - r["start"] for r in empty])
-    print(f"   ratio compare / empty (medians): {c / e:.1f}x  (both servers run from the project folder, so both "
-          f"read its .streamlit/config.toml)", flush=True)
+    print(
+        f"   ratio compare / empty (medians): {c / e:.1f}x  (both servers run from the project folder, so both "
+        f"read its .streamlit/config.toml)",
+        flush=True,
+    )
     return c, e
 
 
@@ -372,12 +402,16 @@ def main(argv=None) -> int:
     print(f"\ntotal benchmark time {time.time() - t0:.1f} s")
     print("\nTargets")
     ok1 = analysis_best * 1000 < TARGET_ANALYSIS_MS
-    print(f"{'PASS' if ok1 else 'FAIL'}  analysis of 100 orders < {TARGET_ANALYSIS_MS:g} ms "
-          f"(best {analysis_best * 1000:.1f} ms)")
+    print(
+        f"{'PASS' if ok1 else 'FAIL'}  analysis of 100 orders < {TARGET_ANALYSIS_MS:g} ms "
+        f"(best {analysis_best * 1000:.1f} ms)"
+    )
     ratio = compare / empty
     ok2 = ratio <= TARGET_RATIO
-    print(f"{'PASS' if ok2 else 'FAIL'}  compare rerun <= {TARGET_RATIO:g}x empty page (AppTest medians: "
-          f"{compare * 1000:.1f} ms / {empty * 1000:.1f} ms = {ratio:.1f}x)")
+    print(
+        f"{'PASS' if ok2 else 'FAIL'}  compare rerun <= {TARGET_RATIO:g}x empty page (AppTest medians: "
+        f"{compare * 1000:.1f} ms / {empty * 1000:.1f} ms = {ratio:.1f}x)"
+    )
     return 0
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """The heaviest functions in a py-spy ``--format raw`` profile (folded stacks): inclusive and self samples.
 
-    python benchmarks/folded_top.py FILE [--top 30] [--match trustcore]
+python benchmarks/folded_top.py FILE [--top 30] [--match trustcore]
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from stprotocol import Page  # noqa: E402
 
 from tests.appserver import Server  # noqa: E402
 
-APP = '''import streamlit as st
+APP = """import streamlit as st
 
 @st.fragment(run_every=1)
 def poll():
@@ -52,7 +52,7 @@ def poll():
 poll()
 if st.button("Go"):
     st.write("clicked")
-'''
+"""
 
 
 async def attempt(url: str, arm: Path | None, mark: Path | None) -> tuple[bool, list[str]]:
@@ -61,8 +61,11 @@ async def attempt(url: str, arm: Path | None, mark: Path | None) -> tuple[bool, 
     wire: list[str] = []
     page.on_message = lambda m: (
         fragments.append(m.auto_rerun.fragment_id) if m.WhichOneof("type") == "auto_rerun" else None,
-        wire.append(m.WhichOneof("type") + (f" fragments={list(m.metadata.run.fragment_ids)}"
-                                            if m.WhichOneof("type") == "new_session" else "")))
+        wire.append(
+            m.WhichOneof("type")
+            + (f" fragments={list(m.metadata.run.fragment_ids)}" if m.WhichOneof("type") == "new_session" else "")
+        ),
+    )
     await page.rerun()
     await page.wait_for(lambda: "Go" in page.widgets and fragments, 30)
     wire.clear()
@@ -85,9 +88,14 @@ async def main_async(args) -> int:
     arm = mark = None
     if not args.natural:
         arm, mark = tmp / "arm", tmp / "mark"
-        env = {"PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks" / "hooks"),
-                                              *filter(None, [os.environ.get("PYTHONPATH")])]),
-               "TRUSTCORE_LATE_ARM": str(arm), "TRUSTCORE_LATE_S": "1.0", "TRUSTCORE_POLL_MARK": str(mark)}
+        env = {
+            "PYTHONPATH": os.pathsep.join(
+                [str(ROOT / "benchmarks" / "hooks"), *filter(None, [os.environ.get("PYTHONPATH")])]
+            ),
+            "TRUSTCORE_LATE_ARM": str(arm),
+            "TRUSTCORE_LATE_S": "1.0",
+            "TRUSTCORE_POLL_MARK": str(mark),
+        }
     server = Server(tmp / "unused.db", tmp / "streamlit.log", env=env, script=app)
     try:
         lost = 0

@@ -59,8 +59,20 @@ JOIN_RADIO = "Which party are you ranking for?"
 NAME_INPUT = "Your name (optional)"
 JOIN_BUTTON = "Join and start ranking"
 SUBMIT = "Submit my ranking"
-PARTY_NAMES = ["CityBus", "Council", "Health board", "University", "Water company", "Police", "Library",
-               "Hospital", "Charity", "School", "Housing", "Transport"]
+PARTY_NAMES = [
+    "CityBus",
+    "Council",
+    "Health board",
+    "University",
+    "Water company",
+    "Police",
+    "Library",
+    "Hospital",
+    "Charity",
+    "School",
+    "Housing",
+    "Transport",
+]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 TARGET_RATIO = 3.0
 TARGET_REVEAL_S = 2.0
@@ -111,8 +123,11 @@ async def burst(pages: list[Page], label: str, needle: str, timeout: float, pid:
     cpu0, t0 = cpu_seconds(pid), time.monotonic()
     sent = await asyncio.gather(*(p.click(label) for p in pages))
     got = await asyncio.gather(*(p.wait_for_text(needle, s, timeout) for p, s in zip(pages, sent)))
-    out = Burst(latencies=[g - s for g, s in zip(got, sent) if g is not None], stuck=sum(g is None for g in got),
-                spread_s=max(sent) - min(sent))
+    out = Burst(
+        latencies=[g - s for g, s in zip(got, sent) if g is not None],
+        stuck=sum(g is None for g in got),
+        spread_s=max(sent) - min(sent),
+    )
     out.cpu_s, out.wall_s = cpu_seconds(pid) - cpu0, time.monotonic() - t0
     return out
 
@@ -136,8 +151,9 @@ async def join(page: Page, party: str, name: str, rng: random.Random, timeout: f
     page.set_value(JOIN_RADIO, string_value=option)
     page.set_value(NAME_INPUT, string_value=name)
     await page.click(JOIN_BUTTON)
-    if not await page.wait_for(lambda: SUBMIT in page.widgets and any(
-            w.kind == "component_instance" for w in page.widgets.values()), timeout):
+    if not await page.wait_for(
+        lambda: SUBMIT in page.widgets and any(w.kind == "component_instance" for w in page.widgets.values()), timeout
+    ):
         raise RuntimeError(f"{name}: the ranking page did not appear")
     order = page.sortable_items()
     rng.shuffle(order)
@@ -203,8 +219,11 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
         submit = await burst(pages, SUBMIT, CONFIRMATION, args.timeout, server.pid)
         stop_profiler(profiler)
         stored = {r.participant: r for r in store.rankings(code)}
-        exact = sum(1 for i, order in enumerate(orders)
-                    if (r := stored.get(f"P{i:03d}")) and list(r.order) == [by_label[x] for x in order])
+        exact = sum(
+            1
+            for i, order in enumerate(orders)
+            if (r := stored.get(f"P{i:03d}")) and list(r.order) == [by_label[x] for x in order]
+        )
         reveal = None
         if args.reveal:
             res = round_results(store.session(code), store.rankings(code, 1), 1)
@@ -212,20 +231,41 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
             await console.wait_for(lambda: "Reveal results" in console.widgets, args.timeout)
             cpu0 = cpu_seconds(server.pid)
             since = await console.click("Reveal results")  # as the facilitator does, on the console
-            got = await asyncio.gather(*(p.wait_for_text(markdown_escape(res.headline.summary), since, args.timeout) for p in pages))
-            reveal = Burst(latencies=[g - since for g in got if g is not None], stuck=sum(g is None for g in got),
-                           cpu_s=cpu_seconds(server.pid) - cpu0)
+            got = await asyncio.gather(
+                *(p.wait_for_text(markdown_escape(res.headline.summary), since, args.timeout) for p in pages)
+            )
+            reveal = Burst(
+                latencies=[g - since for g in got if g is not None],
+                stuck=sum(g is None for g in got),
+                cpu_s=cpu_seconds(server.pid) - cpu0,
+            )
             stop_profiler(profiler)
             if args.debug:
                 lat = sorted(reveal.latencies)
                 print("reveal latencies (deciles):", [round(lat[int(i * (len(lat) - 1) / 10)], 3) for i in range(11)])
-                print("console finished after the click:", [round(a - since, 3) for a, _ in console.finished if a >= since])
+                print(
+                    "console finished after the click:",
+                    [round(a - since, 3) for a, _ in console.finished if a >= since],
+                )
                 print("texts after the reveal:", [t for at, t in pages[0].texts if at >= since][:12])
-                print("round:", store.session(code).round, "console:", [t for at, t in console.texts if at >= since][:6])
+                print(
+                    "round:", store.session(code).round, "console:", [t for at, t in console.texts if at >= since][:6]
+                )
         for p in pages:
             errors += p.errors
-        result = RunResult(args.participants, submit, None, reveal, idle_cores, status_mb(server.pid, "VmHWM"),
-                           len(stored), exact, errors, join_s, idle_rss)
+        result = RunResult(
+            args.participants,
+            submit,
+            None,
+            reveal,
+            idle_cores,
+            status_mb(server.pid, "VmHWM"),
+            len(stored),
+            exact,
+            errors,
+            join_s,
+            idle_rss,
+        )
         await asyncio.gather(*(p.close() for p in [console, *pages]))
         return result, server
     finally:
@@ -233,8 +273,12 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
 
 
 async def run_floor(args, tmp: Path, run: int) -> Burst:
-    server = Server(tmp / "floor.db", tmp / f"floor-{run}.log", script=ROOT / "benchmarks" / "floor_app.py",
-                    flags=[f"--{o}" for o in args.set])
+    server = Server(
+        tmp / "floor.db",
+        tmp / f"floor-{run}.log",
+        script=ROOT / "benchmarks" / "floor_app.py",
+        flags=[f"--{o}" for o in args.set],
+    )
     try:
         pages = await open_pages(server.url, [""] * args.participants, args.concurrency)
         await asyncio.sleep(2.5)
@@ -255,8 +299,19 @@ def start_profiler(args, pid: int, run: int, phase: str):
         return None
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     out = f"{args.profile}.{phase}" + (f".{run}" if args.runs > 1 else "")
-    cmd = [spy, "record", "--pid", str(pid), "--rate", str(args.profile_rate), "--format", args.profile_format,
-           "--output", out, "--nonblocking"] + (["--gil"] if args.profile_gil else [])
+    cmd = [
+        spy,
+        "record",
+        "--pid",
+        str(pid),
+        "--rate",
+        str(args.profile_rate),
+        "--format",
+        args.profile_format,
+        "--output",
+        out,
+        "--nonblocking",
+    ] + (["--gil"] if args.profile_gil else [])
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(1.0)  # py-spy attaches
     return proc
@@ -299,13 +354,19 @@ def report(results: list[RunResult]) -> None:
     print()
     verdict = lambda ok: "PASS" if ok else "FAIL"  # noqa: E731
     print(f"{verdict(all(r.submit.stuck == 0 for r in results))}  0 stuck pages in every run")
-    print(f"{verdict(max(ratios) <= TARGET_RATIO)}  p95 submit <= {TARGET_RATIO:g}x the floor "
-          f"in every run (median {statistics.median(ratios):.2f}x, worst {max(ratios):.2f}x)")
-    print(f"{verdict(max(r.idle_cores for r in results) <= TARGET_IDLE_CORES)}  idle pages cost <= "
-          f"{TARGET_IDLE_CORES} core")
+    print(
+        f"{verdict(max(ratios) <= TARGET_RATIO)}  p95 submit <= {TARGET_RATIO:g}x the floor "
+        f"in every run (median {statistics.median(ratios):.2f}x, worst {max(ratios):.2f}x)"
+    )
+    print(
+        f"{verdict(max(r.idle_cores for r in results) <= TARGET_IDLE_CORES)}  idle pages cost <= "
+        f"{TARGET_IDLE_CORES} core"
+    )
     if results[0].reveal:
-        print(f"{verdict(max(pct(r.reveal.latencies, 95) for r in results) < TARGET_REVEAL_S)}  reveal p95 < "
-              f"{TARGET_REVEAL_S:g} s")
+        print(
+            f"{verdict(max(pct(r.reveal.latencies, 95) for r in results) < TARGET_REVEAL_S)}  reveal p95 < "
+            f"{TARGET_REVEAL_S:g} s"
+        )
 
 
 async def main_async(args) -> int:
@@ -316,8 +377,11 @@ async def main_async(args) -> int:
         if not args.no_floor:
             result.floor = await run_floor(args, tmp, run)
         results.append(result)
-        print(f"run {run + 1}: stuck {result.submit.stuck}, p95 {result.submit.p95:.3f} s, "
-              f"floor p95 {result.floor.p95 if result.floor else float('nan'):.3f} s", flush=True)
+        print(
+            f"run {run + 1}: stuck {result.submit.stuck}, p95 {result.submit.p95:.3f} s, "
+            f"floor p95 {result.floor.p95 if result.floor else float('nan'):.3f} s",
+            flush=True,
+        )
     report(results)
     bad = any(r.submit.stuck or r.errors or r.exact != r.participants for r in results)
     if bad:
@@ -340,15 +404,23 @@ def main(argv=None) -> int:
     parser.add_argument("--concurrency", type=int, default=20, help="pages joining at once")
     parser.add_argument("--reveal", action="store_true", help="also measure the reveal burst")
     parser.add_argument("--no-floor", action="store_true", help="skip the one-button floor")
-    parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
-                        help="a streamlit option for both servers, e.g. runner.fastReruns=true")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="OPTION=VALUE",
+        help="a streamlit option for both servers, e.g. runner.fastReruns=true",
+    )
     parser.add_argument("--debug", action="store_true", help="print what the first page received")
     parser.add_argument("--profile", metavar="FILE", help="py-spy record of the server in the submit burst")
     parser.add_argument("--profile-format", default="flamegraph", choices=["flamegraph", "raw", "speedscope"])
     parser.add_argument("--profile-rate", type=int, default=200, help="py-spy samples per second")
-    parser.add_argument("--profile-gil", action="store_true",
-                        help="sample only the thread holding the GIL (where CPU goes; without it, a thread waiting "
-                             "for the GIL inside a C call counts as busy)")
+    parser.add_argument(
+        "--profile-gil",
+        action="store_true",
+        help="sample only the thread holding the GIL (where CPU goes; without it, a thread waiting "
+        "for the GIL inside a C call counts as busy)",
+    )
     args = parser.parse_args(argv)
     return asyncio.run(main_async(args))
 

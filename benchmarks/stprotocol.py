@@ -24,8 +24,16 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 TEXT_FIELDS = (("markdown", "body"), ("alert", "body"), ("text", "body"), ("heading", "body"), ("code", "code_text"))
-WIDGETS = ("button", "radio", "text_input", "component_instance", "button_group", "checkbox", "selectbox",
-           "segmented_control")
+WIDGETS = (
+    "button",
+    "radio",
+    "text_input",
+    "component_instance",
+    "button_group",
+    "checkbox",
+    "selectbox",
+    "segmented_control",
+)
 
 
 @dataclass
@@ -68,8 +76,9 @@ class Page:
     @classmethod
     async def open(cls, base: str, query: str, *, poll: bool = True) -> Page:
         page = cls(base.replace("http://", "ws://").rstrip("/") + "/_stcore/stream", query, poll)
-        page._ws = await websockets.connect(page.ws_url, subprotocols=["streamlit"], max_size=2**26,
-                                            open_timeout=60, ping_interval=None)
+        page._ws = await websockets.connect(
+            page.ws_url, subprotocols=["streamlit"], max_size=2**26, open_timeout=60, ping_interval=None
+        )
         page._reader = asyncio.create_task(page._read())
         await page.rerun()
         return page
@@ -84,8 +93,9 @@ class Page:
             self._reader.cancel()
         for _ in range(attempts):
             try:
-                self._ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=2**26,
-                                                    open_timeout=10, ping_interval=None)
+                self._ws = await websockets.connect(
+                    self.ws_url, subprotocols=["streamlit"], max_size=2**26, open_timeout=10, ping_interval=None
+                )
                 break
             except OSError:
                 await asyncio.sleep(delay)
@@ -105,8 +115,9 @@ class Page:
     async def _send(self, msg: BackMsg) -> None:
         await self._ws.send(msg.SerializeToString())
 
-    async def rerun(self, *, fragment_id: str = "", auto: bool = False, triggers: dict[str, WidgetState] | None = None
-                    ) -> None:
+    async def rerun(
+        self, *, fragment_id: str = "", auto: bool = False, triggers: dict[str, WidgetState] | None = None
+    ) -> None:
         """Ask for a run (the whole page, or one fragment) with the current widget states plus ``triggers``."""
         msg = BackMsg()
         cs = msg.rerun_script
@@ -221,8 +232,11 @@ class Page:
     def sortable_items(self) -> list[str]:
         w = next(w for w in self.widgets.values() if w.kind == "component_instance")
         args = json.loads(w.proto.json_args)
-        return [item for c in args["items"] for item in c["items"]] if args.get("multi_containers") else \
-            list(args["items"][0]["items"] if isinstance(args["items"][0], dict) else args["items"])
+        return (
+            [item for c in args["items"] for item in c["items"]]
+            if args.get("multi_containers")
+            else list(args["items"][0]["items"] if isinstance(args["items"][0], dict) else args["items"])
+        )
 
     def sortable_label(self) -> str:
         return next(w.label for w in self.widgets.values() if w.kind == "component_instance")
@@ -252,6 +266,9 @@ class Page:
     async def finished_since(self, since: float, timeout: float = 30.0) -> float | None:
         """When the first run that finished after ``since`` finished (None: none within ``timeout``). A run
         that ended early for another (a page switch, ``st.rerun``) does not count: the page is not drawn."""
-        return await self.wait_for(lambda: next((at for at, status in self.finished
-                                                 if at >= since and status != "FINISHED_EARLY_FOR_RERUN"), None),
-                                   timeout)
+        return await self.wait_for(
+            lambda: next(
+                (at for at, status in self.finished if at >= since and status != "FINISHED_EARLY_FOR_RERUN"), None
+            ),
+            timeout,
+        )

@@ -72,8 +72,20 @@ from tests.browser.helpers import SORTABLE  # noqa: E402
 from trustcore.store import Store  # noqa: E402
 
 CONFIRMATION = "Your ranking is stored (submitted at"
-PARTY_NAMES = ["CityBus", "Council", "Health board", "University", "Water company", "Police", "Library",
-               "Hospital", "Charity", "School", "Housing", "Transport"]
+PARTY_NAMES = [
+    "CityBus",
+    "Council",
+    "Health board",
+    "University",
+    "Water company",
+    "Police",
+    "Library",
+    "Hospital",
+    "Charity",
+    "School",
+    "Housing",
+    "Transport",
+]
 TARGET_P95_S = 2.0
 TARGET_FACILITATOR_S = 3.0
 TARGET_MEMORY_MB = 500.0
@@ -187,13 +199,15 @@ class MemoryMonitor:
 async def wait_idle(page, timeout: int = 90_000) -> None:
     await page.wait_for_timeout(300)
     await page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout)
+        state="attached", timeout=timeout
+    )
 
 
 async def open_app(page, url: str) -> None:
     await page.goto(url, timeout=90_000)
     await page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
-        state="attached", timeout=90_000)
+        state="attached", timeout=90_000
+    )
     await wait_idle(page)
 
 
@@ -245,9 +259,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[int(k)]
 
 
-async def run_participant(person: Person, context, share: str, ready: asyncio.Event | None, go: asyncio.Event,
-                          join_gate: asyncio.Semaphore, counter: list, total: int, timeout_s: float,
-                          debug_dir: Path | None = None) -> None:
+async def run_participant(
+    person: Person,
+    context,
+    share: str,
+    ready: asyncio.Event | None,
+    go: asyncio.Event,
+    join_gate: asyncio.Semaphore,
+    counter: list,
+    total: int,
+    timeout_s: float,
+    debug_dir: Path | None = None,
+) -> None:
     from playwright.async_api import expect
 
     counted = False
@@ -330,7 +353,8 @@ async def run_participant(person: Person, context, share: str, ready: asyncio.Ev
                              : null; }""")
                 (debug_dir / f"{person.name.replace(' ', '-')}.txt").write_text(
                     f"{person.error}\nconnection/script state: {state}\nwebsocket after the click: {frames}\n\n"
-                    + await page.locator("body").inner_text(timeout=5000))
+                    + await page.locator("body").inner_text(timeout=5000)
+                )
             except Exception:  # noqa: BLE001
                 pass
         count_in()  # do not keep the others waiting
@@ -344,8 +368,10 @@ async def drive(args, server: Server, code: str, admin_token: str, people: list[
     n = len(people)
     out: dict = {}
     async with async_playwright() as p:
-        browsers = [await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                    for _ in range(max(1, args.browsers))]
+        browsers = [
+            await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            for _ in range(max(1, args.browsers))
+        ]
 
         async def new_context(i: int):
             ctx = await browsers[i % len(browsers)].new_context(viewport={"width": 1200, "height": 1400})
@@ -366,9 +392,12 @@ async def drive(args, server: Server, code: str, admin_token: str, people: list[
         counter = [0]
         out["t_join_start"] = time.time()
         debug_dir = Path(args.debug_dir) if args.debug_dir else None
-        tasks = [asyncio.create_task(run_participant(person, ctx, share, ready, go, gate, counter, n, args.timeout,
-                                                     debug_dir))
-                 for person, ctx in zip(people, contexts)]
+        tasks = [
+            asyncio.create_task(
+                run_participant(person, ctx, share, ready, go, gate, counter, n, args.timeout, debug_dir)
+            )
+            for person, ctx in zip(people, contexts)
+        ]
         await ready.wait()  # every participant is ready to submit, or has failed
         out["t_ready"] = time.time()
         if args.idle > 0:  # everyone waits with the page open: what the live polling alone costs the server
@@ -445,19 +474,33 @@ def main(argv=None) -> int:
     parser.add_argument("--participants", type=int, default=30, help="how many people join and submit (30)")
     parser.add_argument("--parties", type=int, default=3, help="parties in the session, 2-12 (3)")
     parser.add_argument("--browsers", type=int, default=3, help="Chromium instances the contexts are spread over (3)")
-    parser.add_argument("--join-concurrency", type=int, default=4,
-                        help="at most this many people opening the link and joining at once (4; 0 = all). Loading "
-                             "the app costs Chromium about 3-4 s of CPU per page, so 30 loads at once on 2 cores "
-                             "measure the load generator, not the app")
+    parser.add_argument(
+        "--join-concurrency",
+        type=int,
+        default=4,
+        help="at most this many people opening the link and joining at once (4; 0 = all). Loading "
+        "the app costs Chromium about 3-4 s of CPU per page, so 30 loads at once on 2 cores "
+        "measure the load generator, not the app",
+    )
     parser.add_argument("--timeout", type=float, default=90, help="seconds any single step may take (90)")
-    parser.add_argument("--idle", type=float, default=5,
-                        help="seconds all pages stay open, idle, before the submits (server CPU of polling) (5)")
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=5,
+        help="seconds all pages stay open, idle, before the submits (server CPU of polling) (5)",
+    )
     parser.add_argument("--log", metavar="FILE", help="keep the streamlit server log here")
     parser.add_argument("--debug-dir", metavar="DIR", help="screenshot and page text of every participant that fails")
-    parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
-                        help="a streamlit config option for the server, e.g. runner.postScriptGC=false (repeatable)")
-    parser.add_argument("--profile", metavar="FILE",
-                        help="sample the server's threads (benchmarks/hooks) and write a report to FILE")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="OPTION=VALUE",
+        help="a streamlit config option for the server, e.g. runner.postScriptGC=false (repeatable)",
+    )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="sample the server's threads (benchmarks/hooks) and write a report to FILE"
+    )
     args = parser.parse_args(argv)
     if not 2 <= args.parties <= len(PARTY_NAMES):
         parser.error(f"--parties must be 2 to {len(PARTY_NAMES)}")
@@ -491,15 +534,31 @@ def main(argv=None) -> int:
     # benchmarks/hooks/sitecustomize.py: a log of every script run (always), a CPU profile (--profile)
     hook = str(Path(__file__).resolve().parent / "hooks")
     runlog = tmp / "runs.jsonl"
-    env.update({"PYTHONPATH": os.pathsep.join([hook, *filter(None, [os.environ.get("PYTHONPATH")])]),
-                "TRUSTCORE_RUNLOG_OUT": str(runlog)})
+    env.update(
+        {
+            "PYTHONPATH": os.pathsep.join([hook, *filter(None, [os.environ.get("PYTHONPATH")])]),
+            "TRUSTCORE_RUNLOG_OUT": str(runlog),
+        }
+    )
     server = Server(db_path, log_path, env=env)
     profiler = None
     if args.profile:  # py-spy on the server for the whole run (flame graph SVG)
         spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-        profiler = subprocess.Popen([spy, "record", "--pid", str(server.proc.pid), "--rate", "200", "--output",
-                                     str(Path(args.profile).resolve()), "--nonblocking"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        profiler = subprocess.Popen(
+            [
+                spy,
+                "record",
+                "--pid",
+                str(server.proc.pid),
+                "--rate",
+                "200",
+                "--output",
+                str(Path(args.profile).resolve()),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     t_server = time.time()
     cpu_at_start = tree_cpu_seconds(server.proc.pid)
     monitor = MemoryMonitor(server.proc.pid).start()
@@ -549,8 +608,10 @@ def main(argv=None) -> int:
     # that participant's submit (the click's run plus the st.rerun that shows the confirmation).
     runs = []
     if runlog.exists():
-        runs = sorted((r for r in (json.loads(x) for x in runlog.read_text().splitlines() if x.strip())
-                       if "start" in r), key=lambda r: r["start"])
+        runs = sorted(
+            (r for r in (json.loads(x) for x in runlog.read_text().splitlines() if x.strip()) if "start" in r),
+            key=lambda r: r["start"],
+        )
     submit_runs: dict[str, dict] = {}
     go_t = result.get("t_go")
     if go_t:
@@ -580,18 +641,24 @@ def main(argv=None) -> int:
         ("submit->confirmation max", fmt(max(latencies) if latencies else None)),
         ("spread of the submit clicks", fmt(click_spread)),
         ("server: submit reruns seen", str(len(submit_runs))),
-        ("server: submit rerun duration p50 / p95", f"{fmt(percentile(srv_durations, 50))} / "
-                                                    f"{fmt(percentile(srv_durations, 95))}"),
+        (
+            "server: submit rerun duration p50 / p95",
+            f"{fmt(percentile(srv_durations, 50))} / {fmt(percentile(srv_durations, 95))}",
+        ),
         ("server: submit rerun CPU p50", fmt(percentile(srv_cpu, 50) * 1000 if srv_cpu else None, " ms", 1)),
         ("server: last submit rerun done after go", fmt(srv_last_done - go_t if srv_last_done and go_t else None)),
-        ("server: poll (fragment) runs / CPU p50", f"{len(polls)} / "
-                                                   f"{fmt(percentile(poll_cpu, 50) * 1000 if poll_cpu else None, ' ms', 1)}"),
+        (
+            "server: poll (fragment) runs / CPU p50",
+            f"{len(polls)} / {fmt(percentile(poll_cpu, 50) * 1000 if poll_cpu else None, ' ms', 1)}",
+        ),
         ("facilitator sees everyone after", fmt(facilitator_s)),
         ("server peak memory", fmt(peak_mb, " MB", 1)),
         ("server CPU", fmt(cpu_server)),
         ("server CPU in the submit burst", fmt(cpu_burst)),
-        ("load generator CPU in the submit burst", fmt(result.get("cpu_client_after_submit", 0)
-                                                       - result.get("cpu_client_before_submit", 0))),
+        (
+            "load generator CPU in the submit burst",
+            fmt(result.get("cpu_client_after_submit", 0) - result.get("cpu_client_before_submit", 0)),
+        ),
         ("server CPU share, all pages open and idle", fmt(result.get("idle_cpu_share"), " cores")),
         ("load generator CPU (Chromium+driver)", fmt(result.get("client_cpu"))),
         ("join+drag phase", fmt(result.get("t_ready", t_end) - result.get("t_join_start", t_end))),
@@ -607,10 +674,14 @@ def main(argv=None) -> int:
     print("=" * (width + 40))
     targets = [
         ("0 errors and 0 lost", not errors and lost == 0),
-        (f"p95 submit->confirmation < {TARGET_P95_S:g} s",
-         bool(latencies) and len(latencies) == args.participants and percentile(latencies, 95) < TARGET_P95_S),
-        (f"facilitator sees everyone within {TARGET_FACILITATOR_S:g} s",
-         facilitator_s is not None and facilitator_s < TARGET_FACILITATOR_S),
+        (
+            f"p95 submit->confirmation < {TARGET_P95_S:g} s",
+            bool(latencies) and len(latencies) == args.participants and percentile(latencies, 95) < TARGET_P95_S,
+        ),
+        (
+            f"facilitator sees everyone within {TARGET_FACILITATOR_S:g} s",
+            facilitator_s is not None and facilitator_s < TARGET_FACILITATOR_S,
+        ),
         (f"server peak memory < {TARGET_MEMORY_MB:g} MB", peak_mb < TARGET_MEMORY_MB),
     ]
     for label, ok in targets:

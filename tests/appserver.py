@@ -15,8 +15,14 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STREAMLIT_FLAGS = ["--server.headless=true", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-                   "--server.fileWatcherType=none", "--global.developmentMode=false", "--logger.level=warning"]
+STREAMLIT_FLAGS = [
+    "--server.headless=true",
+    "--server.address=127.0.0.1",
+    "--browser.gatherUsageStats=false",
+    "--server.fileWatcherType=none",
+    "--global.developmentMode=false",
+    "--logger.level=warning",
+]
 
 
 def _free_port() -> int:
@@ -28,18 +34,36 @@ def _free_port() -> int:
 class Server:
     """A running streamlit server on its own database."""
 
-    def __init__(self, db_path: Path, log_path: Path, env: dict | None = None, *, script: Path | None = None,
-                 port: int | None = None, flags: list[str] | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        log_path: Path,
+        env: dict | None = None,
+        *,
+        script: Path | None = None,
+        port: int | None = None,
+        flags: list[str] | None = None,
+    ):
         self.db_path = db_path
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self._log = open(log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"), *STREAMLIT_FLAGS,
-             f"--server.port={self.port}", *(flags or [])],
-            cwd=ROOT, env={**os.environ, "TRUSTCORE_DB": str(db_path), **(env or {})},
-            stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script or ROOT / "app.py"),
+                *STREAMLIT_FLAGS,
+                f"--server.port={self.port}",
+                *(flags or []),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "TRUSTCORE_DB": str(db_path), **(env or {})},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.time() + 60
         while True:
@@ -60,8 +84,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self._log.close()
-
-
 
     def kill(self) -> None:
         """SIGKILL: the server dies at once, as in a power cut."""

@@ -252,9 +252,7 @@ def test_discordant_pairs_are_exactly_the_pairs_ordered_differently():
         ra, rb = ranks(a), ranks(b)
         pairs = discordant_pairs(a, b)
         expected = {
-            (x, y) if ra[x] < ra[y] else (y, x)
-            for x, y in combinations(a, 2)
-            if (ra[x] - ra[y]) * (rb[x] - rb[y]) < 0
+            (x, y) if ra[x] < ra[y] else (y, x) for x, y in combinations(a, 2) if (ra[x] - ra[y]) * (rb[x] - rb[y]) < 0
         }
         assert set(pairs) == expected
         assert len(pairs) == len(expected)
@@ -449,17 +447,13 @@ def brute_force_kemeny(orders: list[list[str]]) -> tuple[list[str], int]:
     """Best order over all permutations; ties go to the smallest Borda positions."""
     elements = list(orders[0])
     positions = [ranks(o) for o in orders]
-    against = {
-        (x, y): sum(p[y] < p[x] for p in positions) for x in elements for y in elements
-    }
+    against = {(x, y): sum(p[y] < p[x] for p in positions) for x in elements for y in elements}
     borda_position = {e: i for i, e in enumerate(borda_consensus(orders))}
 
     def cost(order: tuple[str, ...]) -> int:
         return sum(against[x, y] for x, y in combinations(order, 2))
 
-    best = min(
-        permutations(elements), key=lambda o: (cost(o), [borda_position[e] for e in o])
-    )
+    best = min(permutations(elements), key=lambda o: (cost(o), [borda_position[e] for e in o]))
     return list(best), cost(best)
 
 
@@ -630,9 +624,7 @@ def test_agenda_sentences_name_the_elements_and_parties():
     assert (item.party_a, item.party_b, item.higher_in_a, item.higher_in_b, item.gap) == (
         "Party A", "Party B", "privacy", "quality", 2,
     )  # fmt: skip
-    assert item.text == (
-        "Party A puts Privacy and security above Quality and accuracy; Party B the reverse."
-    )
+    assert item.text == ("Party A puts Privacy and security above Quality and accuracy; Party B the reverse.")
     assert item.sentence() == "Party A puts privacy above quality; Party B the reverse."
     assert item.sentence({"quality": "Q"}) == "Party A puts privacy above Q; Party B the reverse."
 
@@ -652,9 +644,7 @@ def test_agenda_is_ordered_by_gap_across_all_party_pairs():
     agenda = discussion_agenda(parties)
     gaps = [item.gap for item in agenda]
     assert gaps == sorted(gaps, reverse=True)
-    expected_count = sum(
-        len(discordant_pairs(parties[x], parties[y])) for x, y in combinations(parties, 2)
-    )
+    expected_count = sum(len(discordant_pairs(parties[x], parties[y])) for x, y in combinations(parties, 2))
     assert len(agenda) == expected_count
     assert (agenda[0].party_a, agenda[0].party_b, agenda[0].higher_in_a, agenda[0].higher_in_b) == (
         "A", "C", "a", "e",
@@ -705,9 +695,7 @@ def test_agreement_labels(value, kind, label):
     assert agreement_label(value, kind) == label
 
 
-@pytest.mark.parametrize(
-    "value, kind", [(-0.1, "w"), (1.5, "tau"), (math.nan, "rho"), (0.5, "kappa")]
-)
+@pytest.mark.parametrize("value, kind", [(-0.1, "w"), (1.5, "tau"), (math.nan, "rho"), (0.5, "kappa")])
 def test_agreement_label_rejects_impossible_input(value, kind):
     with pytest.raises(ValueError):
         agreement_label(value, kind)
@@ -749,8 +737,7 @@ def test_headline_for_two_parties():
 def test_headline_for_two_identical_parties_has_no_talking_point():
     result = headline({"A": ELEMENTS, "B": list(ELEMENTS)})
     assert result.text == (
-        "Very strong agreement: Kendall τ-b = 1.00, Spearman ρ = 1.00 "
-        "(0 of 45 element pairs ordered differently)."
+        "Very strong agreement: Kendall τ-b = 1.00, Spearman ρ = 1.00 (0 of 45 element pairs ordered differently)."
     )
 
 

@@ -24,9 +24,15 @@ from trustcore.migrations import migrations
 from trustcore.store import Store
 
 # Reference columns, as the test (not the module under test) understands the schema.
-REFS = {"session_id": "sessions", "party_id": "parties", "owner_party_id": "parties",
-        "participant_id": "participants", "previous_session_id": "sessions", "step_id": "next_steps",
-        "author_id": "participants"}
+REFS = {
+    "session_id": "sessions",
+    "party_id": "parties",
+    "owner_party_id": "parties",
+    "participant_id": "participants",
+    "previous_session_id": "sessions",
+    "step_id": "next_steps",
+    "author_id": "participants",
+}
 
 
 @dataclass
@@ -48,8 +54,13 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
     replaced), the follow-up (steps, one deleted; worksheet; baselines; survey; reflections; agreed
     order) and, if given, the link to a previous session."""
     rng = random.Random(title)
-    created = store.create_session(title, [{"name": "Alpha", "members": ["Ann", "Bo"]}, "Beta", "Gämma <b>"],
-                                   our_org="Us", partner_org="Them", flows="orders → invoices\nsecond line")
+    created = store.create_session(
+        title,
+        [{"name": "Alpha", "members": ["Ann", "Bo"]}, "Beta", "Gämma <b>"],
+        our_org="Us",
+        partner_org="Them",
+        flows="orders → invoices\nsecond line",
+    )
     s, code, tok = created.session, created.session.code, created.facilitator_token
     ids = s.catalogue.ids
     a, b, g = (p.id for p in s.parties)
@@ -64,20 +75,36 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
     for k, name in enumerate(("Ann", "Cy", "Dï")):
         store.submit(code, people[name], _order(ids, 20 + k))
     store.lock(code, tok)
-    step = followup.add_next_step(store, code, tok, ids[0], "Publish the policy", owner_party_id=b,
-                                  owner_person="Cy", due="Q2 2027", agreed_by=[g, a])
+    step = followup.add_next_step(
+        store,
+        code,
+        tok,
+        ids[0],
+        "Publish the policy",
+        owner_party_id=b,
+        owner_person="Cy",
+        due="Q2 2027",
+        agreed_by=[g, a],
+    )
     followup.update_next_step(store, code, tok, step.id, step.version, status="agreed")
     followup.add_next_step(store, code, people["Dï"], ids[2], "Audit", owner_party_id=g, agreed_by=[g])
     gone = followup.add_next_step(store, code, people["Cy"], ids[1], "Draft", agreed_by=[b])
     followup.delete_next_step(store, code, tok, gone.id, gone.version)  # the newest: its id is not reused
-    followup.set_worksheet_entry(store, code, tok, ids[0], a, "B", "We publish; \"quoted\" =SUM(1)")
+    followup.set_worksheet_entry(store, code, tok, ids[0], a, "B", 'We publish; "quoted" =SUM(1)')
     followup.set_worksheet_entry(store, code, people["Cy"], ids[1], b, "C", "internal note", internal=True)
     followup.set_baseline(store, code, tok, a, _order(ids, 30))
     followup.set_baseline(store, code, people["Cy"], b, _order(ids, 31))
     survey = followup.new_survey_link(store, code, tok)
-    followup.submit_feedback(store, code, survey, "Stakeholder X",
-                             {None: {"trust": 4, "comment": "fine"},
-                              ids[0]: {"trust": 2, "expectations": "partly", "evidence": "unsure", "comment": "Ünï"}})
+    followup.submit_feedback(
+        store,
+        code,
+        survey,
+        "Stakeholder X",
+        {
+            None: {"trust": 4, "comment": "fine"},
+            ids[0]: {"trust": 2, "expectations": "partly", "evidence": "unsure", "comment": "Ünï"},
+        },
+    )
     followup.set_reflection(store, code, people["Bo"], "areas", "Yes: transparency")
     followup.set_agreed_order(store, code, tok, _order(ids, 40))
     if previous is not None:
@@ -91,8 +118,13 @@ def source(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("source") / "src.db").initialise()
     prev = workshop(store, "Last year's review")
     main = workshop(store, "This year's review", previous=prev)
-    return store, prev, main, archive.export_session(store, prev.code, prev.token), \
-        archive.export_session(store, main.code, main.token)
+    return (
+        store,
+        prev,
+        main,
+        archive.export_session(store, prev.code, prev.token),
+        archive.export_session(store, main.code, main.token),
+    )
 
 
 def busy_store(path: Path) -> Store:
@@ -102,8 +134,9 @@ def busy_store(path: Path) -> Store:
     for k in range(5):
         j = store.join(created.session.code, created.session.parties[k % 3].id, f"P{k}")
         store.submit(created.session.code, j.token, _order(created.session.catalogue.ids, k))
-    followup.add_next_step(store, created.session.code, created.facilitator_token,
-                           created.session.catalogue.ids[0], "x")
+    followup.add_next_step(
+        store, created.session.code, created.facilitator_token, created.session.catalogue.ids[0], "x"
+    )
     return store
 
 
@@ -128,8 +161,11 @@ def normalise(data: bytes) -> dict:
     doc.pop("exported_at")
     tables = {"sessions": [doc["session"]], **doc["tables"]}
     tables["events"] = [e for e in tables["events"] if e["action"] != "session_imported"]
-    rank = {t: {r["id"]: i for i, r in enumerate(sorted(rows, key=lambda r: r["id"]))}
-            for t, rows in tables.items() if rows and "id" in rows[0]}
+    rank = {
+        t: {r["id"]: i for i, r in enumerate(sorted(rows, key=lambda r: r["id"]))}
+        for t, rows in tables.items()
+        if rows and "id" in rows[0]
+    }
     external = {int(k): v["code"] for k, v in doc["references"]["sessions"].items()}
 
     def ref(table, value):
@@ -164,7 +200,9 @@ def normalise(data: bytes) -> dict:
         return r
 
     for t, rows in tables.items():  # the archive lists rows by primary key
-        key = [k for k in ("id", "session_id", "number", "element_id", "party_id", "col", "key") if k in (rows or [{}])[0]]
+        key = [
+            k for k in ("id", "session_id", "number", "element_id", "party_id", "col", "key") if k in (rows or [{}])[0]
+        ]
         assert rows == sorted(rows, key=lambda r: tuple(r[k] for k in key)), t
     doc["session"] = row("sessions", doc["session"])
     doc["tables"] = {t: [row(t, r) for r in rows] for t, rows in tables.items() if t != "sessions"}
@@ -198,14 +236,29 @@ def view(store: Store, code: str, w: Workshop) -> dict:
         "session": replace(s, id=0, code="", parties=tuple(replace(p, id=0) for p in s.parties)),
         "participants": {name: replace(p, id=0, session_id=0, party_id=parties[p.party_id]) for name, p in me.items()},
         "progress": [(st.participant.name, st.submitted_at) for st in store.progress(code).participants],
-        "rankings": [(names[r.participant_id], r.participant, parties[r.party_id], r.party, r.round, r.order,
-                      r.start_order, r.submitted_at) for r in rankings],
+        "rankings": [
+            (
+                names[r.participant_id],
+                r.participant,
+                parties[r.party_id],
+                r.party,
+                r.round,
+                r.order,
+                r.start_order,
+                r.submitted_at,
+            )
+            for r in rankings
+        ],
         "start_orders": {(name, n): store.start_order(p, n) for name, p in me.items() for n in (1, 2, 3)},
-        "my_rankings": {(name, n): store.my_ranking(p, n) and replace(store.my_ranking(p, n), participant_id=0,
-                                                                         party_id=0)
-                        for name, p in me.items() for n in (1, 2)},
-        "results": [(res.headline, res.divergence, res.party_orders, res.borda, res.kemeny)
-                    for res in (results.round_results(s, store.rankings(code), r.number) for r in s.rounds)],
+        "my_rankings": {
+            (name, n): store.my_ranking(p, n) and replace(store.my_ranking(p, n), participant_id=0, party_id=0)
+            for name, p in me.items()
+            for n in (1, 2)
+        },
+        "results": [
+            (res.headline, res.divergence, res.party_orders, res.borda, res.kemeny)
+            for res in (results.round_results(s, store.rankings(code), r.number) for r in s.rounds)
+        ],
         "events": [event(e) for e in store.events(code, tok) if e.action != "session_imported"],
         "steps": [replace(st, id=0, owner_party_id=parties.get(st.owner_party_id)) for st in steps],
         "worksheet": [replace(e, party_id=0) for e in followup.worksheet(store, code, tok)],
@@ -213,11 +266,17 @@ def view(store: Store, code: str, w: Workshop) -> dict:
         "feedback": followup.feedback(store, code, tok),
         "reflections": followup.reflections(store, code, tok),
         "agreed_order": followup.agreed_order(store, code, tok),
-        "survey": replace(followup.survey_session(store, code, w.survey), id=0, code="",
-                          parties=tuple(replace(p, id=0) for p in s.parties)),
-        "previous": (lambda c: c and replace(c, previous_steps=tuple(replace(x, id=0, owner_party_id=0)
-                                                                   for x in c.previous_steps)))(
-            followup.changes_since_previous(store, code, tok)),
+        "survey": replace(
+            followup.survey_session(store, code, w.survey),
+            id=0,
+            code="",
+            parties=tuple(replace(p, id=0) for p in s.parties),
+        ),
+        "previous": (
+            lambda c: (
+                c and replace(c, previous_steps=tuple(replace(x, id=0, owner_party_id=0) for x in c.previous_steps))
+            )
+        )(followup.changes_since_previous(store, code, tok)),
     }
 
 
@@ -259,17 +318,22 @@ def test_archive_document(source):
     assert doc["session"]["code"] == main.code
     with dbmod.session(src.path) as db:
         sid = doc["session"]["id"]
-        tables = [r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
-                  if r["name"] != "sessions" and not r["name"].startswith(("sqlite_", "_"))]
+        tables = [
+            r["name"]
+            for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if r["name"] != "sessions" and not r["name"].startswith(("sqlite_", "_"))
+        ]
         for t in tables:  # every row about the session, in every table, and no other
             mine = [dict(r) for r in db.query(f'SELECT * FROM "{t}" WHERE session_id = ?', [sid])]
-            assert sorted(json.dumps(r, sort_keys=True) for r in doc["tables"][t]) == \
-                sorted(json.dumps(r, sort_keys=True) for r in mine), t
+            assert sorted(json.dumps(r, sort_keys=True) for r in doc["tables"][t]) == sorted(
+                json.dumps(r, sort_keys=True) for r in mine
+            ), t
         assert set(doc["tables"]) == set(tables)
         prev_row = next(db.query("SELECT id, code, facilitator_hash FROM sessions WHERE code = ?", [prev.code]))
     assert doc["session"]["previous_session_id"] == prev_row["id"]
-    assert doc["references"]["sessions"] == {str(prev_row["id"]): {"code": prev.code,
-                                                                   "facilitator_hash": prev_row["facilitator_hash"]}}
+    assert doc["references"]["sessions"] == {
+        str(prev_row["id"]): {"code": prev.code, "facilitator_hash": prev_row["facilitator_hash"]}
+    }
     # deterministic: sorted keys, one-space indent, UTF-8 without escapes
     text = data.decode("utf-8")
     assert "Gämma" in text and "\\u" not in text and text.startswith('{\n "exported_at"')
@@ -338,8 +402,13 @@ def test_new_code_on_request(source, tmp_path):
 
 def test_export_needs_the_facilitator_token(source):
     src, prev, main, _, _ = source
-    for code, token in ((main.code, main.people["Ann"]), (main.code, prev.token), (main.code, "x" * 24),
-                        ("abcdefghjkmnpq", main.token), (main.code, None)):
+    for code, token in (
+        (main.code, main.people["Ann"]),
+        (main.code, prev.token),
+        (main.code, "x" * 24),
+        ("abcdefghjkmnpq", main.token),
+        (main.code, None),
+    ):
         with pytest.raises(AccessDenied):
             archive.export_session(src, code, token)
 
@@ -414,8 +483,10 @@ def test_tables_and_columns_are_discovered_from_the_schema(tmp_path):
         j = src.join(c.session.code, c.session.parties[0].id, "Ann")
         step = followup.add_next_step(src, c.session.code, c.facilitator_token, c.session.catalogue.ids[0], "x")
         with dbmod.write(src.path) as db:
-            db.execute("INSERT INTO step_notes (step_id, author_id, text) VALUES (?, ?, ?)",
-                       [step.id, j.participant.id, f"note on {title}"])
+            db.execute(
+                "INSERT INTO step_notes (step_id, author_id, text) VALUES (?, ?, ?)",
+                [step.id, j.participant.id, f"note on {title}"],
+            )
             db.execute("INSERT INTO step_notes (step_id, author_id, text) VALUES (?, NULL, 'second')", [step.id])
             db.execute("UPDATE parties SET colour = 'teal' WHERE id = ?", [c.session.parties[1].id])
         made.append((c, j))
@@ -428,12 +499,17 @@ def test_tables_and_columns_are_discovered_from_the_schema(tmp_path):
     dst = _extend(busy_store(tmp_path / "dst.db"))
     code = archive.import_session(dst, data)
     with dbmod.session(dst.path) as db:
-        notes = list(db.query(
-            """SELECT n.text, q.name AS author, s.action, x.code FROM step_notes n
+        notes = list(
+            db.query(
+                """SELECT n.text, q.name AS author, s.action, x.code FROM step_notes n
                JOIN next_steps s ON s.id = n.step_id JOIN sessions x ON x.id = s.session_id
-               LEFT JOIN participants q ON q.id = n.author_id ORDER BY n.id"""))
-    assert notes == [{"text": "note on Mine", "author": "Ann", "action": "x", "code": code},
-                     {"text": "second", "author": None, "action": "x", "code": code}]
+               LEFT JOIN participants q ON q.id = n.author_id ORDER BY n.id"""
+            )
+        )
+    assert notes == [
+        {"text": "note on Mine", "author": "Ann", "action": "x", "code": code},
+        {"text": "second", "author": None, "action": "x", "code": code},
+    ]
     assert normalise(archive.export_session(dst, code, c.facilitator_token)) == normalise(data)
 
     plain = Store(tmp_path / "plain.db").initialise()  # an installation without the new table
@@ -459,6 +535,7 @@ def _set(path, value):
             del target[last]
         else:
             target[last] = value(target[last]) if callable(value) else value
+
     return change
 
 
@@ -488,7 +565,7 @@ BAD = [
     (_set(["schema"], lambda s: [*s, "m999_from_the_future"]), "newer version.*m999_from_the_future"),
     (_set(["schema"], "m001_core"), "schema"),
     (_add_table, "does not know: secret_table"),
-    (_sessions_in_tables, "belongs under \"session\""),
+    (_sessions_in_tables, 'belongs under "session"'),
     (_set([T, "parties", 0, "colour"], "red"), "parties row 1 has column.*colour"),
     (_set(["session", "favourite"], 1), "session has column.*favourite"),
     (_set(["extra"], {}), "unknown part"),
@@ -543,17 +620,20 @@ def test_bad_archives_are_refused_and_write_nothing(source, tmp_path, change, me
     assert dump(dst.path) == before
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "not valid JSON"),
-    (b"not json at all", "not valid JSON"),
-    (b"\xff\xfe\x00\x00garbage", "not UTF-8"),
-    (b"[]", "not a session archive"),
-    (b'"trustcore-session"', "not a session archive"),
-    (b'{"format": "trustcore-session", "format": "trustcore-session", "version": 1}', "appears twice"),
-    (b'{"format": "trustcore-session", "version": NaN}', "not valid JSON"),
-    (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
-    (b" " * (archive.MAX_BYTES + 1), "too large"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "not valid JSON"),
+        (b"not json at all", "not valid JSON"),
+        (b"\xff\xfe\x00\x00garbage", "not UTF-8"),
+        (b"[]", "not a session archive"),
+        (b'"trustcore-session"', "not a session archive"),
+        (b'{"format": "trustcore-session", "format": "trustcore-session", "version": 1}', "appears twice"),
+        (b'{"format": "trustcore-session", "version": NaN}', "not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+        (b" " * (archive.MAX_BYTES + 1), "too large"),
+    ],
+)
 def test_garbage_is_refused(tmp_path, data, message):
     dst = busy_store(tmp_path / "d.db")
     before = dump(dst.path)
@@ -595,8 +675,11 @@ def test_the_import_waits_for_other_writers(source, tmp_path):
     dst = Store(tmp_path / "d.db").initialise()
     holder = dbmod.connect(dst.path)
     holder.execute("BEGIN IMMEDIATE")
-    holder.execute("""INSERT INTO sessions (code, title, catalogue, facilitator_hash, created_at, updated_at)
-                      VALUES (?, 'Came first', '{}', 'x', '', '')""", [main.code])
+    holder.execute(
+        """INSERT INTO sessions (code, title, catalogue, facilitator_hash, created_at, updated_at)
+                      VALUES (?, 'Came first', '{}', 'x', '', '')""",
+        [main.code],
+    )
     done = {}
 
     def run():
@@ -620,8 +703,26 @@ def test_random_damage_is_refused_or_imports_a_usable_session(source, tmp_path):
     """Hostile or damaged archives: values replaced at random places. Each import either is refused with
     InvalidInput, writing nothing, or gives a session that every page's reads can load."""
     _, _, main, _, data = source
-    values = [None, 0, -1, 1, 99999, 2**62, "", "x", "participant:²", "[]", "{}", "[1]", '"a"', 1.5, [], {}, True,
-              "\u0000"]
+    values = [
+        None,
+        0,
+        -1,
+        1,
+        99999,
+        2**62,
+        "",
+        "x",
+        "participant:²",
+        "[]",
+        "{}",
+        "[1]",
+        '"a"',
+        1.5,
+        [],
+        {},
+        True,
+        "\u0000",
+    ]
 
     def paths(o, p=()):
         if p:
@@ -665,7 +766,13 @@ def test_random_damage_is_refused_or_imports_a_usable_session(source, tmp_path):
         except AccessDenied:
             continue  # the facilitator hash was damaged
         dst.events(code, main.token)
-        for read in (followup.next_steps, followup.worksheet, followup.baselines, followup.feedback,
-                     followup.reflections, followup.agreed_order):
+        for read in (
+            followup.next_steps,
+            followup.worksheet,
+            followup.baselines,
+            followup.feedback,
+            followup.reflections,
+            followup.agreed_order,
+        ):
             read(dst, code, main.token)
     assert outcomes["imported"] and outcomes["refused"] > outcomes["imported"]

@@ -48,9 +48,27 @@ def table(stdout: str) -> dict[str, str]:
 def load_run():
     require_chromium()
     result = subprocess.run(
-        [sys.executable, "benchmarks/workshop_load.py", "--participants", "5", "--parties", "2", "--browsers", "1",
-         "--idle", "0", "--join-concurrency", "5", "--timeout", "60"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "benchmarks/workshop_load.py",
+            "--participants",
+            "5",
+            "--parties",
+            "2",
+            "--browsers",
+            "1",
+            "--idle",
+            "0",
+            "--join-concurrency",
+            "5",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return result
 
 
@@ -64,8 +82,14 @@ def test_workshop_load_benchmark_with_five_participants(load_run):
     assert rows["errors"] == "0", out
     assert rows["submissions lost"] == "0", out
     assert rows["confirmed submissions"] == "5" and rows["stored submissions"] == "5", out
-    for label in ("submit->confirmation p50", "submit->confirmation p95", "facilitator sees everyone after",
-                  "server peak memory", "server CPU", "wall time"):
+    for label in (
+        "submit->confirmation p50",
+        "submit->confirmation p95",
+        "facilitator sees everyone after",
+        "server peak memory",
+        "server CPU",
+        "wall time",
+    ):
         assert re.match(r"^\d+(\.\d+)? (s|MB)$", rows[label]), (label, rows.get(label))
     verdicts = re.findall(r"^(PASS|FAIL)  (.+)$", out, flags=re.M)
     assert len(verdicts) == 4 and verdicts[0] == ("PASS", "0 errors and 0 lost"), verdicts
@@ -85,14 +109,26 @@ def test_server_settings_keep_live_polls_cheap_and_clicks_safe():
 
 
 def test_analysis_benchmark_prints_its_figures():
-    result = subprocess.run([sys.executable, "benchmarks/analysis_bench.py", "--quick"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "benchmarks/analysis_bench.py", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     number = r"best\s+\d+\.\d+ ms\s+median\s+\d+\.\d+ ms"
-    for label in ("all statistics together", "kendalls_w + 10,000-permutation p-value", "kemeny_consensus, exact",
-                  "discussion_agenda", "kemeny_consensus, 10 elements x 100 orders", "round_results",
-                  "compare page, 12 parties x 3 members, revealed", "empty page (import streamlit as st)"):
+    for label in (
+        "all statistics together",
+        "kendalls_w + 10,000-permutation p-value",
+        "kemeny_consensus, exact",
+        "discussion_agenda",
+        "kemeny_consensus, 10 elements x 100 orders",
+        "round_results",
+        "compare page, 12 parties x 3 members, revealed",
+        "empty page (import streamlit as st)",
+    ):
         assert re.search(re.escape(label) + r".*" + number, out), f"no figure for {label!r}:\n{out}"
     assert re.search(r"ratio compare / empty \(medians\): \d+\.\d+x", out), out
     assert re.search(r"^(PASS|FAIL)  analysis of 100 orders < 50 ms", out, flags=re.M), out
@@ -110,8 +146,12 @@ def test_a_submit_click_while_a_live_poll_finishes_is_not_lost(tmp_path):
     code = created.session.code
     joined = store.join(code, created.session.parties[0].id, "Clicker")
     mark = tmp_path / "mark"
-    env = {"PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
-           "TRUSTCORE_SLOW_POLL": "0.8", "TRUSTCORE_SLOW_FINISH": "0.4", "TRUSTCORE_POLL_MARK": str(mark)}
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        "TRUSTCORE_SLOW_POLL": "0.8",
+        "TRUSTCORE_SLOW_FINISH": "0.4",
+        "TRUSTCORE_POLL_MARK": str(mark),
+    }
 
     def finishes() -> int:
         return sum(1 for line in (mark.read_text().splitlines() if mark.exists() else []) if line.startswith("finish"))

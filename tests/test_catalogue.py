@@ -42,8 +42,16 @@ def test_default_has_the_ten_odi_elements_with_exact_names():
     assert len(cat) == 10
     assert [e.name for e in cat.elements] == ODI_NAMES
     assert cat.ids == [
-        "impact", "engagement", "ethics", "finance", "governance",
-        "legal", "privacy", "quality", "readiness", "skills",
+        "impact",
+        "engagement",
+        "ethics",
+        "finance",
+        "governance",
+        "legal",
+        "privacy",
+        "quality",
+        "readiness",
+        "skills",
     ]
     assert cat.source == "ODI elements of trustworthy data stewardship"
 
@@ -68,7 +76,7 @@ def test_lookup_by_id_and_names_mapping():
 CSV_TEXT = (
     "id,name,description,level\n"
     "alpha,Alpha,First one,1\n"
-    "beta,  Beta   element ,\"Second, with a comma\",\n"
+    'beta,  Beta   element ,"Second, with a comma",\n'
     "gamma,Gamma,,4\n"
 )
 
@@ -106,7 +114,10 @@ def test_parse_csv_header_case_and_spaces_and_extension_case():
 
 def test_parse_csv_without_optional_columns():
     cat = parse("id,name\na,A\nb,B\n", "min.csv")
-    assert [(e.id, e.name, e.description, e.level) for e in cat.elements] == [("a", "A", "", None), ("b", "B", "", None)]
+    assert [(e.id, e.name, e.description, e.level) for e in cat.elements] == [
+        ("a", "A", "", None),
+        ("b", "B", "", None),
+    ]
 
 
 def test_parse_csv_utf8_names():
@@ -163,7 +174,9 @@ def test_parse_json_with_bom_bytes():
         ),
         (
             [{"id": "Bad Id", "name": "A"}, {"id": "b", "name": "B"}],
-            ["element 1: id 'Bad Id' must be 1-40 lowercase letters, digits, '-' or '_', starting with a letter or digit"],
+            [
+                "element 1: id 'Bad Id' must be 1-40 lowercase letters, digits, '-' or '_', starting with a letter or digit"
+            ],
         ),
         (
             [{"id": "-a", "name": "A"}, {"id": "b" * 41, "name": "B"}],
@@ -211,9 +224,20 @@ def test_parse_json_with_bom_bytes():
         ),
     ],
     ids=[
-        "duplicate-id", "blank-name", "missing-name", "duplicate-name-casefold", "empty-id", "bad-id",
-        "bad-ids-start-and-length", "too-few", "none", "too-many", "bad-level-text", "bad-level-number",
-        "too-long", "not-an-object",
+        "duplicate-id",
+        "blank-name",
+        "missing-name",
+        "duplicate-name-casefold",
+        "empty-id",
+        "bad-id",
+        "bad-ids-start-and-length",
+        "too-few",
+        "none",
+        "too-many",
+        "bad-level-text",
+        "bad-level-number",
+        "too-long",
+        "not-an-object",
     ],
 )
 def test_validation_problem_is_reported_exactly(recs, expected):

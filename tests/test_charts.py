@@ -96,7 +96,11 @@ def all_figures():
     colours = C.colour_map(list(orders))
     trend = A.rounds_trend({1: orders, 2: {"Council": ORDER_A, "Trust": ORDER_A, "Panel": ORDER_C}})
     feedback = pd.DataFrame(
-        [{"element_id": e, "respondent": r, "trust": (i + len(r)) % 5 + 1} for i, e in enumerate(IDS) for r in ("Ann", "Bo")]
+        [
+            {"element_id": e, "respondent": r, "trust": (i + len(r)) % 5 + 1}
+            for i, e in enumerate(IDS)
+            for r in ("Ann", "Bo")
+        ]
     )
     return {
         "dumbbell": C.dumbbell(two_party(), colours),
@@ -105,7 +109,9 @@ def all_figures():
         "agreement_heatmap": C.agreement_heatmap(A.agreement_matrix(orders)),
         "spread_bar": C.spread_bar(div3),
         "rounds_chart": C.rounds_chart(trend),
-        "movement_chart": C.movement_chart(orders, {"Council": ORDER_B, "Trust": ORDER_B, "Panel": ORDER_A}, NAMES, colours),
+        "movement_chart": C.movement_chart(
+            orders, {"Council": ORDER_B, "Trust": ORDER_B, "Panel": ORDER_A}, NAMES, colours
+        ),
         "feedback_heatmap": C.feedback_heatmap(feedback, NAMES),
     }
 
@@ -317,7 +323,9 @@ def test_bump_party_ticks_carry_party_colour_swatch():
     fig = C.bump(div, colours)
     ticks = list(fig.layout.xaxis.ticktext)
     assert [t.split("</span>")[0] for t in ticks] == [
-        '<span style="color:#111111">■', '<span style="color:#222222">■', '<span style="color:#333333">■'
+        '<span style="color:#111111">■',
+        '<span style="color:#222222">■',
+        '<span style="color:#333333">■',
     ]
     assert "".join(plain(ticks[0].split("</span> ", 1)[1]).split()) == "".join(HOSTILE.split())
 

@@ -49,7 +49,16 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 def test_new_list_export_backup(capsys, db, tmp_path):
     code, token, share, admin, out = new(
-        capsys, db, "--members", "Us=Ann, Bob", "--our-org", "Us Ltd", "--partner", "Acme plc", "--flows", "orders",
+        capsys,
+        db,
+        "--members",
+        "Us=Ann, Bob",
+        "--our-org",
+        "Us Ltd",
+        "--partner",
+        "Acme plc",
+        "--flows",
+        "orders",
     )
     assert share == f"http://localhost:8501/?session={code}"
     assert admin == f"http://localhost:8501/?session={code}&admin={token}"
@@ -77,9 +86,12 @@ def test_new_list_export_backup(capsys, db, tmp_path):
     rc, out, err = run(capsys, "--db", db, "export", code, "--out", out_dir)
     assert rc == 0, err
     written = [Path(p) for p in out.split()]
-    assert [p.name for p in written] == [f"trustcore-{code}-results.csv", f"trustcore-{code}-start-orders.csv",
-                                         f"trustcore-{code}-comparison-round-1.csv",
-                                         f"trustcore-{code}-comparison-round-2.csv"]
+    assert [p.name for p in written] == [
+        f"trustcore-{code}-results.csv",
+        f"trustcore-{code}-start-orders.csv",
+        f"trustcore-{code}-comparison-round-1.csv",
+        f"trustcore-{code}-comparison-round-2.csv",
+    ]
     assert all(p.parent == out_dir and p.is_file() for p in written)
     results = rows(written[0])
     assert len(results) == 2 * 10 and [r["element_id"] for r in results[:10]] == ids
@@ -90,9 +102,11 @@ def test_new_list_export_backup(capsys, db, tmp_path):
 
     rc, out, err = run(capsys, "--db", db, "export", code, "--out", tmp_path / "r1", "--round", "1")
     assert rc == 0, err
-    assert [Path(p).name for p in out.split()] == [f"trustcore-{code}-results-round-1.csv",
-                                                   f"trustcore-{code}-start-orders-round-1.csv",
-                                                   f"trustcore-{code}-comparison-round-1.csv"]
+    assert [Path(p).name for p in out.split()] == [
+        f"trustcore-{code}-results-round-1.csv",
+        f"trustcore-{code}-start-orders-round-1.csv",
+        f"trustcore-{code}-comparison-round-1.csv",
+    ]
 
     target = tmp_path / "backup.db"
     rc, out, err = run(capsys, "--db", db, "backup", target)
@@ -225,11 +239,19 @@ def test_real_subprocess(tmp_path):
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
 
     def call(*argv):
-        return subprocess.run([sys.executable, "-m", "trustcore", *map(str, argv)], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "trustcore", *map(str, argv)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+        )
 
-    made = call("new", "--title", "Zürich workshop", "--party", "Us", "--party", "Them",
-                "--base-url", "https://ws.example")
+    made = call(
+        "new", "--title", "Zürich workshop", "--party", "Us", "--party", "Them", "--base-url", "https://ws.example"
+    )
     assert made.returncode == 0, made.stderr
     share, admin = LINK.findall(made.stdout)
     code = parse_qs(urlsplit(share).query)["session"][0]
@@ -244,7 +266,9 @@ def test_real_subprocess(tmp_path):
     again = call("backup", tmp_path / "b.db")
     assert again.returncode == 2 and "exists already" in again.stderr and "Traceback" not in again.stderr
     missing = call("export", "abcdefghjkmnpq", "--out", tmp_path / "out")
-    assert missing.returncode == 2 and "No session has this code" in missing.stderr and "Traceback" not in missing.stderr
+    assert (
+        missing.returncode == 2 and "No session has this code" in missing.stderr and "Traceback" not in missing.stderr
+    )
     assert missing.stdout == ""
     with pytest.raises(AccessDenied):
         Store(tmp_path / "b.db").facilitator(code, "wrong-token-wrong-token")
@@ -318,8 +342,11 @@ def test_archive_and_import_errors(capsys, db, tmp_path):
     rc, out, err = run(capsys, "--db", db, "archive", code, "--token", token, "--out", tmp_path / "no" / "a.json")
     assert rc == 2 and "does not exist" in err
 
-    for content, message in ((None, "Cannot read the archive file"), (b"keep me", "not a session archive"),
-                             (b'{"format": "trustcore-session", "version": 9}', "newer version")):
+    for content, message in (
+        (None, "Cannot read the archive file"),
+        (b"keep me", "not a session archive"),
+        (b'{"format": "trustcore-session", "version": 9}', "newer version"),
+    ):
         path = tmp_path / "missing.json"
         if content is not None:
             path = tmp_path / "bad.json"
@@ -336,11 +363,26 @@ def test_archive_and_import_in_a_real_subprocess(tmp_path):
     created = Store(tmp_path / "a.db").initialise().create_session("Zürich", ["Us", "Them"])
 
     def call(*argv):
-        return subprocess.run([sys.executable, "-m", "trustcore", *map(str, argv)], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "trustcore", *map(str, argv)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+        )
 
-    done = call("--db", tmp_path / "a.db", "archive", created.session.code, "--token", created.facilitator_token,
-                "--out", tmp_path / "s.json")
+    done = call(
+        "--db",
+        tmp_path / "a.db",
+        "archive",
+        created.session.code,
+        "--token",
+        created.facilitator_token,
+        "--out",
+        tmp_path / "s.json",
+    )
     assert done.returncode == 0, done.stderr
     done = call("--db", tmp_path / "b.db", "import", tmp_path / "s.json")
     assert done.returncode == 0, done.stderr

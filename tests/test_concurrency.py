@@ -61,10 +61,14 @@ def test_many_threads_submitting_to_one_session(store, created):
     assert errors == []
 
     with sqlite3.connect(store.path) as conn:
-        per_participant = dict(conn.execute(
-            "SELECT participant_id, count(*) FROM rankings GROUP BY participant_id").fetchall())
-        current = dict(conn.execute(
-            "SELECT participant_id, count(*) FROM rankings WHERE current = 1 GROUP BY participant_id").fetchall())
+        per_participant = dict(
+            conn.execute("SELECT participant_id, count(*) FROM rankings GROUP BY participant_id").fetchall()
+        )
+        current = dict(
+            conn.execute(
+                "SELECT participant_id, count(*) FROM rankings WHERE current = 1 GROUP BY participant_id"
+            ).fetchall()
+        )
         submitted = conn.execute("SELECT count(*) FROM events WHERE action = 'ranking_submitted'").fetchone()[0]
         replaced = conn.execute("SELECT count(*) FROM events WHERE action = 'ranking_replaced'").fetchone()[0]
     pids = {j.participant.id for j in joined}
@@ -133,8 +137,10 @@ def test_concurrent_first_initialise(tmp_path):
 
     assert run_threads(8, init) == []
     with sqlite3.connect(path) as conn:
-        applied = [r[0] for r in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'trustcore' ORDER BY id")]
+        applied = [
+            r[0]
+            for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'trustcore' ORDER BY id")
+        ]
         journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert applied == [m.name for m in migrations._migrations]
@@ -157,7 +163,7 @@ def _process_worker(path: str, code: str, party_ids: list[int], worker: int, n: 
         out = []
         for k in range(n):
             j = store.join(code, party_ids[k % len(party_ids)], f"W{worker}-{k}")
-            order = ids[k % len(ids):] + ids[: k % len(ids)]
+            order = ids[k % len(ids) :] + ids[: k % len(ids)]
             sub = store.submit(code, j.token, order)
             out.append((j.participant.id, j.participant.name, list(sub.ranking.order)))
         results.put(("ok", worker, out))
@@ -171,8 +177,10 @@ def test_processes_joining_and_submitting(store, created):
     results = ctx.Queue()
     party_ids = [p.id for p in created.session.parties]
     procs = [
-        ctx.Process(target=_process_worker,
-                    args=(str(store.path), created.session.code, party_ids, w, PER_PROCESS, barrier, results))
+        ctx.Process(
+            target=_process_worker,
+            args=(str(store.path), created.session.code, party_ids, w, PER_PROCESS, barrier, results),
+        )
         for w in range(PROCESSES)
     ]
     for p in procs:
@@ -269,4 +277,3 @@ def test_submit_racing_a_lock_is_refused(store, created, monkeypatch):
     with pytest.raises(NotAllowedNow):
         store.submit(code, ann.token, list(created.session.catalogue.ids))
     assert store.rankings(code, history=True) == []
-

@@ -76,9 +76,14 @@ def start_writers(db: Path, code: str, logs: Path, count: int, seed: int) -> lis
     logs.mkdir(parents=True, exist_ok=True)
     procs = []
     for i in range(count):
-        procs.append(subprocess.Popen([sys.executable, "-c", WRITER, str(db), code, str(logs / f"w{seed}-{i}.log"),
-                                       str(seed * 100 + i)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.PIPE))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-c", WRITER, str(db), code, str(logs / f"w{seed}-{i}.log"), str(seed * 100 + i)],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        )
     return procs
 
 
@@ -128,7 +133,8 @@ def check_database(db: Path, code: str, joins: dict, orders: dict) -> None:
         history: dict[int, list[list[str]]] = {}
         current: dict[int, list[str]] = {}
         for pid, ordering, is_current in conn.execute(
-                "SELECT participant_id, ordering, current FROM rankings WHERE round = 1 ORDER BY id"):
+            "SELECT participant_id, ordering, current FROM rankings WHERE round = 1 ORDER BY id"
+        ):
             history.setdefault(pid, []).append(json.loads(ordering))
             if is_current:
                 assert pid not in current, f"participant {pid} has two current rankings"
@@ -187,8 +193,13 @@ def test_backup_while_writers_run(tmp_path, workshop):
         wait_started(logs, writers)
         for i in range(3):
             target = tmp_path / f"copy-{i}.db"
-            result = subprocess.run([sys.executable, "-m", "trustcore", "--db", str(db), "backup", str(target)],
-                                    cwd=ROOT, capture_output=True, text=True, timeout=120)
+            result = subprocess.run(
+                [sys.executable, "-m", "trustcore", "--db", str(db), "backup", str(target)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert result.returncode == 0, result.stderr
             assert "Backed up" in result.stdout
             copies.append(target)
@@ -201,8 +212,11 @@ def test_backup_while_writers_run(tmp_path, workshop):
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
             assert conn.execute("SELECT count(*) FROM rankings").fetchone()[0] > 0
             # A consistent snapshot: one current ranking per participant and round.
-            assert conn.execute("""SELECT count(*) FROM (SELECT participant_id, round FROM rankings
-                                   WHERE current = 1 GROUP BY 1, 2 HAVING count(*) > 1)""").fetchone()[0] == 0
+            assert (
+                conn.execute("""SELECT count(*) FROM (SELECT participant_id, round FROM rankings
+                                   WHERE current = 1 GROUP BY 1, 2 HAVING count(*) > 1)""").fetchone()[0]
+                == 0
+            )
         store = Store(copy).initialise()
         assert [s.code for s in store.sessions()] == [code]
         session = store.session(code)
@@ -216,8 +230,9 @@ def test_backup_while_writers_run(tmp_path, workshop):
 
 def wait_idle(page, timeout: int = 30000) -> None:
     page.wait_for_timeout(300)
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached",
-                                                                                       timeout=timeout)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=timeout
+    )
 
 
 CONFIRMATION = "Your ranking is stored (submitted at"
@@ -267,8 +282,12 @@ def test_browser_sigkill_restart_keeps_confirmed_rankings_and_personal_links(tmp
 
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        stored = {name for (name,) in conn.execute(
-            "SELECT q.name FROM rankings r JOIN participants q ON q.id = r.participant_id WHERE r.current = 1")}
+        stored = {
+            name
+            for (name,) in conn.execute(
+                "SELECT q.name FROM rankings r JOIN participants q ON q.id = r.participant_id WHERE r.current = 1"
+            )
+        }
     assert seen <= stored, f"confirmed {seen} but stored only {stored}"
 
     restarted = Server(db, tmp_path / "after.log")

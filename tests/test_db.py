@@ -203,11 +203,15 @@ def test_backup_is_a_consistent_copy_while_another_thread_writes(store, created,
         with raw(target) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-            current = dict(conn.execute(
-                "SELECT participant_id, count(*) FROM rankings WHERE current = 1 GROUP BY participant_id").fetchall())
+            current = dict(
+                conn.execute(
+                    "SELECT participant_id, count(*) FROM rankings WHERE current = 1 GROUP BY participant_id"
+                ).fetchall()
+            )
             n_rank = conn.execute("SELECT count(*) FROM rankings").fetchone()[0]
             n_rank_events = conn.execute(
-                "SELECT count(*) FROM events WHERE action IN ('ranking_submitted', 'ranking_replaced')").fetchone()[0]
+                "SELECT count(*) FROM events WHERE action IN ('ranking_submitted', 'ranking_replaced')"
+            ).fetchone()[0]
         assert current == {p.participant.id: 1 for p in people}
         assert n_rank == n_rank_events  # a submission and its event are never split
         assert len(people) <= n_rank <= final_rankings
@@ -228,10 +232,14 @@ def test_one_current_ranking_per_participant_and_round(store, created):
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(
                 "INSERT INTO rankings (session_id, participant_id, round, ordering, start_order, submitted_at, current) "
-                "VALUES (?, ?, 1, '[]', '[]', 'now', 1)", [created.session.id, p.participant.id])
+                "VALUES (?, ?, 1, '[]', '[]', 'now', 1)",
+                [created.session.id, p.participant.id],
+            )
         db.execute(
             "INSERT INTO rankings (session_id, participant_id, round, ordering, start_order, submitted_at, current) "
-            "VALUES (?, ?, 1, '[]', '[]', 'now', 0)", [created.session.id, p.participant.id])
+            "VALUES (?, ?, 1, '[]', '[]', 'now', 0)",
+            [created.session.id, p.participant.id],
+        )
 
 
 @pytest.mark.parametrize(
@@ -296,7 +304,9 @@ def _insert_m001_data(path, facilitator_token: str, participant_token: str) -> d
                        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')""",
             [cat.to_json(), tokens.hash_token(facilitator_token)],
         )
-        conn.execute("INSERT INTO parties (id, session_id, position, name, members) VALUES (10, 1, 0, 'Alpha', '[\"Ann\"]')")
+        conn.execute(
+            "INSERT INTO parties (id, session_id, position, name, members) VALUES (10, 1, 0, 'Alpha', '[\"Ann\"]')"
+        )
         conn.execute("INSERT INTO parties (id, session_id, position, name, members) VALUES (11, 1, 1, 'Beta', '[]')")
         conn.execute(
             """INSERT INTO participants (id, session_id, party_id, name, token_hash, start_order, joined_at)
@@ -317,8 +327,10 @@ def _insert_m001_data(path, facilitator_token: str, participant_token: str) -> d
 
 
 M001_ROWS = {
-    "sessions": ("SELECT code, title, our_org, partner_org, blind, current_round FROM sessions WHERE id = 1",
-                 ("abcdefghjkmnpq", "Old session", "Us", "Them", 1, 1)),
+    "sessions": (
+        "SELECT code, title, our_org, partner_org, blind, current_round FROM sessions WHERE id = 1",
+        ("abcdefghjkmnpq", "Old session", "Us", "Them", 1, 1),
+    ),
     "parties": ("SELECT name, position FROM parties WHERE id = 10", ("Alpha", 0)),
     "participants": ("SELECT name, party_id FROM participants WHERE id = 20", ("Ann", 10)),
     "rounds": ("SELECT number FROM rounds WHERE session_id = 1", (1,)),

@@ -20,8 +20,17 @@ from trustcore.model import Party, Ranking, Round, Session
 from trustcore.store import Store
 from trustcore.text import spreadsheet_safe
 
-RESULTS_HEADER = ["session_code", "session_title", "round", "party", "participant", "element_id", "element", "rank",
-                  "submitted_at"]
+RESULTS_HEADER = [
+    "session_code",
+    "session_title",
+    "round",
+    "party",
+    "participant",
+    "element_id",
+    "element",
+    "rank",
+    "submitted_at",
+]
 START_HEADER = ["session_code", "round", "party", "participant", "position", "element_id"]
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,8 +54,13 @@ def shuffled(ids, seed):
     return ids
 
 
-def workshop(store, title="Data sharing with Acme", parties=("Us", "Acme"), people=(("Ann", 0), ("Bob", 0), ("Cy", 1)),
-             catalogue=None):
+def workshop(
+    store,
+    title="Data sharing with Acme",
+    parties=("Us", "Acme"),
+    people=(("Ann", 0), ("Bob", 0), ("Cy", 1)),
+    catalogue=None,
+):
     """A session with people joined and ranked (each a different, known order). Returns (created, joined, orders)."""
     created = store.create_session(title, list(parties), catalogue=catalogue)
     s = created.session
@@ -67,8 +81,9 @@ def test_results_header_is_exact_and_first(store):
     created, _, _ = workshop(store)
     s = created.session
     data = export.results_csv(s, store.rankings(s.code))
-    assert data.startswith(codecs.BOM_UTF8 + b"session_code,session_title,round,party,participant,element_id,"
-                                            b"element,rank,submitted_at\r\n")
+    assert data.startswith(
+        codecs.BOM_UTF8 + b"session_code,session_title,round,party,participant,element_id,element,rank,submitted_at\r\n"
+    )
     assert parse(data)[0] == RESULTS_HEADER
 
 
@@ -109,8 +124,9 @@ def test_rows_ordered_by_party_position_not_submission_order(store):
 
 
 def test_bom_present_and_accents_decode(store):
-    created, _, _ = workshop(store, title="Échange de données – Zürich", parties=("Ministère", "Ōsaka"),
-                             people=(("Zoë", 0), ("Łukasz", 1)))
+    created, _, _ = workshop(
+        store, title="Échange de données – Zürich", parties=("Ministère", "Ōsaka"), people=(("Zoë", 0), ("Łukasz", 1))
+    )
     data = export.results_csv(created.session, store.rankings(created.session.code))
     assert data[:3] == codecs.BOM_UTF8
     text = data.decode("utf-8-sig")
@@ -139,11 +155,31 @@ def _model(title, parties, people, element_names=None):
     """A session and rankings built directly (names the store would clean, e.g. a leading tab or CR)."""
     names = element_names or ["Alpha", "Beta", "Gamma"]
     cat = Catalogue(tuple(Element(f"e{i}", n) for i, n in enumerate(names)))
-    session = Session(1, "abcdefghjkmnpq", title, "", "", "", True, 1, cat, "2026-11-28T14:00:00Z",
-                      tuple(Party(10 + i, i, p) for i, p in enumerate(parties)), (Round(1, "2026-11-28T14:00:00Z"),))
+    session = Session(
+        1,
+        "abcdefghjkmnpq",
+        title,
+        "",
+        "",
+        "",
+        True,
+        1,
+        cat,
+        "2026-11-28T14:00:00Z",
+        tuple(Party(10 + i, i, p) for i, p in enumerate(parties)),
+        (Round(1, "2026-11-28T14:00:00Z"),),
+    )
     rankings = [
-        Ranking(100 + i, person, 10 + party, parties[party], 1, tuple(cat.ids), tuple(reversed(cat.ids)),
-                "2026-11-28T14:03:07Z")
+        Ranking(
+            100 + i,
+            person,
+            10 + party,
+            parties[party],
+            1,
+            tuple(cat.ids),
+            tuple(reversed(cat.ids)),
+            "2026-11-28T14:03:07Z",
+        )
         for i, (person, party) in enumerate(people)
     ]
     return session, rankings
@@ -235,8 +271,17 @@ def test_comparison_one_row_per_element_most_contested_first(store):
     res = results.round_results(s, store.rankings(s.code), 1)
     data = export.comparison_csv(res)
     table = parse(data)
-    assert table[0] == ["round", "element_id", "element", "rank (Us)", "rank (Acme)", "rank (=Regulator)",
-                        "mean_rank", "spread", "sd"]
+    assert table[0] == [
+        "round",
+        "element_id",
+        "element",
+        "rank (Us)",
+        "rank (Acme)",
+        "rank (=Regulator)",
+        "mean_rank",
+        "spread",
+        "sd",
+    ]
     rows = records(data)
     assert len(rows) == len(s.catalogue) == 10
     assert sorted(r["element_id"] for r in rows) == sorted(s.catalogue.ids)
@@ -255,8 +300,9 @@ def test_comparison_one_row_per_element_most_contested_first(store):
 
 
 def test_comparison_neutralises_element_and_party_text(store):
-    cat = catalogue_mod.validate([{"id": "a", "name": "@evil()"}, {"id": "b", "name": "Fine"},
-                                  {"id": "c", "name": "+x"}])
+    cat = catalogue_mod.validate(
+        [{"id": "a", "name": "@evil()"}, {"id": "b", "name": "Fine"}, {"id": "c", "name": "+x"}]
+    )
     created, _, _ = workshop(store, parties=("=A", "B"), people=(("p", 0), ("q", 1)), catalogue=cat)
     res = results.round_results(created.session, store.rankings(created.session.code), 1)
     data = export.comparison_csv(res)
@@ -336,10 +382,28 @@ def test_csv_helper_neutralises_header_cells_too():
 
 # ------------------------------------------------------------------------------------------- next steps and feedback
 
-NEXT_STEPS_HEADER = ["element_id", "element", "action", "owner_party", "owner_person", "due", "status", "agreed_by",
-                     "updated_at"]
-FEEDBACK_HEADER = ["respondent", "element_id", "element", "trust", "trust_label", "expectations", "evidence", "comment",
-                   "submitted_at"]
+NEXT_STEPS_HEADER = [
+    "element_id",
+    "element",
+    "action",
+    "owner_party",
+    "owner_person",
+    "due",
+    "status",
+    "agreed_by",
+    "updated_at",
+]
+FEEDBACK_HEADER = [
+    "respondent",
+    "element_id",
+    "element",
+    "trust",
+    "trust_label",
+    "expectations",
+    "evidence",
+    "comment",
+    "submitted_at",
+]
 
 
 def _followup_workshop(store, parties=("Us", "Acme")):
@@ -354,35 +418,73 @@ def test_next_steps_csv_exact_header_rows_catalogue_order_and_bom(store):
     F, s, fac = _followup_workshop(store)
     us, acme = s.parties
     # added out of catalogue order: quality first, then impact (the catalogue's first element)
-    late = F.add_next_step(store, s.code, fac, "quality", "Weekly data quality report", owner_party_id=acme.id,
-                           owner_person="Dee", due="Q3 2027", status="in progress", agreed_by=[us.id, acme.id])
+    late = F.add_next_step(
+        store,
+        s.code,
+        fac,
+        "quality",
+        "Weekly data quality report",
+        owner_party_id=acme.id,
+        owner_person="Dee",
+        due="Q3 2027",
+        status="in progress",
+        agreed_by=[us.id, acme.id],
+    )
     early = F.add_next_step(store, s.code, fac, "impact", "Publish an impact statement")
     data = export.next_steps_csv(s, F.next_steps(store, s.code, fac))
-    assert data.startswith(codecs.BOM_UTF8 + b"element_id,element,action,owner_party,owner_person,due,status,"
-                                            b"agreed_by,updated_at\r\n")
+    assert data.startswith(
+        codecs.BOM_UTF8 + b"element_id,element,action,owner_party,owner_person,due,status,agreed_by,updated_at\r\n"
+    )
     rows = parse(data)
     assert rows[0] == NEXT_STEPS_HEADER
     assert rows[1:] == [
-        ["impact", "Active and positive impact", "Publish an impact statement", "", "", "", "proposed", "",
-         early.updated_at],
-        ["quality", "Quality and accuracy", "Weekly data quality report", "Acme", "Dee", "Q3 2027", "in progress",
-         "Us; Acme", late.updated_at],
+        [
+            "impact",
+            "Active and positive impact",
+            "Publish an impact statement",
+            "",
+            "",
+            "",
+            "proposed",
+            "",
+            early.updated_at,
+        ],
+        [
+            "quality",
+            "Quality and accuracy",
+            "Weekly data quality report",
+            "Acme",
+            "Dee",
+            "Q3 2027",
+            "in progress",
+            "Us; Acme",
+            late.updated_at,
+        ],
     ]
     # the order comes from the catalogue, not from the order the steps are passed in
     assert parse(export.next_steps_csv(s, list(reversed(F.next_steps(store, s.code, fac))))) == rows
 
 
 def test_next_steps_csv_neutralises_formulas(store):
-    F, s, fac = _followup_workshop(store, parties=("=HYPERLINK(\"http://evil\")", "+Acme"))
+    F, s, fac = _followup_workshop(store, parties=('=HYPERLINK("http://evil")', "+Acme"))
     evil, plus = s.parties
-    F.add_next_step(store, s.code, fac, "privacy", "=cmd|' /C calc'!A0", owner_party_id=plus.id,
-                    owner_person="@SUM(A1:A9)", due="-1 month", agreed_by=[evil.id, plus.id])
+    F.add_next_step(
+        store,
+        s.code,
+        fac,
+        "privacy",
+        "=cmd|' /C calc'!A0",
+        owner_party_id=plus.id,
+        owner_person="@SUM(A1:A9)",
+        due="-1 month",
+        agreed_by=[evil.id, plus.id],
+    )
     row = records(export.next_steps_csv(s, F.next_steps(store, s.code, fac)))[0]
     assert row["action"] == "'=cmd|' /C calc'!A0"
     assert row["owner_party"] == "'+Acme"
     assert row["owner_person"] == "'@SUM(A1:A9)"
     assert row["due"] == "'-1 month"
-    assert row["agreed_by"] == "'=HYPERLINK(\"http://evil\"); +Acme"
+    assert row["agreed_by"] == '\'=HYPERLINK("http://evil"); +Acme'
     for cell in parse(export.next_steps_csv(s, F.next_steps(store, s.code, fac)))[1]:
         assert not cell.startswith(FORMULA), cell
 
@@ -395,15 +497,23 @@ def test_next_steps_csv_without_steps_is_header_only(store):
 def test_feedback_csv_exact_header_rows_overall_and_labels(store):
     F, s, fac = _followup_workshop(store)
     survey = F.new_survey_link(store, s.code, fac)
-    F.submit_feedback(store, s.code, survey, "Pat", {
-        None: {"trust": 4, "comment": "Good start"},
-        "privacy": {"trust": 2, "expectations": "partly", "evidence": "unsure", "comment": "Show the audit"},
-        "quality": {"expectations": "no"},
-    })
+    F.submit_feedback(
+        store,
+        s.code,
+        survey,
+        "Pat",
+        {
+            None: {"trust": 4, "comment": "Good start"},
+            "privacy": {"trust": 2, "expectations": "partly", "evidence": "unsure", "comment": "Show the audit"},
+            "quality": {"expectations": "no"},
+        },
+    )
     answers = F.feedback(store, s.code, fac)
     data = export.feedback_csv(s, answers)
-    assert data.startswith(codecs.BOM_UTF8 + b"respondent,element_id,element,trust,trust_label,expectations,evidence,"
-                                            b"comment,submitted_at\r\n")
+    assert data.startswith(
+        codecs.BOM_UTF8 + b"respondent,element_id,element,trust,trust_label,expectations,evidence,"
+        b"comment,submitted_at\r\n"
+    )
     rows = parse(data)
     assert rows[0] == FEEDBACK_HEADER
     stamp = answers[0].submitted_at

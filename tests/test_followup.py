@@ -66,8 +66,7 @@ class W:
     sid: int
 
     def tokens(self) -> dict[str, str]:
-        return {"facilitator": self.fac, "own": self.ann, "other": self.bob, "survey": self.survey,
-                "garbage": GARBAGE}
+        return {"facilitator": self.fac, "own": self.ann, "other": self.bob, "survey": self.survey, "garbage": GARBAGE}
 
 
 @pytest.fixture
@@ -76,8 +75,20 @@ def w(store, created) -> W:
     ann = store.join(s.code, s.parties[0].id, "Ann")
     bob = store.join(s.code, s.parties[1].id, "Bob")
     survey = F.new_survey_link(store, s.code, created.facilitator_token)
-    return W(store, s.code, created.facilitator_token, ann.token, bob.token, ann.participant.id, bob.participant.id,
-             survey, s.parties[0].id, s.parties[1].id, list(s.catalogue.ids), s.id)
+    return W(
+        store,
+        s.code,
+        created.facilitator_token,
+        ann.token,
+        bob.token,
+        ann.participant.id,
+        bob.participant.id,
+        survey,
+        s.parties[0].id,
+        s.parties[1].id,
+        list(s.catalogue.ids),
+        s.id,
+    )
 
 
 def rotated(order, k: int = 1) -> list[str]:
@@ -106,15 +117,27 @@ def test_scales_and_questions():
 
 def test_m002_schema(store):
     with raw(store) as conn:
-        cols = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in
-                ("worksheet", "baselines", "reflections", "sessions")}
+        cols = {
+            t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")]
+            for t in ("worksheet", "baselines", "reflections", "sessions")
+        }
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        fks = {t: {(r[2], r[3], r[6]) for r in conn.execute(f"PRAGMA foreign_key_list({t})")}
-               for t in ("worksheet", "baselines", "reflections")}
+        fks = {
+            t: {(r[2], r[3], r[6]) for r in conn.execute(f"PRAGMA foreign_key_list({t})")}
+            for t in ("worksheet", "baselines", "reflections")
+        }
         applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert applied[:2] == ["m001_core", "m002_followup"]
-    assert cols["worksheet"] == ["session_id", "element_id", "party_id", "col", "text", "internal", "version",
-                                 "updated_at"]
+    assert cols["worksheet"] == [
+        "session_id",
+        "element_id",
+        "party_id",
+        "col",
+        "text",
+        "internal",
+        "version",
+        "updated_at",
+    ]
     assert cols["baselines"] == ["session_id", "party_id", "ordering", "entered_at"]
     assert cols["reflections"] == ["session_id", "key", "answer", "version", "updated_at"]
     assert {"survey_hash", "agreed_order", "previous_session_id"} <= set(cols["sessions"])
@@ -124,13 +147,16 @@ def test_m002_schema(store):
     assert fks["reflections"] == {("sessions", "session_id", "CASCADE")}
 
 
-@pytest.mark.parametrize("sql", [
-    "INSERT INTO worksheet (session_id, element_id, party_id, col, updated_at) VALUES (:sid, 'x', :pid, 'D', 'now')",
-    "INSERT INTO worksheet (session_id, element_id, party_id, col, internal, updated_at) "
-    "VALUES (:sid, 'x', :pid, 'B', 2, 'now')",
-    "INSERT INTO worksheet (session_id, element_id, party_id, col, updated_at) VALUES (:sid, 'x', 99999, 'B', 'now')",
-    "INSERT INTO reflections (session_id, key, updated_at) VALUES (99999, 'areas', 'now')",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO worksheet (session_id, element_id, party_id, col, updated_at) VALUES (:sid, 'x', :pid, 'D', 'now')",
+        "INSERT INTO worksheet (session_id, element_id, party_id, col, internal, updated_at) "
+        "VALUES (:sid, 'x', :pid, 'B', 2, 'now')",
+        "INSERT INTO worksheet (session_id, element_id, party_id, col, updated_at) VALUES (:sid, 'x', 99999, 'B', 'now')",
+        "INSERT INTO reflections (session_id, key, updated_at) VALUES (99999, 'areas', 'now')",
+    ],
+)
 def test_m002_constraints(store, created, sql):
     with dbmod.session(store.path) as db:
         with pytest.raises(sqlite3.IntegrityError):
@@ -155,19 +181,31 @@ def test_an_m001_session_works_after_the_upgrade(tmp_path):
     with raw(Store(path)) as conn:
         conn.execute(
             """INSERT INTO sessions (id, code, title, catalogue, facilitator_hash, created_at, updated_at)
-               VALUES (1, 'abcdefghjkmnpq', 'Old', ?, ?, 'then', 'then')""", [cat.to_json(), tokens.hash_token(ftok)])
+               VALUES (1, 'abcdefghjkmnpq', 'Old', ?, ?, 'then', 'then')""",
+            [cat.to_json(), tokens.hash_token(ftok)],
+        )
         conn.execute("INSERT INTO parties (id, session_id, position, name) VALUES (10, 1, 0, 'Alpha')")
         conn.execute("INSERT INTO parties (id, session_id, position, name) VALUES (11, 1, 1, 'Beta')")
-        conn.execute("INSERT INTO participants (id, session_id, party_id, name, token_hash, start_order, joined_at) "
-                     "VALUES (20, 1, 10, 'Ann', ?, ?, 'then')", [tokens.hash_token(ptok), json.dumps(cat.ids)])
+        conn.execute(
+            "INSERT INTO participants (id, session_id, party_id, name, token_hash, start_order, joined_at) "
+            "VALUES (20, 1, 10, 'Ann', ?, ?, 'then')",
+            [tokens.hash_token(ptok), json.dumps(cat.ids)],
+        )
         conn.execute("INSERT INTO rounds (session_id, number, opened_at) VALUES (1, 1, 'then')")
-        conn.execute("INSERT INTO next_steps (session_id, element_id, action, owner_party_id, created_at, updated_at) "
-                     "VALUES (1, 'privacy', 'Old step', 11, 'then', 'then')")
+        conn.execute(
+            "INSERT INTO next_steps (session_id, element_id, action, owner_party_id, created_at, updated_at) "
+            "VALUES (1, 'privacy', 'Old step', 11, 'then', 'then')"
+        )
     store = Store(path).initialise()
     code = "abcdefghjkmnpq"
     [step] = F.next_steps(store, code, ptok)
-    assert (step.action, step.owner_party, step.agreed_by, step.version, step.status) == \
-        ("Old step", "Beta", (), 1, "proposed")
+    assert (step.action, step.owner_party, step.agreed_by, step.version, step.status) == (
+        "Old step",
+        "Beta",
+        (),
+        1,
+        "proposed",
+    )
     assert F.update_next_step(store, code, ptok, step.id, 1, status="done").version == 2
     assert F.agreed_order(store, code, ftok) == (tuple(cat.ids), F.NO_RANKINGS)
     assert F.changes_since_previous(store, code, ftok) is None
@@ -181,9 +219,18 @@ def test_an_m001_session_works_after_the_upgrade(tmp_path):
 
 
 def test_add_next_step_stores_cleaned_fields(w):
-    step = F.add_next_step(w.store, w.code, w.ann, "privacy", "  Publish a\r\nprivacy notice  ",
-                           owner_party_id=w.beta, owner_person="  Cara \n D ", due=" Q2   2027 ", status="agreed",
-                           agreed_by=[w.beta, w.alpha, w.beta])
+    step = F.add_next_step(
+        w.store,
+        w.code,
+        w.ann,
+        "privacy",
+        "  Publish a\r\nprivacy notice  ",
+        owner_party_id=w.beta,
+        owner_person="  Cara \n D ",
+        due=" Q2   2027 ",
+        status="agreed",
+        agreed_by=[w.beta, w.alpha, w.beta],
+    )
     assert step.element_id == "privacy"
     assert step.action == "Publish a\nprivacy notice"
     assert (step.owner_party_id, step.owner_party, step.owner_person) == (w.beta, "Beta", "Cara D")
@@ -199,22 +246,31 @@ def test_add_next_step_stores_cleaned_fields(w):
 
 def test_add_next_step_defaults(w):
     step = F.add_next_step(w.store, w.code, w.fac, "quality", "Check the data")
-    assert (step.owner_party_id, step.owner_party, step.owner_person, step.due, step.status, step.agreed_by) == \
-        (None, None, "", "", "proposed", ())
+    assert (step.owner_party_id, step.owner_party, step.owner_person, step.due, step.status, step.agreed_by) == (
+        None,
+        None,
+        "",
+        "",
+        "proposed",
+        (),
+    )
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"element_id": "nope"}, "Choose one of this session's elements."),
-    ({"action": "  \n "}, "The action cannot be empty."),
-    ({"action": "x" * 501}, "The action is too long: 501 characters, at most 500."),
-    ({"due": "y" * 81}, "The due date or timeframe is too long: 81 characters, at most 80."),
-    ({"owner_person": "z" * 81}, "The owner is too long: 81 characters, at most 80."),
-    ({"status": "maybe"}, "The status must be one of: proposed, agreed, in progress, done."),
-    ({"owner_party_id": 99999}, "The owner party must be one of this session's parties."),
-    ({"owner_party_id": "abc"}, "The owner party must be one of this session's parties."),
-    ({"agreed_by": [99999]}, "Each party that agreed must be one of this session's parties."),
-    ({"agreed_by": "Alpha"}, "'Agreed by' must be a list of this session's parties."),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"element_id": "nope"}, "Choose one of this session's elements."),
+        ({"action": "  \n "}, "The action cannot be empty."),
+        ({"action": "x" * 501}, "The action is too long: 501 characters, at most 500."),
+        ({"due": "y" * 81}, "The due date or timeframe is too long: 81 characters, at most 80."),
+        ({"owner_person": "z" * 81}, "The owner is too long: 81 characters, at most 80."),
+        ({"status": "maybe"}, "The status must be one of: proposed, agreed, in progress, done."),
+        ({"owner_party_id": 99999}, "The owner party must be one of this session's parties."),
+        ({"owner_party_id": "abc"}, "The owner party must be one of this session's parties."),
+        ({"agreed_by": [99999]}, "Each party that agreed must be one of this session's parties."),
+        ({"agreed_by": "Alpha"}, "'Agreed by' must be a list of this session's parties."),
+    ],
+)
 def test_add_next_step_validates(w, kwargs, message):
     args = {"element_id": "privacy", "action": "Do it", **kwargs}
     before = snapshot(w.store)
@@ -227,10 +283,12 @@ def test_add_next_step_validates(w, kwargs, message):
 def test_a_party_of_another_session_is_refused(w, store):
     other = store.create_session("Other", ["X", "Y"])
     x = other.session.parties[0].id
-    for call in (lambda: F.add_next_step(store, w.code, w.fac, "privacy", "a", owner_party_id=x),
-                 lambda: F.add_next_step(store, w.code, w.fac, "privacy", "a", agreed_by=[x]),
-                 lambda: F.set_worksheet_entry(store, w.code, w.fac, "privacy", x, "B", "t"),
-                 lambda: F.set_baseline(store, w.code, w.fac, x, w.ids)):
+    for call in (
+        lambda: F.add_next_step(store, w.code, w.fac, "privacy", "a", owner_party_id=x),
+        lambda: F.add_next_step(store, w.code, w.fac, "privacy", "a", agreed_by=[x]),
+        lambda: F.set_worksheet_entry(store, w.code, w.fac, "privacy", x, "B", "t"),
+        lambda: F.set_baseline(store, w.code, w.fac, x, w.ids),
+    ):
         with pytest.raises(InvalidInput, match="this session's parties"):
             call()
     assert F.next_steps(store, w.code, w.fac) == []
@@ -241,10 +299,25 @@ def test_update_next_step_changes_only_the_given_fields_and_bumps_the_version(w)
     v2 = F.update_next_step(w.store, w.code, w.ann, step.id, 1, status="in progress", agreed_by=[w.alpha])
     assert (v2.version, v2.status, v2.agreed_by) == (2, "in progress", ("Alpha",))
     assert (v2.action, v2.owner_person, v2.due, v2.created_at) == ("Write it", "Ann", "May", step.created_at)
-    v3 = F.update_next_step(w.store, w.code, w.bob, step.id, 2, action="Write and publish it", owner_party_id=w.beta,
-                            element_id="ethics", due="")
-    assert (v3.version, v3.action, v3.owner_party, v3.element_id, v3.due, v3.status) == \
-        (3, "Write and publish it", "Beta", "ethics", "", "in progress")
+    v3 = F.update_next_step(
+        w.store,
+        w.code,
+        w.bob,
+        step.id,
+        2,
+        action="Write and publish it",
+        owner_party_id=w.beta,
+        element_id="ethics",
+        due="",
+    )
+    assert (v3.version, v3.action, v3.owner_party, v3.element_id, v3.due, v3.status) == (
+        3,
+        "Write and publish it",
+        "Beta",
+        "ethics",
+        "",
+        "in progress",
+    )
     v4 = F.update_next_step(w.store, w.code, w.fac, step.id, 3, owner_party_id=None, agreed_by=())
     assert (v4.version, v4.owner_party_id, v4.owner_party, v4.agreed_by) == (4, None, None, ())
     assert F.next_steps(w.store, w.code, w.fac) == [v4]
@@ -365,7 +438,8 @@ def test_next_steps_order_and_elements_without_steps(w):
     d = F.add_next_step(w.store, w.code, w.fac, "impact", "Measure")
     assert [s.id for s in F.next_steps(w.store, w.code, w.fac)] == [d.id, b.id, a.id, c.id]  # catalogue order
     assert F.elements_without_steps(w.store, w.code, w.bob) == [
-        e for e in w.ids if e not in {"skills", "engagement", "impact"}]
+        e for e in w.ids if e not in {"skills", "engagement", "impact"}
+    ]
     for s in (a, b, c, d):
         F.delete_next_step(w.store, w.code, w.fac, s.id, 1)
     assert F.elements_without_steps(w.store, w.code, w.fac) == w.ids
@@ -380,10 +454,18 @@ def test_statuses_are_the_models():
 
 def test_worksheet_entries_are_versioned(w):
     e1 = F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "  We encrypt\r\nbackups ")
-    assert (e1.element_id, e1.party_id, e1.party, e1.column, e1.text, e1.internal, e1.version) == \
-        ("privacy", w.alpha, "Alpha", "B", "We encrypt\nbackups", False, 1)
-    e2 = F.set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "B", "We encrypt everything",
-                               expected_version=1)
+    assert (e1.element_id, e1.party_id, e1.party, e1.column, e1.text, e1.internal, e1.version) == (
+        "privacy",
+        w.alpha,
+        "Alpha",
+        "B",
+        "We encrypt\nbackups",
+        False,
+        1,
+    )
+    e2 = F.set_worksheet_entry(
+        w.store, w.code, w.fac, "privacy", w.alpha, "B", "We encrypt everything", expected_version=1
+    )
     assert (e2.version, e2.text) == (2, "We encrypt everything")
     e3 = F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "b", "", internal=True, expected_version=2)
     assert (e3.version, e3.text, e3.internal, e3.column) == (3, "", True, "B")
@@ -396,8 +478,9 @@ def test_worksheet_conflicts(w):
     with pytest.raises(EditConflict) as excinfo:  # a second "new" entry for the same cell
         F.set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "C", "Certificate")
     assert excinfo.value.current == first
-    second = F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit report 2026",
-                                   expected_version=1)
+    second = F.set_worksheet_entry(
+        w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit report 2026", expected_version=1
+    )
     with pytest.raises(EditConflict) as excinfo:
         F.set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "C", "Certificate", expected_version=1)
     assert excinfo.value.current == second
@@ -413,8 +496,9 @@ def test_worksheet_same_text_again_writes_nothing(w):
     before = snapshot(w.store)
     assert F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit") == first
     assert snapshot(w.store) == before
-    changed = F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit", internal=True,
-                                    expected_version=1)
+    changed = F.set_worksheet_entry(
+        w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit", internal=True, expected_version=1
+    )
     assert (changed.version, changed.internal) == (2, True)
 
 
@@ -446,13 +530,16 @@ def test_shareable_worksheet_hides_internal_entries(w):
     assert texts(w.ann, shareable=True) == texts(w.bob, shareable=True) == ["beta public", "public evidence"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (("nope", "B", "t"), "Choose one of this session's elements."),
-    (("privacy", "D", "t"), "The worksheet column must be B (steps we take) or C (how we demonstrate it)."),
-    (("privacy", "", "t"), "The worksheet column must be B (steps we take) or C (how we demonstrate it)."),
-    (("privacy", "B", "x" * 2001), "Column B (steps we take) is too long: 2001 characters, at most 2000."),
-    (("privacy", "C", "x" * 2001), "Column C (how we demonstrate it) is too long: 2001 characters, at most 2000."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("nope", "B", "t"), "Choose one of this session's elements."),
+        (("privacy", "D", "t"), "The worksheet column must be B (steps we take) or C (how we demonstrate it)."),
+        (("privacy", "", "t"), "The worksheet column must be B (steps we take) or C (how we demonstrate it)."),
+        (("privacy", "B", "x" * 2001), "Column B (steps we take) is too long: 2001 characters, at most 2000."),
+        (("privacy", "C", "x" * 2001), "Column C (how we demonstrate it) is too long: 2001 characters, at most 2000."),
+    ],
+)
 def test_worksheet_validation(w, args, message):
     element, column, text = args
     with pytest.raises(InvalidInput) as excinfo:
@@ -496,18 +583,21 @@ def names_of(ids):
 ORDER = shuffled(default_catalogue().ids, 3)
 
 
-@pytest.mark.parametrize("text", [
-    "element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in sorted(enumerate(ORDER, 1), key=lambda p: p[1])),
-    "rank,element\n" + "\n".join(f'{i},"{n}"' for i, n in enumerate(names_of(ORDER), 1)),
-    "Element;Rank\n" + "\n".join(f"{n.upper()};{i}" for i, n in reversed(list(enumerate(names_of(ORDER), 1)))),
-    "element id\trank\n" + "\n".join(f"{e}\t{i}" for i, e in enumerate(ORDER, 1)),
-    "\n".join(ORDER),
-    "\n\n".join(names_of(ORDER)) + "\n\n",
-    "\n".join(f"{i}. {n.lower()}" for i, n in enumerate(names_of(ORDER), 1)),
-    "\n".join(f"{i}) {e}" for i, e in enumerate(ORDER, 1)),
-    "element_id\n" + "\n".join(ORDER),
-    "element_id,name\n" + "\n".join(f"{e},{n}" for e, n in zip(ORDER, names_of(ORDER))),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in sorted(enumerate(ORDER, 1), key=lambda p: p[1])),
+        "rank,element\n" + "\n".join(f'{i},"{n}"' for i, n in enumerate(names_of(ORDER), 1)),
+        "Element;Rank\n" + "\n".join(f"{n.upper()};{i}" for i, n in reversed(list(enumerate(names_of(ORDER), 1)))),
+        "element id\trank\n" + "\n".join(f"{e}\t{i}" for i, e in enumerate(ORDER, 1)),
+        "\n".join(ORDER),
+        "\n\n".join(names_of(ORDER)) + "\n\n",
+        "\n".join(f"{i}. {n.lower()}" for i, n in enumerate(names_of(ORDER), 1)),
+        "\n".join(f"{i}) {e}" for i, e in enumerate(ORDER, 1)),
+        "element_id\n" + "\n".join(ORDER),
+        "element_id,name\n" + "\n".join(f"{e},{n}" for e, n in zip(ORDER, names_of(ORDER))),
+    ],
+)
 def test_parse_baseline_accepts(text):
     assert F.parse_baseline_csv(text, default_catalogue()) == ORDER
 
@@ -518,22 +608,33 @@ def test_parse_baseline_accepts_bytes_with_a_bom_and_crlf():
     assert F.parse_baseline_csv(b"\xef\xbb\xbf" + "\n".join(ORDER).encode(), default_catalogue()) == ORDER
 
 
-@pytest.mark.parametrize("text, problems", [
-    ("", ["The organisation-wide ranking is empty"]),
-    ("\n \n,,\n", ["The organisation-wide ranking is empty"]),
-    ("\n".join(ORDER[:-1]), [f"missing: {ORDER[-1]}"]),
-    ("\n".join(ORDER + ["blockchain"]), ["line 11: no element has the id or name 'blockchain'"]),
-    ("\n".join(ORDER + [ORDER[0]]), [f"{ORDER[0]} is listed more than once (lines 1, 11)"]),
-    ("element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in enumerate(ORDER, 1)).replace(",3\n", ",three\n"),
-     ["line 4: the rank 'three' is not a whole number"]),
-    ("element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in enumerate(ORDER, 1)).replace(",3\n", ",11\n"),
-     ["line 4: rank 11 is outside 1 to 10"]),
-    ("element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in enumerate(ORDER, 1)).replace(",3\n", ",2\n"),
-     [f"rank 2 is given to more than one element ({ORDER[1]}, {ORDER[2]})"]),
-    ("element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in enumerate(ORDER, 1)).replace(",3\n", ",\n"),
-     ["line 4: the rank is missing"]),
-    ("element_id,rank\n,1\n", ["line 2: no element given"]),
-])
+@pytest.mark.parametrize(
+    "text, problems",
+    [
+        ("", ["The organisation-wide ranking is empty"]),
+        ("\n \n,,\n", ["The organisation-wide ranking is empty"]),
+        ("\n".join(ORDER[:-1]), [f"missing: {ORDER[-1]}"]),
+        ("\n".join(ORDER + ["blockchain"]), ["line 11: no element has the id or name 'blockchain'"]),
+        ("\n".join(ORDER + [ORDER[0]]), [f"{ORDER[0]} is listed more than once (lines 1, 11)"]),
+        (
+            "element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in enumerate(ORDER, 1)).replace(",3\n", ",three\n"),
+            ["line 4: the rank 'three' is not a whole number"],
+        ),
+        (
+            "element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in enumerate(ORDER, 1)).replace(",3\n", ",11\n"),
+            ["line 4: rank 11 is outside 1 to 10"],
+        ),
+        (
+            "element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in enumerate(ORDER, 1)).replace(",3\n", ",2\n"),
+            [f"rank 2 is given to more than one element ({ORDER[1]}, {ORDER[2]})"],
+        ),
+        (
+            "element_id,rank\n" + "\n".join(f"{e},{i}" for i, e in enumerate(ORDER, 1)).replace(",3\n", ",\n"),
+            ["line 4: the rank is missing"],
+        ),
+        ("element_id,rank\n,1\n", ["line 2: no element given"]),
+    ],
+)
 def test_parse_baseline_errors(text, problems):
     with pytest.raises(InvalidInput) as excinfo:
         F.parse_baseline_csv(text, default_catalogue())
@@ -570,8 +671,10 @@ def test_baseline_comparison_matches_the_analysis_functions(w, store):
     assert got["footrule_distance"] == analysis.footrule(org_alpha, rel_alpha).distance
     assert got["relationship_order"] == tuple(rel_alpha) and got["org_order"] == tuple(org_alpha)
     org_rank, rel_rank = analysis.ranks(org_alpha), analysis.ranks(rel_alpha)
-    expected = sorted(((e, org_rank[e], rel_rank[e]) for e in w.ids if org_rank[e] != rel_rank[e]),
-                      key=lambda m: (-abs(m[1] - m[2]), m[1]))
+    expected = sorted(
+        ((e, org_rank[e], rel_rank[e]) for e in w.ids if org_rank[e] != rel_rank[e]),
+        key=lambda m: (-abs(m[1] - m[2]), m[1]),
+    )
     assert got["moved"] == expected and expected
     assert abs(got["moved"][0][1] - got["moved"][0][2]) == max(abs(org_rank[e] - rel_rank[e]) for e in w.ids)
     assert cmp["Beta"]["tau"] == cmp["Beta"]["rho"] == cmp["Beta"]["footrule"] == 1.0
@@ -612,8 +715,11 @@ def test_survey_link_only_its_hash_is_stored_and_a_new_one_replaces_it(w):
     F.close_survey(w.store, w.code, w.fac)
     with pytest.raises(AccessDenied):
         F.survey_session(w.store, w.code, second)
-    assert [a for _, a, _ in events(w.store, w.code, w.fac) if a.startswith("survey")] == \
-        ["survey_link_created", "survey_link_replaced", "survey_closed"]
+    assert [a for _, a, _ in events(w.store, w.code, w.fac) if a.startswith("survey")] == [
+        "survey_link_created",
+        "survey_link_replaced",
+        "survey_closed",
+    ]
 
 
 @pytest.mark.parametrize("who", ["facilitator", "own", "other", "garbage", "other_session_survey", "none"])
@@ -626,8 +732,20 @@ def test_survey_session_refuses_anything_but_this_sessions_survey_token(w, store
     assert str(excinfo.value) == DENIED
 
 
-@pytest.mark.parametrize("call", ["authorise", "facilitator", "participant", "submit", "lock", "reveal", "events",
-                                  "delete_session", "followup_feedback"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "authorise",
+        "facilitator",
+        "participant",
+        "submit",
+        "lock",
+        "reveal",
+        "events",
+        "delete_session",
+        "followup_feedback",
+    ],
+)
 def test_the_survey_token_grants_nothing_in_the_store(w, call):
     s = w.store
     calls = {
@@ -649,13 +767,19 @@ def test_the_survey_token_grants_nothing_in_the_store(w, call):
 
 
 def test_submit_feedback_stores_every_answer_in_order(w):
-    n = F.submit_feedback(w.store, w.code, w.survey, "  Dana \n (Beta) ", {
-        "privacy": {"trust": 4, "expectations": "partly", "evidence": "yes", "comment": " Good\r\nbut slow "},
-        None: {"trust": "3", "comment": "Overall fine"},
-        "quality": {"trust": None, "expectations": "No"},
-        "skills": {},
-        "legal": {"trust": "", "expectations": None, "evidence": "", "comment": "  "},
-    })
+    n = F.submit_feedback(
+        w.store,
+        w.code,
+        w.survey,
+        "  Dana \n (Beta) ",
+        {
+            "privacy": {"trust": 4, "expectations": "partly", "evidence": "yes", "comment": " Good\r\nbut slow "},
+            None: {"trust": "3", "comment": "Overall fine"},
+            "quality": {"trust": None, "expectations": "No"},
+            "skills": {},
+            "legal": {"trust": "", "expectations": None, "evidence": "", "comment": "  "},
+        },
+    )
     assert n == 3  # the two empty answers are skipped
     got = F.feedback(w.store, w.code, w.fac)
     assert [(a.respondent, a.element_id, a.trust, a.expectations, a.evidence, a.comment) for a in got] == [
@@ -672,10 +796,17 @@ def test_submit_feedback_stores_every_answer_in_order(w):
 def test_respondent_names(w):
     def submit(name):
         F.submit_feedback(w.store, w.code, w.survey, name, {None: {"trust": 5}})
+
     for name in ("", "Eve", "  ", "eve", "EVE", ""):
         submit(name)
     assert [a.respondent for a in F.feedback(w.store, w.code, w.fac)] == [
-        "Stakeholder 1", "Eve", "Stakeholder 3", "eve (2)", "EVE (3)", "Stakeholder 6"]
+        "Stakeholder 1",
+        "Eve",
+        "Stakeholder 3",
+        "eve (2)",
+        "EVE (3)",
+        "Stakeholder 6",
+    ]
 
 
 def test_concurrent_anonymous_respondents_get_distinct_names(w):
@@ -695,30 +826,48 @@ def test_concurrent_anonymous_respondents_get_distinct_names(w):
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(a.respondent for a in F.feedback(w.store, w.code, w.fac)) == \
-        sorted(f"Stakeholder {i}" for i in range(1, n + 1))
+    assert sorted(a.respondent for a in F.feedback(w.store, w.code, w.fac)) == sorted(
+        f"Stakeholder {i}" for i in range(1, n + 1)
+    )
 
 
 VALID = {"impact": {"trust": 5, "comment": "valid"}}
 
 
-@pytest.mark.parametrize("answers, message", [
-    ({"privacy": {"trust": 0}}, "The degree of trust in Privacy and security must be a whole number from 1 to 5."),
-    ({"privacy": {"trust": 6}}, "The degree of trust in Privacy and security must be a whole number from 1 to 5."),
-    ({None: {"trust": "high"}}, "The degree of trust in the overall question must be a whole number from 1 to 5."),
-    ({"privacy": {"trust": True}}, "The degree of trust in Privacy and security must be a whole number from 1 to 5."),
-    ({"privacy": {"trust": 3.5}}, "The degree of trust in Privacy and security must be a whole number from 1 to 5."),
-    ({"quality": {"expectations": "mostly"}},
-     "Whether our steps meet your expectations (Quality and accuracy) must be one of: yes, partly, no."),
-    ({"quality": {"evidence": "partly"}},
-     "Whether our evidence helps you trust us (Quality and accuracy) must be one of: yes, no, unsure."),
-    ({"ethics": {"comment": "c" * 2001}},
-     "Your comment on Ethics and transparency is too long: 2001 characters, at most 2000."),
-    ({"ethics": {"mood": "happy"}}, "The answer on Ethics and transparency has unknown field(s): mood."),
-    ({"ethics": "4"},
-     "The answer on Ethics and transparency must be a set of fields (trust, expectations, evidence, comment)."),
-    ({"blockchain": {"trust": 3}}, "Choose one of this session's elements. Unknown: blockchain."),
-])
+@pytest.mark.parametrize(
+    "answers, message",
+    [
+        ({"privacy": {"trust": 0}}, "The degree of trust in Privacy and security must be a whole number from 1 to 5."),
+        ({"privacy": {"trust": 6}}, "The degree of trust in Privacy and security must be a whole number from 1 to 5."),
+        ({None: {"trust": "high"}}, "The degree of trust in the overall question must be a whole number from 1 to 5."),
+        (
+            {"privacy": {"trust": True}},
+            "The degree of trust in Privacy and security must be a whole number from 1 to 5.",
+        ),
+        (
+            {"privacy": {"trust": 3.5}},
+            "The degree of trust in Privacy and security must be a whole number from 1 to 5.",
+        ),
+        (
+            {"quality": {"expectations": "mostly"}},
+            "Whether our steps meet your expectations (Quality and accuracy) must be one of: yes, partly, no.",
+        ),
+        (
+            {"quality": {"evidence": "partly"}},
+            "Whether our evidence helps you trust us (Quality and accuracy) must be one of: yes, no, unsure.",
+        ),
+        (
+            {"ethics": {"comment": "c" * 2001}},
+            "Your comment on Ethics and transparency is too long: 2001 characters, at most 2000.",
+        ),
+        ({"ethics": {"mood": "happy"}}, "The answer on Ethics and transparency has unknown field(s): mood."),
+        (
+            {"ethics": "4"},
+            "The answer on Ethics and transparency must be a set of fields (trust, expectations, evidence, comment).",
+        ),
+        ({"blockchain": {"trust": 3}}, "Choose one of this session's elements. Unknown: blockchain."),
+    ],
+)
 def test_submit_feedback_validates_everything_before_storing(w, answers, message):
     before = snapshot(w.store)
     with pytest.raises(InvalidInput) as excinfo:  # a valid answer comes first: it must not be stored either
@@ -727,11 +876,14 @@ def test_submit_feedback_validates_everything_before_storing(w, answers, message
     assert snapshot(w.store) == before
 
 
-@pytest.mark.parametrize("answers, message", [
-    ({"privacy": {}, None: {"comment": " "}}, "The survey is empty: answer at least one question."),
-    ({}, "The survey is empty: answer at least one question."),
-    ([("privacy", {"trust": 3})], "The survey answers must be given per element."),
-])
+@pytest.mark.parametrize(
+    "answers, message",
+    [
+        ({"privacy": {}, None: {"comment": " "}}, "The survey is empty: answer at least one question."),
+        ({}, "The survey is empty: answer at least one question."),
+        ([("privacy", {"trust": 3})], "The survey answers must be given per element."),
+    ],
+)
 def test_submit_feedback_needs_answers(w, answers, message):
     before = snapshot(w.store)
     with pytest.raises(InvalidInput) as excinfo:
@@ -766,8 +918,12 @@ def test_submit_feedback_respondent_too_long(w):
 def test_reflections_are_versioned(w):
     assert F.reflections(w.store, w.code, w.fac) == {}
     r1 = F.set_reflection(w.store, w.code, w.ann, "timeframe", "  By Q3\r\n2027 ")
-    assert (r1.key, r1.question, r1.answer, r1.version) == \
-        ("timeframe", F.REFLECTION_QUESTIONS["timeframe"], "By Q3\n2027", 1)
+    assert (r1.key, r1.question, r1.answer, r1.version) == (
+        "timeframe",
+        F.REFLECTION_QUESTIONS["timeframe"],
+        "By Q3\n2027",
+        1,
+    )
     F.set_reflection(w.store, w.code, w.bob, "areas", "Evidence", expected_version=0)
     r2 = F.set_reflection(w.store, w.code, w.fac, "timeframe", "By Q4", expected_version=1)
     assert (r2.answer, r2.version) == ("By Q4", 2)
@@ -784,10 +940,13 @@ def test_reflections_are_versioned(w):
     assert snapshot(w.store) == before
 
 
-@pytest.mark.parametrize("key, answer, message", [
-    ("mood", "x", "Unknown reflection question 'mood'"),
-    ("areas", "a" * 2001, "is too long: 2001 characters, at most 2000."),
-])
+@pytest.mark.parametrize(
+    "key, answer, message",
+    [
+        ("mood", "x", "Unknown reflection question 'mood'"),
+        ("areas", "a" * 2001, "is too long: 2001 characters, at most 2000."),
+    ],
+)
 def test_reflection_validation(w, key, answer, message):
     with pytest.raises(InvalidInput) as excinfo:
         F.set_reflection(w.store, w.code, w.fac, key, answer)
@@ -841,8 +1000,12 @@ def test_agreed_order_sources(w, store):
 def test_agreed_order_uses_kemeny_of_the_party_orders(store):
     c = store.create_session("Three", ["A", "B", "C"], blind=False)
     ids = c.session.catalogue.ids
-    seed = next(s for s in range(100) if analysis.borda_consensus([shuffled(ids, s + k) for k in range(3)])
-                != analysis.kemeny_consensus([shuffled(ids, s + k) for k in range(3)]))
+    seed = next(
+        s
+        for s in range(100)
+        if analysis.borda_consensus([shuffled(ids, s + k) for k in range(3)])
+        != analysis.kemeny_consensus([shuffled(ids, s + k) for k in range(3)])
+    )
     orders = [shuffled(ids, seed + k) for k in range(3)]
     for party, order in zip(c.session.parties, orders):
         store.submit(c.session.code, store.join(c.session.code, party.id).token, order)
@@ -858,7 +1021,9 @@ def test_agreed_order_uses_borda_for_long_catalogues(store):
     for party, order in zip(c.session.parties, orders):
         store.submit(c.session.code, store.join(c.session.code, party.id).token, order)
     assert F.agreed_order(store, c.session.code, c.facilitator_token) == (
-        tuple(analysis.borda_consensus(orders)), "consensus (Borda) of round 1")
+        tuple(analysis.borda_consensus(orders)),
+        "consensus (Borda) of round 1",
+    )
 
 
 def test_agreed_order_hides_unrevealed_rankings_from_participants(w, store):
@@ -905,8 +1070,11 @@ def test_changes_since_previous(w, store, earlier):
     store.submit(w.code, w.ann, now["Alpha"])
     store.submit(w.code, w.bob, now["Beta"])
     ch = F.changes_since_previous(store, w.code, w.fac)
-    assert (ch.previous_code, ch.previous_title, ch.previous_created_at) == \
-        (prev.session.code, "Review 2025", prev.session.created_at)
+    assert (ch.previous_code, ch.previous_title, ch.previous_created_at) == (
+        prev.session.code,
+        "Review 2025",
+        prev.session.created_at,
+    )
     assert ch.moved == pytest.approx(analysis.movement({"Alpha": then["ALPHA"], "Beta": then["Beta"]}, now))
     assert ch.moved["Beta"] == 1.0 and list(ch.moved) == ["Alpha", "Beta"]  # ALPHA matched to Alpha; Gamma gone
     assert [s.status for s in ch.previous_steps] == ["done", "in progress", "proposed"]
@@ -948,10 +1116,13 @@ def test_changes_before_anyone_ranked_and_with_another_catalogue(store, earlier)
 def test_link_previous_needs_both_facilitators_and_no_loops(w, store, earlier):
     prev = earlier[0]
     before = snapshot(store)
-    for args in ((w.fac, prev.session.code, w.fac), (w.fac, prev.session.code, GARBAGE),
-                 (w.ann, prev.session.code, prev.facilitator_token),
-                 (prev.facilitator_token, prev.session.code, prev.facilitator_token),
-                 (w.fac, "nosuchsession22", prev.facilitator_token)):
+    for args in (
+        (w.fac, prev.session.code, w.fac),
+        (w.fac, prev.session.code, GARBAGE),
+        (w.ann, prev.session.code, prev.facilitator_token),
+        (prev.facilitator_token, prev.session.code, prev.facilitator_token),
+        (w.fac, "nosuchsession22", prev.facilitator_token),
+    ):
         with pytest.raises(AccessDenied) as excinfo:
             F.link_previous(store, w.code, *args)
         assert str(excinfo.value) == DENIED
@@ -1008,7 +1179,10 @@ CALLS = {
     "elements_without_steps": (ALL, lambda w, x, t: F.elements_without_steps(w.store, w.code, t)),
     "worksheet": (ALL, lambda w, x, t: F.worksheet(w.store, w.code, t)),
     "worksheet_shareable": (ALL, lambda w, x, t: F.worksheet(w.store, w.code, t, shareable=True)),
-    "set_worksheet_entry": (OWN, lambda w, x, t: F.set_worksheet_entry(w.store, w.code, t, "privacy", w.alpha, "B", "x")),
+    "set_worksheet_entry": (
+        OWN,
+        lambda w, x, t: F.set_worksheet_entry(w.store, w.code, t, "privacy", w.alpha, "B", "x"),
+    ),
     "set_baseline": (OWN, lambda w, x, t: F.set_baseline(w.store, w.code, t, w.alpha, w.ids[::-1])),
     "baselines": (ALL, lambda w, x, t: F.baselines(w.store, w.code, t)),
     "baseline_comparison": (ALL, lambda w, x, t: F.baseline_comparison(w.store, w.code, t, 1)),
@@ -1022,19 +1196,38 @@ CALLS = {
     "reflections": (ALL, lambda w, x, t: F.reflections(w.store, w.code, t)),
     "set_agreed_order": (FAC, lambda w, x, t: F.set_agreed_order(w.store, w.code, t, w.ids)),
     "agreed_order": (ALL, lambda w, x, t: F.agreed_order(w.store, w.code, t)),
-    "link_previous": (FAC, lambda w, x, t: F.link_previous(w.store, w.code, t, x["prev"].session.code,
-                                                            x["prev"].facilitator_token)),
+    "link_previous": (
+        FAC,
+        lambda w, x, t: F.link_previous(w.store, w.code, t, x["prev"].session.code, x["prev"].facilitator_token),
+    ),
     "unlink_previous": (FAC, lambda w, x, t: F.unlink_previous(w.store, w.code, t)),
     "changes_since_previous": (ALL, lambda w, x, t: F.changes_since_previous(w.store, w.code, t)),
 }
-WRITES = {"add_next_step", "update_next_step", "delete_next_step", "set_worksheet_entry", "set_baseline",
-          "new_survey_link", "close_survey", "submit_feedback", "set_reflection", "set_agreed_order", "link_previous",
-          "unlink_previous"}
+WRITES = {
+    "add_next_step",
+    "update_next_step",
+    "delete_next_step",
+    "set_worksheet_entry",
+    "set_baseline",
+    "new_survey_link",
+    "close_survey",
+    "submit_feedback",
+    "set_reflection",
+    "set_agreed_order",
+    "link_previous",
+    "unlink_previous",
+}
 
 
 def test_every_public_function_is_in_the_rights_matrix():
-    public = {n for n, v in vars(F).items() if callable(v) and not n.startswith("_") and getattr(v, "__module__", "")
-              == F.__name__ and not isinstance(v, type)}
+    public = {
+        n
+        for n, v in vars(F).items()
+        if callable(v)
+        and not n.startswith("_")
+        and getattr(v, "__module__", "") == F.__name__
+        and not isinstance(v, type)
+    }
     assert public - {"parse_baseline_csv"} == set(CALLS) - {"worksheet_shareable"}
 
 
@@ -1087,20 +1280,27 @@ def test_a_session_deleted_between_the_check_and_the_write_is_not_written(w, mon
 # ---------------------------------------------------------------- events
 
 
-@pytest.mark.parametrize("name, actor, action, detail", [
-    ("add_next_step", "participant:{ann}", "next_step_added", {"element": "quality", "status": "proposed"}),
-    ("update_next_step", "participant:{ann}", "next_step_updated", {"fields": ["status"], "version": 2}),
-    ("delete_next_step", "participant:{ann}", "next_step_deleted", {"element": "privacy"}),
-    ("set_worksheet_entry", "participant:{ann}", "worksheet_entry_set",
-     {"element": "privacy", "party": "Alpha", "column": "B", "internal": False}),
-    ("set_baseline", "participant:{ann}", "baseline_replaced", {"party": "Alpha"}),
-    ("set_reflection", "participant:{ann}", "reflection_set", {"key": "areas"}),
-    ("submit_feedback", "survey", "feedback_submitted", {"answers": 1}),
-    ("new_survey_link", "facilitator", "survey_link_replaced", {}),
-    ("close_survey", "facilitator", "survey_closed", {}),
-    ("set_agreed_order", "facilitator", "agreed_order_set", {}),
-    ("unlink_previous", "facilitator", "previous_unlinked", {}),
-])
+@pytest.mark.parametrize(
+    "name, actor, action, detail",
+    [
+        ("add_next_step", "participant:{ann}", "next_step_added", {"element": "quality", "status": "proposed"}),
+        ("update_next_step", "participant:{ann}", "next_step_updated", {"fields": ["status"], "version": 2}),
+        ("delete_next_step", "participant:{ann}", "next_step_deleted", {"element": "privacy"}),
+        (
+            "set_worksheet_entry",
+            "participant:{ann}",
+            "worksheet_entry_set",
+            {"element": "privacy", "party": "Alpha", "column": "B", "internal": False},
+        ),
+        ("set_baseline", "participant:{ann}", "baseline_replaced", {"party": "Alpha"}),
+        ("set_reflection", "participant:{ann}", "reflection_set", {"key": "areas"}),
+        ("submit_feedback", "survey", "feedback_submitted", {"answers": 1}),
+        ("new_survey_link", "facilitator", "survey_link_replaced", {}),
+        ("close_survey", "facilitator", "survey_closed", {}),
+        ("set_agreed_order", "facilitator", "agreed_order_set", {}),
+        ("unlink_previous", "facilitator", "previous_unlinked", {}),
+    ],
+)
 def test_writes_are_logged(w, name, actor, action, detail):
     extra = _setup(w)
     _, call = CALLS[name]
@@ -1165,7 +1365,9 @@ def test_delete_session_removes_every_new_row(store, created):
         assert count(store, f"SELECT count(*) FROM {table} WHERE {column} IN (?, ?)", party_ids) == 0
     with raw(store) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        everything = json.dumps([[tuple(r) for r in conn.execute(f"SELECT * FROM {t}")] for t in ("sessions", "events")])
+        everything = json.dumps(
+            [[tuple(r) for r in conn.execute(f"SELECT * FROM {t}")] for t in ("sessions", "events")]
+        )
     assert created.session.code not in everything and "Data sharing review" not in everything
     assert F.changes_since_previous(store, keep.session.code, keep.facilitator_token) is None
     assert F.feedback(store, keep.session.code, keep.facilitator_token)[0].respondent == "Dana"

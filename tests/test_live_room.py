@@ -55,8 +55,12 @@ def test_a_page_whose_confirmation_streamlit_dropped_heals_by_the_next_poll(tmp_
     code = created.session.code
     joined = store.join(code, created.session.parties[0].id, "Ann")
     arm, mark = tmp_path / "arm", tmp_path / "mark"
-    env = {"PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
-           "TRUSTCORE_LATE_ARM": str(arm), "TRUSTCORE_LATE_S": "1.5", "TRUSTCORE_POLL_MARK": str(mark)}
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        "TRUSTCORE_LATE_ARM": str(arm),
+        "TRUSTCORE_LATE_S": "1.5",
+        "TRUSTCORE_POLL_MARK": str(mark),
+    }
     server = Server(db, tmp_path / "streamlit.log", env=env)
 
     async def scenario() -> tuple[float | None, list[str]]:
@@ -126,15 +130,37 @@ def test_a_reveal_on_the_console_shows_the_comparison_on_every_participants_page
 
 
 def test_room_load_benchmark_smoke_with_ten_participants():
-    result = subprocess.run([sys.executable, "benchmarks/room_load.py", "--participants", "10", "--parties", "2",
-                             "--idle", "2", "--reveal", "--timeout", "60"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/room_load.py",
+            "--participants",
+            "10",
+            "--parties",
+            "2",
+            "--idle",
+            "2",
+            "--reveal",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     assert "rankings stored / exactly as sent" in out and "10 / 10" in out, out
-    for label in ("stuck pages (no confirmation)", "submit -> confirmation p95", "floor (one-button page) p95",
-                  "ratio p95 app / floor", "server CPU, all pages idle (polling)", "reveal -> headline p95",
-                  "server memory high-water mark (VmHWM)"):
+    for label in (
+        "stuck pages (no confirmation)",
+        "submit -> confirmation p95",
+        "floor (one-button page) p95",
+        "ratio p95 app / floor",
+        "server CPU, all pages idle (polling)",
+        "reveal -> headline p95",
+        "server memory high-water mark (VmHWM)",
+    ):
         assert label in out, (label, out)
 
 
@@ -165,8 +191,9 @@ def test_a_server_killed_in_a_submit_burst_keeps_every_confirmed_ranking_and_pag
             await page.finished_since(since, 30)
             orders.append(order)
         sent = await asyncio.gather(*(p.click("Submit my ranking") for p in pages))
-        await pages[0].wait_for(lambda: any(p.text_since(CONFIRMATION, s) for p, s in zip(pages, sent, strict=True)),
-                                30)
+        await pages[0].wait_for(
+            lambda: any(p.text_since(CONFIRMATION, s) for p, s in zip(pages, sent, strict=True)), 30
+        )
         server.kill()  # mid-burst: the first confirmations are out, other rankings are not written yet
         confirmed = [p.text_since(CONFIRMATION, s) is not None for p, s in zip(pages, sent, strict=True)]
         restarted = Server(db, tmp_path / "streamlit-2.log", port=port)

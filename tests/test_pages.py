@@ -25,8 +25,9 @@ def store(tmp_path, monkeypatch):
 
 @pytest.fixture
 def made(store):
-    return store.create_session("Bus data **deal** <b>x</b>", ["CityBus", "Council :red[x]"],
-                                our_org="CityBus", partner_org="Council")
+    return store.create_session(
+        "Bus data **deal** <b>x</b>", ["CityBus", "Council :red[x]"], our_org="CityBus", partner_org="Council"
+    )
 
 
 def run(**params) -> AppTest:
@@ -126,9 +127,11 @@ def test_facilitator_console_lock_reveal_next_round(store, made):
     code, token = made.session.code, made.facilitator_token
     at = run(session=code, admin=token)
     assert "Round 1: 0 of 0 submitted" in texts(at)
-    for label, check in [("Lock round", lambda s: s.round.status == "locked"),
-                         ("Reveal results", lambda s: s.round.status == "revealed"),
-                         ("Open next round", lambda s: s.current_round == 2 and s.round.status == "open")]:
+    for label, check in [
+        ("Lock round", lambda s: s.round.status == "locked"),
+        ("Reveal results", lambda s: s.round.status == "revealed"),
+        ("Open next round", lambda s: s.current_round == 2 and s.round.status == "open"),
+    ]:
         at = run(session=code, admin=token)  # AppTest does not rerun the entrypoint after a click: reload
         next(b for b in at.button if b.label == label).click().run()
         assert check(store.session(code)), label
@@ -216,8 +219,20 @@ def test_survey_link_opens_only_the_survey(store, made):
     assert "This survey link is not valid" in texts(at)
 
 
-@pytest.mark.parametrize("value", ["", " ", "\x00", "<script>alert(1)</script>", "x" * 5000, "é" * 14,
-                                   "abcd-efgh-jkmn-pq", "../../etc/passwd", "%27%20OR%201=1--"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        " ",
+        "\x00",
+        "<script>alert(1)</script>",
+        "x" * 5000,
+        "é" * 14,
+        "abcd-efgh-jkmn-pq",
+        "../../etc/passwd",
+        "%27%20OR%201=1--",
+    ],
+)
 @pytest.mark.parametrize("param", ["session", "me", "admin", "survey"])
 def test_malformed_query_parameters_get_a_clear_page(store, made, param, value):
     params = {param: value}

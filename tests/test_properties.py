@@ -31,19 +31,51 @@ from trustcore.errors import AccessDenied, CatalogueError, InvalidInput, NotAllo
 from trustcore.store import Store
 from trustcore.text import NAME_MAX, TITLE_MAX, clean_line
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                           HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # ----------------------------------------------------------------------------- hostile text
 
 CONTROL = "".join(chr(c) for c in [*range(0, 32), 127, *range(0x80, 0xA0)]) + "\u200b\u200e\u202e\u2066\ufeff\u00ad"
 SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
 HOSTILE_SNIPPETS = [
-    "=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3", "@SUM(A1)", "\t=1", "\r=1", "<script>alert(1)</script>",
-    "**bold** _x_ [link](javascript:alert(1))", ":red[red]", "$x^2$", "# heading", "| a | b |", "`code`",
-    "Zoë", "e\u0301", "Ω", "ﬁ", "👩‍👩‍👧", "中文", "مرحبا", "\u202eevil", "  spaced   out  ", "", " ", "\n\n", "\x00",
-    "'quoted'", '"dq"', ",comma,", "a;b", "x" * 79, "x" * 80, "x" * 81,
+    '=HYPERLINK("http://x","y")',
+    "+1+2",
+    "-3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "<script>alert(1)</script>",
+    "**bold** _x_ [link](javascript:alert(1))",
+    ":red[red]",
+    "$x^2$",
+    "# heading",
+    "| a | b |",
+    "`code`",
+    "Zoë",
+    "e\u0301",
+    "Ω",
+    "ﬁ",
+    "👩‍👩‍👧",
+    "中文",
+    "مرحبا",
+    "\u202eevil",
+    "  spaced   out  ",
+    "",
+    " ",
+    "\n\n",
+    "\x00",
+    "'quoted'",
+    '"dq"',
+    ",comma,",
+    "a;b",
+    "x" * 79,
+    "x" * 80,
+    "x" * 81,
 ]
 hostile_text = st.one_of(
     st.sampled_from(HOSTILE_SNIPPETS),
@@ -102,8 +134,11 @@ def _try_clean(value, max_len):
 
 
 @SETTINGS
-@given(title=hostile_text, names=st.lists(hostile_text, min_size=1, max_size=4),
-       members=st.lists(st.lists(hostile_text, max_size=3), min_size=4, max_size=4))
+@given(
+    title=hostile_text,
+    names=st.lists(hostile_text, min_size=1, max_size=4),
+    members=st.lists(st.lists(hostile_text, max_size=3), min_size=4, max_size=4),
+)
 @example(title="=cmd|' /C calc'!A0", names=["<b>A</b>", "**B**"], members=[["=1+1"], ["@x"], [], []])
 @example(title="x" * 10_000, names=["A", "B"], members=[[], [], [], []])
 @example(title="T", names=["Same", "same"], members=[[], [], [], []])
@@ -141,7 +176,7 @@ def test_create_session_refuses_clearly_or_stores_clean_text(store, title, names
 @SETTINGS
 @given(name=hostile_text)
 @example(name="")
-@example(name="=HYPERLINK(\"http://evil\")")
+@example(name='=HYPERLINK("http://evil")')
 @example(name="x" * 10_000)
 @example(name="\u202e\u200b")
 def test_join_refuses_clearly_or_stores_clean_name(store, name):
@@ -165,16 +200,16 @@ def test_join_refuses_clearly_or_stores_clean_name(store, name):
     usable(store, code)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(alphabet="ab =-", min_size=1, max_size=NAME_MAX - 6), times=st.integers(2, 4))
 def test_the_same_name_joining_again_gets_distinct_names(store, name, times):
     # Names short enough that " (n)" fits; the long ones are test_long_names_joining_three_times_get_three_names.
     created = store.create_session("Names", ["A", "B"])
     cleaned = _try_clean(name, NAME_MAX)
     assume(cleaned)
-    names = [store.join(created.session.code, created.session.parties[0].id, name).participant.name
-             for _ in range(times)]
+    names = [
+        store.join(created.session.code, created.session.parties[0].id, name).participant.name for _ in range(times)
+    ]
     assert len({n.casefold() for n in names}) == times, names
     for n in names:
         assert_clean(n, NAME_MAX)
@@ -183,8 +218,7 @@ def test_the_same_name_joining_again_gets_distinct_names(store, name, times):
 def test_long_names_joining_three_times_get_three_names(store):
     created = store.create_session("Names", ["A", "B"])
     name = "x" * NAME_MAX
-    names = [store.join(created.session.code, created.session.parties[0].id, name).participant.name
-             for _ in range(3)]
+    names = [store.join(created.session.code, created.session.parties[0].id, name).participant.name for _ in range(3)]
     assert len(set(names)) == 3, names
 
 
@@ -200,10 +234,11 @@ def _session(store):
 def order_damage(ids):
     """A list of element ids with at least one missing, repeated or unknown element."""
     return st.one_of(
-        st.permutations(ids).flatmap(lambda p: st.integers(0, len(p) - 1).map(lambda i: p[:i] + p[i + 1:])),
-        st.permutations(ids).flatmap(lambda p: st.integers(1, len(p) - 1).map(lambda i: p[:i] + [p[0]] + p[i + 1:])),
-        st.permutations(ids).flatmap(lambda p: st.integers(0, len(p)).map(
-            lambda i: p[:i] + ["no-such-element"] + p[i:])),
+        st.permutations(ids).flatmap(lambda p: st.integers(0, len(p) - 1).map(lambda i: p[:i] + p[i + 1 :])),
+        st.permutations(ids).flatmap(lambda p: st.integers(1, len(p) - 1).map(lambda i: p[:i] + [p[0]] + p[i + 1 :])),
+        st.permutations(ids).flatmap(
+            lambda p: st.integers(0, len(p)).map(lambda i: p[:i] + ["no-such-element"] + p[i:])
+        ),
         st.permutations(ids).flatmap(lambda p: hostile_text.map(lambda junk: p[:-1] + [junk])),
         st.lists(st.sampled_from(ids), max_size=14).filter(lambda o: sorted(o) != sorted(ids)),
     )
@@ -260,8 +295,7 @@ def test_a_double_submit_is_unchanged(store, order):
 
 # ----------------------------------------------------------------------------- catalogues
 
-GOOD = [{"id": f"e{i}", "name": f"Element {i}", "description": f"About {i}", "level": str(1 + i % 4)}
-        for i in range(6)]
+GOOD = [{"id": f"e{i}", "name": f"Element {i}", "description": f"About {i}", "level": str(1 + i % 4)} for i in range(6)]
 
 
 def damage(records, kind, i):
@@ -288,8 +322,17 @@ def damage(records, kind, i):
     return records
 
 
-KINDS = ["empty id", "bad id", "repeated id", "empty name", "long name", "repeated name", "long description",
-         "bad level", "word level"]
+KINDS = [
+    "empty id",
+    "bad id",
+    "repeated id",
+    "empty name",
+    "long name",
+    "repeated name",
+    "long description",
+    "bad level",
+    "word level",
+]
 
 
 def to_file(records, fmt):
@@ -305,9 +348,16 @@ def to_file(records, fmt):
 
 
 @SETTINGS
-@given(damages=st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, len(GOOD) - 1)), min_size=1, max_size=4,
-                        unique_by=lambda d: d[1]),
-       fmt=st.sampled_from(["csv", "json", "json-object"]), as_bytes=st.booleans())
+@given(
+    damages=st.lists(
+        st.tuples(st.sampled_from(KINDS), st.integers(0, len(GOOD) - 1)),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda d: d[1],
+    ),
+    fmt=st.sampled_from(["csv", "json", "json-object"]),
+    as_bytes=st.booleans(),
+)
 def test_catalogue_errors_are_all_listed(damages, fmt, as_bytes):
     records = GOOD
     for kind, i in damages:
@@ -325,11 +375,36 @@ def test_catalogue_errors_are_all_listed(damages, fmt, as_bytes):
 
 
 @SETTINGS
-@given(data=st.one_of(st.text(max_size=300), st.binary(max_size=300),
-                      st.lists(st.sampled_from(["id,name", "a,A", "b,B", '"', "\x00", "{", "[", "]", "}", ",",
-                                                "\n", '"elements":', "null", "1", "\ufeff", "\r"]),
-                               max_size=20).map("".join)),
-       ext=st.sampled_from([".csv", ".json", ".txt", ""]))
+@given(
+    data=st.one_of(
+        st.text(max_size=300),
+        st.binary(max_size=300),
+        st.lists(
+            st.sampled_from(
+                [
+                    "id,name",
+                    "a,A",
+                    "b,B",
+                    '"',
+                    "\x00",
+                    "{",
+                    "[",
+                    "]",
+                    "}",
+                    ",",
+                    "\n",
+                    '"elements":',
+                    "null",
+                    "1",
+                    "\ufeff",
+                    "\r",
+                ]
+            ),
+            max_size=20,
+        ).map("".join),
+    ),
+    ext=st.sampled_from([".csv", ".json", ".txt", ""]),
+)
 def test_any_uploaded_file_gives_a_catalogue_or_a_catalogue_error(data, ext):
     # A bare carriage return in a CSV is the known bug below (test_csv_errors_give_a_catalogue_error).
     assume(not (ext == ".csv" and ("\r" in data if isinstance(data, str) else b"\r" in data)))
@@ -353,9 +428,14 @@ def test_an_unreadable_csv_gives_a_catalogue_error():
 
 # ----------------------------------------------------------------------------- URL parameters
 
-url_text = st.one_of(st.none(), hostile_text, st.text(alphabet=string.ascii_letters + string.digits + "-_ .", max_size=70),
-                     st.text(alphabet="abcdefghjkmnpqrstuvwxyz23456789-", min_size=14, max_size=20),
-                     st.just("a" * 14), st.just("A" * 30))
+url_text = st.one_of(
+    st.none(),
+    hostile_text,
+    st.text(alphabet=string.ascii_letters + string.digits + "-_ .", max_size=70),
+    st.text(alphabet="abcdefghjkmnpqrstuvwxyz23456789-", min_size=14, max_size=20),
+    st.just("a" * 14),
+    st.just("A" * 30),
+)
 
 
 @SETTINGS
@@ -364,10 +444,12 @@ def test_malformed_url_parameters_give_only_not_found_or_access_denied(store, co
     created = store.create_session("URL", ["A", "B"])
     if use_real_code:
         code = created.session.code.upper()
-    for call, allowed in ((lambda: store.session(code), (NotFound,)),
-                          (lambda: store.facilitator(code, token), (AccessDenied,)),
-                          (lambda: store.participant(code, token), (AccessDenied,)),
-                          (lambda: store.authorise(code, token), (AccessDenied, NotFound))):
+    for call, allowed in (
+        (lambda: store.session(code), (NotFound,)),
+        (lambda: store.facilitator(code, token), (AccessDenied,)),
+        (lambda: store.participant(code, token), (AccessDenied,)),
+        (lambda: store.authorise(code, token), (AccessDenied, NotFound)),
+    ):
         try:
             call()
         except allowed as exc:
@@ -385,10 +467,14 @@ printable_hostile = hostile_text.filter(lambda t: _try_clean(t, NAME_MAX))
 
 
 @SETTINGS
-@given(title=hostile_text.filter(lambda t: _try_clean(t, TITLE_MAX)),
-       parties=st.lists(printable_hostile, min_size=2, max_size=3, unique_by=lambda t: clean_line(t, field="p").casefold()),
-       people=st.lists(printable_hostile, min_size=1, max_size=3))
-@example(title="=1+1", parties=["+A", "@B"], people=["-C", "=HYPERLINK(\"x\")", "\t=y"])
+@given(
+    title=hostile_text.filter(lambda t: _try_clean(t, TITLE_MAX)),
+    parties=st.lists(
+        printable_hostile, min_size=2, max_size=3, unique_by=lambda t: clean_line(t, field="p").casefold()
+    ),
+    people=st.lists(printable_hostile, min_size=1, max_size=3),
+)
+@example(title="=1+1", parties=["+A", "@B"], people=["-C", '=HYPERLINK("x")', "\t=y"])
 def test_results_csv_of_hostile_names_parses_back(store, title, parties, people):
     created = store.create_session(title, parties)
     session = created.session
@@ -404,8 +490,19 @@ def test_results_csv_of_hostile_names_parses_back(store, title, parties, people)
     expected = []
     for r in rankings:
         for rank, eid in enumerate(r.order, start=1):
-            expected.append([session.code, session.title, r.round, r.party, r.participant, eid,
-                             session.catalogue.names[eid], rank, r.submitted_at])
+            expected.append(
+                [
+                    session.code,
+                    session.title,
+                    r.round,
+                    r.party,
+                    r.participant,
+                    eid,
+                    session.catalogue.names[eid],
+                    rank,
+                    r.submitted_at,
+                ]
+            )
     for row, want in zip(rows[1:], expected):
         for cell, value in zip(row, want):
             if isinstance(value, int):

@@ -51,8 +51,13 @@ def shuffled(ids, seed):
 
 def build(store: Store, *, parties=(SCRIPT, IMG), rounds: int = 1, reveal: bool = True) -> Workshop:
     """Hostile names everywhere: title, parties, participants, worksheet, next steps, feedback, reflections."""
-    created = store.create_session(TITLE, list(parties), our_org="Our <u>org</u>", partner_org=QUOTES,
-                                   flows="Data → them\n<script>alert(4)</script> insights → us")
+    created = store.create_session(
+        TITLE,
+        list(parties),
+        our_org="Our <u>org</u>",
+        partner_org=QUOTES,
+        flows="Data → them\n<script>alert(4)</script> insights → us",
+    )
     s, fac = created.session, created.facilitator_token
     people = [("Ann " + SCRIPT, 0), (QUOTES, 0), ("Cy " + IMG, 1)] + [(f"P{i}", i) for i in range(2, len(parties))]
     tokens = {}
@@ -72,13 +77,29 @@ def build(store: Store, *, parties=(SCRIPT, IMG), rounds: int = 1, reveal: bool 
     F.set_worksheet_entry(store, s.code, fac, "privacy", first.id, "B", "Steps " + SCRIPT)
     F.set_worksheet_entry(store, s.code, fac, "privacy", first.id, "C", INTERNAL, internal=True)
     F.set_worksheet_entry(store, s.code, fac, "privacy", second.id, "C", PUBLIC)
-    F.add_next_step(store, s.code, fac, "privacy", "Publish " + IMG, owner_party_id=second.id, owner_person=QUOTES,
-                    due="Q2 2027", status="agreed", agreed_by=[first.id, second.id])
+    F.add_next_step(
+        store,
+        s.code,
+        fac,
+        "privacy",
+        "Publish " + IMG,
+        owner_party_id=second.id,
+        owner_person=QUOTES,
+        due="Q2 2027",
+        status="agreed",
+        agreed_by=[first.id, second.id],
+    )
     survey = F.new_survey_link(store, s.code, fac)
-    F.submit_feedback(store, s.code, survey, "Resp " + SCRIPT, {
-        None: {"trust": 4, "comment": "Overall " + IMG},
-        "privacy": {"trust": 3, "expectations": "partly", "evidence": "yes", "comment": "Comment " + QUOTES},
-    })
+    F.submit_feedback(
+        store,
+        s.code,
+        survey,
+        "Resp " + SCRIPT,
+        {
+            None: {"trust": 4, "comment": "Overall " + IMG},
+            "privacy": {"trust": 3, "expectations": "partly", "evidence": "yes", "comment": "Comment " + QUOTES},
+        },
+    )
     F.set_reflection(store, s.code, fac, "areas", "Reflect " + SCRIPT)
     return Workshop(store, s.code, fac, tokens, survey, [p.name for p in s.parties])
 
@@ -157,8 +178,18 @@ def test_every_piece_of_user_text_is_escaped(which, request):
     assert len(parsed.scripts) == 1 + page.count('class="plotly-graph-div"')
     # and the hostile text is shown, as text
     visible = parsed.visible
-    for text in (TITLE, SCRIPT, IMG, QUOTES, "Our <u>org</u>", "<script>alert(4)</script> insights → us",
-                 "Publish " + IMG, "Comment " + QUOTES, "Reflect " + SCRIPT, "Overall " + IMG):
+    for text in (
+        TITLE,
+        SCRIPT,
+        IMG,
+        QUOTES,
+        "Our <u>org</u>",
+        "<script>alert(4)</script> insights → us",
+        "Publish " + IMG,
+        "Comment " + QUOTES,
+        "Reflect " + SCRIPT,
+        "Overall " + IMG,
+    ):
         assert text in visible, text
     assert html.escape(SCRIPT) in page and html.escape(QUOTES) in page
 
@@ -169,8 +200,10 @@ def test_quotes_cannot_break_out_of_an_attribute_or_a_table(internal):
     # the worksheet table would close early; escaped, every table keeps its rows
     tables = internal.count("<table")
     assert tables == internal.count("</table>")
-    assert all(set(a) <= {"id", "class", "href", "style", "lang", "charset", "name", "content", "http-equiv",
-                          "aria-label"} for _, a in parsed.tags)
+    assert all(
+        set(a) <= {"id", "class", "href", "style", "lang", "charset", "name", "content", "http-equiv", "aria-label"}
+        for _, a in parsed.tags
+    )
 
 
 # ------------------------------------------------------------------------------------------- self-contained
@@ -196,8 +229,9 @@ def test_no_external_resources(internal, shared):
         rest = without_bundle(page)
         assert "http://" not in rest and "https://" not in rest and "//fonts." not in rest
         assert "@import" not in rest and "url(" not in rest and "@font-face" not in rest
-        csp = next(a["content"] for t, a in parsed.tags if t == "meta" and a.get("http-equiv") ==
-                   "Content-Security-Policy")
+        csp = next(
+            a["content"] for t, a in parsed.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+        )
         assert "default-src 'none'" in csp and "connect-src 'none'" in csp
 
 
@@ -209,8 +243,10 @@ def _round_section(page: str, number: int) -> str:
 
 
 def _cells(table: str) -> list[list[str]]:
-    rows = [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-            for row in re.findall(r"<tr>(.*?)</tr>", table)]
+    rows = [
+        [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table)
+    ]
     return [row for row in rows if row]  # the header row holds <th> cells
 
 
@@ -227,20 +263,32 @@ def test_contents(ws, internal):
         assert html.escape(res.headline.summary) in section and html.escape(res.headline.detail) in section
         # side by side: one row per element, most contested first, each party's rank
         side = section.split("Side by side, most contested first", 1)[1].split("</table>", 1)[0]
-        assert _cells(side) == [[row.element, *(str(row.ranks[p]) for p in res.party_orders),
-                                 f"{row.mean_rank:.1f}", str(row.spread)] for row in res.divergence.rows]
+        assert _cells(side) == [
+            [row.element, *(str(row.ranks[p]) for p in res.party_orders), f"{row.mean_rank:.1f}", str(row.spread)]
+            for row in res.divergence.rows
+        ]
         # the discussion agenda: the top 10 talking points, in order
         agenda = section.split('<ol class="agenda">', 1)[1].split("</ol>", 1)[0]
         assert [html.unescape(i) for i in re.findall(r"<li>(.*?)</li>", agenda)] == [i.text for i in res.agenda[:10]]
         assert len(res.agenda) > 10 and f"(10 of {len(res.agenda)})" in text
         # the consensus orders
         consensus = section.split("Consensus order", 1)[1].split("</table>", 1)[0]
-        assert _cells(consensus) == [[str(i), names[b], names[k]]
-                                     for i, (b, k) in enumerate(zip(res.borda, res.kemeny), start=1)]
+        assert _cells(consensus) == [
+            [str(i), names[b], names[k]] for i, (b, k) in enumerate(zip(res.borda, res.kemeny), start=1)
+        ]
         assert section.count('class="plotly-graph-div"') == 2  # dumbbell + heatmap
-    for heading in ("Side by side, most contested first", "Discussion agenda", "Consensus order", "Across rounds",
-                    "Trustworthiness mapping worksheet", "Agreed next steps", "Stakeholder feedback", "Reflections",
-                    "How this is computed", "Parties"):
+    for heading in (
+        "Side by side, most contested first",
+        "Discussion agenda",
+        "Consensus order",
+        "Across rounds",
+        "Trustworthiness mapping worksheet",
+        "Agreed next steps",
+        "Stakeholder feedback",
+        "Reflections",
+        "How this is computed",
+        "Parties",
+    ):
         assert heading in visible, heading
     moved = results.rounds_comparison(s, rankings, [1, 2])
     assert moved.summary in visible
@@ -291,7 +339,7 @@ def test_shareable_leaves_out_internal_entries_and_names(internal, shared):
 def test_print_rules(internal):
     css = re.search(r"<style>(.*?)</style>", internal, re.S).group(1)
     assert re.search(r"@page\s*{[^}]*size:\s*A4", css)
-    media = css[css.index("@media print"):]
+    media = css[css.index("@media print") :]
     assert re.search(r"section\.major\s*{[^}]*break-before:\s*page", media)
     assert re.search(r"nav\.contents[^{]*{[^}]*display:\s*none", media)
     assert re.search(r"\.chart[^{]*{[^}]*break-inside:\s*avoid", css)
@@ -331,9 +379,19 @@ def _chromium() -> str:
 
 
 def _run(args: list[str], tmp_path: Path) -> None:
-    base = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-extensions", "--no-first-run", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}",
-            "--host-resolver-rules=MAP * ~NOTFOUND", "--virtual-time-budget=10000"]
+    base = [
+        _chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-extensions",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--virtual-time-budget=10000",
+    ]
     done = subprocess.run(base + args, capture_output=True, timeout=180)
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
 

@@ -23,8 +23,10 @@ def test_round_results_uses_member_consensus_and_party_order(store):
     assert res.party_orders["B"] == tuple(analysis.kemeny_consensus([rev, rev, ids]))
     assert res.parties["B"].members == 3 and res.parties["B"].within_w is not None
     assert res.comparable and res.agreement.loc["A", "B"] == analysis.kendall_tau(ids, res.party_orders["B"])
-    assert res.headline.text == analysis.headline({"A": ids, "B": list(res.party_orders["B"])},
-                                                  made.session.catalogue.names).text
+    assert (
+        res.headline.text
+        == analysis.headline({"A": ids, "B": list(res.party_orders["B"])}, made.session.catalogue.names).text
+    )
 
 
 def test_round_results_with_one_party_is_not_comparable(store):
@@ -63,8 +65,9 @@ def test_trust_frame_leaves_out_the_overall_question(store):
     made = store.create_session("R", ["A", "B"])
     code, fac = made.session.code, made.facilitator_token
     survey = followup.new_survey_link(store, code, fac)
-    followup.submit_feedback(store, code, survey, "X", {"privacy": {"trust": 2}, None: {"trust": 5},
-                                                       "quality": {"comment": "ok"}})
+    followup.submit_feedback(
+        store, code, survey, "X", {"privacy": {"trust": 2}, None: {"trust": 5}, "quality": {"comment": "ok"}}
+    )
     frame = trust_frame(followup.feedback(store, code, fac))
     assert list(frame.columns) == ["element_id", "respondent", "trust"]
     assert sorted(frame["element_id"]) == ["privacy", "quality"]

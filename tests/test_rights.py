@@ -24,8 +24,7 @@ def world(tmp_path):
     p = store.join(code, made.session.parties[0].id, "Pat")
     q = store.join(code, made.session.parties[1].id, "Quin")
     survey = followup.new_survey_link(store, code, made.facilitator_token)
-    tokens = {"F": made.facilitator_token, "P": p.token, "Q": q.token, "S": None, "V": survey,
-              "N": "A" * 24}
+    tokens = {"F": made.facilitator_token, "P": p.token, "Q": q.token, "S": None, "V": survey, "N": "A" * 24}
     return store, made, tokens
 
 
@@ -57,16 +56,28 @@ ACTIONS = {
     "create or close the survey link": ({"F"}, lambda s, m, t: followup.new_survey_link(s, m.session.code, t)),
     "archive the session": ({"F"}, lambda s, m, t: archive.export_session(s, m.session.code, t)),
     "delete the session": ({"F"}, lambda s, m, t: s.delete_session(m.session.code, t)),
-    "add and edit next steps": ({"F", "P"}, lambda s, m, t: followup.add_next_step(s, m.session.code, t, "privacy",
-                                                                                   "Act")),
-    "edit your party's worksheet entries": ({"F", "P"}, lambda s, m, t: followup.set_worksheet_entry(
-        s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps")),
-    "enter your party's organisation-wide ranking": ({"F", "P"}, lambda s, m, t: followup.set_baseline(
-        s, m.session.code, t, m.session.parties[0].id, ids(m))),
-    "answer the reflection questions": ({"F", "P"}, lambda s, m, t: followup.set_reflection(
-        s, m.session.code, t, "areas", "Yes")),
-    "fill in the stakeholder survey": ({"V"}, lambda s, m, t: followup.submit_feedback(
-        s, m.session.code, t, "", {"privacy": {"trust": 3}})),
+    "add and edit next steps": (
+        {"F", "P"},
+        lambda s, m, t: followup.add_next_step(s, m.session.code, t, "privacy", "Act"),
+    ),
+    "edit your party's worksheet entries": (
+        {"F", "P"},
+        lambda s, m, t: followup.set_worksheet_entry(
+            s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps"
+        ),
+    ),
+    "enter your party's organisation-wide ranking": (
+        {"F", "P"},
+        lambda s, m, t: followup.set_baseline(s, m.session.code, t, m.session.parties[0].id, ids(m)),
+    ),
+    "answer the reflection questions": (
+        {"F", "P"},
+        lambda s, m, t: followup.set_reflection(s, m.session.code, t, "areas", "Yes"),
+    ),
+    "fill in the stakeholder survey": (
+        {"V"},
+        lambda s, m, t: followup.submit_feedback(s, m.session.code, t, "", {"privacy": {"trust": 3}}),
+    ),
     "read the survey answers": ({"F", "P"}, lambda s, m, t: followup.feedback(s, m.session.code, t)),
 }
 
@@ -86,8 +97,9 @@ def test_join_needs_only_the_share_code(world):
         store.join("abcdefghjkmnpq", made.session.parties[1].id, "New")
 
 
-@pytest.mark.parametrize("holder,expected", [("F", True), ("P", True), ("Q", True), ("S", False), ("V", False),
-                                             ("N", False)])
+@pytest.mark.parametrize(
+    "holder,expected", [("F", True), ("P", True), ("Q", True), ("S", False), ("V", False), ("N", False)]
+)
 def test_after_the_reveal_participants_see_the_comparison(world, holder, expected):
     store, made, tokens = world
     store.reveal(made.session.code, tokens["F"])
@@ -114,8 +126,9 @@ def test_a_participant_changes_only_their_own_ranking(world):
 def test_a_participant_edits_only_their_own_party(world):
     store, made, tokens = world
     with pytest.raises(AccessDenied):
-        followup.set_worksheet_entry(store, made.session.code, tokens["P"], "privacy", made.session.parties[1].id,
-                                     "B", "Not mine")
+        followup.set_worksheet_entry(
+            store, made.session.code, tokens["P"], "privacy", made.session.parties[1].id, "B", "Not mine"
+        )
     with pytest.raises(AccessDenied):
         followup.set_baseline(store, made.session.code, tokens["P"], made.session.parties[1].id, ids(made))
 

@@ -68,8 +68,12 @@ def event_actions(store, created) -> list[str]:
 
 def test_create_session_returns_session_and_token(store):
     c = store.create_session(
-        "  Review \n of sharing ", [{"name": "Alpha", "members": ["Ann", "Bob"]}, ("Beta", "Cara")],
-        our_org="Our org", partner_org="Partner", flows="Flow one\nFlow two", blind=False,
+        "  Review \n of sharing ",
+        [{"name": "Alpha", "members": ["Ann", "Bob"]}, ("Beta", "Cara")],
+        our_org="Our org",
+        partner_org="Partner",
+        flows="Flow one\nFlow two",
+        blind=False,
     )
     s = c.session
     assert s.title == "Review of sharing"
@@ -77,7 +81,10 @@ def test_create_session_returns_session_and_token(store):
     assert s.blind is False
     assert s.current_round == 1
     assert [(r.number, r.status) for r in s.rounds] == [(1, "open")]
-    assert [(p.position, p.name, p.members) for p in s.parties] == [(0, "Alpha", ("Ann", "Bob")), (1, "Beta", ("Cara",))]
+    assert [(p.position, p.name, p.members) for p in s.parties] == [
+        (0, "Alpha", ("Ann", "Bob")),
+        (1, "Beta", ("Cara",)),
+    ]
     assert tokens.normalise_code(s.code) == s.code
     assert tokens.looks_like_token(c.facilitator_token)
     assert len(s.catalogue) == 10
@@ -167,7 +174,12 @@ def test_members_parsed_from_comma_text(store):
     ).session
     assert [p.members for p in s.parties] == [("Ann", "Bob", "Cara"), ("Dee", "Eve"), (), ("Fay", "Gus")]
     # stored, not only returned
-    assert [p.members for p in store.session(s.code).parties] == [("Ann", "Bob", "Cara"), ("Dee", "Eve"), (), ("Fay", "Gus")]
+    assert [p.members for p in store.session(s.code).parties] == [
+        ("Ann", "Bob", "Cara"),
+        ("Dee", "Eve"),
+        (),
+        ("Fay", "Gus"),
+    ]
 
 
 def test_create_logs_an_event(store, created):
@@ -254,7 +266,10 @@ def test_join_auto_name_skips_a_taken_one(store, created):
 
 
 def test_join_duplicate_names_get_a_number(store, created):
-    names = [store.join(code_of(created), party(created, i % 2), n).participant.name for i, n in enumerate(["Ann", "Ann", "ANN", "Bob"])]
+    names = [
+        store.join(code_of(created), party(created, i % 2), n).participant.name
+        for i, n in enumerate(["Ann", "Ann", "ANN", "Bob"])
+    ]
     assert names == ["Ann", "Ann (2)", "ANN (3)", "Bob"]
 
 
@@ -358,7 +373,13 @@ def test_submit_stores_the_ranking(store, created, ann):
     sub = store.submit(code_of(created), ann.token, order)
     assert (sub.replaced, sub.unchanged) == (False, False)
     r = sub.ranking
-    assert (r.participant_id, r.participant, r.party, r.round, r.order) == (ann.participant.id, "Ann", "Alpha", 1, tuple(order))
+    assert (r.participant_id, r.participant, r.party, r.round, r.order) == (
+        ann.participant.id,
+        "Ann",
+        "Alpha",
+        1,
+        tuple(order),
+    )
     assert r.start_order == ann.participant.start_order
     assert store.rankings(code_of(created)) == [r]
     assert store.my_ranking(ann.participant, 1) == r
@@ -372,8 +393,24 @@ def test_submit_stores_the_ranking(store, created, ann):
         (lambda o: o[:-1] + ["zzz"], "unknown element(s): zzz; missing: skills"),
         (lambda o: o + ["zzz", "aaa"], "unknown element(s): aaa, zzz"),
         (lambda o: o + ["privacy"], "listed more than once: privacy"),
-        (lambda o: [], "missing: " + ", ".join(
-            ["impact", "engagement", "ethics", "finance", "governance", "legal", "privacy", "quality", "readiness", "skills"])),
+        (
+            lambda o: [],
+            "missing: "
+            + ", ".join(
+                [
+                    "impact",
+                    "engagement",
+                    "ethics",
+                    "finance",
+                    "governance",
+                    "legal",
+                    "privacy",
+                    "quality",
+                    "readiness",
+                    "skills",
+                ]
+            ),
+        ),
         (lambda o: ["x", "x"] + o[2:], "unknown element(s): x; listed more than once: x; missing: impact, engagement"),
     ],
     ids=["missing", "repeated", "unknown", "extra", "one-twice", "empty", "all-three"],
@@ -436,8 +473,11 @@ def test_submit_refused_after_lock_or_reveal(store, created, ann, action):
     bob = store.join(code_of(created), party(created, 1), "Bob")
     getattr(store, action)(code_of(created), tok(created))
     rows, events = n_rankings(store), n_events(store)
-    for token, order in [(ann.token, rotated(ids(created), 2)), (ann.token, rotated(ids(created), 1)),
-                         (bob.token, ids(created))]:
+    for token, order in [
+        (ann.token, rotated(ids(created), 2)),
+        (ann.token, rotated(ids(created), 1)),
+        (bob.token, ids(created)),
+    ]:
         with pytest.raises(NotAllowedNow) as excinfo:
             store.submit(code_of(created), token, order)
         assert str(excinfo.value) == LOCKED
@@ -572,7 +612,10 @@ def test_progress_counts(store, created):
     assert prog.round.number == 1
     assert prog.submitted == 2
     assert [(st.participant.name, bool(st.submitted_at)) for st in prog.participants] == [
-        ("A1", False), ("A2", True), ("B1", True)]
+        ("A1", False),
+        ("A2", True),
+        ("B1", True),
+    ]
     assert prog.parties_submitted(c3.session) == {"Alpha": (1, 2), "Beta": (1, 1), "Gamma": (0, 0)}
 
     store.next_round(code, c3.facilitator_token)
@@ -726,18 +769,28 @@ def _populate(store, c) -> None:
             [c.session.id],
         )
         party = c.session.parties[0].id
-        conn.execute("INSERT INTO worksheet (session_id, element_id, party_id, col, text, updated_at) "
-                     "VALUES (?, 'privacy', ?, 'B', 'x', 'now')", [c.session.id, party])
-        conn.execute("INSERT INTO baselines (session_id, party_id, ordering, entered_at) VALUES (?, ?, '[]', 'now')",
-                     [c.session.id, party])
-        conn.execute("INSERT INTO reflections (session_id, key, answer, updated_at) VALUES (?, 'areas', 'x', 'now')",
-                     [c.session.id])
+        conn.execute(
+            "INSERT INTO worksheet (session_id, element_id, party_id, col, text, updated_at) "
+            "VALUES (?, 'privacy', ?, 'B', 'x', 'now')",
+            [c.session.id, party],
+        )
+        conn.execute(
+            "INSERT INTO baselines (session_id, party_id, ordering, entered_at) VALUES (?, ?, '[]', 'now')",
+            [c.session.id, party],
+        )
+        conn.execute(
+            "INSERT INTO reflections (session_id, key, answer, updated_at) VALUES (?, 'areas', 'x', 'now')",
+            [c.session.id],
+        )
 
 
 def _rows_by_table(store, session_id: int) -> dict[str, int]:
     out = {}
     with raw(store) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        ]
         for t in tables:
             cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')}
             if t == "sessions":
@@ -752,11 +805,15 @@ def test_delete_session_removes_every_row_of_it(store, created):
     _populate(store, created)
     _populate(store, other)
     before = _rows_by_table(store, created.session.id)
-    assert {"sessions", "parties", "participants", "rounds", "rankings", "next_steps", "feedback", "events"} <= set(before)
+    assert {"sessions", "parties", "participants", "rounds", "rankings", "next_steps", "feedback", "events"} <= set(
+        before
+    )
     assert all(n > 0 for n in before.values()), before
     other_before = _rows_by_table(store, other.session.id)
     with raw(store) as conn:
-        participant_ids = [r[0] for r in conn.execute("SELECT id FROM participants WHERE session_id = ?", [created.session.id])]
+        participant_ids = [
+            r[0] for r in conn.execute("SELECT id FROM participants WHERE session_id = ?", [created.session.id])
+        ]
         party_ids = [p.id for p in created.session.parties]
 
     store.delete_session(code_of(created), tok(created))
@@ -768,7 +825,9 @@ def test_delete_session_removes_every_row_of_it(store, created):
     assert count(store, "SELECT count(*) FROM parties WHERE id IN (?, ?)", party_ids) == 0
     with raw(store) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        everything = "\n".join(str(tuple(r)) for t in ("sessions", "events") for r in conn.execute(f"SELECT * FROM {t}"))
+        everything = "\n".join(
+            str(tuple(r)) for t in ("sessions", "events") for r in conn.execute(f"SELECT * FROM {t}")
+        )
     assert code_of(created) not in everything
     assert "Data sharing review" not in everything
 
@@ -779,14 +838,25 @@ def test_after_delete_every_call_is_refused(store, created):
     store.submit(code, j.token, ids(created))
     store.delete_session(code, t)
 
-    for call in (lambda: store.session(code), lambda: store.change_marker(code), lambda: store.progress(code),
-                 lambda: store.rankings(code), lambda: store.join(code, party(created), "Bob")):
+    for call in (
+        lambda: store.session(code),
+        lambda: store.change_marker(code),
+        lambda: store.progress(code),
+        lambda: store.rankings(code),
+        lambda: store.join(code, party(created), "Bob"),
+    ):
         with pytest.raises(NotFound):
             call()
-    for call in (lambda: store.facilitator(code, t), lambda: store.participant(code, j.token),
-                 lambda: store.submit(code, j.token, ids(created)), lambda: store.lock(code, t),
-                 lambda: store.reveal(code, t), lambda: store.next_round(code, t),
-                 lambda: store.events(code, t), lambda: store.delete_session(code, t)):
+    for call in (
+        lambda: store.facilitator(code, t),
+        lambda: store.participant(code, j.token),
+        lambda: store.submit(code, j.token, ids(created)),
+        lambda: store.lock(code, t),
+        lambda: store.reveal(code, t),
+        lambda: store.next_round(code, t),
+        lambda: store.events(code, t),
+        lambda: store.delete_session(code, t),
+    ):
         with pytest.raises(AccessDenied) as excinfo:
             call()
         assert str(excinfo.value) == DENIED
@@ -805,8 +875,9 @@ def test_replace_catalogue_only_before_any_ranking_and_only_by_the_facilitator(s
 
     code, token = created.session.code, created.facilitator_token
     ann = store.join(code, created.session.parties[0].id, "Ann")
-    small = validate_catalogue([{"id": "a", "name": "Alpha"}, {"id": "b", "name": "Beta"}, {"id": "c", "name": "Gamma"}],
-                               source="mine.csv")
+    small = validate_catalogue(
+        [{"id": "a", "name": "Alpha"}, {"id": "b", "name": "Beta"}, {"id": "c", "name": "Gamma"}], source="mine.csv"
+    )
     with pytest.raises(AccessDenied):
         store.replace_catalogue(code, ann.token, small)
     session = store.replace_catalogue(code, token, small)

@@ -44,8 +44,13 @@ def shuffled(ids, seed):
 def build(store: Store, *, reveal: bool = True) -> Workshop:
     """Alpha (Ann, Bob) and a formula-looking party (one participant with a formula-looking name); one
     ranked round (revealed if ``reveal``); worksheet entries (one internal), next steps, feedback."""
-    created = store.create_session("Sharing flow data", ["Alpha", EVIL_PARTY], our_org="Us", partner_org="Them",
-                                   flows="Admissions data\nForecasts back")
+    created = store.create_session(
+        "Sharing flow data",
+        ["Alpha", EVIL_PARTY],
+        our_org="Us",
+        partner_org="Them",
+        flows="Admissions data\nForecasts back",
+    )
     s, fac = created.session, created.facilitator_token
     people = [("Ann", 0), ("Bob", 0), (EVIL_PERSON, 1)]
     tokens, orders = {}, {}
@@ -61,13 +66,29 @@ def build(store: Store, *, reveal: bool = True) -> Workshop:
     F.set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "B", PUBLIC)
     F.set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "C", INTERNAL, internal=True)
     F.set_worksheet_entry(store, s.code, fac, "quality", evil.id, "B", "=1+1 checks every week")
-    F.add_next_step(store, s.code, fac, "privacy", "Publish the DPIA summary", owner_party_id=alpha.id,
-                    owner_person="Ann", due="Q2 2027", status="agreed", agreed_by=[alpha.id, evil.id])
+    F.add_next_step(
+        store,
+        s.code,
+        fac,
+        "privacy",
+        "Publish the DPIA summary",
+        owner_party_id=alpha.id,
+        owner_person="Ann",
+        due="Q2 2027",
+        status="agreed",
+        agreed_by=[alpha.id, evil.id],
+    )
     survey = F.new_survey_link(store, s.code, fac)
-    F.submit_feedback(store, s.code, survey, "Pat", {
-        None: {"trust": 4},
-        "privacy": {"trust": 3, "expectations": "partly", "evidence": "yes", "comment": "Show us the audit"},
-    })
+    F.submit_feedback(
+        store,
+        s.code,
+        survey,
+        "Pat",
+        {
+            None: {"trust": 4},
+            "privacy": {"trust": 3, "expectations": "partly", "evidence": "yes", "comment": "Show us the audit"},
+        },
+    )
     F.submit_feedback(store, s.code, survey, "Sam", {"privacy": {"trust": 4, "expectations": "yes"}})
     return Workshop(store, s.code, fac, tokens, orders, survey, list(s.catalogue.ids))
 
@@ -106,12 +127,26 @@ def test_header_rows_exact_bold_frozen_and_wrapped(book):
     assert header(book["Next steps"]) == list(export.NEXT_STEPS_COLUMNS)
     assert header(book["Feedback"]) == list(export.FEEDBACK_COLUMNS)
     assert header(book["Statistics"]) == ["round", "statistic", "between", "value", "in words"]
-    assert header(book["Comparison"]) == ["round", "element_id", "element", "rank (Alpha)", f"rank ({EVIL_PARTY})",
-                                          "mean_rank", "spread", "sd"]
+    assert header(book["Comparison"]) == [
+        "round",
+        "element_id",
+        "element",
+        "rank (Alpha)",
+        f"rank ({EVIL_PARTY})",
+        "mean_rank",
+        "spread",
+        "sd",
+    ]
     assert header(book["Worksheet"]) == [
-        "A: position", "A: element", "B: steps we take (Alpha)", "C: how we demonstrate it (Alpha)",
-        f"B: steps we take ({EVIL_PARTY})", f"C: how we demonstrate it ({EVIL_PARTY})",
-        "D: stakeholder feedback", "E: next steps"]
+        "A: position",
+        "A: element",
+        "B: steps we take (Alpha)",
+        "C: how we demonstrate it (Alpha)",
+        f"B: steps we take ({EVIL_PARTY})",
+        f"C: how we demonstrate it ({EVIL_PARTY})",
+        "D: stakeholder feedback",
+        "E: next steps",
+    ]
     for sheet in book:
         assert sheet.freeze_panes == "A2", sheet.title
         assert all(c.font.bold for c in sheet[1]), sheet.title
@@ -138,8 +173,13 @@ def test_rankings_rows_equal_the_stored_orders(ws, book):
 
 def test_comparison_is_the_divergence_table(ws, book):
     s = ws.store.session(ws.code)
-    res = analysis.divergence({"Alpha": analysis.party_consensus([ws.orders[(1, "Ann")], ws.orders[(1, "Bob")]]).order,
-                               EVIL_PARTY: ws.orders[(1, EVIL_PERSON)]}, s.catalogue.names)
+    res = analysis.divergence(
+        {
+            "Alpha": analysis.party_consensus([ws.orders[(1, "Ann")], ws.orders[(1, "Bob")]]).order,
+            EVIL_PARTY: ws.orders[(1, EVIL_PERSON)],
+        },
+        s.catalogue.names,
+    )
     rows = values(book["Comparison"])
     assert [r[1] for r in rows] == [row.element_id for row in res.rows]
     assert [r[3:5] for r in rows] == [[row.ranks["Alpha"], row.ranks[EVIL_PARTY]] for row in res.rows]
@@ -186,11 +226,14 @@ def test_next_steps_and_feedback_sheets_match_the_csv_rows(ws, book):
     s = ws.store.session(ws.code)
     steps = export.next_steps_rows(s, F.next_steps(ws.store, ws.code, ws.fac))
     assert [[("" if v is None else v) for v in r] for r in values(book["Next steps"])] == [
-        [export._plain(v) if not isinstance(v, str) else export.spreadsheet_safe(v) for v in r] for r in steps]
+        [export._plain(v) if not isinstance(v, str) else export.spreadsheet_safe(v) for v in r] for r in steps
+    ]
     feedback = values(book["Feedback"])
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in feedback] == [
-        ("Pat", None, "Overall", 4, "Mostly"), ("Pat", "privacy", "Privacy and security", 3, "Somewhat"),
-        ("Sam", "privacy", "Privacy and security", 4, "Mostly")]
+        ("Pat", None, "Overall", 4, "Mostly"),
+        ("Pat", "privacy", "Privacy and security", 3, "Somewhat"),
+        ("Sam", "privacy", "Privacy and security", 4, "Mostly"),
+    ]
 
 
 # ------------------------------------------------------------------------------------------- formulas
@@ -280,8 +323,11 @@ def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tm
 
     def rounds(token, **kw):
         book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, token, **kw)))
-        return ({r[2] for r in values(book["Rankings"])}, {r[0] for r in values(book["Comparison"]) if r[0]},
-                {r[0] for r in values(book["Statistics"])})
+        return (
+            {r[2] for r in values(book["Rankings"])},
+            {r[0] for r in values(book["Comparison"]) if r[0]},
+            {r[0] for r in values(book["Statistics"])},
+        )
 
     assert rounds(w.tokens["Ann"]) == ({1}, {1}, {1})
     assert rounds(w.fac, shareable=True) == ({1}, {1}, {1})

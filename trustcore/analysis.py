@@ -34,10 +34,7 @@ Ranking = Sequence[str] | Mapping[str, float]
 KEMENY_MAX_ELEMENTS = 16
 HEADLINE_PERMUTATIONS = 9_999
 _PERMUTATION_CHUNK = 2_000_000  # ranks shuffled per vectorised batch (bounds memory)
-_ALL_TIED = (
-    "A ranking with every element tied cannot be correlated: "
-    "at least two elements need different ranks."
-)
+_ALL_TIED = "A ranking with every element tied cannot be correlated: at least two elements need different ranks."
 
 EXPLAINER = """\
 **How this is computed.**
@@ -161,9 +158,7 @@ class AgendaItem:
 
     def sentence(self, names: Mapping[str, str] | None = None) -> str:
         """The talking point in words, using ``names`` for the element names."""
-        return _agenda_sentence(
-            self.party_a, self.party_b, self.higher_in_a, self.higher_in_b, names
-        )
+        return _agenda_sentence(self.party_a, self.party_b, self.higher_in_a, self.higher_in_b, names)
 
 
 @dataclass(frozen=True)
@@ -185,18 +180,14 @@ class Headline:
 
 def _check_order(order: Order) -> tuple[str, ...]:
     if isinstance(order, str) or not isinstance(order, Sequence):
-        raise TypeError(
-            f"An order must be a list or tuple of element ids, got {type(order).__name__}."
-        )
+        raise TypeError(f"An order must be a list or tuple of element ids, got {type(order).__name__}.")
     elements = tuple(order)
     for element in elements:
         if not isinstance(element, str):
             raise TypeError(f"Element ids must be strings, got {element!r}.")
     if len(set(elements)) != len(elements):
         repeated = sorted({e for e in elements if elements.count(e) > 1})
-        raise ValueError(
-            f"An order must list each element once; repeated: {', '.join(map(repr, repeated))}."
-        )
+        raise ValueError(f"An order must list each element once; repeated: {', '.join(map(repr, repeated))}.")
     return elements
 
 
@@ -224,10 +215,7 @@ def _check_same_elements(reference: Sequence[str], other: Sequence[str], which: 
             problems.append("missing " + ", ".join(map(repr, missing)))
         if extra:
             problems.append("extra " + ", ".join(map(repr, extra)))
-        raise ValueError(
-            f"{which} must rank exactly the same elements as the first ranking "
-            f"({'; '.join(problems)})."
-        )
+        raise ValueError(f"{which} must rank exactly the same elements as the first ranking ({'; '.join(problems)}).")
 
 
 def _rank_matrix(rankings: Sequence[Ranking]) -> tuple[tuple[str, ...], np.ndarray]:
@@ -292,10 +280,7 @@ def _name(element: str, names: Mapping[str, str] | None) -> str:
 def _agenda_sentence(
     party_a: str, party_b: str, higher_in_a: str, higher_in_b: str, names: Mapping[str, str] | None
 ) -> str:
-    return (
-        f"{party_a} puts {_name(higher_in_a, names)} above {_name(higher_in_b, names)}; "
-        f"{party_b} the reverse."
-    )
+    return f"{party_a} puts {_name(higher_in_a, names)} above {_name(higher_in_b, names)}; {party_b} the reverse."
 
 
 def _rank_sum_spread(rank_sums: np.ndarray, m: int, n: int) -> np.ndarray:
@@ -397,9 +382,7 @@ def discordant_pairs(a: Order, b: Order) -> list[tuple[str, str]]:
 # -------------------------------------------------------------------- many rankings
 
 
-def kendalls_w(
-    orders: Sequence[Ranking], *, permutations: int = 0, seed: int = 0
-) -> KendallsW:
+def kendalls_w(orders: Sequence[Ranking], *, permutations: int = 0, seed: int = 0) -> KendallsW:
     """Kendall's W: how much a group of two or more rankings agree, from 0 to 1.
 
     For a facilitator: 1 means everyone gave the same order, 0 means no shared pattern
@@ -472,10 +455,7 @@ def borda_consensus(orders: Sequence[Order]) -> list[str]:
     positions = _position_matrix(orders, first)
     points = (len(first) - positions).sum(axis=0)
     best = positions.min(axis=0)
-    return [
-        first[i]
-        for i in sorted(range(len(first)), key=lambda i: (-int(points[i]), int(best[i]), i))
-    ]
+    return [first[i] for i in sorted(range(len(first)), key=lambda i: (-int(points[i]), int(best[i]), i))]
 
 
 def kemeny_consensus(orders: Sequence[Order]) -> list[str]:
@@ -511,9 +491,7 @@ def kemeny_consensus(orders: Sequence[Order]) -> list[str]:
     for size in range(n - 1, -1, -1):
         layer = np.flatnonzero(popcount == size)
         successors = layer[:, None] | (1 << np.arange(n))
-        candidates = np.where(
-            bits[layer] == 0, place_cost[layer] + best_rest[successors], unavailable
-        )
+        candidates = np.where(bits[layer] == 0, place_cost[layer] + best_rest[successors], unavailable)
         best_rest[layer] = candidates.min(axis=1)
     consensus: list[str] = []
     placed = 0
@@ -521,8 +499,7 @@ def kemeny_consensus(orders: Sequence[Order]) -> list[str]:
         x = next(
             x
             for x in range(n)
-            if not placed >> x & 1
-            and place_cost[placed, x] + best_rest[placed | 1 << x] == best_rest[placed]
+            if not placed >> x & 1 and place_cost[placed, x] + best_rest[placed | 1 << x] == best_rest[placed]
         )
         consensus.append(borda[x])
         placed |= 1 << x
@@ -545,9 +522,7 @@ def kemeny_distance(order: Order, orders: Sequence[Order]) -> int:
 # ------------------------------------------------------------------------- parties
 
 
-def divergence(
-    party_orders: Mapping[str, Order], names: Mapping[str, str] | None = None
-) -> Divergence:
+def divergence(party_orders: Mapping[str, Order], names: Mapping[str, str] | None = None) -> Divergence:
     """Per element: each party's rank and how far apart the parties are on it.
 
     For a facilitator: the top rows are the elements to discuss first.
@@ -691,9 +666,7 @@ def agreement_label(value: float, kind: Literal["tau", "rho", "w"] = "tau") -> s
     return _DISAGREEMENT[_band(-value)]
 
 
-def headline(
-    party_orders: Mapping[str, Order], names: Mapping[str, str] | None = None
-) -> Headline:
+def headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None = None) -> Headline:
     """The agreement headline in plain words, with the numbers behind it.
 
     For two parties: the τ-b label, τ-b, ρ and how many element pairs they order
@@ -715,9 +688,7 @@ def headline(
     return _group_headline(party_orders, names)
 
 
-def _two_party_headline(
-    party_orders: Mapping[str, Order], names: Mapping[str, str] | None
-) -> Headline:
+def _two_party_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None) -> Headline:
     a, b = party_orders.values()
     tau, rho = kendall_tau(a, b), spearman_rho(a, b)
     n = len(a)
@@ -749,9 +720,7 @@ def _two_party_headline(
     )
 
 
-def _group_headline(
-    party_orders: Mapping[str, Order], names: Mapping[str, str] | None
-) -> Headline:
+def _group_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None) -> Headline:
     result = kendalls_w(list(party_orders.values()), permutations=HEADLINE_PERMUTATIONS)
     assert result.permutation_p_value is not None
     label = agreement_label(result.w, "w")
@@ -763,10 +732,7 @@ def _group_headline(
     detail = ""
     if contested.spread:
         ranks_given = contested.ranks.values()
-        detail = (
-            f"Most contested: {contested.element} "
-            f"(ranked from {min(ranks_given)} to {max(ranks_given)})."
-        )
+        detail = f"Most contested: {contested.element} (ranked from {min(ranks_given)} to {max(ranks_given)})."
         text += " " + detail
     return Headline(
         text,

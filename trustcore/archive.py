@@ -58,8 +58,13 @@ JSON_ID_LISTS = {("next_steps", "agreed_by"): "parties"}
 ACTOR_COLUMNS = {("events", "actor"): ("participant:", "participants")}
 DETAIL_COLUMNS = {("events", "detail"): {"step": "next_steps", "previous_session": SESSIONS}}
 # JSON columns holding an element order that must rank the session's catalogue exactly once.
-ORDER_COLUMNS = {("participants", "start_order"), ("rankings", "ordering"), ("rankings", "start_order"),
-                 ("baselines", "ordering"), ("sessions", "agreed_order")}
+ORDER_COLUMNS = {
+    ("participants", "start_order"),
+    ("rankings", "ordering"),
+    ("rankings", "start_order"),
+    ("baselines", "ordering"),
+    ("sessions", "agreed_order"),
+}
 UNKNOWN_ACTOR = "?"  # "participant:?" when the participant is not in the archive
 
 
@@ -104,15 +109,22 @@ def _plural(stem: str) -> list[str]:
 
 def _schema(db) -> dict[str, _Table]:
     """Every application table (not sqlite_* or _* ones such as _sqlite_migrations), read live."""
-    names = [r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
-        if not r[0].startswith(("sqlite_", "_"))]
+    names = [
+        r[0]
+        for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
+        if not r[0].startswith(("sqlite_", "_"))
+    ]
     raw = {}
     for name in names:
         cols = {}
         for cid, col, ctype, notnull, default, pk in db.execute(f"PRAGMA table_info({_q(name)})").fetchall():
-            cols[col] = {"cid": cid, "type": (ctype or "").upper(), "notnull": bool(notnull), "default": default,
-                         "pk": pk}
+            cols[col] = {
+                "cid": cid,
+                "type": (ctype or "").upper(),
+                "notnull": bool(notnull),
+                "default": default,
+                "pk": pk,
+            }
         pk = tuple(c for c, info in sorted(cols.items(), key=lambda kv: kv[1]["pk"]) if info["pk"])
         rowid_pk = pk[0] if len(pk) == 1 and cols[pk[0]]["type"] == "INTEGER" else None
         fks: dict[int, list] = {}
@@ -297,12 +309,13 @@ def import_archive(store: Store, data: bytes, *, new_code: bool = False) -> Impo
             broken = db.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 table, rowid, parent, _ = broken[0]
-                raise InvalidInput(f"The archive does not fit together: a row of {table} refers to a row of "
-                                   f"{parent} that does not exist.")
+                raise InvalidInput(
+                    f"The archive does not fit together: a row of {table} refers to a row of "
+                    f"{parent} that does not exist."
+                )
             return result
     except sqlite3.IntegrityError as exc:
-        raise InvalidInput(f"The archive's rows break a rule of this database ({exc}); nothing was imported.") \
-            from None
+        raise InvalidInput(f"The archive's rows break a rule of this database ({exc}); nothing was imported.") from None
 
 
 def _reject_constant(name):
@@ -334,13 +347,15 @@ def _parse(data) -> dict:
     except (ValueError, RecursionError) as exc:
         raise InvalidInput(f"This is not a session archive: the file is not valid JSON ({exc}).") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise InvalidInput(f"This is not a session archive (its \"format\" is not {FORMAT!r}).")
+        raise InvalidInput(f'This is not a session archive (its "format" is not {FORMAT!r}).')
     version = doc.get("version")
     if not _is_int(version):
         raise InvalidInput("The archive has no valid format version.")
     if version > VERSION:
-        raise InvalidInput(f"This archive has format version {version}, made by a newer version of trustcore "
-                           f"(this one reads version {VERSION}): upgrade this installation, then import again.")
+        raise InvalidInput(
+            f"This archive has format version {version}, made by a newer version of trustcore "
+            f"(this one reads version {VERSION}): upgrade this installation, then import again."
+        )
     if version != VERSION:
         raise InvalidInput(f"This archive has format version {version}, which this installation cannot read.")
     unknown = sorted(set(doc) - {"format", "version", "schema", "exported_at", "session", "tables", "references"})
@@ -348,20 +363,26 @@ def _parse(data) -> dict:
         raise InvalidInput(f"The archive has unknown part(s): {', '.join(unknown)}.")
     schema = doc.get("schema")
     if not isinstance(schema, list) or not all(isinstance(m, str) for m in schema):
-        raise InvalidInput("The archive's \"schema\" must list the migrations applied where it was made.")
+        raise InvalidInput('The archive\'s "schema" must list the migrations applied where it was made.')
     if not isinstance(doc.get("session"), dict):
         raise InvalidInput("The archive has no session.")
     tables = doc.get("tables")
     if not isinstance(tables, dict) or not all(
-            isinstance(rows, list) and all(isinstance(r, dict) for r in rows) for rows in tables.values()):
-        raise InvalidInput("The archive's \"tables\" must map table names to lists of rows.")
+        isinstance(rows, list) and all(isinstance(r, dict) for r in rows) for rows in tables.values()
+    ):
+        raise InvalidInput('The archive\'s "tables" must map table names to lists of rows.')
     refs = doc.get("references", {})
     if not isinstance(refs, dict) or set(refs) - {SESSIONS} or not isinstance(refs.get(SESSIONS, {}), dict):
-        raise InvalidInput("The archive's \"references\" are malformed.")
+        raise InvalidInput('The archive\'s "references" are malformed.')
     for key, value in refs.get(SESSIONS, {}).items():
-        if not (key.isascii() and key.isdigit() and isinstance(value, dict) and set(value) == {"code", "facilitator_hash"}
-                and all(isinstance(v, str) for v in value.values())):
-            raise InvalidInput("The archive's \"references\" are malformed.")
+        if not (
+            key.isascii()
+            and key.isdigit()
+            and isinstance(value, dict)
+            and set(value) == {"code", "facilitator_hash"}
+            and all(isinstance(v, str) for v in value.values())
+        ):
+            raise InvalidInput('The archive\'s "references" are malformed.')
     return doc
 
 
@@ -387,16 +408,19 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
     if newer:
         raise InvalidInput(
             "This archive was made by a newer version of trustcore: its database has the migration(s) "
-            f"{', '.join(newer)}, which this installation does not. Upgrade this installation, then import again.")
+            f"{', '.join(newer)}, which this installation does not. Upgrade this installation, then import again."
+        )
     schema = _schema(db)
     order = _scoped(schema)
     archive_tables = doc["tables"]
     unknown = sorted(set(archive_tables) - set(order[1:]))
     if SESSIONS in unknown:
-        raise InvalidInput("The archive lists a sessions table; the session belongs under \"session\".")
+        raise InvalidInput('The archive lists a sessions table; the session belongs under "session".')
     if unknown:
-        raise InvalidInput(f"The archive has table(s) this installation does not know: {', '.join(unknown)}. "
-                           "It was probably made by a newer version of trustcore.")
+        raise InvalidInput(
+            f"The archive has table(s) this installation does not know: {', '.join(unknown)}. "
+            "It was probably made by a newer version of trustcore."
+        )
     rows_by_table = {SESSIONS: [doc["session"]], **{t: archive_tables.get(t, []) for t in order[1:]}}
 
     # 1. columns and value types; old primary keys
@@ -406,8 +430,10 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
             where = "session" if name == SESSIONS else f"{name} row {i}"
             extra = sorted(set(row) - set(table.columns))
             if extra:
-                raise InvalidInput(f"The archive's {where} has column(s) this installation does not know: "
-                                   f"{', '.join(extra)}. It was probably made by a newer version of trustcore.")
+                raise InvalidInput(
+                    f"The archive's {where} has column(s) this installation does not know: "
+                    f"{', '.join(extra)}. It was probably made by a newer version of trustcore."
+                )
             for col, value in row.items():
                 _check_value(name, col, table.columns[col], value, where)
             missing = [c for c in table.pk if c not in row]
@@ -433,8 +459,9 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
     # sessions referenced from the archive but not in it: found here by code and facilitator hash, or NULL
     external: dict[int, int | None] = {}
     for key, ref in doc.get("references", {}).get(SESSIONS, {}).items():
-        found = db.execute("SELECT id FROM sessions WHERE code = ? AND facilitator_hash = ?",
-                           [ref["code"], ref["facilitator_hash"]]).fetchone()
+        found = db.execute(
+            "SELECT id FROM sessions WHERE code = ? AND facilitator_hash = ?", [ref["code"], ref["facilitator_hash"]]
+        ).fetchone()
         external[int(key)] = found[0] if found else None
 
     def remap(name: str, col: str, value, where: str):
@@ -446,8 +473,10 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
         if target == SESSIONS and name == SESSIONS:
             return external.get(value)  # e.g. the previous session: kept only if it is here too
         what = "this session" if target == SESSIONS else f"a row of {target}"
-        raise InvalidInput(f"The archive's {where} does not fit together: its {col} ({value}) refers to "
-                           f"{what} that is not in the archive.")
+        raise InvalidInput(
+            f"The archive's {where} does not fit together: its {col} ({value}) refers to "
+            f"{what} that is not in the archive."
+        )
 
     # 3. rewrite every row
     links_reset = 0
@@ -459,8 +488,9 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
             where = "session" if name == SESSIONS else f"{name} row {i}"
             row = dict(row)
             if OWNER in table.columns and row.get(OWNER) != old_sid:
-                raise InvalidInput(f"The archive's {where} does not fit together: it belongs to another "
-                                   "session than the archived one.")
+                raise InvalidInput(
+                    f"The archive's {where} does not fit together: it belongs to another session than the archived one."
+                )
             for col in list(row):
                 if col == table.rowid_pk:
                     row[col] = idmap[name][row[col]]
@@ -497,8 +527,7 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
                     continue
                 if db.execute(f"SELECT 1 FROM {_q(name)} WHERE {_q(col)} = ?", [row[col]]).fetchone():
                     if not col.endswith("_hash"):
-                        raise InvalidInput(f"The archive's {name} has a {col} that is already used in this "
-                                           "database.")
+                        raise InvalidInput(f"The archive's {name} has a {col} that is already used in this database.")
                     # the same token's hash is here already (the session was imported before, or comes
                     # from here): the copy gets a fresh token that nobody holds, so this link is reset
                     row[col] = tokens.hash_token(tokens.new_token())
@@ -508,14 +537,25 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
     for name in order:
         for row in out[name]:
             cols = list(row)
-            db.execute(f"INSERT INTO {_q(name)} ({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})",
-                       [row[c] for c in cols])
+            db.execute(
+                f"INSERT INTO {_q(name)} ({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})",
+                [row[c] for c in cols],
+            )
 
     # 6. what the app will read must make sense
     _check_contents(store, db, schema, new_sid, code)
-    _log(db, new_sid, "admin", "session_imported",
-         {"from_code": original_code, "exported_at": doc.get("exported_at") if isinstance(doc.get("exported_at"), str)
-          else None, "code_changed": code != original_code, "links_reset": links_reset})
+    _log(
+        db,
+        new_sid,
+        "admin",
+        "session_imported",
+        {
+            "from_code": original_code,
+            "exported_at": doc.get("exported_at") if isinstance(doc.get("exported_at"), str) else None,
+            "code_changed": code != original_code,
+            "links_reset": links_reset,
+        },
+    )
     return Imported(code, original_code, links_reset)
 
 
@@ -527,15 +567,17 @@ def _remap_id_list(value, ids: dict, col: str, where: str):
         raise InvalidInput(f"The archive's {where}: {col} must be a JSON list of ids.")
     missing = [v for v in parsed if v not in ids]
     if missing:
-        raise InvalidInput(f"The archive's {where} does not fit together: its {col} refers to id(s) "
-                           f"{', '.join(map(str, missing))} that are not in the archive.")
+        raise InvalidInput(
+            f"The archive's {where} does not fit together: its {col} refers to id(s) "
+            f"{', '.join(map(str, missing))} that are not in the archive."
+        )
     return json.dumps([ids[v] for v in parsed])
 
 
 def _remap_actor(value, prefix: str, target: str, idmap: dict):
     if not isinstance(value, str) or not value.startswith(prefix):
         return value
-    rest = value[len(prefix):]
+    rest = value[len(prefix) :]
     if rest.isascii() and rest.isdigit() and int(rest) in idmap.get(target, {}):
         return f"{prefix}{idmap[target][int(rest)]}"
     return prefix + UNKNOWN_ACTOR
@@ -584,6 +626,6 @@ def _check_contents(store: Store, db, schema: dict[str, _Table], sid: int, code:
             kind = list if col == "members" else dict
             for (value,) in db.execute(f"SELECT {_q(col)} FROM {_q(table)} WHERE {OWNER} = ?", [sid]).fetchall():
                 if not isinstance(_json_or_none(value), kind):
-                    raise InvalidInput(f"The archive's {table}.{col} holds a value that is not valid JSON of the "
-                                       "expected kind.")
-
+                    raise InvalidInput(
+                        f"The archive's {table}.{col} holds a value that is not valid JSON of the expected kind."
+                    )

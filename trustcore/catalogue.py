@@ -105,11 +105,15 @@ def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:
         elif len(name) > NAME_MAX:
             problems.append(f"element {i}: the name is {len(name)} characters long, at most {NAME_MAX}")
         elif name.casefold() in seen_names:
-            problems.append(f"element {i}: name {name!r} is used again (first by element {seen_names[name.casefold()]})")
+            problems.append(
+                f"element {i}: name {name!r} is used again (first by element {seen_names[name.casefold()]})"
+            )
         else:
             seen_names[name.casefold()] = i
         if len(description) > DESCRIPTION_MAX:
-            problems.append(f"element {i}: the description is {len(description)} characters long, at most {DESCRIPTION_MAX}")
+            problems.append(
+                f"element {i}: the description is {len(description)} characters long, at most {DESCRIPTION_MAX}"
+            )
         if level_raw not in (None, ""):
             try:
                 level = int(str(level_raw).strip())
@@ -141,7 +145,9 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
         try:
             loaded = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise CatalogueError([f"the JSON is not valid: {exc.msg} (line {exc.lineno}, column {exc.colno})"]) from None
+            raise CatalogueError(
+                [f"the JSON is not valid: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
+            ) from None
         if isinstance(loaded, dict):
             loaded = loaded.get("elements")
         return validate(loaded, source=source)
@@ -152,7 +158,8 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
             missing = [col for col in ("id", "name") if col not in header]
             if missing:
                 raise CatalogueError(
-                    [f"the CSV header must name the columns id and name (missing: {', '.join(missing)})"])
+                    [f"the CSV header must name the columns id and name (missing: {', '.join(missing)})"]
+                )
             reader.fieldnames = header
             records = [dict(row) for row in reader]
         except csv.Error as exc:

@@ -75,8 +75,18 @@ PARTY_COLOURS: tuple[str, ...] = (
 )
 # A second cue besides colour for markers of a party (same position rule).
 PARTY_SYMBOLS: tuple[str, ...] = (
-    "circle", "diamond", "square", "triangle-up", "cross", "x",
-    "triangle-down", "star", "pentagon", "hexagon", "star-diamond", "hourglass",
+    "circle",
+    "diamond",
+    "square",
+    "triangle-up",
+    "cross",
+    "x",
+    "triangle-down",
+    "star",
+    "pentagon",
+    "hexagon",
+    "star-diamond",
+    "hourglass",
 )
 # Lines of the contested elements in the bump chart, most contested first.  Dark enough to be
 # used for the element's own label text; none of them is a party colour, so an element line
@@ -142,11 +152,7 @@ def _esc(value: object) -> str:
     """
     text = "" if value is None else str(value)
     return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("%", "&#37;")
-        .replace("$", "&#36;")
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%", "&#37;").replace("$", "&#36;")
     )
 
 
@@ -290,7 +296,12 @@ def dumbbell(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Fi
         ys += [i, i, None]
     fig.add_trace(
         go.Scatter(
-            x=xs, y=ys, mode="lines", line=dict(color=NEUTRAL, width=5), hoverinfo="skip", showlegend=False,
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color=NEUTRAL, width=5),
+            hoverinfo="skip",
+            showlegend=False,
             name="gap",
         )
     )
@@ -383,15 +394,22 @@ def bump(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure
         for r in range(1, n + 1):
             row = at_rank.get(r)
             if row is not None and row.element_id in hot_colour:
-                out.append(f'<span style="color:{hot_colour[row.element_id]}">{wrap_label(row.element, BUMP_WRAP)}</span>')
+                out.append(
+                    f'<span style="color:{hot_colour[row.element_id]}">{wrap_label(row.element, BUMP_WRAP)}</span>'
+                )
             else:
                 out.append(str(r))
         return out
 
     left, right = side_labels(parties[0]), side_labels(parties[-1])
     rank_axis = dict(
-        range=[n + 0.5, 0.5], tickmode="array", tickvals=list(range(1, n + 1)), dtick=1, zeroline=False,
-        fixedrange=True, showgrid=True,
+        range=[n + 0.5, 0.5],
+        tickmode="array",
+        tickvals=list(range(1, n + 1)),
+        dtick=1,
+        zeroline=False,
+        fixedrange=True,
+        showgrid=True,
     )
     fig.update_layout(
         yaxis=dict(rank_axis, ticktext=left),
@@ -399,8 +417,16 @@ def bump(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure
     )
     # An invisible trace on the right-hand axis so plotly draws it.
     fig.add_trace(
-        go.Scatter(x=[k - 1], y=[1], yaxis="y2", mode="markers", marker=dict(opacity=0), hoverinfo="skip",
-                   showlegend=False, name="right axis")
+        go.Scatter(
+            x=[k - 1],
+            y=[1],
+            yaxis="y2",
+            mode="markers",
+            marker=dict(opacity=0),
+            hoverinfo="skip",
+            showlegend=False,
+            name="right axis",
+        )
     )
     fig.update_xaxes(
         tickmode="array",
@@ -415,9 +441,7 @@ def bump(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure
     return _base_layout(fig, height=n * _row_px(left + right) + 70, legend=False)
 
 
-def rank_heatmap(
-    div: Divergence, colours: Mapping[str, str] | None = None
-) -> go.Figure:
+def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure:
     """Element × party table of ranks, rank on each cell, most contested element at the top.
 
     Rank 1 is the darkest blue.  Party names head the columns (with a "■" in the party colour).
@@ -431,8 +455,10 @@ def rank_heatmap(
     n, k = len(rows), len(parties)
     labels = _element_labels(rows)
     z = [[row.ranks[p] for p in parties] for row in rows]
-    hover = [[f"{_esc(row.element)}<br>{_esc(p)}: rank {row.ranks[p]}<br>spread {row.spread}" for p in parties]
-             for row in rows]
+    hover = [
+        [f"{_esc(row.element)}<br>{_esc(p)}: rank {row.ranks[p]}<br>spread {row.spread}" for p in parties]
+        for row in rows
+    ]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -547,9 +573,7 @@ def spread_bar(div: Divergence) -> go.Figure:
     rows = div.rows
     n = len(rows)
     labels = _element_labels(rows)
-    per_party = [
-        "<br>".join(f"{_esc(p)}: {row.ranks[p]}" for p in div.parties) for row in rows
-    ]
+    per_party = ["<br>".join(f"{_esc(p)}: {row.ranks[p]}" for p in div.parties) for row in rows]
     fig = go.Figure(
         go.Bar(
             x=[row.spread for row in rows],
@@ -600,7 +624,7 @@ def rounds_chart(trend: pd.DataFrame) -> go.Figure:
             name = "Kendall's W (all parties)"
             style = dict(line=dict(color=INK, width=4), marker=dict(size=11, symbol="square", color=INK))
         else:
-            inner = str(column)[len("tau ("):]
+            inner = str(column)[len("tau (") :]
             inner = inner[:-1] if inner.endswith(")") else inner
             name = "τ " + inner
             colour = HIGHLIGHT_COLOURS[pair_index % len(HIGHLIGHT_COLOURS)]
@@ -628,8 +652,14 @@ def rounds_chart(trend: pd.DataFrame) -> go.Figure:
         range=[min(rounds) - 0.3, max(rounds) + 0.3],
         fixedrange=True,
     )
-    fig.update_yaxes(range=[-1.05, 1.05], dtick=0.5, zeroline=True, zerolinecolor="#999999", fixedrange=True,
-                     title=dict(text="agreement", standoff=4))
+    fig.update_yaxes(
+        range=[-1.05, 1.05],
+        dtick=0.5,
+        zeroline=True,
+        zerolinecolor="#999999",
+        fixedrange=True,
+        title=dict(text="agreement", standoff=4),
+    )
     # On a phone each legend entry takes its own row: make room for all of them (on a wide
     # screen the legend is shorter and the plot simply gets the extra height).
     legend_px = legend_lines * (LINE_PX + 3) + 16
@@ -741,8 +771,13 @@ def movement_chart(
             col=c,
         )
     fig.update_xaxes(
-        tickmode="array", tickvals=[0, 1], ticktext=[_esc(before), _esc(after)], range=[-0.12, 2.6],
-        showgrid=False, zeroline=False, fixedrange=True,
+        tickmode="array",
+        tickvals=[0, 1],
+        ticktext=[_esc(before), _esc(after)],
+        range=[-0.12, 2.6],
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
     )
     fig.update_yaxes(range=[n + 0.5, 0.5], tick0=1, dtick=1, zeroline=False, fixedrange=True)
     fig.update_yaxes(title=dict(text="rank", standoff=4), col=1)
@@ -756,9 +791,7 @@ def movement_chart(
 _TRUST_WORDS = {1: "not at all", 2: "a little", 3: "somewhat", 4: "mostly", 5: "completely"}
 
 
-def feedback_heatmap(
-    frame: pd.DataFrame, names: Mapping[str, str] | None = None
-) -> go.Figure:
+def feedback_heatmap(frame: pd.DataFrame, names: Mapping[str, str] | None = None) -> go.Figure:
     """Stakeholder survey: how far each respondent trusts the organisation on each element.
 
     ``frame`` is long: ``element_id, respondent, trust`` (1–5, NaN = no answer; several answers
@@ -777,7 +810,8 @@ def feedback_heatmap(
     elements = [e for e in names] + sorted(set(data["element_id"]) - set(names))
     respondents = list(dict.fromkeys(data["respondent"]))
     table = (
-        data.groupby(["element_id", "respondent"], sort=False)["trust"].mean()
+        data.groupby(["element_id", "respondent"], sort=False)["trust"]
+        .mean()
         .unstack("respondent")
         .reindex(index=elements, columns=respondents)
     )

@@ -51,18 +51,30 @@ def _parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser("new", parents=[common], help="create a session and print its links")
     new.add_argument("--title", required=True, help="the session's title")
-    new.add_argument("--party", action="append", required=True, metavar="NAME",
-                     help="a party (organisation); give two or more")
-    new.add_argument("--members", action="append", default=[], metavar="PARTY=a,b",
-                     help="the expected members of a party, comma-separated")
+    new.add_argument(
+        "--party", action="append", required=True, metavar="NAME", help="a party (organisation); give two or more"
+    )
+    new.add_argument(
+        "--members",
+        action="append",
+        default=[],
+        metavar="PARTY=a,b",
+        help="the expected members of a party, comma-separated",
+    )
     new.add_argument("--our-org", default="", metavar="X", help="our organisation (worksheet header)")
     new.add_argument("--partner", default="", metavar="Y", help="the partner organisation (worksheet header)")
     new.add_argument("--flows", default="", metavar="Z", help="the flows between the organisations")
     new.add_argument("--catalogue", metavar="FILE", help="another element catalogue (.csv or .json)")
-    new.add_argument("--live", action="store_true",
-                     help="show results to participants as they come in (default: blind until revealed)")
-    new.add_argument("--base-url", metavar="URL",
-                     help=f"the app's address (default: ${links.BASE_URL_ENV} or {links.DEFAULT_BASE_URL})")
+    new.add_argument(
+        "--live",
+        action="store_true",
+        help="show results to participants as they come in (default: blind until revealed)",
+    )
+    new.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"the app's address (default: ${links.BASE_URL_ENV} or {links.DEFAULT_BASE_URL})",
+    )
     new.set_defaults(handler=_new)
 
     lst = sub.add_parser("list", parents=[common], help="list the sessions, newest first")
@@ -78,24 +90,39 @@ def _parser() -> argparse.ArgumentParser:
     bak.add_argument("target", metavar="TARGET", help="the new file (must not exist)")
     bak.set_defaults(handler=_backup)
 
-    pur = sub.add_parser("purge", parents=[common],
-                         help=f"delete the sessions older than ${RETENTION_ENV} days (or --days), with everything about them")
+    pur = sub.add_parser(
+        "purge",
+        parents=[common],
+        help=f"delete the sessions older than ${RETENTION_ENV} days (or --days), with everything about them",
+    )
     pur.add_argument("--days", type=int, metavar="N", help=f"the retention period (default: ${RETENTION_ENV})")
     pur.set_defaults(handler=_purge)
 
-    arc = sub.add_parser("archive", parents=[common],
-                         help="write one session, with everything about it, to a JSON file (to import elsewhere)")
+    arc = sub.add_parser(
+        "archive",
+        parents=[common],
+        help="write one session, with everything about it, to a JSON file (to import elsewhere)",
+    )
     arc.add_argument("code", metavar="CODE", help="the session's share code")
-    arc.add_argument("--token", required=True, metavar="TOKEN", help="the session's facilitator token (write --token=TOKEN for an old one starting with -)")
+    arc.add_argument(
+        "--token",
+        required=True,
+        metavar="TOKEN",
+        help="the session's facilitator token (write --token=TOKEN for an old one starting with -)",
+    )
     arc.add_argument("--out", required=True, metavar="FILE", help="the new file (must not exist)")
     arc.set_defaults(handler=_archive)
 
     imp = sub.add_parser("import", parents=[common], help="add a session from a file written by 'archive'")
     imp.add_argument("file", metavar="FILE", help="the archive file")
-    imp.add_argument("--new-code", action="store_true",
-                     help="give the session a new share code even if its old one is free here")
-    imp.add_argument("--base-url", metavar="URL",
-                     help=f"the app's address (default: ${links.BASE_URL_ENV} or {links.DEFAULT_BASE_URL})")
+    imp.add_argument(
+        "--new-code", action="store_true", help="give the session a new share code even if its old one is free here"
+    )
+    imp.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"the app's address (default: ${links.BASE_URL_ENV} or {links.DEFAULT_BASE_URL})",
+    )
     imp.set_defaults(handler=_import)
     return parser
 
@@ -111,7 +138,7 @@ def _parties(names: list[str], members: list[str]) -> list[dict]:
         party, sep, people = spec.partition("=")
         key = " ".join(party.split()).casefold()
         if not sep or not key:
-            raise InvalidInput(f"--members {spec!r} must look like \"PARTY=name, name\".")
+            raise InvalidInput(f'--members {spec!r} must look like "PARTY=name, name".')
         if key not in by_name:
             raise InvalidInput(f"--members names the party {party.strip()!r}, which is not one of the --party names.")
         if key in given:
@@ -140,12 +167,17 @@ def _new(store: Store, args, out) -> int:
     )
     s = created.session
     print(f"Created session: {s.title}", file=out)
-    print(f"Code: {s.code} ({len(s.parties)} parties, {len(s.catalogue)} elements, "
-          f"{'live results' if not s.blind else 'results hidden until revealed'})", file=out)
+    print(
+        f"Code: {s.code} ({len(s.parties)} parties, {len(s.catalogue)} elements, "
+        f"{'live results' if not s.blind else 'results hidden until revealed'})",
+        file=out,
+    )
     print(f"Share link (for everyone taking part): {links.share_link(base, s.code)}", file=out)
     print(f"Facilitator link: {links.facilitator_link(base, s.code, created.facilitator_token)}", file=out)
-    print("Warning: the facilitator link is shown only this once and grants control of the session; "
-          "keep it private.", file=out)
+    print(
+        "Warning: the facilitator link is shown only this once and grants control of the session; keep it private.",
+        file=out,
+    )
     return OK
 
 
@@ -155,8 +187,9 @@ def _list(store: Store, args, out) -> int:
         print("No sessions yet.", file=out)
         return OK
     header = ("code", "created", "round", "parties", "participants", "title")
-    rows = [(s.code, s.created_at, str(s.current_round), str(s.parties), str(s.participants), s.title)
-            for s in sessions]
+    rows = [
+        (s.code, s.created_at, str(s.current_round), str(s.parties), str(s.participants), s.title) for s in sessions
+    ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     for row in [header, *rows]:
         print("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]), file=out)
@@ -167,8 +200,9 @@ def _export(store: Store, args, out) -> int:
     session = store.session(args.code)
     numbers = [r.number for r in session.rounds]
     if args.round is not None and args.round not in numbers:
-        raise InvalidInput(f"Round {args.round} does not exist in this session (rounds: "
-                           f"{', '.join(map(str, numbers))}).")
+        raise InvalidInput(
+            f"Round {args.round} does not exist in this session (rounds: {', '.join(map(str, numbers))})."
+        )
     rankings = store.rankings(session.code, args.round)
     suffix = f"-round-{args.round}" if args.round is not None else ""
     files = {
@@ -217,8 +251,11 @@ def _archive(store: Store, args, out) -> int:
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     print(f"Archived the session to {target}", file=out)
-    print("Warning: the archive lets whoever holds it restore the session with its facilitator and personal "
-          "links; keep it as private as the facilitator link.", file=out)
+    print(
+        "Warning: the archive lets whoever holds it restore the session with its facilitator and personal "
+        "links; keep it as private as the facilitator link.",
+        file=out,
+    )
     return OK
 
 
@@ -233,11 +270,17 @@ def _import(store: Store, args, out) -> int:
     print(f"Code: {done.code}", file=out)
     print(f"Share link (for everyone taking part): {links.share_link(base, done.code)}", file=out)
     if done.code_changed:
-        print(f"Note: the session's code was {done.original_code}; it is now {done.code}. The facilitator and "
-              "personal links work with the new code in place of the old one.", file=out)
+        print(
+            f"Note: the session's code was {done.original_code}; it is now {done.code}. The facilitator and "
+            "personal links work with the new code in place of the old one.",
+            file=out,
+        )
     if done.links_reset:
-        print(f"Note: {done.links_reset} personal link(s) were already in use in this database (the session was "
-              "imported here before) and do not work for this copy.", file=out)
+        print(
+            f"Note: {done.links_reset} personal link(s) were already in use in this database (the session was "
+            "imported here before) and do not work for this copy.",
+            file=out,
+        )
     return OK
 
 

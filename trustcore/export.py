@@ -29,10 +29,28 @@ RESULTS_COLUMNS = (
     "submitted_at",
 )
 START_ORDER_COLUMNS = ("session_code", "round", "party", "participant", "position", "element_id")
-NEXT_STEPS_COLUMNS = ("element_id", "element", "action", "owner_party", "owner_person", "due", "status", "agreed_by",
-                      "updated_at")
-FEEDBACK_COLUMNS = ("respondent", "element_id", "element", "trust", "trust_label", "expectations", "evidence", "comment",
-                    "submitted_at")
+NEXT_STEPS_COLUMNS = (
+    "element_id",
+    "element",
+    "action",
+    "owner_party",
+    "owner_person",
+    "due",
+    "status",
+    "agreed_by",
+    "updated_at",
+)
+FEEDBACK_COLUMNS = (
+    "respondent",
+    "element_id",
+    "element",
+    "trust",
+    "trust_label",
+    "expectations",
+    "evidence",
+    "comment",
+    "submitted_at",
+)
 OVERALL = "Overall"  # the element column of the survey's overall question
 _FILE_PART = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -74,8 +92,17 @@ def results_rows(session: Session, rankings: Iterable[Ranking]) -> list[tuple]:
     """The rows of ``results_csv`` (RESULTS_COLUMNS), as plain values: the workbook shares them."""
     names = session.catalogue.names
     return [
-        (session.code, session.title, r.round, r.party, r.participant, element_id, names.get(element_id, element_id),
-         rank, r.submitted_at)
+        (
+            session.code,
+            session.title,
+            r.round,
+            r.party,
+            r.participant,
+            element_id,
+            names.get(element_id, element_id),
+            rank,
+            r.submitted_at,
+        )
         for r in _sorted(session, rankings)
         for rank, element_id in enumerate(r.order, start=1)
     ]
@@ -108,10 +135,13 @@ def comparison_table(results: RoundResults) -> tuple[list[str], list[list]]:
     header = ["round", *frame.columns]
     rounded = {"mean_rank", "sd"}
     rows = [
-        [results.round, *(
-            round(float(value), 2) if column in rounded else _plain(value)
-            for column, value in zip(frame.columns, record)
-        )]
+        [
+            results.round,
+            *(
+                round(float(value), 2) if column in rounded else _plain(value)
+                for column, value in zip(frame.columns, record)
+            ),
+        ]
         for record in frame.itertuples(index=False, name=None)
     ]
     return header, rows
@@ -142,8 +172,17 @@ def next_steps_rows(session: Session, steps: Iterable[NextStep]) -> list[tuple]:
     rank = {e: i for i, e in enumerate(session.catalogue.ids)}
     ordered = sorted(enumerate(steps), key=lambda item: (rank.get(item[1].element_id, len(rank)), item[0]))
     return [
-        (s.element_id, names.get(s.element_id, s.element_id), s.action, s.owner_party or "", s.owner_person, s.due,
-         s.status, "; ".join(s.agreed_by), s.updated_at)
+        (
+            s.element_id,
+            names.get(s.element_id, s.element_id),
+            s.action,
+            s.owner_party or "",
+            s.owner_person,
+            s.due,
+            s.status,
+            "; ".join(s.agreed_by),
+            s.updated_at,
+        )
         for _, s in ordered
     ]
 
@@ -158,12 +197,17 @@ def feedback_rows(session: Session, answers: Iterable[FeedbackAnswer]) -> list[t
     """The rows of ``feedback_csv`` (FEEDBACK_COLUMNS), in the order given (the order submitted)."""
     names = session.catalogue.names
     return [
-        (a.respondent,
-         "" if a.element_id is None else a.element_id,
-         OVERALL if a.element_id is None else names.get(a.element_id, a.element_id),
-         "" if a.trust is None else a.trust,
-         TRUST_SCALE.get(a.trust, "") if a.trust is not None else "",
-         a.expectations or "", a.evidence or "", a.comment, a.submitted_at)
+        (
+            a.respondent,
+            "" if a.element_id is None else a.element_id,
+            OVERALL if a.element_id is None else names.get(a.element_id, a.element_id),
+            "" if a.trust is None else a.trust,
+            TRUST_SCALE.get(a.trust, "") if a.trust is not None else "",
+            a.expectations or "",
+            a.evidence or "",
+            a.comment,
+            a.submitted_at,
+        )
         for a in answers
     ]
 

@@ -238,8 +238,10 @@ def _next_step(row, session: Session) -> NextStep:
 
 def _steps(db, session: Session) -> list[NextStep]:
     rank = {e: i for i, e in enumerate(session.catalogue.ids)}
-    steps = [_next_step(r, session) for r in db.query("SELECT * FROM next_steps WHERE session_id = ? ORDER BY id",
-                                                       [session.id])]
+    steps = [
+        _next_step(r, session)
+        for r in db.query("SELECT * FROM next_steps WHERE session_id = ? ORDER BY id", [session.id])
+    ]
     return sorted(steps, key=lambda s: (rank.get(s.element_id, len(rank)), s.id))
 
 
@@ -261,13 +263,33 @@ def next_steps(store: Store, code: str, token: str) -> list[NextStep]:
         return _steps(db, actor.session)
 
 
-def add_next_step(store: Store, code: str, token: str, element_id: str, action: str, *, owner_party_id=None,
-                  owner_person: str = "", due: str = "", status: str = "proposed", agreed_by=()) -> NextStep:
+def add_next_step(
+    store: Store,
+    code: str,
+    token: str,
+    element_id: str,
+    action: str,
+    *,
+    owner_party_id=None,
+    owner_person: str = "",
+    due: str = "",
+    status: str = "proposed",
+    agreed_by=(),
+) -> NextStep:
     """Record a next step for an element (facilitator or any participant)."""
     actor = _actor(store, code, token)
-    values = _step_values(actor.session, {"element_id": element_id, "action": action, "owner_party_id": owner_party_id,
-                                          "owner_person": owner_person, "due": due, "status": status,
-                                          "agreed_by": agreed_by})
+    values = _step_values(
+        actor.session,
+        {
+            "element_id": element_id,
+            "action": action,
+            "owner_party_id": owner_party_id,
+            "owner_person": owner_person,
+            "due": due,
+            "status": status,
+            "agreed_by": agreed_by,
+        },
+    )
     with dbmod.write(store.path) as db:
         session = _reload(store, db, actor)
         stamp = now()
@@ -275,11 +297,26 @@ def add_next_step(store: Store, code: str, token: str, element_id: str, action: 
             """INSERT INTO next_steps (session_id, element_id, action, owner_party_id, owner_person, due, status,
                                        agreed_by, version, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
-            [session.id, values["element_id"], values["action"], values["owner_party_id"], values["owner_person"],
-             values["due"], values["status"], json.dumps(values["agreed_by"]), stamp, stamp],
+            [
+                session.id,
+                values["element_id"],
+                values["action"],
+                values["owner_party_id"],
+                values["owner_person"],
+                values["due"],
+                values["status"],
+                json.dumps(values["agreed_by"]),
+                stamp,
+                stamp,
+            ],
         )
-        _log(db, session.id, actor.label, "next_step_added",
-             {"step": cur.lastrowid, "element": values["element_id"], "status": values["status"]})
+        _log(
+            db,
+            session.id,
+            actor.label,
+            "next_step_added",
+            {"step": cur.lastrowid, "element": values["element_id"], "status": values["status"]},
+        )
         return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [cur.lastrowid]), session)
 
 
@@ -314,12 +351,26 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
             """UPDATE next_steps SET element_id = ?, action = ?, owner_party_id = ?, owner_person = ?, due = ?,
                       status = ?, agreed_by = ?, version = version + 1, updated_at = ?
                WHERE id = ?""",
-            [stored["element_id"], stored["action"], stored["owner_party_id"], stored["owner_person"], stored["due"],
-             stored["status"], json.dumps(stored["agreed_by"]), now(), current.id],
+            [
+                stored["element_id"],
+                stored["action"],
+                stored["owner_party_id"],
+                stored["owner_person"],
+                stored["due"],
+                stored["status"],
+                json.dumps(stored["agreed_by"]),
+                now(),
+                current.id,
+            ],
         )
         changed = sorted(k for k in values if not _same_step(current, {k: values[k]}, session))
-        _log(db, session.id, actor.label, "next_step_updated",
-             {"step": current.id, "fields": changed, "version": current.version + 1})
+        _log(
+            db,
+            session.id,
+            actor.label,
+            "next_step_updated",
+            {"step": current.id, "fields": changed, "version": current.version + 1},
+        )
         return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [current.id]), session)
 
 
@@ -335,8 +386,9 @@ def delete_next_step(store: Store, code: str, token: str, step_id: int, expected
             return
         current = _next_step(row, session)
         if current.version != expected_version:
-            raise EditConflict(STEP_CHANGED.replace("your changes were not saved", "it was not deleted"),
-                               current=current)
+            raise EditConflict(
+                STEP_CHANGED.replace("your changes were not saved", "it was not deleted"), current=current
+            )
         db.execute("DELETE FROM next_steps WHERE id = ?", [current.id])
         _log(db, session.id, actor.label, "next_step_deleted", {"step": current.id, "element": current.element_id})
 
@@ -345,8 +397,10 @@ def elements_without_steps(store: Store, code: str, token: str) -> list[str]:
     """Element ids (catalogue order) that no next step addresses yet."""
     actor = _actor(store, code, token)
     with dbmod.session(store.path) as db:
-        addressed = {r["element_id"] for r in db.query(
-            "SELECT DISTINCT element_id FROM next_steps WHERE session_id = ?", [actor.session.id])}
+        addressed = {
+            r["element_id"]
+            for r in db.query("SELECT DISTINCT element_id FROM next_steps WHERE session_id = ?", [actor.session.id])
+        }
     return [e for e in actor.session.catalogue.ids if e not in addressed]
 
 
@@ -354,8 +408,16 @@ def elements_without_steps(store: Store, code: str, token: str) -> list[str]:
 
 
 def _entry(row, session: Session) -> WorksheetEntry:
-    return WorksheetEntry(row["element_id"], row["party_id"], session.party(row["party_id"]).name, row["col"],
-                          row["text"], bool(row["internal"]), row["version"], row["updated_at"])
+    return WorksheetEntry(
+        row["element_id"],
+        row["party_id"],
+        session.party(row["party_id"]).name,
+        row["col"],
+        row["text"],
+        bool(row["internal"]),
+        row["version"],
+        row["updated_at"],
+    )
 
 
 def worksheet(store: Store, code: str, token: str, *, shareable: bool = False) -> list[WorksheetEntry]:
@@ -370,14 +432,23 @@ def worksheet(store: Store, code: str, token: str, *, shareable: bool = False) -
     rank = {e: i for i, e in enumerate(s.catalogue.ids)}
     position = {p.id: p.position for p in s.parties}
     entries = [
-        _entry(r, s) for r in rows
-        if not (r["internal"] and (shareable or not actor.may_act_for(r["party_id"])))
+        _entry(r, s) for r in rows if not (r["internal"] and (shareable or not actor.may_act_for(r["party_id"])))
     ]
     return sorted(entries, key=lambda e: (rank.get(e.element_id, len(rank)), position[e.party_id], e.column))
 
 
-def set_worksheet_entry(store: Store, code: str, token: str, element_id: str, party_id: int, column: str, text: str,
-                        *, internal: bool = False, expected_version: int | None = None) -> WorksheetEntry:
+def set_worksheet_entry(
+    store: Store,
+    code: str,
+    token: str,
+    element_id: str,
+    party_id: int,
+    column: str,
+    text: str,
+    *,
+    internal: bool = False,
+    expected_version: int | None = None,
+) -> WorksheetEntry:
     """Write a party's Column B or C text for an element. A participant writes only for their own party.
 
     ``expected_version`` is the version the editor started from; None (or 0) means the entry must not
@@ -397,8 +468,9 @@ def set_worksheet_entry(store: Store, code: str, token: str, element_id: str, pa
     with dbmod.write(store.path) as db:
         session = _reload(store, db, actor)
         key = [session.id, element_id, pid, col]
-        row = _one(db, "SELECT * FROM worksheet WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?",
-                    key)
+        row = _one(
+            db, "SELECT * FROM worksheet WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?", key
+        )
         current = _entry(row, session) if row else None
         if current is not None and (current.text, current.internal) == (text, internal):
             return current
@@ -406,16 +478,30 @@ def set_worksheet_entry(store: Store, code: str, token: str, element_id: str, pa
             raise EditConflict(ENTRY_CHANGED, current=current)
         stamp = now()
         if current is None:
-            db.execute("""INSERT INTO worksheet (session_id, element_id, party_id, col, text, internal, version, updated_at)
-                          VALUES (?, ?, ?, ?, ?, ?, 1, ?)""", [*key, text, int(internal), stamp])
+            db.execute(
+                """INSERT INTO worksheet (session_id, element_id, party_id, col, text, internal, version, updated_at)
+                          VALUES (?, ?, ?, ?, ?, ?, 1, ?)""",
+                [*key, text, int(internal), stamp],
+            )
         else:
-            db.execute("""UPDATE worksheet SET text = ?, internal = ?, version = version + 1, updated_at = ?
+            db.execute(
+                """UPDATE worksheet SET text = ?, internal = ?, version = version + 1, updated_at = ?
                           WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?""",
-                       [text, int(internal), stamp, *key])
-        _log(db, session.id, actor.label, "worksheet_entry_set",
-             {"element": element_id, "party": session.party(pid).name, "column": col, "internal": internal})
-        return _entry(_one(db, "SELECT * FROM worksheet WHERE session_id = ? AND element_id = ? AND party_id = ? "
-                               "AND col = ?", key), session)
+                [text, int(internal), stamp, *key],
+            )
+        _log(
+            db,
+            session.id,
+            actor.label,
+            "worksheet_entry_set",
+            {"element": element_id, "party": session.party(pid).name, "column": col, "internal": internal},
+        )
+        return _entry(
+            _one(
+                db, "SELECT * FROM worksheet WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?", key
+            ),
+            session,
+        )
 
 
 # --------------------------------------------------------------------------------------- baselines
@@ -438,8 +524,13 @@ def set_baseline(store: Store, code: str, token: str, party_id: int, order) -> N
                                                                entered_at = excluded.entered_at""",
             [session.id, pid, json.dumps(list(order)), now()],
         )
-        _log(db, session.id, actor.label, "baseline_replaced" if replaced else "baseline_set",
-             {"party": session.party(pid).name})
+        _log(
+            db,
+            session.id,
+            actor.label,
+            "baseline_replaced" if replaced else "baseline_set",
+            {"party": session.party(pid).name},
+        )
 
 
 _HEADER_WORDS = {"element_id", "id", "element", "name", "elements", "element_name", "rank"}
@@ -494,17 +585,21 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InvalidInput(
-                f"The organisation-wide ranking is not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
+                f"The organisation-wide ranking is not UTF-8 text ({exc.reason} at byte {exc.start})."
+            ) from None
     if not isinstance(data, str):
         raise InvalidInput("The organisation-wide ranking must be text.")
     text = data.removeprefix("\ufeff")
     if len(text) > BASELINE_MAX_CHARS:
         raise InvalidInput(
-            f"The organisation-wide ranking is too long: {len(text)} characters, at most {BASELINE_MAX_CHARS}.")
+            f"The organisation-wide ranking is too long: {len(text)} characters, at most {BASELINE_MAX_CHARS}."
+        )
     lines = [(i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip().strip(",;\t")]
     if not lines:
-        raise InvalidInput("The organisation-wide ranking is empty: give one element per line, most important "
-                           "first, or a CSV with columns element_id (or element) and rank.")
+        raise InvalidInput(
+            "The organisation-wide ranking is empty: give one element per line, most important "
+            "first, or a CSV with columns element_id (or element) and rank."
+        )
     lookup = _lookup(catalogue)
     n_elements = len(catalogue)
     problems: list[str] = []
@@ -529,8 +624,11 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
             try:
                 rank = int(raw)
             except ValueError:
-                problems.append(f"line {line_no}: the rank {raw!r} is not a whole number" if raw
-                                else f"line {line_no}: the rank is missing")
+                problems.append(
+                    f"line {line_no}: the rank {raw!r} is not a whole number"
+                    if raw
+                    else f"line {line_no}: the rank is missing"
+                )
                 continue
             if not 1 <= rank <= n_elements:
                 problems.append(f"line {line_no}: rank {rank} is outside 1 to {n_elements}")
@@ -572,8 +670,10 @@ def baselines(store: Store, code: str, token: str) -> dict[str, tuple[str, ...]]
 
 
 def _baselines(db, session: Session) -> dict[str, tuple[str, ...]]:
-    stored = {r["party_id"]: tuple(json.loads(r["ordering"]))
-              for r in db.query("SELECT party_id, ordering FROM baselines WHERE session_id = ?", [session.id])}
+    stored = {
+        r["party_id"]: tuple(json.loads(r["ordering"]))
+        for r in db.query("SELECT party_id, ordering FROM baselines WHERE session_id = ?", [session.id])
+    }
     return {p.name: stored[p.id] for p in session.parties if p.id in stored}
 
 
@@ -586,9 +686,19 @@ def _rankings(db, session: Session, round_number: int | None = None) -> list[Ran
         sql += " AND r.round = ?"
         args.append(round_number)
     sql += " ORDER BY r.round, p.position, q.id"
-    return [Ranking(r["participant_id"], r["participant"], r["party_id"], r["party"], r["round"],
-                    tuple(json.loads(r["ordering"])), tuple(json.loads(r["start_order"])), r["submitted_at"])
-            for r in db.query(sql, args)]
+    return [
+        Ranking(
+            r["participant_id"],
+            r["participant"],
+            r["party_id"],
+            r["party"],
+            r["round"],
+            tuple(json.loads(r["ordering"])),
+            tuple(json.loads(r["start_order"])),
+            r["submitted_at"],
+        )
+        for r in db.query(sql, args)
+    ]
 
 
 def _check_round(session: Session, round_number) -> int:
@@ -619,8 +729,10 @@ def baseline_comparison(store: Store, code: str, token: str, round_number: int) 
             continue
         rel = relation[party]
         org_rank, rel_rank = analysis.ranks(org), analysis.ranks(rel)
-        moved = sorted(((e, org_rank[e], rel_rank[e]) for e in org if org_rank[e] != rel_rank[e]),
-                       key=lambda m: (-abs(m[1] - m[2]), m[1]))
+        moved = sorted(
+            ((e, org_rank[e], rel_rank[e]) for e in org if org_rank[e] != rel_rank[e]),
+            key=lambda m: (-abs(m[1] - m[2]), m[1]),
+        )
         fr = analysis.footrule(org, rel)
         out[party] = {
             "tau": analysis.kendall_tau(org, rel),
@@ -643,8 +755,10 @@ def new_survey_link(store: Store, code: str, token: str) -> str:
     survey_token = tokens.new_token()
     with store._facilitator_write(code, token) as (db, s):
         replaced = _one(db, "SELECT survey_hash FROM sessions WHERE id = ?", [s.id])["survey_hash"] is not None
-        db.execute("UPDATE sessions SET survey_hash = ?, updated_at = ? WHERE id = ?",
-                   [tokens.hash_token(survey_token), now(), s.id])
+        db.execute(
+            "UPDATE sessions SET survey_hash = ?, updated_at = ? WHERE id = ?",
+            [tokens.hash_token(survey_token), now(), s.id],
+        )
         _log(db, s.id, "facilitator", "survey_link_replaced" if replaced else "survey_link_created", {})
     return survey_token
 
@@ -699,8 +813,10 @@ def _answer(session: Session, element_id, answer) -> dict | None:
         except (TypeError, ValueError):
             raise InvalidInput(f"The degree of trust in {label} must be a whole number from 1 to 5.") from None
     choices = {}
-    for key, allowed, what in (("expectations", EXPECTATIONS, "Whether our steps meet your expectations"),
-                               ("evidence", EVIDENCE, "Whether our evidence helps you trust us")):
+    for key, allowed, what in (
+        ("expectations", EXPECTATIONS, "Whether our steps meet your expectations"),
+        ("evidence", EVIDENCE, "Whether our evidence helps you trust us"),
+    ):
         value = answer.get(key)
         if value in (None, ""):
             choices[key] = None
@@ -739,8 +855,10 @@ def submit_feedback(store: Store, code: str, survey_token: str, respondent: str,
         raise InvalidInput("The survey is empty: answer at least one question.")
     with dbmod.write(store.path) as db:
         sid = _survey_row(db, session.code, survey_token)["id"]  # re-checked: a replaced link stops here
-        taken = {r["respondent"].casefold() for r in db.query(
-            "SELECT DISTINCT respondent FROM feedback WHERE session_id = ?", [sid])}
+        taken = {
+            r["respondent"].casefold()
+            for r in db.query("SELECT DISTINCT respondent FROM feedback WHERE session_id = ?", [sid])
+        }
         respondent = unique_name(respondent, taken, anonymous="Stakeholder")
         stamp = now()
         for r in rows:
@@ -758,8 +876,15 @@ def feedback(store: Store, code: str, token: str) -> list[FeedbackAnswer]:
     actor = _actor(store, code, token)
     with dbmod.session(store.path) as db:
         return [
-            FeedbackAnswer(r["respondent"], r["element_id"], r["trust"], r["expectations"], r["evidence"],
-                           r["comment"], r["submitted_at"])
+            FeedbackAnswer(
+                r["respondent"],
+                r["element_id"],
+                r["trust"],
+                r["expectations"],
+                r["evidence"],
+                r["comment"],
+                r["submitted_at"],
+            )
             for r in db.query("SELECT * FROM feedback WHERE session_id = ? ORDER BY id", [actor.session.id])
         ]
 
@@ -771,8 +896,9 @@ def _reflection(row) -> Reflection:
     return Reflection(row["key"], REFLECTION_QUESTIONS[row["key"]], row["answer"], row["version"], row["updated_at"])
 
 
-def set_reflection(store: Store, code: str, token: str, key: str, answer: str, *,
-                   expected_version: int | None = None) -> Reflection:
+def set_reflection(
+    store: Store, code: str, token: str, key: str, answer: str, *, expected_version: int | None = None
+) -> Reflection:
     """Answer one of REFLECTION_QUESTIONS (facilitator or any participant); versioned like the worksheet."""
     actor = _actor(store, code, token)
     if key not in REFLECTION_QUESTIONS:
@@ -789,11 +915,16 @@ def set_reflection(store: Store, code: str, token: str, key: str, answer: str, *
             raise EditConflict(REFLECTION_CHANGED, current=current)
         stamp = now()
         if current is None:
-            db.execute("INSERT INTO reflections (session_id, key, answer, version, updated_at) VALUES (?, ?, ?, 1, ?)",
-                       [session.id, key, answer, stamp])
+            db.execute(
+                "INSERT INTO reflections (session_id, key, answer, version, updated_at) VALUES (?, ?, ?, 1, ?)",
+                [session.id, key, answer, stamp],
+            )
         else:
-            db.execute("""UPDATE reflections SET answer = ?, version = version + 1, updated_at = ?
-                          WHERE session_id = ? AND key = ?""", [answer, stamp, session.id, key])
+            db.execute(
+                """UPDATE reflections SET answer = ?, version = version + 1, updated_at = ?
+                          WHERE session_id = ? AND key = ?""",
+                [answer, stamp, session.id, key],
+            )
         _log(db, session.id, actor.label, "reflection_set", {"key": key})
         return _reflection(_one(db, "SELECT * FROM reflections WHERE session_id = ? AND key = ?", [session.id, key]))
 
@@ -802,8 +933,11 @@ def reflections(store: Store, code: str, token: str) -> dict[str, Reflection]:
     """The answered reflection questions, in REFLECTION_QUESTIONS order (unanswered ones left out)."""
     actor = _actor(store, code, token)
     with dbmod.session(store.path) as db:
-        stored = {r["key"]: _reflection(r) for r in db.query(
-            "SELECT * FROM reflections WHERE session_id = ?", [actor.session.id]) if r["key"] in REFLECTION_QUESTIONS}
+        stored = {
+            r["key"]: _reflection(r)
+            for r in db.query("SELECT * FROM reflections WHERE session_id = ?", [actor.session.id])
+            if r["key"] in REFLECTION_QUESTIONS
+        }
     return {k: stored[k] for k in REFLECTION_QUESTIONS if k in stored}
 
 
@@ -877,7 +1011,9 @@ def link_previous(store: Store, code: str, token: str, previous_code: str, previ
             cursor = row["previous_session_id"] if row else None
         if _one(db, "SELECT 1 FROM sessions WHERE id = ?", [previous.id]) is None:
             raise AccessDenied(DENIED)  # deleted meanwhile
-        db.execute("UPDATE sessions SET previous_session_id = ?, updated_at = ? WHERE id = ?", [previous.id, now(), s.id])
+        db.execute(
+            "UPDATE sessions SET previous_session_id = ?, updated_at = ? WHERE id = ?", [previous.id, now(), s.id]
+        )
         _log(db, s.id, "facilitator", "previous_linked", {"previous_session": previous.id})
 
 

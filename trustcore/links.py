@@ -27,8 +27,7 @@ def base_url(option: str | None = None, environ: Mapping[str, str] | None = None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise InvalidInput(
-            f"The base URL {url!r} must be an http:// or https:// address without '?' or '#', "
-            f"e.g. {DEFAULT_BASE_URL}."
+            f"The base URL {url!r} must be an http:// or https:// address without '?' or '#', e.g. {DEFAULT_BASE_URL}."
         )
     return url.rstrip("/")
 

@@ -35,8 +35,10 @@ CREDIT = (
     "its wording is paraphrased and stays under that licence."
 )
 MADE_WITH = "Made with trustcore."
-_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-        "img-src data:; font-src 'none'; connect-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'")
+_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src 'none'; connect-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'"
+)
 
 _CSS = """
 @page { size: A4; margin: 15mm 15mm 16mm; }
@@ -124,8 +126,9 @@ def _cell(value: object, tag: str = "td") -> str:
     return f'<{tag} class="text">{_e(value)}</{tag}>'
 
 
-def _table(header: Sequence[object], rows: Iterable[Sequence[object]], widths: Sequence[float], *,
-           cls: str = "") -> str:
+def _table(
+    header: Sequence[object], rows: Iterable[Sequence[object]], widths: Sequence[float], *, cls: str = ""
+) -> str:
     """A table with fixed column widths (percent of the page width): long names wrap inside their
     column instead of pushing the table off the paper."""
     cols = "".join(f'<col style="width:{w:g}%">' for w in widths)
@@ -158,14 +161,20 @@ def _title(data: SessionData, generated: str) -> str:
         parts.append(f'<p class="relationship">{_e(s.our_org or "?")} ↔ {_e(s.partner_org or "?")}</p>')
     if s.flows:
         parts.append(f'<p><strong>Flows between them:</strong> <span class="text">{_e(s.flows)}</span></p>')
-    parts.append(f'<p class="meta">Session {_e(s.code)} · held {_e(s.created_at[:10])} · '
-                 f'{len(s.rounds)} round{"s" if len(s.rounds) != 1 else ""} · report of {_e(generated)}</p>')
+    parts.append(
+        f'<p class="meta">Session {_e(s.code)} · held {_e(s.created_at[:10])} · '
+        f"{len(s.rounds)} round{'s' if len(s.rounds) != 1 else ''} · report of {_e(generated)}</p>"
+    )
     if data.shareable:
-        parts.append('<p class="notice">Shareable version: worksheet entries marked internal and the names of '
-                     'participants and survey respondents are left out.</p>')
+        parts.append(
+            '<p class="notice">Shareable version: worksheet entries marked internal and the names of '
+            "participants and survey respondents are left out.</p>"
+        )
     else:
-        parts.append('<p class="notice internal">Internal version: it includes entries marked internal and '
-                     "people's names. Share the shareable version instead.</p>")
+        parts.append(
+            '<p class="notice internal">Internal version: it includes entries marked internal and '
+            "people's names. Share the shareable version instead.</p>"
+        )
     return "".join(parts)
 
 
@@ -174,8 +183,13 @@ def _contents(data: SessionData) -> str:
     items += [(f"round-{res.round}", f"Round {res.round}") for res in data.results]
     if data.trend:
         items.append(("rounds", "Across rounds"))
-    items += [("worksheet", "Worksheet (A–E)"), ("next-steps", "Agreed next steps"),
-              ("feedback", "Stakeholder feedback"), ("reflections", "Reflections"), ("method", "How this is computed")]
+    items += [
+        ("worksheet", "Worksheet (A–E)"),
+        ("next-steps", "Agreed next steps"),
+        ("feedback", "Stakeholder feedback"),
+        ("reflections", "Reflections"),
+        ("method", "How this is computed"),
+    ]
     links = "".join(f'<li><a href="#{anchor}">{_e(label)}</a></li>' for anchor, label in items)
     return f'<nav class="contents" aria-label="Contents"><strong>Contents</strong><ol>{links}</ol></nav>'
 
@@ -191,8 +205,10 @@ def _parties(data: SessionData) -> str:
         rows.append(row)
     total = sum(len(v) for v in data.members.values())
     widths = [72, 28] if data.shareable else [40, 16, 44]
-    return (f'<section id="parties"><h2>Parties</h2><p>{len(data.session.parties)} parties, {total} '
-            f'participant{"s" if total != 1 else ""} in all.</p>{_table(header, rows, widths)}</section>')
+    return (
+        f'<section id="parties"><h2>Parties</h2><p>{len(data.session.parties)} parties, {total} '
+        f"participant{'s' if total != 1 else ''} in all.</p>{_table(header, rows, widths)}</section>"
+    )
 
 
 def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> str:
@@ -206,9 +222,11 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> str
     else:
         status = "Not revealed to the participants yet: only the facilitator sees this round."
     waiting = [p.name for p in s.parties if p.name not in res.party_orders]
-    out = [f'<section class="major round" id="round-{res.round}"><h2>Round {res.round}</h2>',
-           f'<p class="status">{_e(status)}</p>',
-           f'<p class="headline">{_e(res.headline.summary)}</p>']
+    out = [
+        f'<section class="major round" id="round-{res.round}"><h2>Round {res.round}</h2>',
+        f'<p class="status">{_e(status)}</p>',
+        f'<p class="headline">{_e(res.headline.summary)}</p>',
+    ]
     if res.headline.detail:
         out.append(f'<p class="detail">{_e(res.headline.detail)}</p>')
     if waiting:
@@ -218,45 +236,76 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> str
         return "".join(out)
     parties = list(res.party_orders)
     if len(parties) == 2:
-        fig, caption = charts.dumbbell(res.divergence, colours), (
-            "Each element's rank per party (1 = most important, on the left), most contested at the top; "
-            "the bar joins the two parties' ranks, and each party has its own marker shape.")
+        fig, caption = (
+            charts.dumbbell(res.divergence, colours),
+            (
+                "Each element's rank per party (1 = most important, on the left), most contested at the top; "
+                "the bar joins the two parties' ranks, and each party has its own marker shape."
+            ),
+        )
     else:
-        fig, caption = charts.bump(res.divergence, colours), (
-            "Each element's rank across the parties (1 = most important, at the top); the most contested "
-            "elements are drawn thick and named at both ends.")
+        fig, caption = (
+            charts.bump(res.divergence, colours),
+            (
+                "Each element's rank across the parties (1 = most important, at the top); the most contested "
+                "elements are drawn thick and named at both ends."
+            ),
+        )
     out.append(_chart(fig, caption))
     out.append('<div class="keep"><h3>Side by side, most contested first</h3>')
     rank_width = min(14.0, 52 / len(parties))
-    out.append(_table(["Element", *parties, "Mean rank", "Spread"],
-                      [[row.element, *(row.ranks[p] for p in parties), _Num(row.mean_rank, 1), row.spread]
-                       for row in res.divergence.rows],
-                      [100 - 22 - rank_width * len(parties), *[rank_width] * len(parties), 11, 11]))
+    out.append(
+        _table(
+            ["Element", *parties, "Mean rank", "Spread"],
+            [
+                [row.element, *(row.ranks[p] for p in parties), _Num(row.mean_rank, 1), row.spread]
+                for row in res.divergence.rows
+            ],
+            [100 - 22 - rank_width * len(parties), *[rank_width] * len(parties), 11, 11],
+        )
+    )
     out.append("</div>")
-    out.append(_chart(charts.rank_heatmap(res.divergence, colours),
-                      "Ranks as a table: the number in each cell is the rank (darker = more important)."))
+    out.append(
+        _chart(
+            charts.rank_heatmap(res.divergence, colours),
+            "Ranks as a table: the number in each cell is the rank (darker = more important).",
+        )
+    )
     out.append("<h3>Discussion agenda</h3>")
     if res.agenda:
         shown = res.agenda[:AGENDA_TOP]
-        out.append(f'<p class="muted">Element pairs the parties put the other way round, biggest differences '
-                   f'first ({len(shown)} of {len(res.agenda)}).</p>')
+        out.append(
+            f'<p class="muted">Element pairs the parties put the other way round, biggest differences '
+            f"first ({len(shown)} of {len(res.agenda)}).</p>"
+        )
         out.append('<ol class="agenda">' + "".join(f"<li>{_e(item.text)}</li>" for item in shown) + "</ol>")
     else:
         out.append("<p>The parties put every pair of elements the same way round: nothing to reconcile.</p>")
     out.append('<div class="keep"><h3>Consensus order</h3>')
-    out.append('<p class="muted">Borda: by mean rank. Kemeny: the order that disagrees with the parties in the '
-               "fewest element pairs (exact). Each party counts once, whatever its number of members.</p>")
+    out.append(
+        '<p class="muted">Borda: by mean rank. Kemeny: the order that disagrees with the parties in the '
+        "fewest element pairs (exact). Each party counts once, whatever its number of members.</p>"
+    )
     header = ["Rank", "Borda"] + (["Kemeny"] if res.kemeny else [])
-    rows = [[i, names.get(e, e)] + ([names.get(res.kemeny[i - 1], res.kemeny[i - 1])] if res.kemeny else [])
-            for i, e in enumerate(res.borda, start=1)]
+    rows = [
+        [i, names.get(e, e)] + ([names.get(res.kemeny[i - 1], res.kemeny[i - 1])] if res.kemeny else [])
+        for i, e in enumerate(res.borda, start=1)
+    ]
     out.append(_table(header, rows, [10, 45, 45] if res.kemeny else [10, 90]))
     out.append("</div>")
     multi = {name: pc for name, pc in res.parties.items() if pc.within_w is not None}
     if multi:
         out.append('<div class="keep"><h3>Agreement within parties</h3>')
-        out.append(_table(["Party", "Members who ranked", "Kendall's W", "In words"],
-                          [[name, pc.members, pc.within_w.w, analysis.agreement_label(pc.within_w.w, "w")]
-                           for name, pc in multi.items()], [42, 18, 14, 26]))
+        out.append(
+            _table(
+                ["Party", "Members who ranked", "Kendall's W", "In words"],
+                [
+                    [name, pc.members, pc.within_w.w, analysis.agreement_label(pc.within_w.w, "w")]
+                    for name, pc in multi.items()
+                ],
+                [42, 18, 14, 26],
+            )
+        )
         out.append("</div>")
     out.append("</section>")
     return "".join(out)
@@ -268,11 +317,17 @@ def _rounds(data: SessionData) -> str:
         return ""
     return (
         f'<section class="major" id="rounds"><h2>Across rounds</h2><p class="headline">{_e(t.summary)}</p>'
-        + _chart(charts.rounds_chart(t.trend), "Agreement round by round: Kendall's W of all parties (thick line) "
-                 "and each pair's Kendall τ-b (dotted lines); 1 = identical orders.")
+        + _chart(
+            charts.rounds_chart(t.trend),
+            "Agreement round by round: Kendall's W of all parties (thick line) "
+            "and each pair's Kendall τ-b (dotted lines); 1 = identical orders.",
+        )
         + f"<h3>How far each party moved from round {t.previous} to round {t.latest}</h3>"
-        + _table(["Party", "τ with its previous order", "In words"],
-                 [[p, tau, analysis.agreement_label(tau, "tau")] for p, tau in t.stability.items()], [50, 22, 28])
+        + _table(
+            ["Party", "τ with its previous order", "In words"],
+            [[p, tau, analysis.agreement_label(tau, "tau")] for p, tau in t.stability.items()],
+            [50, 22, 28],
+        )
         + "</section>"
     )
 
@@ -295,21 +350,28 @@ def _lines(text: str) -> _Html:
 def _worksheet(data: SessionData) -> str:
     sheet = data.sheet
     rows = [
-        [_Html(f"<strong>{row.position}.</strong> {_e(row.element)}"), _entries(data, row, "B"),
-         _entries(data, row, "C"),
-         _lines(feedback_text(row.feedback, respondents=not data.shareable).replace(" · ", "\n")),
-         _lines("\n".join(f"• {step_line(s)}" for s in row.steps) if row.steps else "none yet")]
+        [
+            _Html(f"<strong>{row.position}.</strong> {_e(row.element)}"),
+            _entries(data, row, "B"),
+            _entries(data, row, "C"),
+            _lines(feedback_text(row.feedback, respondents=not data.shareable).replace(" · ", "\n")),
+            _lines("\n".join(f"• {step_line(s)}" for s in row.steps) if row.steps else "none yet"),
+        ]
         for row in sheet.rows
     ]
-    header = ["A · Element (agreed order)", "B · Steps we take", "C · How we demonstrate it",
-              "D · Stakeholder feedback", "E · Next steps"]
+    header = [
+        "A · Element (agreed order)",
+        "B · Steps we take",
+        "C · How we demonstrate it",
+        "D · Stakeholder feedback",
+        "E · Next steps",
+    ]
     return (
         '<section class="major" id="worksheet"><h2>Trustworthiness mapping worksheet</h2>'
         f'<p class="muted">Column A: the elements in the agreed order: {_e(sheet.order_source)}. '
         "Columns B and C: "
         "each party's entries. Column D is this app's reading of the guidebook: the stakeholder survey's answers. "
-        "Column E: the next steps.</p>"
-        + _table(header, rows, [17, 22, 22, 19, 20], cls="worksheet") + "</section>"
+        "Column E: the next steps.</p>" + _table(header, rows, [17, 22, 22, 19, 20], cls="worksheet") + "</section>"
     )
 
 
@@ -320,10 +382,19 @@ def _next_steps(data: SessionData) -> str:
     else:
         body = _table(
             ["Element", "Action", "Owner", "Due", "Status", "Agreed by"],
-            [[names.get(s.element_id, s.element_id), s.action,
-              " / ".join(x for x in (s.owner_party or "", s.owner_person) if x) or "—",
-              s.due or "—", s.status, ", ".join(s.agreed_by) or "—"] for s in data.steps],
-            [17, 29, 17, 11, 11, 15])
+            [
+                [
+                    names.get(s.element_id, s.element_id),
+                    s.action,
+                    " / ".join(x for x in (s.owner_party or "", s.owner_person) if x) or "—",
+                    s.due or "—",
+                    s.status,
+                    ", ".join(s.agreed_by) or "—",
+                ]
+                for s in data.steps
+            ],
+            [17, 29, 17, 11, 11, 15],
+        )
     return f'<section class="major" id="next-steps"><h2>Agreed next steps</h2>{body}</section>'
 
 
@@ -338,18 +409,31 @@ def _feedback(data: SessionData) -> str:
         out.append("<p>No stakeholder feedback yet.</p></section>")
         return "".join(out)
     respondents = len({a.respondent for a in data.feedback})
-    out.append(f'<p class="muted">{respondents} respondent{"s" if respondents != 1 else ""}. Trust from 1 '
-               f'({_e(followup.TRUST_SCALE[1].lower())}) to 5 ({_e(followup.TRUST_SCALE[5].lower())}).</p>')
+    out.append(
+        f'<p class="muted">{respondents} respondent{"s" if respondents != 1 else ""}. Trust from 1 '
+        f"({_e(followup.TRUST_SCALE[1].lower())}) to 5 ({_e(followup.TRUST_SCALE[5].lower())}).</p>"
+    )
     summaries = [("Overall", sheet.overall)] + [(row.element, row.feedback) for row in sheet.rows]
-    out.append(_table(
-        ["Element", "Answers", "Mean trust", "Our steps meet expectations", "Our evidence helps"],
-        [[label, f.answers, _Num(None if f.mean_trust is None else float(f.mean_trust), 1),
-          _counts(f.expectations, followup.EXPECTATIONS), _counts(f.evidence, followup.EVIDENCE)]
-         for label, f in summaries if f.answers],
-        [26, 11, 11, 26, 26]))
+    out.append(
+        _table(
+            ["Element", "Answers", "Mean trust", "Our steps meet expectations", "Our evidence helps"],
+            [
+                [
+                    label,
+                    f.answers,
+                    _Num(None if f.mean_trust is None else float(f.mean_trust), 1),
+                    _counts(f.expectations, followup.EXPECTATIONS),
+                    _counts(f.evidence, followup.EVIDENCE),
+                ]
+                for label, f in summaries
+                if f.answers
+            ],
+            [26, 11, 11, 26, 26],
+        )
+    )
     comments = [(label, who, text) for label, f in summaries for who, text in f.comments]
     if comments:
-        out.append("<h3>Comments</h3><ul class=\"comments\">")
+        out.append('<h3>Comments</h3><ul class="comments">')
         for label, who, text in comments:
             by = "" if data.shareable else f' <span class="muted">({_e(who)})</span>'
             out.append(f'<li><strong>{_e(label)}:</strong> <span class="text">“{_e(text)}”</span>{by}</li>')
@@ -362,15 +446,18 @@ def _reflections(data: SessionData) -> str:
     if not data.reflections:
         body = "<p>No reflections recorded yet.</p>"
     else:
-        body = '<dl class="reflections">' + "".join(
-            f'<dt>{_e(r.question)}</dt><dd class="text">{_e(r.answer)}</dd>' for r in data.reflections.values()
-        ) + "</dl>"
+        body = (
+            '<dl class="reflections">'
+            + "".join(
+                f'<dt>{_e(r.question)}</dt><dd class="text">{_e(r.answer)}</dd>' for r in data.reflections.values()
+            )
+            + "</dl>"
+        )
     return f'<section class="major" id="reflections"><h2>Reflections</h2>{body}</section>'
 
 
 def _method() -> str:
-    return (f'<section class="major" id="method"><h2>How this is computed</h2>{_markdown(analysis.EXPLAINER)}'
-            "</section>")
+    return f'<section class="major" id="method"><h2>How this is computed</h2>{_markdown(analysis.EXPLAINER)}</section>'
 
 
 # --------------------------------------------------------------------------------------- the page
@@ -380,19 +467,21 @@ def render(data: SessionData, *, generated: str | None = None) -> str:
     """The report page of already gathered data (``session_report`` checks the rights first)."""
     generated = generated or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     colours = charts.colour_map([p.name for p in data.session.parties])
-    body = "".join([
-        _title(data, generated),
-        _contents(data),
-        _parties(data),
-        *(_round(data, res, colours) for res in data.results),
-        _rounds(data),
-        _worksheet(data),
-        _next_steps(data),
-        _feedback(data),
-        _reflections(data),
-        _method(),
-        f"<footer><p>{_e(CREDIT)}</p><p>{_e(MADE_WITH)}</p></footer>",
-    ])
+    body = "".join(
+        [
+            _title(data, generated),
+            _contents(data),
+            _parties(data),
+            *(_round(data, res, colours) for res in data.results),
+            _rounds(data),
+            _worksheet(data),
+            _next_steps(data),
+            _feedback(data),
+            _reflections(data),
+            _method(),
+            f"<footer><p>{_e(CREDIT)}</p><p>{_e(MADE_WITH)}</p></footer>",
+        ]
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'

@@ -39,9 +39,7 @@ def party_orders(session: Session, rankings) -> dict[str, analysis.PartyConsensu
     by_party: dict[str, list[list[str]]] = {}
     for r in rankings:
         by_party.setdefault(r.party, []).append(list(r.order))
-    return {
-        p.name: analysis.party_consensus(by_party[p.name]) for p in session.parties if p.name in by_party
-    }
+    return {p.name: analysis.party_consensus(by_party[p.name]) for p in session.parties if p.name in by_party}
 
 
 def round_results(session: Session, rankings, round_number: int) -> RoundResults:
@@ -61,7 +59,8 @@ def round_results(session: Session, rankings, round_number: int) -> RoundResults
         agenda=tuple(analysis.discussion_agenda(lists, names)) if len(lists) >= 2 else (),
         borda=tuple(analysis.borda_consensus(list(lists.values()))) if lists else (),
         kemeny=tuple(analysis.kemeny_consensus(list(lists.values())))
-        if lists and len(session.catalogue) <= analysis.KEMENY_MAX_ELEMENTS else (),
+        if lists and len(session.catalogue) <= analysis.KEMENY_MAX_ELEMENTS
+        else (),
         agreement=analysis.agreement_matrix(lists) if len(lists) >= 2 else None,
     )
 
@@ -84,10 +83,17 @@ class RoundsComparison:
         if len(w) < 2:
             return "Agreement across rounds needs at least two parties in two rounds."
         first, last = float(w.iloc[0]), float(w.iloc[-1])
-        verdict = ("the parties came closer" if last - first > 0.05 else
-                   "the parties moved apart" if last - first < -0.05 else "about the same")
-        return f"Agreement (Kendall's W) went from {first:.2f} in round {int(self.trend['round'].iloc[0])} " \
-               f"to {last:.2f} in round {int(self.trend['round'].iloc[-1])}: {verdict}."
+        verdict = (
+            "the parties came closer"
+            if last - first > 0.05
+            else "the parties moved apart"
+            if last - first < -0.05
+            else "about the same"
+        )
+        return (
+            f"Agreement (Kendall's W) went from {first:.2f} in round {int(self.trend['round'].iloc[0])} "
+            f"to {last:.2f} in round {int(self.trend['round'].iloc[-1])}: {verdict}."
+        )
 
 
 def rounds_comparison(session: Session, rankings, rounds: list[int]) -> RoundsComparison | None:
@@ -119,5 +125,7 @@ def element_agenda_order(session: Session, rankings, *, facilitator: bool) -> tu
             continue
         res = round_results(session, rankings, rnd.number)
         if res.comparable:
-            return [row.element_id for row in res.divergence.rows], f"divergence in round {rnd.number}, most contested first"
+            return [
+                row.element_id for row in res.divergence.rows
+            ], f"divergence in round {rnd.number}, most contested first"
     return list(session.catalogue.ids), "the catalogue (no comparison yet)"

@@ -187,7 +187,9 @@ class Store:
         """All sessions, newest first (for the command line; pages never list sessions)."""
         with dbmod.session(self.path) as db:
             return [
-                SessionSummary(r["code"], r["title"], r["parties"], r["participants"], r["current_round"], r["created_at"])
+                SessionSummary(
+                    r["code"], r["title"], r["parties"], r["participants"], r["current_round"], r["created_at"]
+                )
                 for r in db.query(
                     """SELECT s.code, s.title, s.current_round, s.created_at,
                               (SELECT count(*) FROM parties p WHERE p.session_id = s.id) AS parties,
@@ -201,10 +203,14 @@ class Store:
         not the session exists) otherwise."""
         code = tokens.normalise_code(code)
         with dbmod.session(self.path) as db:
-            row = next(iter(db.query("SELECT facilitator_hash, created_at FROM sessions WHERE code = ?",
-                                     [code or ""])), None)
-            if not tokens.token_matches(token, row["facilitator_hash"] if row else None) or row is None \
-                    or self._expired(row["created_at"]):
+            row = next(
+                iter(db.query("SELECT facilitator_hash, created_at FROM sessions WHERE code = ?", [code or ""])), None
+            )
+            if (
+                not tokens.token_matches(token, row["facilitator_hash"] if row else None)
+                or row is None
+                or self._expired(row["created_at"])
+            ):
                 raise AccessDenied(DENIED)
             return self._load(db, code)
 
@@ -223,9 +229,13 @@ class Store:
 
         Every change to a session writes an event, so the newest event id is the marker."""
         code = tokens.normalise_code(code) or ""
-        row = dbmod.query_one(self.path, """SELECT s.current_round,
+        row = dbmod.query_one(
+            self.path,
+            """SELECT s.current_round,
                                  (SELECT max(id) FROM events e WHERE e.session_id = s.id) AS last_event
-                              FROM sessions s WHERE s.code = ?""", [code])
+                              FROM sessions s WHERE s.code = ?""",
+            [code],
+        )
         if row is None:
             raise NotFound(UNKNOWN_CODE)
         return tuple(row.values())
@@ -233,8 +243,12 @@ class Store:
     def round_state(self, code: str) -> tuple[int, str]:
         """(current round, its status) in one cheap query: what a participant's page polls for."""
         code = tokens.normalise_code(code) or ""
-        row = dbmod.query_one(self.path, """SELECT s.current_round AS number, r.locked_at, r.revealed_at FROM sessions s
-                   JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.code = ?""", [code])
+        row = dbmod.query_one(
+            self.path,
+            """SELECT s.current_round AS number, r.locked_at, r.revealed_at FROM sessions s
+                   JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.code = ?""",
+            [code],
+        )
         if row is None:
             raise NotFound(UNKNOWN_CODE)
         return row["number"], Round(row["number"], "", row["locked_at"], row["revealed_at"]).status
@@ -243,14 +257,17 @@ class Store:
         """The current round, its status and the participant's current ranking in it, in one query: what a
         participant's ranking page polls for. NotFound when the session (or the participant) is gone."""
         code = tokens.normalise_code(code) or ""
-        row = dbmod.query_one(self.path,
-                              """SELECT s.current_round AS number, r.locked_at, r.revealed_at, k.round, k.ordering,
+        row = dbmod.query_one(
+            self.path,
+            """SELECT s.current_round AS number, r.locked_at, r.revealed_at, k.round, k.ordering,
                                         k.start_order, k.submitted_at, q.id AS participant_id
                                  FROM sessions s JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round
                                  LEFT JOIN participants q ON q.id = ? AND q.session_id = s.id
                                  LEFT JOIN rankings k ON k.participant_id = q.id AND k.round = s.current_round
                                                       AND k.current = 1
-                                 WHERE s.code = ?""", [participant.id, code])
+                                 WHERE s.code = ?""",
+            [participant.id, code],
+        )
         if row is None or row["participant_id"] is None:
             raise NotFound(UNKNOWN_CODE)
         status = Round(row["number"], "", row["locked_at"], row["revealed_at"]).status
@@ -288,8 +305,18 @@ class Store:
                 """INSERT INTO sessions (code, title, our_org, partner_org, flows, blind, current_round,
                                          catalogue, facilitator_hash, created_at, updated_at)
                    VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""",
-                [code, title, our_org, partner_org, flows, int(bool(blind)), catalogue.to_json(),
-                 tokens.hash_token(token), stamp, stamp],
+                [
+                    code,
+                    title,
+                    our_org,
+                    partner_org,
+                    flows,
+                    int(bool(blind)),
+                    catalogue.to_json(),
+                    tokens.hash_token(token),
+                    stamp,
+                    stamp,
+                ],
             )
             sid = cur.lastrowid
             for pos, (name, members) in enumerate(party_list):
@@ -326,7 +353,9 @@ class Store:
         with self._facilitator_write(code, token) as (db, s):
             if s.round.status == "revealed":
                 raise NotAllowedNow("This round's results are revealed; open a new round instead of unlocking it.")
-            db.execute("UPDATE rounds SET locked_at = NULL WHERE session_id = ? AND number = ?", [s.id, s.current_round])
+            db.execute(
+                "UPDATE rounds SET locked_at = NULL WHERE session_id = ? AND number = ?", [s.id, s.current_round]
+            )
             _touch(db, s.id)
             _log(db, s.id, "facilitator", "round_unlocked", {"round": s.current_round})
             return self._load(db, s.code)
@@ -359,23 +388,29 @@ class Store:
             _log(db, s.id, "facilitator", "round_opened", {"round": number})
             return self._load(db, s.code)
 
-    def replace_catalogue(self, code: str, token: str, catalogue: Catalogue, *,
-                          rng: random.Random | None = None) -> Session:
+    def replace_catalogue(
+        self, code: str, token: str, catalogue: Catalogue, *, rng: random.Random | None = None
+    ) -> Session:
         """Rank another list of elements in this session (facilitator only). Allowed only while nobody
         has submitted a ranking, so no stored ranking ever refers to elements the session lacks; everyone
         who joined gets a fresh random start order."""
         rng = rng or random.SystemRandom()
         with self._facilitator_write(code, token) as (db, s):
             if list(db.query("SELECT 1 FROM rankings WHERE session_id = ? LIMIT 1", [s.id])):
-                raise NotAllowedNow("Rankings were already submitted in this session, so its elements can no "
-                                    "longer change. Create a new session for another list.")
-            db.execute("UPDATE sessions SET catalogue = ?, updated_at = ? WHERE id = ?",
-                       [catalogue.to_json(), now(), s.id])
+                raise NotAllowedNow(
+                    "Rankings were already submitted in this session, so its elements can no "
+                    "longer change. Create a new session for another list."
+                )
+            db.execute(
+                "UPDATE sessions SET catalogue = ?, updated_at = ? WHERE id = ?", [catalogue.to_json(), now(), s.id]
+            )
             for row in list(db.query("SELECT id FROM participants WHERE session_id = ?", [s.id])):
                 start = list(catalogue.ids)
                 rng.shuffle(start)
                 db.execute("UPDATE participants SET start_order = ? WHERE id = ?", [json.dumps(start), row["id"]])
-            _log(db, s.id, "facilitator", "catalogue_replaced", {"elements": len(catalogue), "source": catalogue.source})
+            _log(
+                db, s.id, "facilitator", "catalogue_replaced", {"elements": len(catalogue), "source": catalogue.source}
+            )
             return self._load(db, s.code)
 
     def delete_session(self, code: str, token: str) -> None:
@@ -414,7 +449,10 @@ class Store:
         with dbmod.write(self.path) as db:
             if not list(db.query("SELECT 1 FROM sessions WHERE id = ?", [session.id])):
                 raise NotFound(UNKNOWN_CODE)
-            taken = {r["name"].casefold() for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])}
+            taken = {
+                r["name"].casefold()
+                for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])
+            }
             name = unique_name(name, taken, anonymous="Participant")
             stamp = now()
             cur = db.execute(
@@ -463,18 +501,30 @@ class Store:
             raise AccessDenied(DENIED)
         with dbmod.write(self.path) as db:
             me = self._participant_in(db, code, token)
-            rnd = next(iter(db.query(
-                """SELECT s.id AS session_id, s.catalogue, r.number, r.locked_at FROM sessions s
+            rnd = next(
+                iter(
+                    db.query(
+                        """SELECT s.id AS session_id, s.catalogue, r.number, r.locked_at FROM sessions s
                    JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.id = ?""",
-                [me.session_id])), None)
+                        [me.session_id],
+                    )
+                ),
+                None,
+            )
             if rnd is None:
                 raise NotFound(UNKNOWN_CODE)
             order = validate_order(order, Catalogue.from_json(rnd["catalogue"]))
             if rnd["locked_at"]:
                 raise NotAllowedNow("This round is locked: the facilitator is no longer accepting rankings.")
             number = rnd["number"]
-            previous = next(iter(db.query(
-                "SELECT * FROM rankings WHERE participant_id = ? AND round = ? AND current = 1", [me.id, number])), None)
+            previous = next(
+                iter(
+                    db.query(
+                        "SELECT * FROM rankings WHERE participant_id = ? AND round = ? AND current = 1", [me.id, number]
+                    )
+                ),
+                None,
+            )
             if previous and tuple(json.loads(previous["ordering"])) == order:
                 return Submission(_ranking(previous, me), replaced=False, unchanged=True)
             start = previous["start_order"] if previous else json.dumps(list(self._start_order(db, me, number)))
@@ -486,10 +536,20 @@ class Store:
                    VALUES (?, ?, ?, ?, ?, ?, 1)""",
                 [rnd["session_id"], me.id, number, json.dumps(list(order)), start, stamp],
             )
-            _log(db, rnd["session_id"], f"participant:{me.id}", "ranking_replaced" if previous else "ranking_submitted",
-                 {"round": number})
-            row = {"round": number, "ordering": json.dumps(list(order)), "start_order": start, "submitted_at": stamp,
-                   "id": cur.lastrowid}
+            _log(
+                db,
+                rnd["session_id"],
+                f"participant:{me.id}",
+                "ranking_replaced" if previous else "ranking_submitted",
+                {"round": number},
+            )
+            row = {
+                "round": number,
+                "ordering": json.dumps(list(order)),
+                "start_order": start,
+                "submitted_at": stamp,
+                "id": cur.lastrowid,
+            }
         return Submission(_ranking(row, me), replaced=previous is not None, unchanged=False)
 
     def start_order(self, participant: Participant, round_number: int) -> tuple[str, ...]:
@@ -500,17 +560,30 @@ class Store:
 
     @staticmethod
     def _start_order(db, participant: Participant, round_number: int) -> tuple[str, ...]:
-        row = next(iter(db.query(
-            """SELECT ordering FROM rankings WHERE participant_id = ? AND round < ? AND current = 1
-               ORDER BY round DESC LIMIT 1""", [participant.id, round_number])), None)
+        row = next(
+            iter(
+                db.query(
+                    """SELECT ordering FROM rankings WHERE participant_id = ? AND round < ? AND current = 1
+               ORDER BY round DESC LIMIT 1""",
+                    [participant.id, round_number],
+                )
+            ),
+            None,
+        )
         return tuple(json.loads(row["ordering"])) if row else participant.start_order
 
     def my_ranking(self, participant: Participant, round_number: int) -> Ranking | None:
         """The participant's current order in a round, if they submitted one."""
         with dbmod.session(self.path) as db:
-            row = next(iter(db.query(
-                "SELECT * FROM rankings WHERE participant_id = ? AND round = ? AND current = 1",
-                [participant.id, round_number])), None)
+            row = next(
+                iter(
+                    db.query(
+                        "SELECT * FROM rankings WHERE participant_id = ? AND round = ? AND current = 1",
+                        [participant.id, round_number],
+                    )
+                ),
+                None,
+            )
         return _ranking(row, participant) if row else None
 
     # ------------------------------------------------------------------ results
@@ -534,8 +607,16 @@ class Store:
         sql += " ORDER BY r.round, p.position, q.id, r.id"
         with dbmod.session(self.path) as db:
             return [
-                Ranking(r["participant_id"], r["participant"], r["party_id"], r["party"], r["round"],
-                        tuple(json.loads(r["ordering"])), tuple(json.loads(r["start_order"])), r["submitted_at"])
+                Ranking(
+                    r["participant_id"],
+                    r["participant"],
+                    r["party_id"],
+                    r["party"],
+                    r["round"],
+                    tuple(json.loads(r["ordering"])),
+                    tuple(json.loads(r["start_order"])),
+                    r["submitted_at"],
+                )
                 for r in db.query(sql, args)
             ]
 
@@ -549,7 +630,9 @@ class Store:
             if not session.results_visible(round_number, facilitator=actor.is_facilitator):
                 raise NotAllowedNow("The results of this round are hidden until the facilitator reveals them.")
             return self.rankings(session.code, round_number)
-        rounds = {r.number for r in session.rounds if session.results_visible(r.number, facilitator=actor.is_facilitator)}
+        rounds = {
+            r.number for r in session.rounds if session.results_visible(r.number, facilitator=actor.is_facilitator)
+        }
         return [r for r in self.rankings(session.code) if r.round in rounds]
 
     def facilitator_progress(self, code: str, token: str) -> Progress:
@@ -560,24 +643,42 @@ class Store:
         """Who has joined and who has submitted in the current round."""
         session = self.session(code)
         with dbmod.session(self.path) as db:
-            rows = list(db.query(
-                """SELECT q.*, p.name AS party,
+            rows = list(
+                db.query(
+                    """SELECT q.*, p.name AS party,
                           (SELECT submitted_at FROM rankings r WHERE r.participant_id = q.id AND r.round = ?
                            AND r.current = 1) AS submitted_at
                    FROM participants q JOIN parties p ON p.id = q.party_id
                    WHERE q.session_id = ? ORDER BY p.position, q.id""",
-                [session.current_round, session.id]))
+                    [session.current_round, session.id],
+                )
+            )
         return Progress(session.round, tuple(ParticipantStatus(_participant(r), r["submitted_at"]) for r in rows))
 
 
 def _participant(row) -> Participant:
-    return Participant(row["id"], row["session_id"], row["party_id"], row["party"], row["name"],
-                       tuple(json.loads(row["start_order"])), row["joined_at"])
+    return Participant(
+        row["id"],
+        row["session_id"],
+        row["party_id"],
+        row["party"],
+        row["name"],
+        tuple(json.loads(row["start_order"])),
+        row["joined_at"],
+    )
 
 
 def _ranking(row, me: Participant) -> Ranking:
-    return Ranking(me.id, me.name, me.party_id, me.party, row["round"], tuple(json.loads(row["ordering"])),
-                   tuple(json.loads(row["start_order"])), row["submitted_at"])
+    return Ranking(
+        me.id,
+        me.name,
+        me.party_id,
+        me.party,
+        row["round"],
+        tuple(json.loads(row["ordering"])),
+        tuple(json.loads(row["start_order"])),
+        row["submitted_at"],
+    )
 
 
 def _touch(db, session_id: int) -> None:

@@ -39,8 +39,10 @@ from .text import spreadsheet_safe
 
 SHEETS = ("Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback")
 STATISTICS_COLUMNS = ("round", "statistic", "between", "value", "in words")
-NOT_REVEALED_YET = ("The results are not revealed yet: the downloads open once the facilitator reveals a round, "
-                    "so that nobody sees the other parties' rankings before ranking.")
+NOT_REVEALED_YET = (
+    "The results are not revealed yet: the downloads open once the facilitator reveals a round, "
+    "so that nobody sees the other parties' rankings before ranking."
+)
 INTERNAL_MARK = "[internal] "
 
 _HEADER_FONT = Font(bold=True)
@@ -76,8 +78,9 @@ class SessionData:
 def shown_rounds(session: Session, *, facilitator: bool, shareable: bool) -> list[int]:
     """The rounds a download may show: every round for the facilitator's own copy; for a shareable copy
     or a participant, the rounds whose results participants may see (revealed, or a live session)."""
-    return [r.number for r in session.rounds
-            if session.results_visible(r.number, facilitator=facilitator and not shareable)]
+    return [
+        r.number for r in session.rounds if session.results_visible(r.number, facilitator=facilitator and not shareable)
+    ]
 
 
 def session_data(store: Store, code: str, token: str, *, shareable: bool = False) -> SessionData:
@@ -162,13 +165,25 @@ def statistics_rows(res: RoundResults) -> list[tuple]:
         rows += [
             (n, "Kendall τ-b", between, tau, analysis.agreement_label(tau, "tau")),
             (n, "Spearman ρ", between, rho, analysis.agreement_label(rho, "rho")),
-            (n, "footrule similarity", between, analysis.footrule(orders[a], orders[b]).similarity,
-             "1 = identical orders"),
+            (
+                n,
+                "footrule similarity",
+                between,
+                analysis.footrule(orders[a], orders[b]).similarity,
+                "1 = identical orders",
+            ),
         ]
     for party, pc in res.parties.items():
         if pc.within_w is not None:
-            rows.append((n, "within-party Kendall's W", f"{party} ({pc.members} members)", pc.within_w.w,
-                         analysis.agreement_label(pc.within_w.w, "w")))
+            rows.append(
+                (
+                    n,
+                    "within-party Kendall's W",
+                    f"{party} ({pc.members} members)",
+                    pc.within_w.w,
+                    analysis.agreement_label(pc.within_w.w, "w"),
+                )
+            )
     return rows
 
 
@@ -231,8 +246,14 @@ def _widths(ws: Sheet, fixed: dict[int, float] | None = None) -> None:
         ws.column_dimensions[get_column_letter(column)].width = width
 
 
-def _table(ws: Sheet, header: Sequence[str], rows: Sequence[Sequence], *, number_format: str = "0.00",
-           fixed: dict[int, float] | None = None) -> None:
+def _table(
+    ws: Sheet,
+    header: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    number_format: str = "0.00",
+    fixed: dict[int, float] | None = None,
+) -> None:
     _header(ws, header)
     _rows(ws, rows, number_format=number_format)
     _widths(ws, fixed)
@@ -304,13 +325,15 @@ def session_workbook(store: Store, code: str, token: str, *, shareable: bool = F
     ws.title = SHEETS[0]
     _table(ws, export.RESULTS_COLUMNS, export.results_rows(s, data.rankings))
     _comparison(wb.create_sheet(SHEETS[1]), data)
-    _table(wb.create_sheet(SHEETS[2]), STATISTICS_COLUMNS,
-           [row for res in data.results for row in statistics_rows(res)], number_format="0.000")
+    _table(
+        wb.create_sheet(SHEETS[2]),
+        STATISTICS_COLUMNS,
+        [row for res in data.results for row in statistics_rows(res)],
+        number_format="0.000",
+    )
     _worksheet(wb.create_sheet(SHEETS[3]), data)
-    _table(wb.create_sheet(SHEETS[4]), export.NEXT_STEPS_COLUMNS, export.next_steps_rows(s, data.steps),
-           fixed={3: 50})
-    _table(wb.create_sheet(SHEETS[5]), export.FEEDBACK_COLUMNS, export.feedback_rows(s, data.feedback),
-           fixed={8: 50})
+    _table(wb.create_sheet(SHEETS[4]), export.NEXT_STEPS_COLUMNS, export.next_steps_rows(s, data.steps), fixed={3: 50})
+    _table(wb.create_sheet(SHEETS[5]), export.FEEDBACK_COLUMNS, export.feedback_rows(s, data.feedback), fixed={8: 50})
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -87,17 +87,20 @@ def build(store: Store, code: str, token: str, *, shareable: bool = False) -> Wo
     rows = []
     for position, eid in enumerate(order, start=1):
         element = session.catalogue[eid]
-        rows.append(WorksheetRow(
-            position=position,
-            element_id=eid,
-            element=element.name,
-            description=element.description,
-            entries={(e.party_id, e.column): e for e in entries if e.element_id == eid},
-            feedback=summarise_feedback([a for a in answers if a.element_id == eid]),
-            steps=tuple(s for s in steps if s.element_id == eid),
-        ))
-    return Worksheet(session, source, tuple(rows), summarise_feedback([a for a in answers if a.element_id is None]),
-                     shareable)
+        rows.append(
+            WorksheetRow(
+                position=position,
+                element_id=eid,
+                element=element.name,
+                description=element.description,
+                entries={(e.party_id, e.column): e for e in entries if e.element_id == eid},
+                feedback=summarise_feedback([a for a in answers if a.element_id == eid]),
+                steps=tuple(s for s in steps if s.element_id == eid),
+            )
+        )
+    return Worksheet(
+        session, source, tuple(rows), summarise_feedback([a for a in answers if a.element_id is None]), shareable
+    )
 
 
 def trust_frame(answers: list[FeedbackAnswer]):

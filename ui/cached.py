@@ -67,9 +67,12 @@ AGENDA_TOP = 10
 def comparison_tables(_store, code: str, number: int, marker: tuple) -> Tables:
     res = results(_store, code, number, marker)
     names = _store.session(code).catalogue.names
-    frame = res.divergence.to_frame().drop(columns=["element_id"]).rename(
-        columns={"element": "Element", "mean_rank": "Mean rank", "spread": "Spread", "sd": "SD"})
-    frame.columns = [c[len("rank ("):-1] if c.startswith("rank (") else c for c in frame.columns]
+    frame = (
+        res.divergence.to_frame()
+        .drop(columns=["element_id"])
+        .rename(columns={"element": "Element", "mean_rank": "Mean rank", "spread": "Spread", "sd": "SD"})
+    )
+    frame.columns = [c[len("rank (") : -1] if c.startswith("rank (") else c for c in frame.columns]
     consensus = {"Rank": list(range(1, len(res.borda) + 1)), "Borda": [names[e] for e in res.borda]}
     if res.kemeny:
         consensus["Kemeny"] = [names[e] for e in res.kemeny]

@@ -28,28 +28,66 @@ def download_buttons(ctx, round_number: int | None = None) -> None:
     number = round_number or session.current_round
 
     files = [
-        ("Results CSV (all rounds)", lambda: export.results_csv(session, store.visible_rankings(code, token)),
-         export.file_name(session, "results", "csv"), "text/csv"),
-        (f"Comparison CSV (round {number})",
-         lambda: export.comparison_csv(round_results(session, store.visible_rankings(code, token, number), number)),
-         export.file_name(session, f"comparison-round{number}", "csv"), "text/csv"),
-        ("Next steps CSV", lambda: export.next_steps_csv(session, followup.next_steps(store, code, token)),
-         export.file_name(session, "next-steps", "csv"), "text/csv"),
-        ("Stakeholder feedback CSV", lambda: export.feedback_csv(session, followup.feedback(store, code, token)),
-         export.file_name(session, "feedback", "csv"), "text/csv"),
-        ("Excel workbook", lambda: workbook.session_workbook(store, code, token),
-         export.file_name(session, "workbook", "xlsx"),
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("Printable report (shareable)", lambda: report.session_report(store, code, token, shareable=True).encode(),
-         export.file_name(session, "report", "html"), "text/html"),
+        (
+            "Results CSV (all rounds)",
+            lambda: export.results_csv(session, store.visible_rankings(code, token)),
+            export.file_name(session, "results", "csv"),
+            "text/csv",
+        ),
+        (
+            f"Comparison CSV (round {number})",
+            lambda: export.comparison_csv(round_results(session, store.visible_rankings(code, token, number), number)),
+            export.file_name(session, f"comparison-round{number}", "csv"),
+            "text/csv",
+        ),
+        (
+            "Next steps CSV",
+            lambda: export.next_steps_csv(session, followup.next_steps(store, code, token)),
+            export.file_name(session, "next-steps", "csv"),
+            "text/csv",
+        ),
+        (
+            "Stakeholder feedback CSV",
+            lambda: export.feedback_csv(session, followup.feedback(store, code, token)),
+            export.file_name(session, "feedback", "csv"),
+            "text/csv",
+        ),
+        (
+            "Excel workbook",
+            lambda: workbook.session_workbook(store, code, token),
+            export.file_name(session, "workbook", "xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            "Printable report (shareable)",
+            lambda: report.session_report(store, code, token, shareable=True).encode(),
+            export.file_name(session, "report", "html"),
+            "text/html",
+        ),
     ]
     if ctx.facilitator:
-        files.append(("Whole session (JSON archive)", lambda: archive.export_session(store, code, token),
-                      export.file_name(session, "archive", "json"), "application/json"))
+        files.append(
+            (
+                "Whole session (JSON archive)",
+                lambda: archive.export_session(store, code, token),
+                export.file_name(session, "archive", "json"),
+                "application/json",
+            )
+        )
     columns = st.columns(2)
     for i, (label, data, name, mime) in enumerate(files):
-        columns[i % 2].download_button(label, data=_snapshot(store, data), file_name=name, mime=mime, icon=":material/download:",
-                                       on_click="ignore", width="stretch", key=f"download:{name}")
+        columns[i % 2].download_button(
+            label,
+            data=_snapshot(store, data),
+            file_name=name,
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+            width="stretch",
+            key=f"download:{name}",
+        )
     if ctx.facilitator:
-        st.caption("The JSON archive holds everything about the session, including what lets its links work: "
-                   "keep it as private as your facilitator link.")
+        st.caption(
+            "The JSON archive holds everything about the session, including what lets its links work: "
+            "keep it as private as your facilitator link."
+        )

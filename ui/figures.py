@@ -49,7 +49,17 @@ def show(chart: Chart, *, alt: str | None = None, key: str | None = None) -> Non
     if alt:
         proto.alt = alt
     proto.id = compute_and_register_element_id(
-        "plotly_chart", user_key=key, key_as_main_identity=False, dg=dg, plotly_spec=proto.spec,
-        plotly_config=proto.config, selection_mode=("points", "box", "lasso"), is_selection_activated=False,
-        theme="streamlit", width="stretch", height="content", alt=alt)
+        "plotly_chart",
+        user_key=key,
+        key_as_main_identity=False,
+        dg=dg,
+        plotly_spec=proto.spec,
+        plotly_config=proto.config,
+        selection_mode=("points", "box", "lasso"),
+        is_selection_activated=False,
+        theme="streamlit",
+        width="stretch",
+        height="content",
+        alt=alt,
+    )
     dg._enqueue("plotly_chart", proto, layout_config=LayoutConfig(width="stretch", height=chart.height))

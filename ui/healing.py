@@ -35,13 +35,15 @@ from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 # Output events whose loss leaves a page stale (the deltas, and the end of a run).
-WATCHED = frozenset({
-    ScriptRunnerEvent.ENQUEUE_FORWARD_MSG,
-    ScriptRunnerEvent.SCRIPT_STOPPED_WITH_SUCCESS,
-    ScriptRunnerEvent.SCRIPT_STOPPED_FOR_RERUN,
-    ScriptRunnerEvent.SCRIPT_STOPPED_WITH_COMPILE_ERROR,
-    ScriptRunnerEvent.FRAGMENT_STOPPED_WITH_SUCCESS,
-})
+WATCHED = frozenset(
+    {
+        ScriptRunnerEvent.ENQUEUE_FORWARD_MSG,
+        ScriptRunnerEvent.SCRIPT_STOPPED_WITH_SUCCESS,
+        ScriptRunnerEvent.SCRIPT_STOPPED_FOR_RERUN,
+        ScriptRunnerEvent.SCRIPT_STOPPED_WITH_COMPILE_ERROR,
+        ScriptRunnerEvent.FRAGMENT_STOPPED_WITH_SUCCESS,
+    }
+)
 
 _dropped: set[str] = set()
 _repairing: set[str] = set()  # sessions with a repairing rerun requested and not yet started

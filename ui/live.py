@@ -201,8 +201,11 @@ def _notice(ctx, key: str, forget: str) -> None:
         return
     if marker != st.session_state.get(f"seen:{key}"):
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.info("Someone else has made changes since you opened this page. Refresh to see them (edits you "
-                    "have not saved are dropped).", icon=":material/update:")
+            st.info(
+                "Someone else has made changes since you opened this page. Refresh to see them (edits you "
+                "have not saved are dropped).",
+                icon=":material/update:",
+            )
             if st.button("Refresh", key=f"refresh:{key}", icon=":material/refresh:"):
                 if forget:
                     editing.forget(forget)

@@ -71,17 +71,33 @@ def ranking_input(key: str, catalogue: Catalogue, start: list[str], *, mode: str
     if mode == BUTTONS:
         for i, eid in enumerate(order):
             with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-                st.button("▲", key=f"{key}:up:{eid}", help=f"Move {names[eid]} up one place", disabled=i == 0,
-                          on_click=_move, args=(key, i, -1))
-                st.button("▼", key=f"{key}:down:{eid}", help=f"Move {names[eid]} down one place",
-                          disabled=i == len(order) - 1, on_click=_move, args=(key, i, 1))
+                st.button(
+                    "▲",
+                    key=f"{key}:up:{eid}",
+                    help=f"Move {names[eid]} up one place",
+                    disabled=i == 0,
+                    on_click=_move,
+                    args=(key, i, -1),
+                )
+                st.button(
+                    "▼",
+                    key=f"{key}:down:{eid}",
+                    help=f"Move {names[eid]} down one place",
+                    disabled=i == len(order) - 1,
+                    on_click=_move,
+                    args=(key, i, 1),
+                )
                 st.text(f"{i + 1}. {names[eid]}", width=240)  # fits beside the buttons on a 390 px phone
         return order
     by_label = {names[e]: e for e in ids}
     set_hash = hashlib.sha1("\x1f".join(sorted(ids)).encode()).hexdigest()[:10]
     version = st.session_state.get(version_key, 0)
-    labels = sort_items([names[e] for e in order], direction="vertical", custom_style=SORTABLE_CSS,
-                        key=f"sortable:{key}:{set_hash}:{version}")
+    labels = sort_items(
+        [names[e] for e in order],
+        direction="vertical",
+        custom_style=SORTABLE_CSS,
+        key=f"sortable:{key}:{set_hash}:{version}",
+    )
     new_order = [by_label[label] for label in labels if label in by_label]
     if sorted(new_order) == sorted(ids):
         st.session_state[order_key] = new_order

@@ -26,15 +26,22 @@ facilitator = ctx.facilitator
 session_header(session, subtitle="Comparison")
 visible = [r.number for r in session.rounds if session.results_visible(r.number, facilitator=facilitator)]
 if not visible:
-    st.info("The comparison is hidden until the facilitator reveals it, so that everyone ranks without seeing "
-            "the others. This page opens it by itself as soon as it is revealed.", icon=":material/visibility_off:")
+    st.info(
+        "The comparison is hidden until the facilitator reveals it, so that everyone ranks without seeing "
+        "the others. This page opens it by itself as soon as it is revealed.",
+        icon=":material/visibility_off:",
+    )
     watch_round(ctx)
     st.stop()
 
 number = visible[-1]
 if len(visible) > 1:
-    number = st.segmented_control("Round", visible, default=visible[-1], format_func=lambda n: f"Round {n}",
-                                  key="compare_round") or visible[-1]
+    number = (
+        st.segmented_control(
+            "Round", visible, default=visible[-1], format_func=lambda n: f"Round {n}", key="compare_round"
+        )
+        or visible[-1]
+    )
 rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round: the page follows
 
 # ``visible`` holds only the rounds this tab's actor may see (resolved from its token for this rerun), and
@@ -43,8 +50,11 @@ marker = store.change_marker(session.code)
 res = cached.results(store, session.code, number, marker)
 rnd = session.get_round(number)
 if facilitator and rnd.status != "revealed":
-    st.caption(f"Only you see this until you reveal round {number}" if session.blind else
-               "Results are live for everyone in this session.")
+    st.caption(
+        f"Only you see this until you reveal round {number}"
+        if session.blind
+        else "Results are live for everyone in this session."
+    )
 
 # ---- headline
 st.subheader(esc(res.headline.summary), anchor=False)
@@ -67,9 +77,15 @@ def details() -> None:
     # ---- side by side
     st.subheader("Side by side, most contested first", anchor=False)
     tables = cached.comparison_tables(store, session.code, number, marker)
-    st.dataframe(tables.side_by_side, hide_index=True, width="stretch",
-                 column_config={"Mean rank": st.column_config.NumberColumn(format="%.1f"),
-                                "SD": st.column_config.NumberColumn(format="%.2f")})
+    st.dataframe(
+        tables.side_by_side,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Mean rank": st.column_config.NumberColumn(format="%.1f"),
+            "SD": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
 
     # ---- charts
     ready = cached.comparison_charts(store, session.code, number, marker)
@@ -81,7 +97,9 @@ def details() -> None:
     # ---- agenda
     st.subheader("Discussion agenda", anchor=False)
     if res.agenda:
-        st.caption(f"Element pairs the parties put the other way round, most divergent first ({len(res.agenda)} in all).")
+        st.caption(
+            f"Element pairs the parties put the other way round, most divergent first ({len(res.agenda)} in all)."
+        )
         st.text(tables.agenda_top)
         if tables.agenda_rest:
             with st.expander(f"All {len(res.agenda)} pairs"):
@@ -91,8 +109,10 @@ def details() -> None:
 
     # ---- consensus
     st.subheader("Consensus order", anchor=False)
-    st.caption("Borda: by total points (mean rank). Kemeny: the order that disagrees with the parties' rankings in "
-               "the fewest element pairs (exact). Each party counts once, whatever its number of members.")
+    st.caption(
+        "Borda: by total points (mean rank). Kemeny: the order that disagrees with the parties' rankings in "
+        "the fewest element pairs (exact). Each party counts once, whatever its number of members."
+    )
     if not res.kemeny:
         st.caption(f"The exact Kemeny order is computed for up to {analysis.KEMENY_MAX_ELEMENTS} elements.")
     st.dataframe(tables.consensus, hide_index=True, width="stretch")
@@ -100,21 +120,31 @@ def details() -> None:
     multi = {name: pc for name, pc in res.parties.items() if pc.members > 1}
     if multi:
         st.subheader("Agreement within parties", anchor=False)
-        st.dataframe(pd.DataFrame({
-            "Party": list(multi),
-            "Members who ranked": [pc.members for pc in multi.values()],
-            "Kendall's W": [pc.within_w.w for pc in multi.values()],
-            "In words": [analysis.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
-        }), hide_index=True, width="stretch", column_config={"Kendall's W": st.column_config.NumberColumn(format="%.2f")})
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Party": list(multi),
+                    "Members who ranked": [pc.members for pc in multi.values()],
+                    "Kendall's W": [pc.within_w.w for pc in multi.values()],
+                    "In words": [analysis.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={"Kendall's W": st.column_config.NumberColumn(format="%.2f")},
+        )
 
     # ---- stakeholder feedback, beside the rankings
     answers = cached.feedback(store, session.code, marker, ctx.token)
     if any(a.trust is not None for a in answers):
         st.subheader("What stakeholders said", anchor=False)
-        st.caption("From the stakeholder survey: how far each respondent can trust us in each element "
-                   "(1 not at all … 5 completely).")
-        st.plotly_chart(charts.feedback_heatmap(trust_frame(answers), names), width="stretch",
-                        config={"displaylogo": False})
+        st.caption(
+            "From the stakeholder survey: how far each respondent can trust us in each element "
+            "(1 not at all … 5 completely)."
+        )
+        st.plotly_chart(
+            charts.feedback_heatmap(trust_frame(answers), names), width="stretch", config={"displaylogo": False}
+        )
 
     # ---- across rounds
     if len(visible) > 1:
@@ -124,15 +154,33 @@ def details() -> None:
             st.subheader(f"From round {moved.previous} to round {moved.latest}", anchor=False)
             st.write(moved.summary)
             st.plotly_chart(charts.rounds_chart(moved.trend), width="stretch", config={"displaylogo": False})
-            st.dataframe(pd.DataFrame({"Party": list(moved.stability),
-                                       "τ with its previous order": list(moved.stability.values()),
-                                       "Similarity to its previous order": [analysis.agreement_label(t, "tau")
-                                                                            for t in moved.stability.values()]}),
-                         hide_index=True, width="stretch",
-                         column_config={"τ with its previous order": st.column_config.NumberColumn(format="%.2f")})
-            st.plotly_chart(charts.movement_chart(moved.before, moved.after, names, colours,
-                                                  before=f"round {moved.previous}", after=f"round {moved.latest}",
-                                                  max_columns=2), width="stretch", config={"displaylogo": False})
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Party": list(moved.stability),
+                        "τ with its previous order": list(moved.stability.values()),
+                        "Similarity to its previous order": [
+                            analysis.agreement_label(t, "tau") for t in moved.stability.values()
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={"τ with its previous order": st.column_config.NumberColumn(format="%.2f")},
+            )
+            st.plotly_chart(
+                charts.movement_chart(
+                    moved.before,
+                    moved.after,
+                    names,
+                    colours,
+                    before=f"round {moved.previous}",
+                    after=f"round {moved.latest}",
+                    max_columns=2,
+                ),
+                width="stretch",
+                config={"displaylogo": False},
+            )
 
     st.subheader("Download", anchor=False)
     download_buttons(ctx, number)

@@ -54,15 +54,30 @@ def live_progress() -> None:
     joined, done = len(progress.participants), progress.submitted
     st.subheader(f"Round {progress.round.number}: {done} of {joined} submitted", anchor=False)
     per_party = progress.parties_submitted(session)
-    st.dataframe(pd.DataFrame({"Party": list(per_party), "Submitted": [d for d, _ in per_party.values()],
-                               "Joined": [j for _, j in per_party.values()]}), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Party": list(per_party),
+                "Submitted": [d for d, _ in per_party.values()],
+                "Joined": [j for _, j in per_party.values()],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     if progress.participants:
-        st.dataframe(pd.DataFrame({
-            "Participant": [p.participant.name for p in progress.participants],
-            "Party": [p.participant.party for p in progress.participants],
-            "Status": ["✓ submitted" if p.submitted_at else "ranking…" for p in progress.participants],
-            "Submitted at (UTC)": [p.submitted_at or "" for p in progress.participants],
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Participant": [p.participant.name for p in progress.participants],
+                    "Party": [p.participant.party for p in progress.participants],
+                    "Status": ["✓ submitted" if p.submitted_at else "ranking…" for p in progress.participants],
+                    "Submitted at (UTC)": [p.submitted_at or "" for p in progress.participants],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     else:
         st.caption("Nobody has joined yet. Share the link or the QR code.")
 
@@ -85,8 +100,11 @@ def act(action, success: str) -> None:
 
 
 st.subheader("Round controls", anchor=False)
-status_text = {"open": "open: rankings are being accepted", "locked": "locked: no more changes",
-               "revealed": "revealed: everyone can see the comparison"}[rnd.status]
+status_text = {
+    "open": "open: rankings are being accepted",
+    "locked": "locked: no more changes",
+    "revealed": "revealed: everyone can see the comparison",
+}[rnd.status]
 st.write(f"Round {rnd.number} is **{status_text}**.")
 c1, c2, c3 = st.columns(3)
 if rnd.status == "open":
@@ -96,13 +114,22 @@ elif rnd.status == "locked":
     if c1.button("Unlock round", icon=":material/lock_open:", width="stretch"):
         act(store.unlock, "Round unlocked: participants can change their rankings again.")
 if rnd.status != "revealed":
-    if c2.button("Reveal results", type="primary", icon=":material/visibility:", width="stretch",
-                 help="Shows the comparison to everyone and locks the round."):
+    if c2.button(
+        "Reveal results",
+        type="primary",
+        icon=":material/visibility:",
+        width="stretch",
+        help="Shows the comparison to everyone and locks the round.",
+    ):
         act(store.reveal, "Results revealed.")
 else:
     c2.page_link("views/compare.py", label="Open the comparison", icon=":material/compare_arrows:")
-if c3.button("Open next round", icon=":material/replay:", width="stretch",
-             help="Locks this round; everyone re-ranks starting from their previous order."):
+if c3.button(
+    "Open next round",
+    icon=":material/replay:",
+    width="stretch",
+    help="Locks this round; everyone re-ranks starting from their previous order.",
+):
     act(store.next_round, f"Round {rnd.number + 1} is open.")
 note = st.session_state.pop("console_note", None)
 if note:
@@ -110,9 +137,11 @@ if note:
 
 if not store.visible_rankings(session.code, token):
     with st.expander("Change the elements to rank (until someone submits)", icon=":material/list_alt:"):
-        st.write(f"This session ranks {len(session.catalogue)} elements ({esc(session.catalogue.source)}). You can "
-                 "load another list (CSV with columns id,name,description, or JSON) until the first ranking "
-                 "arrives; everyone who joined starts again from a new random order.")
+        st.write(
+            f"This session ranks {len(session.catalogue)} elements ({esc(session.catalogue.source)}). You can "
+            "load another list (CSV with columns id,name,description, or JSON) until the first ranking "
+            "arrives; everyone who joined starts again from a new random order."
+        )
         upload = st.file_uploader("Element list", type=["csv", "json"], key="new_catalogue")
         if upload is not None and st.button("Use this list", icon=":material/upload:"):
             try:
@@ -124,16 +153,22 @@ if not store.visible_rankings(session.code, token):
                 st.rerun()
 
 st.subheader("Stakeholder survey", anchor=False)
-st.write("A separate link for stakeholders: it lets them answer the short survey (how far they can trust you in "
-         "each element), nothing else. Their answers appear in the worksheet's Column D.")
+st.write(
+    "A separate link for stakeholders: it lets them answer the short survey (how far they can trust you in "
+    "each element), nothing else. Their answers appear in the worksheet's Column D."
+)
 new_survey = st.session_state.get(f"survey_link:{session.code}")
 if new_survey:
     st.warning("The survey link is shown only now: copy it and send it to your stakeholders.", icon=":material/key:")
     link_box("Survey link", links.survey_link(base_url(), session.code, new_survey))
 survey_open = followup.survey_is_open(store, session.code, token)
 s1, s2 = st.columns(2)
-if s1.button("Replace the survey link" if survey_open else "Create a survey link", icon=":material/rate_review:",
-             width="stretch", help="A new link stops the old one working." if survey_open else None):
+if s1.button(
+    "Replace the survey link" if survey_open else "Create a survey link",
+    icon=":material/rate_review:",
+    width="stretch",
+    help="A new link stops the old one working." if survey_open else None,
+):
     st.session_state[f"survey_link:{session.code}"] = followup.new_survey_link(store, session.code, token)
     st.rerun()
 if survey_open and s2.button("Close the survey", icon=":material/block:", width="stretch"):
@@ -148,25 +183,41 @@ if changes:
     if changes.agreement_then and changes.agreement_now:
         st.text(f"Then: {changes.agreement_then.summary}\nNow: {changes.agreement_now.summary}")
     if changes.moved:
-        st.dataframe(pd.DataFrame({"Party": list(changes.moved),
-                                   "τ between its order then and now": list(changes.moved.values())}),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {"Party": list(changes.moved), "τ between its order then and now": list(changes.moved.values())}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if changes.previous_steps:
         st.markdown("**The earlier next steps, and where they stand now**")
-        st.dataframe(pd.DataFrame({
-            "Element": [session.catalogue.names.get(s.element_id, s.element_id) for s in changes.previous_steps],
-            "Action": [s.action for s in changes.previous_steps],
-            "Owner": [" / ".join(x for x in (s.owner_party or "", s.owner_person) if x) for s in changes.previous_steps],
-            "Due": [s.due for s in changes.previous_steps],
-            "Status": [s.status for s in changes.previous_steps],
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Element": [
+                        session.catalogue.names.get(s.element_id, s.element_id) for s in changes.previous_steps
+                    ],
+                    "Action": [s.action for s in changes.previous_steps],
+                    "Owner": [
+                        " / ".join(x for x in (s.owner_party or "", s.owner_person) if x)
+                        for s in changes.previous_steps
+                    ],
+                    "Due": [s.due for s in changes.previous_steps],
+                    "Status": [s.status for s in changes.previous_steps],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if st.button("Unlink the earlier session", icon=":material/link_off:"):
         followup.unlink_previous(store, session.code, token)
         st.rerun()
 else:
     with st.form("link_previous", border=False):
-        pasted = st.text_input("The earlier session's facilitator link",
-                               help="Linking needs the facilitator rights of both sessions.")
+        pasted = st.text_input(
+            "The earlier session's facilitator link", help="Linking needs the facilitator rights of both sessions."
+        )
         if st.form_submit_button("Link", icon=":material/link:"):
             found = links.parse(pasted)
             try:
@@ -185,8 +236,10 @@ with st.expander("Your facilitator link", icon=":material/key:"):
     link_box("Keep it private: it controls this session.", links.facilitator_link(base_url(), session.code, token))
 
 with st.expander("Delete this session", icon=":material/delete_forever:"):
-    st.write("This removes the session and everything about it (parties, rankings, notes, the event log) for "
-             "everyone, at once. It cannot be undone: download what you need first.")
+    st.write(
+        "This removes the session and everything about it (parties, rankings, notes, the event log) for "
+        "everyone, at once. It cannot be undone: download what you need first."
+    )
     confirm = st.text_input("Type DELETE to confirm", key="delete_confirm")
     if st.button("Delete session", type="primary", icon=":material/delete_forever:", disabled=confirm != "DELETE"):
         try:

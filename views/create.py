@@ -19,8 +19,11 @@ if created:
     code, token = created
     base = base_url()
     st.success("The session is ready.", icon=":material/check_circle:")
-    link_box("Share link for the parties", links.share_link(base, code),
-             help="Everyone who should rank opens this link; it lets them join, nothing more.")
+    link_box(
+        "Share link for the parties",
+        links.share_link(base, code),
+        help="Everyone who should rank opens this link; it lets them join, nothing more.",
+    )
     st.warning(
         "**Your facilitator link is shown only now.** Keep it private and save it (bookmark it or copy it "
         "somewhere safe): it is the only way to control this session: reveal results, lock rounds, delete it.",
@@ -33,11 +36,19 @@ if created:
         st.rerun()
     st.stop()
 
-count = st.number_input("How many parties will rank?", min_value=MIN_PARTIES, max_value=MAX_PARTIES, value=2, step=1,
-                        help="Usually two organisations; up to twelve for an ecosystem.")
+count = st.number_input(
+    "How many parties will rank?",
+    min_value=MIN_PARTIES,
+    max_value=MAX_PARTIES,
+    value=2,
+    step=1,
+    help="Usually two organisations; up to twelve for an ecosystem.",
+)
 
 with st.form("new_session"):
-    title = st.text_input("Session title", max_chars=120, placeholder="e.g. Data sharing between CityBus and the council")
+    title = st.text_input(
+        "Session title", max_chars=120, placeholder="e.g. Data sharing between CityBus and the council"
+    )
     c1, c2 = st.columns(2)
     our_org = c1.text_input("Our organisation", max_chars=80)
     partner = c2.text_input("The partner organisation", max_chars=80)
@@ -46,16 +57,25 @@ with st.form("new_session"):
     parties = []
     for i in range(int(count)):
         p1, p2 = st.columns([2, 3])
-        name = p1.text_input(f"Party {i + 1}", key=f"party_name_{i}", max_chars=80,
-                             placeholder=["Our organisation", "Partner"][i] if i < 2 else f"Party {i + 1}")
-        members = p2.text_input(f"Members of party {i + 1} (optional, comma-separated)", key=f"party_members_{i}",
-                                max_chars=1000)
+        name = p1.text_input(
+            f"Party {i + 1}",
+            key=f"party_name_{i}",
+            max_chars=80,
+            placeholder=["Our organisation", "Partner"][i] if i < 2 else f"Party {i + 1}",
+        )
+        members = p2.text_input(
+            f"Members of party {i + 1} (optional, comma-separated)", key=f"party_members_{i}", max_chars=1000
+        )
         parties.append({"name": name, "members": members})
-    source = st.radio("Elements to rank", ["The ODI's ten elements", "Upload my own list (CSV or JSON)"],
-                      horizontal=True)
+    source = st.radio(
+        "Elements to rank", ["The ODI's ten elements", "Upload my own list (CSV or JSON)"], horizontal=True
+    )
     upload = st.file_uploader("Element list (CSV with columns id,name,description or JSON)", type=["csv", "json"])
-    live = st.toggle("Show results live as rankings arrive", value=False,
-                     help="Off (recommended): everyone ranks blind, and you reveal the comparison when ready.")
+    live = st.toggle(
+        "Show results live as rankings arrive",
+        value=False,
+        help="Off (recommended): everyone ranks blind, and you reveal the comparison when ready.",
+    )
     submitted = st.form_submit_button("Create session", type="primary", icon=":material/add_circle:")
 
 if submitted:
@@ -65,8 +85,9 @@ if submitted:
             if upload is None:
                 raise InvalidInput("Choose the file with your element list, or use the ODI's ten elements.")
             catalogue = catalogue_mod.parse(upload.getvalue(), upload.name)
-        made = store.create_session(title, parties, our_org=our_org, partner_org=partner, flows=flows,
-                                    catalogue=catalogue, blind=not live)
+        made = store.create_session(
+            title, parties, our_org=our_org, partner_org=partner, flows=flows, catalogue=catalogue, blind=not live
+        )
     except InvalidInput as exc:
         problem(exc)
     else:

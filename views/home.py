@@ -22,8 +22,12 @@ join_col, create_col = st.columns(2, gap="large")
 with join_col:
     st.subheader("Join a session", anchor=False)
     with st.form("join_by_code", border=False):
-        typed = st.text_input("Session code", placeholder="e.g. abcd-efgh-jkmn-pq", max_chars=40,
-                              help="The code the facilitator shared (letters and digits; dashes and spaces are ignored).")
+        typed = st.text_input(
+            "Session code",
+            placeholder="e.g. abcd-efgh-jkmn-pq",
+            max_chars=40,
+            help="The code the facilitator shared (letters and digits; dashes and spaces are ignored).",
+        )
         go = st.form_submit_button("Join", type="primary", icon=":material/login:")
     if go:
         code = normalise_code(typed)

@@ -12,10 +12,13 @@ session = ctx.session
 
 session_header(session)
 show_error(ctx)
-st.write("You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
-         "Your ranking stays private until the facilitator reveals the comparison." if session.blind else
-         "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
-         "In this session, results are shown live as rankings arrive.")
+st.write(
+    "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
+    "Your ranking stays private until the facilitator reveals the comparison."
+    if session.blind
+    else "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
+    "In this session, results are shown live as rankings arrive."
+)
 
 labels = {}
 for p in session.parties:
@@ -23,9 +26,14 @@ for p in session.parties:
     labels[p.id] = label
 
 with st.form("join"):
-    party_id = st.radio("Which party are you ranking for?", list(labels), format_func=lambda pid: esc(labels[pid]), index=None)
-    name = st.text_input("Your name (optional)", max_chars=80,
-                         help="Shown to the facilitator and in the results. Leave empty to appear as “Participant N”.")
+    party_id = st.radio(
+        "Which party are you ranking for?", list(labels), format_func=lambda pid: esc(labels[pid]), index=None
+    )
+    name = st.text_input(
+        "Your name (optional)",
+        max_chars=80,
+        help="Shown to the facilitator and in the results. Leave empty to appear as “Participant N”.",
+    )
     go = st.form_submit_button("Join and start ranking", type="primary", icon=":material/login:")
 
 # A token this tab already got for this session (a double click on Join must not join twice).

@@ -25,35 +25,58 @@ session_header(session, subtitle="Next steps")
 changes_notice(ctx, "next_steps", forget="step")
 
 steps = followup.next_steps(store, session.code, token)
-order, basis = element_agenda_order(session, store.visible_rankings(session.code, token),
-                                    facilitator=ctx.facilitator)
+order, basis = element_agenda_order(session, store.visible_rankings(session.code, token), facilitator=ctx.facilitator)
 missing = followup.elements_without_steps(store, session.code, token)
-st.caption(f"Elements in order of {basis}. For each, record the agreed next steps: the action, who owns it, "
-           "by when, its status and which parties agreed.")
+st.caption(
+    f"Elements in order of {basis}. For each, record the agreed next steps: the action, who owns it, "
+    "by when, its status and which parties agreed."
+)
 if missing:
-    st.warning("Not yet addressed: " + esc(", ".join(names[e] for e in order if e in missing)),
-               icon=":material/pending_actions:")
+    st.warning(
+        "Not yet addressed: " + esc(", ".join(names[e] for e in order if e in missing)),
+        icon=":material/pending_actions:",
+    )
 else:
     st.success("Every element has at least one next step.", icon=":material/task_alt:")
 
 
 def fields(prefix: str, step=None) -> dict:
-    action = st.text_area("Action", value=step.action if step else "", key=f"{prefix}:action", max_chars=500,
-                          height=68)
+    action = st.text_area("Action", value=step.action if step else "", key=f"{prefix}:action", max_chars=500, height=68)
     c1, c2 = st.columns(2)
-    owner_party = c1.selectbox("Owning party", [None, *parties], key=f"{prefix}:party",
-                               index=([None, *parties].index(step.owner_party_id) if step else 0),
-                               format_func=lambda pid: "—" if pid is None else parties[pid])
-    owner_person = c2.text_input("Owner (person)", value=step.owner_person if step else "", key=f"{prefix}:person",
-                                 max_chars=80)
+    owner_party = c1.selectbox(
+        "Owning party",
+        [None, *parties],
+        key=f"{prefix}:party",
+        index=([None, *parties].index(step.owner_party_id) if step else 0),
+        format_func=lambda pid: "—" if pid is None else parties[pid],
+    )
+    owner_person = c2.text_input(
+        "Owner (person)", value=step.owner_person if step else "", key=f"{prefix}:person", max_chars=80
+    )
     c3, c4 = st.columns(2)
-    due = c3.text_input("Due (a date or a timeframe)", value=step.due if step else "", key=f"{prefix}:due",
-                        max_chars=80, placeholder="e.g. 2027-03-31 or Q2 2027")
+    due = c3.text_input(
+        "Due (a date or a timeframe)",
+        value=step.due if step else "",
+        key=f"{prefix}:due",
+        max_chars=80,
+        placeholder="e.g. 2027-03-31 or Q2 2027",
+    )
     status = c4.selectbox("Status", STATUSES, index=STATUSES.index(step.status) if step else 0, key=f"{prefix}:status")
-    agreed = st.multiselect("Agreed by", list(parties), key=f"{prefix}:agreed", format_func=parties.get,
-                            default=[party_ids[n] for n in step.agreed_by] if step else [])
-    return {"action": action, "owner_party_id": owner_party, "owner_person": owner_person, "due": due,
-            "status": status, "agreed_by": agreed}
+    agreed = st.multiselect(
+        "Agreed by",
+        list(parties),
+        key=f"{prefix}:agreed",
+        format_func=parties.get,
+        default=[party_ids[n] for n in step.agreed_by] if step else [],
+    )
+    return {
+        "action": action,
+        "owner_party_id": owner_party,
+        "owner_person": owner_person,
+        "due": due,
+        "status": status,
+        "agreed_by": agreed,
+    }
 
 
 def describe(step) -> str:
@@ -84,8 +107,10 @@ def conflict_box(step_id: int) -> None:
 def describe_values(values: dict) -> str:
     owner = " / ".join(x for x in (parties.get(values["owner_party_id"], ""), values["owner_person"]) if x)
     agreed = ", ".join(parties[p] for p in values["agreed_by"]) or "nobody yet"
-    return (f"{values['action']}\nOwner: {owner or 'no owner yet'} · Due: {values['due'] or '—'} · "
-            f"Status: {values['status']} · Agreed by: {agreed}")
+    return (
+        f"{values['action']}\nOwner: {owner or 'no owner yet'} · Due: {values['due'] or '—'} · "
+        f"Status: {values['status']} · Agreed by: {agreed}"
+    )
 
 
 def save(step_id: int, version: int, values: dict) -> None:
@@ -109,8 +134,11 @@ for step in steps:
 
 for eid in order:
     mine = by_element.get(eid, [])
-    label = f"{names[eid]} · {len(mine)} next step{'s' if len(mine) != 1 else ''}" if mine else \
-        f"{names[eid]} · not yet addressed"
+    label = (
+        f"{names[eid]} · {len(mine)} next step{'s' if len(mine) != 1 else ''}"
+        if mine
+        else f"{names[eid]} · not yet addressed"
+    )
     with st.expander(esc(label), expanded=any(f"conflict:{s.id}" in st.session_state for s in mine)):
         for step in mine:
             with st.container(border=True):

@@ -24,8 +24,11 @@ token is stored.
 
 **How long:** until the facilitator deletes the session (on the console: *Delete session*), which
 removes everything about it at once, including its event log"""
-    + (f", and at most {days} days after the session was created: older sessions are no longer available."
-       if days else ". This server keeps sessions until they are deleted.")
+    + (
+        f", and at most {days} days after the session was created: older sessions are no longer available."
+        if days
+        else ". This server keeps sessions until they are deleted."
+    )
     + """ Whoever runs the server keeps its backups; ask them how long those are kept.
 """
 )

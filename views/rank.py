@@ -29,17 +29,22 @@ session_header(session, subtitle=f"{me.name}, for {me.party}")
 notice = st.container()
 
 if st.session_state.pop("just_joined", False):
-    notice.success("You have joined. Your personal link below brings you back to this page from any device.",
-               icon=":material/waving_hand:")
+    notice.success(
+        "You have joined. Your personal link below brings you back to this page from any device.",
+        icon=":material/waving_hand:",
+    )
 with st.expander("Your personal link", icon=":material/link:"):
-    link_box("Bookmark or copy it to come back to your ranking later, on any device. Keep it to yourself: "
-             "it lets whoever has it change your ranking.", links.participant_link(base_url(), session.code,
-                                                                                     ctx.params["me"]))
+    link_box(
+        "Bookmark or copy it to come back to your ranking later, on any device. Keep it to yourself: "
+        "it lets whoever has it change your ranking.",
+        links.participant_link(base_url(), session.code, ctx.params["me"]),
+    )
 
 
 def show_order(order) -> None:
-    st.dataframe({"Rank": list(range(1, len(order) + 1)), "Element": [names[e] for e in order]},
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        {"Rank": list(range(1, len(order) + 1)), "Element": [names[e] for e in order]}, hide_index=True, width="stretch"
+    )
 
 
 if rnd.status != "open":
@@ -63,24 +68,44 @@ if f"{key}:order" not in st.session_state:
 start = st.session_state[f"{key}:order"]
 
 if rnd.number > 1:
-    notice.info(f"Round {rnd.number}: you start from your order in the previous round. Change it as the discussion "
-            "suggests, then submit.", icon=":material/replay:")
-st.markdown(f"Put the {len(catalogue)} elements in order of importance **for this relationship**: most important at "
-            "the top.")
-mode = st.segmented_control("How to reorder", [ranking.DRAG, ranking.BUTTONS], default=ranking.DRAG,
-                            key="rank_mode", help="Drag and drop: press, hold and drag an element (on a keyboard: "
-                            "Tab to it, Space to pick it up, arrow keys to move, Space to drop). Move buttons: "
-                            "one step at a time, no dragging.") or ranking.DRAG
+    notice.info(
+        f"Round {rnd.number}: you start from your order in the previous round. Change it as the discussion "
+        "suggests, then submit.",
+        icon=":material/replay:",
+    )
+st.markdown(
+    f"Put the {len(catalogue)} elements in order of importance **for this relationship**: most important at the top."
+)
+mode = (
+    st.segmented_control(
+        "How to reorder",
+        [ranking.DRAG, ranking.BUTTONS],
+        default=ranking.DRAG,
+        key="rank_mode",
+        help="Drag and drop: press, hold and drag an element (on a keyboard: "
+        "Tab to it, Space to pick it up, arrow keys to move, Space to drop). Move buttons: "
+        "one step at a time, no dragging.",
+    )
+    or ranking.DRAG
+)
 with st.container():  # one slot, whichever input mode draws how many elements
     ranking.ranking_input(key, catalogue, start, mode=mode)
 
 with st.expander("What the elements mean", icon=":material/info:"):
-    st.dataframe({"Element": [e.name for e in catalogue.elements],
-                  "What it covers": [e.description for e in catalogue.elements]},
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        {
+            "Element": [e.name for e in catalogue.elements],
+            "What it covers": [e.description for e in catalogue.elements],
+        },
+        hide_index=True,
+        width="stretch",
+    )
 
-NOTES = {"unchanged": "(That order was already stored: nothing changed.)",
-         "replaced": "(Your new order replaced the previous one.)", "stored": ""}
+NOTES = {
+    "unchanged": "(That order was already stored: nothing changed.)",
+    "replaced": "(Your new order replaced the previous one.)",
+    "stored": "",
+}
 
 
 def submit() -> None:
@@ -93,8 +118,9 @@ def submit() -> None:
     except (InvalidInput, AccessDenied, NotFound) as exc:
         st.session_state[f"{key}:problem"] = str(exc)
         return
-    st.session_state[f"{key}:note"] = NOTES["unchanged" if result.unchanged else "replaced" if result.replaced
-                                           else "stored"]
+    st.session_state[f"{key}:note"] = NOTES[
+        "unchanged" if result.unchanged else "replaced" if result.replaced else "stored"
+    ]
 
 
 @st.fragment
@@ -111,19 +137,30 @@ def submit_block() -> None:
     order = st.session_state[f"{key}:order"]
     mine = state.ranking
     same = bool(mine and list(mine.order) == order)
-    st.button("Submit my new order" if mine else "Submit my ranking", key="submit_ranking", type="primary",
-              icon=":material/send:", disabled=same, on_click=submit)
+    st.button(
+        "Submit my new order" if mine else "Submit my ranking",
+        key="submit_ranking",
+        type="primary",
+        icon=":material/send:",
+        disabled=same,
+        on_click=submit,
+    )
     failure = st.session_state.pop(f"{key}:problem", None)
     if failure:
         problem(failure)
     elif same:
         note = st.session_state.get(f"{key}:note")
-        st.success(f"Your ranking is stored (submitted at {mine.submitted_at}). You can change it and submit "
-                   "again until the facilitator locks the round." + (f" {note}" if note else ""),
-                   icon=":material/check_circle:")
+        st.success(
+            f"Your ranking is stored (submitted at {mine.submitted_at}). You can change it and submit "
+            "again until the facilitator locks the round." + (f" {note}" if note else ""),
+            icon=":material/check_circle:",
+        )
     elif mine:
-        st.warning("You have changed your order since you submitted: submit again to store the new one.",
-                   icon=":material/edit:")
+        st.warning(
+            "You have changed your order since you submitted: submit again to store the new one.",
+            icon=":material/edit:",
+        )
+
 
 submit_block()
 watch_round(ctx)

@@ -21,8 +21,10 @@ session_header(session, subtitle="Reflect")
 changes_notice(ctx, "reflect", forget="refl")
 
 st.subheader("Organisation-wide ranking", anchor=False)
-st.write("Activity 1 of the guidebook ranks the elements for the organisation as a whole. Enter each party's "
-         "organisation-wide ranking to see how its ranking for this relationship differs.")
+st.write(
+    "Activity 1 of the guidebook ranks the elements for the organisation as a whole. Enter each party's "
+    "organisation-wide ranking to see how its ranking for this relationship differs."
+)
 saved = followup.baselines(store, session.code, token)
 party = my_parties[0]
 if len(my_parties) > 1:
@@ -62,20 +64,39 @@ if visible and saved:
         compared = {}
     if compared:
         st.subheader(f"Organisation-wide against this relationship (round {visible[-1]})", anchor=False)
-        st.dataframe(pd.DataFrame({
-            "Party": list(compared),
-            "Kendall τ-b": [c["tau"] for c in compared.values()],
-            "Spearman ρ": [c["rho"] for c in compared.values()],
-            "Biggest moves": ["; ".join(f"{names[e]} {a}→{b}" for e, a, b in c["moved"][:3]) or "none"
-                              for c in compared.values()],
-        }), hide_index=True, width="stretch",
-            column_config={"Kendall τ-b": st.column_config.NumberColumn(format="%.2f"),
-                           "Spearman ρ": st.column_config.NumberColumn(format="%.2f")})
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Party": list(compared),
+                    "Kendall τ-b": [c["tau"] for c in compared.values()],
+                    "Spearman ρ": [c["rho"] for c in compared.values()],
+                    "Biggest moves": [
+                        "; ".join(f"{names[e]} {a}→{b}" for e, a, b in c["moved"][:3]) or "none"
+                        for c in compared.values()
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Kendall τ-b": st.column_config.NumberColumn(format="%.2f"),
+                "Spearman ρ": st.column_config.NumberColumn(format="%.2f"),
+            },
+        )
         colours = charts.colour_map([p.name for p in session.parties])
-        st.plotly_chart(charts.movement_chart({p: c["org_order"] for p, c in compared.items()},
-                                              {p: c["relationship_order"] for p, c in compared.items()}, names,
-                                              colours, before="organisation", after="relationship", max_columns=2),
-                        width="stretch", config={"displaylogo": False})
+        st.plotly_chart(
+            charts.movement_chart(
+                {p: c["org_order"] for p, c in compared.items()},
+                {p: c["relationship_order"] for p, c in compared.items()},
+                names,
+                colours,
+                before="organisation",
+                after="relationship",
+                max_columns=2,
+            ),
+            width="stretch",
+            config={"displaylogo": False},
+        )
 
 st.subheader("Reflection", anchor=False)
 answers = followup.reflections(store, session.code, token)
@@ -95,8 +116,9 @@ for qkey, question in followup.REFLECTION_QUESTIONS.items():
         continue
     base = editing.base_version(f"refl:{qkey}", current.version if current else None)
     with st.form(f"form:refl:{qkey}", border=False):
-        text = st.text_area(esc(question), value=current.answer if current else "", key=f"refl:{qkey}:text",
-                            height=90, max_chars=2000)
+        text = st.text_area(
+            esc(question), value=current.answer if current else "", key=f"refl:{qkey}:text", height=90, max_chars=2000
+        )
         if st.form_submit_button("Save", icon=":material/save:"):
             try:
                 followup.set_reflection(store, session.code, token, qkey, text, expected_version=base)

@@ -25,8 +25,10 @@ if done:
         st.rerun()
     st.stop()
 
-st.write(f"Please tell {us} how far you can trust them in each element of trustworthy data stewardship. "
-         "Every question is optional; answer what you can. Your answers go to the facilitator of this session.")
+st.write(
+    f"Please tell {us} how far you can trust them in each element of trustworthy data stewardship. "
+    "Every question is optional; answer what you can. Your answers go to the facilitator of this session."
+)
 
 TRUST = followup.TRUST_SCALE
 EXPECT = {"yes": "Yes", "partly": "Partly", "no": "No"}
@@ -34,12 +36,30 @@ EVIDENCE = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 
 
 def questions(prefix: str) -> dict:
-    trust = st.radio(f"To what degree can you trust {us} here?", list(TRUST), index=None, horizontal=True,
-                     format_func=lambda v: f"{v} · {TRUST[v]}", key=f"{prefix}:trust")
-    expectations = st.radio("Do our steps meet your expectations?", list(EXPECT), index=None, horizontal=True,
-                            format_func=EXPECT.get, key=f"{prefix}:expectations")
-    evidence = st.radio("Having seen our evidence, do you feel better able to trust us?", list(EVIDENCE),
-                        index=None, horizontal=True, format_func=EVIDENCE.get, key=f"{prefix}:evidence")
+    trust = st.radio(
+        f"To what degree can you trust {us} here?",
+        list(TRUST),
+        index=None,
+        horizontal=True,
+        format_func=lambda v: f"{v} · {TRUST[v]}",
+        key=f"{prefix}:trust",
+    )
+    expectations = st.radio(
+        "Do our steps meet your expectations?",
+        list(EXPECT),
+        index=None,
+        horizontal=True,
+        format_func=EXPECT.get,
+        key=f"{prefix}:expectations",
+    )
+    evidence = st.radio(
+        "Having seen our evidence, do you feel better able to trust us?",
+        list(EVIDENCE),
+        index=None,
+        horizontal=True,
+        format_func=EVIDENCE.get,
+        key=f"{prefix}:evidence",
+    )
     comment = st.text_area("Comment (optional)", key=f"{prefix}:comment", height=68, max_chars=2000)
     return {"trust": trust, "expectations": expectations, "evidence": evidence, "comment": comment}
 

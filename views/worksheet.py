@@ -24,11 +24,16 @@ left, right = st.columns(2)
 left.markdown(f"**Our organisation:** {esc(session.our_org or '—')}")
 right.markdown(f"**Partner:** {esc(session.partner_org or '—')}")
 
-shareable = st.toggle("Shareable version", help="The tidied-up, non-sensitive copy for stakeholders: fields marked "
-                      "internal are left out and nothing can be edited.")
+shareable = st.toggle(
+    "Shareable version",
+    help="The tidied-up, non-sensitive copy for stakeholders: fields marked "
+    "internal are left out and nothing can be edited.",
+)
 sheet = worksheet_mod.build(store, session.code, token, shareable=shareable)
-st.caption(f"Column A: the elements in the agreed order ({esc(sheet.order_source)}). "
-           "Column D is this app's reading of the guidebook: the stakeholder survey's answers.")
+st.caption(
+    f"Column A: the elements in the agreed order ({esc(sheet.order_source)}). "
+    "Column D is this app's reading of the guidebook: the stakeholder survey's answers."
+)
 
 if ctx.facilitator and not shareable:
     with st.expander("Fix the order of Column A", icon=":material/low_priority:"):
@@ -65,10 +70,16 @@ def entry_form(row, party) -> None:
         values = {}
         for col, label in followup.COLUMNS.items():
             entry = entries[col]
-            values[col] = (st.text_area(label, value=entry.text if entry else "", key=f"{key}:{col}:text",
-                                        height=90, max_chars=2000),
-                           st.checkbox("Internal (left out of the shareable version)", key=f"{key}:{col}:internal",
-                                       value=entry.internal if entry else False))
+            values[col] = (
+                st.text_area(
+                    label, value=entry.text if entry else "", key=f"{key}:{col}:text", height=90, max_chars=2000
+                ),
+                st.checkbox(
+                    "Internal (left out of the shareable version)",
+                    key=f"{key}:{col}:internal",
+                    value=entry.internal if entry else False,
+                ),
+            )
         saved = st.form_submit_button("Save", icon=":material/save:")
     if saved:
         for col, (text, internal) in values.items():
@@ -78,8 +89,17 @@ def entry_form(row, party) -> None:
             if entry is not None and entry.text == text.strip() and entry.internal == internal:
                 continue
             try:
-                followup.set_worksheet_entry(store, session.code, token, row.element_id, party.id, col, text,
-                                             internal=internal, expected_version=bases[col])
+                followup.set_worksheet_entry(
+                    store,
+                    session.code,
+                    token,
+                    row.element_id,
+                    party.id,
+                    col,
+                    text,
+                    internal=internal,
+                    expected_version=bases[col],
+                )
             except EditConflict as exc:
                 st.session_state[f"{key}:conflict"] = (col, text, exc.current, str(exc))
                 st.rerun()

@@ -44,8 +44,13 @@ def _install_runlog(path: str) -> None:
             try:
                 return original(self, rerun_data)
             finally:
-                record = {"session": getattr(self, "_session_id", "?"), "start": start, "end": time.time(),
-                          "fragment": bool(rerun_data.fragment_id_queue), "cpu": time.thread_time() - cpu0}
+                record = {
+                    "session": getattr(self, "_session_id", "?"),
+                    "start": start,
+                    "end": time.time(),
+                    "fragment": bool(rerun_data.fragment_id_queue),
+                    "cpu": time.thread_time() - cpu0,
+                }
                 with lock, open(path, "a") as f:
                     f.write(json.dumps(record) + "\n")
 
@@ -53,8 +58,11 @@ def _install_runlog(path: str) -> None:
         finished = module.ScriptRunner._on_script_finished
 
         def _on_script_finished(self, ctx, event, *args, **kwargs):
-            record = {"session": getattr(self, "_session_id", "?"), "finished": getattr(event, "name", str(event)),
-                      "at": time.time()}
+            record = {
+                "session": getattr(self, "_session_id", "?"),
+                "finished": getattr(event, "name", str(event)),
+                "at": time.time(),
+            }
             with lock, open(path, "a") as f:
                 f.write(json.dumps(record) + "\n")
             return finished(self, ctx, event, *args, **kwargs)
@@ -141,8 +149,9 @@ _LATE_S = float(os.environ.get("TRUSTCORE_LATE_S") or 1.0)
 
 def _install_late_output(arm: str, delay: float) -> None:
     def patch() -> None:
-        while "streamlit.runtime.app_session" not in sys.modules or \
-                not hasattr(sys.modules["streamlit.runtime.app_session"], "AppSession"):
+        while "streamlit.runtime.app_session" not in sys.modules or not hasattr(
+            sys.modules["streamlit.runtime.app_session"], "AppSession"
+        ):
             time.sleep(0.005)
         module = sys.modules["streamlit.runtime.app_session"]
         from streamlit.runtime.scriptrunner import ScriptRunnerEvent

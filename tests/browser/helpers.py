@@ -16,8 +16,9 @@ SORTABLE = 'iframe[title="streamlit_sortables.sortable_items"]'
 def wait_idle(page: Page, timeout: int = 20000) -> None:
     """Wait until the script has finished its rerun (the signal Streamlit's own e2e suite uses)."""
     page.wait_for_timeout(300)
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached",
-                                                                                       timeout=timeout)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=timeout
+    )
 
 
 def open_app(page: Page, url: str) -> None:
@@ -31,7 +32,8 @@ def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     height = page.evaluate(
         "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section.main, body')]"
-        ".map(e => e.scrollHeight))")
+        ".map(e => e.scrollHeight))"
+    )
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 6000)})
     page.wait_for_timeout(400)

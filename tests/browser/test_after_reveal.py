@@ -54,8 +54,10 @@ def test_next_steps_from_two_browsers_never_overwrite_silently(server, store, ne
     ann = store.join(code, made.session.parties[0].id, "Ann")
     step = followup.add_next_step(store, code, fac, "privacy", "Write a data protection impact assessment")
     one, two = new_page(), new_page()
-    for page, url in ((one, f"{server.url}/?session={code}&admin={fac}"),
-                      (two, f"{server.url}/?session={code}&me={ann.token}")):
+    for page, url in (
+        (one, f"{server.url}/?session={code}&admin={fac}"),
+        (two, f"{server.url}/?session={code}&me={ann.token}"),
+    ):
         open_app(page, url)
         go(page, "Next steps")
         page.get_by_text("Privacy and security · 1 next step").click()
@@ -101,7 +103,7 @@ def test_stakeholder_survey_from_its_link(server, store, new_page):
     page.get_by_role("radiogroup").first.locator("label").filter(has_text="4 · Mostly").dispatch_event("click")
     page.get_by_role("radiogroup").nth(1).locator("label").filter(has_text="Partly").dispatch_event("click")
     expect(page.get_by_role("radiogroup").first.get_by_role("radio", name="4 · Mostly")).to_be_checked()
-    page.get_by_role("textbox", name="Comment (optional)").first.fill("=HYPERLINK(\"x\") good so far")
+    page.get_by_role("textbox", name="Comment (optional)").first.fill('=HYPERLINK("x") good so far')
     shot(page, "22-survey-phone")
     page.get_by_role("button", name="Send my answers").click()
     wait_idle(page)
@@ -109,13 +111,19 @@ def test_stakeholder_survey_from_its_link(server, store, new_page):
     answers = eventually(lambda: followup.feedback(store, code, fac))
     assert len(answers) == 1
     first_element = made.session.catalogue.ids[0]
-    assert (answers[0].respondent, answers[0].element_id, answers[0].trust, answers[0].expectations) == \
-        ("Bus users' forum", first_element, 4, "partly")
-    assert answers[0].comment == "=HYPERLINK(\"x\") good so far"
+    assert (answers[0].respondent, answers[0].element_id, answers[0].trust, answers[0].expectations) == (
+        "Bus users' forum",
+        first_element,
+        4,
+        "partly",
+    )
+    assert answers[0].comment == '=HYPERLINK("x") good so far'
 
     # The survey link grants nothing else.
-    links = [t.strip() for t in page.locator("[data-testid='stSidebarNavLink'], [data-testid='stTopNavLink']")
-             .all_inner_texts()]
+    links = [
+        t.strip()
+        for t in page.locator("[data-testid='stSidebarNavLink'], [data-testid='stTopNavLink']").all_inner_texts()
+    ]
     assert not any(name in links for name in ("Console", "Comparison", "My ranking", "Next steps"))
     open_app(page, f"{server.url}/?session={code}&admin={survey}")
     expect(page.get_by_text("This facilitator link is not valid")).to_be_visible()

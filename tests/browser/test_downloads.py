@@ -73,4 +73,5 @@ def test_participant_downloads_only_after_the_reveal(server, store, new_page):
     expect(page.get_by_role("button", name="Results CSV (all rounds)")).to_have_count(0)
     store.reveal(code, made.facilitator_token)
     expect(page.get_by_text("The comparison appears when at least two parties have submitted")).to_be_visible(
-        timeout=10000)
+        timeout=10000
+    )

@@ -54,10 +54,14 @@ def workshop(tmp_path_factory):
     roles = {
         "visitor": ({}, ["start", "new", "privacy"]),
         "joiner": ({"session": code}, ["join", "privacy"]),
-        "participant": ({"session": code, "me": me},
-                        ["rank", "compare", "next-steps", "worksheet", "reflect", "privacy"]),
-        "facilitator": ({"session": code, "admin": admin},
-                        ["console", "compare", "next-steps", "worksheet", "reflect", "privacy"]),
+        "participant": (
+            {"session": code, "me": me},
+            ["rank", "compare", "next-steps", "worksheet", "reflect", "privacy"],
+        ),
+        "facilitator": (
+            {"session": code, "admin": admin},
+            ["console", "compare", "next-steps", "worksheet", "reflect", "privacy"],
+        ),
         "stakeholder": ({"session": code, "survey": survey}, ["survey", "privacy"]),
     }
     return tmp, db, roles

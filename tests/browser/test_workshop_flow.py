@@ -83,8 +83,17 @@ def test_two_party_workshop(server, new_page):
     shot(bob, "07-bob-phone-comparison")
 
     rows = parse_csv(download(facilitator, "Results CSV (all rounds)"))
-    assert list(rows[0]) == ["session_code", "session_title", "round", "party", "participant", "element_id",
-                             "element", "rank", "submitted_at"]
+    assert list(rows[0]) == [
+        "session_code",
+        "session_title",
+        "round",
+        "party",
+        "participant",
+        "element_id",
+        "element",
+        "rank",
+        "submitted_at",
+    ]
     got = {}
     for row in rows:
         got.setdefault(row["participant"], []).append((int(row["rank"]), row["element"]))
