@@ -11,5 +11,9 @@ if [ ! -x "$CHROMIUM" ]; then
   $apt_get update -qq
   DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
+# Lint, format and types first: cheap, and CI fails on them.
+.venv/bin/ruff format --check .
+.venv/bin/ruff check .
+.venv/bin/mypy
 # Under CI a missing browser fails the browser tests (see tests/browser/conftest.py), never skips them.
 exec .venv/bin/python -m pytest "$@"

@@ -130,13 +130,13 @@ def _schema(db) -> dict[str, _Table]:
         fks: dict[int, list] = {}
         for fk_id, seq, target, src, dst, *_ in db.execute(f"PRAGMA foreign_key_list({_q(name)})").fetchall():
             fks.setdefault(fk_id, []).append((seq, target, src, dst))
-        unique = []
+        unique_cols: list[str] = []
         for _, index, is_unique, _origin, partial in db.execute(f"PRAGMA index_list({_q(name)})").fetchall():
             if is_unique and not partial:
                 icols = [r[2] for r in db.execute(f"PRAGMA index_info({_q(index)})").fetchall()]
                 if len(icols) == 1 and icols[0] is not None:
-                    unique.append(icols[0])
-        raw[name] = (cols, pk, rowid_pk, fks, tuple(unique))
+                    unique_cols.append(icols[0])
+        raw[name] = (cols, pk, rowid_pk, fks, tuple(unique_cols))
     tables = {}
     for name, (cols, pk, rowid_pk, fks, unique) in raw.items():
         refs = {}
@@ -349,7 +349,7 @@ def _parse(data) -> dict:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InvalidInput(f'This is not a session archive (its "format" is not {FORMAT!r}).')
     version = doc.get("version")
-    if not _is_int(version):
+    if not isinstance(version, int) or isinstance(version, bool):
         raise InvalidInput("The archive has no valid format version.")
     if version > VERSION:
         raise InvalidInput(

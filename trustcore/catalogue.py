@@ -80,7 +80,9 @@ def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:
         raise CatalogueError(["the file must hold a list of elements"])
     if not MIN_ELEMENTS <= len(records) <= MAX_ELEMENTS:
         problems.append(f"it has {len(records)} elements; a catalogue needs {MIN_ELEMENTS} to {MAX_ELEMENTS}")
-    elements, seen_ids, seen_names = [], {}, {}
+    elements: list[Element] = []
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
     for i, rec in enumerate(records, start=1):
         if not isinstance(rec, dict):
             problems.append(f"element {i}: expected fields id, name, description, level")

@@ -118,6 +118,13 @@ def _reader(path: str | Path) -> tuple[sqlite3.Connection, threading.Lock]:
         return _readers[key]
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an ``INSERT`` just made."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("no row was inserted")
+    return cursor.lastrowid
+
+
 def query_one(path: str | Path, sql: str, args=()) -> dict | None:
     """One row of a small read, for what every open tab polls (a change marker, a round's state).
 

@@ -145,6 +145,13 @@ def _one(db, sql: str, args) -> dict | None:
     return next(iter(db.query(sql, args)), None)
 
 
+def _survey_hash(db, session_id: int) -> str | None:
+    row = _one(db, "SELECT survey_hash FROM sessions WHERE id = ?", [session_id])
+    if row is None:
+        raise NotFound(UNKNOWN_CODE)
+    return row["survey_hash"]
+
+
 def _check_element(session: Session, element_id) -> str:
     element_id = str(element_id or "")
     if element_id not in session.catalogue.ids:
@@ -315,9 +322,9 @@ def add_next_step(
             session.id,
             actor.label,
             "next_step_added",
-            {"step": cur.lastrowid, "element": values["element_id"], "status": values["status"]},
+            {"step": dbmod.inserted_id(cur), "element": values["element_id"], "status": values["status"]},
         )
-        return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [cur.lastrowid]), session)
+        return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [dbmod.inserted_id(cur)]), session)
 
 
 def update_next_step(store: Store, code: str, token: str, step_id: int, expected_version: int, **changes) -> NextStep:
@@ -754,7 +761,7 @@ def new_survey_link(store: Store, code: str, token: str) -> str:
     hash is stored. Build the link with ``links.survey_link``. Facilitator only."""
     survey_token = tokens.new_token()
     with store._facilitator_write(code, token) as (db, s):
-        replaced = _one(db, "SELECT survey_hash FROM sessions WHERE id = ?", [s.id])["survey_hash"] is not None
+        replaced = _survey_hash(db, s.id) is not None
         db.execute(
             "UPDATE sessions SET survey_hash = ?, updated_at = ? WHERE id = ?",
             [tokens.hash_token(survey_token), now(), s.id],
@@ -782,7 +789,7 @@ def survey_is_open(store: Store, code: str, token: str) -> bool:
     """Whether the session has a survey link that works (facilitator only)."""
     session = store.facilitator(code, token)
     with dbmod.session(store.path) as db:
-        return _one(db, "SELECT survey_hash FROM sessions WHERE id = ?", [session.id])["survey_hash"] is not None
+        return _survey_hash(db, session.id) is not None
 
 
 def survey_session(store: Store, code: str, survey_token: str) -> Session:
@@ -812,7 +819,7 @@ def _answer(session: Session, element_id, answer) -> dict | None:
                 raise ValueError
         except (TypeError, ValueError):
             raise InvalidInput(f"The degree of trust in {label} must be a whole number from 1 to 5.") from None
-    choices = {}
+    choices: dict[str, str | None] = {}
     for key, allowed, what in (
         ("expectations", EXPECTATIONS, "Whether our steps meet your expectations"),
         ("evidence", EVIDENCE, "Whether our evidence helps you trust us"),
@@ -1002,7 +1009,8 @@ def link_previous(store: Store, code: str, token: str, previous_code: str, previ
     with store._facilitator_write(code, token) as (db, s):
         if previous.id == s.id:
             raise InvalidInput("A session cannot follow itself: give the code of an earlier session.")
-        seen, cursor = {s.id}, previous.id
+        seen = {s.id}
+        cursor: int | None = previous.id
         while cursor is not None:
             if cursor in seen:
                 raise InvalidInput("That session already follows this one: linking them would make a loop.")

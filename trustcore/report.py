@@ -300,8 +300,9 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> str
             _table(
                 ["Party", "Members who ranked", "Kendall's W", "In words"],
                 [
-                    [name, pc.members, pc.within_w.w, analysis.agreement_label(pc.within_w.w, "w")]
+                    [name, pc.members, w.w, analysis.agreement_label(w.w, "w")]
                     for name, pc in multi.items()
+                    if (w := pc.within_w) is not None
                 ],
                 [42, 18, 14, 26],
             )

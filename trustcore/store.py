@@ -14,6 +14,7 @@ import os
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Literal
 
 from . import catalogue as catalogue_mod
 from . import db as dbmod
@@ -88,8 +89,9 @@ def validate_order(order, catalogue: Catalogue) -> tuple[str, ...]:
 
 def _parse_parties(parties) -> list[tuple[str, tuple[str, ...]]]:
     """Parties as (name, members): accepts names, (name, members) pairs or dicts with name/members."""
-    out = []
+    out: list[tuple[str, tuple[str, ...]]] = []
     for p in parties:
+        members: Any
         if isinstance(p, str):
             name, members = p, ()
         elif isinstance(p, dict):
@@ -99,8 +101,8 @@ def _parse_parties(parties) -> list[tuple[str, tuple[str, ...]]]:
         if isinstance(members, str):
             members = [m for m in members.replace("\n", ",").split(",")]
         name = clean_line(name, field=f"Party {len(out) + 1}'s name", max_len=NAME_MAX)
-        members = tuple(m for m in (clean_line(m, field=f"A member of {name}", required=False) for m in members) if m)
-        out.append((name, members))
+        kept = tuple(m for m in (clean_line(m, field=f"A member of {name}", required=False) for m in members) if m)
+        out.append((name, kept))
     if not MIN_PARTIES <= len(out) <= MAX_PARTIES:
         raise InvalidInput(f"A session needs {MIN_PARTIES} to {MAX_PARTIES} parties; {len(out)} given.")
     seen = set()
@@ -114,9 +116,11 @@ def _parse_parties(parties) -> list[tuple[str, tuple[str, ...]]]:
 class Store:
     """The session store on one SQLite file. Cheap to create; holds only the path."""
 
-    def __init__(self, path: str | Path | None = None, *, retention_days: int | None | str = "env"):
+    def __init__(self, path: str | Path | None = None, *, retention_days: int | None | Literal["env"] = "env"):
         self.path = Path(path) if path else dbmod.default_path()
-        self.retention_days = retention_days_from_env() if retention_days == "env" else retention_days
+        self.retention_days: int | None = (
+            retention_days_from_env() if isinstance(retention_days, str) else retention_days
+        )
 
     def _expired(self, created_at: str) -> bool:
         """Whether a session created at ``created_at`` is past the retention period (it then grants nothing)."""
@@ -209,6 +213,7 @@ class Store:
             if (
                 not tokens.token_matches(token, row["facilitator_hash"] if row else None)
                 or row is None
+                or code is None
                 or self._expired(row["created_at"])
             ):
                 raise AccessDenied(DENIED)
@@ -318,7 +323,7 @@ class Store:
                     stamp,
                 ],
             )
-            sid = cur.lastrowid
+            sid = dbmod.inserted_id(cur)
             for pos, (name, members) in enumerate(party_list):
                 db.execute(
                     "INSERT INTO parties (session_id, position, name, members) VALUES (?, ?, ?, ?)",
@@ -460,7 +465,7 @@ class Store:
                    VALUES (?, ?, ?, ?, ?, ?)""",
                 [session.id, party.id, name, tokens.hash_token(token), json.dumps(start), stamp],
             )
-            pid = cur.lastrowid
+            pid = dbmod.inserted_id(cur)
             _log(db, session.id, f"participant:{pid}", "joined", {"party": party.name})
         return Joined(Participant(pid, session.id, party.id, party.name, name, tuple(start), stamp), token)
 
@@ -496,11 +501,11 @@ class Store:
         Refused once the round is locked. One connection: the token, the round and the catalogue are
         read inside the write transaction, so a lock that lands first wins.
         """
-        code = tokens.normalise_code(code)
-        if code is None or not tokens.looks_like_token(token):
+        clean = tokens.normalise_code(code)
+        if clean is None or not tokens.looks_like_token(token):
             raise AccessDenied(DENIED)
         with dbmod.write(self.path) as db:
-            me = self._participant_in(db, code, token)
+            me = self._participant_in(db, clean, token)
             rnd = next(
                 iter(
                     db.query(
@@ -548,7 +553,7 @@ class Store:
                 "ordering": json.dumps(list(order)),
                 "start_order": start,
                 "submitted_at": stamp,
-                "id": cur.lastrowid,
+                "id": dbmod.inserted_id(cur),
             }
         return Submission(_ranking(row, me), replaced=previous is not None, unchanged=False)
 
