@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from .catalogue import Catalogue
 
 MIN_PARTIES, MAX_PARTIES = 2, 12
 STATUSES = ("proposed", "agreed", "in progress", "done")
+
+
+class RoundStatus(StrEnum):
+    """Where a round is (a ``StrEnum``: it is stored, logged and compared as its text)."""
+
+    OPEN = "open"  # rankings accepted
+    LOCKED = "locked"  # no more changes
+    REVEALED = "revealed"  # results shown to everyone
+
+
+class Role(StrEnum):
+    """Who a browser tab is, from the link it holds (see ``ui/context.py``; rights in ``trustcore/rights.py``)."""
+
+    VISITOR = "visitor"  # no session: the start page
+    JOINER = "joiner"  # the share link: may join a party
+    PARTICIPANT = "participant"  # a personal link
+    FACILITATOR = "facilitator"  # the facilitator link
+    STAKEHOLDER = "stakeholder"  # the survey link
 
 
 @dataclass(frozen=True)
@@ -26,13 +45,12 @@ class Round:
     revealed_at: str | None = None
 
     @property
-    def status(self) -> str:
-        """'open' (rankings accepted), 'locked' (no more changes) or 'revealed' (results shown)."""
+    def status(self) -> RoundStatus:
         if self.revealed_at:
-            return "revealed"
+            return RoundStatus.REVEALED
         if self.locked_at:
-            return "locked"
-        return "open"
+            return RoundStatus.LOCKED
+        return RoundStatus.OPEN
 
 
 @dataclass(frozen=True)
@@ -71,7 +89,7 @@ class Session:
         the session is live (not blind) or the round was revealed."""
         if facilitator or not self.blind:
             return True
-        return self.get_round(number or self.current_round).status == "revealed"
+        return self.get_round(number or self.current_round).status is RoundStatus.REVEALED
 
 
 @dataclass(frozen=True)
@@ -123,7 +141,7 @@ class MyRound:
     """What a participant's ranking page shows about the current round."""
 
     number: int
-    status: str  # Round.status
+    status: RoundStatus
     ranking: Ranking | None  # their current ranking in this round, if they submitted one
 
 

@@ -35,6 +35,7 @@ from .model import (
     Progress,
     Ranking,
     Round,
+    RoundStatus,
     Session,
     SessionSummary,
     Submission,
@@ -245,7 +246,7 @@ class Store:
             raise NotFound(UNKNOWN_CODE)
         return tuple(row.values())
 
-    def round_state(self, code: str) -> tuple[int, str]:
+    def round_state(self, code: str) -> tuple[int, RoundStatus]:
         """(current round, its status) in one cheap query: what a participant's page polls for."""
         code = tokens.normalise_code(code) or ""
         row = dbmod.query_one(
@@ -356,7 +357,7 @@ class Store:
     def unlock(self, code: str, token: str) -> Session:
         """Accept rankings again in the current round; not after its results were revealed."""
         with self._facilitator_write(code, token) as (db, s):
-            if s.round.status == "revealed":
+            if s.round.status is RoundStatus.REVEALED:
                 raise NotAllowedNow("This round's results are revealed; open a new round instead of unlocking it.")
             db.execute(
                 "UPDATE rounds SET locked_at = NULL WHERE session_id = ? AND number = ?", [s.id, s.current_round]

@@ -17,7 +17,7 @@ import streamlit as st
 from trustcore import followup
 from trustcore.db import default_path
 from trustcore.errors import AccessDenied, NotFound
-from trustcore.model import Participant, Session
+from trustcore.model import Participant, Role, Session
 from trustcore.store import Store
 
 PARAMS = ("session", "me", "admin", "survey")
@@ -59,16 +59,16 @@ class Context:
         return None
 
     @property
-    def role(self) -> str:
+    def role(self) -> Role:
         if self.facilitator:
-            return "facilitator"
+            return Role.FACILITATOR
         if self.participant:
-            return "participant"
+            return Role.PARTICIPANT
         if self.stakeholder:
-            return "stakeholder"
+            return Role.STAKEHOLDER
         if self.session:
-            return "joiner"
-        return "visitor"
+            return Role.JOINER
+        return Role.VISITOR
 
     def reload(self) -> None:
         """Re-read the session after a change (the page goes on with fresh state)."""
@@ -168,17 +168,17 @@ PAGES = {  # name: (file, title, icon, url path)
 }
 
 ROLE_PAGES = {  # the pages each role has, its main page first
-    "visitor": ["home", "create", "privacy"],
-    "joiner": ["join", "privacy"],
-    "participant": ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
-    "facilitator": ["console", "compare", "steps", "worksheet", "reflect", "privacy"],
-    "stakeholder": ["survey", "privacy"],
+    Role.VISITOR: ["home", "create", "privacy"],
+    Role.JOINER: ["join", "privacy"],
+    Role.PARTICIPANT: ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
+    Role.FACILITATOR: ["console", "compare", "steps", "worksheet", "reflect", "privacy"],
+    Role.STAKEHOLDER: ["survey", "privacy"],
 }
 
 MAIN_PAGE = {role: PAGES[names[0]][0] for role, names in ROLE_PAGES.items()}
 
 
-def page_context(*roles: str) -> Context:
+def page_context(*roles: Role) -> Context:
     """The context for a page that serves ``roles``; anyone else goes to their own main page (e.g. a
     bookmarked comparison of a session that was since deleted, or a tab whose link was just replaced)."""
     ctx = st.session_state["ctx"]

@@ -16,6 +16,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
 
 from trustcore.errors import NotFound
+from trustcore.model import RoundStatus
 
 from . import editing, healing
 
@@ -125,12 +126,12 @@ def watch_round(ctx) -> None:
         move_on(ctx, *state)
 
 
-def move_on(ctx, number: int, status: str) -> None:
+def move_on(ctx, number: int, status: RoundStatus) -> None:
     """From a polling fragment, once the round changed: show the page the room is on now.
 
     A participant goes straight to the comparison when the round was revealed (no rerun of the page
     they were on first); anyone else, or any other change, reruns the page."""
-    if ctx.participant is not None and status == "revealed":
+    if ctx.participant is not None and status is RoundStatus.REVEALED:
         st.session_state[_FOLLOWED] = (number, status)
         st.switch_page("views/compare.py")
     st.rerun(scope="app")
@@ -151,9 +152,9 @@ def follow_round(ctx, page_path: str) -> str | None:
     st.session_state[_FOLLOWED] = now
     if seen is None or seen == now:
         return None
-    if rnd.status == "revealed" and page_path != "compare":
+    if rnd.status is RoundStatus.REVEALED and page_path != "compare":
         return "views/compare.py"
-    if rnd.status == "open" and seen[0] != rnd.number and page_path != "rank":
+    if rnd.status is RoundStatus.OPEN and seen[0] != rnd.number and page_path != "rank":
         return "views/rank.py"
     return None
 

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import analysis, charts
+from trustcore.model import Role, RoundStatus
 from trustcore.results import rounds_comparison
 from trustcore.text import markdown_escape as esc
 from trustcore.worksheet import trust_frame
@@ -18,7 +19,7 @@ from ui.downloads import download_buttons
 from ui.live import heavy_slot, rerun_on_change, watch_round
 
 st.set_page_config(layout="wide")
-ctx = page_context("participant", "facilitator")
+ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 store, session = ctx.store, ctx.session
 names = session.catalogue.names
 facilitator = ctx.facilitator
@@ -49,7 +50,7 @@ rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round
 marker = store.change_marker(session.code)
 res = cached.results(store, session.code, number, marker)
 rnd = session.get_round(number)
-if facilitator and rnd.status != "revealed":
+if facilitator and rnd.status is not RoundStatus.REVEALED:
     st.caption(
         f"Only you see this until you reveal round {number}"
         if session.blind

@@ -5,7 +5,8 @@ import streamlit as st
 
 from trustcore import catalogue as catalogue_mod
 from trustcore import followup, links
-from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
+from trustcore.errors import InvalidInput, NotFound, TrustcoreError
+from trustcore.model import Role, RoundStatus
 from trustcore.qr import qr_png
 from trustcore.text import markdown_escape as esc
 from trustcore.tokens import display_code
@@ -13,10 +14,12 @@ from ui import cached
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context, set_params
 from ui.downloads import download_buttons
+from ui.flash import flash
+from ui.flash import show as show_flash
 from ui.live import POLL_SECONDS, changed, heal, nudge
 
 st.set_page_config(layout="wide")
-ctx = page_context("facilitator")
+ctx = page_context(Role.FACILITATOR)
 store, session = ctx.store, ctx.session
 token = ctx.params["admin"]
 rnd = session.round
@@ -89,31 +92,31 @@ with st.container(border=True):
 def act(action, success: str) -> None:
     try:
         action(session.code, token)
-    except (AccessDenied, NotAllowedNow, NotFound) as exc:
+    except TrustcoreError as exc:
         problem(exc)
     else:
         if action == store.reveal:
             cached.warm(store, session.code)  # the comparison is ready before the room asks for it
         nudge(session.code)  # every tab in the room shows it now, not at its next poll
-        st.session_state["console_note"] = success
+        flash(success)
         st.rerun()
 
 
 st.subheader("Round controls", anchor=False)
 status_text = {
-    "open": "open: rankings are being accepted",
-    "locked": "locked: no more changes",
-    "revealed": "revealed: everyone can see the comparison",
+    RoundStatus.OPEN: "open: rankings are being accepted",
+    RoundStatus.LOCKED: "locked: no more changes",
+    RoundStatus.REVEALED: "revealed: everyone can see the comparison",
 }[rnd.status]
 st.write(f"Round {rnd.number} is **{status_text}**.")
 c1, c2, c3 = st.columns(3)
-if rnd.status == "open":
+if rnd.status is RoundStatus.OPEN:
     if c1.button("Lock round", icon=":material/lock:", width="stretch"):
         act(store.lock, "Round locked: participants can no longer change their rankings.")
-elif rnd.status == "locked":
+elif rnd.status is RoundStatus.LOCKED:
     if c1.button("Unlock round", icon=":material/lock_open:", width="stretch"):
         act(store.unlock, "Round unlocked: participants can change their rankings again.")
-if rnd.status != "revealed":
+if rnd.status is not RoundStatus.REVEALED:
     if c2.button(
         "Reveal results",
         type="primary",
@@ -131,9 +134,7 @@ if c3.button(
     help="Locks this round; everyone re-ranks starting from their previous order.",
 ):
     act(store.next_round, f"Round {rnd.number + 1} is open.")
-note = st.session_state.pop("console_note", None)
-if note:
-    st.toast(note, icon=":material/check_circle:")
+show_flash()
 
 if not store.visible_rankings(session.code, token):
     with st.expander("Change the elements to rank (until someone submits)", icon=":material/list_alt:"):
@@ -146,10 +147,10 @@ if not store.visible_rankings(session.code, token):
         if upload is not None and st.button("Use this list", icon=":material/upload:"):
             try:
                 store.replace_catalogue(session.code, token, catalogue_mod.parse(upload.getvalue(), upload.name))
-            except (InvalidInput, AccessDenied, NotAllowedNow, NotFound) as exc:
+            except TrustcoreError as exc:
                 problem(exc)
             else:
-                st.session_state["console_note"] = "The new list of elements is in place."
+                flash("The new list of elements is in place.")
                 st.rerun()
 
 st.subheader("Stakeholder survey", anchor=False)
@@ -224,7 +225,7 @@ else:
                 if not found.get("session") or not found.get("admin"):
                     raise InvalidInput("Paste the earlier session's whole facilitator link (it contains admin=...).")
                 followup.link_previous(store, session.code, token, found["session"], found["admin"])
-            except (InvalidInput, AccessDenied, NotFound, NotAllowedNow) as exc:
+            except TrustcoreError as exc:
                 problem(exc)
             else:
                 st.rerun()
@@ -244,9 +245,9 @@ with st.expander("Delete this session", icon=":material/delete_forever:"):
     if st.button("Delete session", type="primary", icon=":material/delete_forever:", disabled=confirm != "DELETE"):
         try:
             store.delete_session(session.code, token)
-        except (AccessDenied, NotFound) as exc:
+        except TrustcoreError as exc:
             problem(exc)
         else:
             set_params()
-            st.session_state["deleted_note"] = True
+            flash("The session and everything about it were deleted.", icon=":material/delete:")
             st.rerun()

@@ -5,11 +5,11 @@ import streamlit as st
 from trustcore import catalogue as catalogue_mod
 from trustcore import links
 from trustcore.errors import InvalidInput
-from trustcore.model import MAX_PARTIES, MIN_PARTIES
+from trustcore.model import MAX_PARTIES, MIN_PARTIES, Role
 from ui.common import link_box, problem
 from ui.context import base_url, page_context, set_params
 
-ctx = page_context("visitor")
+ctx = page_context(Role.VISITOR)
 store = ctx.store
 
 st.title("New co-ranking session", anchor=False)

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from trustcore.model import Role
 from trustcore.tokens import normalise_code
 from ui.common import show_error
 from ui.context import page_context, set_params
+from ui.flash import show as show_flash
 
-ctx = page_context("visitor")
+ctx = page_context(Role.VISITOR)
 
 st.title("Co-rank what makes data stewardship trustworthy", anchor=False)
 st.write(
@@ -15,8 +17,7 @@ st.write(
     "Institute's *Trustworthy Data Stewardship Guidebook*."
 )
 show_error(ctx)
-if st.session_state.pop("deleted_note", False):
-    st.success("The session and everything about it were deleted.", icon=":material/delete:")
+show_flash()
 
 join_col, create_col = st.columns(2, gap="large")
 with join_col:

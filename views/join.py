@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from trustcore.errors import InvalidInput, NotFound
+from trustcore.errors import TrustcoreError
+from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from ui.common import leave_session_button, problem, session_header, show_error
 from ui.context import page_context, set_params
+from ui.flash import flash
 
-ctx = page_context("joiner")
+ctx = page_context(Role.JOINER)
 session = ctx.session
 
 session_header(session)
@@ -47,12 +49,15 @@ if go:
     else:
         try:
             joined = ctx.store.join(session.code, party_id, name)
-        except (InvalidInput, NotFound) as exc:
+        except TrustcoreError as exc:
             problem(exc)
         else:
             mine[session.code] = joined.token
             set_params(session=session.code, me=joined.token)
-            st.session_state["just_joined"] = True
+            flash(
+                "You have joined. Your personal link below brings you back to this page from any device.",
+                icon=":material/waving_hand:",
+            )
             st.rerun()
 
 leave_session_button(ctx, label="Not your session? Enter another code")

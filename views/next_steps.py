@@ -6,16 +6,18 @@ and shows both versions, and the person chooses."""
 import streamlit as st
 
 from trustcore import followup
-from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotFound
-from trustcore.model import STATUSES
+from trustcore.errors import EditConflict, TrustcoreError
+from trustcore.model import STATUSES, Role
 from trustcore.results import element_agenda_order
 from trustcore.text import markdown_escape as esc
 from ui import editing
 from ui.common import plain, problem, session_header
 from ui.context import page_context
+from ui.flash import flash
+from ui.flash import show as show_flash
 from ui.live import changes_notice
 
-ctx = page_context("participant", "facilitator")
+ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 store, session, token = ctx.store, ctx.session, ctx.token
 names = session.catalogue.names
 parties = {p.id: p.name for p in session.parties}
@@ -119,12 +121,12 @@ def save(step_id: int, version: int, values: dict) -> None:
     except EditConflict as exc:
         st.session_state[f"conflict:{step_id}"] = (values, exc.current, str(exc))
         st.rerun()
-    except (InvalidInput, AccessDenied, NotFound) as exc:
+    except TrustcoreError as exc:
         problem(exc)
     else:
         st.session_state.pop(f"conflict:{step_id}", None)
         editing.forget(f"step:{step_id}")
-        st.session_state["steps_note"] = "Next step saved."
+        flash("Next step saved.")
         st.rerun()
 
 
@@ -159,11 +161,11 @@ for eid in order:
                     except EditConflict as exc:
                         st.session_state[f"conflict:{step.id}"] = (values, exc.current, str(exc))
                         st.rerun()
-                    except (AccessDenied, NotFound) as exc:
+                    except TrustcoreError as exc:
                         problem(exc)
                     else:
                         editing.forget(f"step:{step.id}")
-                        st.session_state["steps_note"] = "Next step deleted."
+                        flash("Next step deleted.")
                         st.rerun()
         with st.form(f"add:{eid}", clear_on_submit=True):
             st.markdown("**Add a next step**")
@@ -172,12 +174,10 @@ for eid in order:
         if added:
             try:
                 followup.add_next_step(store, session.code, token, eid, values.pop("action"), **values)
-            except (InvalidInput, AccessDenied, NotFound) as exc:
+            except TrustcoreError as exc:
                 problem(exc)
             else:
-                st.session_state["steps_note"] = f"Next step added to {names[eid]}."
+                flash(f"Next step added to {names[eid]}.")
                 st.rerun()
 
-note = st.session_state.pop("steps_note", None)
-if note:
-    st.toast(plain(note), icon=":material/check_circle:")
+show_flash()

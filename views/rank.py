@@ -10,13 +10,15 @@ fragment, which stores the order and shows the confirmation in its own run. A ti
 import streamlit as st
 
 from trustcore import links
-from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
+from trustcore.errors import NotAllowedNow, NotFound, TrustcoreError
+from trustcore.model import Role, RoundStatus
 from ui import ranking
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context
+from ui.flash import show as show_flash
 from ui.live import move_on, watch_round
 
-ctx = page_context("participant")
+ctx = page_context(Role.PARTICIPANT)
 store, session, me = ctx.store, ctx.session, ctx.participant
 catalogue = session.catalogue
 names = catalogue.names
@@ -28,11 +30,7 @@ session_header(session, subtitle=f"{me.name}, for {me.party}")
 # redrawn must still reach the same fragment (a fragment whose name changed drops the click).
 notice = st.container()
 
-if st.session_state.pop("just_joined", False):
-    notice.success(
-        "You have joined. Your personal link below brings you back to this page from any device.",
-        icon=":material/waving_hand:",
-    )
+show_flash(notice)
 with st.expander("Your personal link", icon=":material/link:"):
     link_box(
         "Bookmark or copy it to come back to your ranking later, on any device. Keep it to yourself: "
@@ -47,7 +45,7 @@ def show_order(order) -> None:
     )
 
 
-if rnd.status != "open":
+if rnd.status is not RoundStatus.OPEN:
     watch_round(ctx)
     mine = store.my_ranking(me, rnd.number)
     if mine:
@@ -115,7 +113,7 @@ def submit() -> None:
         result = store.submit(session.code, ctx.params["me"], st.session_state[f"{key}:order"])
     except NotAllowedNow:
         return  # the round locked first: the fragment below sees it and shows the locked round
-    except (InvalidInput, AccessDenied, NotFound) as exc:
+    except TrustcoreError as exc:
         st.session_state[f"{key}:problem"] = str(exc)
         return
     st.session_state[f"{key}:note"] = NOTES[
@@ -131,7 +129,7 @@ def submit_block() -> None:
     except NotFound:
         st.rerun(scope="app")  # the session was deleted: the page will say so
         return
-    if (state.number, state.status) != (rnd.number, "open"):
+    if (state.number, state.status) != (rnd.number, RoundStatus.OPEN):
         move_on(ctx, state.number, state.status)  # locked, revealed or a new round: the page shows it
         return
     order = st.session_state[f"{key}:order"]

@@ -5,14 +5,15 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import charts, followup
-from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotAllowedNow, NotFound
+from trustcore.errors import EditConflict, NotAllowedNow, TrustcoreError
+from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from ui import editing, ranking
 from ui.common import plain, problem, session_header
 from ui.context import page_context
 from ui.live import changes_notice
 
-ctx = page_context("participant", "facilitator")
+ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 store, session, token = ctx.store, ctx.session, ctx.token
 names = session.catalogue.names
 my_parties = [p for p in session.parties if ctx.facilitator or p.id == ctx.participant.party_id]
@@ -37,10 +38,10 @@ with tab_rank:
     if st.button("Save organisation-wide ranking", key=f"{key}:save", type="primary", icon=":material/save:"):
         try:
             followup.set_baseline(store, session.code, token, party.id, order)
-        except (InvalidInput, AccessDenied, NotFound) as exc:
+        except TrustcoreError as exc:
             problem(exc)
         else:
-            st.toast(plain(f"Saved {party.name}'s organisation-wide ranking."), icon=":material/check_circle:")
+            st.success(plain(f"Saved {party.name}'s organisation-wide ranking."), icon=":material/check_circle:")
 with tab_paste:
     st.caption("A CSV with columns element (or element_id) and rank, or one element per line, most important first.")
     pasted = st.text_area("Paste here", key=f"paste:{party.id}", height=140)
@@ -50,7 +51,7 @@ with tab_paste:
             data = upload.getvalue() if upload is not None else pasted
             parsed = followup.parse_baseline_csv(data, session.catalogue)
             followup.set_baseline(store, session.code, token, party.id, parsed)
-        except (InvalidInput, AccessDenied, NotFound) as exc:
+        except TrustcoreError as exc:
             problem(exc)
         else:
             ranking.reset(f"baseline:{party.id}", parsed)
@@ -125,7 +126,7 @@ for qkey, question in followup.REFLECTION_QUESTIONS.items():
             except EditConflict as exc:
                 st.session_state[f"refl:{qkey}:conflict"] = (text, exc.current, str(exc))
                 st.rerun()
-            except (InvalidInput, AccessDenied, NotFound) as exc:
+            except TrustcoreError as exc:
                 problem(exc)
             else:
                 editing.forget(f"refl:{qkey}")

@@ -5,12 +5,13 @@ grants nothing else."""
 import streamlit as st
 
 from trustcore import followup
-from trustcore.errors import AccessDenied, InvalidInput, NotFound
+from trustcore.errors import TrustcoreError
+from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from ui.common import problem, session_header
 from ui.context import page_context
 
-ctx = page_context("stakeholder")
+ctx = page_context(Role.STAKEHOLDER)
 session = ctx.session
 token = ctx.params["survey"]
 
@@ -81,7 +82,7 @@ with st.form("survey"):
 if sent:
     try:
         stored = followup.submit_feedback(ctx.store, session.code, token, respondent, answers)
-    except (InvalidInput, AccessDenied, NotFound) as exc:
+    except TrustcoreError as exc:
         problem(exc)
     else:
         st.session_state["survey_done"] = stored

@@ -6,15 +6,18 @@ import streamlit as st
 
 from trustcore import followup
 from trustcore import worksheet as worksheet_mod
-from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotFound
+from trustcore.errors import EditConflict, TrustcoreError
+from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from ui import editing, ranking
 from ui.common import plain, problem, session_header
 from ui.context import page_context
+from ui.flash import flash
+from ui.flash import show as show_flash
 from ui.live import changes_notice
 
 st.set_page_config(layout="wide")
-ctx = page_context("participant", "facilitator")
+ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 store, session, token = ctx.store, ctx.session, ctx.token
 mine = None if ctx.facilitator else ctx.participant.party_id
 
@@ -103,11 +106,11 @@ def entry_form(row, party) -> None:
             except EditConflict as exc:
                 st.session_state[f"{key}:conflict"] = (col, text, exc.current, str(exc))
                 st.rerun()
-            except (InvalidInput, AccessDenied, NotFound) as exc:
+            except TrustcoreError as exc:
                 problem(exc)
                 return
         editing.forget(key)
-        st.session_state["ws_note"] = f"Saved {party.name}'s entries for {row.element}."
+        flash(f"Saved {party.name}'s entries for {row.element}.")
         st.rerun()
 
 
@@ -147,6 +150,4 @@ if sheet.overall.answers:
     st.markdown("**Overall trust (stakeholder survey)**")
     st.text(sheet.overall.text)
 
-note = st.session_state.pop("ws_note", None)
-if note:
-    st.toast(plain(note), icon=":material/check_circle:")
+show_flash()
