@@ -367,8 +367,8 @@ def test_upgrade_keeps_m001_era_data(tmp_path, name):
 
     # upgrade up to and including ``name``
     after = NAMES.index(name) + 1
+    dbmod.initialise(path, stop_before=NAMES[after] if after < len(NAMES) else None)
     with dbmod.session(path) as db:
-        migrations.apply(db, stop_before=NAMES[after] if after < len(NAMES) else None)
         assert [m.name for m in migrations.applied(db)] == NAMES[:after]
     with raw(path) as conn:
         for table, (sql, expected) in M001_ROWS.items():
@@ -401,3 +401,77 @@ def test_a_future_migration_can_rebuild_a_referenced_table(tmp_path, monkeypatch
     with raw(path) as conn:
         names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert names == ["m001_core", "m002_rebuild_participants"]
+
+
+# ---------------------------------------------------------------- m003: ids are never reused
+
+
+def test_every_table_with_an_integer_id_has_autoincrement(store):
+    from trustcore.migrations import _ID_TABLES
+
+    with raw(store.path) as conn:
+        tables = {
+            name: sql
+            for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+            if not name.startswith(("sqlite_", "_"))
+        }
+        with_id = {t for t in tables if any(r[1] == "id" and r[5] for r in conn.execute(f"PRAGMA table_info({t})"))}
+    assert with_id == set(_ID_TABLES)
+    for table in with_id:
+        assert "id INTEGER PRIMARY KEY AUTOINCREMENT" in tables[table], table
+
+
+def test_a_deleted_sessions_id_is_not_given_again(store):
+    first = store.create_session("First", ["A", "B"])
+    last = store.create_session("Last", ["A", "B"])
+    joined = store.join(last.session.code, last.session.parties[0].id, "Ann")
+    store.delete_session(last.session.code, last.facilitator_token)  # the newest row of each table goes
+    again = store.create_session("Again", ["A", "B"])
+    assert again.session.id > last.session.id > first.session.id
+    assert min(p.id for p in again.session.parties) > max(p.id for p in last.session.parties)
+    assert store.join(again.session.code, again.session.parties[0].id, "Bo").participant.id > joined.participant.id
+
+
+def test_m003_keeps_rows_indexes_and_references(tmp_path):
+    path = tmp_path / "before-m003.db"
+    dbmod.initialise(path, stop_before="m003_ids_never_reused")
+    old = Store(path)
+    made = old.create_session("Kept", ["A", "B"])
+    ann = old.join(made.session.code, made.session.parties[1].id, "Ann")
+    old.submit(made.session.code, ann.token, list(made.session.catalogue.ids)[::-1])
+    with raw(path) as conn:
+        before = {
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            for t in ("sessions", "parties", "participants", "rankings", "events")
+        }
+        indexes = sorted(
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        )
+    dbmod.initialise(path)
+    with raw(path) as conn:
+        assert {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in before} == before
+        assert (
+            sorted(
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            )
+            == indexes
+        )
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert "_m003" not in " ".join(
+            r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+        )
+    new = Store(path)
+    assert new.participant(made.session.code, ann.token).name == "Ann"
+    new.delete_session(made.session.code, made.facilitator_token)  # cascades still work after the rebuild
+    with raw(path) as conn:
+        assert conn.execute("SELECT count(*) FROM participants").fetchone()[0] == 0
+
+
+def test_m003_refuses_to_run_with_foreign_keys_on(tmp_path):
+    path = tmp_path / "fk-on.db"
+    dbmod.initialise(path, stop_before="m003_ids_never_reused")
+    made = Store(path).create_session("Kept", ["A", "B"])
+    with dbmod.session(path) as db:  # foreign keys on: dropping sessions would cascade
+        with pytest.raises(RuntimeError, match="foreign keys off"):
+            migrations.apply(db)
+    assert Store(path).session(made.session.code).title == "Kept"

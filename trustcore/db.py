@@ -217,12 +217,13 @@ def close_shared() -> None:
         _pool.clear()
 
 
-def initialise(path: str | Path) -> None:
+def initialise(path: str | Path, *, stop_before: str | None = None) -> None:
     """Create the file's folder, switch to WAL and apply pending migrations (idempotent).
 
     Migrations run in one ``BEGIN IMMEDIATE`` transaction (so concurrent first starts wait for each
     other) with foreign keys off, as SQLite requires for rebuilding tables that others reference
     (``table.transform``); ``PRAGMA foreign_key_check`` must then pass before the commit.
+    ``stop_before`` names a migration not to apply yet, nor any after it (tests of upgrades).
     """
     path = Path(path)
     if str(path) != ":memory:":
@@ -232,7 +233,7 @@ def initialise(path: str | Path) -> None:
         db.execute("PRAGMA foreign_keys = OFF")
         db.execute("BEGIN IMMEDIATE")  # migrations nest inside as savepoints
         try:
-            migrations.apply(db)
+            migrations.apply(db, stop_before=stop_before)
             broken = db.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise RuntimeError(f"a migration left rows with broken foreign keys: {broken[:5]}")

@@ -150,3 +150,49 @@ def m002_followup(db):
         "ALTER TABLE sessions ADD COLUMN agreed_order TEXT",
         "ALTER TABLE sessions ADD COLUMN previous_session_id INTEGER",
     )
+
+
+# tables whose integer id other rows, links or the event log refer to
+_ID_TABLES = ("sessions", "parties", "participants", "rankings", "next_steps", "feedback", "events")
+
+
+@migrations()
+def m003_ids_never_reused(db):
+    """``INTEGER PRIMARY KEY AUTOINCREMENT`` on every table with an integer id, so an id is never given
+    again after its row was deleted (a deleted session's id could otherwise come back, and an old event
+    or export that names ``participant:12`` would then point at someone else).
+
+    Each table is rebuilt (SQLite cannot add AUTOINCREMENT in place): the new table is created from the
+    old one's own ``CREATE`` statement, the rows are copied with their ids, the old table is dropped and
+    the new one renamed, and the indexes are created again. ``db.initialise`` runs migrations with
+    foreign keys off and checks them before committing, so the drop cascades nowhere; with foreign keys
+    on, dropping ``sessions`` would delete every row that refers to one, so this refuses to run then."""
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m003 rebuilds referenced tables: apply it through db.initialise (foreign keys off)")
+    for table in _ID_TABLES:
+        create = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()[0]
+        if "AUTOINCREMENT" in create.upper():
+            continue
+        marker = "id INTEGER PRIMARY KEY,"
+        if create.count(marker) != 1:
+            raise RuntimeError(f"{table}: unexpected schema, cannot add AUTOINCREMENT: {create}")
+        new = f"{table}_m003"
+        rebuilt = create.replace(marker, "id INTEGER PRIMARY KEY AUTOINCREMENT,", 1)
+        rebuilt = rebuilt.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {new} (", 1)
+        if not rebuilt.startswith(f"CREATE TABLE {new} ("):
+            raise RuntimeError(f"{table}: unexpected CREATE statement: {create}")
+        indexes = [
+            r[0]
+            for r in db.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table]
+            ).fetchall()
+        ]
+        columns = ", ".join(f'"{r[1]}"' for r in db.execute(f"PRAGMA table_info({table})").fetchall())
+        _run(
+            db,
+            rebuilt,
+            f"INSERT INTO {new} ({columns}) SELECT {columns} FROM {table}",
+            f"DROP TABLE {table}",
+            f"ALTER TABLE {new} RENAME TO {table}",
+            *indexes,
+        )
