@@ -46,6 +46,21 @@ def connect(path: str | Path) -> Database:
 
 _unit: ContextVar[tuple[str, Database, bool] | None] = ContextVar("trustcore_db_unit", default=None)
 opened = 0  # connections opened by this process (tests and benchmarks count them)
+used = 0  # units of work that took a connection: a unit, a session or query_one or write outside one
+_counter_lock = threading.Lock()
+_here = threading.local()
+
+
+def _use() -> None:
+    global used
+    with _counter_lock:
+        used += 1
+    _here.used = getattr(_here, "used", 0) + 1
+
+
+def used_here() -> int:
+    """How many connections this thread has taken so far (``used``, for one thread: one script run's)."""
+    return getattr(_here, "used", 0)
 
 
 def _current(path: str | Path) -> tuple[Database, bool] | None:
@@ -64,6 +79,7 @@ def unit(path: str | Path, *, snapshot: bool = False) -> Iterator[Database]:
         yield current[0]
         return
     db = _take(path)
+    _use()
     token = _unit.set((str(path), db, snapshot))
     try:
         if snapshot:
@@ -137,6 +153,7 @@ def query_one(path: str | Path, sql: str, args=()) -> dict | None:
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row)) if row is not None else None
     conn, lock = _reader(path)
+    _use()
     with lock:
         row = conn.execute(sql, list(args)).fetchone()
     return dict(row) if row is not None else None
@@ -157,6 +174,7 @@ def session(path: str | Path) -> Iterator[Database]:
     global opened
     db = connect(path)
     opened += 1
+    _use()
     try:
         yield db
     finally:
@@ -190,6 +208,8 @@ def write(path: str | Path) -> Iterator[Database]:
     if current is not None and current[1]:
         raise RuntimeError("a write inside db.snapshot(): take the snapshot after writing, or write outside it")
     shared, lock = _writer(path)
+    if current is None:
+        _use()
     with lock:
         db = current[0] if current is not None else shared
         db.execute("BEGIN IMMEDIATE")

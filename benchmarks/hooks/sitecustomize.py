@@ -21,8 +21,9 @@ import time
 
 # ------------------------------------------------------------------------------------------ run log
 # With TRUSTCORE_RUNLOG_OUT=<file>, every script run (full run or fragment run) appends one JSON line:
-# {"session": id, "start": t, "end": t, "fragment": bool, "cpu": thread CPU seconds}. This separates
-# the time the server spends on a submit from the time the browser takes to show the result.
+# {"session": id, "start": t, "end": t, "fragment": bool, "cpu": thread CPU seconds, "db": connections
+# the run took (``trustcore.db.used_here``)}. This separates the time the server spends on a submit from
+# the time the browser takes to show the result, and counts connections per run (tests/test_connections.py).
 
 _RUNLOG = os.environ.get("TRUSTCORE_RUNLOG_OUT")
 
@@ -41,15 +42,19 @@ def _install_runlog(path: str) -> None:
 
         def _run_script(self, rerun_data):
             start, cpu0 = time.time(), time.thread_time()
+            db = sys.modules.get("trustcore.db")
+            used0 = db.used_here() if db else 0
             try:
                 return original(self, rerun_data)
             finally:
+                db = sys.modules.get("trustcore.db")
                 record = {
                     "session": getattr(self, "_session_id", "?"),
                     "start": start,
                     "end": time.time(),
                     "fragment": bool(rerun_data.fragment_id_queue),
                     "cpu": time.thread_time() - cpu0,
+                    "db": (db.used_here() - used0) if db else 0,
                 }
                 with lock, open(path, "a") as f:
                     f.write(json.dumps(record) + "\n")
