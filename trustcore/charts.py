@@ -441,6 +441,62 @@ def bump(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure
     return _base_layout(fig, height=n * _row_px(left + right) + 70, legend=False)
 
 
+def _heatmap(
+    z: list,
+    *,
+    hover: list,
+    scale: dict,
+    legend: dict,
+    ylabels: list[str],
+    xlabels: list[str],
+    cell: int,
+    text: list | None = None,
+) -> go.Figure:
+    """The one shape of every heatmap here: a value on each cell, the hover text from ``hover``, the
+    colour bar below, column labels on top, the y axis as the element axis.
+
+    ``scale``: the colour scale's settings (``zmin``, ``zmax``, ``colorscale``...); ``legend``: the colour
+    bar's ``title`` and ticks; ``cell``: the height of a row in pixels. Without ``text`` a cell shows
+    its ``z`` value."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(range(len(xlabels))),
+            y=list(range(len(ylabels))),
+            **scale,
+            **({"text": text, "texttemplate": "%{text}"} if text is not None else {"texttemplate": "%{z}"}),
+            textfont=dict(size=FONT_SIZE),
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            xgap=2,
+            ygap=2,
+            colorbar=dict(
+                title=dict(text=legend.pop("title"), side="top"),
+                orientation="h",
+                x=0.5,
+                xanchor="center",
+                y=-0.02,
+                yanchor="top",
+                thickness=12,
+                len=0.9,
+                **legend,
+            ),
+        )
+    )
+    fig.update_yaxes(**_element_axis(ylabels))
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=list(range(len(xlabels))),
+        ticktext=xlabels,
+        side="top",
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+    )
+    fig = _base_layout(fig, height=len(ylabels) * cell + 150, legend=False)
+    return fig.update_layout(margin=dict(b=70))
+
+
 def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure:
     """Element × party table of ranks, rank on each cell, most contested element at the top.
 
@@ -452,54 +508,20 @@ def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None) -> g
         return empty_figure()
     party_colours = _colours_for(parties, colours)
     rows = div.rows
-    n, k = len(rows), len(parties)
+    n = len(rows)
     labels = _element_labels(rows)
-    z = [[row.ranks[p] for p in parties] for row in rows]
-    hover = [
-        [f"{_esc(row.element)}<br>{_esc(p)}: rank {row.ranks[p]}<br>spread {row.spread}" for p in parties]
-        for row in rows
-    ]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=list(range(k)),
-            y=list(range(n)),
-            zmin=1,
-            zmax=n,
-            colorscale="Blues",
-            reversescale=True,
-            texttemplate="%{z}",
-            textfont=dict(size=FONT_SIZE),
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            xgap=2,
-            ygap=2,
-            colorbar=dict(
-                title=dict(text="rank", side="top"),
-                orientation="h",
-                x=0.5,
-                xanchor="center",
-                y=-0.02,
-                yanchor="top",
-                thickness=12,
-                len=0.9,
-                tick0=1,
-                dtick=_rank_dtick(n),
-            ),
-        )
+    return _heatmap(
+        [[row.ranks[p] for p in parties] for row in rows],
+        hover=[
+            [f"{_esc(row.element)}<br>{_esc(p)}: rank {row.ranks[p]}<br>spread {row.spread}" for p in parties]
+            for row in rows
+        ],
+        scale=dict(zmin=1, zmax=n, colorscale="Blues", reversescale=True),
+        legend=dict(title="rank", tick0=1, dtick=_rank_dtick(n)),
+        ylabels=labels,
+        xlabels=[_swatch_label(p, party_colours[p], 12) for p in parties],
+        cell=_row_px(labels),
     )
-    fig.update_yaxes(**_element_axis(labels))
-    fig.update_xaxes(
-        tickmode="array",
-        tickvals=list(range(k)),
-        ticktext=[_swatch_label(p, party_colours[p], 12) for p in parties],
-        side="top",
-        showgrid=False,
-        zeroline=False,
-        fixedrange=True,
-    )
-    fig = _base_layout(fig, height=n * _row_px(labels) + 150, legend=False)
-    return fig.update_layout(margin=dict(b=70))
 
 
 def agreement_heatmap(
@@ -516,53 +538,20 @@ def agreement_heatmap(
     values = matrix.to_numpy(dtype=float)
     z = [[None if math.isnan(v) else float(v) for v in line] for line in values]
     text = [["" if v is None else f"{v:.2f}" for v in line] for line in z]
-    hover = [
-        [f"{_esc(a)} vs {_esc(b)}<br>{_esc(measure)} = {t or 'n/a'}" for b, t in zip(cols_p, line)]
-        for a, line in zip(rows_p, text)
-    ]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=list(range(len(cols_p))),
-            y=list(range(len(rows_p))),
-            zmin=-1,
-            zmax=1,
-            zmid=0,
-            colorscale="RdBu",
-            text=text,
-            texttemplate="%{text}",
-            textfont=dict(size=FONT_SIZE),
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            xgap=2,
-            ygap=2,
-            colorbar=dict(
-                title=dict(text=_esc(measure), side="top"),
-                orientation="h",
-                x=0.5,
-                xanchor="center",
-                y=-0.02,
-                yanchor="top",
-                thickness=12,
-                len=0.9,
-                tickvals=[-1, -0.5, 0, 0.5, 1],
-            ),
-        )
-    )
     ylabels = [_swatch_label(p, party_colours[p], 16) for p in rows_p]
-    fig.update_yaxes(**_element_axis(ylabels))
-    fig.update_xaxes(
-        tickmode="array",
-        tickvals=list(range(len(cols_p))),
-        ticktext=[_swatch_label(p, party_colours[p], 12) for p in cols_p],
-        side="top",
-        showgrid=False,
-        zeroline=False,
-        fixedrange=True,
+    return _heatmap(
+        z,
+        text=text,
+        hover=[
+            [f"{_esc(a)} vs {_esc(b)}<br>{_esc(measure)} = {t or 'n/a'}" for b, t in zip(cols_p, line)]
+            for a, line in zip(rows_p, text)
+        ],
+        scale=dict(zmin=-1, zmax=1, zmid=0, colorscale="RdBu"),
+        legend=dict(title=_esc(measure), tickvals=[-1, -0.5, 0, 0.5, 1]),
+        ylabels=ylabels,
+        xlabels=[_swatch_label(p, party_colours[p], 12) for p in cols_p],
+        cell=max(48, _row_px(ylabels)),
     )
-    cell = max(48, _row_px(ylabels))
-    fig = _base_layout(fig, height=len(rows_p) * cell + 150, legend=False)
-    return fig.update_layout(margin=dict(b=70))
 
 
 def spread_bar(div: Divergence) -> go.Figure:
@@ -827,47 +816,16 @@ def feedback_heatmap(frame: pd.DataFrame, names: Mapping[str, str] | None = None
         ]
         for e, line_t, line_z in zip(elements, text, z)
     ]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=list(range(len(respondents))),
-            y=list(range(len(elements))),
-            zmin=1,
-            zmax=5,
-            colorscale="RdYlGn",
-            text=text,
-            texttemplate="%{text}",
-            textfont=dict(size=FONT_SIZE),
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            xgap=2,
-            ygap=2,
-            hoverongaps=False,
-            colorbar=dict(
-                title=dict(text="trust: 1 not at all … 5 completely", side="top"),
-                orientation="h",
-                x=0.5,
-                xanchor="center",
-                y=-0.02,
-                yanchor="top",
-                thickness=12,
-                len=0.9,
-                tickvals=[1, 2, 3, 4, 5],
-            ),
-        )
+    return _heatmap(
+        z,
+        text=text,
+        hover=hover,
+        scale=dict(zmin=1, zmax=5, colorscale="RdYlGn", hoverongaps=False),
+        legend=dict(title="trust: 1 not at all … 5 completely", tickvals=[1, 2, 3, 4, 5]),
+        ylabels=labels,
+        xlabels=[wrap_label(r, 12) for r in respondents],
+        cell=_row_px(labels),
     )
-    fig.update_yaxes(**_element_axis(labels))
-    fig.update_xaxes(
-        tickmode="array",
-        tickvals=list(range(len(respondents))),
-        ticktext=[wrap_label(r, 12) for r in respondents],
-        side="top",
-        showgrid=False,
-        zeroline=False,
-        fixedrange=True,
-    )
-    fig = _base_layout(fig, height=len(elements) * _row_px(labels) + 150, legend=False)
-    return fig.update_layout(margin=dict(b=70))
 
 
 # ------------------------------------------------------------------------ report
