@@ -17,9 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from trustcore import archive, followup, results
+from trustcore import archive, results
 from trustcore import db as dbmod
 from trustcore.errors import AccessDenied, InvalidInput
+from trustcore.followup.agreed_order import agreed_order, set_agreed_order
+from trustcore.followup.baselines import baselines, set_baseline
+from trustcore.followup.lineage import changes_since_previous, link_previous
+from trustcore.followup.next_steps import add_next_step, delete_next_step, next_steps, update_next_step
+from trustcore.followup.reflections import reflections, set_reflection
+from trustcore.followup.survey import feedback, new_survey_link, submit_feedback, survey_session
+from trustcore.followup.worksheet_entries import set_worksheet_entry, worksheet
 from trustcore.migrations import migrations
 from trustcore.store import Store
 
@@ -75,7 +82,7 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
     for k, name in enumerate(("Ann", "Cy", "Dï")):
         store.submit(code, people[name], _order(ids, 20 + k))
     store.lock(code, tok)
-    step = followup.add_next_step(
+    step = add_next_step(
         store,
         code,
         tok,
@@ -86,16 +93,16 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
         due="Q2 2027",
         agreed_by=[g, a],
     )
-    followup.update_next_step(store, code, tok, step.id, step.version, status="agreed")
-    followup.add_next_step(store, code, people["Dï"], ids[2], "Audit", owner_party_id=g, agreed_by=[g])
-    gone = followup.add_next_step(store, code, people["Cy"], ids[1], "Draft", agreed_by=[b])
-    followup.delete_next_step(store, code, tok, gone.id, gone.version)  # the newest: its id is not reused
-    followup.set_worksheet_entry(store, code, tok, ids[0], a, "B", 'We publish; "quoted" =SUM(1)')
-    followup.set_worksheet_entry(store, code, people["Cy"], ids[1], b, "C", "internal note", internal=True)
-    followup.set_baseline(store, code, tok, a, _order(ids, 30))
-    followup.set_baseline(store, code, people["Cy"], b, _order(ids, 31))
-    survey = followup.new_survey_link(store, code, tok)
-    followup.submit_feedback(
+    update_next_step(store, code, tok, step.id, step.version, status="agreed")
+    add_next_step(store, code, people["Dï"], ids[2], "Audit", owner_party_id=g, agreed_by=[g])
+    gone = add_next_step(store, code, people["Cy"], ids[1], "Draft", agreed_by=[b])
+    delete_next_step(store, code, tok, gone.id, gone.version)  # the newest: its id is not reused
+    set_worksheet_entry(store, code, tok, ids[0], a, "B", 'We publish; "quoted" =SUM(1)')
+    set_worksheet_entry(store, code, people["Cy"], ids[1], b, "C", "internal note", internal=True)
+    set_baseline(store, code, tok, a, _order(ids, 30))
+    set_baseline(store, code, people["Cy"], b, _order(ids, 31))
+    survey = new_survey_link(store, code, tok)
+    submit_feedback(
         store,
         code,
         survey,
@@ -105,10 +112,10 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
             ids[0]: {"trust": 2, "expectations": "partly", "evidence": "unsure", "comment": "Ünï"},
         },
     )
-    followup.set_reflection(store, code, people["Bo"], "areas", "Yes: transparency")
-    followup.set_agreed_order(store, code, tok, _order(ids, 40))
+    set_reflection(store, code, people["Bo"], "areas", "Yes: transparency")
+    set_agreed_order(store, code, tok, _order(ids, 40))
     if previous is not None:
-        followup.link_previous(store, code, tok, previous.code, previous.token)
+        link_previous(store, code, tok, previous.code, previous.token)
     return Workshop(code, tok, people, survey)
 
 
@@ -134,9 +141,7 @@ def busy_store(path: Path) -> Store:
     for k in range(5):
         j = store.join(created.session.code, created.session.parties[k % 3].id, f"P{k}")
         store.submit(created.session.code, j.token, _order(created.session.catalogue.ids, k))
-    followup.add_next_step(
-        store, created.session.code, created.facilitator_token, created.session.catalogue.ids[0], "x"
-    )
+    add_next_step(store, created.session.code, created.facilitator_token, created.session.catalogue.ids[0], "x")
     return store
 
 
@@ -217,7 +222,7 @@ def view(store: Store, code: str, w: Workshop) -> dict:
     parties = {p.id: p.name for p in s.parties}
     me = {name: store.participant(code, t) for name, t in w.people.items()}  # the old personal links work
     names = {p.id: p.name for p in me.values()}
-    steps = followup.next_steps(store, code, tok)
+    steps = next_steps(store, code, tok)
     step_rank = {st.id: i for i, st in enumerate(sorted(steps, key=lambda st: st.id))}
     with dbmod.session(store.path) as db:
         codes = {r["id"]: r["code"] for r in db.query("SELECT id, code FROM sessions")}
@@ -261,13 +266,13 @@ def view(store: Store, code: str, w: Workshop) -> dict:
         ],
         "events": [event(e) for e in store.events(code, tok) if e.action != "session_imported"],
         "steps": [replace(st, id=0, owner_party_id=parties.get(st.owner_party_id)) for st in steps],
-        "worksheet": [replace(e, party_id=0) for e in followup.worksheet(store, code, tok)],
-        "baselines": followup.baselines(store, code, tok),
-        "feedback": followup.feedback(store, code, tok),
-        "reflections": followup.reflections(store, code, tok),
-        "agreed_order": followup.agreed_order(store, code, tok),
+        "worksheet": [replace(e, party_id=0) for e in worksheet(store, code, tok)],
+        "baselines": baselines(store, code, tok),
+        "feedback": feedback(store, code, tok),
+        "reflections": reflections(store, code, tok),
+        "agreed_order": agreed_order(store, code, tok),
         "survey": replace(
-            followup.survey_session(store, code, w.survey),
+            survey_session(store, code, w.survey),
             id=0,
             code="",
             parties=tuple(replace(p, id=0) for p in s.parties),
@@ -276,7 +281,7 @@ def view(store: Store, code: str, w: Workshop) -> dict:
             lambda c: (
                 c and replace(c, previous_steps=tuple(replace(x, id=0, owner_party_id=0) for x in c.previous_steps))
             )
-        )(followup.changes_since_previous(store, code, tok)),
+        )(changes_since_previous(store, code, tok)),
     }
 
 
@@ -347,7 +352,7 @@ def test_previous_session_missing_here_becomes_null(source, tmp_path):
     _, prev, main, _, data = source
     dst = Store(tmp_path / "d.db").initialise()
     code = archive.import_session(dst, data)
-    assert followup.changes_since_previous(dst, code, main.token) is None
+    assert changes_since_previous(dst, code, main.token) is None
     doc = json.loads(archive.export_session(dst, code, main.token))
     assert doc["session"]["previous_session_id"] is None and doc["references"] == {"sessions": {}}
     linked = [e for e in dst.events(code, main.token) if e.action == "previous_linked"]
@@ -363,7 +368,7 @@ def test_previous_session_with_the_same_code_but_another_facilitator_is_not_link
     (key,) = doc["references"]["sessions"]
     doc["references"]["sessions"][key]["code"] = victim.session.code
     code = archive.import_session(dst, json.dumps(doc).encode())
-    assert followup.changes_since_previous(dst, code, main.token) is None
+    assert changes_since_previous(dst, code, main.token) is None
 
 
 def test_import_twice_and_into_the_original_database(source, tmp_path):
@@ -397,7 +402,7 @@ def test_new_code_on_request(source, tmp_path):
     code = archive.import_session(dst, data, new_code=True)
     assert code != main.code and dst.facilitator(code, main.token)
     assert dst.participant(code, main.people["Cy"]).name == "Cy"  # links work, with the new code
-    assert followup.survey_session(dst, code, main.survey).title == "This year's review"
+    assert survey_session(dst, code, main.survey).title == "This year's review"
 
 
 def test_export_needs_the_facilitator_token(source):
@@ -449,7 +454,7 @@ def test_archive_from_an_older_schema_imports_with_defaults(tmp_path):
     assert {k: new_doc["session"][k] for k in old_doc["session"]} == old_doc["session"]
     for table, rows in old_doc["tables"].items():  # everything the old archive held came through unchanged
         assert [{k: r[k] for k in (rows or [{}])[0]} for r in new_doc["tables"][table]] == rows, table
-    followup.set_reflection(dst, new, tok, "areas", "works after the import")  # the new tables are usable
+    set_reflection(dst, new, tok, "areas", "works after the import")  # the new tables are usable
 
 
 def test_archive_from_a_newer_schema_is_refused(source, tmp_path):
@@ -483,7 +488,7 @@ def test_tables_and_columns_are_discovered_from_the_schema(tmp_path):
     for title in ("Other", "Mine"):
         c = src.create_session(title, ["A", "B"])
         j = src.join(c.session.code, c.session.parties[0].id, "Ann")
-        step = followup.add_next_step(src, c.session.code, c.facilitator_token, c.session.catalogue.ids[0], "x")
+        step = add_next_step(src, c.session.code, c.facilitator_token, c.session.catalogue.ids[0], "x")
         with dbmod.write(src.path) as db:
             db.execute(
                 "INSERT INTO step_notes (step_id, author_id, text) VALUES (?, ?, ?)",
@@ -769,12 +774,12 @@ def test_random_damage_is_refused_or_imports_a_usable_session(source, tmp_path):
             continue  # the facilitator hash was damaged
         dst.events(code, main.token)
         for read in (
-            followup.next_steps,
-            followup.worksheet,
-            followup.baselines,
-            followup.feedback,
-            followup.reflections,
-            followup.agreed_order,
+            next_steps,
+            worksheet,
+            baselines,
+            feedback,
+            reflections,
+            agreed_order,
         ):
             read(dst, code, main.token)
     assert outcomes["imported"] and outcomes["refused"] > outcomes["imported"]

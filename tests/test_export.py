@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from trustcore import catalogue as catalogue_mod
 from trustcore import export, results
 from trustcore.catalogue import Catalogue, Element
+from trustcore.followup.next_steps import add_next_step, next_steps
+from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
 from trustcore.model import Party, Ranking, Round, Session
 from trustcore.store import Store
 from trustcore.text import spreadsheet_safe
@@ -407,18 +409,16 @@ FEEDBACK_HEADER = [
 
 
 def _followup_workshop(store, parties=("Us", "Acme")):
-    from trustcore import followup as F
-
     created = store.create_session("Follow-up", list(parties))
     s, fac = created.session, created.facilitator_token
-    return F, s, fac
+    return s, fac
 
 
 def test_next_steps_csv_exact_header_rows_catalogue_order_and_bom(store):
-    F, s, fac = _followup_workshop(store)
+    s, fac = _followup_workshop(store)
     us, acme = s.parties
     # added out of catalogue order: quality first, then impact (the catalogue's first element)
-    late = F.add_next_step(
+    late = add_next_step(
         store,
         s.code,
         fac,
@@ -430,8 +430,8 @@ def test_next_steps_csv_exact_header_rows_catalogue_order_and_bom(store):
         status="in progress",
         agreed_by=[us.id, acme.id],
     )
-    early = F.add_next_step(store, s.code, fac, "impact", "Publish an impact statement")
-    data = export.next_steps_csv(s, F.next_steps(store, s.code, fac))
+    early = add_next_step(store, s.code, fac, "impact", "Publish an impact statement")
+    data = export.next_steps_csv(s, next_steps(store, s.code, fac))
     assert data.startswith(
         codecs.BOM_UTF8 + b"element_id,element,action,owner_party,owner_person,due,status,agreed_by,updated_at\r\n"
     )
@@ -462,13 +462,13 @@ def test_next_steps_csv_exact_header_rows_catalogue_order_and_bom(store):
         ],
     ]
     # the order comes from the catalogue, not from the order the steps are passed in
-    assert parse(export.next_steps_csv(s, list(reversed(F.next_steps(store, s.code, fac))))) == rows
+    assert parse(export.next_steps_csv(s, list(reversed(next_steps(store, s.code, fac))))) == rows
 
 
 def test_next_steps_csv_neutralises_formulas(store):
-    F, s, fac = _followup_workshop(store, parties=('=HYPERLINK("http://evil")', "+Acme"))
+    s, fac = _followup_workshop(store, parties=('=HYPERLINK("http://evil")', "+Acme"))
     evil, plus = s.parties
-    F.add_next_step(
+    add_next_step(
         store,
         s.code,
         fac,
@@ -479,25 +479,25 @@ def test_next_steps_csv_neutralises_formulas(store):
         due="-1 month",
         agreed_by=[evil.id, plus.id],
     )
-    row = records(export.next_steps_csv(s, F.next_steps(store, s.code, fac)))[0]
+    row = records(export.next_steps_csv(s, next_steps(store, s.code, fac)))[0]
     assert row["action"] == "'=cmd|' /C calc'!A0"
     assert row["owner_party"] == "'+Acme"
     assert row["owner_person"] == "'@SUM(A1:A9)"
     assert row["due"] == "'-1 month"
     assert row["agreed_by"] == '\'=HYPERLINK("http://evil"); +Acme'
-    for cell in parse(export.next_steps_csv(s, F.next_steps(store, s.code, fac)))[1]:
+    for cell in parse(export.next_steps_csv(s, next_steps(store, s.code, fac)))[1]:
         assert not cell.startswith(FORMULA), cell
 
 
 def test_next_steps_csv_without_steps_is_header_only(store):
-    _, s, _ = _followup_workshop(store)
+    s, _ = _followup_workshop(store)
     assert parse(export.next_steps_csv(s, [])) == [NEXT_STEPS_HEADER]
 
 
 def test_feedback_csv_exact_header_rows_overall_and_labels(store):
-    F, s, fac = _followup_workshop(store)
-    survey = F.new_survey_link(store, s.code, fac)
-    F.submit_feedback(
+    s, fac = _followup_workshop(store)
+    survey = new_survey_link(store, s.code, fac)
+    submit_feedback(
         store,
         s.code,
         survey,
@@ -508,7 +508,7 @@ def test_feedback_csv_exact_header_rows_overall_and_labels(store):
             "quality": {"expectations": "no"},
         },
     )
-    answers = F.feedback(store, s.code, fac)
+    answers = feedback(store, s.code, fac)
     data = export.feedback_csv(s, answers)
     assert data.startswith(
         codecs.BOM_UTF8 + b"respondent,element_id,element,trust,trust_label,expectations,evidence,"
@@ -527,17 +527,17 @@ def test_feedback_csv_exact_header_rows_overall_and_labels(store):
 
 
 def test_feedback_csv_neutralises_formulas(store):
-    F, s, fac = _followup_workshop(store)
-    survey = F.new_survey_link(store, s.code, fac)
-    F.submit_feedback(store, s.code, survey, "=1+1", {"privacy": {"trust": 3, "comment": "-2 and @home"}})
-    row = records(export.feedback_csv(s, F.feedback(store, s.code, fac)))[0]
+    s, fac = _followup_workshop(store)
+    survey = new_survey_link(store, s.code, fac)
+    submit_feedback(store, s.code, survey, "=1+1", {"privacy": {"trust": 3, "comment": "-2 and @home"}})
+    row = records(export.feedback_csv(s, feedback(store, s.code, fac)))[0]
     assert row["respondent"] == "'=1+1"
     assert row["comment"] == "'-2 and @home"
     assert row["trust"] == "3"
 
 
 def test_next_steps_and_feedback_csv_use_the_one_writer(store, monkeypatch):
-    F, s, fac = _followup_workshop(store)
+    s, fac = _followup_workshop(store)
     calls = []
     real = export._csv
     monkeypatch.setattr(export, "_csv", lambda header, rows: calls.append(list(header)) or real(header, rows))

@@ -3,7 +3,9 @@ survey, reflections, Column A's order, earlier sessions; rights, conflicts, even
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import random
 import sqlite3
 import threading
@@ -11,15 +13,41 @@ from dataclasses import dataclass
 
 import pytest
 
+import trustcore.followup
+import trustcore.followup.survey
 from trustcore import analysis, results, tokens
 from trustcore import db as dbmod
-from trustcore import followup as F
 from trustcore.catalogue import default as default_catalogue
 from trustcore.catalogue import validate as validate_catalogue
 from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotAllowedNow, NotFound
+from trustcore.followup.agreed_order import NO_RANKINGS, agreed_order, set_agreed_order
+from trustcore.followup.baselines import baseline_comparison, baselines, set_baseline
+from trustcore.followup.common import OWN_PARTY_ONLY
+from trustcore.followup.lineage import changes_since_previous, link_previous, unlink_previous
+from trustcore.followup.next_steps import (
+    add_next_step,
+    delete_next_step,
+    elements_without_steps,
+    next_steps,
+    update_next_step,
+)
+from trustcore.followup.reflections import REFLECTION_QUESTIONS, reflections, set_reflection
+from trustcore.followup.survey import (
+    EVIDENCE,
+    EXPECTATIONS,
+    TRUST_SCALE,
+    close_survey,
+    feedback,
+    new_survey_link,
+    submit_feedback,
+    survey_is_open,
+    survey_session,
+)
+from trustcore.followup.worksheet_entries import set_worksheet_entry, worksheet
 from trustcore.migrations import migrations
 from trustcore.model import STATUSES
 from trustcore.store import DENIED, Store
+from trustcore.uploads import BASELINE_MAX_CHARS, parse_baseline_csv
 
 GARBAGE = "not-a-real-token-at-all-0000"
 
@@ -74,7 +102,7 @@ def w(store, created) -> W:
     s = created.session
     ann = store.join(s.code, s.parties[0].id, "Ann")
     bob = store.join(s.code, s.parties[1].id, "Bob")
-    survey = F.new_survey_link(store, s.code, created.facilitator_token)
+    survey = new_survey_link(store, s.code, created.facilitator_token)
     return W(
         store,
         s.code,
@@ -106,13 +134,13 @@ def shuffled(order, seed: int) -> list[str]:
 
 
 def test_scales_and_questions():
-    assert F.TRUST_SCALE == {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Completely"}
-    assert F.EXPECTATIONS == ("yes", "partly", "no")
-    assert F.EVIDENCE == ("yes", "no", "unsure")
-    assert list(F.REFLECTION_QUESTIONS) == ["areas", "actions", "timeframe", "org_wide", "hierarchy"]
-    assert all(q.endswith("?") for q in F.REFLECTION_QUESTIONS.values())
-    assert "organisation-wide" in F.REFLECTION_QUESTIONS["org_wide"]
-    assert "hierarchy" in F.REFLECTION_QUESTIONS["hierarchy"]
+    assert TRUST_SCALE == {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Completely"}
+    assert EXPECTATIONS == ("yes", "partly", "no")
+    assert EVIDENCE == ("yes", "no", "unsure")
+    assert list(REFLECTION_QUESTIONS) == ["areas", "actions", "timeframe", "org_wide", "hierarchy"]
+    assert all(q.endswith("?") for q in REFLECTION_QUESTIONS.values())
+    assert "organisation-wide" in REFLECTION_QUESTIONS["org_wide"]
+    assert "hierarchy" in REFLECTION_QUESTIONS["hierarchy"]
 
 
 def test_m002_schema(store):
@@ -198,7 +226,7 @@ def test_an_m001_session_works_after_the_upgrade(tmp_path):
         )
     store = Store(path).initialise()
     code = "abcdefghjkmnpq"
-    [step] = F.next_steps(store, code, ptok)
+    [step] = next_steps(store, code, ptok)
     assert (step.action, step.owner_party, step.agreed_by, step.version, step.status) == (
         "Old step",
         "Beta",
@@ -206,20 +234,20 @@ def test_an_m001_session_works_after_the_upgrade(tmp_path):
         1,
         "proposed",
     )
-    assert F.update_next_step(store, code, ptok, step.id, 1, status="done").version == 2
-    assert F.agreed_order(store, code, ftok) == (tuple(cat.ids), F.NO_RANKINGS)
-    assert F.changes_since_previous(store, code, ftok) is None
+    assert update_next_step(store, code, ptok, step.id, 1, status="done").version == 2
+    assert agreed_order(store, code, ftok) == (tuple(cat.ids), NO_RANKINGS)
+    assert changes_since_previous(store, code, ftok) is None
     with pytest.raises(AccessDenied):
-        F.survey_session(store, code, ptok)  # no survey link yet: survey_hash is NULL
-    survey = F.new_survey_link(store, code, ftok)
-    assert F.submit_feedback(store, code, survey, "", {None: {"trust": 3}}) == 1
+        survey_session(store, code, ptok)  # no survey link yet: survey_hash is NULL
+    survey = new_survey_link(store, code, ftok)
+    assert submit_feedback(store, code, survey, "", {None: {"trust": 3}}) == 1
 
 
 # ---------------------------------------------------------------- next steps
 
 
 def test_add_next_step_stores_cleaned_fields(w):
-    step = F.add_next_step(
+    step = add_next_step(
         w.store,
         w.code,
         w.ann,
@@ -239,13 +267,13 @@ def test_add_next_step_stores_cleaned_fields(w):
     assert step.agreed_by == ("Alpha", "Beta")  # session order, once each
     assert step.version == 1
     assert step.created_at == step.updated_at and step.created_at.endswith("Z")
-    assert F.next_steps(w.store, w.code, w.bob) == [step]
+    assert next_steps(w.store, w.code, w.bob) == [step]
     with raw(w.store) as conn:
         assert json.loads(conn.execute("SELECT agreed_by FROM next_steps").fetchone()[0]) == [w.alpha, w.beta]
 
 
 def test_add_next_step_defaults(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "quality", "Check the data")
+    step = add_next_step(w.store, w.code, w.fac, "quality", "Check the data")
     assert (step.owner_party_id, step.owner_party, step.owner_person, step.due, step.status, step.agreed_by) == (
         None,
         None,
@@ -275,7 +303,7 @@ def test_add_next_step_validates(w, kwargs, message):
     args = {"element_id": "privacy", "action": "Do it", **kwargs}
     before = snapshot(w.store)
     with pytest.raises(InvalidInput) as excinfo:
-        F.add_next_step(w.store, w.code, w.fac, args.pop("element_id"), args.pop("action"), **args)
+        add_next_step(w.store, w.code, w.fac, args.pop("element_id"), args.pop("action"), **args)
     assert str(excinfo.value) == message
     assert snapshot(w.store) == before
 
@@ -284,22 +312,22 @@ def test_a_party_of_another_session_is_refused(w, store):
     other = store.create_session("Other", ["X", "Y"])
     x = other.session.parties[0].id
     for call in (
-        lambda: F.add_next_step(store, w.code, w.fac, "privacy", "a", owner_party_id=x),
-        lambda: F.add_next_step(store, w.code, w.fac, "privacy", "a", agreed_by=[x]),
-        lambda: F.set_worksheet_entry(store, w.code, w.fac, "privacy", x, "B", "t"),
-        lambda: F.set_baseline(store, w.code, w.fac, x, w.ids),
+        lambda: add_next_step(store, w.code, w.fac, "privacy", "a", owner_party_id=x),
+        lambda: add_next_step(store, w.code, w.fac, "privacy", "a", agreed_by=[x]),
+        lambda: set_worksheet_entry(store, w.code, w.fac, "privacy", x, "B", "t"),
+        lambda: set_baseline(store, w.code, w.fac, x, w.ids),
     ):
         with pytest.raises(InvalidInput, match="this session's parties"):
             call()
-    assert F.next_steps(store, w.code, w.fac) == []
+    assert next_steps(store, w.code, w.fac) == []
 
 
 def test_update_next_step_changes_only_the_given_fields_and_bumps_the_version(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "privacy", "Write it", owner_person="Ann", due="May")
-    v2 = F.update_next_step(w.store, w.code, w.ann, step.id, 1, status="in progress", agreed_by=[w.alpha])
+    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it", owner_person="Ann", due="May")
+    v2 = update_next_step(w.store, w.code, w.ann, step.id, 1, status="in progress", agreed_by=[w.alpha])
     assert (v2.version, v2.status, v2.agreed_by) == (2, "in progress", ("Alpha",))
     assert (v2.action, v2.owner_person, v2.due, v2.created_at) == ("Write it", "Ann", "May", step.created_at)
-    v3 = F.update_next_step(
+    v3 = update_next_step(
         w.store,
         w.code,
         w.bob,
@@ -318,54 +346,54 @@ def test_update_next_step_changes_only_the_given_fields_and_bumps_the_version(w)
         "",
         "in progress",
     )
-    v4 = F.update_next_step(w.store, w.code, w.fac, step.id, 3, owner_party_id=None, agreed_by=())
+    v4 = update_next_step(w.store, w.code, w.fac, step.id, 3, owner_party_id=None, agreed_by=())
     assert (v4.version, v4.owner_party_id, v4.owner_party, v4.agreed_by) == (4, None, None, ())
-    assert F.next_steps(w.store, w.code, w.fac) == [v4]
+    assert next_steps(w.store, w.code, w.fac) == [v4]
 
 
 def test_two_editors_from_the_same_version_second_gets_a_conflict(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    first = F.update_next_step(w.store, w.code, w.ann, step.id, step.version, status="agreed", due="June")
+    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    first = update_next_step(w.store, w.code, w.ann, step.id, step.version, status="agreed", due="June")
     before = snapshot(w.store)
     with pytest.raises(EditConflict) as excinfo:
-        F.update_next_step(w.store, w.code, w.bob, step.id, step.version, status="done", action="Bob's wording")
+        update_next_step(w.store, w.code, w.bob, step.id, step.version, status="done", action="Bob's wording")
     assert excinfo.value.current == first
     assert "Someone else changed this next step" in str(excinfo.value)
     assert snapshot(w.store) == before  # nothing overwritten, no event
-    assert F.next_steps(w.store, w.code, w.fac) == [first]
+    assert next_steps(w.store, w.code, w.fac) == [first]
     # the second editor retries from the version they were shown
-    again = F.update_next_step(w.store, w.code, w.bob, step.id, excinfo.value.current.version, status="done")
+    again = update_next_step(w.store, w.code, w.bob, step.id, excinfo.value.current.version, status="done")
     assert (again.version, again.status, again.due) == (3, "done", "June")
 
 
 def test_a_stale_version_is_refused_even_for_a_different_field(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    F.update_next_step(w.store, w.code, w.fac, step.id, 1, due="May")
+    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    update_next_step(w.store, w.code, w.fac, step.id, 1, due="May")
     with pytest.raises(EditConflict):
-        F.update_next_step(w.store, w.code, w.fac, step.id, 1, owner_person="Ann")
+        update_next_step(w.store, w.code, w.fac, step.id, 1, owner_person="Ann")
     with pytest.raises(EditConflict):
-        F.update_next_step(w.store, w.code, w.fac, step.id, 3, owner_person="Ann")  # from the future
+        update_next_step(w.store, w.code, w.fac, step.id, 3, owner_person="Ann")  # from the future
 
 
 def test_saving_what_is_already_stored_writes_nothing(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    saved = F.update_next_step(w.store, w.code, w.fac, step.id, 1, status="agreed")
+    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    saved = update_next_step(w.store, w.code, w.fac, step.id, 1, status="agreed")
     before = snapshot(w.store)
     # a double click (same expected version, same values) and an empty change
-    assert F.update_next_step(w.store, w.code, w.fac, step.id, 1, status="agreed") == saved
-    assert F.update_next_step(w.store, w.code, w.fac, step.id, 2) == saved
+    assert update_next_step(w.store, w.code, w.fac, step.id, 1, status="agreed") == saved
+    assert update_next_step(w.store, w.code, w.fac, step.id, 2) == saved
     assert snapshot(w.store) == before
 
 
 def test_concurrent_editors_exactly_one_wins(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
     n = 8
     barrier, outcomes, lock = threading.Barrier(n), [], threading.Lock()
 
     def edit(i):
         barrier.wait(60)
         try:
-            F.update_next_step(w.store, w.code, w.ann, step.id, 1, action=f"Version by editor {i}")
+            update_next_step(w.store, w.code, w.ann, step.id, 1, action=f"Version by editor {i}")
             result = "saved"
         except EditConflict as exc:
             result = exc.current.action
@@ -377,72 +405,72 @@ def test_concurrent_editors_exactly_one_wins(w):
         t.start()
     for t in threads:
         t.join()
-    [final] = F.next_steps(w.store, w.code, w.fac)
+    [final] = next_steps(w.store, w.code, w.fac)
     assert outcomes.count("saved") == 1
     assert final.version == 2
     assert sorted(o for o in outcomes if o != "saved") == [final.action] * (n - 1)
 
 
 def test_update_of_a_deleted_step_is_a_conflict_without_current(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    F.delete_next_step(w.store, w.code, w.ann, step.id, 1)
+    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    delete_next_step(w.store, w.code, w.ann, step.id, 1)
     with pytest.raises(EditConflict) as excinfo:
-        F.update_next_step(w.store, w.code, w.bob, step.id, 1, status="done")
+        update_next_step(w.store, w.code, w.bob, step.id, 1, status="done")
     assert excinfo.value.current is None
     assert "deleted" in str(excinfo.value)
-    assert F.next_steps(w.store, w.code, w.fac) == []
+    assert next_steps(w.store, w.code, w.fac) == []
 
 
 def test_delete_next_step_checks_the_version(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    saved = F.update_next_step(w.store, w.code, w.ann, step.id, 1, status="agreed")
+    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    saved = update_next_step(w.store, w.code, w.ann, step.id, 1, status="agreed")
     with pytest.raises(EditConflict) as excinfo:
-        F.delete_next_step(w.store, w.code, w.bob, step.id, 1)
+        delete_next_step(w.store, w.code, w.bob, step.id, 1)
     assert excinfo.value.current == saved
-    assert F.next_steps(w.store, w.code, w.fac) == [saved]
-    F.delete_next_step(w.store, w.code, w.bob, step.id, 2)
-    assert F.next_steps(w.store, w.code, w.fac) == []
+    assert next_steps(w.store, w.code, w.fac) == [saved]
+    delete_next_step(w.store, w.code, w.bob, step.id, 2)
+    assert next_steps(w.store, w.code, w.fac) == []
     before = snapshot(w.store)
-    F.delete_next_step(w.store, w.code, w.bob, step.id, 2)  # already gone: nothing to do
+    delete_next_step(w.store, w.code, w.bob, step.id, 2)  # already gone: nothing to do
     assert snapshot(w.store) == before
 
 
 def test_steps_of_another_session_cannot_be_touched(w, store):
     other = store.create_session("Other", ["X", "Y"])
-    theirs = F.add_next_step(store, other.session.code, other.facilitator_token, "privacy", "Theirs")
+    theirs = add_next_step(store, other.session.code, other.facilitator_token, "privacy", "Theirs")
     with pytest.raises(EditConflict) as excinfo:
-        F.update_next_step(store, w.code, w.fac, theirs.id, 1, action="Hijacked")
+        update_next_step(store, w.code, w.fac, theirs.id, 1, action="Hijacked")
     assert excinfo.value.current is None
-    F.delete_next_step(store, w.code, w.fac, theirs.id, 1)
-    assert F.next_steps(store, other.session.code, other.facilitator_token) == [theirs]
+    delete_next_step(store, w.code, w.fac, theirs.id, 1)
+    assert next_steps(store, other.session.code, other.facilitator_token) == [theirs]
 
 
 def test_update_validates_and_rejects_unknown_fields(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
     before = snapshot(w.store)
     with pytest.raises(InvalidInput, match="The status must be one of"):
-        F.update_next_step(w.store, w.code, w.fac, step.id, 1, status="finished")
+        update_next_step(w.store, w.code, w.fac, step.id, 1, status="finished")
     with pytest.raises(InvalidInput, match="The action cannot be empty"):
-        F.update_next_step(w.store, w.code, w.fac, step.id, 1, action="")
+        update_next_step(w.store, w.code, w.fac, step.id, 1, action="")
     with pytest.raises(TypeError, match="colour"):
-        F.update_next_step(w.store, w.code, w.fac, step.id, 1, colour="red")
+        update_next_step(w.store, w.code, w.fac, step.id, 1, colour="red")
     with pytest.raises(TypeError):
-        F.update_next_step(w.store, w.code, w.fac, step.id, 1, version=5)
+        update_next_step(w.store, w.code, w.fac, step.id, 1, version=5)
     assert snapshot(w.store) == before
 
 
 def test_next_steps_order_and_elements_without_steps(w):
-    a = F.add_next_step(w.store, w.code, w.fac, "skills", "Train")
-    b = F.add_next_step(w.store, w.code, w.fac, "engagement", "Ask")
-    c = F.add_next_step(w.store, w.code, w.fac, "skills", "Hire")
-    d = F.add_next_step(w.store, w.code, w.fac, "impact", "Measure")
-    assert [s.id for s in F.next_steps(w.store, w.code, w.fac)] == [d.id, b.id, a.id, c.id]  # catalogue order
-    assert F.elements_without_steps(w.store, w.code, w.bob) == [
+    a = add_next_step(w.store, w.code, w.fac, "skills", "Train")
+    b = add_next_step(w.store, w.code, w.fac, "engagement", "Ask")
+    c = add_next_step(w.store, w.code, w.fac, "skills", "Hire")
+    d = add_next_step(w.store, w.code, w.fac, "impact", "Measure")
+    assert [s.id for s in next_steps(w.store, w.code, w.fac)] == [d.id, b.id, a.id, c.id]  # catalogue order
+    assert elements_without_steps(w.store, w.code, w.bob) == [
         e for e in w.ids if e not in {"skills", "engagement", "impact"}
     ]
     for s in (a, b, c, d):
-        F.delete_next_step(w.store, w.code, w.fac, s.id, 1)
-    assert F.elements_without_steps(w.store, w.code, w.fac) == w.ids
+        delete_next_step(w.store, w.code, w.fac, s.id, 1)
+    assert elements_without_steps(w.store, w.code, w.fac) == w.ids
 
 
 def test_statuses_are_the_models():
@@ -453,7 +481,7 @@ def test_statuses_are_the_models():
 
 
 def test_worksheet_entries_are_versioned(w):
-    e1 = F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "  We encrypt\r\nbackups ")
+    e1 = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "  We encrypt\r\nbackups ")
     assert (e1.element_id, e1.party_id, e1.party, e1.column, e1.text, e1.internal, e1.version) == (
         "privacy",
         w.alpha,
@@ -463,64 +491,64 @@ def test_worksheet_entries_are_versioned(w):
         False,
         1,
     )
-    e2 = F.set_worksheet_entry(
+    e2 = set_worksheet_entry(
         w.store, w.code, w.fac, "privacy", w.alpha, "B", "We encrypt everything", expected_version=1
     )
     assert (e2.version, e2.text) == (2, "We encrypt everything")
-    e3 = F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "b", "", internal=True, expected_version=2)
+    e3 = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "b", "", internal=True, expected_version=2)
     assert (e3.version, e3.text, e3.internal, e3.column) == (3, "", True, "B")
-    assert F.worksheet(w.store, w.code, w.fac) == [e3]
+    assert worksheet(w.store, w.code, w.fac) == [e3]
 
 
 def test_worksheet_conflicts(w):
-    first = F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit report")
+    first = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit report")
     before = snapshot(w.store)
     with pytest.raises(EditConflict) as excinfo:  # a second "new" entry for the same cell
-        F.set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "C", "Certificate")
+        set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "C", "Certificate")
     assert excinfo.value.current == first
-    second = F.set_worksheet_entry(
+    second = set_worksheet_entry(
         w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit report 2026", expected_version=1
     )
     with pytest.raises(EditConflict) as excinfo:
-        F.set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "C", "Certificate", expected_version=1)
+        set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "C", "Certificate", expected_version=1)
     assert excinfo.value.current == second
     with pytest.raises(EditConflict) as excinfo:  # a version for an entry nobody wrote
-        F.set_worksheet_entry(w.store, w.code, w.fac, "quality", w.alpha, "C", "x", expected_version=1)
+        set_worksheet_entry(w.store, w.code, w.fac, "quality", w.alpha, "C", "x", expected_version=1)
     assert excinfo.value.current is None
-    assert F.worksheet(w.store, w.code, w.fac) == [second]
+    assert worksheet(w.store, w.code, w.fac) == [second]
     assert len(snapshot(w.store)["worksheet"]) == len(before["worksheet"]) == 1
 
 
 def test_worksheet_same_text_again_writes_nothing(w):
-    first = F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit")
+    first = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit")
     before = snapshot(w.store)
-    assert F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit") == first
+    assert set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit") == first
     assert snapshot(w.store) == before
-    changed = F.set_worksheet_entry(
+    changed = set_worksheet_entry(
         w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit", internal=True, expected_version=1
     )
     assert (changed.version, changed.internal) == (2, True)
 
 
 def test_worksheet_rights_per_party(w):
-    F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "ours")
-    F.set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.beta, "B", "theirs")
+    set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "ours")
+    set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.beta, "B", "theirs")
     before = snapshot(w.store)
     with pytest.raises(AccessDenied) as excinfo:
-        F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.beta, "C", "not mine")
-    assert str(excinfo.value) == F.OWN_PARTY_ONLY
+        set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.beta, "C", "not mine")
+    assert str(excinfo.value) == OWN_PARTY_ONLY
     assert snapshot(w.store) == before
-    assert [(e.party, e.text) for e in F.worksheet(w.store, w.code, w.bob)] == [("Alpha", "ours"), ("Beta", "theirs")]
+    assert [(e.party, e.text) for e in worksheet(w.store, w.code, w.bob)] == [("Alpha", "ours"), ("Beta", "theirs")]
 
 
 def test_shareable_worksheet_hides_internal_entries(w):
-    F.set_worksheet_entry(w.store, w.code, w.ann, "quality", w.alpha, "C", "public evidence")
-    F.set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "secret step", internal=True)
-    F.set_worksheet_entry(w.store, w.code, w.bob, "impact", w.beta, "B", "beta internal", internal=True)
-    F.set_worksheet_entry(w.store, w.code, w.bob, "impact", w.beta, "C", "beta public")
+    set_worksheet_entry(w.store, w.code, w.ann, "quality", w.alpha, "C", "public evidence")
+    set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "secret step", internal=True)
+    set_worksheet_entry(w.store, w.code, w.bob, "impact", w.beta, "B", "beta internal", internal=True)
+    set_worksheet_entry(w.store, w.code, w.bob, "impact", w.beta, "C", "beta public")
 
     def texts(token, **kw):
-        return [e.text for e in F.worksheet(w.store, w.code, token, **kw)]
+        return [e.text for e in worksheet(w.store, w.code, token, **kw)]
 
     # catalogue order of elements (impact, privacy, quality), then party, then column
     assert texts(w.fac) == ["beta internal", "beta public", "secret step", "public evidence"]
@@ -543,36 +571,36 @@ def test_shareable_worksheet_hides_internal_entries(w):
 def test_worksheet_validation(w, args, message):
     element, column, text = args
     with pytest.raises(InvalidInput) as excinfo:
-        F.set_worksheet_entry(w.store, w.code, w.fac, element, w.alpha, column, text)
+        set_worksheet_entry(w.store, w.code, w.fac, element, w.alpha, column, text)
     assert str(excinfo.value) == message
-    assert F.worksheet(w.store, w.code, w.fac) == []
+    assert worksheet(w.store, w.code, w.fac) == []
 
 
 # ---------------------------------------------------------------- organisation-wide rankings
 
 
 def test_set_baseline_and_read(w):
-    F.set_baseline(w.store, w.code, w.bob, w.beta, w.ids[::-1])
-    F.set_baseline(w.store, w.code, w.ann, w.alpha, rotated(w.ids))
-    assert F.baselines(w.store, w.code, w.fac) == {"Alpha": tuple(rotated(w.ids)), "Beta": tuple(w.ids[::-1])}
-    assert list(F.baselines(w.store, w.code, w.bob)) == ["Alpha", "Beta"]  # session order
-    F.set_baseline(w.store, w.code, w.fac, w.alpha, w.ids)  # replaced
-    assert F.baselines(w.store, w.code, w.ann)["Alpha"] == tuple(w.ids)
+    set_baseline(w.store, w.code, w.bob, w.beta, w.ids[::-1])
+    set_baseline(w.store, w.code, w.ann, w.alpha, rotated(w.ids))
+    assert baselines(w.store, w.code, w.fac) == {"Alpha": tuple(rotated(w.ids)), "Beta": tuple(w.ids[::-1])}
+    assert list(baselines(w.store, w.code, w.bob)) == ["Alpha", "Beta"]  # session order
+    set_baseline(w.store, w.code, w.fac, w.alpha, w.ids)  # replaced
+    assert baselines(w.store, w.code, w.ann)["Alpha"] == tuple(w.ids)
     actions = [a for _, a, _ in events(w.store, w.code, w.fac)]
     assert actions[-3:] == ["baseline_set", "baseline_set", "baseline_replaced"]
 
 
 def test_set_baseline_rights_and_validation(w):
     with pytest.raises(AccessDenied) as excinfo:
-        F.set_baseline(w.store, w.code, w.ann, w.beta, w.ids)
-    assert str(excinfo.value) == F.OWN_PARTY_ONLY
+        set_baseline(w.store, w.code, w.ann, w.beta, w.ids)
+    assert str(excinfo.value) == OWN_PARTY_ONLY
     with pytest.raises(InvalidInput, match=r"missing: skills"):
-        F.set_baseline(w.store, w.code, w.ann, w.alpha, w.ids[:-1])
+        set_baseline(w.store, w.code, w.ann, w.alpha, w.ids[:-1])
     with pytest.raises(InvalidInput, match=r"listed more than once: impact"):
-        F.set_baseline(w.store, w.code, w.ann, w.alpha, [w.ids[0]] + w.ids[:-1])
+        set_baseline(w.store, w.code, w.ann, w.alpha, [w.ids[0]] + w.ids[:-1])
     with pytest.raises(InvalidInput, match="A ranking must be a list"):
-        F.set_baseline(w.store, w.code, w.ann, w.alpha, "impact")
-    assert F.baselines(w.store, w.code, w.fac) == {}
+        set_baseline(w.store, w.code, w.ann, w.alpha, "impact")
+    assert baselines(w.store, w.code, w.fac) == {}
 
 
 def names_of(ids):
@@ -599,13 +627,13 @@ ORDER = shuffled(default_catalogue().ids, 3)
     ],
 )
 def test_parse_baseline_accepts(text):
-    assert F.parse_baseline_csv(text, default_catalogue()) == ORDER
+    assert parse_baseline_csv(text, default_catalogue()) == ORDER
 
 
 def test_parse_baseline_accepts_bytes_with_a_bom_and_crlf():
     data = ("\ufeffelement_id,rank\r\n" + "".join(f"{e},{i}\r\n" for i, e in enumerate(ORDER, 1))).encode()
-    assert F.parse_baseline_csv(data, default_catalogue()) == ORDER
-    assert F.parse_baseline_csv(b"\xef\xbb\xbf" + "\n".join(ORDER).encode(), default_catalogue()) == ORDER
+    assert parse_baseline_csv(data, default_catalogue()) == ORDER
+    assert parse_baseline_csv(b"\xef\xbb\xbf" + "\n".join(ORDER).encode(), default_catalogue()) == ORDER
 
 
 @pytest.mark.parametrize(
@@ -637,7 +665,7 @@ def test_parse_baseline_accepts_bytes_with_a_bom_and_crlf():
 )
 def test_parse_baseline_errors(text, problems):
     with pytest.raises(InvalidInput) as excinfo:
-        F.parse_baseline_csv(text, default_catalogue())
+        parse_baseline_csv(text, default_catalogue())
     message = str(excinfo.value)
     for p in problems:
         assert p in message
@@ -647,9 +675,9 @@ def test_parse_baseline_errors(text, problems):
 
 def test_parse_baseline_rejects_non_utf8_and_huge_input():
     with pytest.raises(InvalidInput, match="not UTF-8"):
-        F.parse_baseline_csv("\n".join(ORDER).encode("utf-16"), default_catalogue())
+        parse_baseline_csv("\n".join(ORDER).encode("utf-16"), default_catalogue())
     with pytest.raises(InvalidInput, match="too long"):
-        F.parse_baseline_csv("x" * (F.BASELINE_MAX_CHARS + 1), default_catalogue())
+        parse_baseline_csv("x" * (BASELINE_MAX_CHARS + 1), default_catalogue())
 
 
 def test_baseline_comparison_matches_the_analysis_functions(w, store):
@@ -659,9 +687,9 @@ def test_baseline_comparison_matches_the_analysis_functions(w, store):
     store.submit(w.code, alpha2, a2)
     store.submit(w.code, w.bob, b)
     org_alpha, org_beta = shuffled(w.ids, 7), list(b)
-    F.set_baseline(store, w.code, w.ann, w.alpha, org_alpha)
-    F.set_baseline(store, w.code, w.bob, w.beta, org_beta)
-    cmp = F.baseline_comparison(store, w.code, w.fac, 1)
+    set_baseline(store, w.code, w.ann, w.alpha, org_alpha)
+    set_baseline(store, w.code, w.bob, w.beta, org_beta)
+    cmp = baseline_comparison(store, w.code, w.fac, 1)
     assert list(cmp) == ["Alpha", "Beta"]
     rel_alpha = analysis.party_consensus([a1, a2]).order
     got = cmp["Alpha"]
@@ -682,18 +710,18 @@ def test_baseline_comparison_matches_the_analysis_functions(w, store):
 
 
 def test_baseline_comparison_needs_both_and_a_visible_round(w, store):
-    F.set_baseline(store, w.code, w.ann, w.alpha, w.ids)
-    assert F.baseline_comparison(store, w.code, w.fac, 1) == {}  # no ranking yet
+    set_baseline(store, w.code, w.ann, w.alpha, w.ids)
+    assert baseline_comparison(store, w.code, w.fac, 1) == {}  # no ranking yet
     store.submit(w.code, w.bob, w.ids)
-    assert F.baseline_comparison(store, w.code, w.fac, 1) == {}  # Beta ranked, but has no baseline
+    assert baseline_comparison(store, w.code, w.fac, 1) == {}  # Beta ranked, but has no baseline
     store.submit(w.code, w.ann, w.ids[::-1])
-    assert F.baseline_comparison(store, w.code, w.fac, 1)["Alpha"]["tau"] == pytest.approx(-1.0)
+    assert baseline_comparison(store, w.code, w.fac, 1)["Alpha"]["tau"] == pytest.approx(-1.0)
     with pytest.raises(NotAllowedNow, match="not revealed"):  # blind session, round not revealed
-        F.baseline_comparison(store, w.code, w.ann, 1)
+        baseline_comparison(store, w.code, w.ann, 1)
     with pytest.raises(InvalidInput, match="no round 2"):
-        F.baseline_comparison(store, w.code, w.fac, 2)
+        baseline_comparison(store, w.code, w.fac, 2)
     store.reveal(w.code, w.fac)
-    assert F.baseline_comparison(store, w.code, w.bob, 1) == F.baseline_comparison(store, w.code, w.fac, 1)
+    assert baseline_comparison(store, w.code, w.bob, 1) == baseline_comparison(store, w.code, w.fac, 1)
 
 
 # ---------------------------------------------------------------- survey
@@ -701,20 +729,20 @@ def test_baseline_comparison_needs_both_and_a_visible_round(w, store):
 
 def test_survey_link_only_its_hash_is_stored_and_a_new_one_replaces_it(w):
     assert tokens.looks_like_token(w.survey)
-    assert F.survey_session(w.store, w.code, w.survey).id == w.sid
+    assert survey_session(w.store, w.code, w.survey).id == w.sid
     everything = json.dumps(snapshot(w.store), default=str)
     assert w.survey not in everything
     assert tokens.hash_token(w.survey) in everything
-    second = F.new_survey_link(w.store, w.code, w.fac)
+    second = new_survey_link(w.store, w.code, w.fac)
     assert second != w.survey
     with pytest.raises(AccessDenied):
-        F.survey_session(w.store, w.code, w.survey)
+        survey_session(w.store, w.code, w.survey)
     with pytest.raises(AccessDenied):
-        F.submit_feedback(w.store, w.code, w.survey, "Old link", {None: {"trust": 2}})
-    assert F.survey_session(w.store, w.code, second).code == w.code
-    F.close_survey(w.store, w.code, w.fac)
+        submit_feedback(w.store, w.code, w.survey, "Old link", {None: {"trust": 2}})
+    assert survey_session(w.store, w.code, second).code == w.code
+    close_survey(w.store, w.code, w.fac)
     with pytest.raises(AccessDenied):
-        F.survey_session(w.store, w.code, second)
+        survey_session(w.store, w.code, second)
     assert [a for _, a, _ in events(w.store, w.code, w.fac) if a.startswith("survey")] == [
         "survey_link_created",
         "survey_link_replaced",
@@ -725,10 +753,10 @@ def test_survey_link_only_its_hash_is_stored_and_a_new_one_replaces_it(w):
 @pytest.mark.parametrize("who", ["facilitator", "own", "other", "garbage", "other_session_survey", "none"])
 def test_survey_session_refuses_anything_but_this_sessions_survey_token(w, store, who):
     other = store.create_session("Other", ["X", "Y"])
-    other_survey = F.new_survey_link(store, other.session.code, other.facilitator_token)
+    other_survey = new_survey_link(store, other.session.code, other.facilitator_token)
     token = {**w.tokens(), "other_session_survey": other_survey, "none": None}[who]
     with pytest.raises(AccessDenied) as excinfo:
-        F.survey_session(store, w.code, token)
+        survey_session(store, w.code, token)
     assert str(excinfo.value) == DENIED
 
 
@@ -757,7 +785,7 @@ def test_the_survey_token_grants_nothing_in_the_store(w, call):
         "reveal": lambda: s.reveal(w.code, w.survey),
         "events": lambda: s.events(w.code, w.survey),
         "delete_session": lambda: s.delete_session(w.code, w.survey),
-        "followup_feedback": lambda: F.feedback(s, w.code, w.survey),
+        "followup_feedback": lambda: feedback(s, w.code, w.survey),
     }
     before = snapshot(s)
     with pytest.raises(AccessDenied) as excinfo:
@@ -767,7 +795,7 @@ def test_the_survey_token_grants_nothing_in_the_store(w, call):
 
 
 def test_submit_feedback_stores_every_answer_in_order(w):
-    n = F.submit_feedback(
+    n = submit_feedback(
         w.store,
         w.code,
         w.survey,
@@ -781,25 +809,25 @@ def test_submit_feedback_stores_every_answer_in_order(w):
         },
     )
     assert n == 3  # the two empty answers are skipped
-    got = F.feedback(w.store, w.code, w.fac)
+    got = feedback(w.store, w.code, w.fac)
     assert [(a.respondent, a.element_id, a.trust, a.expectations, a.evidence, a.comment) for a in got] == [
         ("Dana (Beta)", None, 3, None, None, "Overall fine"),
         ("Dana (Beta)", "privacy", 4, "partly", "yes", "Good\nbut slow"),
         ("Dana (Beta)", "quality", None, "no", None, ""),
     ]
     assert all(a.submitted_at == got[0].submitted_at for a in got)
-    assert F.feedback(w.store, w.code, w.ann) == F.feedback(w.store, w.code, w.bob) == got
+    assert feedback(w.store, w.code, w.ann) == feedback(w.store, w.code, w.bob) == got
     assert events(w.store, w.code, w.fac)[-1] == ("survey", "feedback_submitted", {"answers": 3})
     assert "Dana" not in json.dumps(events(w.store, w.code, w.fac))
 
 
 def test_respondent_names(w):
     def submit(name):
-        F.submit_feedback(w.store, w.code, w.survey, name, {None: {"trust": 5}})
+        submit_feedback(w.store, w.code, w.survey, name, {None: {"trust": 5}})
 
     for name in ("", "Eve", "  ", "eve", "EVE", ""):
         submit(name)
-    assert [a.respondent for a in F.feedback(w.store, w.code, w.fac)] == [
+    assert [a.respondent for a in feedback(w.store, w.code, w.fac)] == [
         "Stakeholder 1",
         "Eve",
         "Stakeholder 3",
@@ -816,7 +844,7 @@ def test_concurrent_anonymous_respondents_get_distinct_names(w):
     def go():
         try:
             barrier.wait(60)
-            F.submit_feedback(w.store, w.code, w.survey, "", {"privacy": {"trust": 2}})
+            submit_feedback(w.store, w.code, w.survey, "", {"privacy": {"trust": 2}})
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -826,7 +854,7 @@ def test_concurrent_anonymous_respondents_get_distinct_names(w):
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(a.respondent for a in F.feedback(w.store, w.code, w.fac)) == sorted(
+    assert sorted(a.respondent for a in feedback(w.store, w.code, w.fac)) == sorted(
         f"Stakeholder {i}" for i in range(1, n + 1)
     )
 
@@ -871,7 +899,7 @@ VALID = {"impact": {"trust": 5, "comment": "valid"}}
 def test_submit_feedback_validates_everything_before_storing(w, answers, message):
     before = snapshot(w.store)
     with pytest.raises(InvalidInput) as excinfo:  # a valid answer comes first: it must not be stored either
-        F.submit_feedback(w.store, w.code, w.survey, "Dana", {**VALID, **answers})
+        submit_feedback(w.store, w.code, w.survey, "Dana", {**VALID, **answers})
     assert str(excinfo.value) == message
     assert snapshot(w.store) == before
 
@@ -887,55 +915,55 @@ def test_submit_feedback_validates_everything_before_storing(w, answers, message
 def test_submit_feedback_needs_answers(w, answers, message):
     before = snapshot(w.store)
     with pytest.raises(InvalidInput) as excinfo:
-        F.submit_feedback(w.store, w.code, w.survey, "Dana", answers)
+        submit_feedback(w.store, w.code, w.survey, "Dana", answers)
     assert str(excinfo.value) == message
     assert snapshot(w.store) == before
 
 
 def test_a_survey_link_replaced_between_the_check_and_the_write_stores_nothing(w, monkeypatch):
-    real = F.survey_session
+    real = survey_session
 
     def check_then_replace(store, code, survey_token):
         session = real(store, code, survey_token)
-        F.new_survey_link(store, code, w.fac)
+        new_survey_link(store, code, w.fac)
         return session
 
-    monkeypatch.setattr(F, "survey_session", check_then_replace)
+    monkeypatch.setattr(trustcore.followup.survey, "survey_session", check_then_replace)
     with pytest.raises(AccessDenied):
-        F.submit_feedback(w.store, w.code, w.survey, "Late", {None: {"trust": 2}})
-    assert F.feedback(w.store, w.code, w.fac) == []
+        submit_feedback(w.store, w.code, w.survey, "Late", {None: {"trust": 2}})
+    assert feedback(w.store, w.code, w.fac) == []
 
 
 def test_submit_feedback_respondent_too_long(w):
     with pytest.raises(InvalidInput, match="Your name is too long"):
-        F.submit_feedback(w.store, w.code, w.survey, "n" * 81, {None: {"trust": 1}})
-    assert F.feedback(w.store, w.code, w.fac) == []
+        submit_feedback(w.store, w.code, w.survey, "n" * 81, {None: {"trust": 1}})
+    assert feedback(w.store, w.code, w.fac) == []
 
 
 # ---------------------------------------------------------------- reflections
 
 
 def test_reflections_are_versioned(w):
-    assert F.reflections(w.store, w.code, w.fac) == {}
-    r1 = F.set_reflection(w.store, w.code, w.ann, "timeframe", "  By Q3\r\n2027 ")
+    assert reflections(w.store, w.code, w.fac) == {}
+    r1 = set_reflection(w.store, w.code, w.ann, "timeframe", "  By Q3\r\n2027 ")
     assert (r1.key, r1.question, r1.answer, r1.version) == (
         "timeframe",
-        F.REFLECTION_QUESTIONS["timeframe"],
+        REFLECTION_QUESTIONS["timeframe"],
         "By Q3\n2027",
         1,
     )
-    F.set_reflection(w.store, w.code, w.bob, "areas", "Evidence", expected_version=0)
-    r2 = F.set_reflection(w.store, w.code, w.fac, "timeframe", "By Q4", expected_version=1)
+    set_reflection(w.store, w.code, w.bob, "areas", "Evidence", expected_version=0)
+    r2 = set_reflection(w.store, w.code, w.fac, "timeframe", "By Q4", expected_version=1)
     assert (r2.answer, r2.version) == ("By Q4", 2)
-    got = F.reflections(w.store, w.code, w.bob)
+    got = reflections(w.store, w.code, w.bob)
     assert list(got) == ["areas", "timeframe"]  # question order
     assert got["timeframe"] == r2
     before = snapshot(w.store)
     with pytest.raises(EditConflict) as excinfo:
-        F.set_reflection(w.store, w.code, w.ann, "timeframe", "By Q1", expected_version=1)
+        set_reflection(w.store, w.code, w.ann, "timeframe", "By Q1", expected_version=1)
     assert excinfo.value.current == r2
     with pytest.raises(EditConflict) as excinfo:
-        F.set_reflection(w.store, w.code, w.ann, "areas", "Other areas")
+        set_reflection(w.store, w.code, w.ann, "areas", "Other areas")
     assert excinfo.value.current.answer == "Evidence"
     assert snapshot(w.store) == before
 
@@ -949,51 +977,51 @@ def test_reflections_are_versioned(w):
 )
 def test_reflection_validation(w, key, answer, message):
     with pytest.raises(InvalidInput) as excinfo:
-        F.set_reflection(w.store, w.code, w.fac, key, answer)
+        set_reflection(w.store, w.code, w.fac, key, answer)
     assert message in str(excinfo.value)
-    assert F.reflections(w.store, w.code, w.fac) == {}
+    assert reflections(w.store, w.code, w.fac) == {}
 
 
 def test_reflection_too_long_names_the_question(w):
     with pytest.raises(InvalidInput) as excinfo:
-        F.set_reflection(w.store, w.code, w.fac, "hierarchy", "a" * 2001)
-    assert F.REFLECTION_QUESTIONS["hierarchy"] in str(excinfo.value)
+        set_reflection(w.store, w.code, w.fac, "hierarchy", "a" * 2001)
+    assert REFLECTION_QUESTIONS["hierarchy"] in str(excinfo.value)
 
 
 def test_version_must_be_a_whole_number(w):
-    step = F.add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
     for bad in (0, -1, "1", 1.0, True, None):
         with pytest.raises(InvalidInput, match="whole number"):
-            F.update_next_step(w.store, w.code, w.fac, step.id, bad, status="done")
+            update_next_step(w.store, w.code, w.fac, step.id, bad, status="done")
         with pytest.raises(InvalidInput, match="whole number"):
-            F.delete_next_step(w.store, w.code, w.fac, step.id, bad)
-    assert F.next_steps(w.store, w.code, w.fac) == [step]
+            delete_next_step(w.store, w.code, w.fac, step.id, bad)
+    assert next_steps(w.store, w.code, w.fac) == [step]
     for bad in (-1, "1", 1.0, True):
         with pytest.raises(InvalidInput, match="whole number"):
-            F.set_reflection(w.store, w.code, w.fac, "areas", "x", expected_version=bad)
+            set_reflection(w.store, w.code, w.fac, "areas", "x", expected_version=bad)
         with pytest.raises(InvalidInput, match="whole number"):
-            F.set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "B", "x", expected_version=bad)
+            set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "B", "x", expected_version=bad)
 
 
 # ---------------------------------------------------------------- Column A
 
 
 def test_agreed_order_sources(w, store):
-    assert F.agreed_order(store, w.code, w.fac) == (tuple(w.ids), "catalogue order (no rankings yet)")
+    assert agreed_order(store, w.code, w.fac) == (tuple(w.ids), "catalogue order (no rankings yet)")
     orders = {"Alpha": shuffled(w.ids, 11), "Beta": shuffled(w.ids, 12)}
     store.submit(w.code, w.ann, orders["Alpha"])
     store.submit(w.code, w.bob, orders["Beta"])
     expected = tuple(analysis.kemeny_consensus(list(orders.values())))
-    assert F.agreed_order(store, w.code, w.fac) == (expected, "consensus (Kemeny) of round 1")
+    assert agreed_order(store, w.code, w.fac) == (expected, "consensus (Kemeny) of round 1")
     store.next_round(w.code, w.fac)  # round 2 has no ranking yet: still round 1's
-    assert F.agreed_order(store, w.code, w.fac) == (expected, "consensus (Kemeny) of round 1")
+    assert agreed_order(store, w.code, w.fac) == (expected, "consensus (Kemeny) of round 1")
     store.submit(w.code, w.bob, orders["Alpha"])
-    assert F.agreed_order(store, w.code, w.fac) == (tuple(orders["Alpha"]), "consensus (Kemeny) of round 2")
+    assert agreed_order(store, w.code, w.fac) == (tuple(orders["Alpha"]), "consensus (Kemeny) of round 2")
     fixed = shuffled(w.ids, 13)
-    F.set_agreed_order(store, w.code, w.fac, fixed)
-    assert F.agreed_order(store, w.code, w.ann) == (tuple(fixed), "fixed by the facilitator")
-    F.set_agreed_order(store, w.code, w.fac, None)
-    assert F.agreed_order(store, w.code, w.fac)[1] == "consensus (Kemeny) of round 2"
+    set_agreed_order(store, w.code, w.fac, fixed)
+    assert agreed_order(store, w.code, w.ann) == (tuple(fixed), "fixed by the facilitator")
+    set_agreed_order(store, w.code, w.fac, None)
+    assert agreed_order(store, w.code, w.fac)[1] == "consensus (Kemeny) of round 2"
     assert [a for _, a, _ in events(store, w.code, w.fac)][-2:] == ["agreed_order_set", "agreed_order_cleared"]
 
 
@@ -1009,7 +1037,7 @@ def test_agreed_order_uses_kemeny_of_the_party_orders(store):
     orders = [shuffled(ids, seed + k) for k in range(3)]
     for party, order in zip(c.session.parties, orders):
         store.submit(c.session.code, store.join(c.session.code, party.id).token, order)
-    order, source = F.agreed_order(store, c.session.code, c.facilitator_token)
+    order, source = agreed_order(store, c.session.code, c.facilitator_token)
     assert order == tuple(analysis.kemeny_consensus(orders)) != tuple(analysis.borda_consensus(orders))
     assert order == results.round_results(store.session(c.session.code), store.rankings(c.session.code), 1).kemeny
 
@@ -1020,7 +1048,7 @@ def test_agreed_order_uses_borda_for_long_catalogues(store):
     orders = [shuffled(cat.ids, k) for k in range(3)]
     for party, order in zip(c.session.parties, orders):
         store.submit(c.session.code, store.join(c.session.code, party.id).token, order)
-    assert F.agreed_order(store, c.session.code, c.facilitator_token) == (
+    assert agreed_order(store, c.session.code, c.facilitator_token) == (
         tuple(analysis.borda_consensus(orders)),
         "consensus (Borda) of round 1",
     )
@@ -1028,20 +1056,20 @@ def test_agreed_order_uses_borda_for_long_catalogues(store):
 
 def test_agreed_order_hides_unrevealed_rankings_from_participants(w, store):
     store.submit(w.code, w.ann, w.ids[::-1])
-    assert F.agreed_order(store, w.code, w.fac)[1] == "consensus (Kemeny) of round 1"
-    assert F.agreed_order(store, w.code, w.bob) == (tuple(w.ids), "catalogue order (no revealed rankings yet)")
+    assert agreed_order(store, w.code, w.fac)[1] == "consensus (Kemeny) of round 1"
+    assert agreed_order(store, w.code, w.bob) == (tuple(w.ids), "catalogue order (no revealed rankings yet)")
     store.reveal(w.code, w.fac)
-    assert F.agreed_order(store, w.code, w.bob) == (tuple(w.ids[::-1]), "consensus (Kemeny) of round 1")
+    assert agreed_order(store, w.code, w.bob) == (tuple(w.ids[::-1]), "consensus (Kemeny) of round 1")
     store.next_round(w.code, w.fac)
     store.submit(w.code, w.ann, w.ids)
-    assert F.agreed_order(store, w.code, w.bob)[1] == "consensus (Kemeny) of round 1"  # round 2 not revealed
-    assert F.agreed_order(store, w.code, w.fac) == (tuple(w.ids), "consensus (Kemeny) of round 2")
+    assert agreed_order(store, w.code, w.bob)[1] == "consensus (Kemeny) of round 1"  # round 2 not revealed
+    assert agreed_order(store, w.code, w.fac) == (tuple(w.ids), "consensus (Kemeny) of round 2")
 
 
 def test_set_agreed_order_validates(w):
     with pytest.raises(InvalidInput, match="missing: skills"):
-        F.set_agreed_order(w.store, w.code, w.fac, w.ids[:-1])
-    assert F.agreed_order(w.store, w.code, w.fac)[1] == F.NO_RANKINGS
+        set_agreed_order(w.store, w.code, w.fac, w.ids[:-1])
+    assert agreed_order(w.store, w.code, w.fac)[1] == NO_RANKINGS
 
 
 # ---------------------------------------------------------------- earlier sessions
@@ -1056,20 +1084,20 @@ def earlier(store):
     orders = {"ALPHA": shuffled(ids, 21), "Beta": shuffled(ids, 22), "Gamma": shuffled(ids, 23)}
     for party in c.session.parties:
         store.submit(code, store.join(code, party.id).token, orders[party.name])
-    steps = [F.add_next_step(store, code, fac, e, f"Do {e}") for e in ("privacy", "quality", "skills")]
+    steps = [add_next_step(store, code, fac, e, f"Do {e}") for e in ("privacy", "quality", "skills")]
     return c, orders, steps
 
 
 def test_changes_since_previous(w, store, earlier):
     prev, then, steps = earlier
-    assert F.changes_since_previous(store, w.code, w.fac) is None
-    F.link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
-    done = F.update_next_step(store, prev.session.code, prev.facilitator_token, steps[0].id, 1, status="done")
-    F.update_next_step(store, prev.session.code, prev.facilitator_token, steps[1].id, 1, status="in progress")
+    assert changes_since_previous(store, w.code, w.fac) is None
+    link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
+    done = update_next_step(store, prev.session.code, prev.facilitator_token, steps[0].id, 1, status="done")
+    update_next_step(store, prev.session.code, prev.facilitator_token, steps[1].id, 1, status="in progress")
     now = {"Alpha": shuffled(w.ids, 31), "Beta": then["Beta"]}
     store.submit(w.code, w.ann, now["Alpha"])
     store.submit(w.code, w.bob, now["Beta"])
-    ch = F.changes_since_previous(store, w.code, w.fac)
+    ch = changes_since_previous(store, w.code, w.fac)
     assert (ch.previous_code, ch.previous_title, ch.previous_created_at) == (
         prev.session.code,
         "Review 2025",
@@ -1090,26 +1118,26 @@ def test_changes_since_previous(w, store, earlier):
 
 def test_changes_for_participants_respect_blind_rounds(w, store, earlier):
     prev = earlier[0]
-    F.link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
+    link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
     store.submit(w.code, w.ann, w.ids)
     store.submit(w.code, w.bob, w.ids)
-    ch = F.changes_since_previous(store, w.code, w.bob)
+    ch = changes_since_previous(store, w.code, w.bob)
     assert (ch.round, ch.moved, ch.agreement_now) == (None, {}, None)
     assert len(ch.previous_steps) == 3
     store.reveal(w.code, w.fac)
-    assert F.changes_since_previous(store, w.code, w.bob) == F.changes_since_previous(store, w.code, w.fac)
+    assert changes_since_previous(store, w.code, w.bob) == changes_since_previous(store, w.code, w.fac)
 
 
 def test_changes_before_anyone_ranked_and_with_another_catalogue(store, earlier):
     prev = earlier[0]
     cat = validate_catalogue([{"id": f"e{i}", "name": f"E{i}"} for i in range(4)])
     c = store.create_session("New framework", ["Alpha", "Beta"], catalogue=cat)
-    F.link_previous(store, c.session.code, c.facilitator_token, prev.session.code, prev.facilitator_token)
-    ch = F.changes_since_previous(store, c.session.code, c.facilitator_token)
+    link_previous(store, c.session.code, c.facilitator_token, prev.session.code, prev.facilitator_token)
+    ch = changes_since_previous(store, c.session.code, c.facilitator_token)
     assert (ch.round, ch.moved, ch.agreement_now, ch.previous_round) == (None, {}, None, 1)
     p = store.join(c.session.code, c.session.parties[0].id)
     store.submit(c.session.code, p.token, cat.ids)
-    ch = F.changes_since_previous(store, c.session.code, c.facilitator_token)
+    ch = changes_since_previous(store, c.session.code, c.facilitator_token)
     assert (ch.round, ch.moved, ch.same_catalogue) == (1, {}, False)
 
 
@@ -1124,29 +1152,29 @@ def test_link_previous_needs_both_facilitators_and_no_loops(w, store, earlier):
         (w.fac, "nosuchsession22", prev.facilitator_token),
     ):
         with pytest.raises(AccessDenied) as excinfo:
-            F.link_previous(store, w.code, *args)
+            link_previous(store, w.code, *args)
         assert str(excinfo.value) == DENIED
     with pytest.raises(InvalidInput, match="cannot follow itself"):
-        F.link_previous(store, w.code, w.fac, w.code, w.fac)
+        link_previous(store, w.code, w.fac, w.code, w.fac)
     assert snapshot(store) == before
-    F.link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
+    link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
     with pytest.raises(InvalidInput, match="loop"):
-        F.link_previous(store, prev.session.code, prev.facilitator_token, w.code, w.fac)
+        link_previous(store, prev.session.code, prev.facilitator_token, w.code, w.fac)
     third = store.create_session("Third", ["A", "B"])
-    F.link_previous(store, third.session.code, third.facilitator_token, w.code, w.fac)
+    link_previous(store, third.session.code, third.facilitator_token, w.code, w.fac)
     with pytest.raises(InvalidInput, match="loop"):
-        F.link_previous(store, prev.session.code, prev.facilitator_token, third.session.code, third.facilitator_token)
-    F.unlink_previous(store, w.code, w.fac)
-    assert F.changes_since_previous(store, w.code, w.fac) is None
-    assert F.changes_since_previous(store, third.session.code, third.facilitator_token).previous_code == w.code
+        link_previous(store, prev.session.code, prev.facilitator_token, third.session.code, third.facilitator_token)
+    unlink_previous(store, w.code, w.fac)
+    assert changes_since_previous(store, w.code, w.fac) is None
+    assert changes_since_previous(store, third.session.code, third.facilitator_token).previous_code == w.code
 
 
 def test_changes_since_a_deleted_session_is_none(w, store, earlier):
     prev = earlier[0]
-    F.link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
-    assert F.changes_since_previous(store, w.code, w.ann) is not None
+    link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
+    assert changes_since_previous(store, w.code, w.ann) is not None
     store.delete_session(prev.session.code, prev.facilitator_token)
-    assert F.changes_since_previous(store, w.code, w.ann) is None
+    assert changes_since_previous(store, w.code, w.ann) is None
 
 
 # ---------------------------------------------------------------- rights matrix
@@ -1162,46 +1190,46 @@ ROLES = ["facilitator", "own", "other", "survey", "garbage", "other_session", "n
 def _setup(w: W) -> dict:
     """What the calls need: a step, a previous session, a revealed round with rankings."""
     s = w.store
-    step = F.add_next_step(s, w.code, w.fac, "privacy", "Write it")
+    step = add_next_step(s, w.code, w.fac, "privacy", "Write it")
     prev = s.create_session("Earlier", ["Alpha", "Beta"])
     s.submit(w.code, w.ann, w.ids)
     s.submit(w.code, w.bob, w.ids[::-1])
     s.reveal(w.code, w.fac)
-    F.set_baseline(s, w.code, w.fac, w.alpha, w.ids)
+    set_baseline(s, w.code, w.fac, w.alpha, w.ids)
     return {"step": step, "prev": prev}
 
 
 CALLS = {
-    "next_steps": (ALL, lambda w, x, t: F.next_steps(w.store, w.code, t)),
-    "add_next_step": (ALL, lambda w, x, t: F.add_next_step(w.store, w.code, t, "quality", "Check")),
-    "update_next_step": (ALL, lambda w, x, t: F.update_next_step(w.store, w.code, t, x["step"].id, 1, status="done")),
-    "delete_next_step": (ALL, lambda w, x, t: F.delete_next_step(w.store, w.code, t, x["step"].id, 1)),
-    "elements_without_steps": (ALL, lambda w, x, t: F.elements_without_steps(w.store, w.code, t)),
-    "worksheet": (ALL, lambda w, x, t: F.worksheet(w.store, w.code, t)),
-    "worksheet_shareable": (ALL, lambda w, x, t: F.worksheet(w.store, w.code, t, shareable=True)),
+    "next_steps": (ALL, lambda w, x, t: next_steps(w.store, w.code, t)),
+    "add_next_step": (ALL, lambda w, x, t: add_next_step(w.store, w.code, t, "quality", "Check")),
+    "update_next_step": (ALL, lambda w, x, t: update_next_step(w.store, w.code, t, x["step"].id, 1, status="done")),
+    "delete_next_step": (ALL, lambda w, x, t: delete_next_step(w.store, w.code, t, x["step"].id, 1)),
+    "elements_without_steps": (ALL, lambda w, x, t: elements_without_steps(w.store, w.code, t)),
+    "worksheet": (ALL, lambda w, x, t: worksheet(w.store, w.code, t)),
+    "worksheet_shareable": (ALL, lambda w, x, t: worksheet(w.store, w.code, t, shareable=True)),
     "set_worksheet_entry": (
         OWN,
-        lambda w, x, t: F.set_worksheet_entry(w.store, w.code, t, "privacy", w.alpha, "B", "x"),
+        lambda w, x, t: set_worksheet_entry(w.store, w.code, t, "privacy", w.alpha, "B", "x"),
     ),
-    "set_baseline": (OWN, lambda w, x, t: F.set_baseline(w.store, w.code, t, w.alpha, w.ids[::-1])),
-    "baselines": (ALL, lambda w, x, t: F.baselines(w.store, w.code, t)),
-    "baseline_comparison": (ALL, lambda w, x, t: F.baseline_comparison(w.store, w.code, t, 1)),
-    "new_survey_link": (FAC, lambda w, x, t: F.new_survey_link(w.store, w.code, t)),
-    "close_survey": (FAC, lambda w, x, t: F.close_survey(w.store, w.code, t)),
-    "survey_is_open": (FAC, lambda w, x, t: F.survey_is_open(w.store, w.code, t)),
-    "survey_session": (SURVEY, lambda w, x, t: F.survey_session(w.store, w.code, t)),
-    "submit_feedback": (SURVEY, lambda w, x, t: F.submit_feedback(w.store, w.code, t, "", {None: {"trust": 1}})),
-    "feedback": (ALL, lambda w, x, t: F.feedback(w.store, w.code, t)),
-    "set_reflection": (ALL, lambda w, x, t: F.set_reflection(w.store, w.code, t, "areas", "x")),
-    "reflections": (ALL, lambda w, x, t: F.reflections(w.store, w.code, t)),
-    "set_agreed_order": (FAC, lambda w, x, t: F.set_agreed_order(w.store, w.code, t, w.ids)),
-    "agreed_order": (ALL, lambda w, x, t: F.agreed_order(w.store, w.code, t)),
+    "set_baseline": (OWN, lambda w, x, t: set_baseline(w.store, w.code, t, w.alpha, w.ids[::-1])),
+    "baselines": (ALL, lambda w, x, t: baselines(w.store, w.code, t)),
+    "baseline_comparison": (ALL, lambda w, x, t: baseline_comparison(w.store, w.code, t, 1)),
+    "new_survey_link": (FAC, lambda w, x, t: new_survey_link(w.store, w.code, t)),
+    "close_survey": (FAC, lambda w, x, t: close_survey(w.store, w.code, t)),
+    "survey_is_open": (FAC, lambda w, x, t: survey_is_open(w.store, w.code, t)),
+    "survey_session": (SURVEY, lambda w, x, t: survey_session(w.store, w.code, t)),
+    "submit_feedback": (SURVEY, lambda w, x, t: submit_feedback(w.store, w.code, t, "", {None: {"trust": 1}})),
+    "feedback": (ALL, lambda w, x, t: feedback(w.store, w.code, t)),
+    "set_reflection": (ALL, lambda w, x, t: set_reflection(w.store, w.code, t, "areas", "x")),
+    "reflections": (ALL, lambda w, x, t: reflections(w.store, w.code, t)),
+    "set_agreed_order": (FAC, lambda w, x, t: set_agreed_order(w.store, w.code, t, w.ids)),
+    "agreed_order": (ALL, lambda w, x, t: agreed_order(w.store, w.code, t)),
     "link_previous": (
         FAC,
-        lambda w, x, t: F.link_previous(w.store, w.code, t, x["prev"].session.code, x["prev"].facilitator_token),
+        lambda w, x, t: link_previous(w.store, w.code, t, x["prev"].session.code, x["prev"].facilitator_token),
     ),
-    "unlink_previous": (FAC, lambda w, x, t: F.unlink_previous(w.store, w.code, t)),
-    "changes_since_previous": (ALL, lambda w, x, t: F.changes_since_previous(w.store, w.code, t)),
+    "unlink_previous": (FAC, lambda w, x, t: unlink_previous(w.store, w.code, t)),
+    "changes_since_previous": (ALL, lambda w, x, t: changes_since_previous(w.store, w.code, t)),
 }
 WRITES = {
     "add_next_step",
@@ -1220,12 +1248,17 @@ WRITES = {
 
 
 def test_every_public_function_is_in_the_rights_matrix():
+    modules = [
+        importlib.import_module(f"{trustcore.followup.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(trustcore.followup.__path__)
+    ]
     public = {
         n
-        for n, v in vars(F).items()
+        for module in modules
+        for n, v in vars(module).items()
         if callable(v)
         and not n.startswith("_")
-        and getattr(v, "__module__", "") == F.__name__
+        and getattr(v, "__module__", "") == module.__name__
         and not isinstance(v, type)
     }
     assert public - {"parse_baseline_csv"} == set(CALLS) - {"worksheet_shareable"}
@@ -1248,7 +1281,7 @@ def test_rights_matrix(w, name, role):
     else:
         with pytest.raises(AccessDenied) as excinfo:
             call(w, extra, token)
-        expected = F.OWN_PARTY_ONLY if (role == "other" and allowed == OWN) else DENIED
+        expected = OWN_PARTY_ONLY if (role == "other" and allowed == OWN) else DENIED
         assert str(excinfo.value) == expected
         assert snapshot(w.store) == before
 
@@ -1273,7 +1306,7 @@ def test_a_session_deleted_between_the_check_and_the_write_is_not_written(w, mon
 
     monkeypatch.setattr(Store, "authorise", authorise_then_delete)
     with pytest.raises(NotFound):
-        F.add_next_step(w.store, w.code, w.ann, "privacy", "Too late")
+        add_next_step(w.store, w.code, w.ann, "privacy", "Too late")
     assert count(w.store, "SELECT count(*) FROM next_steps") == 0
 
 
@@ -1324,14 +1357,14 @@ def _fill(store: Store, code: str, fac: str) -> None:
     a, b = s.parties[0].id, s.parties[1].id
     ann = store.join(code, a, "Ann").token
     store.submit(code, ann, s.catalogue.ids)
-    F.add_next_step(store, code, fac, "privacy", "Step", owner_party_id=b, agreed_by=[a, b])
-    F.set_worksheet_entry(store, code, fac, "privacy", a, "B", "Steps")
-    F.set_worksheet_entry(store, code, ann, "privacy", a, "C", "Evidence", internal=True)
-    F.set_baseline(store, code, ann, a, s.catalogue.ids)
-    F.set_reflection(store, code, ann, "areas", "Privacy")
-    F.set_agreed_order(store, code, fac, s.catalogue.ids)
-    survey = F.new_survey_link(store, code, fac)
-    F.submit_feedback(store, code, survey, "Dana", {None: {"trust": 4}, "privacy": {"comment": "ok"}})
+    add_next_step(store, code, fac, "privacy", "Step", owner_party_id=b, agreed_by=[a, b])
+    set_worksheet_entry(store, code, fac, "privacy", a, "B", "Steps")
+    set_worksheet_entry(store, code, ann, "privacy", a, "C", "Evidence", internal=True)
+    set_baseline(store, code, ann, a, s.catalogue.ids)
+    set_reflection(store, code, ann, "areas", "Privacy")
+    set_agreed_order(store, code, fac, s.catalogue.ids)
+    survey = new_survey_link(store, code, fac)
+    submit_feedback(store, code, survey, "Dana", {None: {"trust": 4}, "privacy": {"comment": "ok"}})
 
 
 def _rows(store: Store, session_id: int) -> dict[str, int]:
@@ -1350,7 +1383,7 @@ def test_delete_session_removes_every_new_row(store, created):
     keep = store.create_session("Keep me", ["X", "Y"])
     _fill(store, created.session.code, created.facilitator_token)
     _fill(store, keep.session.code, keep.facilitator_token)
-    F.link_previous(store, keep.session.code, keep.facilitator_token, created.session.code, created.facilitator_token)
+    link_previous(store, keep.session.code, keep.facilitator_token, created.session.code, created.facilitator_token)
     before = _rows(store, created.session.id)
     assert {"worksheet", "baselines", "reflections", "next_steps", "feedback", "events"} <= set(before)
     assert all(n > 0 for n in before.values()), before
@@ -1369,17 +1402,17 @@ def test_delete_session_removes_every_new_row(store, created):
             [[tuple(r) for r in conn.execute(f"SELECT * FROM {t}")] for t in ("sessions", "events")]
         )
     assert created.session.code not in everything and "Data sharing review" not in everything
-    assert F.changes_since_previous(store, keep.session.code, keep.facilitator_token) is None
-    assert F.feedback(store, keep.session.code, keep.facilitator_token)[0].respondent == "Dana"
+    assert changes_since_previous(store, keep.session.code, keep.facilitator_token) is None
+    assert feedback(store, keep.session.code, keep.facilitator_token)[0].respondent == "Dana"
 
 
 def test_survey_is_open_follows_new_and_close(store, created):
     code, token = created.session.code, created.facilitator_token
-    assert F.survey_is_open(store, code, token) is False
-    F.new_survey_link(store, code, token)
-    assert F.survey_is_open(store, code, token) is True
-    F.close_survey(store, code, token)
-    assert F.survey_is_open(store, code, token) is False
+    assert survey_is_open(store, code, token) is False
+    new_survey_link(store, code, token)
+    assert survey_is_open(store, code, token) is True
+    close_survey(store, code, token)
+    assert survey_is_open(store, code, token) is False
     joined = store.join(code, created.session.parties[0].id, "Ann")
     with pytest.raises(AccessDenied):
-        F.survey_is_open(store, code, joined.token)
+        survey_is_open(store, code, joined.token)

@@ -184,13 +184,13 @@ def test_create_session_refusal_loses_nothing(store):
 
 
 def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
-    from trustcore import followup
+    from trustcore.followup.next_steps import add_next_step
 
     code, token = made.session.code, made.facilitator_token
     ann = store.join(code, made.session.parties[0].id, "Ann")
     store.submit(code, ann.token, made.session.catalogue.ids)
     store.reveal(code, token)
-    followup.add_next_step(store, code, token, "privacy", "Write the policy")
+    add_next_step(store, code, token, "privacy", "Write the policy")
     for params in ({"admin": token}, {"me": ann.token}):
         for page in ("views/next_steps.py", "views/worksheet.py", "views/reflect.py", "views/compare.py"):
             at = run(session=code, **params)
@@ -204,16 +204,16 @@ def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
 
 
 def test_survey_link_opens_only_the_survey(store, made):
-    from trustcore import followup
+    from trustcore.followup.survey import feedback, new_survey_link
 
     code = made.session.code
-    survey = followup.new_survey_link(store, code, made.facilitator_token)
+    survey = new_survey_link(store, code, made.facilitator_token)
     at = run(session=code, survey=survey)
     assert "Stakeholder survey" in texts(at)
     at.radio(key="privacy:trust").set_value(2)
     at.text_area(key="overall:comment").input("Fine overall")
     next(b for b in at.button if b.label == "Send my answers").click().run()
-    answers = followup.feedback(store, code, made.facilitator_token)
+    answers = feedback(store, code, made.facilitator_token)
     assert {(a.element_id, a.trust, a.comment) for a in answers} == {("privacy", 2, ""), (None, None, "Fine overall")}
     at = run(session=code, survey="x" * 24)
     assert "This survey link is not valid" in texts(at)

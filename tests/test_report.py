@@ -17,9 +17,13 @@ from pathlib import Path
 import plotly.offline
 import pytest
 
-from trustcore import followup as F
 from trustcore import report, results
 from trustcore.errors import AccessDenied, NotAllowedNow
+from trustcore.followup.agreed_order import agreed_order
+from trustcore.followup.next_steps import add_next_step
+from trustcore.followup.reflections import REFLECTION_QUESTIONS, set_reflection
+from trustcore.followup.survey import new_survey_link, submit_feedback
+from trustcore.followup.worksheet_entries import set_worksheet_entry
 from trustcore.store import Store
 
 SCRIPT = "<script>alert(1)</script>"
@@ -74,10 +78,10 @@ def build(store: Store, *, parties=(SCRIPT, IMG), rounds: int = 1, reveal: bool 
         if reveal:
             store.reveal(s.code, fac)
     first, second = s.parties[:2]
-    F.set_worksheet_entry(store, s.code, fac, "privacy", first.id, "B", "Steps " + SCRIPT)
-    F.set_worksheet_entry(store, s.code, fac, "privacy", first.id, "C", INTERNAL, internal=True)
-    F.set_worksheet_entry(store, s.code, fac, "privacy", second.id, "C", PUBLIC)
-    F.add_next_step(
+    set_worksheet_entry(store, s.code, fac, "privacy", first.id, "B", "Steps " + SCRIPT)
+    set_worksheet_entry(store, s.code, fac, "privacy", first.id, "C", INTERNAL, internal=True)
+    set_worksheet_entry(store, s.code, fac, "privacy", second.id, "C", PUBLIC)
+    add_next_step(
         store,
         s.code,
         fac,
@@ -89,8 +93,8 @@ def build(store: Store, *, parties=(SCRIPT, IMG), rounds: int = 1, reveal: bool 
         status="agreed",
         agreed_by=[first.id, second.id],
     )
-    survey = F.new_survey_link(store, s.code, fac)
-    F.submit_feedback(
+    survey = new_survey_link(store, s.code, fac)
+    submit_feedback(
         store,
         s.code,
         survey,
@@ -100,7 +104,7 @@ def build(store: Store, *, parties=(SCRIPT, IMG), rounds: int = 1, reveal: bool 
             "privacy": {"trust": 3, "expectations": "partly", "evidence": "yes", "comment": "Comment " + QUOTES},
         },
     )
-    F.set_reflection(store, s.code, fac, "areas", "Reflect " + SCRIPT)
+    set_reflection(store, s.code, fac, "areas", "Reflect " + SCRIPT)
     return Workshop(store, s.code, fac, tokens, survey, [p.name for p in s.parties])
 
 
@@ -293,7 +297,7 @@ def test_contents(ws, internal):
     moved = results.rounds_comparison(s, rankings, [1, 2])
     assert moved.summary in visible
     # the worksheet: one row per element, in Column A's order
-    order, _ = F.agreed_order(ws.store, ws.code, ws.fac)
+    order, _ = agreed_order(ws.store, ws.code, ws.fac)
     sheet = internal.split('<table class="worksheet">', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", sheet.split("<tbody>", 1)[1])
     assert len(rows) == len(order)
@@ -302,7 +306,7 @@ def test_contents(ws, internal):
     assert "A · Element (agreed order)" in visible and "E · Next steps" in visible
     assert "Q2 2027" in visible and "agreed" in visible
     assert "Resp " + SCRIPT in visible  # respondents named in the internal copy
-    assert F.REFLECTION_QUESTIONS["areas"] in visible
+    assert REFLECTION_QUESTIONS["areas"] in visible
     assert "Kendall's W measures how far three or more rankings agree" in visible  # the explainer, as text
     assert "**" not in visible
     assert "CC BY-SA 4.0" in visible and "made with trustcore" in visible.lower()

@@ -59,16 +59,16 @@ def test_rounds_comparison_reports_movement_and_trend(store):
 
 
 def test_trust_frame_leaves_out_the_overall_question(store):
-    from trustcore import followup
+    from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
     from trustcore.worksheet import trust_frame
 
     made = store.create_session("R", ["A", "B"])
     code, fac = made.session.code, made.facilitator_token
-    survey = followup.new_survey_link(store, code, fac)
-    followup.submit_feedback(
+    survey = new_survey_link(store, code, fac)
+    submit_feedback(
         store, code, survey, "X", {"privacy": {"trust": 2}, None: {"trust": 5}, "quality": {"comment": "ok"}}
     )
-    frame = trust_frame(followup.feedback(store, code, fac))
+    frame = trust_frame(feedback(store, code, fac))
     assert list(frame.columns) == ["element_id", "respondent", "trust"]
     assert sorted(frame["element_id"]) == ["privacy", "quality"]
     assert frame.set_index("element_id").loc["privacy", "trust"] == 2

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from trustcore import archive, followup, workbook
+from trustcore import archive, workbook
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
+from trustcore.followup.baselines import set_baseline
+from trustcore.followup.next_steps import add_next_step
+from trustcore.followup.reflections import set_reflection
+from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
+from trustcore.followup.worksheet_entries import set_worksheet_entry
 from trustcore.store import Store
 
 HOLDERS = ("F", "P", "S", "V", "N")
@@ -23,7 +28,7 @@ def world(tmp_path):
     code = made.session.code
     p = store.join(code, made.session.parties[0].id, "Pat")
     q = store.join(code, made.session.parties[1].id, "Quin")
-    survey = followup.new_survey_link(store, code, made.facilitator_token)
+    survey = new_survey_link(store, code, made.facilitator_token)
     tokens = {"F": made.facilitator_token, "P": p.token, "Q": q.token, "S": None, "V": survey, "N": "A" * 24}
     return store, made, tokens
 
@@ -53,32 +58,30 @@ ACTIONS = {
     "open a round": ({"F"}, lambda s, m, t: s.next_round(m.session.code, t)),
     "replace the element list": ({"F"}, lambda s, m, t: s.replace_catalogue(m.session.code, t, m.session.catalogue)),
     "see the event log": ({"F"}, lambda s, m, t: s.events(m.session.code, t)),
-    "create or close the survey link": ({"F"}, lambda s, m, t: followup.new_survey_link(s, m.session.code, t)),
+    "create or close the survey link": ({"F"}, lambda s, m, t: new_survey_link(s, m.session.code, t)),
     "archive the session": ({"F"}, lambda s, m, t: archive.export_session(s, m.session.code, t)),
     "delete the session": ({"F"}, lambda s, m, t: s.delete_session(m.session.code, t)),
     "add and edit next steps": (
         {"F", "P"},
-        lambda s, m, t: followup.add_next_step(s, m.session.code, t, "privacy", "Act"),
+        lambda s, m, t: add_next_step(s, m.session.code, t, "privacy", "Act"),
     ),
     "edit your party's worksheet entries": (
         {"F", "P"},
-        lambda s, m, t: followup.set_worksheet_entry(
-            s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps"
-        ),
+        lambda s, m, t: set_worksheet_entry(s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps"),
     ),
     "enter your party's organisation-wide ranking": (
         {"F", "P"},
-        lambda s, m, t: followup.set_baseline(s, m.session.code, t, m.session.parties[0].id, ids(m)),
+        lambda s, m, t: set_baseline(s, m.session.code, t, m.session.parties[0].id, ids(m)),
     ),
     "answer the reflection questions": (
         {"F", "P"},
-        lambda s, m, t: followup.set_reflection(s, m.session.code, t, "areas", "Yes"),
+        lambda s, m, t: set_reflection(s, m.session.code, t, "areas", "Yes"),
     ),
     "fill in the stakeholder survey": (
         {"V"},
-        lambda s, m, t: followup.submit_feedback(s, m.session.code, t, "", {"privacy": {"trust": 3}}),
+        lambda s, m, t: submit_feedback(s, m.session.code, t, "", {"privacy": {"trust": 3}}),
     ),
-    "read the survey answers": ({"F", "P"}, lambda s, m, t: followup.feedback(s, m.session.code, t)),
+    "read the survey answers": ({"F", "P"}, lambda s, m, t: feedback(s, m.session.code, t)),
 }
 
 
@@ -126,11 +129,11 @@ def test_a_participant_changes_only_their_own_ranking(world):
 def test_a_participant_edits_only_their_own_party(world):
     store, made, tokens = world
     with pytest.raises(AccessDenied):
-        followup.set_worksheet_entry(
+        set_worksheet_entry(
             store, made.session.code, tokens["P"], "privacy", made.session.parties[1].id, "B", "Not mine"
         )
     with pytest.raises(AccessDenied):
-        followup.set_baseline(store, made.session.code, tokens["P"], made.session.parties[1].id, ids(made))
+        set_baseline(store, made.session.code, tokens["P"], made.session.parties[1].id, ids(made))
 
 
 @pytest.mark.parametrize("holder", HOLDERS)

@@ -13,8 +13,11 @@ import openpyxl
 import pytest
 
 from trustcore import analysis, export, workbook
-from trustcore import followup as F
 from trustcore.errors import AccessDenied, NotAllowedNow
+from trustcore.followup.agreed_order import agreed_order
+from trustcore.followup.next_steps import add_next_step, next_steps
+from trustcore.followup.survey import new_survey_link, submit_feedback
+from trustcore.followup.worksheet_entries import set_worksheet_entry
 from trustcore.store import Store
 
 EVIL_PARTY = '=HYPERLINK("http://evil.example","click")'
@@ -63,10 +66,10 @@ def build(store: Store, *, reveal: bool = True) -> Workshop:
     if reveal:
         store.reveal(s.code, fac)
     alpha, evil = s.parties
-    F.set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "B", PUBLIC)
-    F.set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "C", INTERNAL, internal=True)
-    F.set_worksheet_entry(store, s.code, fac, "quality", evil.id, "B", "=1+1 checks every week")
-    F.add_next_step(
+    set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "B", PUBLIC)
+    set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "C", INTERNAL, internal=True)
+    set_worksheet_entry(store, s.code, fac, "quality", evil.id, "B", "=1+1 checks every week")
+    add_next_step(
         store,
         s.code,
         fac,
@@ -78,8 +81,8 @@ def build(store: Store, *, reveal: bool = True) -> Workshop:
         status="agreed",
         agreed_by=[alpha.id, evil.id],
     )
-    survey = F.new_survey_link(store, s.code, fac)
-    F.submit_feedback(
+    survey = new_survey_link(store, s.code, fac)
+    submit_feedback(
         store,
         s.code,
         survey,
@@ -89,7 +92,7 @@ def build(store: Store, *, reveal: bool = True) -> Workshop:
             "privacy": {"trust": 3, "expectations": "partly", "evidence": "yes", "comment": "Show us the audit"},
         },
     )
-    F.submit_feedback(store, s.code, survey, "Sam", {"privacy": {"trust": 4, "expectations": "yes"}})
+    submit_feedback(store, s.code, survey, "Sam", {"privacy": {"trust": 4, "expectations": "yes"}})
     return Workshop(store, s.code, fac, tokens, orders, survey, list(s.catalogue.ids))
 
 
@@ -206,7 +209,7 @@ def test_statistics_match_the_analysis(ws, book):
 
 
 def test_worksheet_rows_follow_column_a_with_b_to_e(ws, book):
-    order, _ = F.agreed_order(ws.store, ws.code, ws.fac)
+    order, _ = agreed_order(ws.store, ws.code, ws.fac)
     names = ws.store.session(ws.code).catalogue.names
     rows = values(book["Worksheet"])[: len(ws.ids)]
     assert [r[0] for r in rows] == list(range(1, len(ws.ids) + 1))
@@ -224,7 +227,7 @@ def test_worksheet_rows_follow_column_a_with_b_to_e(ws, book):
 
 def test_next_steps_and_feedback_sheets_match_the_csv_rows(ws, book):
     s = ws.store.session(ws.code)
-    steps = export.next_steps_rows(s, F.next_steps(ws.store, ws.code, ws.fac))
+    steps = export.next_steps_rows(s, next_steps(ws.store, ws.code, ws.fac))
     assert [[("" if v is None else v) for v in r] for r in values(book["Next steps"])] == [
         [export._plain(v) if not isinstance(v, str) else export.spreadsheet_safe(v) for v in r] for r in steps
     ]

@@ -12,7 +12,8 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
-from .followup import TRUST_SCALE, FeedbackAnswer, NextStep
+from .followup.next_steps import NextStep
+from .followup.survey import TRUST_SCALE, FeedbackAnswer
 from .model import Ranking, Session
 from .results import RoundResults
 from .text import spreadsheet_safe

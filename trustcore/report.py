@@ -22,7 +22,8 @@ from datetime import datetime, timezone
 
 import plotly.offline
 
-from . import analysis, charts, followup
+from . import analysis, charts
+from .followup import survey
 from .results import RoundResults
 from .store import Store
 from .workbook import SessionData, feedback_text, session_data, step_line
@@ -412,7 +413,7 @@ def _feedback(data: SessionData) -> str:
     respondents = len({a.respondent for a in data.feedback})
     out.append(
         f'<p class="muted">{respondents} respondent{"s" if respondents != 1 else ""}. Trust from 1 '
-        f"({_e(followup.TRUST_SCALE[1].lower())}) to 5 ({_e(followup.TRUST_SCALE[5].lower())}).</p>"
+        f"({_e(survey.TRUST_SCALE[1].lower())}) to 5 ({_e(survey.TRUST_SCALE[5].lower())}).</p>"
     )
     summaries = [("Overall", sheet.overall)] + [(row.element, row.feedback) for row in sheet.rows]
     out.append(
@@ -423,8 +424,8 @@ def _feedback(data: SessionData) -> str:
                     label,
                     f.answers,
                     _Num(None if f.mean_trust is None else float(f.mean_trust), 1),
-                    _counts(f.expectations, followup.EXPECTATIONS),
-                    _counts(f.evidence, followup.EVIDENCE),
+                    _counts(f.expectations, survey.EXPECTATIONS),
+                    _counts(f.evidence, survey.EVIDENCE),
                 ]
                 for label, f in summaries
                 if f.answers

@@ -601,30 +601,8 @@ class Store:
         The caller decides who may see them (``Session.results_visible``); pages show them only then.
         """
         session = self.session(code)
-        sql = """SELECT r.*, q.name AS participant, q.party_id, p.name AS party
-                 FROM rankings r JOIN participants q ON q.id = r.participant_id JOIN parties p ON p.id = q.party_id
-                 WHERE r.session_id = ?"""
-        args: list = [session.id]
-        if round_number is not None:
-            sql += " AND r.round = ?"
-            args.append(round_number)
-        if not history:
-            sql += " AND r.current = 1"
-        sql += " ORDER BY r.round, p.position, q.id, r.id"
         with dbmod.session(self.path) as db:
-            return [
-                Ranking(
-                    r["participant_id"],
-                    r["participant"],
-                    r["party_id"],
-                    r["party"],
-                    r["round"],
-                    tuple(json.loads(r["ordering"])),
-                    tuple(json.loads(r["start_order"])),
-                    r["submitted_at"],
-                )
-                for r in db.query(sql, args)
-            ]
+            return query_rankings(db, session.id, round_number, history=history)
 
     def visible_rankings(self, code: str, token: str, round_number: int | None = None) -> list[Ranking]:
         """The rankings the token's holder may see: all of them for the facilitator; for a participant,
@@ -660,6 +638,35 @@ class Store:
                 )
             )
         return Progress(session.round, tuple(ParticipantStatus(_participant(r), r["submitted_at"]) for r in rows))
+
+
+def query_rankings(db, session_id: int, round_number: int | None = None, *, history: bool = False) -> list[Ranking]:
+    """A session's current rankings of one round (or every round when ``round_number`` is None), read on
+    the connection ``db``, in round, party then participant order (oldest first); ``history=True`` adds
+    the replaced ones too. Checks no rights: ``Store.rankings`` and the follow-up features call it."""
+    sql = """SELECT r.*, q.name AS participant, q.party_id, p.name AS party
+             FROM rankings r JOIN participants q ON q.id = r.participant_id JOIN parties p ON p.id = q.party_id
+             WHERE r.session_id = ?"""
+    args: list = [session_id]
+    if round_number is not None:
+        sql += " AND r.round = ?"
+        args.append(round_number)
+    if not history:
+        sql += " AND r.current = 1"
+    sql += " ORDER BY r.round, p.position, q.id, r.id"
+    return [
+        Ranking(
+            r["participant_id"],
+            r["participant"],
+            r["party_id"],
+            r["party"],
+            r["round"],
+            tuple(json.loads(r["ordering"])),
+            tuple(json.loads(r["start_order"])),
+            r["submitted_at"],
+        )
+        for r in db.query(sql, args)
+    ]
 
 
 def _participant(row) -> Participant:

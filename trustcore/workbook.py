@@ -28,10 +28,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
-from . import analysis, export, followup
+from . import analysis, export
 from . import worksheet as worksheet_mod
 from .errors import NotAllowedNow
-from .followup import FeedbackAnswer, NextStep, Reflection
+from .followup import next_steps, reflections, survey, worksheet_entries
+from .followup.next_steps import NextStep
+from .followup.reflections import Reflection
+from .followup.survey import FeedbackAnswer
 from .model import Ranking, Session
 from .results import RoundResults, RoundsComparison, round_results, rounds_comparison
 from .store import Store
@@ -108,9 +111,9 @@ def session_data(store: Store, code: str, token: str, *, shareable: bool = False
         trend=trend,
         members={party: tuple(names) for party, names in members.items()},
         sheet=worksheet_mod.build(store, s.code, token, shareable=shareable),
-        steps=tuple(followup.next_steps(store, s.code, token)),
-        feedback=tuple(followup.feedback(store, s.code, token)),
-        reflections=followup.reflections(store, s.code, token),
+        steps=tuple(next_steps.next_steps(store, s.code, token)),
+        feedback=tuple(survey.feedback(store, s.code, token)),
+        reflections=reflections.reflections(store, s.code, token),
     )
 
 
@@ -137,7 +140,7 @@ def steps_text(steps: Sequence[NextStep]) -> str:
     return "\n".join(f"• {step_line(s)}" for s in steps) if steps else "none yet"
 
 
-def entry_text(entry: followup.WorksheetEntry | None) -> str:
+def entry_text(entry: worksheet_entries.WorksheetEntry | None) -> str:
     if entry is None or not entry.text:
         return ""
     return (INTERNAL_MARK if entry.internal else "") + entry.text

@@ -11,8 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import mean
 
-from . import followup
-from .followup import FeedbackAnswer, NextStep, WorksheetEntry
+from .followup import agreed_order, next_steps, survey, worksheet_entries
+from .followup.next_steps import NextStep
+from .followup.survey import FeedbackAnswer
+from .followup.worksheet_entries import WorksheetEntry
 from .model import Session
 from .store import Store
 
@@ -51,8 +53,8 @@ def summarise_feedback(answers: list[FeedbackAnswer]) -> FeedbackSummary:
         answers=len(answers),
         mean_trust=mean(trust) if trust else None,
         trust_counts=dict(sorted(Counter(trust).items())),
-        expectations={k: v for k in followup.EXPECTATIONS if (v := sum(a.expectations == k for a in answers))},
-        evidence={k: v for k in followup.EVIDENCE if (v := sum(a.evidence == k for a in answers))},
+        expectations={k: v for k in survey.EXPECTATIONS if (v := sum(a.expectations == k for a in answers))},
+        evidence={k: v for k in survey.EVIDENCE if (v := sum(a.evidence == k for a in answers))},
         comments=tuple((a.respondent, a.comment) for a in answers if a.comment),
     )
 
@@ -79,11 +81,11 @@ class Worksheet:
 
 def build(store: Store, code: str, token: str, *, shareable: bool = False) -> Worksheet:
     """The worksheet as the token's holder may see it (``shareable`` leaves out internal B/C entries)."""
-    order, source = followup.agreed_order(store, code, token)
+    order, source = agreed_order.agreed_order(store, code, token)
     session = store.authorise(code, token).session
-    entries = followup.worksheet(store, code, token, shareable=shareable)
-    answers = followup.feedback(store, code, token)
-    steps = followup.next_steps(store, code, token)
+    entries = worksheet_entries.worksheet(store, code, token, shareable=shareable)
+    answers = survey.feedback(store, code, token)
+    steps = next_steps.next_steps(store, code, token)
     rows = []
     for position, eid in enumerate(order, start=1):
         element = session.catalogue[eid]

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import streamlit as st
 
-from trustcore import charts, followup
+from trustcore import charts
+from trustcore.followup import survey
 from trustcore.results import RoundResults, round_results
 
 from .figures import Chart, chart
@@ -85,7 +86,7 @@ def comparison_tables(_store, code: str, number: int, marker: tuple) -> Tables:
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def feedback(_store, code: str, marker: tuple, _token: str) -> tuple[followup.FeedbackAnswer, ...]:
+def feedback(_store, code: str, marker: tuple, _token: str) -> tuple[survey.FeedbackAnswer, ...]:
     """The stakeholders' answers (the same for everyone who may read them: the facilitator and every
-    participant; ``followup.feedback`` checks the first caller's token)."""
-    return tuple(followup.feedback(_store, code, _token))
+    participant; ``survey.feedback`` checks the first caller's token)."""
+    return tuple(survey.feedback(_store, code, _token))

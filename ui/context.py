@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from trustcore import followup
 from trustcore.db import default_path
 from trustcore.errors import AccessDenied, NotFound
+from trustcore.followup import survey
 from trustcore.model import Participant, Role, Session
 from trustcore.store import Store
 
@@ -120,7 +120,7 @@ def resolve() -> Context:
             params.pop("me")
     if ctx.session and params.get("survey") and not (ctx.facilitator or ctx.participant):
         try:
-            followup.survey_session(store, ctx.session.code, params["survey"])
+            survey.survey_session(store, ctx.session.code, params["survey"])
             ctx.stakeholder = True
         except AccessDenied:
             ctx.error = "This survey link is not valid, or the survey was closed. Ask the facilitator for a new link."

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from trustcore import archive, export, followup, report, workbook
+from trustcore import archive, export, report, workbook
 from trustcore import db as dbmod
+from trustcore.followup import next_steps, survey
 from trustcore.results import round_results
 
 
@@ -42,13 +43,13 @@ def download_buttons(ctx, round_number: int | None = None) -> None:
         ),
         (
             "Next steps CSV",
-            lambda: export.next_steps_csv(session, followup.next_steps(store, code, token)),
+            lambda: export.next_steps_csv(session, next_steps.next_steps(store, code, token)),
             export.file_name(session, "next-steps", "csv"),
             "text/csv",
         ),
         (
             "Stakeholder feedback CSV",
-            lambda: export.feedback_csv(session, followup.feedback(store, code, token)),
+            lambda: export.feedback_csv(session, survey.feedback(store, code, token)),
             export.file_name(session, "feedback", "csv"),
             "text/csv",
         ),

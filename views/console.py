@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import catalogue as catalogue_mod
-from trustcore import followup, links
+from trustcore import links
 from trustcore.errors import InvalidInput, NotFound, TrustcoreError
+from trustcore.followup import lineage, survey
 from trustcore.model import Role, RoundStatus
 from trustcore.qr import qr_png
 from trustcore.text import markdown_escape as esc
@@ -162,7 +163,7 @@ new_survey = st.session_state.get(f"survey_link:{session.code}")
 if new_survey:
     st.warning("The survey link is shown only now: copy it and send it to your stakeholders.", icon=":material/key:")
     link_box("Survey link", links.survey_link(base_url(), session.code, new_survey))
-survey_open = followup.survey_is_open(store, session.code, token)
+survey_open = survey.survey_is_open(store, session.code, token)
 s1, s2 = st.columns(2)
 if s1.button(
     "Replace the survey link" if survey_open else "Create a survey link",
@@ -170,15 +171,15 @@ if s1.button(
     width="stretch",
     help="A new link stops the old one working." if survey_open else None,
 ):
-    st.session_state[f"survey_link:{session.code}"] = followup.new_survey_link(store, session.code, token)
+    st.session_state[f"survey_link:{session.code}"] = survey.new_survey_link(store, session.code, token)
     st.rerun()
 if survey_open and s2.button("Close the survey", icon=":material/block:", width="stretch"):
-    followup.close_survey(store, session.code, token)
+    survey.close_survey(store, session.code, token)
     st.session_state.pop(f"survey_link:{session.code}", None)
     st.rerun()
 
 st.subheader("Earlier session of this relationship", anchor=False)
-changes = followup.changes_since_previous(store, session.code, token)
+changes = lineage.changes_since_previous(store, session.code, token)
 if changes:
     st.write(f"Linked to “{esc(changes.previous_title)}” of {changes.previous_created_at[:10]}.")
     if changes.agreement_then and changes.agreement_now:
@@ -212,7 +213,7 @@ if changes:
             width="stretch",
         )
     if st.button("Unlink the earlier session", icon=":material/link_off:"):
-        followup.unlink_previous(store, session.code, token)
+        lineage.unlink_previous(store, session.code, token)
         st.rerun()
 else:
     with st.form("link_previous", border=False):
@@ -224,7 +225,7 @@ else:
             try:
                 if not found.get("session") or not found.get("admin"):
                     raise InvalidInput("Paste the earlier session's whole facilitator link (it contains admin=...).")
-                followup.link_previous(store, session.code, token, found["session"], found["admin"])
+                lineage.link_previous(store, session.code, token, found["session"], found["admin"])
             except TrustcoreError as exc:
                 problem(exc)
             else:

@@ -5,8 +5,8 @@ and shows both versions, and the person chooses."""
 
 import streamlit as st
 
-from trustcore import followup
 from trustcore.errors import EditConflict, TrustcoreError
+from trustcore.followup import next_steps
 from trustcore.model import STATUSES, Role
 from trustcore.results import element_agenda_order
 from trustcore.text import markdown_escape as esc
@@ -26,9 +26,9 @@ party_ids = {p.name: p.id for p in session.parties}
 session_header(session, subtitle="Next steps")
 changes_notice(ctx, "next_steps", forget="step")
 
-steps = followup.next_steps(store, session.code, token)
+steps = next_steps.next_steps(store, session.code, token)
 order, basis = element_agenda_order(session, store.visible_rankings(session.code, token), facilitator=ctx.facilitator)
-missing = followup.elements_without_steps(store, session.code, token)
+missing = next_steps.elements_without_steps(store, session.code, token)
 st.caption(
     f"Elements in order of {basis}. For each, record the agreed next steps: the action, who owns it, "
     "by when, its status and which parties agreed."
@@ -117,7 +117,7 @@ def describe_values(values: dict) -> str:
 
 def save(step_id: int, version: int, values: dict) -> None:
     try:
-        followup.update_next_step(store, session.code, token, step_id, version, **values)
+        next_steps.update_next_step(store, session.code, token, step_id, version, **values)
     except EditConflict as exc:
         st.session_state[f"conflict:{step_id}"] = (values, exc.current, str(exc))
         st.rerun()
@@ -157,7 +157,7 @@ for eid in order:
                     save(step.id, base, values)
                 if delete:
                     try:
-                        followup.delete_next_step(store, session.code, token, step.id, base)
+                        next_steps.delete_next_step(store, session.code, token, step.id, base)
                     except EditConflict as exc:
                         st.session_state[f"conflict:{step.id}"] = (values, exc.current, str(exc))
                         st.rerun()
@@ -173,7 +173,7 @@ for eid in order:
             added = st.form_submit_button("Add", icon=":material/add:")
         if added:
             try:
-                followup.add_next_step(store, session.code, token, eid, values.pop("action"), **values)
+                next_steps.add_next_step(store, session.code, token, eid, values.pop("action"), **values)
             except TrustcoreError as exc:
                 problem(exc)
             else:

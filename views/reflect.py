@@ -4,8 +4,9 @@ relationship, and the guidebook's reflection questions."""
 import pandas as pd
 import streamlit as st
 
-from trustcore import charts, followup
+from trustcore import charts, uploads
 from trustcore.errors import EditConflict, NotAllowedNow, TrustcoreError
+from trustcore.followup import baselines, reflections
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from ui import editing, ranking
@@ -26,7 +27,7 @@ st.write(
     "Activity 1 of the guidebook ranks the elements for the organisation as a whole. Enter each party's "
     "organisation-wide ranking to see how its ranking for this relationship differs."
 )
-saved = followup.baselines(store, session.code, token)
+saved = baselines.baselines(store, session.code, token)
 party = my_parties[0]
 if len(my_parties) > 1:
     party = st.selectbox("Party", my_parties, format_func=lambda p: p.name)
@@ -37,7 +38,7 @@ with tab_rank:
     order = ranking.ranking_input(key, session.catalogue, list(current or session.catalogue.ids))
     if st.button("Save organisation-wide ranking", key=f"{key}:save", type="primary", icon=":material/save:"):
         try:
-            followup.set_baseline(store, session.code, token, party.id, order)
+            baselines.set_baseline(store, session.code, token, party.id, order)
         except TrustcoreError as exc:
             problem(exc)
         else:
@@ -49,8 +50,8 @@ with tab_paste:
     if st.button("Use this list", key=f"usepaste:{party.id}", icon=":material/upload:"):
         try:
             data = upload.getvalue() if upload is not None else pasted
-            parsed = followup.parse_baseline_csv(data, session.catalogue)
-            followup.set_baseline(store, session.code, token, party.id, parsed)
+            parsed = uploads.parse_baseline_csv(data, session.catalogue)
+            baselines.set_baseline(store, session.code, token, party.id, parsed)
         except TrustcoreError as exc:
             problem(exc)
         else:
@@ -60,7 +61,7 @@ with tab_paste:
 visible = [r.number for r in session.rounds if session.results_visible(r.number, facilitator=ctx.facilitator)]
 if visible and saved:
     try:
-        compared = followup.baseline_comparison(store, session.code, token, visible[-1])
+        compared = baselines.baseline_comparison(store, session.code, token, visible[-1])
     except NotAllowedNow:
         compared = {}
     if compared:
@@ -100,8 +101,8 @@ if visible and saved:
         )
 
 st.subheader("Reflection", anchor=False)
-answers = followup.reflections(store, session.code, token)
-for qkey, question in followup.REFLECTION_QUESTIONS.items():
+answers = reflections.reflections(store, session.code, token)
+for qkey, question in reflections.REFLECTION_QUESTIONS.items():
     current = answers.get(qkey)
     conflict = st.session_state.get(f"refl:{qkey}:conflict")
     if conflict:
@@ -122,7 +123,7 @@ for qkey, question in followup.REFLECTION_QUESTIONS.items():
         )
         if st.form_submit_button("Save", icon=":material/save:"):
             try:
-                followup.set_reflection(store, session.code, token, qkey, text, expected_version=base)
+                reflections.set_reflection(store, session.code, token, qkey, text, expected_version=base)
             except EditConflict as exc:
                 st.session_state[f"refl:{qkey}:conflict"] = (text, exc.current, str(exc))
                 st.rerun()

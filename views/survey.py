@@ -4,8 +4,8 @@ grants nothing else."""
 
 import streamlit as st
 
-from trustcore import followup
 from trustcore.errors import TrustcoreError
+from trustcore.followup import survey
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from ui.common import problem, session_header
@@ -31,7 +31,7 @@ st.write(
     "Every question is optional; answer what you can. Your answers go to the facilitator of this session."
 )
 
-TRUST = followup.TRUST_SCALE
+TRUST = survey.TRUST_SCALE
 EXPECT = {"yes": "Yes", "partly": "Partly", "no": "No"}
 EVIDENCE = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 
@@ -81,7 +81,7 @@ with st.form("survey"):
 
 if sent:
     try:
-        stored = followup.submit_feedback(ctx.store, session.code, token, respondent, answers)
+        stored = survey.submit_feedback(ctx.store, session.code, token, respondent, answers)
     except TrustcoreError as exc:
         problem(exc)
     else:

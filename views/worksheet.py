@@ -4,9 +4,9 @@ E next steps. The shareable view leaves internal fields out."""
 
 import streamlit as st
 
-from trustcore import followup
 from trustcore import worksheet as worksheet_mod
 from trustcore.errors import EditConflict, TrustcoreError
+from trustcore.followup import agreed_order, worksheet_entries
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from ui import editing, ranking
@@ -44,10 +44,10 @@ if ctx.facilitator and not shareable:
         fixed = ranking.ranking_input("agreed", session.catalogue, [r.element_id for r in sheet.rows])
         c1, c2 = st.columns(2)
         if c1.button("Use this order", type="primary", icon=":material/push_pin:"):
-            followup.set_agreed_order(store, session.code, token, fixed)
+            agreed_order.set_agreed_order(store, session.code, token, fixed)
             st.rerun()
         if c2.button("Follow the consensus again", icon=":material/undo:"):
-            followup.set_agreed_order(store, session.code, token, None)
+            agreed_order.set_agreed_order(store, session.code, token, None)
             ranking.reset("agreed", [])
             st.rerun()
 
@@ -71,7 +71,7 @@ def entry_form(row, party) -> None:
     bases = {col: editing.base_version(f"{key}:{col}", entries[col].version if entries[col] else None) for col in "BC"}
     with st.form(f"form:{key}", border=False):
         values = {}
-        for col, label in followup.COLUMNS.items():
+        for col, label in worksheet_entries.COLUMNS.items():
             entry = entries[col]
             values[col] = (
                 st.text_area(
@@ -92,7 +92,7 @@ def entry_form(row, party) -> None:
             if entry is not None and entry.text == text.strip() and entry.internal == internal:
                 continue
             try:
-                followup.set_worksheet_entry(
+                worksheet_entries.set_worksheet_entry(
                     store,
                     session.code,
                     token,
@@ -115,7 +115,7 @@ def entry_form(row, party) -> None:
 
 
 def show_entries(row, party) -> None:
-    for col, label in followup.COLUMNS.items():
+    for col, label in worksheet_entries.COLUMNS.items():
         entry = row.entries.get((party.id, col))
         st.markdown(f"*{label}*" + (" · internal" if entry and entry.internal else ""))
         st.text(entry.text if entry and entry.text else "—")

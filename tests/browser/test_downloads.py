@@ -8,7 +8,9 @@ import json
 import openpyxl
 from playwright.sync_api import expect
 
-from trustcore import archive, followup
+from trustcore import archive
+from trustcore.followup.next_steps import add_next_step
+from trustcore.followup.survey import new_survey_link, submit_feedback
 from trustcore.store import Store
 
 from .helpers import download, go, open_app, parse_csv, shot
@@ -23,9 +25,9 @@ def test_facilitator_downloads_every_export(server, store, new_page, tmp_path):
     store.submit(code, a.token, ids)
     store.submit(code, b.token, ids[::-1])
     store.reveal(code, fac)
-    followup.add_next_step(store, code, fac, "privacy", "Publish the DPIA", due="Q2 2027")
-    survey = followup.new_survey_link(store, code, fac)
-    followup.submit_feedback(store, code, survey, "Forum", {"privacy": {"trust": 4, "comment": "Good"}})
+    add_next_step(store, code, fac, "privacy", "Publish the DPIA", due="Q2 2027")
+    survey = new_survey_link(store, code, fac)
+    submit_feedback(store, code, survey, "Forum", {"privacy": {"trust": 4, "comment": "Good"}})
 
     page = new_page()
     open_app(page, f"{server.url}/?session={code}&admin={fac}")

@@ -35,7 +35,7 @@ PAGE_TEXT = {
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory):
     """A revealed two-party session with a survey link, on a database the restarted servers share."""
-    from trustcore import followup
+    from trustcore.followup.survey import new_survey_link
     from trustcore.store import Store
 
     tmp = tmp_path_factory.mktemp("reconnect")
@@ -50,7 +50,7 @@ def workshop(tmp_path_factory):
         store.submit(code, joined.token, order)
         me = me or joined.token
     store.reveal(code, admin)
-    survey = followup.new_survey_link(store, code, admin)
+    survey = new_survey_link(store, code, admin)
     roles = {
         "visitor": ({}, ["start", "new", "privacy"]),
         "joiner": ({"session": code}, ["join", "privacy"]),

@@ -1,0 +1,50 @@
+"""Column A: the agreed order of the elements (fixed by the facilitator, or the consensus of the parties'
+latest rankings, or the catalogue order)."""
+
+from __future__ import annotations
+
+import json
+
+from .. import analysis
+from .. import db as dbmod
+from ..errors import NotFound
+from ..store import UNKNOWN_CODE, Store, _log, now, validate_order
+from .common import _actor, _latest_orders, _one
+
+FIXED = "fixed by the facilitator"
+NO_RANKINGS = "catalogue order (no rankings yet)"
+NOT_REVEALED = "catalogue order (no revealed rankings yet)"
+
+
+def set_agreed_order(store: Store, code: str, token: str, order) -> None:
+    """Fix Column A's order (facilitator only); None goes back to the consensus."""
+    with store._facilitator_write(code, token) as (db, s):
+        value = None if order is None else json.dumps(list(validate_order(order, s.catalogue)))
+        db.execute("UPDATE sessions SET agreed_order = ?, updated_at = ? WHERE id = ?", [value, now(), s.id])
+        _log(db, s.id, "facilitator", "agreed_order_cleared" if value is None else "agreed_order_set", {})
+
+
+def _consensus(orders: list) -> tuple[tuple[str, ...], str]:
+    if len(orders[0]) > analysis.KEMENY_MAX_ELEMENTS:
+        return tuple(analysis.borda_consensus(orders)), "Borda"
+    return tuple(analysis.kemeny_consensus(orders)), "Kemeny"
+
+
+def agreed_order(store: Store, code: str, token: str) -> tuple[tuple[str, ...], str]:
+    """Column A: (order, where it comes from). The facilitator's fixed order if set; else the consensus
+    (Kemeny; Borda for catalogues longer than analysis.KEMENY_MAX_ELEMENTS) of the parties' orders in the
+    latest round with a ranking (for a participant: the latest whose results they may see); else the
+    catalogue order."""
+    actor = _actor(store, code, token)
+    s = actor.session
+    with dbmod.session(store.path) as db:
+        row = _one(db, "SELECT agreed_order FROM sessions WHERE id = ?", [s.id])
+        if row is None:
+            raise NotFound(UNKNOWN_CODE)
+        if row["agreed_order"]:
+            return tuple(json.loads(row["agreed_order"])), FIXED
+        number, orders, hidden = _latest_orders(db, s, facilitator=actor.is_facilitator)
+    if number is None:
+        return tuple(s.catalogue.ids), NOT_REVEALED if hidden else NO_RANKINGS
+    order, method = _consensus(list(orders.values()))
+    return order, f"consensus ({method}) of round {number}"

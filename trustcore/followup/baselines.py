@@ -1,0 +1,101 @@
+"""Organisation-wide rankings (Activity 1): each party's ranking of the elements for the whole organisation,
+and how it compares with the party's ranking in this relationship. ``trustcore.uploads.parse_baseline_csv``
+reads one from an uploaded file or a paste."""
+
+from __future__ import annotations
+
+import json
+
+from .. import analysis
+from .. import db as dbmod
+from ..errors import AccessDenied, InvalidInput, NotAllowedNow
+from ..model import Session
+from ..results import party_orders as _party_consensus
+from ..store import Store, _log, now, query_rankings, validate_order
+from .common import OWN_PARTY_ONLY, _actor, _one, _party_id, _reload
+
+
+def set_baseline(store: Store, code: str, token: str, party_id: int, order) -> None:
+    """Store (or replace) a party's organisation-wide ranking (Activity 1): every element once.
+    The facilitator sets it for any party, a participant for their own."""
+    actor = _actor(store, code, token)
+    pid = _party_id(actor.session, party_id, field="The party")
+    if not actor.may_act_for(pid):
+        raise AccessDenied(OWN_PARTY_ONLY)
+    order = validate_order(order, actor.session.catalogue)
+    with dbmod.write(store.path) as db:
+        session = _reload(store, db, actor)
+        replaced = _one(db, "SELECT 1 FROM baselines WHERE session_id = ? AND party_id = ?", [session.id, pid])
+        db.execute(
+            """INSERT INTO baselines (session_id, party_id, ordering, entered_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (session_id, party_id) DO UPDATE SET ordering = excluded.ordering,
+                                                               entered_at = excluded.entered_at""",
+            [session.id, pid, json.dumps(list(order)), now()],
+        )
+        _log(
+            db,
+            session.id,
+            actor.label,
+            "baseline_replaced" if replaced else "baseline_set",
+            {"party": session.party(pid).name},
+        )
+
+
+def baselines(store: Store, code: str, token: str) -> dict[str, tuple[str, ...]]:
+    """Party name -> its organisation-wide ranking, in session party order (parties without one left out)."""
+    actor = _actor(store, code, token)
+    with dbmod.session(store.path) as db:
+        return _baselines(db, actor.session)
+
+
+def _baselines(db, session: Session) -> dict[str, tuple[str, ...]]:
+    stored = {
+        r["party_id"]: tuple(json.loads(r["ordering"]))
+        for r in db.query("SELECT party_id, ordering FROM baselines WHERE session_id = ?", [session.id])
+    }
+    return {p.name: stored[p.id] for p in session.parties if p.id in stored}
+
+
+def _check_round(session: Session, round_number) -> int:
+    try:
+        return session.get_round(int(round_number)).number
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput(f"This session has no round {round_number}.") from None
+
+
+def baseline_comparison(store: Store, code: str, token: str, round_number: int) -> dict[str, dict]:
+    """Per party with both an organisation-wide ranking and a ranking in ``round_number`` (its members'
+    consensus): ``tau`` (Kendall tau-b), ``rho`` (Spearman), ``footrule`` (footrule similarity, 1 =
+    identical), ``footrule_distance``, ``org_order``, ``relationship_order`` and ``moved``: the
+    elements whose rank differs, as (element_id, org_rank, relationship_rank), biggest move first.
+
+    A participant sees it only once the round's results are visible to participants (NotAllowedNow)."""
+    actor = _actor(store, code, token)
+    s = actor.session
+    number = _check_round(s, round_number)
+    if not s.results_visible(number, facilitator=actor.is_facilitator):
+        raise NotAllowedNow(f"The results of round {number} are not revealed yet.")
+    with dbmod.session(store.path) as db:
+        base = _baselines(db, s)
+        relation = {name: pc.order for name, pc in _party_consensus(s, query_rankings(db, s.id, number)).items()}
+    out: dict[str, dict] = {}
+    for party, org in base.items():
+        if party not in relation:
+            continue
+        rel = relation[party]
+        org_rank, rel_rank = analysis.ranks(org), analysis.ranks(rel)
+        moved = sorted(
+            ((e, org_rank[e], rel_rank[e]) for e in org if org_rank[e] != rel_rank[e]),
+            key=lambda m: (-abs(m[1] - m[2]), m[1]),
+        )
+        fr = analysis.footrule(org, rel)
+        out[party] = {
+            "tau": analysis.kendall_tau(org, rel),
+            "rho": analysis.spearman_rho(org, rel),
+            "footrule": fr.similarity,
+            "footrule_distance": fr.distance,
+            "org_order": tuple(org),
+            "relationship_order": tuple(rel),
+            "moved": moved,
+        }
+    return out

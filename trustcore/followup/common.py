@@ -1,0 +1,102 @@
+"""What several follow-up features share: the token check, the session re-read in a write, element and
+party checks, the version check of records that several people edit, and the latest orders a reader may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..errors import EditConflict, InvalidInput
+from ..model import Actor, Ranking, Session
+from ..results import party_orders as _party_consensus
+from ..store import Store, query_rankings
+
+CHOOSE_ELEMENT = "Choose one of this session's elements."
+OWN_PARTY_ONLY = "You can only change your own party's entries."
+
+
+def _actor(store: Store, code, token) -> Actor:
+    return store.authorise(code, token)
+
+
+def _reload(store: Store, db, actor: Actor) -> Session:
+    """The session re-read inside a write transaction (NotFound if it was deleted meanwhile)."""
+    return store._load(db, actor.session.code)
+
+
+def _one(db, sql: str, args) -> dict | None:
+    return next(iter(db.query(sql, args)), None)
+
+
+def _check_element(session: Session, element_id) -> str:
+    element_id = str(element_id or "")
+    if element_id not in session.catalogue.ids:
+        raise InvalidInput(CHOOSE_ELEMENT)
+    return element_id
+
+
+def _party_id(session: Session, party_id, *, field: str) -> int:
+    try:
+        pid = int(party_id)
+        if isinstance(party_id, bool) or str(pid) != str(party_id).strip():
+            raise ValueError
+        session.party(pid)
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput(f"{field} must be one of this session's parties.") from None
+    return pid
+
+
+class _Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class _ExpectedVersion:
+    """The version an editor started from (a save's ``expected_version``), checked against the stored
+    record: the one version check of next steps, worksheet entries and reflections.
+
+    ``_ExpectedVersion.of`` checks the given value before anything is read (InvalidInput when it is not a
+    version); ``check``, inside the write transaction, raises ``EditConflict`` (holding the stored record)
+    when the stored record's version is another one, that is when someone else saved in between."""
+
+    number: int | None  # None: the record must not exist yet
+
+    @classmethod
+    def of(cls, expected, *, new_allowed: bool) -> _ExpectedVersion:
+        """``new_allowed=True`` (worksheet entries, reflections): None or 0 mean "not saved yet".
+        ``new_allowed=False`` (next steps, which exist once added): a whole number from 1."""
+        if not new_allowed:
+            if isinstance(expected, bool) or not isinstance(expected, int) or expected < 1:
+                raise InvalidInput("The version to edit must be a whole number from 1.")
+            return cls(expected)
+        if expected is None:
+            return cls(None)
+        if isinstance(expected, bool) or not isinstance(expected, int) or expected < 0:
+            raise InvalidInput("The version to edit must be a whole number.")
+        return cls(expected or None)  # 0 means "not saved yet", like None
+
+    def check(self, current: _Versioned | None, message: str) -> None:
+        """EditConflict(message, current=current) unless ``current`` (None: nothing stored) is at this version."""
+        if (current.version if current is not None else None) != self.number:
+            raise EditConflict(message, current=current)
+
+
+def _element_label(session: Session, element_id: str | None) -> str:
+    if element_id is None:
+        return "the overall question"
+    return session.catalogue.names.get(element_id, element_id)
+
+
+def _latest_orders(db, session: Session, *, facilitator: bool) -> tuple[int | None, dict[str, tuple[str, ...]], bool]:
+    """(round, party -> order) of the latest round with a ranking whose results the reader may see, and
+    whether a later round with rankings was hidden from them."""
+    by_round: dict[int, list[Ranking]] = {}
+    for r in query_rankings(db, session.id):
+        by_round.setdefault(r.round, []).append(r)
+    hidden = False
+    for number in sorted(by_round, reverse=True):
+        if session.results_visible(number, facilitator=facilitator):
+            return number, {n: pc.order for n, pc in _party_consensus(session, by_round[number]).items()}, hidden
+        hidden = True
+    return None, {}, hidden

@@ -1,0 +1,103 @@
+"""Earlier sessions: the link to the previous session of the same relationship (revisited), and what
+changed since (``changes_since_previous``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import analysis
+from .. import db as dbmod
+from ..errors import AccessDenied, InvalidInput
+from ..model import STATUSES, Session
+from ..store import DENIED, Store, _log, now
+from .common import _actor, _latest_orders, _one
+from .next_steps import NextStep, _steps
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed since the previous session of the same relationship."""
+
+    previous_code: str
+    previous_title: str
+    previous_created_at: str
+    moved: dict[str, float]  # party -> Kendall tau-b of its order then and now (parties in both)
+    previous_steps: tuple[NextStep, ...]  # the earlier session's next steps, with their current status
+    steps_by_status: dict[str, int]  # of previous_steps, every status in model.STATUSES
+    previous_round: int | None  # the round compared: the latest with a ranking (None: nobody ranked)
+    round: int | None  # this session's round compared (the latest with a ranking the reader may see)
+    agreement_then: analysis.Headline | None  # between the parties then (None: fewer than two ranked)
+    agreement_now: analysis.Headline | None
+    same_catalogue: bool  # False: the sessions ranked different elements, so no movement is computed
+
+
+def link_previous(store: Store, code: str, token: str, previous_code: str, previous_facilitator_token: str) -> None:
+    """Record that this session follows ``previous_code`` (the same relationship, revisited). Needs the
+    facilitator token of both sessions; refuses the session itself and links that would make a loop."""
+    previous = store.facilitator(previous_code, previous_facilitator_token)
+    with store._facilitator_write(code, token) as (db, s):
+        if previous.id == s.id:
+            raise InvalidInput("A session cannot follow itself: give the code of an earlier session.")
+        seen = {s.id}
+        cursor: int | None = previous.id
+        while cursor is not None:
+            if cursor in seen:
+                raise InvalidInput("That session already follows this one: linking them would make a loop.")
+            seen.add(cursor)
+            row = _one(db, "SELECT previous_session_id FROM sessions WHERE id = ?", [cursor])
+            cursor = row["previous_session_id"] if row else None
+        if _one(db, "SELECT 1 FROM sessions WHERE id = ?", [previous.id]) is None:
+            raise AccessDenied(DENIED)  # deleted meanwhile
+        db.execute(
+            "UPDATE sessions SET previous_session_id = ?, updated_at = ? WHERE id = ?", [previous.id, now(), s.id]
+        )
+        _log(db, s.id, "facilitator", "previous_linked", {"previous_session": previous.id})
+
+
+def unlink_previous(store: Store, code: str, token: str) -> None:
+    """Forget the link to an earlier session (facilitator only)."""
+    with store._facilitator_write(code, token) as (db, s):
+        db.execute("UPDATE sessions SET previous_session_id = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
+        _log(db, s.id, "facilitator", "previous_unlinked", {})
+
+
+def _headline(session: Session, orders: dict) -> analysis.Headline | None:
+    return analysis.headline(orders, session.catalogue.names) if len(orders) >= 2 else None
+
+
+def changes_since_previous(store: Store, code: str, token: str) -> Changes | None:
+    """What changed since the linked earlier session; None if there is none (or it was deleted).
+
+    Parties are matched by name (ignoring case). Each side's orders come from its latest round with a
+    ranking (for a participant, this session's latest round whose results they may see)."""
+    actor = _actor(store, code, token)
+    s = actor.session
+    with dbmod.session(store.path) as db:
+        row = _one(db, "SELECT previous_session_id FROM sessions WHERE id = ?", [s.id])
+        if row is None or row["previous_session_id"] is None:
+            return None
+        prev_row = _one(db, "SELECT code FROM sessions WHERE id = ?", [row["previous_session_id"]])
+        if prev_row is None:
+            return None
+        prev = store._load(db, prev_row["code"])
+        prev_round, then, _ = _latest_orders(db, prev, facilitator=True)
+        cur_round, now_, _ = _latest_orders(db, s, facilitator=actor.is_facilitator)
+        steps = tuple(_steps(db, prev))
+    same = set(prev.catalogue.ids) == set(s.catalogue.ids)
+    names = {p.name.casefold(): p.name for p in s.parties}
+    then_named = {names.get(party.casefold(), party): order for party, order in then.items()}
+    moved = analysis.movement(then_named, now_) if same else {}
+    by_status = {status: sum(1 for st in steps if st.status == status) for status in STATUSES}
+    return Changes(
+        previous_code=prev.code,
+        previous_title=prev.title,
+        previous_created_at=prev.created_at,
+        moved=moved,
+        previous_steps=steps,
+        steps_by_status=by_status,
+        previous_round=prev_round,
+        round=cur_round,
+        agreement_then=_headline(prev, then),
+        agreement_now=_headline(s, now_),
+        same_catalogue=same,
+    )

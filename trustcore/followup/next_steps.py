@@ -1,0 +1,252 @@
+"""The agreed next steps (Column E): what each party will do about an element, who owns it, by when, and
+its status. Versioned: a save names the version it started from (``EditConflict`` otherwise)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .. import db as dbmod
+from ..errors import EditConflict, InvalidInput
+from ..model import STATUSES, Session
+from ..store import Store, _log, now
+from ..text import NAME_MAX, clean_line, clean_text
+from .common import _actor, _check_element, _ExpectedVersion, _one, _party_id, _reload
+
+ACTION_MAX = 500
+DUE_MAX = 80
+STEP_FIELDS = ("element_id", "action", "owner_party_id", "owner_person", "due", "status", "agreed_by")
+
+STEP_CHANGED = "Someone else changed this next step while you were editing it; your changes were not saved."
+STEP_GONE = "Someone else deleted this next step while you were editing it; your changes were not saved."
+
+
+@dataclass(frozen=True)
+class NextStep:
+    id: int
+    element_id: str
+    action: str
+    owner_party_id: int | None
+    owner_party: str | None
+    owner_person: str
+    due: str  # a date or a timeframe ("Q2 2027"), as typed
+    status: str  # one of model.STATUSES
+    agreed_by: tuple[str, ...]  # party names, in session order
+    version: int
+    created_at: str
+    updated_at: str
+
+
+def _step_values(session: Session, changes: Mapping) -> dict:
+    """Validated and cleaned next-step fields (only those given)."""
+    out: dict = {}
+    if "element_id" in changes:
+        out["element_id"] = _check_element(session, changes["element_id"])
+    if "action" in changes:
+        out["action"] = clean_text(changes["action"], field="The action", max_len=ACTION_MAX, required=True)
+    if "owner_party_id" in changes:
+        value = changes["owner_party_id"]
+        out["owner_party_id"] = None if value in (None, "") else _party_id(session, value, field="The owner party")
+    if "owner_person" in changes:
+        out["owner_person"] = clean_line(changes["owner_person"], field="The owner", max_len=NAME_MAX, required=False)
+    if "due" in changes:
+        out["due"] = clean_line(changes["due"], field="The due date or timeframe", max_len=DUE_MAX, required=False)
+    if "status" in changes:
+        status = changes["status"]
+        if status not in STATUSES:
+            raise InvalidInput(f"The status must be one of: {', '.join(STATUSES)}.")
+        out["status"] = status
+    if "agreed_by" in changes:
+        value = changes["agreed_by"]
+        if value is None:
+            value = ()
+        if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+            raise InvalidInput("'Agreed by' must be a list of this session's parties.")
+        ids = {_party_id(session, p, field="Each party that agreed") for p in value}
+        out["agreed_by"] = [p.id for p in session.parties if p.id in ids]
+    return out
+
+
+def _next_step(row, session: Session) -> NextStep:
+    agreed = set(json.loads(row["agreed_by"] or "[]"))
+    owner = row["owner_party_id"]
+    owner_name = next((p.name for p in session.parties if p.id == owner), None)
+    return NextStep(
+        id=row["id"],
+        element_id=row["element_id"],
+        action=row["action"],
+        owner_party_id=owner if owner_name is not None else None,
+        owner_party=owner_name,
+        owner_person=row["owner_person"],
+        due=row["due"],
+        status=row["status"],
+        agreed_by=tuple(p.name for p in session.parties if p.id in agreed),
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _steps(db, session: Session) -> list[NextStep]:
+    rank = {e: i for i, e in enumerate(session.catalogue.ids)}
+    steps = [
+        _next_step(r, session)
+        for r in db.query("SELECT * FROM next_steps WHERE session_id = ? ORDER BY id", [session.id])
+    ]
+    return sorted(steps, key=lambda s: (rank.get(s.element_id, len(rank)), s.id))
+
+
+def _same_step(step: NextStep, values: dict, session: Session) -> bool:
+    """Whether the stored step already holds every value of ``values`` (a repeated save)."""
+    for key, value in values.items():
+        if key == "agreed_by":
+            if step.agreed_by != tuple(p.name for p in session.parties if p.id in value):
+                return False
+        elif getattr(step, key) != value:
+            return False
+    return True
+
+
+def next_steps(store: Store, code: str, token: str) -> list[NextStep]:
+    """The session's next steps, in catalogue order of their element, then oldest first."""
+    actor = _actor(store, code, token)
+    with dbmod.session(store.path) as db:
+        return _steps(db, actor.session)
+
+
+def add_next_step(
+    store: Store,
+    code: str,
+    token: str,
+    element_id: str,
+    action: str,
+    *,
+    owner_party_id=None,
+    owner_person: str = "",
+    due: str = "",
+    status: str = "proposed",
+    agreed_by=(),
+) -> NextStep:
+    """Record a next step for an element (facilitator or any participant)."""
+    actor = _actor(store, code, token)
+    values = _step_values(
+        actor.session,
+        {
+            "element_id": element_id,
+            "action": action,
+            "owner_party_id": owner_party_id,
+            "owner_person": owner_person,
+            "due": due,
+            "status": status,
+            "agreed_by": agreed_by,
+        },
+    )
+    with dbmod.write(store.path) as db:
+        session = _reload(store, db, actor)
+        stamp = now()
+        cur = db.execute(
+            """INSERT INTO next_steps (session_id, element_id, action, owner_party_id, owner_person, due, status,
+                                       agreed_by, version, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
+            [
+                session.id,
+                values["element_id"],
+                values["action"],
+                values["owner_party_id"],
+                values["owner_person"],
+                values["due"],
+                values["status"],
+                json.dumps(values["agreed_by"]),
+                stamp,
+                stamp,
+            ],
+        )
+        _log(
+            db,
+            session.id,
+            actor.label,
+            "next_step_added",
+            {"step": dbmod.inserted_id(cur), "element": values["element_id"], "status": values["status"]},
+        )
+        return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [dbmod.inserted_id(cur)]), session)
+
+
+def update_next_step(store: Store, code: str, token: str, step_id: int, expected_version: int, **changes) -> NextStep:
+    """Change some fields of a next step (any of element_id, action, owner_party_id, owner_person, due,
+    status, agreed_by), if nobody saved it since ``expected_version``; its version goes up by one.
+
+    EditConflict (``current`` = the stored step, or None if it was deleted) when someone else saved or
+    deleted it in between; nothing is written then. Saving values the step already holds (a double
+    click, or two people making the same change) writes nothing and returns the stored step.
+    """
+    unknown = sorted(set(changes) - set(STEP_FIELDS))
+    if unknown:
+        raise TypeError(f"update_next_step() got unexpected field(s): {', '.join(unknown)}")
+    expected = _ExpectedVersion.of(expected_version, new_allowed=False)
+    actor = _actor(store, code, token)
+    values = _step_values(actor.session, changes)
+    with dbmod.write(store.path) as db:
+        session = _reload(store, db, actor)
+        row = _one(db, "SELECT * FROM next_steps WHERE id = ? AND session_id = ?", [step_id, session.id])
+        if row is None:
+            raise EditConflict(STEP_GONE, current=None)
+        current = _next_step(row, session)
+        if _same_step(current, values, session):
+            return current
+        expected.check(current, STEP_CHANGED)
+        stored = {k: row[k] for k in STEP_FIELDS}
+        stored["agreed_by"] = json.loads(row["agreed_by"] or "[]")
+        stored.update(values)
+        db.execute(
+            """UPDATE next_steps SET element_id = ?, action = ?, owner_party_id = ?, owner_person = ?, due = ?,
+                      status = ?, agreed_by = ?, version = version + 1, updated_at = ?
+               WHERE id = ?""",
+            [
+                stored["element_id"],
+                stored["action"],
+                stored["owner_party_id"],
+                stored["owner_person"],
+                stored["due"],
+                stored["status"],
+                json.dumps(stored["agreed_by"]),
+                now(),
+                current.id,
+            ],
+        )
+        changed = sorted(k for k in values if not _same_step(current, {k: values[k]}, session))
+        _log(
+            db,
+            session.id,
+            actor.label,
+            "next_step_updated",
+            {"step": current.id, "fields": changed, "version": current.version + 1},
+        )
+        return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [current.id]), session)
+
+
+def delete_next_step(store: Store, code: str, token: str, step_id: int, expected_version: int) -> None:
+    """Delete a next step, if nobody saved it since ``expected_version`` (EditConflict otherwise, with the
+    stored step in ``current``). Deleting a step that is already gone does nothing."""
+    expected = _ExpectedVersion.of(expected_version, new_allowed=False)
+    actor = _actor(store, code, token)
+    with dbmod.write(store.path) as db:
+        session = _reload(store, db, actor)
+        row = _one(db, "SELECT * FROM next_steps WHERE id = ? AND session_id = ?", [step_id, session.id])
+        if row is None:
+            return
+        current = _next_step(row, session)
+        expected.check(current, STEP_CHANGED.replace("your changes were not saved", "it was not deleted"))
+        db.execute("DELETE FROM next_steps WHERE id = ?", [current.id])
+        _log(db, session.id, actor.label, "next_step_deleted", {"step": current.id, "element": current.element_id})
+
+
+def elements_without_steps(store: Store, code: str, token: str) -> list[str]:
+    """Element ids (catalogue order) that no next step addresses yet."""
+    actor = _actor(store, code, token)
+    with dbmod.session(store.path) as db:
+        addressed = {
+            r["element_id"]
+            for r in db.query("SELECT DISTINCT element_id FROM next_steps WHERE session_id = ?", [actor.session.id])
+        }
+    return [e for e in actor.session.catalogue.ids if e not in addressed]

@@ -1,0 +1,179 @@
+"""The stakeholder survey (Column D): the survey link (its own token, which grants only
+``submit_feedback``) and the stakeholders' answers: degree of trust, expectations met, effect of the evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .. import db as dbmod
+from .. import tokens
+from ..errors import AccessDenied, InvalidInput, NotFound
+from ..model import Session
+from ..store import DENIED, UNKNOWN_CODE, Store, _log, now
+from ..text import NAME_MAX, TEXT_MAX, clean_line, clean_text, unique_name
+from .common import CHOOSE_ELEMENT, _actor, _element_label, _one
+
+TRUST_SCALE = {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Completely"}
+EXPECTATIONS = ("yes", "partly", "no")
+EVIDENCE = ("yes", "no", "unsure")
+COMMENT_MAX = TEXT_MAX
+ANSWER_KEYS = ("trust", "expectations", "evidence", "comment")
+
+
+@dataclass(frozen=True)
+class FeedbackAnswer:
+    respondent: str
+    element_id: str | None  # None: the overall question
+    trust: int | None  # 1-5, see TRUST_SCALE
+    expectations: str | None  # EXPECTATIONS
+    evidence: str | None  # EVIDENCE
+    comment: str
+    submitted_at: str
+
+
+def _survey_hash(db, session_id: int) -> str | None:
+    row = _one(db, "SELECT survey_hash FROM sessions WHERE id = ?", [session_id])
+    if row is None:
+        raise NotFound(UNKNOWN_CODE)
+    return row["survey_hash"]
+
+
+def new_survey_link(store: Store, code: str, token: str) -> str:
+    """Create (or replace: the old one stops working) the session's survey token; returns it. Only its
+    hash is stored. Build the link with ``links.survey_link``. Facilitator only."""
+    survey_token = tokens.new_token()
+    with store._facilitator_write(code, token) as (db, s):
+        replaced = _survey_hash(db, s.id) is not None
+        db.execute(
+            "UPDATE sessions SET survey_hash = ?, updated_at = ? WHERE id = ?",
+            [tokens.hash_token(survey_token), now(), s.id],
+        )
+        _log(db, s.id, "facilitator", "survey_link_replaced" if replaced else "survey_link_created", {})
+    return survey_token
+
+
+def close_survey(store: Store, code: str, token: str) -> None:
+    """Stop accepting feedback: the survey link stops working (facilitator only)."""
+    with store._facilitator_write(code, token) as (db, s):
+        db.execute("UPDATE sessions SET survey_hash = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
+        _log(db, s.id, "facilitator", "survey_closed", {})
+
+
+def _survey_row(db, code, survey_token) -> dict:
+    code = tokens.normalise_code(code)
+    row = _one(db, "SELECT id, code, survey_hash FROM sessions WHERE code = ?", [code or ""])
+    if not tokens.token_matches(survey_token, row["survey_hash"] if row else None) or row is None:
+        raise AccessDenied(DENIED)
+    return row
+
+
+def survey_is_open(store: Store, code: str, token: str) -> bool:
+    """Whether the session has a survey link that works (facilitator only)."""
+    session = store.facilitator(code, token)
+    with dbmod.session(store.path) as db:
+        return _survey_hash(db, session.id) is not None
+
+
+def survey_session(store: Store, code: str, survey_token: str) -> Session:
+    """The session, if ``survey_token`` is its current survey token; AccessDenied otherwise."""
+    with dbmod.session(store.path) as db:
+        row = _survey_row(db, code, survey_token)
+        return store._load(db, row["code"])
+
+
+def _answer(session: Session, element_id, answer) -> dict | None:
+    """One validated answer row (None when every field is empty)."""
+    label = _element_label(session, element_id)
+    if not isinstance(answer, Mapping):
+        raise InvalidInput(f"The answer on {label} must be a set of fields ({', '.join(ANSWER_KEYS)}).")
+    unknown = sorted(str(k) for k in set(answer) - set(ANSWER_KEYS))
+    if unknown:
+        raise InvalidInput(f"The answer on {label} has unknown field(s): {', '.join(unknown)}.")
+    trust = answer.get("trust")
+    if trust in (None, ""):
+        trust = None
+    else:
+        try:
+            if isinstance(trust, bool) or str(int(trust)) != str(trust).strip():
+                raise ValueError
+            trust = int(trust)
+            if trust not in TRUST_SCALE:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise InvalidInput(f"The degree of trust in {label} must be a whole number from 1 to 5.") from None
+    choices: dict[str, str | None] = {}
+    for key, allowed, what in (
+        ("expectations", EXPECTATIONS, "Whether our steps meet your expectations"),
+        ("evidence", EVIDENCE, "Whether our evidence helps you trust us"),
+    ):
+        value = answer.get(key)
+        if value in (None, ""):
+            choices[key] = None
+        elif isinstance(value, str) and value.strip().lower() in allowed:
+            choices[key] = value.strip().lower()
+        else:
+            raise InvalidInput(f"{what} ({label}) must be one of: {', '.join(allowed)}.")
+    comment = clean_text(answer.get("comment"), field=f"Your comment on {label}", max_len=COMMENT_MAX)
+    if trust is None and not comment and not any(choices.values()):
+        return None
+    return {"element_id": element_id, "trust": trust, **choices, "comment": comment}
+
+
+def submit_feedback(store: Store, code: str, survey_token: str, respondent: str, answers: Mapping) -> int:
+    """Store a stakeholder's survey answers: ``answers`` maps element ids (and None, the overall
+    question) to dicts with any of trust (1-5), expectations (EXPECTATIONS), evidence (EVIDENCE) and
+    comment. Everything is checked first; then all rows are stored in one transaction. Answers with every
+    field empty are skipped; returns the number of rows stored.
+
+    An empty respondent name becomes "Stakeholder N"; a name already used in the session gets " (2)"...
+    so each submission stays one respondent."""
+    session = survey_session(store, code, survey_token)
+    respondent = clean_line(respondent, field="Your name", max_len=NAME_MAX, required=False)
+    if not isinstance(answers, Mapping):
+        raise InvalidInput("The survey answers must be given per element.")
+    rows = []
+    for element_id in [None, *session.catalogue.ids]:
+        if element_id in answers:
+            row = _answer(session, element_id, answers[element_id])
+            if row:
+                rows.append(row)
+    unknown = [k for k in answers if k is not None and k not in session.catalogue.ids]
+    if unknown:
+        raise InvalidInput(f"{CHOOSE_ELEMENT} Unknown: {', '.join(map(str, unknown))}.")
+    if not rows:
+        raise InvalidInput("The survey is empty: answer at least one question.")
+    with dbmod.write(store.path) as db:
+        sid = _survey_row(db, session.code, survey_token)["id"]  # re-checked: a replaced link stops here
+        taken = {
+            r["respondent"].casefold()
+            for r in db.query("SELECT DISTINCT respondent FROM feedback WHERE session_id = ?", [sid])
+        }
+        respondent = unique_name(respondent, taken, anonymous="Stakeholder")
+        stamp = now()
+        for r in rows:
+            db.execute(
+                """INSERT INTO feedback (session_id, respondent, element_id, trust, expectations, evidence, comment,
+                                         submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [sid, respondent, r["element_id"], r["trust"], r["expectations"], r["evidence"], r["comment"], stamp],
+            )
+        _log(db, sid, "survey", "feedback_submitted", {"answers": len(rows)})
+    return len(rows)
+
+
+def feedback(store: Store, code: str, token: str) -> list[FeedbackAnswer]:
+    """Every stakeholder answer, in the order submitted (facilitator or participant)."""
+    actor = _actor(store, code, token)
+    with dbmod.session(store.path) as db:
+        return [
+            FeedbackAnswer(
+                r["respondent"],
+                r["element_id"],
+                r["trust"],
+                r["expectations"],
+                r["evidence"],
+                r["comment"],
+                r["submitted_at"],
+            )
+            for r in db.query("SELECT * FROM feedback WHERE session_id = ? ORDER BY id", [actor.session.id])
+        ]

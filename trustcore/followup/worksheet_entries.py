@@ -1,0 +1,126 @@
+"""The worksheet's Columns B (steps we take) and C (how we demonstrate it): one text per element, party and
+column, optionally internal (left out of the shareable worksheet). Versioned like the next steps.
+``trustcore.worksheet`` assembles the whole worksheet (Columns A-E)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import db as dbmod
+from ..errors import AccessDenied, InvalidInput
+from ..model import Session
+from ..store import Store, _log, now
+from ..text import TEXT_MAX, clean_text
+from .common import OWN_PARTY_ONLY, _actor, _check_element, _ExpectedVersion, _one, _party_id, _reload
+
+COLUMNS = {"B": "Column B (steps we take)", "C": "Column C (how we demonstrate it)"}
+
+ENTRY_CHANGED = "Someone else changed this worksheet entry while you were editing it; your text was not saved."
+
+
+@dataclass(frozen=True)
+class WorksheetEntry:
+    element_id: str
+    party_id: int
+    party: str
+    column: str  # "B" (steps we take) or "C" (how we demonstrate it)
+    text: str
+    internal: bool  # left out of the shareable worksheet
+    version: int
+    updated_at: str
+
+
+def _entry(row, session: Session) -> WorksheetEntry:
+    return WorksheetEntry(
+        row["element_id"],
+        row["party_id"],
+        session.party(row["party_id"]).name,
+        row["col"],
+        row["text"],
+        bool(row["internal"]),
+        row["version"],
+        row["updated_at"],
+    )
+
+
+def worksheet(store: Store, code: str, token: str, *, shareable: bool = False) -> list[WorksheetEntry]:
+    """Columns B and C, in catalogue order of the elements, then party order, then column.
+
+    ``shareable=True`` leaves out entries marked internal. A participant never sees other parties'
+    internal entries (only their own party's)."""
+    actor = _actor(store, code, token)
+    s = actor.session
+    with dbmod.session(store.path) as db:
+        rows = list(db.query("SELECT * FROM worksheet WHERE session_id = ?", [s.id]))
+    rank = {e: i for i, e in enumerate(s.catalogue.ids)}
+    position = {p.id: p.position for p in s.parties}
+    entries = [
+        _entry(r, s) for r in rows if not (r["internal"] and (shareable or not actor.may_act_for(r["party_id"])))
+    ]
+    return sorted(entries, key=lambda e: (rank.get(e.element_id, len(rank)), position[e.party_id], e.column))
+
+
+def set_worksheet_entry(
+    store: Store,
+    code: str,
+    token: str,
+    element_id: str,
+    party_id: int,
+    column: str,
+    text: str,
+    *,
+    internal: bool = False,
+    expected_version: int | None = None,
+) -> WorksheetEntry:
+    """Write a party's Column B or C text for an element. A participant writes only for their own party.
+
+    ``expected_version`` is the version the editor started from; None (or 0) means the entry must not
+    exist yet. EditConflict (``current`` = the stored entry) when someone else saved in between."""
+    actor = _actor(store, code, token)
+    s = actor.session
+    element_id = _check_element(s, element_id)
+    pid = _party_id(s, party_id, field="The party")
+    if not actor.may_act_for(pid):
+        raise AccessDenied(OWN_PARTY_ONLY)
+    col = str(column or "").strip().upper()
+    if col not in COLUMNS:
+        raise InvalidInput("The worksheet column must be B (steps we take) or C (how we demonstrate it).")
+    text = clean_text(text, field=COLUMNS[col], max_len=TEXT_MAX)
+    internal = bool(internal)
+    expected = _ExpectedVersion.of(expected_version, new_allowed=True)
+    with dbmod.write(store.path) as db:
+        session = _reload(store, db, actor)
+        key = [session.id, element_id, pid, col]
+        row = _one(
+            db, "SELECT * FROM worksheet WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?", key
+        )
+        current = _entry(row, session) if row else None
+        if current is not None and (current.text, current.internal) == (text, internal):
+            return current
+        expected.check(current, ENTRY_CHANGED)
+        stamp = now()
+        if current is None:
+            db.execute(
+                """INSERT INTO worksheet (session_id, element_id, party_id, col, text, internal, version, updated_at)
+                          VALUES (?, ?, ?, ?, ?, ?, 1, ?)""",
+                [*key, text, int(internal), stamp],
+            )
+        else:
+            db.execute(
+                """UPDATE worksheet SET text = ?, internal = ?, version = version + 1, updated_at = ?
+                          WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?""",
+                [text, int(internal), stamp, *key],
+            )
+        _log(
+            db,
+            session.id,
+            actor.label,
+            "worksheet_entry_set",
+            {"element": element_id, "party": session.party(pid).name, "column": col, "internal": internal},
+        )
+        return _entry(
+            _one(
+                db, "SELECT * FROM worksheet WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?", key
+            ),
+            session,
+        )
