@@ -220,3 +220,58 @@ def test_a_server_killed_in_a_submit_burst_keeps_every_confirmed_ranking_and_pag
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         restarted.stop()
+
+
+def test_a_repair_right_after_joining_shows_the_new_participants_ranking_page(tmp_path):
+    """Joining puts the personal token in the URL, but Streamlit's own copy of the tab's query string is
+    updated only when a script runner shuts down. When the joining run's output (and its shut-down) is
+    dropped, the repair must rerun the page with the URL the app set, not the share link: the new
+    participant sees their ranking page, not the join form again (seen once in CI's 10-person smoke)."""
+    from room_load import JOIN_BUTTON, JOIN_RADIO, NAME_INPUT, SUBMIT
+
+    db = tmp_path / "join-race.db"
+    store = Store(db).initialise()
+    created = store.create_session("Join race", ["Alpha", "Beta"])
+    code = created.session.code
+    bob = store.join(code, created.session.parties[1].id, "Bob")
+    arm, mark = tmp_path / "arm", tmp_path / "mark"
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        "TRUSTCORE_LATE_ARM": str(arm),
+        "TRUSTCORE_LATE_S": "1.5",
+        "TRUSTCORE_POLL_MARK": str(mark),
+    }
+    server = Server(db, tmp_path / "streamlit.log", env=env)
+
+    async def scenario() -> tuple[bool, str]:
+        # the ranking page's polling fragment id (the same for every tab: it names where it is drawn)
+        polls: list[str] = []
+        other = await Page.open(server.url, f"session={code}&me={bob.token}", poll=False)
+        other.on_message = lambda m: m.WhichOneof("type") == "auto_rerun" and polls.append(m.auto_rerun.fragment_id)
+        await other.wait_for(lambda: SUBMIT in other.widgets and polls, 30)
+        await other.close()
+
+        page = await Page.open(server.url, f"session={code}", poll=False)
+        await page.wait_for(lambda: JOIN_BUTTON in page.widgets, 30)
+        radio = page.widget(JOIN_RADIO).proto
+        page.set_value(JOIN_RADIO, string_value=next(o for o in radio.options if o.startswith("Alpha")))
+        page.set_value(NAME_INPUT, string_value="Ann")
+        arm.touch()
+        await page.click(JOIN_BUTTON)  # joins; its output, shut-down included, is held back
+        await page.wait_for(lambda: any(m.startswith("stopped") for m in _marks(mark)), 30)
+        for fid in set(polls):  # the new ranking page's first poll meets the stopped runner
+            await page.rerun(fragment_id=fid, auto=True)
+        shown = await page.wait_for(lambda: SUBMIT in page.widgets, 15)
+        await asyncio.sleep(2.5)  # and it stays there
+        shown = shown and SUBMIT in page.widgets and JOIN_BUTTON not in page.widgets
+        await page.close()
+        return bool(shown), page.query
+
+    try:
+        shown, query = asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert any(m.startswith("dropped") for m in _marks(mark)), f"the race was not reproduced: {_marks(mark)}"
+    assert "Ann" in [p.participant.name for p in store.progress(code).participants], "Ann joined"
+    assert shown, "after the repair the tab showed the join form again"
+    assert "me=" in query, f"the URL lost the personal token: {query}"

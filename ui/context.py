@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -19,6 +19,8 @@ from trustcore.errors import AccessDenied, NotFound
 from trustcore.followup import survey
 from trustcore.model import Participant, Role, Session
 from trustcore.store import Store
+
+from . import healing
 
 PARAMS = ("session", "me", "admin", "survey")
 _STATE = "tc_params"
@@ -91,6 +93,7 @@ def set_params(**params: str | None) -> None:
     clean = {k: v for k, v in params.items() if k in PARAMS and v}
     st.session_state[_STATE] = clean
     st.query_params.from_dict(clean)
+    healing.remember_query(urlencode(clean))
 
 
 def resolve() -> Context:

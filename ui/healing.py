@@ -28,6 +28,7 @@ the suite instead of silently losing the repair.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime.app_session import AppSession
@@ -50,6 +51,12 @@ _repairing: set[str] = set()  # sessions with a repairing rerun requested and no
 _lock = threading.Lock()
 _TRIGGERS = ("trigger_value", "string_trigger_value", "json_trigger_value", "chat_input_value")
 dropped_total = 0  # events seen dropped since the process started (for tests and benchmarks)
+# The query string each browser session's page last ran with or set (session id -> query string; the
+# newest few thousand). Streamlit's own copy (``AppSession._client_state``) is only updated when a script
+# runner shuts down, so right after a run that changed the URL (joining adds the personal token) it is
+# the old one: a repair from it would show the personal page's owner the join page.
+_queries: OrderedDict[str, str] = OrderedDict()
+QUERIES_KEPT = 5000
 
 
 def install() -> None:
@@ -75,12 +82,26 @@ def install() -> None:
     AppSession._handle_scriptrunner_event_on_event_loop = handler  # type: ignore[method-assign]
 
 
+def remember_query(query_string: str) -> None:
+    """Record the query string this tab's page runs with now (``ui.context`` calls it each run)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return
+    with _lock:
+        _queries[ctx.session_id] = query_string
+        _queries.move_to_end(ctx.session_id)
+        while len(_queries) > QUERIES_KEPT:
+            _queries.popitem(last=False)
+
+
 def replay_state(session, *, fragment_id: str = "") -> ClientState:
     """The browser's last state of ``session`` for a rerun the server asks for (a repair, a nudge): its
     query string, page and widget values, with buttons' triggers left out so no click is ever repeated.
     ``fragment_id`` reruns that fragment only, as an automatic poll; otherwise the whole current page."""
     state = ClientState()
     state.CopyFrom(session._client_state)
+    with _lock:
+        state.query_string = _queries.get(session.id, state.query_string)
     state.fragment_id = fragment_id
     state.is_auto_rerun = bool(fragment_id)
     page = session._pages_manager.current_page_script_hash
