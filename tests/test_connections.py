@@ -45,17 +45,18 @@ def test_connections_per_run_for_a_participant_and_the_facilitator(tmp_path):
     server = Server(db, tmp_path / "streamlit.log", env=env)
     measured: dict[str, list[int]] = {}
 
-    async def quiet(page: Page) -> None:
-        """Wait until the page's last run has finished and been logged."""
-        await page.finished_since(0, 30)
-        await asyncio.sleep(0.3)
-
     async def one(name: str, page: Page, act) -> None:
         """The connections each run took while ``act`` ran (one tab at a time, polls off)."""
-        await quiet(page)
-        since = time.time()
+        await page.finished_since(0, 30)
+        await asyncio.sleep(0.3)  # the last run's log line is written after its finish message
+        since, sent = time.time(), time.monotonic()
         await act()
-        await quiet(page)
+        assert await page.finished_since(sent, 30), f"{name}: the run did not finish"
+        for _ in range(100):  # its log line follows the finish message
+            if _runs(log, since):
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.3)
         measured[name] = [r["db"] for r in _runs(log, since)]
 
     async def scenario() -> None:
