@@ -7,15 +7,21 @@ participant's link (Q), the share link alone (S: the code, no token), the survey
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from trustcore import archive, workbook
+from trustcore import archive, rights, workbook
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
+from trustcore.followup.agreed_order import set_agreed_order
 from trustcore.followup.baselines import set_baseline
-from trustcore.followup.next_steps import add_next_step
-from trustcore.followup.reflections import set_reflection
+from trustcore.followup.lineage import link_previous
+from trustcore.followup.next_steps import add_next_step, next_steps
+from trustcore.followup.reflections import reflections, set_reflection
 from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
 from trustcore.followup.worksheet_entries import set_worksheet_entry
+from trustcore.model import Role
+from trustcore.rights import RIGHTS, Action, When
 from trustcore.store import Store
 
 HOLDERS = ("F", "P", "S", "V", "N")
@@ -155,3 +161,92 @@ def test_a_wrong_token_does_not_reveal_whether_the_session_exists(world):
                 call(code, tokens["N"])
             messages.add(str(info.value))
     assert len(messages) == 1
+
+
+# ---------------------------------------------------------------- the table in trustcore/rights.py
+
+HOLDER_OF = {Role.FACILITATOR: "F", Role.PARTICIPANT: "P", Role.JOINER: "S", Role.STAKEHOLDER: "V"}
+
+
+def _earlier(s, m):
+    earlier = s.create_session("Earlier", ["Alpha", "Beta"])
+    return earlier.session.code, earlier.facilitator_token
+
+
+# one call of the core per action that a token grants (the share link's rights need only the code)
+CALLS = {
+    Action.RANK: lambda s, m, t: s.submit(m.session.code, t, ids(m)),
+    Action.SEE_PROGRESS: lambda s, m, t: s.facilitator_progress(m.session.code, t),
+    Action.SEE_RESULTS: lambda s, m, t: s.visible_rankings(m.session.code, t, 1),
+    Action.DOWNLOAD: lambda s, m, t: workbook.session_workbook(s, m.session.code, t),
+    Action.RUN_ROUNDS: lambda s, m, t: (s.lock(m.session.code, t), s.reveal(m.session.code, t)),
+    Action.REPLACE_ELEMENTS: lambda s, m, t: s.replace_catalogue(m.session.code, t, m.session.catalogue),
+    Action.SEE_EVENTS: lambda s, m, t: s.events(m.session.code, t),
+    Action.MANAGE_SURVEY: lambda s, m, t: new_survey_link(s, m.session.code, t),
+    Action.ARCHIVE: lambda s, m, t: archive.export_session(s, m.session.code, t),
+    Action.DELETE: lambda s, m, t: s.delete_session(m.session.code, t),
+    Action.LINK_SESSIONS: lambda s, m, t: link_previous(s, m.session.code, t, *_earlier(s, m)),
+    Action.FIX_AGREED_ORDER: lambda s, m, t: set_agreed_order(s, m.session.code, t, ids(m)),
+    Action.READ_FOLLOWUP: lambda s, m, t: (next_steps(s, m.session.code, t), reflections(s, m.session.code, t)),
+    Action.EDIT_NEXT_STEPS: lambda s, m, t: add_next_step(s, m.session.code, t, "privacy", "Act"),
+    Action.EDIT_WORKSHEET: lambda s, m, t: set_worksheet_entry(
+        s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps"
+    ),
+    Action.ENTER_BASELINE: lambda s, m, t: set_baseline(s, m.session.code, t, m.session.parties[0].id, ids(m)),
+    Action.ANSWER_REFLECTIONS: lambda s, m, t: set_reflection(s, m.session.code, t, "areas", "Yes"),
+    Action.READ_FEEDBACK: lambda s, m, t: feedback(s, m.session.code, t),
+    Action.FILL_SURVEY: lambda s, m, t: submit_feedback(s, m.session.code, t, "", {"privacy": {"trust": 3}}),
+}
+BY_CODE = {  # rights of the share code itself, which every link carries
+    Action.SEE_SESSION: lambda s, m: s.session(m.session.code),
+    Action.JOIN: lambda s, m: s.join(m.session.code, m.session.parties[1].id, "New"),
+}
+
+
+def test_every_action_of_the_table_is_tried():
+    assert set(CALLS) | set(BY_CODE) == set(Action)
+    assert not set(CALLS) & set(BY_CODE)
+
+
+def _expected_before_the_reveal(action: Action) -> set[str]:
+    allowed = RIGHTS[action].allowed
+    return {HOLDER_OF[role] for role, when in allowed.items() if when is not When.REVEALED}
+
+
+@pytest.mark.parametrize("holder", HOLDERS)
+@pytest.mark.parametrize("action", list(CALLS), ids=[a.name for a in CALLS])
+def test_the_rights_table_is_what_the_core_enforces(world, action, holder):
+    store, made, tokens = world
+    expected = holder in _expected_before_the_reveal(action)
+    assert allowed(lambda: CALLS[action](store, made, tokens[holder])) == expected
+
+
+@pytest.mark.parametrize("action", [a for a in CALLS if When.REVEALED in RIGHTS[a].allowed.values()])
+@pytest.mark.parametrize("holder", HOLDERS)
+def test_rights_that_wait_for_the_reveal_hold_after_it(world, action, holder):
+    store, made, tokens = world
+    store.reveal(made.session.code, tokens["F"])
+    expected = holder in {HOLDER_OF[r] for r in RIGHTS[action].allowed}
+    assert allowed(lambda: CALLS[action](store, made, tokens[holder])) == expected
+
+
+@pytest.mark.parametrize("action", list(BY_CODE), ids=[a.name for a in BY_CODE])
+def test_the_share_codes_rights_need_only_the_code(world, action):
+    store, made, _ = world
+    assert RIGHTS[action].allowed.get(Role.JOINER) is When.ALWAYS
+    assert BY_CODE[action](store, made)
+    store.delete_session(made.session.code, made.facilitator_token)
+    with pytest.raises(NotFound):
+        BY_CODE[action](store, made)
+
+
+def test_a_locked_round_refuses_ranking_with_the_tables_message(world):
+    store, made, tokens = world
+    store.lock(made.session.code, tokens["F"])
+    with pytest.raises(NotAllowedNow, match="locked"):
+        store.submit(made.session.code, tokens["P"], ids(made))
+
+
+def test_the_readme_shows_the_rights_table():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert rights.markdown_table() in readme

@@ -43,6 +43,7 @@ from . import tokens
 from .catalogue import Catalogue
 from .errors import CatalogueError, InvalidInput, NotFound
 from .migrations import migrations
+from .rights import Action
 from .store import UNKNOWN_CODE, Store, _log, now, validate_order
 
 FORMAT = "trustcore-session"
@@ -195,7 +196,7 @@ def export_session(store: Store, code: str, facilitator_token: str) -> bytes:
 
     The archive holds the token hashes (see the module docstring): treat it as a secret, like the
     facilitator link."""
-    session = store.facilitator(code, facilitator_token)
+    session = store.require(code, facilitator_token, Action.ARCHIVE).session
     with dbmod.snapshot(store.path) as db:  # one consistent snapshot of every table
         doc = _collect(db, session.id)
     return (json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")

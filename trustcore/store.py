@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from . import catalogue as catalogue_mod
 from . import db as dbmod
-from . import tokens
+from . import rights, tokens
 from .catalogue import Catalogue
 from .errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
 from .model import (
@@ -34,12 +34,14 @@ from .model import (
     Party,
     Progress,
     Ranking,
+    Role,
     Round,
     RoundStatus,
     Session,
     SessionSummary,
     Submission,
 )
+from .rights import Action
 from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text, unique_name
 
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
@@ -334,18 +336,37 @@ class Store:
             _log(db, sid, "facilitator", "session_created", {"parties": len(party_list), "elements": len(catalogue)})
             return Created(self._load(db, code), token)
 
+    def require(
+        self,
+        code: str | None,
+        token: str | None,
+        action: Action,
+        *,
+        party_id: int | None = None,
+        round_number: int | None = None,
+    ) -> Actor:
+        """Who the token makes its holder, once ``trustcore.rights`` allows them ``action`` now.
+
+        AccessDenied (one message, whether or not the session exists) for a token without the right;
+        NotAllowedNow for a right that waits for a reveal or ended with the round's lock."""
+        actor = self.authorise(code, token)
+        rights.ensure(actor, action, party_id=party_id, round_number=round_number)
+        return actor
+
     @contextlib.contextmanager
-    def _facilitator_write(self, code: str, token: str):
-        """Check the facilitator token, then open a write transaction and yield (db, session), the
-        session re-read inside the transaction so concurrent actions (a double click, two tabs) see
-        each other's effects."""
-        code = self.facilitator(code, token).code
+    def write_as(self, code: str, token: str, action: Action, *, party_id: int | None = None):
+        """``require`` the right, then open a write transaction and yield (db, session), the session
+        re-read inside the transaction and the right checked again on it, so concurrent actions (a
+        double click, two tabs, a lock) see each other's effects."""
+        actor = self.require(code, token, action, party_id=party_id)
         with dbmod.write(self.path) as db:
-            yield db, self._load(db, code)
+            fresh = Actor(self._load(db, actor.session.code), actor.participant)
+            rights.ensure(fresh, action, party_id=party_id)
+            yield db, fresh.session
 
     def lock(self, code: str, token: str) -> Session:
         """Stop accepting rankings in the current round (participants can no longer change theirs)."""
-        with self._facilitator_write(code, token) as (db, s):
+        with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             db.execute(
                 "UPDATE rounds SET locked_at = coalesce(locked_at, ?) WHERE session_id = ? AND number = ?",
                 [now(), s.id, s.current_round],
@@ -356,7 +377,7 @@ class Store:
 
     def unlock(self, code: str, token: str) -> Session:
         """Accept rankings again in the current round; not after its results were revealed."""
-        with self._facilitator_write(code, token) as (db, s):
+        with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             if s.round.status is RoundStatus.REVEALED:
                 raise NotAllowedNow("This round's results are revealed; open a new round instead of unlocking it.")
             db.execute(
@@ -369,7 +390,7 @@ class Store:
     def reveal(self, code: str, token: str) -> Session:
         """Show the current round's comparison to everyone. Revealing also locks the round, so nobody can
         rank after seeing the others."""
-        with self._facilitator_write(code, token) as (db, s):
+        with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             stamp = now()
             db.execute(
                 """UPDATE rounds SET locked_at = coalesce(locked_at, ?), revealed_at = coalesce(revealed_at, ?)
@@ -382,7 +403,7 @@ class Store:
 
     def next_round(self, code: str, token: str) -> Session:
         """Lock the current round and open the next one; everyone re-ranks from their previous order."""
-        with self._facilitator_write(code, token) as (db, s):
+        with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             stamp = now()
             db.execute(
                 "UPDATE rounds SET locked_at = coalesce(locked_at, ?) WHERE session_id = ? AND number = ?",
@@ -401,7 +422,7 @@ class Store:
         has submitted a ranking, so no stored ranking ever refers to elements the session lacks; everyone
         who joined gets a fresh random start order."""
         rng = rng or random.SystemRandom()
-        with self._facilitator_write(code, token) as (db, s):
+        with self.write_as(code, token, Action.REPLACE_ELEMENTS) as (db, s):
             if list(db.query("SELECT 1 FROM rankings WHERE session_id = ? LIMIT 1", [s.id])):
                 raise NotAllowedNow(
                     "Rankings were already submitted in this session, so its elements can no "
@@ -421,14 +442,14 @@ class Store:
 
     def delete_session(self, code: str, token: str) -> None:
         """Delete the session and everything about it (parties, people, rankings, notes, its event log)."""
-        with self._facilitator_write(code, token) as (db, s):
+        with self.write_as(code, token, Action.DELETE) as (db, s):
             db.execute("UPDATE sessions SET previous_session_id = NULL WHERE previous_session_id = ?", [s.id])
             db.execute("DELETE FROM sessions WHERE id = ?", [s.id])
             _log(db, None, "facilitator", "session_deleted", {})
 
     def events(self, code: str, token: str) -> list[Event]:
         """The session's event log, oldest first (facilitator only)."""
-        s = self.facilitator(code, token)
+        s = self.require(code, token, Action.SEE_EVENTS).session
         with dbmod.session(self.path) as db:
             return [
                 Event(r["at"], r["actor"], r["action"], json.loads(r["detail"]))
@@ -520,8 +541,8 @@ class Store:
             if rnd is None:
                 raise NotFound(UNKNOWN_CODE)
             order = validate_order(order, Catalogue.from_json(rnd["catalogue"]))
-            if rnd["locked_at"]:
-                raise NotAllowedNow("This round is locked: the facilitator is no longer accepting rankings.")
+            # the token matched a participant of this session: their right, checked against the table
+            rights.ensure_role(Role.PARTICIPANT, Action.RANK, open_round=not rnd["locked_at"])
             number = rnd["number"]
             previous = next(
                 iter(
@@ -608,12 +629,14 @@ class Store:
         """The rankings the token's holder may see: all of them for the facilitator; for a participant,
         those of the rounds whose results are visible to participants (NotAllowedNow when the asked round
         is not); AccessDenied for anyone else. ``round_number`` None: every visible round."""
-        actor = self.authorise(code, token)
-        session = actor.session
         if round_number is not None:
-            if not session.results_visible(round_number, facilitator=actor.is_facilitator):
-                raise NotAllowedNow("The results of this round are hidden until the facilitator reveals them.")
-            return self.rankings(session.code, round_number)
+            actor = self.require(code, token, Action.SEE_RESULTS, round_number=round_number)
+            return self.rankings(actor.session.code, round_number)
+        try:
+            actor = self.require(code, token, Action.SEE_RESULTS)
+        except NotAllowedNow:  # a participant before any round was revealed: nothing to see yet
+            return []
+        session = actor.session
         rounds = {
             r.number for r in session.rounds if session.results_visible(r.number, facilitator=actor.is_facilitator)
         }
@@ -621,7 +644,7 @@ class Store:
 
     def facilitator_progress(self, code: str, token: str) -> Progress:
         """Who has joined and who has submitted (facilitator only)."""
-        return self.progress(self.facilitator(code, token).code)
+        return self.progress(self.require(code, token, Action.SEE_PROGRESS).session.code)
 
     def progress(self, code: str) -> Progress:
         """Who has joined and who has submitted in the current round."""

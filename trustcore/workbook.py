@@ -37,6 +37,7 @@ from .followup.reflections import Reflection
 from .followup.survey import FeedbackAnswer
 from .model import Ranking, Session
 from .results import RoundResults, RoundsComparison, round_results, rounds_comparison
+from .rights import Action
 from .store import Store
 from .text import spreadsheet_safe
 
@@ -91,7 +92,7 @@ def session_data(store: Store, code: str, token: str, *, shareable: bool = False
 
     AccessDenied for anything but the facilitator token or a participant token of this session (the
     survey token included); NotAllowedNow for a participant while no round's results are visible."""
-    actor = store.authorise(code, token)
+    actor = store.require(code, token, Action.DOWNLOAD)
     s = actor.session
     if not actor.is_facilitator and not shown_rounds(s, facilitator=False, shareable=True):
         raise NotAllowedNow(NOT_REVEALED_YET)

@@ -16,6 +16,7 @@ from .followup.next_steps import NextStep
 from .followup.survey import FeedbackAnswer
 from .followup.worksheet_entries import WorksheetEntry
 from .model import Session
+from .rights import Action
 from .store import Store
 
 
@@ -82,7 +83,7 @@ class Worksheet:
 def build(store: Store, code: str, token: str, *, shareable: bool = False) -> Worksheet:
     """The worksheet as the token's holder may see it (``shareable`` leaves out internal B/C entries)."""
     order, source = agreed_order.agreed_order(store, code, token)
-    session = store.authorise(code, token).session
+    session = store.require(code, token, Action.READ_FOLLOWUP).session
     entries = worksheet_entries.worksheet(store, code, token, shareable=shareable)
     answers = survey.feedback(store, code, token)
     steps = next_steps.next_steps(store, code, token)

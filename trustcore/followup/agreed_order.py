@@ -8,8 +8,9 @@ import json
 from .. import analysis
 from .. import db as dbmod
 from ..errors import NotFound
+from ..rights import Action
 from ..store import UNKNOWN_CODE, Store, _log, now, validate_order
-from .common import _actor, _latest_orders, _one
+from .common import _latest_orders, _one
 
 FIXED = "fixed by the facilitator"
 NO_RANKINGS = "catalogue order (no rankings yet)"
@@ -18,7 +19,7 @@ NOT_REVEALED = "catalogue order (no revealed rankings yet)"
 
 def set_agreed_order(store: Store, code: str, token: str, order) -> None:
     """Fix Column A's order (facilitator only); None goes back to the consensus."""
-    with store._facilitator_write(code, token) as (db, s):
+    with store.write_as(code, token, Action.FIX_AGREED_ORDER) as (db, s):
         value = None if order is None else json.dumps(list(validate_order(order, s.catalogue)))
         db.execute("UPDATE sessions SET agreed_order = ?, updated_at = ? WHERE id = ?", [value, now(), s.id])
         _log(db, s.id, "facilitator", "agreed_order_cleared" if value is None else "agreed_order_set", {})
@@ -35,7 +36,7 @@ def agreed_order(store: Store, code: str, token: str) -> tuple[tuple[str, ...], 
     (Kemeny; Borda for catalogues longer than analysis.KEMENY_MAX_ELEMENTS) of the parties' orders in the
     latest round with a ranking (for a participant: the latest whose results they may see); else the
     catalogue order."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     with dbmod.session(store.path) as db:
         row = _one(db, "SELECT agreed_order FROM sessions WHERE id = ?", [s.id])

@@ -6,22 +6,22 @@ from __future__ import annotations
 
 import json
 
-from .. import analysis
+from .. import analysis, rights
 from .. import db as dbmod
-from ..errors import AccessDenied, InvalidInput, NotAllowedNow
+from ..errors import InvalidInput, NotAllowedNow
 from ..model import Session
 from ..results import party_orders as _party_consensus
+from ..rights import Action
 from ..store import Store, _log, now, query_rankings, validate_order
-from .common import OWN_PARTY_ONLY, _actor, _one, _party_id, _reload
+from .common import _one, _party_id, _reload
 
 
 def set_baseline(store: Store, code: str, token: str, party_id: int, order) -> None:
     """Store (or replace) a party's organisation-wide ranking (Activity 1): every element once.
     The facilitator sets it for any party, a participant for their own."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.ENTER_BASELINE)
     pid = _party_id(actor.session, party_id, field="The party")
-    if not actor.may_act_for(pid):
-        raise AccessDenied(OWN_PARTY_ONLY)
+    rights.ensure(actor, Action.ENTER_BASELINE, party_id=pid)
     order = validate_order(order, actor.session.catalogue)
     with dbmod.write(store.path) as db:
         session = _reload(store, db, actor)
@@ -43,7 +43,7 @@ def set_baseline(store: Store, code: str, token: str, party_id: int, order) -> N
 
 def baselines(store: Store, code: str, token: str) -> dict[str, tuple[str, ...]]:
     """Party name -> its organisation-wide ranking, in session party order (parties without one left out)."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.session(store.path) as db:
         return _baselines(db, actor.session)
 
@@ -70,7 +70,7 @@ def baseline_comparison(store: Store, code: str, token: str, round_number: int) 
     elements whose rank differs, as (element_id, org_rank, relationship_rank), biggest move first.
 
     A participant sees it only once the round's results are visible to participants (NotAllowedNow)."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     number = _check_round(s, round_number)
     if not s.results_visible(number, facilitator=actor.is_facilitator):

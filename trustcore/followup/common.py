@@ -12,11 +12,6 @@ from ..results import party_orders as _party_consensus
 from ..store import Store, query_rankings
 
 CHOOSE_ELEMENT = "Choose one of this session's elements."
-OWN_PARTY_ONLY = "You can only change your own party's entries."
-
-
-def _actor(store: Store, code, token) -> Actor:
-    return store.authorise(code, token)
 
 
 def _reload(store: Store, db, actor: Actor) -> Session:

@@ -9,8 +9,9 @@ from .. import analysis
 from .. import db as dbmod
 from ..errors import AccessDenied, InvalidInput
 from ..model import STATUSES, Session
+from ..rights import Action
 from ..store import DENIED, Store, _log, now
-from .common import _actor, _latest_orders, _one
+from .common import _latest_orders, _one
 from .next_steps import NextStep, _steps
 
 
@@ -34,8 +35,8 @@ class Changes:
 def link_previous(store: Store, code: str, token: str, previous_code: str, previous_facilitator_token: str) -> None:
     """Record that this session follows ``previous_code`` (the same relationship, revisited). Needs the
     facilitator token of both sessions; refuses the session itself and links that would make a loop."""
-    previous = store.facilitator(previous_code, previous_facilitator_token)
-    with store._facilitator_write(code, token) as (db, s):
+    previous = store.require(previous_code, previous_facilitator_token, Action.LINK_SESSIONS).session
+    with store.write_as(code, token, Action.LINK_SESSIONS) as (db, s):
         if previous.id == s.id:
             raise InvalidInput("A session cannot follow itself: give the code of an earlier session.")
         seen = {s.id}
@@ -56,7 +57,7 @@ def link_previous(store: Store, code: str, token: str, previous_code: str, previ
 
 def unlink_previous(store: Store, code: str, token: str) -> None:
     """Forget the link to an earlier session (facilitator only)."""
-    with store._facilitator_write(code, token) as (db, s):
+    with store.write_as(code, token, Action.LINK_SESSIONS) as (db, s):
         db.execute("UPDATE sessions SET previous_session_id = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
         _log(db, s.id, "facilitator", "previous_unlinked", {})
 
@@ -70,7 +71,7 @@ def changes_since_previous(store: Store, code: str, token: str) -> Changes | Non
 
     Parties are matched by name (ignoring case). Each side's orders come from its latest round with a
     ranking (for a participant, this session's latest round whose results they may see)."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     with dbmod.session(store.path) as db:
         row = _one(db, "SELECT previous_session_id FROM sessions WHERE id = ?", [s.id])

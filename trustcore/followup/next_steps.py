@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from .. import db as dbmod
 from ..errors import EditConflict, InvalidInput
 from ..model import STATUSES, Session
+from ..rights import Action
 from ..store import Store, _log, now
 from ..text import NAME_MAX, clean_line, clean_text
-from .common import _actor, _check_element, _ExpectedVersion, _one, _party_id, _reload
+from .common import _check_element, _ExpectedVersion, _one, _party_id, _reload
 
 ACTION_MAX = 500
 DUE_MAX = 80
@@ -110,7 +111,7 @@ def _same_step(step: NextStep, values: dict, session: Session) -> bool:
 
 def next_steps(store: Store, code: str, token: str) -> list[NextStep]:
     """The session's next steps, in catalogue order of their element, then oldest first."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.session(store.path) as db:
         return _steps(db, actor.session)
 
@@ -129,7 +130,7 @@ def add_next_step(
     agreed_by=(),
 ) -> NextStep:
     """Record a next step for an element (facilitator or any participant)."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
     values = _step_values(
         actor.session,
         {
@@ -184,7 +185,7 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
     if unknown:
         raise TypeError(f"update_next_step() got unexpected field(s): {', '.join(unknown)}")
     expected = _ExpectedVersion.of(expected_version, new_allowed=False)
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
     values = _step_values(actor.session, changes)
     with dbmod.write(store.path) as db:
         session = _reload(store, db, actor)
@@ -229,7 +230,7 @@ def delete_next_step(store: Store, code: str, token: str, step_id: int, expected
     """Delete a next step, if nobody saved it since ``expected_version`` (EditConflict otherwise, with the
     stored step in ``current``). Deleting a step that is already gone does nothing."""
     expected = _ExpectedVersion.of(expected_version, new_allowed=False)
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
     with dbmod.write(store.path) as db:
         session = _reload(store, db, actor)
         row = _one(db, "SELECT * FROM next_steps WHERE id = ? AND session_id = ?", [step_id, session.id])
@@ -243,7 +244,7 @@ def delete_next_step(store: Store, code: str, token: str, step_id: int, expected
 
 def elements_without_steps(store: Store, code: str, token: str) -> list[str]:
     """Element ids (catalogue order) that no next step addresses yet."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.session(store.path) as db:
         addressed = {
             r["element_id"]

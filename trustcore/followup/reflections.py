@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from .. import db as dbmod
 from ..errors import InvalidInput
+from ..rights import Action
 from ..store import Store, _log, now
 from ..text import TEXT_MAX, clean_text
-from .common import _actor, _ExpectedVersion, _one, _reload
+from .common import _ExpectedVersion, _one, _reload
 
 # The guidebook's Activity 6 reflection questions, paraphrased (CC BY-SA 4.0, ODI Trustworthy Data
 # Stewardship Guidebook).
@@ -41,7 +42,7 @@ def set_reflection(
     store: Store, code: str, token: str, key: str, answer: str, *, expected_version: int | None = None
 ) -> Reflection:
     """Answer one of REFLECTION_QUESTIONS (facilitator or any participant); versioned like the worksheet."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.ANSWER_REFLECTIONS)
     if key not in REFLECTION_QUESTIONS:
         raise InvalidInput(f"Unknown reflection question {key!r}: use one of {', '.join(REFLECTION_QUESTIONS)}.")
     answer = clean_text(answer, field=f"The answer to “{REFLECTION_QUESTIONS[key]}”", max_len=TEXT_MAX)
@@ -71,7 +72,7 @@ def set_reflection(
 
 def reflections(store: Store, code: str, token: str) -> dict[str, Reflection]:
     """The answered reflection questions, in REFLECTION_QUESTIONS order (unanswered ones left out)."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.session(store.path) as db:
         stored = {
             r["key"]: _reflection(r)

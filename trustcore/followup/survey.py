@@ -10,9 +10,10 @@ from .. import db as dbmod
 from .. import tokens
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..model import Session
+from ..rights import Action
 from ..store import DENIED, UNKNOWN_CODE, Store, _log, now
 from ..text import NAME_MAX, TEXT_MAX, clean_line, clean_text, unique_name
-from .common import CHOOSE_ELEMENT, _actor, _element_label, _one
+from .common import CHOOSE_ELEMENT, _element_label, _one
 
 TRUST_SCALE = {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Completely"}
 EXPECTATIONS = ("yes", "partly", "no")
@@ -43,7 +44,7 @@ def new_survey_link(store: Store, code: str, token: str) -> str:
     """Create (or replace: the old one stops working) the session's survey token; returns it. Only its
     hash is stored. Build the link with ``links.survey_link``. Facilitator only."""
     survey_token = tokens.new_token()
-    with store._facilitator_write(code, token) as (db, s):
+    with store.write_as(code, token, Action.MANAGE_SURVEY) as (db, s):
         replaced = _survey_hash(db, s.id) is not None
         db.execute(
             "UPDATE sessions SET survey_hash = ?, updated_at = ? WHERE id = ?",
@@ -55,7 +56,7 @@ def new_survey_link(store: Store, code: str, token: str) -> str:
 
 def close_survey(store: Store, code: str, token: str) -> None:
     """Stop accepting feedback: the survey link stops working (facilitator only)."""
-    with store._facilitator_write(code, token) as (db, s):
+    with store.write_as(code, token, Action.MANAGE_SURVEY) as (db, s):
         db.execute("UPDATE sessions SET survey_hash = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
         _log(db, s.id, "facilitator", "survey_closed", {})
 
@@ -70,7 +71,7 @@ def _survey_row(db, code, survey_token) -> dict:
 
 def survey_is_open(store: Store, code: str, token: str) -> bool:
     """Whether the session has a survey link that works (facilitator only)."""
-    session = store.facilitator(code, token)
+    session = store.require(code, token, Action.MANAGE_SURVEY).session
     with dbmod.session(store.path) as db:
         return _survey_hash(db, session.id) is not None
 
@@ -163,7 +164,7 @@ def submit_feedback(store: Store, code: str, survey_token: str, respondent: str,
 
 def feedback(store: Store, code: str, token: str) -> list[FeedbackAnswer]:
     """Every stakeholder answer, in the order submitted (facilitator or participant)."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.READ_FEEDBACK)
     with dbmod.session(store.path) as db:
         return [
             FeedbackAnswer(

@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import db as dbmod
-from ..errors import AccessDenied, InvalidInput
+from .. import rights
+from ..errors import InvalidInput
 from ..model import Session
+from ..rights import Action
 from ..store import Store, _log, now
 from ..text import TEXT_MAX, clean_text
-from .common import OWN_PARTY_ONLY, _actor, _check_element, _ExpectedVersion, _one, _party_id, _reload
+from .common import _check_element, _ExpectedVersion, _one, _party_id, _reload
 
 COLUMNS = {"B": "Column B (steps we take)", "C": "Column C (how we demonstrate it)"}
 
@@ -48,7 +50,7 @@ def worksheet(store: Store, code: str, token: str, *, shareable: bool = False) -
 
     ``shareable=True`` leaves out entries marked internal. A participant never sees other parties'
     internal entries (only their own party's)."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     with dbmod.session(store.path) as db:
         rows = list(db.query("SELECT * FROM worksheet WHERE session_id = ?", [s.id]))
@@ -76,12 +78,11 @@ def set_worksheet_entry(
 
     ``expected_version`` is the version the editor started from; None (or 0) means the entry must not
     exist yet. EditConflict (``current`` = the stored entry) when someone else saved in between."""
-    actor = _actor(store, code, token)
+    actor = store.require(code, token, Action.EDIT_WORKSHEET)
     s = actor.session
     element_id = _check_element(s, element_id)
     pid = _party_id(s, party_id, field="The party")
-    if not actor.may_act_for(pid):
-        raise AccessDenied(OWN_PARTY_ONLY)
+    rights.ensure(actor, Action.EDIT_WORKSHEET, party_id=pid)
     col = str(column or "").strip().upper()
     if col not in COLUMNS:
         raise InvalidInput("The worksheet column must be B (steps we take) or C (how we demonstrate it).")
