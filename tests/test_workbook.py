@@ -354,3 +354,59 @@ def test_text_is_typed_as_a_string_even_without_the_apostrophe(ws, monkeypatch):
         for name in z.namelist():
             if name.startswith("xl/worksheets/"):
                 assert not re.search(r"<f[ >]", z.read(name).decode()), name
+
+
+@pytest.mark.parametrize("make", ["workbook", "report"])
+def test_a_write_that_lands_during_the_build_is_in_the_file_whole_or_not_at_all(tmp_path, monkeypatch, make):
+    """While a download is being read (its rankings already, its next steps not yet), another tab commits
+    one transaction: a new participant's ranking and a new next step. The file shows both or neither."""
+    import json
+    import threading
+
+    from trustcore import db as dbmod
+    from trustcore import report
+    from trustcore import worksheet as worksheet_mod
+    from trustcore.followup import next_steps as next_steps_mod
+
+    store = Store(tmp_path / "snap.db").initialise()
+    w = build(store)
+    session = store.session(w.code)
+    real_build = worksheet_mod.build
+
+    def write_elsewhere() -> None:  # another tab, on another thread, in one transaction
+        order = json.dumps(list(session.catalogue.ids))
+        with dbmod.write(store.path) as db:
+            cur = db.execute(
+                "INSERT INTO participants (session_id, party_id, name, token_hash, start_order, joined_at) "
+                "VALUES (?, ?, 'Zedekiah-During', 'x' || hex(randomblob(16)), ?, '2026')",
+                [session.id, session.parties[0].id, order],
+            )
+            db.execute(
+                "INSERT INTO rankings (session_id, participant_id, round, ordering, start_order, submitted_at) "
+                "VALUES (?, ?, 1, ?, ?, '2026')",
+                [session.id, cur.lastrowid, order, order],
+            )
+            db.execute(
+                "INSERT INTO next_steps (session_id, element_id, action, created_at, updated_at) "
+                "VALUES (?, 'quality', 'Step-Written-During', '2026', '2026')",
+                [session.id],
+            )
+
+    def build_with_a_write_first(*args, **kwargs):  # the rankings are read by now; the steps are not
+        thread = threading.Thread(target=write_elsewhere)
+        thread.start()
+        thread.join()
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(worksheet_mod, "build", build_with_a_write_first)
+    if make == "workbook":
+        text = all_text(openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, w.code, w.fac))))
+    else:
+        text = report.session_report(store, w.code, w.fac, shareable=False)
+    ranking, step = "Zedekiah-During" in text, "Step-Written-During" in text
+    assert ranking == step, f"the file holds half of one write: the ranking {ranking}, the next step {step}"
+    monkeypatch.setattr(worksheet_mod, "build", real_build)  # the write did land: the next file has it all
+    assert any(s.action == "Step-Written-During" for s in next_steps_mod.next_steps(store, w.code, w.fac))
+    assert "Zedekiah-During" in all_text(
+        openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, w.code, w.fac)))
+    )

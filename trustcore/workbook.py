@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
 from . import analysis, export
+from . import db as dbmod
 from . import worksheet as worksheet_mod
 from .errors import NotAllowedNow
 from .followup import next_steps, reflections, survey, worksheet_entries
@@ -88,10 +89,17 @@ def shown_rounds(session: Session, *, facilitator: bool, shareable: bool) -> lis
 
 
 def session_data(store: Store, code: str, token: str, *, shareable: bool = False) -> SessionData:
-    """What ``session_workbook`` and ``report.session_report`` show.
+    """What ``session_workbook`` and ``report.session_report`` show, read on one snapshot of the database:
+    a write that lands while it is read is in the file whole or not at all (both renderings are pure
+    functions of this).
 
     AccessDenied for anything but the facilitator token or a participant token of this session (the
     survey token included); NotAllowedNow for a participant while no round's results are visible."""
+    with dbmod.snapshot(store.path):
+        return _session_data(store, code, token, shareable=shareable)
+
+
+def _session_data(store: Store, code: str, token: str, *, shareable: bool) -> SessionData:
     actor = store.require(code, token, Action.DOWNLOAD)
     s = actor.session
     if not actor.is_facilitator and not shown_rounds(s, facilitator=False, shareable=True):
