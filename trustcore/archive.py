@@ -39,12 +39,13 @@ import sqlite3
 from dataclasses import dataclass
 
 from . import db as dbmod
-from . import tokens
-from .catalogue import Catalogue
+from . import events, tokens
+from .catalogue import Catalogue, validate_order
+from .clock import now
 from .errors import CatalogueError, InvalidInput, NotFound
 from .migrations import migrations
 from .rights import Action
-from .store import UNKNOWN_CODE, Store, _log, now, validate_order
+from .store import UNKNOWN_CODE, Store
 
 FORMAT = "trustcore-session"
 VERSION = 1
@@ -545,7 +546,7 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
 
     # 6. what the app will read must make sense
     _check_contents(store, db, schema, new_sid, code)
-    _log(
+    events.log(
         db,
         new_sid,
         "admin",
@@ -601,7 +602,7 @@ def _remap_detail(value, keys: dict, idmap: dict, external: dict, where: str):
 def _check_contents(store: Store, db, schema: dict[str, _Table], sid: int, code: str) -> None:
     """Load the imported session as the app will and check its JSON columns; InvalidInput if not."""
     try:
-        session = store._load(db, code)
+        session = store.load_session(db, code)
     except CatalogueError as exc:
         raise InvalidInput(f"The archive's element catalogue is not valid: {exc}") from None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:

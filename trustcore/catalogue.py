@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import CatalogueError
+from .errors import CatalogueError, InvalidInput
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "elements.csv"
 MIN_ELEMENTS, MAX_ELEMENTS = 2, 30
@@ -182,3 +182,24 @@ def load(path: str | Path = DEFAULT_PATH) -> Catalogue:
 def default() -> Catalogue:
     """The ten ODI elements shipped in data/elements.csv."""
     return load(DEFAULT_PATH)
+
+
+def validate_order(order, catalogue: Catalogue) -> tuple[str, ...]:
+    """Check that ``order`` ranks every element of the catalogue exactly once; say what is wrong if not."""
+    if isinstance(order, (str, bytes)) or not hasattr(order, "__iter__"):
+        raise InvalidInput("A ranking must be a list of element ids.")
+    order = tuple(str(x) for x in order)
+    known = catalogue.ids
+    problems = []
+    unknown = sorted({x for x in order if x not in known})
+    repeated = sorted({x for x in order if order.count(x) > 1})
+    missing = [x for x in known if x not in order]
+    if unknown:
+        problems.append("unknown element(s): " + ", ".join(unknown))
+    if repeated:
+        problems.append("listed more than once: " + ", ".join(repeated))
+    if missing:
+        problems.append("missing: " + ", ".join(missing))
+    if problems:
+        raise InvalidInput(f"A ranking must put all {len(known)} elements in order, each once ({'; '.join(problems)}).")
+    return order

@@ -18,8 +18,9 @@ from typing import Any, Literal
 
 from . import catalogue as catalogue_mod
 from . import db as dbmod
-from . import rights, tokens
-from .catalogue import Catalogue
+from . import events, rights, tokens
+from .catalogue import Catalogue, validate_order
+from .clock import now
 from .errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
 from .model import (
     MAX_PARTIES,
@@ -62,32 +63,6 @@ def retention_days_from_env() -> int | None:
     except ValueError:
         raise InvalidInput(f"{RETENTION_ENV} must be a whole number of days (1 or more), not {raw!r}.") from None
     return days
-
-
-def now() -> str:
-    """The current time as ISO 8601 UTC, to the second (``2026-11-28T14:03:07Z``)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def validate_order(order, catalogue: Catalogue) -> tuple[str, ...]:
-    """Check that ``order`` ranks every element of the catalogue exactly once; say what is wrong if not."""
-    if isinstance(order, (str, bytes)) or not hasattr(order, "__iter__"):
-        raise InvalidInput("A ranking must be a list of element ids.")
-    order = tuple(str(x) for x in order)
-    known = catalogue.ids
-    problems = []
-    unknown = sorted({x for x in order if x not in known})
-    repeated = sorted({x for x in order if order.count(x) > 1})
-    missing = [x for x in known if x not in order]
-    if unknown:
-        problems.append("unknown element(s): " + ", ".join(unknown))
-    if repeated:
-        problems.append("listed more than once: " + ", ".join(repeated))
-    if missing:
-        problems.append("missing: " + ", ".join(missing))
-    if problems:
-        raise InvalidInput(f"A ranking must put all {len(known)} elements in order, each once ({'; '.join(problems)}).")
-    return order
 
 
 def _parse_parties(parties) -> list[tuple[str, tuple[str, ...]]]:
@@ -143,7 +118,9 @@ class Store:
                 db.execute("UPDATE sessions SET previous_session_id = NULL WHERE previous_session_id = ?", [sid])
                 db.execute("DELETE FROM sessions WHERE id = ?", [sid])
             if ids:
-                _log(db, None, "system", "sessions_purged", {"count": len(ids), "retention_days": self.retention_days})
+                events.log(
+                    db, None, "system", "sessions_purged", {"count": len(ids), "retention_days": self.retention_days}
+                )
         return len(ids)
 
     def initialise(self) -> Store:
@@ -158,9 +135,9 @@ class Store:
         if code is None:
             raise NotFound(UNKNOWN_CODE)
         with dbmod.session(self.path) as db:
-            return self._load(db, code)
+            return self.load_session(db, code)
 
-    def _load(self, db, code: str) -> Session:
+    def load_session(self, db, code: str) -> Session:
         rows = list(db.query("SELECT * FROM sessions WHERE code = ?", [code]))
         if not rows:
             raise NotFound(UNKNOWN_CODE)
@@ -220,7 +197,7 @@ class Store:
                 or self._expired(row["created_at"])
             ):
                 raise AccessDenied(DENIED)
-            return self._load(db, code)
+            return self.load_session(db, code)
 
     def authorise(self, code: str | None, token: str | None) -> Actor:
         """Who this token makes its holder in the session: the facilitator or one participant.
@@ -333,8 +310,10 @@ class Store:
                     [sid, pos, name, json.dumps(members, ensure_ascii=False)],
                 )
             db.execute("INSERT INTO rounds (session_id, number, opened_at) VALUES (?, 1, ?)", [sid, stamp])
-            _log(db, sid, "facilitator", "session_created", {"parties": len(party_list), "elements": len(catalogue)})
-            return Created(self._load(db, code), token)
+            events.log(
+                db, sid, "facilitator", "session_created", {"parties": len(party_list), "elements": len(catalogue)}
+            )
+            return Created(self.load_session(db, code), token)
 
     def require(
         self,
@@ -360,7 +339,7 @@ class Store:
         double click, two tabs, a lock) see each other's effects."""
         actor = self.require(code, token, action, party_id=party_id)
         with dbmod.write(self.path) as db:
-            fresh = Actor(self._load(db, actor.session.code), actor.participant)
+            fresh = Actor(self.load_session(db, actor.session.code), actor.participant)
             rights.ensure(fresh, action, party_id=party_id)
             yield db, fresh.session
 
@@ -372,8 +351,8 @@ class Store:
                 [now(), s.id, s.current_round],
             )
             _touch(db, s.id)
-            _log(db, s.id, "facilitator", "round_locked", {"round": s.current_round})
-            return self._load(db, s.code)
+            events.log(db, s.id, "facilitator", "round_locked", {"round": s.current_round})
+            return self.load_session(db, s.code)
 
     def unlock(self, code: str, token: str) -> Session:
         """Accept rankings again in the current round; not after its results were revealed."""
@@ -384,8 +363,8 @@ class Store:
                 "UPDATE rounds SET locked_at = NULL WHERE session_id = ? AND number = ?", [s.id, s.current_round]
             )
             _touch(db, s.id)
-            _log(db, s.id, "facilitator", "round_unlocked", {"round": s.current_round})
-            return self._load(db, s.code)
+            events.log(db, s.id, "facilitator", "round_unlocked", {"round": s.current_round})
+            return self.load_session(db, s.code)
 
     def reveal(self, code: str, token: str) -> Session:
         """Show the current round's comparison to everyone. Revealing also locks the round, so nobody can
@@ -398,8 +377,8 @@ class Store:
                 [stamp, stamp, s.id, s.current_round],
             )
             _touch(db, s.id)
-            _log(db, s.id, "facilitator", "round_revealed", {"round": s.current_round})
-            return self._load(db, s.code)
+            events.log(db, s.id, "facilitator", "round_revealed", {"round": s.current_round})
+            return self.load_session(db, s.code)
 
     def next_round(self, code: str, token: str) -> Session:
         """Lock the current round and open the next one; everyone re-ranks from their previous order."""
@@ -412,8 +391,8 @@ class Store:
             number = s.current_round + 1
             db.execute("INSERT INTO rounds (session_id, number, opened_at) VALUES (?, ?, ?)", [s.id, number, stamp])
             db.execute("UPDATE sessions SET current_round = ?, updated_at = ? WHERE id = ?", [number, stamp, s.id])
-            _log(db, s.id, "facilitator", "round_opened", {"round": number})
-            return self._load(db, s.code)
+            events.log(db, s.id, "facilitator", "round_opened", {"round": number})
+            return self.load_session(db, s.code)
 
     def replace_catalogue(
         self, code: str, token: str, catalogue: Catalogue, *, rng: random.Random | None = None
@@ -435,17 +414,17 @@ class Store:
                 start = list(catalogue.ids)
                 rng.shuffle(start)
                 db.execute("UPDATE participants SET start_order = ? WHERE id = ?", [json.dumps(start), row["id"]])
-            _log(
+            events.log(
                 db, s.id, "facilitator", "catalogue_replaced", {"elements": len(catalogue), "source": catalogue.source}
             )
-            return self._load(db, s.code)
+            return self.load_session(db, s.code)
 
     def delete_session(self, code: str, token: str) -> None:
         """Delete the session and everything about it (parties, people, rankings, notes, its event log)."""
         with self.write_as(code, token, Action.DELETE) as (db, s):
             db.execute("UPDATE sessions SET previous_session_id = NULL WHERE previous_session_id = ?", [s.id])
             db.execute("DELETE FROM sessions WHERE id = ?", [s.id])
-            _log(db, None, "facilitator", "session_deleted", {})
+            events.log(db, None, "facilitator", "session_deleted", {})
 
     def events(self, code: str, token: str) -> list[Event]:
         """The session's event log, oldest first (facilitator only)."""
@@ -488,7 +467,7 @@ class Store:
                 [session.id, party.id, name, tokens.hash_token(token), json.dumps(start), stamp],
             )
             pid = dbmod.inserted_id(cur)
-            _log(db, session.id, f"participant:{pid}", "joined", {"party": party.name})
+            events.log(db, session.id, f"participant:{pid}", "joined", {"party": party.name})
         return Joined(Participant(pid, session.id, party.id, party.name, name, tuple(start), stamp), token)
 
     def participant(self, code: str | None, token: str | None) -> Participant:
@@ -563,7 +542,7 @@ class Store:
                    VALUES (?, ?, ?, ?, ?, ?, 1)""",
                 [rnd["session_id"], me.id, number, json.dumps(list(order)), start, stamp],
             )
-            _log(
+            events.log(
                 db,
                 rnd["session_id"],
                 f"participant:{me.id}",
@@ -719,10 +698,3 @@ def _ranking(row, me: Participant) -> Ranking:
 
 def _touch(db, session_id: int) -> None:
     db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", [now(), session_id])
-
-
-def _log(db, session_id: int | None, actor: str, action: str, detail: dict) -> None:
-    db.execute(
-        "INSERT INTO events (session_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
-        [session_id, now(), actor, action, json.dumps(detail, ensure_ascii=False)],
-    )

@@ -9,9 +9,8 @@ from __future__ import annotations
 import csv
 import re
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, validate_order
 from .errors import InvalidInput
-from .store import validate_order
 
 _HEADER_WORDS = {"element_id", "id", "element", "name", "elements", "element_name", "rank"}
 _ELEMENT_COLUMNS = ("element_id", "id", "element", "element_name", "name", "elements")

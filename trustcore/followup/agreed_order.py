@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 
-from .. import analysis
+from .. import analysis, events
 from .. import db as dbmod
+from ..catalogue import validate_order
+from ..clock import now
 from ..errors import NotFound
 from ..rights import Action
-from ..store import UNKNOWN_CODE, Store, _log, now, validate_order
+from ..store import UNKNOWN_CODE, Store
 from .common import _latest_orders, _one
 
 FIXED = "fixed by the facilitator"
@@ -22,7 +24,7 @@ def set_agreed_order(store: Store, code: str, token: str, order) -> None:
     with store.write_as(code, token, Action.FIX_AGREED_ORDER) as (db, s):
         value = None if order is None else json.dumps(list(validate_order(order, s.catalogue)))
         db.execute("UPDATE sessions SET agreed_order = ?, updated_at = ? WHERE id = ?", [value, now(), s.id])
-        _log(db, s.id, "facilitator", "agreed_order_cleared" if value is None else "agreed_order_set", {})
+        events.log(db, s.id, "facilitator", "agreed_order_cleared" if value is None else "agreed_order_set", {})
 
 
 def _consensus(orders: list) -> tuple[tuple[str, ...], str]:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 
-from .. import analysis, rights
+from .. import analysis, events, rights
 from .. import db as dbmod
+from ..catalogue import validate_order
+from ..clock import now
 from ..errors import InvalidInput, NotAllowedNow
 from ..model import Session
 from ..results import party_orders as _party_consensus
 from ..rights import Action
-from ..store import Store, _log, now, query_rankings, validate_order
+from ..store import Store, query_rankings
 from .common import _one, _party_id, _reload
 
 
@@ -32,7 +34,7 @@ def set_baseline(store: Store, code: str, token: str, party_id: int, order) -> N
                                                                entered_at = excluded.entered_at""",
             [session.id, pid, json.dumps(list(order)), now()],
         )
-        _log(
+        events.log(
             db,
             session.id,
             actor.label,

@@ -16,7 +16,7 @@ CHOOSE_ELEMENT = "Choose one of this session's elements."
 
 def _reload(store: Store, db, actor: Actor) -> Session:
     """The session re-read inside a write transaction (NotFound if it was deleted meanwhile)."""
-    return store._load(db, actor.session.code)
+    return store.load_session(db, actor.session.code)
 
 
 def _one(db, sql: str, args) -> dict | None:

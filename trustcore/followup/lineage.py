@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import analysis
+from .. import analysis, events
 from .. import db as dbmod
+from ..clock import now
 from ..errors import AccessDenied, InvalidInput
 from ..model import STATUSES, Session
 from ..rights import Action
-from ..store import DENIED, Store, _log, now
+from ..store import DENIED, Store
 from .common import _latest_orders, _one
 from .next_steps import NextStep, _steps
 
@@ -52,14 +53,14 @@ def link_previous(store: Store, code: str, token: str, previous_code: str, previ
         db.execute(
             "UPDATE sessions SET previous_session_id = ?, updated_at = ? WHERE id = ?", [previous.id, now(), s.id]
         )
-        _log(db, s.id, "facilitator", "previous_linked", {"previous_session": previous.id})
+        events.log(db, s.id, "facilitator", "previous_linked", {"previous_session": previous.id})
 
 
 def unlink_previous(store: Store, code: str, token: str) -> None:
     """Forget the link to an earlier session (facilitator only)."""
     with store.write_as(code, token, Action.LINK_SESSIONS) as (db, s):
         db.execute("UPDATE sessions SET previous_session_id = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
-        _log(db, s.id, "facilitator", "previous_unlinked", {})
+        events.log(db, s.id, "facilitator", "previous_unlinked", {})
 
 
 def _headline(session: Session, orders: dict) -> analysis.Headline | None:
@@ -80,7 +81,7 @@ def changes_since_previous(store: Store, code: str, token: str) -> Changes | Non
         prev_row = _one(db, "SELECT code FROM sessions WHERE id = ?", [row["previous_session_id"]])
         if prev_row is None:
             return None
-        prev = store._load(db, prev_row["code"])
+        prev = store.load_session(db, prev_row["code"])
         prev_round, then, _ = _latest_orders(db, prev, facilitator=True)
         cur_round, now_, _ = _latest_orders(db, s, facilitator=actor.is_facilitator)
         steps = tuple(_steps(db, prev))

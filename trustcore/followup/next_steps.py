@@ -8,10 +8,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .. import db as dbmod
+from .. import events
+from ..clock import now
 from ..errors import EditConflict, InvalidInput
 from ..model import STATUSES, Session
 from ..rights import Action
-from ..store import Store, _log, now
+from ..store import Store
 from ..text import NAME_MAX, clean_line, clean_text
 from .common import _check_element, _ExpectedVersion, _one, _party_id, _reload
 
@@ -163,7 +165,7 @@ def add_next_step(
                 stamp,
             ],
         )
-        _log(
+        events.log(
             db,
             session.id,
             actor.label,
@@ -216,7 +218,7 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
             ],
         )
         changed = sorted(k for k in values if not _same_step(current, {k: values[k]}, session))
-        _log(
+        events.log(
             db,
             session.id,
             actor.label,
@@ -239,7 +241,9 @@ def delete_next_step(store: Store, code: str, token: str, step_id: int, expected
         current = _next_step(row, session)
         expected.check(current, STEP_CHANGED.replace("your changes were not saved", "it was not deleted"))
         db.execute("DELETE FROM next_steps WHERE id = ?", [current.id])
-        _log(db, session.id, actor.label, "next_step_deleted", {"step": current.id, "element": current.element_id})
+        events.log(
+            db, session.id, actor.label, "next_step_deleted", {"step": current.id, "element": current.element_id}
+        )
 
 
 def elements_without_steps(store: Store, code: str, token: str) -> list[str]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import db as dbmod
+from .. import events
+from ..clock import now
 from ..errors import InvalidInput
 from ..rights import Action
-from ..store import Store, _log, now
+from ..store import Store
 from ..text import TEXT_MAX, clean_text
 from .common import _ExpectedVersion, _one, _reload
 
@@ -66,7 +68,7 @@ def set_reflection(
                           WHERE session_id = ? AND key = ?""",
                 [answer, stamp, session.id, key],
             )
-        _log(db, session.id, actor.label, "reflection_set", {"key": key})
+        events.log(db, session.id, actor.label, "reflection_set", {"key": key})
         return _reflection(_one(db, "SELECT * FROM reflections WHERE session_id = ? AND key = ?", [session.id, key]))
 
 

@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import db as dbmod
-from .. import tokens
+from .. import events, tokens
+from ..clock import now
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..model import Session
 from ..rights import Action
-from ..store import DENIED, UNKNOWN_CODE, Store, _log, now
+from ..store import DENIED, UNKNOWN_CODE, Store
 from ..text import NAME_MAX, TEXT_MAX, clean_line, clean_text, unique_name
 from .common import CHOOSE_ELEMENT, _element_label, _one
 
@@ -50,7 +51,7 @@ def new_survey_link(store: Store, code: str, token: str) -> str:
             "UPDATE sessions SET survey_hash = ?, updated_at = ? WHERE id = ?",
             [tokens.hash_token(survey_token), now(), s.id],
         )
-        _log(db, s.id, "facilitator", "survey_link_replaced" if replaced else "survey_link_created", {})
+        events.log(db, s.id, "facilitator", "survey_link_replaced" if replaced else "survey_link_created", {})
     return survey_token
 
 
@@ -58,7 +59,7 @@ def close_survey(store: Store, code: str, token: str) -> None:
     """Stop accepting feedback: the survey link stops working (facilitator only)."""
     with store.write_as(code, token, Action.MANAGE_SURVEY) as (db, s):
         db.execute("UPDATE sessions SET survey_hash = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
-        _log(db, s.id, "facilitator", "survey_closed", {})
+        events.log(db, s.id, "facilitator", "survey_closed", {})
 
 
 def _survey_row(db, code, survey_token) -> dict:
@@ -80,7 +81,7 @@ def survey_session(store: Store, code: str, survey_token: str) -> Session:
     """The session, if ``survey_token`` is its current survey token; AccessDenied otherwise."""
     with dbmod.session(store.path) as db:
         row = _survey_row(db, code, survey_token)
-        return store._load(db, row["code"])
+        return store.load_session(db, row["code"])
 
 
 def _answer(session: Session, element_id, answer) -> dict | None:
@@ -158,7 +159,7 @@ def submit_feedback(store: Store, code: str, survey_token: str, respondent: str,
                                          submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 [sid, respondent, r["element_id"], r["trust"], r["expectations"], r["evidence"], r["comment"], stamp],
             )
-        _log(db, sid, "survey", "feedback_submitted", {"answers": len(rows)})
+        events.log(db, sid, "survey", "feedback_submitted", {"answers": len(rows)})
     return len(rows)
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import db as dbmod
-from .. import rights
+from .. import events, rights
+from ..clock import now
 from ..errors import InvalidInput
 from ..model import Session
 from ..rights import Action
-from ..store import Store, _log, now
+from ..store import Store
 from ..text import TEXT_MAX, clean_text
 from .common import _check_element, _ExpectedVersion, _one, _party_id, _reload
 
@@ -112,7 +113,7 @@ def set_worksheet_entry(
                           WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?""",
                 [text, int(internal), stamp, *key],
             )
-        _log(
+        events.log(
             db,
             session.id,
             actor.label,
