@@ -224,7 +224,7 @@ def view(store: Store, code: str, w: Workshop) -> dict:
     names = {p.id: p.name for p in me.values()}
     steps = next_steps(store, code, tok)
     step_rank = {st.id: i for i, st in enumerate(sorted(steps, key=lambda st: st.id))}
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         codes = {r["id"]: r["code"] for r in db.query("SELECT id, code FROM sessions")}
 
     def event(e):
@@ -318,10 +318,10 @@ def test_archive_document(source):
     src, prev, main, _, data = source
     doc = json.loads(data.decode("utf-8"))
     assert doc["format"] == "trustcore-session" and doc["version"] == 1
-    with dbmod.session(src.path) as db:
+    with dbmod.connection(src.path) as db:
         assert doc["schema"] == [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
     assert doc["session"]["code"] == main.code
-    with dbmod.session(src.path) as db:
+    with dbmod.connection(src.path) as db:
         sid = doc["session"]["id"]
         tables = [
             r["name"]
@@ -476,7 +476,7 @@ EXTRA = (
 
 
 def _extend(store: Store) -> Store:
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         for sql in EXTRA:
             db.execute(sql)
     return store
@@ -505,7 +505,7 @@ def test_tables_and_columns_are_discovered_from_the_schema(tmp_path):
 
     dst = _extend(busy_store(tmp_path / "dst.db"))
     code = archive.import_session(dst, data)
-    with dbmod.session(dst.path) as db:
+    with dbmod.connection(dst.path) as db:
         notes = list(
             db.query(
                 """SELECT n.text, q.name AS author, s.action, x.code FROM step_notes n

@@ -71,9 +71,9 @@ def test_foreign_keys_on_for_every_connection(store):
     with raw(store.path) as conn:
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 0  # SQLite's default: per connection
     for _ in range(3):
-        with dbmod.session(store.path) as db:
+        with dbmod.connection(store.path) as db:
             assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         with pytest.raises(sqlite3.IntegrityError):
             db.execute("INSERT INTO parties (session_id, position, name) VALUES (12345, 0, 'orphan')")
     with dbmod.write(store.path) as db:
@@ -81,13 +81,13 @@ def test_foreign_keys_on_for_every_connection(store):
 
 
 def test_busy_timeout_and_synchronous(store):
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         assert db.execute("PRAGMA busy_timeout").fetchone()[0] == dbmod.BUSY_TIMEOUT_S * 1000 == 30_000
         assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
 
 
 def test_session_closes_its_connection(store):
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         conn = db.conn
     with pytest.raises(sqlite3.ProgrammingError):
         conn.execute("SELECT 1")
@@ -228,7 +228,7 @@ def test_one_current_ranking_per_participant_and_round(store, created):
     p = store.join(created.session.code, created.session.parties[0].id, "Ann")
     ids = list(created.session.catalogue.ids)
     store.submit(created.session.code, p.token, ids)
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(
                 "INSERT INTO rankings (session_id, participant_id, round, ordering, start_order, submitted_at, current) "
@@ -253,7 +253,7 @@ def test_one_current_ranking_per_participant_and_round(store, created):
     ],
 )
 def test_check_constraints(store, created, sql):
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(sql, {"sid": created.session.id})
 
@@ -283,7 +283,7 @@ def test_applying_to_a_migrated_database_is_a_no_op(store, created):
         return schema, applied, sessions
 
     before = snapshot()
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         assert migrations.pending(db) == []
         migrations.apply(db)
     store.initialise()
@@ -342,7 +342,7 @@ M001_ROWS = {
 def test_m001_era_data_fixture_matches_the_current_schema_when_only_m001_exists(tmp_path):
     """Keeps the raw m001 inserts honest: they must load through today's Store once fully migrated."""
     path = tmp_path / "m001.db"
-    with dbmod.session(path) as db:
+    with dbmod.connection(path) as db:
         migrations.apply(db, stop_before=LATER[0] if LATER else None)
     ftok, ptok = tokens.new_token(), tokens.new_token()
     data = _insert_m001_data(path, ftok, ptok)
@@ -359,7 +359,7 @@ def test_m001_era_data_fixture_matches_the_current_schema_when_only_m001_exists(
 )
 def test_upgrade_keeps_m001_era_data(tmp_path, name):
     path = tmp_path / "old.db"
-    with dbmod.session(path) as db:
+    with dbmod.connection(path) as db:
         migrations.apply(db, stop_before=NAMES[1])
         assert [m.name for m in migrations.applied(db)] == ["m001_core"]
     ftok, ptok = tokens.new_token(), tokens.new_token()
@@ -368,7 +368,7 @@ def test_upgrade_keeps_m001_era_data(tmp_path, name):
     # upgrade up to and including ``name``
     after = NAMES.index(name) + 1
     dbmod.initialise(path, stop_before=NAMES[after] if after < len(NAMES) else None)
-    with dbmod.session(path) as db:
+    with dbmod.connection(path) as db:
         assert [m.name for m in migrations.applied(db)] == NAMES[:after]
     with raw(path) as conn:
         for table, (sql, expected) in M001_ROWS.items():
@@ -471,7 +471,7 @@ def test_m003_refuses_to_run_with_foreign_keys_on(tmp_path):
     path = tmp_path / "fk-on.db"
     dbmod.initialise(path, stop_before="m003_ids_never_reused")
     made = Store(path).create_session("Kept", ["A", "B"])
-    with dbmod.session(path) as db:  # foreign keys on: dropping sessions would cascade
+    with dbmod.connection(path) as db:  # foreign keys on: dropping sessions would cascade
         with pytest.raises(RuntimeError, match="foreign keys off"):
             migrations.apply(db)
     assert Store(path).session(made.session.code).title == "Kept"

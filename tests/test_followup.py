@@ -186,7 +186,7 @@ def test_m002_schema(store):
     ],
 )
 def test_m002_constraints(store, created, sql):
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(sql, {"sid": created.session.id, "pid": created.session.parties[0].id})
 
@@ -194,7 +194,7 @@ def test_m002_constraints(store, created, sql):
 def test_worksheet_primary_key(store, created):
     args = {"sid": created.session.id, "pid": created.session.parties[0].id}
     sql = "INSERT INTO worksheet (session_id, element_id, party_id, col, updated_at) VALUES (:sid, 'x', :pid, 'B', 'n')"
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         db.execute(sql, args)
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(sql, args)
@@ -202,7 +202,7 @@ def test_worksheet_primary_key(store, created):
 
 def test_an_m001_session_works_after_the_upgrade(tmp_path):
     path = tmp_path / "old.db"
-    with dbmod.session(path) as db:
+    with dbmod.connection(path) as db:
         migrations.apply(db, stop_before="m002_followup")
     ftok, ptok = tokens.new_token(), tokens.new_token()
     cat = default_catalogue()

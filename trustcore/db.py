@@ -1,10 +1,10 @@
 """SQLite access: one connection per unit of work, WAL, foreign keys, busy timeout, migrations.
 
-Never keep a connection across Streamlit reruns: call ``connect`` (or ``session``) for each unit of work.
+Never keep a connection across Streamlit reruns: call ``connect`` (or ``connection``) for each unit of work.
 Writers that need several statements use ``write`` (``BEGIN IMMEDIATE``), never ``db.atomic()``, which
 starts a deferred transaction and fails at once with "database is locked" under concurrent writers.
 
-A *unit of work* can be wider than one call: inside ``with db.unit(path):`` every ``session`` and
+A *unit of work* can be wider than one call: inside ``with db.unit(path):`` every ``connection`` and
 ``write`` on that file uses the unit's one connection (a page rerun opens one connection, however many
 reads it makes). ``with db.snapshot(path):`` is a unit that also holds one read transaction, so every
 read inside it sees the same committed state (a download built while someone writes shows all of that
@@ -165,7 +165,7 @@ def snapshot(path: str | Path):
 
 
 @contextlib.contextmanager
-def session(path: str | Path) -> Iterator[Database]:
+def connection(path: str | Path) -> Iterator[Database]:
     """A connection for one unit of work, closed afterwards (the open unit's connection, if any)."""
     current = _current(path)
     if current is not None:
@@ -248,7 +248,7 @@ def initialise(path: str | Path, *, stop_before: str | None = None) -> None:
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    with session(path) as db:
+    with connection(path) as db:
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = OFF")
         db.execute("BEGIN IMMEDIATE")  # migrations nest inside as savepoints
@@ -268,7 +268,7 @@ def backup(source: str | Path, target: str | Path) -> None:
     target = Path(target)
     if target.exists():
         raise FileExistsError(f"{target} exists already; choose a new file name")
-    with session(source) as db:
+    with connection(source) as db:
         dest = sqlite3.connect(str(target))
         try:
             db.conn.backup(dest)

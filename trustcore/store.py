@@ -134,7 +134,7 @@ class Store:
         code = tokens.normalise_code(code)
         if code is None:
             raise NotFound(UNKNOWN_CODE)
-        with dbmod.session(self.path) as db:
+        with dbmod.connection(self.path) as db:
             return self.load_session(db, code)
 
     def load_session(self, db, code: str) -> Session:
@@ -169,7 +169,7 @@ class Store:
 
     def sessions(self) -> list[SessionSummary]:
         """All sessions, newest first (for the command line; pages never list sessions)."""
-        with dbmod.session(self.path) as db:
+        with dbmod.connection(self.path) as db:
             return [
                 SessionSummary(
                     r["code"], r["title"], r["parties"], r["participants"], r["current_round"], r["created_at"]
@@ -186,7 +186,7 @@ class Store:
         """The session, if ``token`` is its facilitator token; AccessDenied (same message whether or
         not the session exists) otherwise."""
         code = tokens.normalise_code(code)
-        with dbmod.session(self.path) as db:
+        with dbmod.connection(self.path) as db:
             row = next(
                 iter(db.query("SELECT facilitator_hash, created_at FROM sessions WHERE code = ?", [code or ""])), None
             )
@@ -429,7 +429,7 @@ class Store:
     def events(self, code: str, token: str) -> list[Event]:
         """The session's event log, oldest first (facilitator only)."""
         s = self.require(code, token, Action.SEE_EVENTS).session
-        with dbmod.session(self.path) as db:
+        with dbmod.connection(self.path) as db:
             return [
                 Event(r["at"], r["actor"], r["action"], json.loads(r["detail"]))
                 for r in db.query("SELECT * FROM events WHERE session_id = ? ORDER BY id", [s.id])
@@ -475,7 +475,7 @@ class Store:
         code = tokens.normalise_code(code)
         if code is None or not tokens.looks_like_token(token):
             raise AccessDenied(DENIED)
-        with dbmod.session(self.path) as db:
+        with dbmod.connection(self.path) as db:
             return self._participant_in(db, code, token)
 
     def _participant_in(self, db, code: str, token: str | None) -> Participant:
@@ -561,7 +561,7 @@ class Store:
     def start_order(self, participant: Participant, round_number: int) -> tuple[str, ...]:
         """The order a participant starts from in a round: their random shuffle in round 1, their
         previous round's order afterwards (or the shuffle if they did not rank then)."""
-        with dbmod.session(self.path) as db:
+        with dbmod.connection(self.path) as db:
             return self._start_order(db, participant, round_number)
 
     @staticmethod
@@ -580,7 +580,7 @@ class Store:
 
     def my_ranking(self, participant: Participant, round_number: int) -> Ranking | None:
         """The participant's current order in a round, if they submitted one."""
-        with dbmod.session(self.path) as db:
+        with dbmod.connection(self.path) as db:
             row = next(
                 iter(
                     db.query(
@@ -601,7 +601,7 @@ class Store:
         The caller decides who may see them (``Session.results_visible``); pages show them only then.
         """
         session = self.session(code)
-        with dbmod.session(self.path) as db:
+        with dbmod.connection(self.path) as db:
             return query_rankings(db, session.id, round_number, history=history)
 
     def visible_rankings(self, code: str, token: str, round_number: int | None = None) -> list[Ranking]:
@@ -628,7 +628,7 @@ class Store:
     def progress(self, code: str) -> Progress:
         """Who has joined and who has submitted in the current round."""
         session = self.session(code)
-        with dbmod.session(self.path) as db:
+        with dbmod.connection(self.path) as db:
             rows = list(
                 db.query(
                     """SELECT q.*, p.name AS party,

@@ -40,7 +40,7 @@ def agreed_order(store: Store, code: str, token: str) -> tuple[tuple[str, ...], 
     catalogue order."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         row = _one(db, "SELECT agreed_order FROM sessions WHERE id = ?", [s.id])
         if row is None:
             raise NotFound(UNKNOWN_CODE)

@@ -46,7 +46,7 @@ def set_baseline(store: Store, code: str, token: str, party_id: int, order) -> N
 def baselines(store: Store, code: str, token: str) -> dict[str, tuple[str, ...]]:
     """Party name -> its organisation-wide ranking, in session party order (parties without one left out)."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         return _baselines(db, actor.session)
 
 
@@ -77,7 +77,7 @@ def baseline_comparison(store: Store, code: str, token: str, round_number: int) 
     number = _check_round(s, round_number)
     if not s.results_visible(number, facilitator=actor.is_facilitator):
         raise NotAllowedNow(f"The results of round {number} are not revealed yet.")
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         base = _baselines(db, s)
         relation = {name: pc.order for name, pc in _party_consensus(s, query_rankings(db, s.id, number)).items()}
     out: dict[str, dict] = {}

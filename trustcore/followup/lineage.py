@@ -74,7 +74,7 @@ def changes_since_previous(store: Store, code: str, token: str) -> Changes | Non
     ranking (for a participant, this session's latest round whose results they may see)."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         row = _one(db, "SELECT previous_session_id FROM sessions WHERE id = ?", [s.id])
         if row is None or row["previous_session_id"] is None:
             return None

@@ -114,7 +114,7 @@ def _same_step(step: NextStep, values: dict, session: Session) -> bool:
 def next_steps(store: Store, code: str, token: str) -> list[NextStep]:
     """The session's next steps, in catalogue order of their element, then oldest first."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         return _steps(db, actor.session)
 
 
@@ -249,7 +249,7 @@ def delete_next_step(store: Store, code: str, token: str, step_id: int, expected
 def elements_without_steps(store: Store, code: str, token: str) -> list[str]:
     """Element ids (catalogue order) that no next step addresses yet."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         addressed = {
             r["element_id"]
             for r in db.query("SELECT DISTINCT element_id FROM next_steps WHERE session_id = ?", [actor.session.id])

@@ -75,7 +75,7 @@ def set_reflection(
 def reflections(store: Store, code: str, token: str) -> dict[str, Reflection]:
     """The answered reflection questions, in REFLECTION_QUESTIONS order (unanswered ones left out)."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         stored = {
             r["key"]: _reflection(r)
             for r in db.query("SELECT * FROM reflections WHERE session_id = ?", [actor.session.id])

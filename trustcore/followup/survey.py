@@ -73,13 +73,13 @@ def _survey_row(db, code, survey_token) -> dict:
 def survey_is_open(store: Store, code: str, token: str) -> bool:
     """Whether the session has a survey link that works (facilitator only)."""
     session = store.require(code, token, Action.MANAGE_SURVEY).session
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         return _survey_hash(db, session.id) is not None
 
 
 def survey_session(store: Store, code: str, survey_token: str) -> Session:
     """The session, if ``survey_token`` is its current survey token; AccessDenied otherwise."""
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         row = _survey_row(db, code, survey_token)
         return store.load_session(db, row["code"])
 
@@ -166,7 +166,7 @@ def submit_feedback(store: Store, code: str, survey_token: str, respondent: str,
 def feedback(store: Store, code: str, token: str) -> list[FeedbackAnswer]:
     """Every stakeholder answer, in the order submitted (facilitator or participant)."""
     actor = store.require(code, token, Action.READ_FEEDBACK)
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         return [
             FeedbackAnswer(
                 r["respondent"],

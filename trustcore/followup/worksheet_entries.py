@@ -53,7 +53,7 @@ def worksheet(store: Store, code: str, token: str, *, shareable: bool = False) -
     internal entries (only their own party's)."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
-    with dbmod.session(store.path) as db:
+    with dbmod.connection(store.path) as db:
         rows = list(db.query("SELECT * FROM worksheet WHERE session_id = ?", [s.id]))
     rank = {e: i for i, e in enumerate(s.catalogue.ids)}
     position = {p.id: p.position for p in s.parties}
