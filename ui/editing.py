@@ -8,7 +8,14 @@ silently, and nothing typed is lost by a rerun.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+
+from trustcore.errors import EditConflict, TrustcoreError
+
+from .common import problem
+from .flash import flash
 
 
 def base_version(key: str, current: int | None) -> int | None:
@@ -23,3 +30,28 @@ def forget(key: str) -> None:
     """Drop the form's typed values and base version, so it shows the stored record again."""
     for name in [k for k in st.session_state if isinstance(k, str) and (k == key or k.startswith(f"{key}:"))]:
         del st.session_state[name]
+
+
+def save(key: str, call: Callable[[], object], *, typed: object, done: str | None = None) -> None:
+    """Run ``call``, the save (or delete) of the record edited under ``key``, and show its outcome.
+
+    Someone else saved in between (EditConflict): what this user typed and the stored record are kept
+    under ``f"{key}:conflict"`` for the page to show side by side. Another refusal is shown as it is, and
+    the form keeps what was typed. Success forgets the form, says ``done`` on the next run, and reruns."""
+    try:
+        call()
+    except EditConflict as exc:
+        st.session_state[f"{key}:conflict"] = (typed, exc.current, str(exc))
+        st.rerun()
+    except TrustcoreError as exc:
+        problem(exc)
+        return
+    forget(key)
+    if done:
+        flash(done)
+    st.rerun()
+
+
+def conflict(key: str):
+    """(what was typed, the stored record, the message) of a save refused by ``save``, if any."""
+    return st.session_state.get(f"{key}:conflict")

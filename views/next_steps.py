@@ -5,7 +5,7 @@ and shows both versions, and the person chooses."""
 
 import streamlit as st
 
-from trustcore.errors import EditConflict, TrustcoreError
+from trustcore.errors import TrustcoreError
 from trustcore.followup import next_steps
 from trustcore.model import STATUSES, Role
 from trustcore.results import element_agenda_order
@@ -88,7 +88,7 @@ def describe(step) -> str:
 
 
 def conflict_box(step_id: int) -> None:
-    mine, theirs, message = st.session_state[f"conflict:{step_id}"]
+    mine, theirs, message = editing.conflict(f"step:{step_id}")
     st.warning(plain(message), icon=":material/sync_problem:")
     c1, c2 = st.columns(2)
     c1.markdown("**Your version (not saved)**")
@@ -100,7 +100,7 @@ def conflict_box(step_id: int) -> None:
         c2.text(describe(theirs))
     b1, b2 = st.columns(2)
     if b1.button("Keep theirs", key=f"keep:{step_id}"):
-        del st.session_state[f"conflict:{step_id}"]
+        editing.forget(f"step:{step_id}")
         st.rerun()
     if theirs is not None and b2.button("Save mine over theirs", key=f"force:{step_id}", type="primary"):
         save(step_id, theirs.version, mine)
@@ -116,18 +116,12 @@ def describe_values(values: dict) -> str:
 
 
 def save(step_id: int, version: int, values: dict) -> None:
-    try:
-        next_steps.update_next_step(store, session.code, token, step_id, version, **values)
-    except EditConflict as exc:
-        st.session_state[f"conflict:{step_id}"] = (values, exc.current, str(exc))
-        st.rerun()
-    except TrustcoreError as exc:
-        problem(exc)
-    else:
-        st.session_state.pop(f"conflict:{step_id}", None)
-        editing.forget(f"step:{step_id}")
-        flash("Next step saved.")
-        st.rerun()
+    editing.save(
+        f"step:{step_id}",
+        lambda: next_steps.update_next_step(store, session.code, token, step_id, version, **values),
+        typed=values,
+        done="Next step saved.",
+    )
 
 
 by_element: dict[str, list] = {}
@@ -141,10 +135,10 @@ for eid in order:
         if mine
         else f"{names[eid]} · not yet addressed"
     )
-    with st.expander(esc(label), expanded=any(f"conflict:{s.id}" in st.session_state for s in mine)):
+    with st.expander(esc(label), expanded=any(editing.conflict(f"step:{s.id}") for s in mine)):
         for step in mine:
             with st.container(border=True):
-                if f"conflict:{step.id}" in st.session_state:
+                if editing.conflict(f"step:{step.id}"):
                     conflict_box(step.id)
                     continue
                 base = editing.base_version(f"step:{step.id}", step.version)
@@ -156,17 +150,14 @@ for eid in order:
                 if saved:
                     save(step.id, base, values)
                 if delete:
-                    try:
-                        next_steps.delete_next_step(store, session.code, token, step.id, base)
-                    except EditConflict as exc:
-                        st.session_state[f"conflict:{step.id}"] = (values, exc.current, str(exc))
-                        st.rerun()
-                    except TrustcoreError as exc:
-                        problem(exc)
-                    else:
-                        editing.forget(f"step:{step.id}")
-                        flash("Next step deleted.")
-                        st.rerun()
+                    editing.save(
+                        f"step:{step.id}",
+                        lambda step=step, base=base: next_steps.delete_next_step(
+                            store, session.code, token, step.id, base
+                        ),
+                        typed=values,
+                        done="Next step deleted.",
+                    )
         with st.form(f"add:{eid}", clear_on_submit=True):
             st.markdown("**Add a next step**")
             values = fields(f"add:{eid}")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import charts, uploads
-from trustcore.errors import EditConflict, NotAllowedNow, TrustcoreError
+from trustcore.errors import NotAllowedNow, TrustcoreError
 from trustcore.followup import baselines, reflections
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
@@ -104,7 +104,7 @@ st.subheader("Reflection", anchor=False)
 answers = reflections.reflections(store, session.code, token)
 for qkey, question in reflections.REFLECTION_QUESTIONS.items():
     current = answers.get(qkey)
-    conflict = st.session_state.get(f"refl:{qkey}:conflict")
+    conflict = editing.conflict(f"refl:{qkey}")
     if conflict:
         yours, theirs, message = conflict
         st.warning(plain(message), icon=":material/sync_problem:")
@@ -122,13 +122,10 @@ for qkey, question in reflections.REFLECTION_QUESTIONS.items():
             esc(question), value=current.answer if current else "", key=f"refl:{qkey}:text", height=90, max_chars=2000
         )
         if st.form_submit_button("Save", icon=":material/save:"):
-            try:
-                reflections.set_reflection(store, session.code, token, qkey, text, expected_version=base)
-            except EditConflict as exc:
-                st.session_state[f"refl:{qkey}:conflict"] = (text, exc.current, str(exc))
-                st.rerun()
-            except TrustcoreError as exc:
-                problem(exc)
-            else:
-                editing.forget(f"refl:{qkey}")
-                st.rerun()
+            editing.save(
+                f"refl:{qkey}",
+                lambda qkey=qkey, text=text, base=base: reflections.set_reflection(
+                    store, session.code, token, qkey, text, expected_version=base
+                ),
+                typed=text,
+            )

@@ -36,33 +36,27 @@ EXPECT = {"yes": "Yes", "partly": "Partly", "no": "No"}
 EVIDENCE = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 
 
+QUESTIONS = {  # answer key -> (question, choice -> its label)
+    "trust": (f"To what degree can you trust {us} here?", {v: f"{v} · {w}" for v, w in TRUST.items()}),
+    "expectations": ("Do our steps meet your expectations?", EXPECT),
+    "evidence": ("Having seen our evidence, do you feel better able to trust us?", EVIDENCE),
+}
+
+
 def questions(prefix: str) -> dict:
-    trust = st.radio(
-        f"To what degree can you trust {us} here?",
-        list(TRUST),
-        index=None,
-        horizontal=True,
-        format_func=lambda v: f"{v} · {TRUST[v]}",
-        key=f"{prefix}:trust",
-    )
-    expectations = st.radio(
-        "Do our steps meet your expectations?",
-        list(EXPECT),
-        index=None,
-        horizontal=True,
-        format_func=EXPECT.get,
-        key=f"{prefix}:expectations",
-    )
-    evidence = st.radio(
-        "Having seen our evidence, do you feel better able to trust us?",
-        list(EVIDENCE),
-        index=None,
-        horizontal=True,
-        format_func=EVIDENCE.get,
-        key=f"{prefix}:evidence",
-    )
-    comment = st.text_area("Comment (optional)", key=f"{prefix}:comment", height=68, max_chars=2000)
-    return {"trust": trust, "expectations": expectations, "evidence": evidence, "comment": comment}
+    answers = {
+        key: st.radio(
+            question,
+            list(choices),
+            index=None,
+            horizontal=True,
+            format_func=lambda v, choices=choices: choices[v],
+            key=f"{prefix}:{key}",
+        )
+        for key, (question, choices) in QUESTIONS.items()
+    }
+    answers["comment"] = st.text_area("Comment (optional)", key=f"{prefix}:comment", height=68, max_chars=2000)
+    return answers
 
 
 with st.form("survey"):
