@@ -15,20 +15,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from trustcore import wording
 from trustcore.analysis import (
-    EXPLAINER,
     KEMENY_MAX_ELEMENTS,
     AgendaItem,
     KendallsW,
     NotEnoughRankings,
-    agreement_label,
     agreement_matrix,
     borda_consensus,
     discordant_pairs,
     discussion_agenda,
     divergence,
     footrule,
-    headline,
     kemeny_consensus,
     kemeny_distance,
     kendall_tau,
@@ -40,6 +38,7 @@ from trustcore.analysis import (
     spearman_rho,
 )
 from trustcore.errors import TrustcoreError
+from trustcore.wording import EXPLAINER, agreement_label, headline
 
 ELEMENTS = [
     "impact", "engagement", "ethics", "finance", "governance",
@@ -817,13 +816,12 @@ def test_explainer_covers_every_method_in_a_few_sentences():
 
 
 def test_headline_summary_and_detail_split_the_text():
-    from trustcore import analysis
 
     ids = list("abcdef")
-    two = analysis.headline({"A": ids, "B": ids[::-1]})
+    two = wording.headline({"A": ids, "B": ids[::-1]})
     assert two.detail.startswith("Biggest difference: ")
     assert two.text == f"{two.summary} {two.detail}" and "Kendall τ-b" in two.summary
-    same = analysis.headline({"A": ids, "B": ids})
+    same = wording.headline({"A": ids, "B": ids})
     assert same.detail == "" and same.summary == same.text
-    three = analysis.headline({"A": ids, "B": ids[::-1], "C": ids})
+    three = wording.headline({"A": ids, "B": ids[::-1], "C": ids})
     assert three.detail.startswith("Most contested: ") and three.text == f"{three.summary} {three.detail}"

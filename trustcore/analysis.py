@@ -11,7 +11,8 @@ Conventions used throughout:
 * Functions comparing rankings require them to rank exactly the same elements and
   raise ``ValueError`` otherwise.
 
-Nothing here imports Streamlit; the UI formats the results.
+Nothing here imports Streamlit. The words for these numbers (labels, the headline, talking points, the
+explainer) are in ``wording``.
 """
 
 import math
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import wording
 from .errors import TrustcoreError
 
 Order = Sequence[str]
@@ -35,26 +37,6 @@ KEMENY_MAX_ELEMENTS = 16
 HEADLINE_PERMUTATIONS = 9_999
 _PERMUTATION_CHUNK = 2_000_000  # ranks shuffled per vectorised batch (bounds memory)
 _ALL_TIED = "A ranking with every element tied cannot be correlated: at least two elements need different ranks."
-
-EXPLAINER = """\
-**How this is computed.**
-Kendall's τ-b counts, over every pair of elements, whether two rankings put the pair in \
-the same order (+1 = identical orders, −1 = exactly reversed, ties are corrected for), \
-and Spearman's ρ is the correlation between the two lists of rank numbers.
-Kendall's W measures how far three or more rankings agree as a group, from 0 (no shared \
-pattern) to 1 (everyone gave the same order).
-Its p-value comes from a permutation test: we shuffle every ranking at random thousands \
-of times and report how often chance alone produces agreement at least as high as the \
-one observed.
-The consensus order uses the Borda count (each element scores n − rank points from every \
-ranking, which is the same as ordering by mean rank), and the "fairest compromise" is the \
-exact Kemeny order: the order that disagrees with the submitted rankings on the fewest \
-element pairs in total.
-With only ten elements, p-values are weak evidence either way, so read the size of the \
-numbers and the list of disagreements rather than significance.
-The words attached to the numbers ("moderate", "strong", …) are conventions to help the \
-discussion, not facts about the data.
-"""
 
 
 class NotEnoughRankings(TrustcoreError, ValueError):
@@ -158,21 +140,7 @@ class AgendaItem:
 
     def sentence(self, names: Mapping[str, str] | None = None) -> str:
         """The talking point in words, using ``names`` for the element names."""
-        return _agenda_sentence(self.party_a, self.party_b, self.higher_in_a, self.higher_in_b, names)
-
-
-@dataclass(frozen=True)
-class Headline:
-    """The agreement headline in plain words, with the numbers behind it."""
-
-    text: str
-    stats: dict[str, object]
-    detail: str = ""  # the sentence after the first, if any (the biggest difference)
-
-    @property
-    def summary(self) -> str:
-        """The first sentence alone: the agreement label and its numbers."""
-        return self.text[: len(self.text) - len(self.detail)].rstrip() if self.detail else self.text
+        return wording.agenda_sentence(self.party_a, self.party_b, self.higher_in_a, self.higher_in_b, names)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -277,23 +245,9 @@ def _name(element: str, names: Mapping[str, str] | None) -> str:
     return names.get(element, element) if names else element
 
 
-def _agenda_sentence(
-    party_a: str, party_b: str, higher_in_a: str, higher_in_b: str, names: Mapping[str, str] | None
-) -> str:
-    return f"{party_a} puts {_name(higher_in_a, names)} above {_name(higher_in_b, names)}; {party_b} the reverse."
-
-
 def _rank_sum_spread(rank_sums: np.ndarray, m: int, n: int) -> np.ndarray:
     """S = Σ (Rᵢ − R̄)² along the last axis; exact for mid-ranks (multiples of ½)."""
     return ((rank_sums - m * (n + 1) / 2) ** 2).sum(axis=-1)
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _format_p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 # --------------------------------------------------------------------- two rankings
@@ -625,130 +579,11 @@ def discussion_agenda(
                     higher_in_a=x,
                     higher_in_b=y,
                     gap=abs(ranks_a[x] - ranks_b[x]) + abs(ranks_a[y] - ranks_b[y]),
-                    text=_agenda_sentence(party_a, party_b, x, y, names),
+                    text=wording.agenda_sentence(party_a, party_b, x, y, names),
                 )
             )
     items.sort(key=lambda item: -item.gap)
     return items[:limit]
-
-
-_BANDS = ((0.1, "very weak"), (0.3, "weak"), (0.5, "moderate"), (0.7, "strong"))
-_DISAGREEMENT = {
-    "weak": "weak disagreement",
-    "moderate": "moderate disagreement",
-    "strong": "strong disagreement (orders mostly reversed)",
-    "very strong": "very strong disagreement (orders nearly reversed)",
-}
-
-
-def _band(value: float) -> str:
-    return next((label for upper, label in _BANDS if value < upper), "very strong")
-
-
-def agreement_label(value: float, kind: Literal["tau", "rho", "w"] = "tau") -> str:
-    """A plain-words label for an agreement statistic.  The bands are a convention.
-
-    Bands on the size of the value: < 0.1 very weak, 0.1–0.3 weak, 0.3–0.5 moderate,
-    0.5–0.7 strong, ≥ 0.7 very strong (lower bound inclusive).  For W the label is
-    "<band> agreement".  For τ and ρ, |value| < 0.1 is "no clear agreement", positive
-    values are "<band> agreement" and negative ones "<band> disagreement", with
-    "(orders mostly reversed)" or "(orders nearly reversed)" for strong and very strong.
-    """
-    if kind not in ("tau", "rho", "w"):
-        raise ValueError(f"kind must be 'tau', 'rho' or 'w', got {kind!r}.")
-    lowest = 0.0 if kind == "w" else -1.0
-    if not lowest - 1e-9 <= value <= 1.0 + 1e-9:
-        raise ValueError(f"A {kind} value must lie between {lowest:g} and 1, got {value!r}.")
-    if kind == "w" or value >= 0.1:
-        return f"{_band(value)} agreement"
-    if value > -0.1:
-        return "no clear agreement"
-    return _DISAGREEMENT[_band(-value)]
-
-
-def headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None = None) -> Headline:
-    """The agreement headline in plain words, with the numbers behind it.
-
-    For two parties: the τ-b label, τ-b, ρ and how many element pairs they order
-    differently, followed by the biggest talking point.  For three or more parties:
-    the W label, Kendall's W with its permutation p-value (9,999 shuffles, seed 0),
-    followed by the most contested element.  For fewer than two parties: a sentence
-    saying there is nothing to compare yet.  ``names`` maps element ids to names.
-    """
-    parties = list(party_orders)
-    if not parties:
-        return Headline("No party has ranked yet: nothing to compare.", {"parties": 0})
-    if len(parties) == 1:
-        return Headline(
-            f"Only one party ({parties[0]}) has ranked so far: nothing to compare yet.",
-            {"parties": 1},
-        )
-    if len(parties) == 2:
-        return _two_party_headline(party_orders, names)
-    return _group_headline(party_orders, names)
-
-
-def _two_party_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None) -> Headline:
-    a, b = party_orders.values()
-    tau, rho = kendall_tau(a, b), spearman_rho(a, b)
-    n = len(a)
-    differing, pairs = len(discordant_pairs(a, b)), n * (n - 1) // 2
-    label = agreement_label(tau, "tau")
-    text = (
-        f"{_capitalised(label)}: Kendall τ-b = {tau:.2f}, Spearman ρ = {rho:.2f} "
-        f"({differing} of {pairs} element pairs ordered differently)."
-    )
-    agenda = discussion_agenda(party_orders, names, limit=1)
-    detail = f"Biggest difference: {agenda[0].text}" if agenda else ""
-    if detail:
-        text += " " + detail
-    distance = footrule(a, b)
-    return Headline(
-        text,
-        {
-            "parties": 2,
-            "elements": n,
-            "label": label,
-            "kendall_tau_b": tau,
-            "spearman_rho": rho,
-            "discordant_pairs": differing,
-            "element_pairs": pairs,
-            "footrule": distance.distance,
-            "footrule_similarity": distance.similarity,
-        },
-        detail,
-    )
-
-
-def _group_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None) -> Headline:
-    result = kendalls_w(list(party_orders.values()), permutations=HEADLINE_PERMUTATIONS)
-    assert result.permutation_p_value is not None
-    label = agreement_label(result.w, "w")
-    text = (
-        f"{_capitalised(label)} among {result.m} parties: Kendall's W = {result.w:.2f} "
-        f"({_format_p(result.permutation_p_value)})."
-    )
-    contested = divergence(party_orders, names).rows[0]
-    detail = ""
-    if contested.spread:
-        ranks_given = contested.ranks.values()
-        detail = f"Most contested: {contested.element} (ranked from {min(ranks_given)} to {max(ranks_given)})."
-        text += " " + detail
-    return Headline(
-        text,
-        {
-            "parties": result.m,
-            "elements": result.n,
-            "label": label,
-            "kendalls_w": result.w,
-            "chi2": result.chi2,
-            "dof": result.dof,
-            "p_value": result.p_value,
-            "permutation_p_value": result.permutation_p_value,
-            "permutations": HEADLINE_PERMUTATIONS,
-        },
-        detail,
-    )
 
 
 # -------------------------------------------------------------------------- rounds

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 
 import plotly.offline
 
-from . import analysis, charts
+from . import charts, wording
 from .followup import survey
 from .results import RoundResults
 from .store import Store
@@ -301,7 +301,7 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> str
             _table(
                 ["Party", "Members who ranked", "Kendall's W", "In words"],
                 [
-                    [name, pc.members, w.w, analysis.agreement_label(w.w, "w")]
+                    [name, pc.members, w.w, wording.agreement_label(w.w, "w")]
                     for name, pc in multi.items()
                     if (w := pc.within_w) is not None
                 ],
@@ -327,7 +327,7 @@ def _rounds(data: SessionData) -> str:
         + f"<h3>How far each party moved from round {t.previous} to round {t.latest}</h3>"
         + _table(
             ["Party", "τ with its previous order", "In words"],
-            [[p, tau, analysis.agreement_label(tau, "tau")] for p, tau in t.stability.items()],
+            [[p, tau, wording.agreement_label(tau, "tau")] for p, tau in t.stability.items()],
             [50, 22, 28],
         )
         + "</section>"
@@ -459,7 +459,7 @@ def _reflections(data: SessionData) -> str:
 
 
 def _method() -> str:
-    return f'<section class="major" id="method"><h2>How this is computed</h2>{_markdown(analysis.EXPLAINER)}</section>'
+    return f'<section class="major" id="method"><h2>How this is computed</h2>{_markdown(wording.EXPLAINER)}</section>'
 
 
 # --------------------------------------------------------------------------------------- the page

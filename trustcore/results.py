@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis
+from . import analysis, wording
 from .model import Ranking, Session
 
 
@@ -22,7 +22,7 @@ class RoundResults:
     party_orders: dict[str, tuple[str, ...]]  # party name -> its order (session party order)
     parties: dict[str, analysis.PartyConsensus]
     divergence: analysis.Divergence
-    headline: analysis.Headline
+    headline: wording.Headline
     agenda: tuple[analysis.AgendaItem, ...]
     borda: tuple[str, ...]
     kemeny: tuple[str, ...]  # empty when the catalogue is too long for the exact consensus
@@ -55,7 +55,7 @@ def round_results(session: Session, rankings, round_number: int) -> RoundResults
         party_orders=orders,
         parties=parties,
         divergence=analysis.divergence(lists, names),
-        headline=analysis.headline(lists, names),
+        headline=wording.headline(lists, names),
         agenda=tuple(analysis.discussion_agenda(lists, names)) if len(lists) >= 2 else (),
         borda=tuple(analysis.borda_consensus(list(lists.values()))) if lists else (),
         kemeny=tuple(analysis.kemeny_consensus(list(lists.values())))

@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
-from . import analysis, export
+from . import analysis, export, wording
 from . import db as dbmod
 from . import worksheet as worksheet_mod
 from .errors import NotAllowedNow
@@ -164,7 +164,7 @@ def statistics_rows(res: RoundResults) -> list[tuple]:
         return rows + [(n, "note", "", None, res.headline.text)]
     w = analysis.kendalls_w(list(orders.values()), permutations=analysis.HEADLINE_PERMUTATIONS)
     rows += [
-        (n, "Kendall's W", "all parties", w.w, analysis.agreement_label(w.w, "w")),
+        (n, "Kendall's W", "all parties", w.w, wording.agreement_label(w.w, "w")),
         (n, "chi²", "all parties", w.chi2, ""),
         (n, "degrees of freedom", "all parties", w.dof, ""),
         (n, "p (chi²)", "all parties", w.p_value, ""),
@@ -175,8 +175,8 @@ def statistics_rows(res: RoundResults) -> list[tuple]:
         tau = analysis.kendall_tau(orders[a], orders[b])
         rho = analysis.spearman_rho(orders[a], orders[b])
         rows += [
-            (n, "Kendall τ-b", between, tau, analysis.agreement_label(tau, "tau")),
-            (n, "Spearman ρ", between, rho, analysis.agreement_label(rho, "rho")),
+            (n, "Kendall τ-b", between, tau, wording.agreement_label(tau, "tau")),
+            (n, "Spearman ρ", between, rho, wording.agreement_label(rho, "rho")),
             (
                 n,
                 "footrule similarity",
@@ -193,7 +193,7 @@ def statistics_rows(res: RoundResults) -> list[tuple]:
                     "within-party Kendall's W",
                     f"{party} ({pc.members} members)",
                     pc.within_w.w,
-                    analysis.agreement_label(pc.within_w.w, "w"),
+                    wording.agreement_label(pc.within_w.w, "w"),
                 )
             )
     return rows

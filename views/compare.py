@@ -7,7 +7,7 @@ shows results live). It updates by itself as submissions arrive.
 import pandas as pd
 import streamlit as st
 
-from trustcore import analysis, charts
+from trustcore import analysis, charts, wording
 from trustcore.model import Role, RoundStatus
 from trustcore.results import rounds_comparison
 from trustcore.text import markdown_escape as esc
@@ -62,7 +62,7 @@ st.subheader(esc(res.headline.summary), anchor=False)
 if res.headline.detail:
     st.markdown(f"**{esc(res.headline.detail)}**")
 with st.expander("How this is computed", icon=":material/functions:"):
-    st.markdown(analysis.EXPLAINER)
+    st.markdown(wording.EXPLAINER)
 
 submitted = {p for p in res.party_orders}
 waiting = [p.name for p in session.parties if p.name not in submitted]
@@ -127,7 +127,7 @@ def details() -> None:
                     "Party": list(multi),
                     "Members who ranked": [pc.members for pc in multi.values()],
                     "Kendall's W": [pc.within_w.w for pc in multi.values()],
-                    "In words": [analysis.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
+                    "In words": [wording.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
                 }
             ),
             hide_index=True,
@@ -161,7 +161,7 @@ def details() -> None:
                         "Party": list(moved.stability),
                         "τ with its previous order": list(moved.stability.values()),
                         "Similarity to its previous order": [
-                            analysis.agreement_label(t, "tau") for t in moved.stability.values()
+                            wording.agreement_label(t, "tau") for t in moved.stability.values()
                         ],
                     }
                 ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import analysis, events
+from .. import analysis, events, wording
 from .. import db as dbmod
 from ..clock import now
 from ..errors import AccessDenied, InvalidInput
@@ -28,8 +28,8 @@ class Changes:
     steps_by_status: dict[str, int]  # of previous_steps, every status in model.STATUSES
     previous_round: int | None  # the round compared: the latest with a ranking (None: nobody ranked)
     round: int | None  # this session's round compared (the latest with a ranking the reader may see)
-    agreement_then: analysis.Headline | None  # between the parties then (None: fewer than two ranked)
-    agreement_now: analysis.Headline | None
+    agreement_then: wording.Headline | None  # between the parties then (None: fewer than two ranked)
+    agreement_now: wording.Headline | None
     same_catalogue: bool  # False: the sessions ranked different elements, so no movement is computed
 
 
@@ -63,8 +63,8 @@ def unlink_previous(store: Store, code: str, token: str) -> None:
         events.log(db, s.id, "facilitator", "previous_unlinked", {})
 
 
-def _headline(session: Session, orders: dict) -> analysis.Headline | None:
-    return analysis.headline(orders, session.catalogue.names) if len(orders) >= 2 else None
+def _headline(session: Session, orders: dict) -> wording.Headline | None:
+    return wording.headline(orders, session.catalogue.names) if len(orders) >= 2 else None
 
 
 def changes_since_previous(store: Store, code: str, token: str) -> Changes | None:

@@ -1,0 +1,186 @@
+"""The statistics in words: agreement labels, the headline, talking points and the explainer.
+
+``analysis`` computes the numbers; this module says what they mean, in the sentences the pages, the
+workbook and the report show. (It uses ``analysis`` at call time; ``analysis`` uses ``agenda_sentence``.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from . import analysis
+
+Order = Sequence[str]
+
+EXPLAINER = """\
+**How this is computed.**
+Kendall's τ-b counts, over every pair of elements, whether two rankings put the pair in \
+the same order (+1 = identical orders, −1 = exactly reversed, ties are corrected for), \
+and Spearman's ρ is the correlation between the two lists of rank numbers.
+Kendall's W measures how far three or more rankings agree as a group, from 0 (no shared \
+pattern) to 1 (everyone gave the same order).
+Its p-value comes from a permutation test: we shuffle every ranking at random thousands \
+of times and report how often chance alone produces agreement at least as high as the \
+one observed.
+The consensus order uses the Borda count (each element scores n − rank points from every \
+ranking, which is the same as ordering by mean rank), and the "fairest compromise" is the \
+exact Kemeny order: the order that disagrees with the submitted rankings on the fewest \
+element pairs in total.
+With only ten elements, p-values are weak evidence either way, so read the size of the \
+numbers and the list of disagreements rather than significance.
+The words attached to the numbers ("moderate", "strong", …) are conventions to help the \
+discussion, not facts about the data.
+"""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The agreement headline in plain words, with the numbers behind it."""
+
+    text: str
+    stats: dict[str, object]
+    detail: str = ""  # the sentence after the first, if any (the biggest difference)
+
+    @property
+    def summary(self) -> str:
+        """The first sentence alone: the agreement label and its numbers."""
+        return self.text[: len(self.text) - len(self.detail)].rstrip() if self.detail else self.text
+
+
+def _name(element: str, names: Mapping[str, str] | None) -> str:
+    return names.get(element, element) if names else element
+
+
+def agenda_sentence(
+    party_a: str, party_b: str, higher_in_a: str, higher_in_b: str, names: Mapping[str, str] | None
+) -> str:
+    return f"{party_a} puts {_name(higher_in_a, names)} above {_name(higher_in_b, names)}; {party_b} the reverse."
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _format_p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+_BANDS = ((0.1, "very weak"), (0.3, "weak"), (0.5, "moderate"), (0.7, "strong"))
+_DISAGREEMENT = {
+    "weak": "weak disagreement",
+    "moderate": "moderate disagreement",
+    "strong": "strong disagreement (orders mostly reversed)",
+    "very strong": "very strong disagreement (orders nearly reversed)",
+}
+
+
+def _band(value: float) -> str:
+    return next((label for upper, label in _BANDS if value < upper), "very strong")
+
+
+def agreement_label(value: float, kind: Literal["tau", "rho", "w"] = "tau") -> str:
+    """A plain-words label for an agreement statistic.  The bands are a convention.
+
+    Bands on the size of the value: < 0.1 very weak, 0.1–0.3 weak, 0.3–0.5 moderate,
+    0.5–0.7 strong, ≥ 0.7 very strong (lower bound inclusive).  For W the label is
+    "<band> agreement".  For τ and ρ, |value| < 0.1 is "no clear agreement", positive
+    values are "<band> agreement" and negative ones "<band> disagreement", with
+    "(orders mostly reversed)" or "(orders nearly reversed)" for strong and very strong.
+    """
+    if kind not in ("tau", "rho", "w"):
+        raise ValueError(f"kind must be 'tau', 'rho' or 'w', got {kind!r}.")
+    lowest = 0.0 if kind == "w" else -1.0
+    if not lowest - 1e-9 <= value <= 1.0 + 1e-9:
+        raise ValueError(f"A {kind} value must lie between {lowest:g} and 1, got {value!r}.")
+    if kind == "w" or value >= 0.1:
+        return f"{_band(value)} agreement"
+    if value > -0.1:
+        return "no clear agreement"
+    return _DISAGREEMENT[_band(-value)]
+
+
+def headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None = None) -> Headline:
+    """The agreement headline in plain words, with the numbers behind it.
+
+    For two parties: the τ-b label, τ-b, ρ and how many element pairs they order
+    differently, followed by the biggest talking point.  For three or more parties:
+    the W label, Kendall's W with its permutation p-value (9,999 shuffles, seed 0),
+    followed by the most contested element.  For fewer than two parties: a sentence
+    saying there is nothing to compare yet.  ``names`` maps element ids to names.
+    """
+    parties = list(party_orders)
+    if not parties:
+        return Headline("No party has ranked yet: nothing to compare.", {"parties": 0})
+    if len(parties) == 1:
+        return Headline(
+            f"Only one party ({parties[0]}) has ranked so far: nothing to compare yet.",
+            {"parties": 1},
+        )
+    if len(parties) == 2:
+        return _two_party_headline(party_orders, names)
+    return _group_headline(party_orders, names)
+
+
+def _two_party_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None) -> Headline:
+    a, b = party_orders.values()
+    tau, rho = analysis.kendall_tau(a, b), analysis.spearman_rho(a, b)
+    n = len(a)
+    differing, pairs = len(analysis.discordant_pairs(a, b)), n * (n - 1) // 2
+    label = agreement_label(tau, "tau")
+    text = (
+        f"{_capitalised(label)}: Kendall τ-b = {tau:.2f}, Spearman ρ = {rho:.2f} "
+        f"({differing} of {pairs} element pairs ordered differently)."
+    )
+    agenda = analysis.discussion_agenda(party_orders, names, limit=1)
+    detail = f"Biggest difference: {agenda[0].text}" if agenda else ""
+    if detail:
+        text += " " + detail
+    distance = analysis.footrule(a, b)
+    return Headline(
+        text,
+        {
+            "parties": 2,
+            "elements": n,
+            "label": label,
+            "kendall_tau_b": tau,
+            "spearman_rho": rho,
+            "discordant_pairs": differing,
+            "element_pairs": pairs,
+            "footrule": distance.distance,
+            "footrule_similarity": distance.similarity,
+        },
+        detail,
+    )
+
+
+def _group_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None) -> Headline:
+    result = analysis.kendalls_w(list(party_orders.values()), permutations=analysis.HEADLINE_PERMUTATIONS)
+    assert result.permutation_p_value is not None
+    label = agreement_label(result.w, "w")
+    text = (
+        f"{_capitalised(label)} among {result.m} parties: Kendall's W = {result.w:.2f} "
+        f"({_format_p(result.permutation_p_value)})."
+    )
+    contested = analysis.divergence(party_orders, names).rows[0]
+    detail = ""
+    if contested.spread:
+        ranks_given = contested.ranks.values()
+        detail = f"Most contested: {contested.element} (ranked from {min(ranks_given)} to {max(ranks_given)})."
+        text += " " + detail
+    return Headline(
+        text,
+        {
+            "parties": result.m,
+            "elements": result.n,
+            "label": label,
+            "kendalls_w": result.w,
+            "chi2": result.chi2,
+            "dof": result.dof,
+            "p_value": result.p_value,
+            "permutation_p_value": result.permutation_p_value,
+            "permutations": analysis.HEADLINE_PERMUTATIONS,
+        },
+        detail,
+    )
