@@ -922,3 +922,26 @@ def test_retention_comes_from_the_environment(tmp_path, monkeypatch):
         Store(tmp_path / "x.db")
     monkeypatch.delenv("TRUSTCORE_RETENTION_DAYS")
     assert Store(tmp_path / "x.db").retention_days is None
+
+
+def test_a_unit_of_work_resolves_each_token_once_until_it_writes(store, created, monkeypatch):
+    from trustcore import db as dbmod
+
+    code, token = created.session.code, created.facilitator_token
+    looked_up = []
+    real = Store.facilitator
+
+    def counting(self, c, t):
+        looked_up.append(t)
+        return real(self, c, t)
+
+    monkeypatch.setattr(Store, "facilitator", counting)
+    with dbmod.unit(store.path):
+        first = store.authorise(code, token)
+        assert store.authorise(code, token) is first and len(looked_up) == 1  # a page rerun: once
+        store.lock(code, token)  # a write forgets what the unit resolved
+        again = store.authorise(code, token)
+        assert again is not first and again.session.round.locked_at
+    with dbmod.unit(store.path):
+        store.authorise(code, token)  # the next rerun resolves the token again
+    assert store.authorise(code, token) is not store.authorise(code, token)  # outside a unit: every call

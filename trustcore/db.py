@@ -44,7 +44,8 @@ def connect(path: str | Path) -> Database:
     return Database(conn)
 
 
-_unit: ContextVar[tuple[str, Database, bool] | None] = ContextVar("trustcore_db_unit", default=None)
+# the open unit of this thread: (file, its connection, whether it is a snapshot, what it remembers)
+_unit: ContextVar[tuple[str, Database, bool, dict] | None] = ContextVar("trustcore_db_unit", default=None)
 opened = 0  # connections opened by this process (tests and benchmarks count them)
 used = 0  # units of work that took a connection: a unit, a session or query_one or write outside one
 _counter_lock = threading.Lock()
@@ -61,6 +62,15 @@ def _use() -> None:
 def used_here() -> int:
     """How many connections this thread has taken so far (``used``, for one thread: one script run's)."""
     return getattr(_here, "used", 0)
+
+
+def remembered(path: str | Path) -> dict | None:
+    """What the open unit on ``path`` remembers until its next write (None outside a unit).
+
+    ``Store.authorise`` keeps the actor a token resolved to here, so a page rerun resolves each token
+    once; ``write`` empties it when it commits, so nothing read before a write is used after it."""
+    unit = _unit.get()
+    return unit[3] if unit is not None and unit[0] == str(path) else None
 
 
 def _current(path: str | Path) -> tuple[Database, bool] | None:
@@ -80,7 +90,7 @@ def unit(path: str | Path, *, snapshot: bool = False) -> Iterator[Database]:
         return
     db = _take(path)
     _use()
-    token = _unit.set((str(path), db, snapshot))
+    token = _unit.set((str(path), db, snapshot, {}))
     try:
         if snapshot:
             db.execute("BEGIN")  # deferred: the first read takes the snapshot every later read shares
@@ -219,6 +229,9 @@ def write(path: str | Path) -> Iterator[Database]:
             db.conn.rollback()
             raise
         db.conn.commit()
+    memory = remembered(path)
+    if memory is not None:
+        memory.clear()
 
 
 def close_shared() -> None:

@@ -202,12 +202,20 @@ class Store:
     def authorise(self, code: str | None, token: str | None) -> Actor:
         """Who this token makes its holder in the session: the facilitator or one participant.
 
-        AccessDenied (one message, whether or not the session exists) for anything else."""
+        AccessDenied (one message, whether or not the session exists) for anything else. Inside a unit of
+        work (a page rerun) each token is resolved once, until the unit writes (``db.remembered``)."""
+        memory = dbmod.remembered(self.path)
+        key = ("actor", code, token)
+        if memory is not None and key in memory:
+            return memory[key]
         try:
-            return Actor(self.facilitator(code, token), None)
+            actor = Actor(self.facilitator(code, token), None)
         except AccessDenied:
             participant = self.participant(code, token)
-            return Actor(self.session(code), participant)
+            actor = Actor(self.session(code), participant)
+        if memory is not None:
+            memory[key] = actor
+        return actor
 
     def change_marker(self, code: str) -> tuple:
         """A cheap fingerprint of everything live views show; equal markers mean nothing changed.
