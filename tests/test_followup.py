@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 
 import pytest
+from conftest import count, every_row, raw
 
 import trustcore.followup
 import trustcore.followup.survey
@@ -52,24 +53,6 @@ from trustcore.uploads import BASELINE_MAX_CHARS, parse_baseline_csv
 GARBAGE = "not-a-real-token-at-all-0000"
 
 # ---------------------------------------------------------------- helpers
-
-
-def raw(store: Store) -> sqlite3.Connection:
-    conn = sqlite3.connect(store.path)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def count(store: Store, sql: str, args=()) -> int:
-    with raw(store) as conn:
-        return conn.execute(sql, args).fetchone()[0]
-
-
-def snapshot(store: Store) -> dict:
-    """Every row of every table: equal snapshots mean nothing was written."""
-    with raw(store) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: sorted(tuple(r) for r in conn.execute(f'SELECT * FROM "{t}"')) for t in tables}
 
 
 def events(store: Store, code: str, fac: str) -> list[tuple[str, str, dict]]:
@@ -301,11 +284,11 @@ def test_add_next_step_defaults(w):
 )
 def test_add_next_step_validates(w, kwargs, message):
     args = {"element_id": "privacy", "action": "Do it", **kwargs}
-    before = snapshot(w.store)
+    before = every_row(w.store)
     with pytest.raises(InvalidInput) as excinfo:
         add_next_step(w.store, w.code, w.fac, args.pop("element_id"), args.pop("action"), **args)
     assert str(excinfo.value) == message
-    assert snapshot(w.store) == before
+    assert every_row(w.store) == before
 
 
 def test_a_party_of_another_session_is_refused(w, store):
@@ -354,12 +337,12 @@ def test_update_next_step_changes_only_the_given_fields_and_bumps_the_version(w)
 def test_two_editors_from_the_same_version_second_gets_a_conflict(w):
     step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
     first = update_next_step(w.store, w.code, w.ann, step.id, step.version, status="agreed", due="June")
-    before = snapshot(w.store)
+    before = every_row(w.store)
     with pytest.raises(EditConflict) as excinfo:
         update_next_step(w.store, w.code, w.bob, step.id, step.version, status="done", action="Bob's wording")
     assert excinfo.value.current == first
     assert "Someone else changed this next step" in str(excinfo.value)
-    assert snapshot(w.store) == before  # nothing overwritten, no event
+    assert every_row(w.store) == before  # nothing overwritten, no event
     assert next_steps(w.store, w.code, w.fac) == [first]
     # the second editor retries from the version they were shown
     again = update_next_step(w.store, w.code, w.bob, step.id, excinfo.value.current.version, status="done")
@@ -378,11 +361,11 @@ def test_a_stale_version_is_refused_even_for_a_different_field(w):
 def test_saving_what_is_already_stored_writes_nothing(w):
     step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
     saved = update_next_step(w.store, w.code, w.fac, step.id, 1, status="agreed")
-    before = snapshot(w.store)
+    before = every_row(w.store)
     # a double click (same expected version, same values) and an empty change
     assert update_next_step(w.store, w.code, w.fac, step.id, 1, status="agreed") == saved
     assert update_next_step(w.store, w.code, w.fac, step.id, 2) == saved
-    assert snapshot(w.store) == before
+    assert every_row(w.store) == before
 
 
 def test_concurrent_editors_exactly_one_wins(w):
@@ -430,9 +413,9 @@ def test_delete_next_step_checks_the_version(w):
     assert next_steps(w.store, w.code, w.fac) == [saved]
     delete_next_step(w.store, w.code, w.bob, step.id, 2)
     assert next_steps(w.store, w.code, w.fac) == []
-    before = snapshot(w.store)
+    before = every_row(w.store)
     delete_next_step(w.store, w.code, w.bob, step.id, 2)  # already gone: nothing to do
-    assert snapshot(w.store) == before
+    assert every_row(w.store) == before
 
 
 def test_steps_of_another_session_cannot_be_touched(w, store):
@@ -447,7 +430,7 @@ def test_steps_of_another_session_cannot_be_touched(w, store):
 
 def test_update_validates_and_rejects_unknown_fields(w):
     step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    before = snapshot(w.store)
+    before = every_row(w.store)
     with pytest.raises(InvalidInput, match="The status must be one of"):
         update_next_step(w.store, w.code, w.fac, step.id, 1, status="finished")
     with pytest.raises(InvalidInput, match="The action cannot be empty"):
@@ -456,7 +439,7 @@ def test_update_validates_and_rejects_unknown_fields(w):
         update_next_step(w.store, w.code, w.fac, step.id, 1, colour="red")
     with pytest.raises(TypeError):
         update_next_step(w.store, w.code, w.fac, step.id, 1, version=5)
-    assert snapshot(w.store) == before
+    assert every_row(w.store) == before
 
 
 def test_next_steps_order_and_elements_without_steps(w):
@@ -502,7 +485,7 @@ def test_worksheet_entries_are_versioned(w):
 
 def test_worksheet_conflicts(w):
     first = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit report")
-    before = snapshot(w.store)
+    before = every_row(w.store)
     with pytest.raises(EditConflict) as excinfo:  # a second "new" entry for the same cell
         set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "C", "Certificate")
     assert excinfo.value.current == first
@@ -516,14 +499,14 @@ def test_worksheet_conflicts(w):
         set_worksheet_entry(w.store, w.code, w.fac, "quality", w.alpha, "C", "x", expected_version=1)
     assert excinfo.value.current is None
     assert worksheet(w.store, w.code, w.fac) == [second]
-    assert len(snapshot(w.store)["worksheet"]) == len(before["worksheet"]) == 1
+    assert len(every_row(w.store)["worksheet"]) == len(before["worksheet"]) == 1
 
 
 def test_worksheet_same_text_again_writes_nothing(w):
     first = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit")
-    before = snapshot(w.store)
+    before = every_row(w.store)
     assert set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit") == first
-    assert snapshot(w.store) == before
+    assert every_row(w.store) == before
     changed = set_worksheet_entry(
         w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit", internal=True, expected_version=1
     )
@@ -533,11 +516,11 @@ def test_worksheet_same_text_again_writes_nothing(w):
 def test_worksheet_rights_per_party(w):
     set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "ours")
     set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.beta, "B", "theirs")
-    before = snapshot(w.store)
+    before = every_row(w.store)
     with pytest.raises(AccessDenied) as excinfo:
         set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.beta, "C", "not mine")
     assert str(excinfo.value) == OWN_PARTY_ONLY
-    assert snapshot(w.store) == before
+    assert every_row(w.store) == before
     assert [(e.party, e.text) for e in worksheet(w.store, w.code, w.bob)] == [("Alpha", "ours"), ("Beta", "theirs")]
 
 
@@ -730,7 +713,7 @@ def test_baseline_comparison_needs_both_and_a_visible_round(w, store):
 def test_survey_link_only_its_hash_is_stored_and_a_new_one_replaces_it(w):
     assert tokens.looks_like_token(w.survey)
     assert survey_session(w.store, w.code, w.survey).id == w.sid
-    everything = json.dumps(snapshot(w.store), default=str)
+    everything = json.dumps(every_row(w.store), default=str)
     assert w.survey not in everything
     assert tokens.hash_token(w.survey) in everything
     second = new_survey_link(w.store, w.code, w.fac)
@@ -787,11 +770,11 @@ def test_the_survey_token_grants_nothing_in_the_store(w, call):
         "delete_session": lambda: s.delete_session(w.code, w.survey),
         "followup_feedback": lambda: feedback(s, w.code, w.survey),
     }
-    before = snapshot(s)
+    before = every_row(s)
     with pytest.raises(AccessDenied) as excinfo:
         calls[call]()
     assert str(excinfo.value) == DENIED
-    assert snapshot(s) == before
+    assert every_row(s) == before
 
 
 def test_submit_feedback_stores_every_answer_in_order(w):
@@ -897,11 +880,11 @@ VALID = {"impact": {"trust": 5, "comment": "valid"}}
     ],
 )
 def test_submit_feedback_validates_everything_before_storing(w, answers, message):
-    before = snapshot(w.store)
+    before = every_row(w.store)
     with pytest.raises(InvalidInput) as excinfo:  # a valid answer comes first: it must not be stored either
         submit_feedback(w.store, w.code, w.survey, "Dana", {**VALID, **answers})
     assert str(excinfo.value) == message
-    assert snapshot(w.store) == before
+    assert every_row(w.store) == before
 
 
 @pytest.mark.parametrize(
@@ -913,11 +896,11 @@ def test_submit_feedback_validates_everything_before_storing(w, answers, message
     ],
 )
 def test_submit_feedback_needs_answers(w, answers, message):
-    before = snapshot(w.store)
+    before = every_row(w.store)
     with pytest.raises(InvalidInput) as excinfo:
         submit_feedback(w.store, w.code, w.survey, "Dana", answers)
     assert str(excinfo.value) == message
-    assert snapshot(w.store) == before
+    assert every_row(w.store) == before
 
 
 def test_a_survey_link_replaced_between_the_check_and_the_write_stores_nothing(w, monkeypatch):
@@ -958,14 +941,14 @@ def test_reflections_are_versioned(w):
     got = reflections(w.store, w.code, w.bob)
     assert list(got) == ["areas", "timeframe"]  # question order
     assert got["timeframe"] == r2
-    before = snapshot(w.store)
+    before = every_row(w.store)
     with pytest.raises(EditConflict) as excinfo:
         set_reflection(w.store, w.code, w.ann, "timeframe", "By Q1", expected_version=1)
     assert excinfo.value.current == r2
     with pytest.raises(EditConflict) as excinfo:
         set_reflection(w.store, w.code, w.ann, "areas", "Other areas")
     assert excinfo.value.current.answer == "Evidence"
-    assert snapshot(w.store) == before
+    assert every_row(w.store) == before
 
 
 @pytest.mark.parametrize(
@@ -1143,7 +1126,7 @@ def test_changes_before_anyone_ranked_and_with_another_catalogue(store, earlier)
 
 def test_link_previous_needs_both_facilitators_and_no_loops(w, store, earlier):
     prev = earlier[0]
-    before = snapshot(store)
+    before = every_row(store)
     for args in (
         (w.fac, prev.session.code, w.fac),
         (w.fac, prev.session.code, GARBAGE),
@@ -1156,7 +1139,7 @@ def test_link_previous_needs_both_facilitators_and_no_loops(w, store, earlier):
         assert str(excinfo.value) == DENIED
     with pytest.raises(InvalidInput, match="cannot follow itself"):
         link_previous(store, w.code, w.fac, w.code, w.fac)
-    assert snapshot(store) == before
+    assert every_row(store) == before
     link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
     with pytest.raises(InvalidInput, match="loop"):
         link_previous(store, prev.session.code, prev.facilitator_token, w.code, w.fac)
@@ -1271,19 +1254,19 @@ def test_rights_matrix(w, name, role):
     extra = _setup(w)
     other = w.store.create_session("Someone else's", ["X", "Y"])
     token = {**w.tokens(), "other_session": other.facilitator_token, "none": None}[role]
-    before = snapshot(w.store)
+    before = every_row(w.store)
     if role in allowed:
         call(w, extra, token)
         if name in WRITES:
-            assert snapshot(w.store)["events"] != before["events"]  # the change was logged
+            assert every_row(w.store)["events"] != before["events"]  # the change was logged
         else:
-            assert snapshot(w.store) == before  # reading writes nothing
+            assert every_row(w.store) == before  # reading writes nothing
     else:
         with pytest.raises(AccessDenied) as excinfo:
             call(w, extra, token)
         expected = OWN_PARTY_ONLY if (role == "other" and allowed == OWN) else DENIED
         assert str(excinfo.value) == expected
-        assert snapshot(w.store) == before
+        assert every_row(w.store) == before
 
 
 @pytest.mark.parametrize("name", list(CALLS))

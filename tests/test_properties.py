@@ -17,11 +17,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import string
 import unicodedata
 
 import pytest
+from conftest import count
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -111,11 +111,6 @@ def usable(store: Store, code: str) -> None:
     sub = store.submit(code, joined.token, list(session.catalogue.ids))
     assert not sub.unchanged
     assert store.my_ranking(joined.participant, session.current_round).order == tuple(session.catalogue.ids)
-
-
-def count(store: Store, sql: str, args=()) -> int:
-    with sqlite3.connect(store.path) as conn:
-        return conn.execute(sql, args).fetchone()[0]
 
 
 @pytest.fixture

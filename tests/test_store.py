@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 
 import pytest
+from conftest import count, raw
 
 from trustcore import tokens
 from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
@@ -17,17 +17,6 @@ CHOOSE_PARTY = "Choose one of this session's parties."
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def raw(store: Store) -> sqlite3.Connection:
-    conn = sqlite3.connect(store.path)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def count(store: Store, sql: str, args=()) -> int:
-    with raw(store) as conn:
-        return conn.execute(sql, args).fetchone()[0]
 
 
 def n_rankings(store: Store) -> int:
