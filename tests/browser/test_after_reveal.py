@@ -100,9 +100,10 @@ def test_stakeholder_survey_from_its_link(server, store, new_page):
     expect(page.get_by_text("Please tell CityBus how far you can trust them")).to_be_visible()
     page.get_by_role("textbox", name="Your name or organisation (optional)").fill("Bus users' forum")
     expect(page.get_by_role("button", name="Send my answers")).to_be_visible()  # the whole form is there
-    # dispatch the clicks on the labels: a coordinate click can land elsewhere while a phone layout settles
-    page.get_by_role("radiogroup").first.locator("label").filter(has_text="4 · Mostly").dispatch_event("click")
-    page.get_by_role("radiogroup").nth(1).locator("label").filter(has_text="Partly").dispatch_event("click")
+    # check the radios themselves (Playwright clicks, then verifies the state and retries): a click dispatched
+    # on a label while the phone layout settles could be lost
+    page.get_by_role("radiogroup").first.get_by_role("radio", name="4 · Mostly").check(force=True)
+    page.get_by_role("radiogroup").nth(1).get_by_role("radio", name="Partly").check(force=True)
     expect(page.get_by_role("radiogroup").first.get_by_role("radio", name="4 · Mostly")).to_be_checked()
     page.get_by_role("textbox", name="Comment (optional)").first.fill('=HYPERLINK("x") good so far')
     shot(page, "22-survey-phone")
