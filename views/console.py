@@ -32,10 +32,14 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     link_box("Share link", share, help="Parties open this link (or scan the QR code) to join and rank.")
     st.caption(f"Or join at the start page with the code **{display_code(session.code)}**")
+# what the QR code is, for a screen reader: the code in words, letter by letter, as on the start page
+qr_alt = "QR code that opens this session's share link, to join and rank. Session code: " + ", ".join(
+    " ".join(group.upper()) for group in display_code(session.code).split("-")
+)
 with right:
-    st.image(qr_png(share), caption="Scan to join", width=220)
+    st.image(qr_png(share), caption="Scan to join", width=220, alt=qr_alt)
 with st.expander("Show the QR code large (for the projector)", icon=":material/qr_code_2:"):
-    st.image(qr_png(share, scale=20), width="stretch")
+    st.image(qr_png(share, scale=20), width="stretch", alt=qr_alt)
 
 
 st.session_state["console_round"] = session.current_round

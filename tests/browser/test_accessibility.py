@@ -1,0 +1,107 @@
+"""axe-core on every page each role reaches, at a laptop's and a phone's width, component frames included.
+
+Any serious or critical violation fails the test. The full report of each page view (every violation, with
+its impact, nodes and help link) is written to ``test-output/axe/`` as a test artifact.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import ROOT
+from .helpers import open_app, shot
+
+REPORTS = ROOT / "test-output" / "axe"
+WIDTHS = (1366, 390)
+FAILING = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def sessions(server):
+    """A revealed session (comparison, next steps, worksheet, reflect, survey) and an open one (join,
+    ranking with its sortable, the console with its QR code), on the module's server."""
+    from trustcore.followup.next_steps import add_next_step
+    from trustcore.followup.survey import new_survey_link, submit_feedback
+    from trustcore.store import Store
+
+    store = Store(server.db_path).initialise()
+    done = store.create_session("Accessibility (revealed)", ["Alpha", "Beta", "Gamma"])
+    code, admin = done.session.code, done.facilitator_token
+    ids = list(done.session.catalogue.ids)
+    me = None
+    for i, party in enumerate(done.session.parties):
+        joined = store.join(code, party.id, f"{party.name} person")
+        store.submit(code, joined.token, ids[i:] + ids[:i])
+        me = me or joined.token
+    store.reveal(code, admin)
+    add_next_step(store, code, admin, ids[0], "Publish the data protection impact assessment")
+    survey = new_survey_link(store, code, admin)
+    submit_feedback(store, code, survey, "Pat", {ids[0]: {"trust": 3, "expectations": "partly"}})
+
+    live = store.create_session("Accessibility (open)", ["Alpha", "Beta"])
+    live_code = live.session.code
+    ranker = store.join(live_code, live.session.parties[0].id, "Ranker")
+    return {
+        "visitor": ({}, ["", "new", "privacy"]),
+        "joiner": ({"session": live_code}, ["join"]),
+        "participant (open round)": ({"session": live_code, "me": ranker.token}, ["rank"]),
+        "facilitator (open round)": ({"session": live_code, "admin": live.facilitator_token}, ["console"]),
+        "participant": ({"session": code, "me": me}, ["compare", "next-steps", "worksheet", "reflect"]),
+        "facilitator": (
+            {"session": code, "admin": admin},
+            ["console", "compare", "next-steps", "worksheet", "reflect"],
+        ),
+        "stakeholder": ({"session": code, "survey": survey}, ["survey"]),
+    }
+
+
+def audit(page) -> list[dict]:
+    """axe's violations in the page and in each of its frames (the sortable's, the copy button's...)."""
+    axe = Axe()
+    found = []
+    for frame in page.frames:
+        try:
+            result = axe.run(frame)
+        except Exception as exc:  # a frame that went away while it was audited
+            if "detached" in str(exc).lower() or "destroyed" in str(exc).lower():
+                continue
+            raise
+        for violation in result.response["violations"]:
+            found.append({**violation, "frame": frame.url if frame != page.main_frame else "page"})
+    return found
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "role",
+    [
+        "visitor",
+        "joiner",
+        "participant (open round)",
+        "facilitator (open round)",
+        "participant",
+        "facilitator",
+        "stakeholder",
+    ],
+)
+def test_every_page_view_has_no_serious_axe_violation(server, sessions, new_page, role, width):
+    params, paths = sessions[role]
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    failures = []
+    for path in paths:
+        page = new_page(width, 900)
+        open_app(page, f"{server.url}/{path}" + (f"?{query}" if query else ""))
+        page.wait_for_timeout(500)  # component frames finish drawing
+        violations = audit(page)
+        name = f"{role.replace(' (open round)', '-open')}-{path or 'start'}-{width}"
+        (REPORTS / f"{name}.json").write_text(json.dumps(violations, indent=1, ensure_ascii=False))
+        shot(page, f"axe-{name}")
+        for v in violations:
+            if v.get("impact") in FAILING:
+                targets = [n.get("target") for n in v.get("nodes", [])][:3]
+                failures.append(f"{name} [{v['frame']}]: {v['id']} ({v['impact']}): {v['help']} at {targets}")
+    assert not failures, "\n".join(failures)
