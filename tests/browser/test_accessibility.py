@@ -105,3 +105,30 @@ def test_every_page_view_has_no_serious_axe_violation(server, sessions, new_page
                 targets = [n.get("target") for n in v.get("nodes", [])][:3]
                 failures.append(f"{name} [{v['frame']}]: {v['id']} ({v['impact']}): {v['help']} at {targets}")
     assert not failures, "\n".join(failures)
+
+
+# 320 CSS px is a small phone (WCAG's reflow width); 640 px is a 1280 px window at 200% zoom
+REFLOW_WIDTHS = (320, 640)
+SIDEWAYS = """() => {
+  const page = document.scrollingElement || document.documentElement;
+  const main = document.querySelector('[data-testid=stMain]') || page;
+  return Math.max(page.scrollWidth - page.clientWidth, main.scrollWidth - main.clientWidth);
+}"""
+
+
+@pytest.mark.parametrize("width", REFLOW_WIDTHS)
+@pytest.mark.parametrize("role", ["visitor", "joiner", "participant (open round)", "facilitator", "stakeholder"])
+def test_no_page_scrolls_sideways_at_320_px_or_at_200_percent_zoom(server, sessions, new_page, role, width):
+    params, paths = sessions[role]
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    wide = {}
+    for path in paths:
+        page = new_page(width, 800)
+        open_app(page, f"{server.url}/{path}" + (f"?{query}" if query else ""))
+        page.wait_for_timeout(500)
+        overflow = page.evaluate(SIDEWAYS)
+        if overflow > 1:
+            name = f"reflow-{role.replace(' (open round)', '-open')}-{path or 'start'}-{width}"
+            shot(page, name)
+            wide[path or "start"] = overflow
+    assert not wide, f"pages wider than {width} px (extra px): {wide}"
