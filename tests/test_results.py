@@ -72,3 +72,16 @@ def test_trust_frame_leaves_out_the_overall_question(store):
     assert list(frame.columns) == ["element_id", "respondent", "trust"]
     assert sorted(frame["element_id"]) == ["privacy", "quality"]
     assert frame.set_index("element_id").loc["privacy", "trust"] == 2
+
+
+def test_every_comparison_chart_has_a_summary_in_words(store):
+    made = store.create_session("Charts", ["A", "B", "C"])
+    ids = made.session.catalogue.ids
+    _submit_all(store, made, {"A": [ids], "B": [ids[::-1]], "C": [ids[1:] + ids[:1]]})
+    res = round_results(made.session, store.rankings(made.session.code), 1)
+    words = wording.chart_summaries(res.divergence, res.agreement)
+    assert set(words) == {"divergence", "heatmap", "agreement", "spread"}
+    top = res.divergence.rows[0]
+    assert top.element in words["divergence"] and wording.SIDE_BY_SIDE in words["heatmap"]
+    assert all(f"{row.element} {row.spread}" in words["spread"] for row in res.divergence.rows)
+    assert " and " in words["agreement"] and "agreement" in words["agreement"]

@@ -184,3 +184,40 @@ def _group_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] 
         },
         detail,
     )
+
+
+# ------------------------------------------------------------------- charts in words
+
+SIDE_BY_SIDE = "Side by side, most contested first"
+
+
+def chart_summaries(div: analysis.Divergence, agreement) -> dict[str, str]:
+    """A text alternative for each chart of the comparison, shown next to it (and given to it as ``alt``):
+    what it draws in words, and the table above that holds the same numbers.
+
+    ``div``: the round's divergence; ``agreement``: the party × party Kendall τ-b matrix (a DataFrame)."""
+    parties = list(div.parties)
+    rows = list(div.rows)
+    top = rows[:3]
+
+    def ranks(row) -> str:
+        return ", ".join(f"{p} {row.ranks[p]}" for p in parties)
+
+    contested = "; ".join(f"{row.element} ({ranks(row)})" for row in top if row.spread) or "none: every party agrees"
+    pairs = []
+    if agreement is not None and getattr(agreement, "shape", (0, 0))[0] >= 2:
+        names = [str(p) for p in agreement.index]
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                value = float(agreement.loc[a, b])
+                pairs.append(f"{a} and {b}: {value:.2f} ({agreement_label(value, 'tau')})")
+    spread = ", ".join(f"{row.element} {row.spread}" for row in rows)
+    same = f"The table “{SIDE_BY_SIDE}” above holds the same numbers."
+    return {
+        "divergence": f"Each element's rank for each party ({', '.join(parties)}). Most contested: {contested}. {same}",
+        "heatmap": f"A grid of ranks, elements by party, most contested at the top (rank 1 darkest). {same}",
+        "agreement": "How far each pair of parties agrees (Kendall τ-b, −1 reversed to +1 the same): "
+        + ("; ".join(pairs) if pairs else "fewer than two parties")
+        + ".",
+        "spread": f"How far apart the parties' ranks are for each element (highest minus lowest): {spread}.",
+    }

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import streamlit as st
 
-from trustcore import charts
+from trustcore import charts, wording
 from trustcore.followup import survey
 from trustcore.results import RoundResults, round_results
 
@@ -36,11 +36,15 @@ def comparison_charts(_store, code: str, number: int, marker: tuple) -> dict[str
         return {}
     colours = charts.colour_map([p.name for p in _store.session(code).parties])
     two = len(res.party_orders) == 2
+    words = wording.chart_summaries(res.divergence, res.agreement)
     return {
-        "divergence": chart(charts.dumbbell(res.divergence, colours) if two else charts.bump(res.divergence, colours)),
-        "heatmap": chart(charts.rank_heatmap(res.divergence, colours)),
-        "agreement": chart(charts.agreement_heatmap(res.agreement)),
-        "spread": chart(charts.spread_bar(res.divergence)),
+        "divergence": chart(
+            charts.dumbbell(res.divergence, colours) if two else charts.bump(res.divergence, colours),
+            words["divergence"],
+        ),
+        "heatmap": chart(charts.rank_heatmap(res.divergence, colours), words["heatmap"]),
+        "agreement": chart(charts.agreement_heatmap(res.agreement), words["agreement"]),
+        "spread": chart(charts.spread_bar(res.divergence), words["spread"]),
     }
 
 

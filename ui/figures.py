@@ -20,6 +20,8 @@ from streamlit.elements.lib.layout_utils import LayoutConfig
 from streamlit.elements.lib.utils import compute_and_register_element_id
 from streamlit.proto.PlotlyChart_pb2 import PlotlyChart as PlotlyChartProto
 
+from trustcore.text import markdown_escape as esc
+
 CONFIG = {"displaylogo": False}
 
 
@@ -29,16 +31,19 @@ class Chart:
 
     spec: str
     height: int
+    summary: str = ""  # the chart in words: its text alternative, shown next to it
 
 
-def chart(fig) -> Chart:
+def chart(fig, summary: str = "") -> Chart:
     """Serialise a figure once (``show`` sends the JSON as it is)."""
     height = fig.layout.height
-    return Chart(plotly.io.to_json(fig, validate=False), int(height) if height else 450)
+    return Chart(plotly.io.to_json(fig, validate=False), int(height) if height else 450, summary)
 
 
-def show(chart: Chart, *, alt: str | None = None, key: str | None = None) -> None:
-    """Draw a chart full width, in the current container (``with`` blocks apply, as for ``st.*`` calls)."""
+def show(chart: Chart, *, key: str | None = None) -> None:
+    """Draw a chart full width, in the current container (``with`` blocks apply, as for ``st.*`` calls),
+    with its summary in words as its ``alt`` and as a caption under it."""
+    alt = chart.summary or None
     dg = st._main
     spec_json = chart.spec
     proto = PlotlyChartProto()
@@ -63,3 +68,5 @@ def show(chart: Chart, *, alt: str | None = None, key: str | None = None) -> Non
         alt=alt,
     )
     dg._enqueue("plotly_chart", proto, layout_config=LayoutConfig(width="stretch", height=chart.height))
+    if chart.summary:
+        st.caption(esc(chart.summary))
