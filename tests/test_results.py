@@ -82,6 +82,6 @@ def test_every_comparison_chart_has_a_summary_in_words(store):
     words = wording.chart_summaries(res.divergence, res.agreement)
     assert set(words) == {"divergence", "heatmap", "agreement", "spread"}
     top = res.divergence.rows[0]
-    assert top.element in words["divergence"] and wording.SIDE_BY_SIDE in words["heatmap"]
+    assert top.element in words["divergence"] and wording.SAME_NUMBERS in words["heatmap"]
     assert all(f"{row.element} {row.spread}" in words["spread"] for row in res.divergence.rows)
     assert " and " in words["agreement"] and "agreement" in words["agreement"]

@@ -188,7 +188,7 @@ def _group_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] 
 
 # ------------------------------------------------------------------- charts in words
 
-SIDE_BY_SIDE = "Side by side, most contested first"
+SAME_NUMBERS = "The side-by-side table above holds the same numbers."
 
 
 def chart_summaries(div: analysis.Divergence, agreement) -> dict[str, str]:
@@ -212,7 +212,7 @@ def chart_summaries(div: analysis.Divergence, agreement) -> dict[str, str]:
                 value = float(agreement.loc[a, b])
                 pairs.append(f"{a} and {b}: {value:.2f} ({agreement_label(value, 'tau')})")
     spread = ", ".join(f"{row.element} {row.spread}" for row in rows)
-    same = f"The table “{SIDE_BY_SIDE}” above holds the same numbers."
+    same = SAME_NUMBERS
     return {
         "divergence": f"Each element's rank for each party ({', '.join(parties)}). Most contested: {contested}. {same}",
         "heatmap": f"A grid of ranks, elements by party, most contested at the top (rank 1 darkest). {same}",
