@@ -48,12 +48,9 @@ def _marks(path: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
-def test_a_page_whose_confirmation_streamlit_dropped_heals_by_the_next_poll(tmp_path):
-    db = tmp_path / "race.db"
-    store = Store(db).initialise()
-    created = store.create_session("Race", ["Alpha", "Beta"])
-    code = created.session.code
-    joined = store.join(code, created.session.parties[0].id, "Ann")
+def _late_output_server(db: Path, tmp_path: Path) -> tuple[Path, Path, Server]:
+    """A server whose next runner, once ``arm`` exists, holds its output back 1.5 s after it stopped
+    (``benchmarks/hooks``: the dropped-output race, every time); ``mark`` says what happened."""
     arm, mark = tmp_path / "arm", tmp_path / "mark"
     env = {
         "PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
@@ -61,7 +58,16 @@ def test_a_page_whose_confirmation_streamlit_dropped_heals_by_the_next_poll(tmp_
         "TRUSTCORE_LATE_S": "1.5",
         "TRUSTCORE_POLL_MARK": str(mark),
     }
-    server = Server(db, tmp_path / "streamlit.log", env=env)
+    return arm, mark, Server(db, tmp_path / "streamlit.log", env=env)
+
+
+def test_a_page_whose_confirmation_streamlit_dropped_heals_by_the_next_poll(tmp_path):
+    db = tmp_path / "race.db"
+    store = Store(db).initialise()
+    created = store.create_session("Race", ["Alpha", "Beta"])
+    code = created.session.code
+    joined = store.join(code, created.session.parties[0].id, "Ann")
+    arm, mark, server = _late_output_server(db, tmp_path)
 
     async def scenario() -> tuple[float | None, list[str]]:
         page = await Page.open(server.url, f"session={code}&me={joined.token}", poll=False)
@@ -234,14 +240,7 @@ def test_a_repair_right_after_joining_shows_the_new_participants_ranking_page(tm
     created = store.create_session("Join race", ["Alpha", "Beta"])
     code = created.session.code
     bob = store.join(code, created.session.parties[1].id, "Bob")
-    arm, mark = tmp_path / "arm", tmp_path / "mark"
-    env = {
-        "PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        "TRUSTCORE_LATE_ARM": str(arm),
-        "TRUSTCORE_LATE_S": "1.5",
-        "TRUSTCORE_POLL_MARK": str(mark),
-    }
-    server = Server(db, tmp_path / "streamlit.log", env=env)
+    arm, mark, server = _late_output_server(db, tmp_path)
 
     async def scenario() -> tuple[bool, str]:
         # the ranking page's polling fragment id (the same for every tab: it names where it is drawn)
