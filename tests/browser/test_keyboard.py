@@ -125,3 +125,31 @@ def test_the_whole_workshop_by_keyboard(server, store, new_page):
     steps = next_steps(store, code, admin.rsplit("admin=", 1)[1].split("&")[0])
     assert [s.action for s in steps] == ["Publish the access policy"]
     shot(me, "keyboard-20-next-step")
+
+
+def test_what_the_sortable_announces_to_a_screen_reader(server, store, new_page):
+    """streamlit-sortables (dnd-kit) describes the keyboard use to assistive technology and announces each
+    move in an assertive live region inside its frame; the announcements name the element and its place."""
+    made = store.create_session("Announcements", ["Alpha", "Beta"])
+    ann = store.join(made.session.code, made.session.parties[0].id, "Ann")
+    page = new_page(1280, 1000)
+    open_app(page, f"{server.url}/rank?session={made.session.code}&me={ann.token}")
+    order = current_order(page)
+    frame = page.frame_locator(SORTABLE)
+    first = frame.locator("li.sortable-item").first
+    assert first.get_attribute("role") == "button" and first.get_attribute("aria-roledescription") == "sortable"
+    described = frame.locator(f"[id='{first.get_attribute('aria-describedby')}']").text_content()
+    assert "press the space bar" in described and "arrow keys" in described
+    live = frame.locator("[aria-live]")
+    assert live.get_attribute("aria-live") == "assertive"
+    first.focus()
+    said = []
+    for key in ["Space", "ArrowDown", "Space"]:
+        page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        said.append(live.text_content())
+    assert order[0] in said[0]  # picked up
+    assert order[0] in said[1] and order[1] in said[1]  # moved over the next place
+    assert "dropped" in said[2] and order[0] in said[2] and order[1] in said[2]
+    wait_idle(page)
+    assert current_order(page)[1] == order[0]
