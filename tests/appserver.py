@@ -15,6 +15,16 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+HOOKS = ROOT / "benchmarks" / "hooks"
+
+
+def hooked(**settings: str) -> dict[str, str]:
+    """The environment for a server that loads ``benchmarks/hooks`` (its run log, its race windows):
+    ``PYTHONPATH`` with the hooks first, and the hooks' ``TRUSTCORE_*`` settings."""
+    path = os.pathsep.join([str(HOOKS), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return {"PYTHONPATH": path, **settings}
+
+
 STREAMLIT_FLAGS = [
     "--server.headless=true",
     "--server.address=127.0.0.1",

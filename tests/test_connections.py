@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import sys
 import time
 from pathlib import Path
 
-from appserver import ROOT, Server
+from appserver import ROOT, Server, hooked
 
 from trustcore.store import Store
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from stprotocol import Page  # noqa: E402
 
-HOOK = ROOT / "benchmarks" / "hooks"
 CONFIRMATION = "Your ranking is stored (submitted at"
 
 
@@ -38,10 +36,7 @@ def test_connections_per_run_for_a_participant_and_the_facilitator(tmp_path):
     code = created.session.code
     ann = store.join(code, created.session.parties[0].id, "Ann")
     log = tmp_path / "runs.jsonl"
-    env = {
-        "PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        "TRUSTCORE_RUNLOG_OUT": str(log),
-    }
+    env = hooked(TRUSTCORE_RUNLOG_OUT=str(log))
     server = Server(db, tmp_path / "streamlit.log", env=env)
     measured: dict[str, list[int]] = {}
 

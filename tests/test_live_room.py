@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import os
 import random
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from appserver import ROOT, Server
+from appserver import ROOT, Server, hooked
 
 from trustcore.store import Store
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from stprotocol import Page  # noqa: E402
 
-HOOK = ROOT / "benchmarks" / "hooks"
 CONFIRMATION = "Your ranking is stored (submitted at"
 
 
@@ -52,12 +50,7 @@ def _late_output_server(db: Path, tmp_path: Path) -> tuple[Path, Path, Server]:
     """A server whose next runner, once ``arm`` exists, holds its output back 1.5 s after it stopped
     (``benchmarks/hooks``: the dropped-output race, every time); ``mark`` says what happened."""
     arm, mark = tmp_path / "arm", tmp_path / "mark"
-    env = {
-        "PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        "TRUSTCORE_LATE_ARM": str(arm),
-        "TRUSTCORE_LATE_S": "1.5",
-        "TRUSTCORE_POLL_MARK": str(mark),
-    }
+    env = hooked(TRUSTCORE_LATE_ARM=str(arm), TRUSTCORE_LATE_S="1.5", TRUSTCORE_POLL_MARK=str(mark))
     return arm, mark, Server(db, tmp_path / "streamlit.log", env=env)
 
 

@@ -299,3 +299,14 @@ def test_token_matches_missing_hash():
     assert tokens.token_matches(t, None) is False
     assert tokens.token_matches(t, "") is False
     assert tokens.token_matches(None, None) is False
+
+
+def test_spelled_code_reads_the_groups_letter_by_letter():
+    assert tokens.spelled_code("abcdefghjkmnpq") == "A B C D, E F G H, J K M N, P Q"
+
+
+def test_the_qr_codes_alt_text_says_what_it_is_and_spells_the_code():
+    from trustcore import qr
+
+    text = qr.alt_text("abcdefghjkmnpq")
+    assert text.startswith("QR code that opens this session's share link") and "A B C D, E F G H" in text

@@ -46,16 +46,10 @@ def connect(path: str | Path) -> Database:
 
 # the open unit of this thread: (file, its connection, whether it is a snapshot, what it remembers)
 _unit: ContextVar[tuple[str, Database, bool, dict] | None] = ContextVar("trustcore_db_unit", default=None)
-opened = 0  # connections opened by this process (tests and benchmarks count them)
-used = 0  # units of work that took a connection: a unit, a session or query_one or write outside one
-_counter_lock = threading.Lock()
-_here = threading.local()
+_here = threading.local()  # per thread: how many connections it took (a unit, or a call outside one)
 
 
 def _use() -> None:
-    global used
-    with _counter_lock:
-        used += 1
     _here.used = getattr(_here, "used", 0) + 1
 
 
@@ -109,12 +103,10 @@ _pool: dict[str, list[Database]] = {}
 
 
 def _take(path: str | Path) -> Database:
-    global opened
     with _readers_lock:
         idle = _pool.get(str(path))
         if idle:
             return idle.pop()
-    opened += 1
     return connect(path)
 
 
@@ -181,9 +173,7 @@ def connection(path: str | Path) -> Iterator[Database]:
     if current is not None:
         yield current[0]
         return
-    global opened
     db = connect(path)
-    opened += 1
     _use()
     try:
         yield db

@@ -6,6 +6,8 @@ import io
 
 import segno
 
+from .tokens import spelled_code
+
 
 def qr_png(url: str, *, scale: int = 12) -> bytes:
     """A PNG QR code of ``url`` with error correction M and a quiet zone, black on white."""
@@ -19,3 +21,8 @@ def qr_svg(url: str) -> str:
     buf = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buf, kind="svg", scale=8, border=3, xmldecl=False, svgns=True)
     return buf.getvalue().decode("utf-8")
+
+
+def alt_text(code: str) -> str:
+    """What the share link's QR code is, for someone who cannot see it (its ``alt`` text)."""
+    return f"QR code that opens this session's share link, to join and rank. Session code: {spelled_code(code)}"

@@ -119,20 +119,24 @@ def ensure(
     actor: Actor | None, action: Action, *, party_id: int | None = None, round_number: int | None = None
 ) -> None:
     """Refuse ``action`` unless the table allows it to ``actor`` now (``party_id``: the party acted for;
-    ``round_number``: the round whose results are asked for, None for any round)."""
+    ``round_number``: the round whose results are asked for, None for any round). Only the fact the
+    right's condition needs is looked at."""
     if actor is None:
         raise AccessDenied(DENIED)
+    role = role_of(actor)
+    when = RIGHTS[action].allowed.get(role)
     s = actor.session
-    if round_number is None:
-        visible = any(s.results_visible(r.number) for r in s.rounds)
-    else:
-        visible = s.results_visible(round_number)
     ensure_role(
-        role_of(actor),
+        role,
         action,
-        own_party=party_id is None or actor.may_act_for(party_id),
-        visible=visible,
-        open_round=not s.round.locked_at,
+        own_party=when is not When.OWN_PARTY or party_id is None or actor.may_act_for(party_id),
+        visible=when is not When.REVEALED
+        or (
+            s.results_visible(round_number)
+            if round_number is not None
+            else any(s.results_visible(r.number) for r in s.rounds)
+        ),
+        open_round=when is not When.ROUND_OPEN or not s.round.locked_at,
     )
 
 

@@ -39,6 +39,11 @@ def display_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
+def spelled_code(code: str) -> str:
+    """The code letter by letter, in its groups, as a screen reader should say it: ``A B C D, E F G H, …``."""
+    return ", ".join(" ".join(group.upper()) for group in display_code(code).split("-"))
+
+
 def new_token() -> str:
     """A fresh token; never one that starts with "-", which a command line would read as an option."""
     while (token := secrets.token_urlsafe(18)).startswith("-"):

@@ -8,7 +8,7 @@ from trustcore import links
 from trustcore.errors import InvalidInput, NotFound, TrustcoreError
 from trustcore.followup import lineage, survey
 from trustcore.model import Role, RoundStatus
-from trustcore.qr import qr_png
+from trustcore.qr import alt_text, qr_png
 from trustcore.text import markdown_escape as esc
 from trustcore.tokens import display_code
 from ui import cached
@@ -32,10 +32,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     link_box("Share link", share, help="Parties open this link (or scan the QR code) to join and rank.")
     st.caption(f"Or join at the start page with the code **{display_code(session.code)}**")
-# what the QR code is, for a screen reader: the code in words, letter by letter, as on the start page
-qr_alt = "QR code that opens this session's share link, to join and rank. Session code: " + ", ".join(
-    " ".join(group.upper()) for group in display_code(session.code).split("-")
-)
+qr_alt = alt_text(session.code)
 with right:
     st.image(qr_png(share), caption="Scan to join", width=220, alt=qr_alt)
 with st.expander("Show the QR code large (for the projector)", icon=":material/qr_code_2:"):

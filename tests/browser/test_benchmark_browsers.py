@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import subprocess
@@ -15,13 +14,13 @@ import sys
 import time
 
 import pytest
+from appserver import hooked
 
 from trustcore.store import Store
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, require_chromium
 
 CONFIRMATION = "Your ranking is stored (submitted at"
-HOOK = ROOT / "benchmarks" / "hooks"
 
 
 def table(stdout: str) -> dict[str, str]:
@@ -96,12 +95,7 @@ def test_a_submit_click_while_a_live_poll_finishes_is_not_lost(tmp_path):
     code = created.session.code
     joined = store.join(code, created.session.parties[0].id, "Clicker")
     mark = tmp_path / "mark"
-    env = {
-        "PYTHONPATH": os.pathsep.join([str(HOOK), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        "TRUSTCORE_SLOW_POLL": "0.8",
-        "TRUSTCORE_SLOW_FINISH": "0.4",
-        "TRUSTCORE_POLL_MARK": str(mark),
-    }
+    env = hooked(TRUSTCORE_SLOW_POLL="0.8", TRUSTCORE_SLOW_FINISH="0.4", TRUSTCORE_POLL_MARK=str(mark))
 
     def finishes() -> int:
         return sum(1 for line in (mark.read_text().splitlines() if mark.exists() else []) if line.startswith("finish"))
