@@ -8,11 +8,13 @@ import streamlit as st
 
 from trustcore import db
 from ui import healing, live
+from ui.common import calm_motion
 from ui.context import PAGES, ROLE_PAGES, get_store, resolve
 
 healing.install()  # pages repair themselves when Streamlit drops a run's output (ui/healing.py)
 
 st.set_page_config(page_title="trustcore co-ranking", page_icon=":material/handshake:", layout="centered")
+calm_motion()  # no animation for whoever asks their system for less motion
 
 # One database connection for the whole rerun: every read the entrypoint and the page make shares it; and
 # one of a few places for a full run at a time (``live.gate``: a hundred tabs revealed at once get their

@@ -85,3 +85,45 @@ def test_every_comparison_chart_has_a_summary_in_words(store):
     assert top.element in words["divergence"] and wording.SAME_NUMBERS in words["heatmap"]
     assert all(f"{row.element} {row.spread}" in words["spread"] for row in res.divergence.rows)
     assert " and " in words["agreement"] and "agreement" in words["agreement"]
+
+
+def test_the_rounds_and_movement_charts_have_summaries_in_words(store):
+    made = store.create_session("R", ["A", "B"])
+    code, ids = made.session.code, made.session.catalogue.ids
+    names = made.session.catalogue.names
+    a = store.join(code, made.session.parties[0].id)
+    b = store.join(code, made.session.parties[1].id)
+    store.submit(code, a.token, ids)
+    store.submit(code, b.token, ids[::-1])
+    store.next_round(code, made.facilitator_token)
+    store.submit(code, a.token, ids)
+    store.submit(code, b.token, [ids[-1], ids[0], *ids[1:-1]][::-1])
+    moved = rounds_comparison(store.session(code), store.rankings(code), [1, 2])
+    trend_words = wording.rounds_summary(moved.trend)
+    w1, w2 = moved.trend["kendalls_w"]
+    assert f"Kendall's W of all parties: round 1 {w1:.2f}, round 2 {w2:.2f}" in trend_words
+    assert "τ-b of A vs B: round 1 -1.00" in trend_words
+    words = wording.movement_summary(moved.before, moved.after, names, before_label="round 1", after_label="round 2")
+    assert words.startswith("How each party's ranks moved from round 1 to round 2.")
+    assert "A: no element moved" in words
+    # B carried one element from the top to the bottom, so each of the other nine moved up one place
+    was, now = list(moved.before["B"]), list(moved.after["B"])
+    biggest = max(ids, key=lambda e: abs(was.index(e) - now.index(e)))
+    assert f"B: {names[biggest]} {was.index(biggest) + 1}→{now.index(biggest) + 1}" in words
+    assert "and 7 more moved" in words  # all 10 moved, 3 are named
+    assert wording.movement_summary({"A": ids}, {"C": ids}) == "No party ranked in both."
+    assert wording.rounds_summary(None) == "No rounds to compare yet."
+
+
+def test_the_stakeholder_heatmap_has_a_summary_in_words():
+    import pandas as pd
+
+    names = {"privacy": "Privacy", "quality": "Quality", "skills": "Skills"}
+    frame = pd.DataFrame(
+        [("privacy", "X", 2), ("privacy", "Y", 3), ("quality", "X", 5), ("skills", "X", None)],
+        columns=["element_id", "respondent", "trust"],
+    )
+    words = wording.feedback_summary(frame, names)
+    assert words.endswith("Privacy 2.5 (2 answers); Quality 5.0 (1 answer).")
+    assert "Skills" not in words  # no answer, so no average
+    assert wording.feedback_summary(frame.iloc[0:0], names) == "No stakeholder has answered yet."

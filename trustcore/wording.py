@@ -6,6 +6,7 @@ workbook and the report show. (It uses ``analysis`` at call time; ``analysis`` u
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -221,3 +222,86 @@ def chart_summaries(div: analysis.Divergence, agreement) -> dict[str, str]:
         + ".",
         "spread": f"How far apart the parties' ranks are for each element (highest minus lowest): {spread}.",
     }
+
+
+def move_button(name: str, direction: str) -> str:
+    """A move button's accessible name: which element it moves, and which way."""
+    return f"Move {name} {direction}"
+
+
+def moved(name: str, step: int, place: int, count: int) -> str:
+    """What the status line says after a move button moved ``name`` by ``step`` (-1 up, +1 down)."""
+    return f"{name} moved {'up' if step < 0 else 'down'} to place {place} of {count}."
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def rounds_summary(trend) -> str:
+    """The rounds chart in words: Kendall's W and each pair's τ-b, round by round (``analysis.rounds_trend``)."""
+    if trend is None or getattr(trend, "empty", True) or "round" not in trend:
+        return "No rounds to compare yet."
+    rounds = [int(r) for r in trend["round"]]
+    parts = []
+    for column in [c for c in trend.columns if c == "kendalls_w" or str(c).startswith("tau (")]:
+        label = "Kendall's W of all parties" if column == "kendalls_w" else f"τ-b of {str(column)[5:-1]}"
+        values = [
+            f"round {r} {v:.2f}" if (v := _number(x)) is not None else f"round {r} not ranked"
+            for r, x in zip(rounds, trend[column])
+        ]
+        parts.append(f"{label}: {', '.join(values)}")
+    return "Agreement round by round (−1 reversed, +1 the same). " + "; ".join(parts) + "."
+
+
+def movement_summary(
+    before: Mapping[str, Sequence[str]],
+    after: Mapping[str, Sequence[str]],
+    names: Mapping[str, str] | None = None,
+    *,
+    before_label: str = "before",
+    after_label: str = "now",
+    most: int = 3,
+) -> str:
+    """The movement chart in words: for each party, the elements that moved most from ``before`` to
+    ``after`` (place before → place after), and how many others moved."""
+    names = names or {}
+    parts = []
+    for party in [p for p in after if p in before]:
+        both = [e for e in after[party] if e in set(before[party])]
+        was = {e: i + 1 for i, e in enumerate(e for e in before[party] if e in set(both))}
+        now = {e: i + 1 for i, e in enumerate(both)}
+        moves = sorted((e for e in both if was[e] != now[e]), key=lambda e: (-abs(was[e] - now[e]), now[e]))
+        if not moves:
+            parts.append(f"{party}: no element moved")
+            continue
+        shown = ", ".join(f"{_name(e, names)} {was[e]}→{now[e]}" for e in moves[:most])
+        rest = len(moves) - most
+        parts.append(f"{party}: {shown}" + (f", and {rest} more moved" if rest > 0 else ""))
+    if not parts:
+        return "No party ranked in both."
+    return f"How each party's ranks moved from {before_label} to {after_label}. " + "; ".join(parts) + "."
+
+
+def feedback_summary(frame, names: Mapping[str, str] | None = None) -> str:
+    """The stakeholder heatmap in words: each element's average trust (1 not at all … 5 completely), with the
+    number of answers, lowest first (``worksheet.trust_frame``)."""
+    names = names or {}
+    totals: dict[str, list[float]] = {}
+    if frame is not None and not getattr(frame, "empty", True):
+        for element, trust in zip(frame["element_id"], frame["trust"]):
+            if (value := _number(trust)) is not None:
+                totals.setdefault(str(element), []).append(value)
+    if not totals:
+        return "No stakeholder has answered yet."
+    catalogue_order = {e: i for i, e in enumerate(names)}
+    ordered = sorted(totals, key=lambda e: (sum(totals[e]) / len(totals[e]), catalogue_order.get(e, len(names)), e))
+    cells = []
+    for e in ordered:
+        n = len(totals[e])
+        cells.append(f"{_name(e, names)} {sum(totals[e]) / n:.1f} ({n} answer{'s' if n != 1 else ''})")
+    return "Average trust by element, lowest first (1 not at all … 5 completely): " + "; ".join(cells) + "."

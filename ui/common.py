@@ -9,6 +9,22 @@ from trustcore.text import markdown_escape as esc
 
 from .context import Context, set_params
 
+# Whoever asks their system for less motion gets none: Streamlit's own transitions and spinners stop
+# (drawn on every page by app.py; the sortable's frame has the same rule in ui/ranking.py).
+REDUCED_MOTION = """
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after {
+    animation-duration: 0s !important; animation-iteration-count: 1 !important;
+    transition-duration: 0s !important; transition-delay: 0s !important; scroll-behavior: auto !important;
+  }
+}
+"""
+
+
+def calm_motion() -> None:
+    """Honour ``prefers-reduced-motion`` on this page (a style element, which takes no space)."""
+    st.html(f"<style>{REDUCED_MOTION}</style>")
+
 
 def session_header(session: Session, *, subtitle: str | None = None) -> None:
     """The session's title and relationship, as plain text."""

@@ -9,15 +9,21 @@ when it mounts; see shared/docs/streamlit-notes.md §1.3-1.4).
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 
 import streamlit as st
 from streamlit_sortables import sort_items
 
+from trustcore import wording
 from trustcore.catalogue import Catalogue
+
+from .common import REDUCED_MOTION, plain
 
 DRAG, BUTTONS = "Drag and drop", "Move buttons"
 
-SORTABLE_CSS = """
+SORTABLE_CSS = (
+    """
 .sortable-component.vertical { display: block; }
 .sortable-component.vertical .sortable-container { padding: 0; min-width: 0; }
 .sortable-container-body { background: transparent; padding: 0; counter-reset: item; }
@@ -37,10 +43,53 @@ SORTABLE_CSS = """
 .sortable-item.dragging { box-shadow: 0 6px 18px rgba(0,0,0,.25); border-color: var(--primary-color); }
 .sortable-item:focus-visible { outline: 3px solid #e8a33d; outline-offset: 1px; }
 """
+    + REDUCED_MOTION
+)
+
+
+# The move buttons show only their arrow icon (Streamlit marks it aria-hidden) and keep their full label,
+# "Move Privacy up", for screen readers and voice control: the label is hidden visually, not removed.
+MOVE_CSS = """<style>
+.st-key-tc-move-buttons button [data-testid="stMarkdownContainer"] {
+  position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; border: 0;
+}
+</style>"""
+
+# After a move, focus follows the element that moved (Streamlit redraws rows by position, so the focused
+# button would otherwise belong to the element that took its place): its button in the same direction,
+# or the other one where that is now disabled (at the top or the bottom).
+FOCUS_SCRIPT = """<script data-move="%(n)d">
+(function () {
+  const keys = %(keys)s, place = %(place)d;
+  let tries = 0;
+  function go() {
+    // wait until the redrawn list has the element's buttons in their new row, then focus one
+    const rows = [...document.querySelectorAll('.st-key-tc-move-buttons [data-testid="stHorizontalBlock"]')];
+    for (const k of keys) {
+      const b = document.querySelector('.st-key-' + k + ' button');
+      if (b && rows.indexOf(b.closest('[data-testid="stHorizontalBlock"]')) === place - 1) {
+        if (!b.disabled) { b.focus(); return; }
+      }
+    }
+    if (++tries < 100) { setTimeout(go, 50); }
+  }
+  go();
+})();
+</script>"""
 
 
 def _state_keys(key: str) -> tuple[str, str]:
     return f"{key}:order", f"{key}:version"
+
+
+def _css_key(widget_key: str) -> str:
+    """The class suffix Streamlit derives from a widget key (``st-key-`` + non-alphanumerics as ``-``)."""
+    return re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key.strip())
+
+
+def _button_key(key: str, direction: str, element_id: str) -> str:
+    return f"{key}:{direction}:{element_id}"
 
 
 def reset(key: str, order: list[str]) -> None:
@@ -50,7 +99,7 @@ def reset(key: str, order: list[str]) -> None:
     st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
 
 
-def _move(key: str, index: int, step: int) -> None:
+def _move(key: str, index: int, step: int, names: dict[str, str]) -> None:
     order_key, version_key = _state_keys(key)
     order = list(st.session_state[order_key])
     target = index + step
@@ -58,6 +107,7 @@ def _move(key: str, index: int, step: int) -> None:
         order[index], order[target] = order[target], order[index]
         st.session_state[order_key] = order
         st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+        st.session_state[f"{key}:moved"] = (order[target], step)
 
 
 def ranking_input(key: str, catalogue: Catalogue, start: list[str], *, mode: str = DRAG) -> list[str]:
@@ -69,25 +119,7 @@ def ranking_input(key: str, catalogue: Catalogue, start: list[str], *, mode: str
     st.session_state[order_key] = order
     names = catalogue.names
     if mode == BUTTONS:
-        for i, eid in enumerate(order):
-            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-                st.button(
-                    "▲",
-                    key=f"{key}:up:{eid}",
-                    help=f"Move {names[eid]} up one place",
-                    disabled=i == 0,
-                    on_click=_move,
-                    args=(key, i, -1),
-                )
-                st.button(
-                    "▼",
-                    key=f"{key}:down:{eid}",
-                    help=f"Move {names[eid]} down one place",
-                    disabled=i == len(order) - 1,
-                    on_click=_move,
-                    args=(key, i, 1),
-                )
-                st.text(f"{i + 1}. {names[eid]}", width=240)  # fits beside the buttons on a 390 px phone
+        _move_buttons(key, order, names)
         return order
     by_label = {names[e]: e for e in ids}
     set_hash = hashlib.sha1("\x1f".join(sorted(ids)).encode()).hexdigest()[:10]
@@ -103,3 +135,38 @@ def ranking_input(key: str, catalogue: Catalogue, start: list[str], *, mode: str
         st.session_state[order_key] = new_order
         order = new_order
     return order
+
+
+def _move_buttons(key: str, order: list[str], names: dict[str, str]) -> None:
+    """One row per element: up, down, and its place and name; a status line says what the last move did."""
+    st.html(MOVE_CSS)
+    moved = st.session_state.pop(f"{key}:moved", None)
+    count = len(order)
+    with st.container(key="tc-move-buttons"):
+        # One status box, always drawn in the same place, so its text changes in a live region
+        # (role="status") that screen readers announce.
+        if moved and moved[0] in order:
+            eid, step = moved
+            st.info(plain(wording.moved(names[eid], step, order.index(eid) + 1, count)), icon=":material/swap_vert:")
+            n = st.session_state[_state_keys(key)[1]]
+            first, other = ("up", "down") if step < 0 else ("down", "up")
+            keys = [_css_key(_button_key(key, d, eid)) for d in (first, other)]
+            script = FOCUS_SCRIPT % {"n": n, "keys": json.dumps(keys), "place": order.index(eid) + 1}
+            st.html(script, unsafe_allow_javascript=True)
+        else:
+            st.info("Each element has a button to move it up and one to move it down.", icon=":material/swap_vert:")
+        for i, eid in enumerate(order):
+            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+                for direction, step, icon, disabled in (
+                    ("up", -1, ":material/arrow_upward:", i == 0),
+                    ("down", 1, ":material/arrow_downward:", i == count - 1),
+                ):
+                    st.button(
+                        plain(wording.move_button(names[eid], direction)),
+                        key=_button_key(key, direction, eid),
+                        icon=icon,
+                        disabled=disabled,
+                        on_click=_move,
+                        args=(key, i, step, names),
+                    )
+                st.text(f"{i + 1}. {names[eid]}", width=240)  # fits beside the buttons on a 390 px phone

@@ -143,8 +143,10 @@ def details() -> None:
             "From the stakeholder survey: how far each respondent can trust us in each element "
             "(1 not at all … 5 completely)."
         )
-        st.plotly_chart(
-            charts.feedback_heatmap(trust_frame(answers), names), width="stretch", config={"displaylogo": False}
+        trust = trust_frame(answers)
+        figures.show(
+            figures.chart(charts.feedback_heatmap(trust, names), wording.feedback_summary(trust, names)),
+            key="chart:feedback",
         )
 
     # ---- across rounds
@@ -154,7 +156,9 @@ def details() -> None:
         if moved:
             st.subheader(f"From round {moved.previous} to round {moved.latest}", anchor=False)
             st.write(moved.summary)
-            st.plotly_chart(charts.rounds_chart(moved.trend), width="stretch", config={"displaylogo": False})
+            figures.show(
+                figures.chart(charts.rounds_chart(moved.trend), wording.rounds_summary(moved.trend)), key="chart:rounds"
+            )
             st.dataframe(
                 pd.DataFrame(
                     {
@@ -169,18 +173,15 @@ def details() -> None:
                 width="stretch",
                 column_config={"τ with its previous order": st.column_config.NumberColumn(format="%.2f")},
             )
-            st.plotly_chart(
-                charts.movement_chart(
-                    moved.before,
-                    moved.after,
-                    names,
-                    colours,
-                    before=f"round {moved.previous}",
-                    after=f"round {moved.latest}",
-                    max_columns=2,
+            labels = {"before": f"round {moved.previous}", "after": f"round {moved.latest}"}
+            figures.show(
+                figures.chart(
+                    charts.movement_chart(moved.before, moved.after, names, colours, **labels, max_columns=2),
+                    wording.movement_summary(
+                        moved.before, moved.after, names, before_label=labels["before"], after_label=labels["after"]
+                    ),
                 ),
-                width="stretch",
-                config={"displaylogo": False},
+                key="chart:movement",
             )
 
     st.subheader("Download", anchor=False)

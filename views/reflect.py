@@ -4,12 +4,12 @@ relationship, and the guidebook's reflection questions."""
 import pandas as pd
 import streamlit as st
 
-from trustcore import charts, uploads
+from trustcore import charts, uploads, wording
 from trustcore.errors import NotAllowedNow, TrustcoreError
 from trustcore.followup import baselines, reflections
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
-from ui import editing, ranking
+from ui import editing, figures, ranking
 from ui.common import plain, problem, session_header
 from ui.context import page_context
 from ui.live import changes_notice
@@ -86,18 +86,18 @@ if visible and saved:
             },
         )
         colours = charts.colour_map([p.name for p in session.parties])
-        st.plotly_chart(
-            charts.movement_chart(
-                {p: c["org_order"] for p, c in compared.items()},
-                {p: c["relationship_order"] for p, c in compared.items()},
-                names,
-                colours,
-                before="organisation",
-                after="relationship",
-                max_columns=2,
+        org = {p: c["org_order"] for p, c in compared.items()}
+        relationship = {p: c["relationship_order"] for p, c in compared.items()}
+        figures.show(
+            figures.chart(
+                charts.movement_chart(
+                    org, relationship, names, colours, before="organisation", after="relationship", max_columns=2
+                ),
+                wording.movement_summary(
+                    org, relationship, names, before_label="organisation", after_label="relationship"
+                ),
             ),
-            width="stretch",
-            config={"displaylogo": False},
+            key="chart:movement",
         )
 
 st.subheader("Reflection", anchor=False)

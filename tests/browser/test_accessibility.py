@@ -8,12 +8,14 @@ its impact, nodes and help link) is written to ``test-output/axe/`` as a test ar
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from .conftest import ROOT
-from .helpers import open_app, shot
+from .helpers import SORTABLE, open_app, shot, wait_idle
 
 REPORTS = ROOT / "test-output" / "axe"
 WIDTHS = (1366, 390)
@@ -56,7 +58,7 @@ def sessions(server):
     return {
         "visitor": ({}, ["", "new", "privacy"]),
         "joiner": ({"session": live_code}, ["join"]),
-        "participant (open round)": ({"session": live_code, "me": ranker.token}, ["rank"]),
+        "participant (open round)": ({"session": live_code, "me": ranker.token}, ["rank", "rank+move buttons"]),
         "facilitator (open round)": ({"session": live_code, "admin": live.facilitator_token}, ["console"]),
         "participant": ({"session": code, "me": me}, ["compare", "next-steps", "worksheet", "reflect"]),
         "facilitator": (
@@ -101,12 +103,16 @@ def test_every_page_view_has_no_serious_axe_violation_nor_sideways_scroll(server
     query = "&".join(f"{k}={v}" for k, v in params.items())
     REPORTS.mkdir(parents=True, exist_ok=True)
     failures = []
-    for path in paths:
+    for view in paths:
+        path, _, mode = view.partition("+")  # "rank+move buttons": the ranking page in that input mode
         page = new_page(width, 900)
         open_app(page, f"{server.url}/{path}" + (f"?{query}" if query else ""))
+        if mode:
+            page.get_by_role("radio", name=mode).click()
+            wait_idle(page)
         page.wait_for_timeout(500)  # component frames finish drawing
         violations = audit(page)
-        name = f"{role.replace(' (open round)', '-open')}-{path or 'start'}-{width}"
+        name = f"{role.replace(' (open round)', '-open')}-{path or 'start'}{'-' + mode.replace(' ', '-') if mode else ''}-{width}"
         (REPORTS / f"{name}.json").write_text(json.dumps(violations, indent=1, ensure_ascii=False))
         serious = [v for v in violations if v.get("impact") in FAILING]
         if serious:  # the page as it looked, beside its report (the other tests keep screenshots of each page)
@@ -123,3 +129,36 @@ def test_every_page_view_has_no_serious_axe_violation_nor_sideways_scroll(server
                     shot(page, f"reflow-{name}-{narrow}")
                     failures.append(f"{name}: at {narrow} px the page scrolls sideways by {overflow} px")
     assert not failures, "\n".join(failures)
+
+
+# the longest transition or animation any element of a document has now, in seconds
+LONGEST_MOTION = """els => Math.max(0, ...els.flatMap(e => {
+  const s = getComputedStyle(e);
+  return [...s.transitionDuration.split(','), ...s.animationDuration.split(',')].map(parseFloat);
+}))"""
+
+
+def test_reduced_motion_turns_off_animation(server, sessions, new_page):
+    """With ``prefers-reduced-motion: reduce``, nothing moves: neither Streamlit's transitions on the page
+    nor the sortable's sliding items while an element is carried (checked without the preference first, so
+    the test sees motion where there is some)."""
+    params, _ = sessions["participant (open round)"]
+    page = new_page(1280, 900)
+    open_app(page, f"{server.url}/rank?session={params['session']}&me={params['me']}")
+    frame = page.frame_locator(SORTABLE)
+    items = frame.locator("li.sortable-item")
+    everything = page.locator("body *")
+    for motion in ("no-preference", "reduce"):
+        page.emulate_media(reduced_motion=motion)
+        items.first.focus()
+        page.keyboard.press("Space")  # pick the first element up and carry it one place down
+        page.keyboard.press("ArrowDown")
+        expect(items.first).to_have_attribute("style", re.compile("transform"))
+        carried = items.evaluate_all(LONGEST_MOTION)
+        on_page = everything.evaluate_all(LONGEST_MOTION)
+        page.keyboard.press("Escape")  # put it back: nothing is stored
+        if motion == "no-preference":
+            assert carried > 0 and on_page > 0, "the test must see some motion to begin with"
+        else:
+            assert carried == 0, f"the sortable's items still move for {carried} s"
+            assert on_page == 0, f"something on the page still moves for {on_page} s"

@@ -43,7 +43,7 @@ def test_second_round_starts_from_previous_order_and_shows_movement(server, stor
     console.get_by_role("button", name="Reveal results").click()
     wait_idle(console)
     go(console, "Comparison")
-    expect(console.get_by_text("From round 1 to round 2")).to_be_visible()
+    expect(console.get_by_role("heading", name="From round 1 to round 2")).to_be_visible()
     expect(console.get_by_text("Agreement (Kendall's W) went from")).to_be_visible()
     shot(console, "20-comparison-round-2")
     assert [r.round for r in store.rankings(code)] == [1, 1, 2, 2]

@@ -153,3 +153,38 @@ def test_what_the_sortable_announces_to_a_screen_reader(server, store, new_page)
     assert "dropped" in said[2] and order[0] in said[2] and order[1] in said[2]
     wait_idle(page)
     assert current_order(page)[1] == order[0]
+
+
+def test_move_buttons_name_their_element_and_announce_the_new_place(server, store, new_page):
+    """Where the sortable is not used, the move buttons are complete for a screen-reader user: each button
+    names its element and direction, each move is announced in a status region, and the focus follows the
+    element that moved."""
+    made = store.create_session("Move buttons", ["Alpha", "Beta"])
+    ann = store.join(made.session.code, made.session.parties[0].id, "Ann")
+    page = new_page(1280, 1000)
+    open_app(page, f"{server.url}/rank?session={made.session.code}&me={ann.token}")
+    order = current_order(page)
+    tab_to(page, page.get_by_role("radio", name="Drag and drop"))  # a radio group: arrows choose in it
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Space")
+    wait_idle(page)
+    up = page.get_by_role("button", name=f"Move {order[1]} up", exact=True)
+    down = page.get_by_role("button", name=f"Move {order[1]} down", exact=True)
+    label = down.locator("[data-testid=stMarkdownContainer]").bounding_box()
+    assert label and label["width"] <= 1, "the label is for screen readers: the button shows its arrow icon"
+    tab_to(page, up)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    status = page.get_by_role("status").filter(has_text="moved")
+    expect(status).to_contain_text(f"{order[1]} moved up to place 1 of {len(order)}.")
+    expect(down).to_be_focused()  # its up button is disabled at the top, so the focus is on its down button
+    expect(up).to_be_disabled()
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(status).to_contain_text(f"{order[1]} moved down to place 2 of {len(order)}.")
+    expect(down).to_be_focused()
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(status).to_contain_text(f"{order[1]} moved down to place 3 of {len(order)}.")
+    expect(down).to_be_focused()
+    shot(page, "keyboard-30-move-buttons")

@@ -61,9 +61,9 @@ def test_move_buttons_rank_without_dragging(server, store, new_page):
     start = current_order(page)
     page.get_by_text("Move buttons").click()
     wait_idle(page)
-    page.get_by_role("button", name="▼").first.click()  # first element one place down
+    page.get_by_role("button", name=f"Move {start[0]} down").click()  # first element one place down
     wait_idle(page)
-    page.get_by_role("button", name="▲").last.click()  # last element one place up
+    page.get_by_role("button", name=f"Move {start[-1]} up").click()  # last element one place up
     wait_idle(page)
     shot(page, "12-move-buttons-phone")
     page.get_by_role("button", name="Submit my ranking").click()
