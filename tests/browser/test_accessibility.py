@@ -12,6 +12,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from .conftest import ROOT
@@ -69,6 +70,19 @@ def sessions(server):
     }
 
 
+# the page has its new width and has been drawn at it (two animation frames after the resize)
+LAID_OUT = """width => document.documentElement.clientWidth <= width && new Promise(done =>
+  requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"""
+
+
+def frames_drawn(page) -> None:
+    """Wait until every component frame has loaded, and the sortable's (if any) shows its items."""
+    for frame in page.frames:
+        frame.wait_for_load_state("load")
+    if page.locator(SORTABLE).count():
+        expect(page.frame_locator(SORTABLE).locator("li.sortable-item").first).to_be_visible()
+
+
 def audit(page) -> list[dict]:
     """axe's violations in the page and in each of its frames (the sortable's, the copy button's...)."""
     axe = Axe()
@@ -110,7 +124,7 @@ def test_every_page_view_has_no_serious_axe_violation_nor_sideways_scroll(server
         if mode:
             page.get_by_role("radio", name=mode).click()
             wait_idle(page)
-        page.wait_for_timeout(500)  # component frames finish drawing
+        frames_drawn(page)
         violations = audit(page)
         name = f"{role.replace(' (open round)', '-open')}-{path or 'start'}{'-' + mode.replace(' ', '-') if mode else ''}-{width}"
         (REPORTS / f"{name}.json").write_text(json.dumps(violations, indent=1, ensure_ascii=False))
@@ -123,7 +137,11 @@ def test_every_page_view_has_no_serious_axe_violation_nor_sideways_scroll(server
         if width < 768:
             for narrow in REFLOW_WIDTHS:
                 page.set_viewport_size({"width": narrow, "height": 800})
-                page.wait_for_timeout(400)
+                page.wait_for_function(LAID_OUT, arg=narrow)
+                try:  # Streamlit and the component frames lay out again after a resize: give them a moment
+                    page.wait_for_function(f"() => ({SIDEWAYS})() <= 1", timeout=5000)
+                except PlaywrightTimeout:
+                    pass
                 overflow = page.evaluate(SIDEWAYS)
                 if overflow > 1:
                     shot(page, f"reflow-{name}-{narrow}")
