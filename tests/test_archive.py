@@ -19,6 +19,7 @@ import pytest
 
 from trustcore import archive, results
 from trustcore import db as dbmod
+from trustcore.backends import sqlite as sqlite_backend
 from trustcore.errors import AccessDenied, InvalidInput
 from trustcore.followup.agreed_order import agreed_order, set_agreed_order
 from trustcore.followup.baselines import baselines, set_baseline
@@ -680,7 +681,7 @@ def test_the_import_waits_for_other_writers(source, tmp_path):
     took the archive's code meanwhile)."""
     _, _, main, _, data = source
     dst = Store(tmp_path / "d.db").initialise()
-    holder = dbmod.connect(dst.path)
+    holder = sqlite_backend.connect(dst.path)
     holder.execute("BEGIN IMMEDIATE")
     holder.execute(
         """INSERT INTO sessions (code, title, catalogue, facilitator_hash, created_at, updated_at)

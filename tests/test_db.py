@@ -10,7 +10,9 @@ import pytest
 from sqlite_utils import Migrations
 
 from trustcore import db as dbmod
+from trustcore import migrations as migrations_module
 from trustcore import tokens
+from trustcore.backends import sqlite as sqlite_backend
 from trustcore.catalogue import default as default_catalogue
 from trustcore.migrations import migrations
 from trustcore.store import Store
@@ -82,7 +84,7 @@ def test_foreign_keys_on_for_every_connection(store):
 
 def test_busy_timeout_and_synchronous(store):
     with dbmod.connection(store.path) as db:
-        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == dbmod.BUSY_TIMEOUT_S * 1000 == 30_000
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == sqlite_backend.BUSY_TIMEOUT_S * 1000 == 30_000
         assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
 
 
@@ -94,7 +96,7 @@ def test_session_closes_its_connection(store):
 
 
 def test_connection_usable_from_another_thread(store):
-    db = dbmod.connect(store.path)
+    db = sqlite_backend.connect(store.path)
     out, errors = [], []
 
     def use():
@@ -395,7 +397,7 @@ def test_a_future_migration_can_rebuild_a_referenced_table(tmp_path, monkeypatch
     def m002_rebuild_participants(db):
         db["participants"].transform(not_null={"joined_at"}, defaults={"name": ""})
 
-    monkeypatch.setattr(dbmod, "migrations", future)
+    monkeypatch.setattr(migrations_module, "migrations", future)
     path = tmp_path / "future.db"
     dbmod.initialise(path)
     with raw(path) as conn:

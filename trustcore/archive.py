@@ -12,7 +12,7 @@ The archive is a UTF-8 JSON document::
 
 It holds every row about the session in every table: the session row, the rows of each table with a
 ``session_id`` column, and the rows of tables that reach those rows only through a foreign key. All of
-this is discovered from the live schema (``PRAGMA table_info`` and ``PRAGMA foreign_key_list``), so
+this is discovered from the live schema (columns, keys and foreign keys, as the backend reports them), so
 tables and columns that later migrations add are archived without changing this module.
 
 **The archive is a secret, like the facilitator link.** It holds the SHA-256 hashes of the facilitator,
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from dataclasses import dataclass
 
 from . import db as dbmod
@@ -43,7 +42,6 @@ from . import events, tokens
 from .catalogue import Catalogue, validate_order
 from .clock import now
 from .errors import CatalogueError, InvalidInput, NotFound
-from .migrations import migrations
 from .rights import Action
 from .store import UNKNOWN_CODE, Store
 
@@ -109,35 +107,15 @@ def _plural(stem: str) -> list[str]:
     return [stem[:-1] + "ies"] if stem.endswith("y") else [stem + "s", stem + "es"]
 
 
-def _schema(db) -> dict[str, _Table]:
-    """Every application table (not sqlite_* or _* ones such as _sqlite_migrations), read live."""
-    names = [
-        r[0]
-        for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
-        if not r[0].startswith(("sqlite_", "_"))
-    ]
+def _schema(store: Store, db) -> dict[str, _Table]:
+    """Every application table (not the engine's own, nor the migrations' record), read live."""
     raw = {}
-    for name in names:
-        cols = {}
-        for cid, col, ctype, notnull, default, pk in db.execute(f"PRAGMA table_info({_q(name)})").fetchall():
-            cols[col] = {
-                "cid": cid,
-                "type": (ctype or "").upper(),
-                "notnull": bool(notnull),
-                "default": default,
-                "pk": pk,
-            }
+    for name, (cols, fk_rows, unique_cols) in dbmod.schema(store.path, db).items():
         pk = tuple(c for c, info in sorted(cols.items(), key=lambda kv: kv[1]["pk"]) if info["pk"])
         rowid_pk = pk[0] if len(pk) == 1 and cols[pk[0]]["type"] == "INTEGER" else None
         fks: dict[int, list] = {}
-        for fk_id, seq, target, src, dst, *_ in db.execute(f"PRAGMA foreign_key_list({_q(name)})").fetchall():
+        for fk_id, seq, target, src, dst in fk_rows:
             fks.setdefault(fk_id, []).append((seq, target, src, dst))
-        unique_cols: list[str] = []
-        for _, index, is_unique, _origin, partial in db.execute(f"PRAGMA index_list({_q(name)})").fetchall():
-            if is_unique and not partial:
-                icols = [r[2] for r in db.execute(f"PRAGMA index_info({_q(index)})").fetchall()]
-                if len(icols) == 1 and icols[0] is not None:
-                    unique_cols.append(icols[0])
         raw[name] = (cols, pk, rowid_pk, fks, tuple(unique_cols))
     tables = {}
     for name, (cols, pk, rowid_pk, fks, unique) in raw.items():
@@ -185,8 +163,8 @@ def _scoped(schema: dict[str, _Table]) -> list[str]:
     return ordered
 
 
-def _applied(db) -> list[str]:
-    return [m.name for m in migrations.applied(db)]
+def _applied(store: Store, db) -> list[str]:
+    return dbmod.applied_migrations(store.path, db)
 
 
 # ------------------------------------------------------------------------------------------ export
@@ -199,7 +177,7 @@ def export_session(store: Store, code: str, facilitator_token: str) -> bytes:
     facilitator link."""
     session = store.require(code, facilitator_token, Action.ARCHIVE).session
     with dbmod.snapshot(store.path) as db:  # one consistent snapshot of every table
-        doc = _collect(db, session.id)
+        doc = _collect(store, db, session.id)
     return (json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -216,8 +194,8 @@ def _rows(db, sql: str, args) -> list[dict]:
     return out
 
 
-def _collect(db, sid: int) -> dict:
-    schema = _schema(db)
+def _collect(store: Store, db, sid: int) -> dict:
+    schema = _schema(store, db)
     order = _scoped(schema)
     found = _rows(db, "SELECT * FROM sessions WHERE id = ?", [sid])
     if not found:
@@ -270,7 +248,7 @@ def _collect(db, sid: int) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "schema": _applied(db),
+        "schema": _applied(store, db),
         "exported_at": now(),
         "session": session,
         "tables": tables,
@@ -306,17 +284,17 @@ def import_archive(store: Store, data: bytes, *, new_code: bool = False) -> Impo
     doc = _parse(data)
     try:
         with dbmod.write(store.path) as db:
-            db.execute("PRAGMA defer_foreign_keys = ON")  # rows may reference rows inserted after them
+            dbmod.defer_references(store.path, db)  # rows may reference rows inserted after them
             result = _insert(store, db, doc, new_code=new_code)
-            broken = db.execute("PRAGMA foreign_key_check").fetchall()
+            broken = dbmod.broken_reference(store.path, db)
             if broken:
-                table, rowid, parent, _ = broken[0]
+                table, parent = broken
                 raise InvalidInput(
                     f"The archive does not fit together: a row of {table} refers to a row of "
                     f"{parent} that does not exist."
                 )
             return result
-    except sqlite3.IntegrityError as exc:
+    except dbmod.integrity_errors(store.path) as exc:
         raise InvalidInput(f"The archive's rows break a rule of this database ({exc}); nothing was imported.") from None
 
 
@@ -405,14 +383,14 @@ def _check_value(table: str, col: str, info: dict, value, where: str) -> None:
 
 
 def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
-    applied = _applied(db)
+    applied = _applied(store, db)
     newer = [m for m in doc["schema"] if m not in applied]
     if newer:
         raise InvalidInput(
             "This archive was made by a newer version of trustcore: its database has the migration(s) "
             f"{', '.join(newer)}, which this installation does not. Upgrade this installation, then import again."
         )
-    schema = _schema(db)
+    schema = _schema(store, db)
     order = _scoped(schema)
     archive_tables = doc["tables"]
     unknown = sorted(set(archive_tables) - set(order[1:]))
@@ -448,7 +426,7 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
         table = schema[name]
         if not table.rowid_pk:
             continue
-        start = db.execute(f"SELECT coalesce(max({_q(table.rowid_pk)}), 0) FROM {_q(name)}").fetchone()[0] + 1
+        start = dbmod.first_free_id(store.path, db, name, table.rowid_pk)  # never an id a deleted row had
         old = [row[table.rowid_pk] for row in rows_by_table[name]]
         if None in old:
             raise InvalidInput(f"The archive's {name} has a row without an id.")
@@ -546,6 +524,7 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
 
     # 6. what the app will read must make sense
     _check_contents(store, db, schema, new_sid, code)
+    dbmod.after_import(store.path, db, [name for name in order if schema[name].rowid_pk])
     events.log(
         db,
         new_sid,

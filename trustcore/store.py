@@ -92,10 +92,11 @@ def _parse_parties(parties) -> list[tuple[str, tuple[str, ...]]]:
 
 
 class Store:
-    """The session store on one SQLite file. Cheap to create; holds only the path."""
+    """The session store on one database: a SQLite file or a PostgreSQL URL (``path``; see ``trustcore.db``).
+    Cheap to create; holds only the target."""
 
     def __init__(self, path: str | Path | None = None, *, retention_days: int | None | Literal["env"] = "env"):
-        self.path = Path(path) if path else dbmod.default_path()
+        self.path = dbmod.target_of(path) if path else dbmod.default_path()
         self.retention_days: int | None = (
             retention_days_from_env() if isinstance(retention_days, str) else retention_days
         )
@@ -294,7 +295,8 @@ class Store:
                 code = tokens.new_code()
                 if not list(db.query("SELECT 1 FROM sessions WHERE code = ?", [code])):
                     break
-            cur = db.execute(
+            sid = dbmod.insert(
+                db,
                 """INSERT INTO sessions (code, title, our_org, partner_org, flows, blind, current_round,
                                          catalogue, facilitator_hash, created_at, updated_at)
                    VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""",
@@ -311,7 +313,6 @@ class Store:
                     stamp,
                 ],
             )
-            sid = dbmod.inserted_id(cur)
             for pos, (name, members) in enumerate(party_list):
                 db.execute(
                     "INSERT INTO parties (session_id, position, name, members) VALUES (?, ?, ?, ?)",
@@ -469,12 +470,12 @@ class Store:
             }
             name = unique_name(name, taken, anonymous="Participant")
             stamp = now()
-            cur = db.execute(
+            pid = dbmod.insert(
+                db,
                 """INSERT INTO participants (session_id, party_id, name, token_hash, start_order, joined_at)
                    VALUES (?, ?, ?, ?, ?, ?)""",
                 [session.id, party.id, name, tokens.hash_token(token), json.dumps(start), stamp],
             )
-            pid = dbmod.inserted_id(cur)
             events.log(db, session.id, f"participant:{pid}", "joined", {"party": party.name})
         return Joined(Participant(pid, session.id, party.id, party.name, name, tuple(start), stamp), token)
 
@@ -545,7 +546,8 @@ class Store:
             if previous:
                 db.execute("UPDATE rankings SET current = 0 WHERE id = ?", [previous["id"]])
             stamp = now()
-            cur = db.execute(
+            ranking_id = dbmod.insert(
+                db,
                 """INSERT INTO rankings (session_id, participant_id, round, ordering, start_order, submitted_at, current)
                    VALUES (?, ?, ?, ?, ?, ?, 1)""",
                 [rnd["session_id"], me.id, number, json.dumps(list(order)), start, stamp],
@@ -562,7 +564,7 @@ class Store:
                 "ordering": json.dumps(list(order)),
                 "start_order": start,
                 "submitted_at": stamp,
-                "id": dbmod.inserted_id(cur),
+                "id": ranking_id,
             }
         return Submission(_ranking(row, me), replaced=previous is not None, unchanged=False)
 

@@ -148,7 +148,8 @@ def add_next_step(
     with dbmod.write(store.path) as db:
         session = _reload(store, db, actor)
         stamp = now()
-        cur = db.execute(
+        step_id = dbmod.insert(
+            db,
             """INSERT INTO next_steps (session_id, element_id, action, owner_party_id, owner_person, due, status,
                                        agreed_by, version, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
@@ -170,9 +171,9 @@ def add_next_step(
             session.id,
             actor.label,
             "next_step_added",
-            {"step": dbmod.inserted_id(cur), "element": values["element_id"], "status": values["status"]},
+            {"step": step_id, "element": values["element_id"], "status": values["status"]},
         )
-        return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [dbmod.inserted_id(cur)]), session)
+        return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [step_id]), session)
 
 
 def update_next_step(store: Store, code: str, token: str, step_id: int, expected_version: int, **changes) -> NextStep:
