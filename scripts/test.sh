@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages in .venv, Debian's Chromium when missing)
+# Install everything the tests need (Python packages in .venv, Debian's Chromium and PostgreSQL when missing)
 # and run the whole suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,13 @@ if [ ! -x "$CHROMIUM" ]; then
   if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq
   DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+# PostgreSQL's server binaries (the tests start a throwaway cluster of their own; see tests/pg.py).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "PostgreSQL's server not found: installing Debian's postgresql package" >&2
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq postgresql >/dev/null
 fi
 # Lint, format and types first: cheap, and CI fails on them.
 .venv/bin/ruff format --check .

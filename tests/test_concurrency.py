@@ -12,6 +12,7 @@ import threading
 import traceback
 
 import pytest
+from conftest import raw
 
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
 from trustcore.migrations import migrations
@@ -60,7 +61,7 @@ def test_many_threads_submitting_to_one_session(store, created):
     errors = run_threads(THREADS, submit_many)
     assert errors == []
 
-    with sqlite3.connect(store.path) as conn:
+    with raw(store) as conn:
         per_participant = dict(
             conn.execute("SELECT participant_id, count(*) FROM rankings GROUP BY participant_id").fetchall()
         )
@@ -109,7 +110,7 @@ def test_no_submission_is_accepted_after_lock_returns(store, created):
             barrier.wait(WAIT)
             store.submit(code, joined[0].token, ids)  # at least one ranking lands before the lock
             store.lock(code, token)
-            with sqlite3.connect(store.path) as conn:
+            with raw(store) as conn:
                 at_lock.append(conn.execute("SELECT count(*) FROM rankings").fetchone()[0])
             stop.set()
             return
@@ -123,7 +124,7 @@ def test_no_submission_is_accepted_after_lock_returns(store, created):
             k += 1
 
     assert run_threads(len(joined) + 1, keep_submitting) == []
-    with sqlite3.connect(store.path) as conn:
+    with raw(store) as conn:
         total = conn.execute("SELECT count(*) FROM rankings").fetchone()[0]
     assert total == at_lock[0] >= 1
 

@@ -21,6 +21,11 @@ NAMES = [m.name for m in migrations._migrations]
 LATER = NAMES[1:]
 
 
+# SQLite's own storage: its file, pragmas, busy handler, backup API and sqlite-utils' migration record
+# (tests/test_postgres.py checks the same guarantees on PostgreSQL)
+pytestmark = pytest.mark.sqlite_only
+
+
 class Boom(BaseException):
     """Not an Exception: write() must roll back on anything (KeyboardInterrupt, GeneratorExit...)."""
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlite_utils import Migrations
 
 migrations = Migrations("trustcore")
+
+
+def ordered() -> list[tuple[str, Callable[..., None]]]:
+    """(name, function) of every migration, in the order they apply: SQLite applies them through
+    sqlite-utils' ``Migrations``, PostgreSQL through ``trustcore.backends.postgres`` (same functions)."""
+    return [(m.name, m.fn) for m in migrations._migrations]
+
+
+def _dialect(db) -> str:
+    return getattr(db, "dialect", "sqlite")
 
 
 def _run(db, *statements: str) -> None:
@@ -167,6 +179,8 @@ def m003_ids_never_reused(db):
     the new one renamed, and the indexes are created again. ``db.initialise`` runs migrations with
     foreign keys off and checks them before committing, so the drop cascades nowhere; with foreign keys
     on, dropping ``sessions`` would delete every row that refers to one, so this refuses to run then."""
+    if _dialect(db) == "postgresql":
+        return  # identity columns never give a value twice: nothing to rebuild
     if db.execute("PRAGMA foreign_keys").fetchone()[0]:
         raise RuntimeError("m003 rebuilds referenced tables: apply it through db.initialise (foreign keys off)")
     for table in _ID_TABLES:
