@@ -1,4 +1,4 @@
-"""The command line: ``python -m trustcore [--db PATH] {new,list,export,backup,archive,import} ...``.
+"""The command line: ``python -m trustcore [--db DB] {new,list,export,backup,archive,import} ...``.
 
 Expected problems (bad input, unknown session, a file that exists already, a malformed catalogue) are
 reported on stderr as one message with exit code 2 and no traceback. Exit codes: 0 ok, 1 unexpected
@@ -40,12 +40,15 @@ class _Exit(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    db_help = "the database file (default: $TRUSTCORE_DB or data/trustcore.db)"
+    db_help = (
+        "the database: a SQLite file, or a postgresql://user:password@host:port/dbname URL "
+        "(default: $TRUSTCORE_DB or data/trustcore.db)"
+    )
     common = _Parser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    common.add_argument("--db", metavar="DB", default=argparse.SUPPRESS, help=db_help)
 
     parser = _Parser(prog=PROG, description="Co-rank the elements of trustworthy data stewardship: session admin.")
-    parser.add_argument("--db", metavar="PATH", default=None, help=db_help)
+    parser.add_argument("--db", metavar="DB", default=None, help=db_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -222,6 +225,12 @@ def _export(store: Store, args, out) -> int:
 
 
 def _backup(store: Store, args, out) -> int:
+    if dbmod.dialect(store.path) == "postgresql":
+        raise InvalidInput(
+            "This database is PostgreSQL: back it up with pg_dump, for example "
+            "pg_dump --format=custom --file=trustcore.dump 'postgresql://user@host/dbname', and restore it "
+            "with pg_restore (see docs/deploy.md). This command copies SQLite files."
+        )
     target = Path(args.target)
     if not target.parent.is_dir():
         raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")

@@ -23,6 +23,7 @@ import contextlib
 import functools
 import os
 import re
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -100,20 +101,25 @@ class PostgresBackend:
     def __init__(self, target: str):
         self.target = target
         self._pool: ConnectionPool | None = None
+        self._lock = threading.Lock()
 
     @property
     def pool(self) -> ConnectionPool:
-        if self._pool is None:
-            self._pool = ConnectionPool(
-                self.target,
-                min_size=1,
-                max_size=POOL_MAX,
-                timeout=POOL_TIMEOUT_S,
-                kwargs={"autocommit": True},
-                open=True,
-                name="trustcore",
-            )
-        return self._pool
+        with self._lock:  # threads starting together (a full room's first reruns) must share one pool
+            if self._pool is None:
+                self._pool = self._open_pool()
+            return self._pool
+
+    def _open_pool(self) -> ConnectionPool:
+        return ConnectionPool(
+            self.target,
+            min_size=1,
+            max_size=POOL_MAX,
+            timeout=POOL_TIMEOUT_S,
+            kwargs={"autocommit": True},
+            open=True,
+            name="trustcore",
+        )
 
     # ---- connections
 
@@ -165,20 +171,20 @@ class PostgresBackend:
     # ---- schema
 
     def initialise(self, *, stop_before: str | None = None) -> None:
-        """The pending migrations, each in its own transaction with its record, under an advisory lock (so
-        replicas starting together apply each migration once)."""
+        """The record table and the pending migrations with their records, in one transaction under an
+        advisory lock: replicas starting together apply each migration once, and a failed one leaves no trace."""
         from ..migrations import ordered
 
         with self.single() as db:
-            db.conn.execute(
-                f"""CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (
-                    seq INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                    migration_set TEXT NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL,
-                    UNIQUE (migration_set, name))"""
-            )
             db.conn.execute("BEGIN")
             try:
                 db.conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATE_LOCK])
+                db.conn.execute(
+                    f"""CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (
+                        seq INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                        migration_set TEXT NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL,
+                        UNIQUE (migration_set, name))"""
+                )
                 applied = set(self.applied_migrations(db))
                 if stop_before is not None and stop_before in applied:
                     raise ValueError(f"Cannot stop before migration {stop_before}: it has been applied already")
@@ -245,18 +251,20 @@ class PostgresBackend:
                     "pk": pk.get(col, 0),
                 }
             fks = []
-            for oid, parent, src, dst in c.execute(
-                """SELECT c.oid, p.relname,
+            for number, (_oid, parent, src, dst) in enumerate(
+                c.execute(
+                    """SELECT c.oid, p.relname,
                           (SELECT array_agg(a.attname ORDER BY k.n) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n)
                              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum),
                           (SELECT array_agg(a.attname ORDER BY k.n) FROM unnest(c.confkey) WITH ORDINALITY k(attnum, n)
                              JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum)
                    FROM pg_constraint c JOIN pg_class p ON p.oid = c.confrelid
-                   WHERE c.contype = 'f' AND c.conrelid = %s::regclass ORDER BY c.oid""",
-                [name],
-            ).fetchall():
+                   WHERE c.contype = 'f' AND c.conrelid = %s::regclass ORDER BY c.conname""",
+                    [name],
+                ).fetchall()
+            ):
                 for seq, (s, d) in enumerate(zip(src, dst)):
-                    fks.append((int(oid), seq, parent, s, d))
+                    fks.append((number, seq, parent, s, d))
             unique = tuple(
                 r[0]
                 for r in c.execute(
