@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages in .venv, Debian's Chromium and PostgreSQL when missing)
+# Install everything the tests need (Python packages in .venv, Debian's Chromium, PostgreSQL and nginx when missing)
 # and run the whole suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq
   DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq postgresql >/dev/null
+fi
+# nginx, for the test of two replicas behind the shipped proxy configuration (tests/browser/test_replicas.py).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "nginx not found: installing Debian's nginx-light package" >&2
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq nginx-light >/dev/null
 fi
 # Lint, format and types first: cheap, and CI fails on them.
 .venv/bin/ruff format --check .

@@ -1,0 +1,196 @@
+"""Two app replicas on one PostgreSQL database, behind nginx with the shipped configuration
+(``deploy/nginx-trustcore.conf``): participants join through the proxy, sticky sessions keep each tab on
+its replica, the facilitator's console shows everyone, and the reveal reaches every page. A second test
+puts a participant on one replica and the facilitator on the other, with no proxy between them.
+
+nginx is Debian's package (``scripts/test.sh`` installs it when missing); under CI a missing nginx fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pg
+import pytest
+from appserver import ROOT, Server, _free_port
+from playwright.sync_api import expect
+
+from trustcore import db as dbmod
+from trustcore import links
+from trustcore.results import round_results
+from trustcore.store import Store
+
+from .helpers import current_order, eventually, join, open_app, shot, submit, wait_idle
+
+SHIPPED = ROOT / "deploy" / "nginx-trustcore.conf"
+PARTIES = ["CityBus", "Council"]
+
+
+class Nginx:
+    """nginx in the foreground on a free port, with the shipped site configuration pointed at ``ports``."""
+
+    def __init__(self, folder: Path, ports: list[int]):
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(binary).exists():
+            message = "nginx not found: scripts/test.sh installs Debian's nginx-light package"
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail(message)
+            pytest.skip(message)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.access = folder / "access.log"
+        site = SHIPPED.read_text()
+        servers = "".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;\n" for p in ports)
+        site, n = re.subn(r"(?m)^    server 127\.0\.0\.1:\d+ .*\n(?:    server 127\.0\.0\.1:\d+ .*\n)*", servers, site)
+        assert n == 1, "the shipped configuration lists its replicas as 'server 127.0.0.1:PORT ...' lines"
+        site, n = re.subn(r"listen 80;", f"listen 127.0.0.1:{self.port};", site)
+        assert n == 1
+        (folder / "site.conf").write_text(site)
+        (folder / "nginx.conf").write_text(
+            f"""daemon off; worker_processes 1; pid {folder}/nginx.pid; error_log {folder}/error.log warn;
+            {"user root;" if os.geteuid() == 0 else ""}
+            events {{ worker_connections 1024; }}
+            http {{
+              log_format routed '$request_uri $status $upstream_addr $cookie_trustcore_replica';
+              access_log {self.access} routed;
+              client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;
+              fastcgi_temp_path {folder}/fastcgi; uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
+              include {folder}/site.conf;
+            }}"""
+        )
+        self.proc = subprocess.Popen(
+            [binary, "-p", str(folder), "-c", str(folder / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=open(folder / "stderr.log", "w"),
+        )
+        deadline = time.time() + 20
+        while True:
+            try:
+                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("nginx did not start: " + (folder / "stderr.log").read_text())
+            time.sleep(0.1)
+
+    def replica_for(self, cookie: str) -> str:
+        """The replica (host:port) that nginx sends a browser with this sticky cookie to."""
+        request = urllib.request.Request(self.url + "/_stcore/health", headers={"Cookie": f"trustcore_replica={cookie}"})
+        urllib.request.urlopen(request, timeout=5).read()
+        deadline = time.time() + 5
+        while time.time() < deadline:  # nginx writes the line just after the response
+            for line in reversed(self.access.read_text().splitlines()):
+                uri, _status, upstream, sent = line.split()[:4]
+                if uri == "/_stcore/health" and sent == cookie:
+                    return upstream
+            time.sleep(0.05)
+        raise AssertionError(f"nginx logged no request with the cookie {cookie}")
+
+    def websockets(self) -> dict[str, set[str]]:
+        """For each sticky cookie: the replicas its websocket requests went to."""
+        routed: dict[str, set[str]] = {}
+        for line in self.access.read_text().splitlines():
+            uri, _status, upstream, cookie = (line.split() + ["-"] * 4)[:4]
+            if uri.startswith("/_stcore/stream"):
+                routed.setdefault(cookie, set()).add(upstream)
+        return routed
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("replicas")
+    with pg.cluster() as server:
+        url = pg.create_database(server, "trustcore")
+        Store(url).initialise()
+        dbmod.close_shared()
+        secret = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(24)}  # the same on every replica
+        a = Server(url, tmp / "a.log", secret)  # type: ignore[arg-type]
+        b = Server(url, tmp / "b.log", secret)  # type: ignore[arg-type]
+        proxy = Nginx(tmp, [a.port, b.port])
+        try:
+            yield Store(url), a, b, proxy
+        finally:
+            proxy.stop()
+            a.stop()
+            b.stop()
+            dbmod.close_shared()
+        for replica in (a, b):
+            log = replica.log_path.read_text()
+            assert "Traceback" not in log, f"a replica logged an error:\n{log}"
+
+
+def _sticky_cookies(proxy: Nginx, a: Server, b: Server) -> dict[str, str]:
+    """A sticky-cookie value that nginx routes to each replica (found by asking it)."""
+    found: dict[str, str] = {}
+    for i in range(200):
+        value = f"probe-{i}"
+        found.setdefault(proxy.replica_for(value), value)
+        if len(found) == 2:
+            break
+    assert set(found) == {f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"}, found
+    return {"a": found[f"127.0.0.1:{a.port}"], "b": found[f"127.0.0.1:{b.port}"]}
+
+
+def test_participants_on_both_replicas_through_nginx_and_the_reveal_reaches_every_page(replicas, new_page):
+    store, a, b, proxy = replicas
+    made = store.create_session("Through the proxy", PARTIES)
+    code, fac = made.session.code, made.facilitator_token
+    cookies = _sticky_cookies(proxy, a, b)
+
+    def person(replica: str, **kwargs):
+        page = new_page(**kwargs)
+        page.context.add_cookies([{"name": "trustcore_replica", "value": cookies[replica], "url": proxy.url}])
+        return page
+
+    console = person("b")
+    open_app(console, links.facilitator_link(proxy.url, code, fac))
+    people = []
+    for i, replica in enumerate(["a", "b", "a", "b"]):
+        page = person(replica, width=390, height=844, is_mobile=True, has_touch=True)
+        join(page, links.share_link(proxy.url, code), PARTIES[i % 2], f"Person {i}")
+        submit(page)
+        people.append((page, current_order(page)))
+    expect(console.get_by_text("Round 1: 4 of 4 submitted")).to_be_visible(timeout=15000)
+    shot(console, "replicas-01-console")
+
+    console.get_by_role("button", name="Reveal results").click()
+    wait_idle(console)
+    headline = round_results(store.session(code), store.rankings(code), 1).headline
+    for page, _ in people:  # every page, on either replica, opens the comparison by itself
+        expect(page.get_by_text(headline.summary)).to_be_visible(timeout=15000)
+    shot(people[0][0], "replicas-02-participant-after-reveal")
+
+    # nginx logs a websocket when it closes: close the tabs, then read where each one's websocket went
+    for page in [console, *(p for p, _ in people)]:
+        page.context.close()
+    sticky = {cookies["a"]: {f"127.0.0.1:{a.port}"}, cookies["b"]: {f"127.0.0.1:{b.port}"}}
+    eventually(lambda: all(proxy.websockets().get(c) for c in sticky) or None)
+    assert {c: proxy.websockets()[c] for c in sticky} == sticky  # each tab stayed on its replica, both used
+
+
+def test_a_participant_on_one_replica_and_the_facilitator_on_the_other_see_each_other(replicas, new_page):
+    store, a, b, _ = replicas
+    made = store.create_session("Across replicas", PARTIES)
+    code, fac = made.session.code, made.facilitator_token
+    console = new_page()
+    open_app(console, links.facilitator_link(b.url, code, fac))
+    expect(console.get_by_text("Round 1: 0 of 0 submitted")).to_be_visible()
+    me = new_page()
+    join(me, links.share_link(a.url, code), PARTIES[0], "Ann")  # on replica A
+    expect(console.get_by_text("Round 1: 0 of 1 submitted")).to_be_visible(timeout=10000)  # seen on B
+    submit(me)
+    expect(console.get_by_text("Round 1: 1 of 1 submitted")).to_be_visible(timeout=10000)
+    console.get_by_role("button", name="Lock round").click()  # on B
+    expect(me.get_by_text("Round 1 is locked")).to_be_visible(timeout=10000)  # reaches A within a poll
