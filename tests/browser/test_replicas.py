@@ -83,7 +83,9 @@ class Nginx:
 
     def replica_for(self, cookie: str) -> str:
         """The replica (host:port) that nginx sends a browser with this sticky cookie to."""
-        request = urllib.request.Request(self.url + "/_stcore/health", headers={"Cookie": f"trustcore_replica={cookie}"})
+        request = urllib.request.Request(
+            self.url + "/_stcore/health", headers={"Cookie": f"trustcore_replica={cookie}"}
+        )
         urllib.request.urlopen(request, timeout=5).read()
         deadline = time.time() + 5
         while time.time() < deadline:  # nginx writes the line just after the response
