@@ -44,6 +44,7 @@ from .model import (
 )
 from .rights import Action
 from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text, unique_name
+from .view import View
 
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
 UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
@@ -217,6 +218,12 @@ class Store:
         if memory is not None:
             memory[key] = actor
         return actor
+
+    def open(self, code: str | None, token: str | None) -> View:
+        """The view this token gives of the session: who its holder is, resolved once (AccessDenied, with
+        one message whether or not the session exists, for anything else)."""
+        actor = self.authorise(code, token)
+        return View(self, actor, str(token), Role.FACILITATOR if actor.is_facilitator else Role.PARTICIPANT)
 
     def change_marker(self, code: str) -> tuple:
         """A cheap fingerprint of everything live views show; equal markers mean nothing changed.

@@ -18,7 +18,8 @@ from trustcore.db import default_path
 from trustcore.errors import AccessDenied, NotFound
 from trustcore.followup import survey
 from trustcore.model import Participant, Role, Session
-from trustcore.store import Store
+from trustcore.store import DENIED, Store
+from trustcore.view import View
 
 from . import healing
 
@@ -46,6 +47,7 @@ class Context:
     facilitator: bool = False
     stakeholder: bool = False  # holds the survey link: may fill in the survey, nothing else
     error: str | None = None
+    view: View | None = None  # the facilitator's or participant's view, opened once per rerun
 
     @property
     def code(self) -> str | None:
@@ -110,14 +112,19 @@ def resolve() -> Context:
             params = {}
     if ctx.session and params.get("admin"):
         try:
-            store.facilitator(ctx.session.code, params["admin"])
-            ctx.facilitator = True
+            view = store.open(ctx.session.code, params["admin"])
+            if view.role is not Role.FACILITATOR:  # a personal link's token pasted as the facilitator's
+                raise AccessDenied(DENIED)
+            ctx.view, ctx.facilitator = view, True
         except AccessDenied as exc:
             ctx.error = "This facilitator link is not valid. " + str(exc)
             params.pop("admin")
     if ctx.session and params.get("me") and not ctx.facilitator:
         try:
-            ctx.participant = store.participant(ctx.session.code, params["me"])
+            view = store.open(ctx.session.code, params["me"])
+            if view.role is not Role.PARTICIPANT:  # the facilitator's token in a personal link
+                raise AccessDenied(DENIED)
+            ctx.view, ctx.participant = view, view.participant
         except AccessDenied:
             ctx.error = "This personal link is not valid: join again below, or ask the facilitator for help."
             params.pop("me")

@@ -6,17 +6,16 @@ from __future__ import annotations
 import streamlit as st
 
 from trustcore import archive, export, report, workbook
-from trustcore import db as dbmod
 from trustcore.followup import next_steps, survey
 from trustcore.results import round_results
 
 
-def _snapshot(store, build):
-    """``build`` run on one read snapshot of the database: the file shows a concurrent write whole or not at
-    all. (Streamlit calls it in its own thread, when the button is clicked.)"""
+def _snapshot(view, build):
+    """``build`` run on the view's one read snapshot of the database: the file shows a concurrent write
+    whole or not at all. (Streamlit calls it in its own thread, when the button is clicked.)"""
 
     def run():
-        with dbmod.snapshot(store.path):
+        with view.snapshot():
             return build()
 
     return run
@@ -79,7 +78,7 @@ def download_buttons(ctx, round_number: int | None = None) -> None:
     for i, (label, data, name, mime) in enumerate(files):
         columns[i % 2].download_button(
             label,
-            data=_snapshot(store, data),
+            data=_snapshot(ctx.view, data),
             file_name=name,
             mime=mime,
             icon=":material/download:",
