@@ -76,11 +76,11 @@ LAID_OUT = """width => document.documentElement.clientWidth <= width && new Prom
 
 
 def frames_drawn(page) -> None:
-    """Wait until every component frame has loaded, and the sortable's (if any) shows its items."""
+    """Wait until every component frame has loaded, and the sortable's (if any) has drawn its items."""
     for frame in page.frames:
         frame.wait_for_load_state("load")
-    if page.locator(SORTABLE).count():
-        expect(page.frame_locator(SORTABLE).locator("li.sortable-item").first).to_be_visible()
+    if page.locator(SORTABLE).count():  # drawn, though perhaps inside a closed expander
+        page.frame_locator(SORTABLE).locator("li.sortable-item").first.wait_for(state="attached")
 
 
 def audit(page) -> list[dict]:
