@@ -23,6 +23,11 @@ the same N connections and the same burst of clicks. The app's p95 is printed as
 ``--profile FILE`` records the server with py-spy during the submit burst (a flame graph in SVG, or
 ``--profile-format raw`` for folded stacks); py-spy must be installed (``requirements-dev.txt``).
 
+``--postgres`` runs the app on a PostgreSQL database (a throwaway cluster from Debian's binaries,
+``tests/pg.py``) instead of SQLite; ``--replicas N`` starts N app servers on that one database and spreads
+the participants over them (the console on the last one), as nginx's sticky sessions would. CPU and
+memory are then the sum over the replicas.
+
 Exit status: 0 when every run had no stuck page, no lost or wrong ranking and no client error; 1 otherwise.
 Timing targets are printed as PASS/FAIL and do not change the exit status.
 """
@@ -85,6 +90,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def cpu_all(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
 def status_mb(pid: int, key: str) -> float:
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -118,9 +127,10 @@ class Burst:
         return pct(self.latencies, 95)
 
 
-async def burst(pages: list[Page], label: str, needle: str, timeout: float, pid: int) -> Burst:
-    """All pages click ``label`` together; time each until ``needle`` arrives."""
-    cpu0, t0 = cpu_seconds(pid), time.monotonic()
+async def burst(pages: list[Page], label: str, needle: str, timeout: float, pid: int | list[int]) -> Burst:
+    """All pages click ``label`` together; time each until ``needle`` arrives (CPU: of every pid given)."""
+    pids = pid if isinstance(pid, list) else [pid]
+    cpu0, t0 = cpu_all(pids), time.monotonic()
     sent = await asyncio.gather(*(p.click(label) for p in pages))
     got = await asyncio.gather(*(p.wait_for_text(needle, s, timeout) for p, s in zip(pages, sent)))
     out = Burst(
@@ -128,7 +138,7 @@ async def burst(pages: list[Page], label: str, needle: str, timeout: float, pid:
         stuck=sum(g is None for g in got),
         spread_s=max(sent) - min(sent),
     )
-    out.cpu_s, out.wall_s = cpu_seconds(pid) - cpu0, time.monotonic() - t0
+    out.cpu_s, out.wall_s = cpu_all(pids) - cpu0, time.monotonic() - t0
     return out
 
 
@@ -183,20 +193,36 @@ class RunResult:
         return self.submit.p95 / self.floor.p95 if self.floor and self.floor.p95 else float("nan")
 
 
-async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
-    db = tmp / f"room-{run}.db"
+async def run_app(args, tmp: Path, run: int, pg_server: str | None = None) -> tuple[RunResult, Server]:
+    if pg_server:
+        import pg  # tests/pg.py
+
+        db: Path | str = pg.create_database(pg_server, f"room_{run}")
+    else:
+        db = tmp / f"room-{run}.db"
     store = Store(db).initialise()
     parties = PARTY_NAMES[: args.parties]
     created = store.create_session("Live room", parties)
     code = created.session.code
     names = created.session.catalogue.names
     by_label = {label: eid for eid, label in names.items()}
-    server = Server(db, tmp / f"app-{run}.log", flags=[f"--{o}" for o in args.set])
+    servers = [
+        Server(db, tmp / f"app-{run}-{k}.log", flags=[f"--{o}" for o in args.set])  # type: ignore[arg-type]
+        for k in range(args.replicas)
+    ]
+    server = servers[0]
+    pids = [s.pid for s in servers]
     errors: list[str] = []
     try:
         t0 = time.monotonic()
-        console = (await open_pages(server.url, [f"session={code}&admin={created.facilitator_token}"], 1))[0]
-        pages = await open_pages(server.url, [f"session={code}"] * args.participants, args.concurrency)
+        console = (await open_pages(servers[-1].url, [f"session={code}&admin={created.facilitator_token}"], 1))[0]
+        spread = [
+            await open_pages(
+                srv.url, [f"session={code}"] * len(range(k, args.participants, len(servers))), args.concurrency
+            )
+            for k, srv in enumerate(servers)
+        ]
+        pages = [spread[i % len(servers)][i // len(servers)] for i in range(args.participants)]
         rng = random.Random(run)
         gate = asyncio.Semaphore(args.concurrency)
 
@@ -207,16 +233,16 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
         orders = await asyncio.gather(*(joined(i, p) for i, p in enumerate(pages)))
         join_s = time.monotonic() - t0
         await asyncio.sleep(2.5)  # every page's poll timers running
-        cpu0 = cpu_seconds(server.pid)
+        cpu0 = cpu_all(pids)
         await asyncio.sleep(args.idle)
-        idle_cores = (cpu_seconds(server.pid) - cpu0) / args.idle
-        idle_rss = status_mb(server.pid, "VmRSS")
+        idle_cores = (cpu_all(pids) - cpu0) / args.idle
+        idle_rss = sum(status_mb(pid, "VmRSS") for pid in pids)
         if args.profile:  # py-spy costs the server CPU too: the idle figure above is taken without it
             profiler = start_profiler(args, server.pid, run, "idle")
             await asyncio.sleep(args.idle)
             stop_profiler(profiler)
         profiler = start_profiler(args, server.pid, run, "submit")
-        submit = await burst(pages, SUBMIT, CONFIRMATION, args.timeout, server.pid)
+        submit = await burst(pages, SUBMIT, CONFIRMATION, args.timeout, pids)
         stop_profiler(profiler)
         stored = {r.participant: r for r in store.rankings(code)}
         exact = sum(
@@ -229,7 +255,7 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
             res = round_results(store.session(code), store.rankings(code, 1), 1)
             profiler = start_profiler(args, server.pid, run, "reveal")
             await console.wait_for(lambda: "Reveal results" in console.widgets, args.timeout)
-            cpu0 = cpu_seconds(server.pid)
+            cpu0 = cpu_all(pids)
             since = await console.click("Reveal results")  # as the facilitator does, on the console
             got = await asyncio.gather(
                 *(p.wait_for_text(markdown_escape(res.headline.summary), since, args.timeout) for p in pages)
@@ -237,7 +263,7 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
             reveal = Burst(
                 latencies=[g - since for g in got if g is not None],
                 stuck=sum(g is None for g in got),
-                cpu_s=cpu_seconds(server.pid) - cpu0,
+                cpu_s=cpu_all(pids) - cpu0,
             )
             stop_profiler(profiler)
             if args.debug:
@@ -259,7 +285,7 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
             None,
             reveal,
             idle_cores,
-            status_mb(server.pid, "VmHWM"),
+            sum(status_mb(pid, "VmHWM") for pid in pids),
             len(stored),
             exact,
             errors,
@@ -269,7 +295,12 @@ async def run_app(args, tmp: Path, run: int) -> tuple[RunResult, Server]:
         await asyncio.gather(*(p.close() for p in [console, *pages]))
         return result, server
     finally:
-        server.stop()
+        for srv in servers:
+            srv.stop()
+        if pg_server:
+            from trustcore import db as dbmod
+
+            dbmod.close_shared()
 
 
 async def run_floor(args, tmp: Path, run: int) -> Burst:
@@ -370,10 +401,20 @@ def report(results: list[RunResult]) -> None:
 
 
 async def main_async(args) -> int:
+    if args.postgres:
+        sys.path.insert(0, str(ROOT / "tests"))
+        import pg
+
+        with pg.cluster() as server:
+            return await _runs(args, server)
+    return await _runs(args, None)
+
+
+async def _runs(args, pg_server: str | None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="room-load-"))
     results = []
     for run in range(args.runs):
-        result, _ = await run_app(args, tmp, run)
+        result, _ = await run_app(args, tmp, run, pg_server)
         if not args.no_floor:
             result.floor = await run_floor(args, tmp, run)
         results.append(result)
@@ -411,6 +452,8 @@ def main(argv=None) -> int:
         metavar="OPTION=VALUE",
         help="a streamlit option for both servers, e.g. runner.fastReruns=true",
     )
+    parser.add_argument("--postgres", action="store_true", help="run the app on a throwaway PostgreSQL database")
+    parser.add_argument("--replicas", type=int, default=1, help="app servers on the one database")
     parser.add_argument("--debug", action="store_true", help="print what the first page received")
     parser.add_argument("--profile", metavar="FILE", help="py-spy record of the server in the submit burst")
     parser.add_argument("--profile-format", default="flamegraph", choices=["flamegraph", "raw", "speedscope"])
