@@ -120,7 +120,8 @@ def pg_server():
 
 
 @pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
+def backend_store(request, tmp_path):
+    """A fresh, migrated database on each backend (a module that overrides ``store`` may build on it)."""
     if request.param == "sqlite":
         yield Store(tmp_path / "t.db").initialise()
         return
@@ -131,6 +132,11 @@ def store(request, tmp_path):
 
     db.close_shared()
     pg.drop_database(server, name)
+
+
+@pytest.fixture
+def store(backend_store):
+    return backend_store
 
 
 def pytest_configure(config):

@@ -19,7 +19,6 @@ from trustcore.catalogue import Catalogue, Element
 from trustcore.followup.next_steps import add_next_step, next_steps
 from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
 from trustcore.model import Party, Ranking, Round, Session
-from trustcore.store import Store
 from trustcore.text import spreadsheet_safe
 
 RESULTS_HEADER = [
@@ -43,11 +42,6 @@ def parse(data: bytes) -> list[list[str]]:
 
 def records(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-@pytest.fixture
-def store(tmp_path):
-    return Store(tmp_path / "t.db").initialise()
 
 
 def shuffled(ids, seed):

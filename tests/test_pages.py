@@ -11,16 +11,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from trustcore.errors import NotFound
-from trustcore.store import Store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    path = tmp_path / "pages.db"
-    monkeypatch.setenv("TRUSTCORE_DB", str(path))
-    return Store(path).initialise()
+def store(backend_store, monkeypatch):
+    """The conftest's store, on each backend, as the database the app opens (``$TRUSTCORE_DB``)."""
+    monkeypatch.setenv("TRUSTCORE_DB", str(backend_store.path))
+    return backend_store
 
 
 @pytest.fixture

@@ -113,11 +113,6 @@ def usable(store: Store, code: str) -> None:
     assert store.my_ranking(joined.participant, session.current_round).order == tuple(session.catalogue.ids)
 
 
-@pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(tmp_path / "p.db").initialise()
-
-
 # ----------------------------------------------------------------------------- create_session
 
 
