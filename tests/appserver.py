@@ -35,6 +35,20 @@ STREAMLIT_FLAGS = [
 ]
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, seconds: float, failure) -> None:
+    """Until ``url``/_stcore/health answers "ok"; ``failure()`` says why, if ``proc`` ends or time runs out."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError(failure())
+        time.sleep(0.1)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -75,17 +89,11 @@ class Server:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                self.stop()
-                raise RuntimeError("streamlit did not start:\n" + log_path.read_text())
-            time.sleep(0.2)
+        try:
+            wait_healthy(self.url, self.proc, 60, lambda: "streamlit did not start:\n" + log_path.read_text())
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -13,7 +13,6 @@ A test that checks something only SQLite has (a pragma, its file, its busy handl
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from pathlib import Path
 
 import pg
@@ -125,13 +124,8 @@ def backend_store(request, tmp_path):
     if request.param == "sqlite":
         yield Store(tmp_path / "t.db").initialise()
         return
-    server = request.getfixturevalue("pg_server")
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    yield Store(pg.create_database(server, name, template="trustcore_template"))
-    from trustcore import db
-
-    db.close_shared()
-    pg.drop_database(server, name)
+    with pg.scratch_database(request.getfixturevalue("pg_server"), "t", template="trustcore_template") as url:
+        yield Store(url)
 
 
 @pytest.fixture

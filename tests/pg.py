@@ -100,3 +100,20 @@ def drop_database(server: str, name: str) -> None:
 
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def scratch_database(server: str, prefix: str, *, template: str | None = None) -> Iterator[str]:
+    """A new database for one test (a copy of ``template`` if given), dropped afterwards; yields its URL.
+    The process's pooled connections to it are closed first (``db.close_shared``)."""
+    import uuid
+
+    from trustcore import db
+
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    url = create_database(server, name, template=template)
+    try:
+        yield url
+    finally:
+        db.close_shared()
+        drop_database(server, name)

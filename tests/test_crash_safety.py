@@ -18,6 +18,7 @@ an OS crash too, but the last transactions before a power cut may roll back; tha
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -27,7 +28,6 @@ import subprocess
 import sys
 import textwrap
 import time
-import uuid
 from pathlib import Path
 
 import pg
@@ -157,13 +157,13 @@ def check_database(db: Path | str, code: str, joins: dict, orders: dict) -> None
 @pytest.fixture(params=BACKENDS)
 def workshop(request, tmp_path):
     """A three-party session on a SQLite file, or on a PostgreSQL database of the test run's cluster."""
-    if request.param == "sqlite":
-        db: Path | str = tmp_path / "crash.db"
-    else:
-        db = pg.create_database(request.getfixturevalue("pg_server"), f"crash_{uuid.uuid4().hex[:12]}")
-    store = Store(db).initialise()
-    created = store.create_session("Crash test", ["Alpha", "Beta", "Gamma"])
-    return db, created
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            db: Path | str = tmp_path / "crash.db"
+        else:
+            db = stack.enter_context(pg.scratch_database(request.getfixturevalue("pg_server"), "crash"))
+        store = Store(db).initialise()
+        yield db, store.create_session("Crash test", ["Alpha", "Beta", "Gamma"])
 
 
 def test_sigkill_of_writers_and_server_loses_no_confirmed_submission(tmp_path, workshop):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 
 import pg
 import pytest
@@ -27,19 +26,15 @@ WAIT = 20
 
 @pytest.fixture
 def pg_store(pg_server):
-    name = f"p_{uuid.uuid4().hex[:16]}"
-    yield Store(pg.create_database(pg_server, name, template="trustcore_template"))
-    dbmod.close_shared()
-    pg.drop_database(pg_server, name)
+    with pg.scratch_database(pg_server, "p", template="trustcore_template") as url:
+        yield Store(url)
 
 
 @pytest.fixture
 def empty_pg(pg_server):
     """A database with no schema yet."""
-    name = f"e_{uuid.uuid4().hex[:16]}"
-    yield pg.create_database(pg_server, name)
-    dbmod.close_shared()
-    pg.drop_database(pg_server, name)
+    with pg.scratch_database(pg_server, "e") as url:
+        yield url
 
 
 def _insert_session(db, code: str) -> None:
@@ -133,18 +128,13 @@ def test_every_upgrade_path_ends_in_the_same_schema(pg_server, empty_pg):
     with dbmod.connection(empty_pg) as conn:
         fresh = dbmod.schema(empty_pg, conn)
     for name, _ in ordered()[1:]:
-        db_name = f"u_{uuid.uuid4().hex[:12]}"
-        url = pg.create_database(pg_server, db_name)
-        try:
+        with pg.scratch_database(pg_server, "u") as url:
             dbmod.initialise(url, stop_before=name)
             with dbmod.connection(url) as conn:
                 assert name not in dbmod.applied_migrations(url, conn)
             dbmod.initialise(url)
             with dbmod.connection(url) as conn:
                 assert dbmod.schema(url, conn) == fresh, f"upgrading from before {name}"
-        finally:
-            dbmod.close_shared()
-            pg.drop_database(pg_server, db_name)
 
 
 def test_an_id_is_never_given_twice_after_a_delete(pg_store):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pg
 import pytest
-from appserver import ROOT, Server, _free_port
+from appserver import ROOT, Server, _free_port, wait_healthy
 from playwright.sync_api import expect
 
 from trustcore import db as dbmod
@@ -70,16 +70,7 @@ class Nginx:
             stdout=subprocess.DEVNULL,
             stderr=open(folder / "stderr.log", "w"),
         )
-        deadline = time.time() + 20
-        while True:
-            try:
-                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("nginx did not start: " + (folder / "stderr.log").read_text())
-            time.sleep(0.1)
+        wait_healthy(self.url, self.proc, 20, lambda: "nginx did not start: " + (folder / "stderr.log").read_text())
 
     def replica_for(self, cookie: str) -> str:
         """The replica (host:port) that nginx sends a browser with this sticky cookie to."""
