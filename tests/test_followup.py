@@ -234,7 +234,7 @@ def test_add_next_step_stores_cleaned_fields(w):
     step = add_next_step(
         w.store,
         w.code,
-        w.ann,
+        w.fac,  # only the facilitator may mark another party than their own as agreeing
         "privacy",
         "  Publish a\r\nprivacy notice  ",
         owner_party_id=w.beta,

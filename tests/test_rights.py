@@ -16,7 +16,7 @@ from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreErr
 from trustcore.followup.agreed_order import set_agreed_order
 from trustcore.followup.baselines import set_baseline
 from trustcore.followup.lineage import link_previous
-from trustcore.followup.next_steps import add_next_step, next_steps
+from trustcore.followup.next_steps import add_next_step, next_steps, update_next_step
 from trustcore.followup.reflections import reflections, set_reflection
 from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
 from trustcore.followup.worksheet_entries import set_worksheet_entry
@@ -70,6 +70,10 @@ ACTIONS = {
     "add and edit next steps": (
         {"F", "P"},
         lambda s, m, t: add_next_step(s, m.session.code, t, "privacy", "Act"),
+    ),
+    "mark your own party as agreeing to a next step": (
+        {"F", "P"},
+        lambda s, m, t: add_next_step(s, m.session.code, t, "privacy", "Act", agreed_by=[m.session.parties[0].id]),
     ),
     "edit your party's worksheet entries": (
         {"F", "P"},
@@ -189,6 +193,9 @@ CALLS = {
     Action.FIX_AGREED_ORDER: lambda s, m, t: set_agreed_order(s, m.session.code, t, ids(m)),
     Action.READ_FOLLOWUP: lambda s, m, t: (next_steps(s, m.session.code, t), reflections(s, m.session.code, t)),
     Action.EDIT_NEXT_STEPS: lambda s, m, t: add_next_step(s, m.session.code, t, "privacy", "Act"),
+    Action.AGREE_FOR_PARTY: lambda s, m, t: add_next_step(
+        s, m.session.code, t, "privacy", "Act", agreed_by=[m.session.parties[0].id]
+    ),
     Action.EDIT_WORKSHEET: lambda s, m, t: set_worksheet_entry(
         s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps"
     ),
@@ -250,3 +257,23 @@ def test_a_locked_round_refuses_ranking_with_the_tables_message(world):
 def test_the_readme_shows_the_rights_table():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert rights.markdown_table() in readme
+
+
+def test_agreement_belongs_to_its_party(world):
+    """A participant may mark (or unmark) only their own party as agreeing to a next step; the facilitator
+    may mark any party; someone else's agreement is left as it is when a participant edits the step."""
+    store, made, tokens = world
+    code = made.session.code
+    alpha, beta = (p.id for p in made.session.parties)
+    with pytest.raises(AccessDenied, match="your own party"):
+        add_next_step(store, code, tokens["P"], "privacy", "Act", agreed_by=[beta])  # Pat is in Alpha
+    assert next_steps(store, code, tokens["F"]) == []  # nothing half-saved
+    step = add_next_step(store, code, tokens["P"], "privacy", "Act", agreed_by=[alpha])
+    step = update_next_step(store, code, tokens["F"], step.id, step.version, agreed_by=[alpha, beta])
+    assert step.agreed_by == ("Alpha", "Beta")
+    with pytest.raises(AccessDenied, match="your own party"):  # taking Beta's agreement back
+        update_next_step(store, code, tokens["P"], step.id, step.version, agreed_by=[alpha])
+    step = update_next_step(store, code, tokens["P"], step.id, step.version, agreed_by=[beta])  # Alpha's own
+    assert step.agreed_by == ("Beta",)
+    step = update_next_step(store, code, tokens["Q"], step.id, step.version, agreed_by=[])  # Quin is in Beta
+    assert step.agreed_by == ()

@@ -70,6 +70,9 @@ def fields(prefix: str, step=None) -> dict:
         key=f"{prefix}:agreed",
         format_func=parties.get,
         default=[party_ids[n] for n in step.agreed_by] if step else [],
+        help=None
+        if ctx.facilitator
+        else f"You can mark (or unmark) only your own party, {esc(ctx.participant.party)}: each party speaks for itself.",
     )
     return {
         "action": action,

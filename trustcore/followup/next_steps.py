@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .. import db as dbmod
-from .. import events
+from .. import events, rights
 from ..clock import now
 from ..errors import EditConflict, InvalidInput
 from ..model import STATUSES, Session
@@ -118,6 +118,12 @@ def next_steps(store: Store, code: str, token: str) -> list[NextStep]:
         return _steps(db, actor.session)
 
 
+def _may_agree_for(actor, party_ids: set[int]) -> None:
+    """Only the facilitator or a party's own members may say that the party agrees (or no longer does)."""
+    for party_id in sorted(party_ids):
+        rights.ensure(actor, Action.AGREE_FOR_PARTY, party_id=party_id)
+
+
 def add_next_step(
     store: Store,
     code: str,
@@ -145,6 +151,7 @@ def add_next_step(
             "agreed_by": agreed_by,
         },
     )
+    _may_agree_for(actor, set(values["agreed_by"]))
     with dbmod.write(store.path) as db:
         session = _reload(store, db, actor)
         stamp = now()
@@ -201,6 +208,8 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
         expected.check(current, STEP_CHANGED)
         stored = {k: row[k] for k in STEP_FIELDS}
         stored["agreed_by"] = json.loads(row["agreed_by"] or "[]")
+        if "agreed_by" in values:  # whose agreement changes: each party's own, or the facilitator's call
+            _may_agree_for(actor, set(values["agreed_by"]) ^ set(stored["agreed_by"]))
         stored.update(values)
         db.execute(
             """UPDATE next_steps SET element_id = ?, action = ?, owner_party_id = ?, owner_person = ?, due = ?,
