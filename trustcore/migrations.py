@@ -210,3 +210,13 @@ def m003_ids_never_reused(db):
             f"ALTER TABLE {new} RENAME TO {table}",
             *indexes,
         )
+
+
+@migrations()
+def m004_round_timer(db):
+    """The round timer: when it runs out (UTC, the server's clock) and whether the round then locks."""
+    _run(
+        db,
+        "ALTER TABLE rounds ADD COLUMN timer_ends_at TEXT",
+        "ALTER TABLE rounds ADD COLUMN timer_locks INTEGER NOT NULL DEFAULT 0",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from . import clock
 from .catalogue import Catalogue
 
 MIN_PARTIES, MAX_PARTIES = 2, 12
@@ -43,14 +44,27 @@ class Round:
     opened_at: str
     locked_at: str | None = None
     revealed_at: str | None = None
+    timer_ends_at: str | None = None  # when the round timer runs out (the server's clock, UTC), if one runs
+    timer_locks: bool = False  # whether the round locks itself when it does
+
+    @property
+    def time_is_up(self) -> bool:
+        """A timer ran and has run out (by the server's clock)."""
+        return bool(self.timer_ends_at) and clock.now() >= str(self.timer_ends_at)
 
     @property
     def status(self) -> RoundStatus:
         if self.revealed_at:
             return RoundStatus.REVEALED
-        if self.locked_at:
+        if self.locked_at or (self.timer_locks and self.time_is_up):
             return RoundStatus.LOCKED
         return RoundStatus.OPEN
+
+    def seconds_left(self) -> int | None:
+        """Whole seconds until the timer runs out (0 once it has), or None without a timer."""
+        if not self.timer_ends_at:
+            return None
+        return max(0, clock.seconds_until(self.timer_ends_at))
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,14 @@ class Store:
             for r in db.query("SELECT * FROM parties WHERE session_id = ? ORDER BY position", [s["id"]])
         )
         rounds = tuple(
-            Round(r["number"], r["opened_at"], r["locked_at"], r["revealed_at"])
+            Round(
+                r["number"],
+                r["opened_at"],
+                r["locked_at"],
+                r["revealed_at"],
+                r["timer_ends_at"],
+                bool(r["timer_locks"]),
+            )
             for r in db.query("SELECT * FROM rounds WHERE session_id = ? ORDER BY number", [s["id"]])
         )
         return Session(
@@ -243,16 +250,22 @@ class Store:
 
     def round_state(self, code: str) -> tuple[int, RoundStatus]:
         """(current round, its status) in one cheap query: what a participant's page polls for."""
+        rnd = self.current_round(code)
+        return rnd.number, rnd.status
+
+    def current_round(self, code: str) -> Round:
+        """The current round, its timer included, in one cheap query (what the open pages poll)."""
         code = tokens.normalise_code(code) or ""
         row = dbmod.query_one(
             self.path,
-            """SELECT s.current_round AS number, r.locked_at, r.revealed_at FROM sessions s
+            """SELECT s.current_round AS number, r.opened_at, r.locked_at, r.revealed_at, r.timer_ends_at,
+                      r.timer_locks FROM sessions s
                    JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.code = ?""",
             [code],
         )
         if row is None:
             raise NotFound(UNKNOWN_CODE)
-        return row["number"], Round(row["number"], "", row["locked_at"], row["revealed_at"]).status
+        return _round(row)
 
     def my_round(self, code: str, participant: Participant) -> MyRound:
         """The current round, its status and the participant's current ranking in it, in one query: what a
@@ -260,7 +273,8 @@ class Store:
         code = tokens.normalise_code(code) or ""
         row = dbmod.query_one(
             self.path,
-            """SELECT s.current_round AS number, r.locked_at, r.revealed_at, k.round, k.ordering,
+            """SELECT s.current_round AS number, r.locked_at, r.revealed_at, r.timer_ends_at, r.timer_locks,
+                                        k.round, k.ordering,
                                         k.start_order, k.submitted_at, q.id AS participant_id
                                  FROM sessions s JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round
                                  LEFT JOIN participants q ON q.id = ? AND q.session_id = s.id
@@ -271,7 +285,7 @@ class Store:
         )
         if row is None or row["participant_id"] is None:
             raise NotFound(UNKNOWN_CODE)
-        status = Round(row["number"], "", row["locked_at"], row["revealed_at"]).status
+        status = _round(row).status
         mine = _ranking(row, participant) if row["ordering"] else None
         return MyRound(row["number"], status, mine)
 
@@ -375,8 +389,10 @@ class Store:
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             if s.round.status is RoundStatus.REVEALED:
                 raise NotAllowedNow("This round's results are revealed; open a new round instead of unlocking it.")
-            db.execute(
-                "UPDATE rounds SET locked_at = NULL WHERE session_id = ? AND number = ?", [s.id, s.current_round]
+            db.execute(  # the timer goes too: one that ran out would lock the round again at once
+                "UPDATE rounds SET locked_at = NULL, timer_ends_at = NULL, timer_locks = 0"
+                " WHERE session_id = ? AND number = ?",
+                [s.id, s.current_round],
             )
             _touch(db, s.id)
             events.log(db, s.id, "facilitator", "round_unlocked", {"round": s.current_round})
@@ -526,7 +542,8 @@ class Store:
             rnd = next(
                 iter(
                     db.query(
-                        """SELECT s.id AS session_id, s.catalogue, r.number, r.locked_at FROM sessions s
+                        """SELECT s.id AS session_id, s.catalogue, r.number, r.locked_at, r.revealed_at,
+                                  r.timer_ends_at, r.timer_locks FROM sessions s
                    JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.id = ?""",
                         [me.session_id],
                     )
@@ -537,7 +554,8 @@ class Store:
                 raise NotFound(UNKNOWN_CODE)
             order = validate_order(order, Catalogue.from_json(rnd["catalogue"]))
             # the token matched a participant of this session: their right, checked against the table
-            rights.ensure_role(Role.PARTICIPANT, Action.RANK, open_round=not rnd["locked_at"])
+            open_now = _round(rnd).status is RoundStatus.OPEN  # a timer that locks may have run out
+            rights.ensure_role(Role.PARTICIPANT, Action.RANK, open_round=open_now)
             number = rnd["number"]
             previous = next(
                 iter(
@@ -686,6 +704,18 @@ def query_rankings(db, session_id: int, round_number: int | None = None, *, hist
         )
         for r in db.query(sql, args)
     ]
+
+
+def _round(row) -> Round:
+    """A round from a row with its number, lock, reveal and timer columns (``opened_at`` if selected)."""
+    return Round(
+        row["number"],
+        row.get("opened_at") or "",
+        row["locked_at"],
+        row["revealed_at"],
+        row["timer_ends_at"],
+        bool(row["timer_locks"]),
+    )
 
 
 def _participant(row) -> Participant:

@@ -48,6 +48,9 @@ class Context:
     stakeholder: bool = False  # holds the survey link: may fill in the survey, nothing else
     error: str | None = None
     view: View | None = None  # the facilitator's or participant's view, opened once per rerun
+    # the current round as this run drew it: (number, status, timer end). ``Round.status`` reads the clock
+    # (a timer that locks), so polls compare against this, taken once, rather than against the live object.
+    drawn_round: tuple | None = None
 
     @property
     def code(self) -> str | None:
@@ -137,6 +140,8 @@ def resolve() -> Context:
             params.pop("survey")
     if ctx.session:
         params["session"] = ctx.session.code  # canonical form of a typed code
+        rnd = ctx.session.round
+        ctx.drawn_round = (rnd.number, rnd.status, rnd.timer_ends_at)
     ctx.error = ctx.error or st.session_state.pop(_CARRIED, None)
     ctx.params = params
     set_params(**params)

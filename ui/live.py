@@ -113,17 +113,18 @@ def heal() -> None:
 
 @st.fragment(run_every=POLL_SECONDS)
 def watch_round(ctx) -> None:
-    """Rerun the whole page when the current round opens, locks or is revealed (participants' view)."""
+    """Rerun the whole page when the current round opens, locks or is revealed, or its timer changes
+    (participants' view)."""
     heal()
     _register(ctx.session.code)
     try:
-        state = ctx.store.round_state(ctx.session.code)
+        now = ctx.store.current_round(ctx.session.code)
     except NotFound:
         st.rerun(scope="app")  # the session was deleted: the context will say so
         return
-    seen = (ctx.session.current_round, ctx.session.round.status)
-    if state != seen:
-        move_on(ctx, *state)
+    # a new round, a lock (the timer's too), a reveal, or a timer started, extended or stopped
+    if (now.number, now.status, now.timer_ends_at) != ctx.drawn_round:
+        move_on(ctx, now.number, now.status)
 
 
 def move_on(ctx, number: int, status: RoundStatus) -> None:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import catalogue as catalogue_mod
-from trustcore import links
+from trustcore import links, round_timer
 from trustcore.errors import InvalidInput, NotFound, TrustcoreError
 from trustcore.followup import lineage, survey
 from trustcore.model import Role, RoundStatus
@@ -18,6 +18,7 @@ from ui.downloads import download_buttons
 from ui.flash import flash
 from ui.flash import show as show_flash
 from ui.live import POLL_SECONDS, changed, heal, nudge
+from ui.timer import show_timer
 
 st.set_page_config(layout="wide")
 ctx = page_context(Role.FACILITATOR)
@@ -56,8 +57,16 @@ def live_progress() -> None:
     if seen != st.session_state["console_round"] and st.session_state.get("console_rerun_for") != seen:
         st.session_state["console_rerun_for"] = seen  # once per round: never a rerun loop
         st.rerun(scope="app")  # another tab of the facilitator opened a round: refresh the controls
+    live_round = progress.round  # its status counts a timer that ran out and locks, by the clock of now
+    if (live_round.number, live_round.status, live_round.timer_ends_at) != ctx.drawn_round and st.session_state.get(
+        "console_rerun_for_state"
+    ) != (live_round.number, live_round.status, live_round.timer_ends_at):
+        # the timer locked the round, or another tab changed it: refresh the controls, once per change
+        st.session_state["console_rerun_for_state"] = (live_round.number, live_round.status, live_round.timer_ends_at)
+        st.rerun(scope="app")
     joined, done = len(progress.participants), progress.submitted
     st.subheader(f"Round {progress.round.number}: {done} of {joined} submitted", anchor=False)
+    show_timer(live_round)
     per_party = progress.parties_submitted(session)
     st.dataframe(
         pd.DataFrame(
@@ -136,6 +145,27 @@ if c3.button(
     help="Locks this round; everyone re-ranks starting from their previous order.",
 ):
     act(store.next_round, f"Round {rnd.number + 1} is open.")
+
+if rnd.status is RoundStatus.OPEN:
+    st.markdown("**Round timer**")
+    if rnd.timer_ends_at and not rnd.time_is_up:
+        t1, t2, t3 = st.columns(3)
+        if t1.button("Add 1 minute", icon=":material/more_time:", width="stretch"):
+            act(lambda c, t: round_timer.extend_timer(store, c, t, 60), "One more minute on the timer.")
+        if t2.button("Add 5 minutes", icon=":material/more_time:", width="stretch"):
+            act(lambda c, t: round_timer.extend_timer(store, c, t, 300), "Five more minutes on the timer.")
+        if t3.button("Stop the timer", icon=":material/timer_off:", width="stretch"):
+            act(lambda c, t: round_timer.stop_timer(store, c, t), "Timer stopped.")
+    else:
+        t1, t2, t3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+        minutes = t1.number_input("Minutes", min_value=1, max_value=180, value=5, step=1, key="timer_minutes")
+        lock_at_zero = t2.checkbox("Lock the round when time is up", key="timer_locks")
+        if t3.button("Start the timer", icon=":material/timer:", width="stretch"):
+            act(
+                lambda c, t: round_timer.start_timer(store, c, t, minutes * 60, lock_at_zero=lock_at_zero),
+                f"Timer started: {minutes} minute{'s' if minutes != 1 else ''}"
+                + (", then the round locks." if lock_at_zero else "."),
+            )
 show_flash()
 
 if not store.visible_rankings(session.code, token):

@@ -17,6 +17,7 @@ from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context
 from ui.flash import show as show_flash
 from ui.live import move_on, watch_round
+from ui.timer import show_timer
 
 ctx = page_context(Role.PARTICIPANT)
 store, session, me = ctx.store, ctx.session, ctx.participant
@@ -31,6 +32,8 @@ session_header(session, subtitle=f"{me.name}, for {me.party}")
 notice = st.container()
 
 show_flash(notice)
+with notice:
+    show_timer(rnd)  # the round timer, if the facilitator started one
 with st.expander("Your personal link", icon=":material/link:"):
     link_box(
         "Bookmark or copy it to come back to your ranking later, on any device. Keep it to yourself: "

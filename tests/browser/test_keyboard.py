@@ -62,6 +62,7 @@ def test_the_whole_workshop_by_keyboard(server, store, new_page):
     fac.keyboard.press("Enter")
     wait_idle(fac)
     expect(fac.get_by_text("The session is ready.")).to_be_visible()
+    expect(fac.locator("[data-testid='stCode']").nth(1)).to_contain_text("admin=")  # the links are drawn
     share, admin = code_blocks(fac)[:2]
 
     # a participant joins, ranks with the keyboard and submits

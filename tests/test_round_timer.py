@@ -1,0 +1,108 @@
+"""The round timer: started, extended and stopped by the facilitator only; the time left by the server's
+clock; a timer that locks refuses rankings from zero on, one that does not only says time is up.
+Runs on both backends (the ``store`` fixture)."""
+
+from __future__ import annotations
+
+import pytest
+
+from trustcore import clock
+from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow
+from trustcore.model import RoundStatus
+from trustcore.round_timer import describe, extend_timer, start_timer, stop_timer
+
+
+@pytest.fixture
+def room(store, created):
+    ann = store.join(created.session.code, created.session.parties[0].id, "Ann")
+    return store, created.session.code, created.facilitator_token, ann
+
+
+def _at(monkeypatch, seconds: float) -> None:
+    """Move this server's clock ``seconds`` into the future."""
+    moved = clock.later(seconds)
+    monkeypatch.setattr(clock, "now", lambda: moved)
+
+
+def test_a_timer_that_locks_refuses_rankings_from_zero_on(room, monkeypatch):
+    store, code, fac, ann = room
+    ids = list(store.session(code).catalogue.ids)
+    session = start_timer(store, code, fac, 300, lock_at_zero=True)
+    assert 298 <= session.round.seconds_left() <= 300 and session.round.timer_locks
+    store.submit(code, ann.token, ids)  # in time
+    _at(monkeypatch, 301)
+    assert store.round_state(code) == (1, RoundStatus.LOCKED)
+    assert store.current_round(code).seconds_left() == 0
+    with pytest.raises(NotAllowedNow):
+        store.submit(code, ann.token, ids[::-1])
+    assert list(store.my_ranking(ann.participant, 1).order) == ids  # the ranking given in time stays
+
+
+def test_a_timer_that_does_not_lock_only_says_time_is_up(room, monkeypatch):
+    store, code, fac, ann = room
+    start_timer(store, code, fac, 60)
+    _at(monkeypatch, 61)
+    rnd = store.current_round(code)
+    assert rnd.status is RoundStatus.OPEN and rnd.time_is_up
+    assert describe(rnd.seconds_left(), locks=rnd.timer_locks) == "Time is up: submit your ranking now."
+    store.submit(code, ann.token, list(store.session(code).catalogue.ids))
+
+
+def test_extend_and_stop(room, monkeypatch):
+    store, code, fac, ann = room
+    start_timer(store, code, fac, 120, lock_at_zero=True)
+    ends = store.current_round(code).timer_ends_at
+    extended = extend_timer(store, code, fac, 60)
+    assert extended.round.timer_ends_at == clock.later(60, ends)
+    stopped = stop_timer(store, code, fac)
+    assert stopped.round.timer_ends_at is None and stopped.round.status is RoundStatus.OPEN
+    with pytest.raises(NotAllowedNow):
+        extend_timer(store, code, fac, 60)  # nothing to extend
+    actions = [e.action for e in store.events(code, fac)]
+    assert actions[-3:] == ["timer_started", "timer_extended", "timer_stopped"]
+
+
+def test_stopping_a_timer_that_locked_the_round_keeps_the_lock(room, monkeypatch):
+    store, code, fac, ann = room
+    start_timer(store, code, fac, 30, lock_at_zero=True)
+    ends = store.current_round(code).timer_ends_at
+    _at(monkeypatch, 31)
+    session = stop_timer(store, code, fac)
+    assert session.round.status is RoundStatus.LOCKED and session.round.locked_at == ends
+    session = store.unlock(code, fac)  # and unlocking opens it for good (no timer left to lock it again)
+    assert session.round.status is RoundStatus.OPEN and session.round.timer_ends_at is None
+
+
+def test_unlocking_a_round_the_timer_locked_clears_the_timer(room, monkeypatch):
+    store, code, fac, ann = room
+    start_timer(store, code, fac, 10, lock_at_zero=True)
+    _at(monkeypatch, 11)
+    assert store.round_state(code)[1] is RoundStatus.LOCKED
+    assert store.unlock(code, fac).round.status is RoundStatus.OPEN
+    store.submit(code, ann.token, list(store.session(code).catalogue.ids))
+
+
+@pytest.mark.parametrize("seconds", [-60, 0, 0.2, 4 * 3600, float("nan"), float("inf"), "soon", None])
+def test_nonsense_is_refused(room, seconds):
+    store, code, fac, _ = room
+    with pytest.raises(InvalidInput):
+        start_timer(store, code, fac, seconds)
+    assert store.current_round(code).timer_ends_at is None
+
+
+def test_only_the_facilitator_runs_the_timer_and_only_in_an_open_round(room):
+    store, code, fac, ann = room
+    with pytest.raises(AccessDenied):
+        start_timer(store, code, ann.token, 60)
+    with pytest.raises(AccessDenied):
+        start_timer(store, code, "x" * 24, 60)
+    store.lock(code, fac)
+    with pytest.raises(NotAllowedNow):
+        start_timer(store, code, fac, 60)
+
+
+def test_describe_says_minutes_and_seconds():
+    assert describe(245, locks=False) == "4:05 left"
+    assert describe(59, locks=True) == "0:59 left (the round locks at zero)"
+    assert describe(0, locks=True) == "Time is up: the round is locked."
+    assert describe(None, locks=False) == ""

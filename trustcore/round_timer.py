@@ -1,0 +1,100 @@
+"""The round timer: the facilitator gives the open round a countdown, extends it or stops it.
+
+The time left is the server's: the end is stored in UTC (``rounds.timer_ends_at``) and every page shows
+what is left of it by the server's clock, so a phone whose clock is wrong still sees the truth. When the
+facilitator asked for it, the round locks at zero: ``Round.status`` counts a run-out timer that locks as
+a lock, so ``Store.submit`` refuses from that second on, without anything having to run at zero.
+"""
+
+from __future__ import annotations
+
+from . import clock, events
+from .errors import InvalidInput, NotAllowedNow
+from .model import RoundStatus, Session
+from .rights import Action
+from .store import Store
+
+MAX_SECONDS = 3 * 60 * 60  # three hours: longer than any round of a workshop
+NOT_OPEN = "The timer runs only while the round is open."
+NO_TIMER = "No timer is running in this round."
+
+
+def _seconds(value, *, what: str = "The timer") -> int:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{what} needs a number of minutes.") from None
+    if seconds != seconds or seconds < 1 or seconds > MAX_SECONDS:  # NaN, negative, zero, days
+        raise InvalidInput(f"{what} must be between 1 second and {MAX_SECONDS // 3600} hours.")
+    return round(seconds)
+
+
+def start_timer(store: Store, code: str, token: str, seconds: float, *, lock_at_zero: bool = False) -> Session:
+    """Start (or restart) a countdown of ``seconds`` for the open round; with ``lock_at_zero``, the round
+    locks when it runs out."""
+    length = _seconds(seconds)
+    with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+        if s.round.status is not RoundStatus.OPEN:
+            raise NotAllowedNow(NOT_OPEN)
+        ends = clock.later(length)
+        db.execute(
+            "UPDATE rounds SET timer_ends_at = ?, timer_locks = ? WHERE session_id = ? AND number = ?",
+            [ends, int(bool(lock_at_zero)), s.id, s.current_round],
+        )
+        events.log(
+            db,
+            s.id,
+            "facilitator",
+            "timer_started",
+            {"round": s.current_round, "seconds": length, "lock_at_zero": bool(lock_at_zero)},
+        )
+        return store.load_session(db, s.code)
+
+
+def extend_timer(store: Store, code: str, token: str, seconds: float) -> Session:
+    """Add ``seconds`` to the running timer (to what is left, or from now if it already ran out)."""
+    more = _seconds(seconds, what="An extension")
+    with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+        rnd = s.round
+        if rnd.status is not RoundStatus.OPEN:
+            raise NotAllowedNow(NOT_OPEN)
+        if not rnd.timer_ends_at:
+            raise NotAllowedNow(NO_TIMER)
+        base = rnd.timer_ends_at if not rnd.time_is_up else clock.now()
+        ends = clock.later(more, base)
+        if clock.seconds_until(ends) > MAX_SECONDS:
+            raise InvalidInput(f"The timer must be between 1 second and {MAX_SECONDS // 3600} hours.")
+        db.execute(
+            "UPDATE rounds SET timer_ends_at = ? WHERE session_id = ? AND number = ?", [ends, s.id, s.current_round]
+        )
+        events.log(db, s.id, "facilitator", "timer_extended", {"round": s.current_round, "seconds": more})
+        return store.load_session(db, s.code)
+
+
+def stop_timer(store: Store, code: str, token: str) -> Session:
+    """Take the timer off the round (the round stays as it is: open, or locked if it locked at zero)."""
+    with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+        rnd = s.round
+        if not rnd.timer_ends_at:
+            raise NotAllowedNow(NO_TIMER)
+        if rnd.timer_locks and rnd.time_is_up and not rnd.locked_at:  # keep the lock the timer made
+            db.execute(
+                "UPDATE rounds SET locked_at = ? WHERE session_id = ? AND number = ?",
+                [rnd.timer_ends_at, s.id, s.current_round],
+            )
+        db.execute(
+            "UPDATE rounds SET timer_ends_at = NULL, timer_locks = 0 WHERE session_id = ? AND number = ?",
+            [s.id, s.current_round],
+        )
+        events.log(db, s.id, "facilitator", "timer_stopped", {"round": s.current_round})
+        return store.load_session(db, s.code)
+
+
+def describe(seconds_left: int | None, *, locks: bool) -> str:
+    """The timer in words, as pages show it: "4:05 left", then what happens at zero."""
+    if seconds_left is None:
+        return ""
+    if seconds_left <= 0:
+        return "Time is up: the round is locked." if locks else "Time is up: submit your ranking now."
+    minutes, seconds = divmod(seconds_left, 60)
+    return f"{minutes}:{seconds:02d} left" + (" (the round locks at zero)" if locks else "")
