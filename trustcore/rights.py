@@ -32,7 +32,7 @@ class Action(StrEnum):
     SEE_PROGRESS = "see who has joined and submitted"
     SEE_RESULTS = "see the rankings and the comparison"
     DOWNLOAD = "download CSVs, the workbook and the report"
-    RUN_ROUNDS = "lock and unlock a round, reveal results, open a round"
+    RUN_ROUNDS = "lock and unlock a round, reveal results, open a round, run the round timer"
     REPLACE_ELEMENTS = "replace the element list (until the first ranking)"
     SEE_EVENTS = "see the event log"
     MANAGE_SURVEY = "create, replace or close the survey link"

@@ -151,15 +151,7 @@ class Store:
             for r in db.query("SELECT * FROM parties WHERE session_id = ? ORDER BY position", [s["id"]])
         )
         rounds = tuple(
-            Round(
-                r["number"],
-                r["opened_at"],
-                r["locked_at"],
-                r["revealed_at"],
-                r["timer_ends_at"],
-                bool(r["timer_locks"]),
-            )
-            for r in db.query("SELECT * FROM rounds WHERE session_id = ? ORDER BY number", [s["id"]])
+            _round(r) for r in db.query("SELECT * FROM rounds WHERE session_id = ? ORDER BY number", [s["id"]])
         )
         return Session(
             id=s["id"],
@@ -258,8 +250,7 @@ class Store:
         code = tokens.normalise_code(code) or ""
         row = dbmod.query_one(
             self.path,
-            """SELECT s.current_round AS number, r.opened_at, r.locked_at, r.revealed_at, r.timer_ends_at,
-                      r.timer_locks FROM sessions s
+            """SELECT r.* FROM sessions s
                    JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.code = ?""",
             [code],
         )
@@ -273,8 +264,7 @@ class Store:
         code = tokens.normalise_code(code) or ""
         row = dbmod.query_one(
             self.path,
-            """SELECT s.current_round AS number, r.locked_at, r.revealed_at, r.timer_ends_at, r.timer_locks,
-                                        k.round, k.ordering,
+            """SELECT r.*, k.round, k.ordering,
                                         k.start_order, k.submitted_at, q.id AS participant_id
                                  FROM sessions s JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round
                                  LEFT JOIN participants q ON q.id = ? AND q.session_id = s.id
@@ -542,8 +532,7 @@ class Store:
             rnd = next(
                 iter(
                     db.query(
-                        """SELECT s.id AS session_id, s.catalogue, r.number, r.locked_at, r.revealed_at,
-                                  r.timer_ends_at, r.timer_locks FROM sessions s
+                        """SELECT s.catalogue, r.* FROM sessions s
                    JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round WHERE s.id = ?""",
                         [me.session_id],
                     )
@@ -707,14 +696,14 @@ def query_rankings(db, session_id: int, round_number: int | None = None, *, hist
 
 
 def _round(row) -> Round:
-    """A round from a row with its number, lock, reveal and timer columns (``opened_at`` if selected)."""
+    """A round from a row of ``rounds`` (a database from before m004 has no timer columns: no timer)."""
     return Round(
         row["number"],
         row.get("opened_at") or "",
         row["locked_at"],
         row["revealed_at"],
-        row["timer_ends_at"],
-        bool(row["timer_locks"]),
+        row.get("timer_ends_at"),
+        bool(row.get("timer_locks")),
     )
 
 
