@@ -242,3 +242,22 @@ def test_malformed_query_parameters_get_a_clear_page(store, made, param, value):
     assert ctx.role in ("visitor", "joiner")
     if param == "session" and value.strip():
         assert "No session has this code" in texts(at)
+
+
+def test_a_closed_session_says_so_on_the_join_page_and_offers_no_form(store, made):
+    from trustcore.joining import set_joining
+
+    set_joining(store, made.session.code, made.facilitator_token, open=False)
+    at = run(session=made.session.code)
+    assert any("closed joining" in i.value for i in at.info)
+    assert not at.radio and not at.text_input  # no form to fill in for nothing
+
+
+def test_the_console_closes_joining_and_sets_the_limit(store, made):
+    at = run(session=made.session.code, admin=made.facilitator_token)
+    at.number_input(key="join_cap").set_value(30)
+    at.toggle(key="joining_open").set_value(False)
+    next(b for b in at.button if b.label == "Save joining").click().run()
+    assert not at.exception
+    session = store.session(made.session.code)
+    assert (session.join_cap, session.joining_open) == (30, False)

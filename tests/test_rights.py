@@ -20,6 +20,7 @@ from trustcore.followup.next_steps import add_next_step, next_steps, update_next
 from trustcore.followup.reflections import reflections, set_reflection
 from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
 from trustcore.followup.worksheet_entries import set_worksheet_entry
+from trustcore.joining import set_joining
 from trustcore.model import Role
 from trustcore.rights import RIGHTS, Action, When
 from trustcore.store import Store
@@ -186,6 +187,7 @@ CALLS = {
     Action.RUN_ROUNDS: lambda s, m, t: (s.lock(m.session.code, t), s.reveal(m.session.code, t)),
     Action.REPLACE_ELEMENTS: lambda s, m, t: s.replace_catalogue(m.session.code, t, m.session.catalogue),
     Action.SEE_EVENTS: lambda s, m, t: s.events(m.session.code, t),
+    Action.MANAGE_JOINING: lambda s, m, t: set_joining(s, m.session.code, t, cap=50),
     Action.MANAGE_SURVEY: lambda s, m, t: new_survey_link(s, m.session.code, t),
     Action.ARCHIVE: lambda s, m, t: archive.export_session(s, m.session.code, t),
     Action.DELETE: lambda s, m, t: s.delete_session(m.session.code, t),

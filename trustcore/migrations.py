@@ -220,3 +220,13 @@ def m004_round_timer(db):
         "ALTER TABLE rounds ADD COLUMN timer_ends_at TEXT",
         "ALTER TABLE rounds ADD COLUMN timer_locks INTEGER NOT NULL DEFAULT 0",
     )
+
+
+@migrations()
+def m005_joining(db):
+    """Who may still join: a cap on participants (the facilitator's choice) and joining closed or open."""
+    _run(
+        db,
+        "ALTER TABLE sessions ADD COLUMN join_cap INTEGER NOT NULL DEFAULT 200",
+        "ALTER TABLE sessions ADD COLUMN joining_closed INTEGER NOT NULL DEFAULT 0",
+    )

@@ -81,6 +81,8 @@ class Session:
     created_at: str
     parties: tuple[Party, ...]
     rounds: tuple[Round, ...]
+    join_cap: int = 200  # at most this many participants (trustcore.joining)
+    joining_open: bool = True  # the facilitator may close joining
 
     @property
     def round(self) -> Round:

@@ -46,6 +46,9 @@ from .rights import Action
 from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text, unique_name
 from .view import View
 
+DEFAULT_JOIN_CAP = 200  # a full room and then some; the facilitator may choose 1 to 2000
+JOINING_CLOSED = "The facilitator has closed joining for this session. Ask them to open it again."
+SESSION_FULL = "This session is full: it takes at most {cap} participants. Ask the facilitator to raise the limit."
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
 UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
 EXPIRED = "This session has expired: its data was kept for {days} days and is no longer available."
@@ -166,6 +169,8 @@ class Store:
             created_at=s["created_at"],
             parties=parties,
             rounds=rounds,
+            join_cap=int(s.get("join_cap") or DEFAULT_JOIN_CAP),  # a database from before m005: the default
+            joining_open=not s.get("joining_closed"),
         )
 
     def sessions(self) -> list[SessionSummary]:
@@ -475,8 +480,15 @@ class Store:
         (rng or random.SystemRandom()).shuffle(start)
         token = tokens.new_token()
         with dbmod.write(self.path) as db:
-            if not list(db.query("SELECT 1 FROM sessions WHERE id = ?", [session.id])):
+            now_session = next(iter(db.query("SELECT * FROM sessions WHERE id = ?", [session.id])), None)
+            if now_session is None:
                 raise NotFound(UNKNOWN_CODE)
+            if now_session.get("joining_closed"):
+                raise NotAllowedNow(JOINING_CLOSED)
+            cap = int(now_session.get("join_cap") or DEFAULT_JOIN_CAP)
+            joined = db.execute("SELECT count(*) FROM participants WHERE session_id = ?", [session.id]).fetchone()[0]
+            if joined >= cap:
+                raise NotAllowedNow(SESSION_FULL.format(cap=cap))
             taken = {
                 r["name"].casefold()
                 for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])

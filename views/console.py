@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import catalogue as catalogue_mod
-from trustcore import links, round_timer
+from trustcore import joining, links, round_timer
 from trustcore.errors import InvalidInput, NotFound, TrustcoreError
 from trustcore.followup import lineage, survey
 from trustcore.model import Role, RoundStatus
@@ -145,6 +145,25 @@ if c3.button(
     help="Locks this round; everyone re-ranks starting from their previous order.",
 ):
     act(store.next_round, f"Round {rnd.number + 1} is open.")
+
+st.markdown("**Joining**")
+j1, j2, j3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+cap = j1.number_input(
+    "Most participants",
+    min_value=1,
+    max_value=joining.MAX_CAP,
+    value=session.join_cap,
+    step=1,
+    key="join_cap",
+    help="Joins beyond this are refused, so a link shared too widely cannot flood the session.",
+)
+open_joining = j2.toggle("Joining is open", value=session.joining_open, key="joining_open")
+if j3.button("Save joining", icon=":material/how_to_reg:", width="stretch"):
+    act(
+        lambda c, t: joining.set_joining(store, c, t, open=open_joining, cap=cap),
+        ("Joining is open" if open_joining else "Joining is closed: nobody new can join")
+        + f", for at most {cap} participants.",
+    )
 
 if rnd.status is RoundStatus.OPEN:
     st.markdown("**Round timer**")

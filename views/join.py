@@ -4,6 +4,7 @@ import streamlit as st
 
 from trustcore.errors import TrustcoreError
 from trustcore.model import Role
+from trustcore.store import JOINING_CLOSED
 from trustcore.text import markdown_escape as esc
 from ui.common import leave_session_button, problem, session_header, show_error
 from ui.context import page_context, set_params
@@ -21,6 +22,11 @@ st.write(
     else "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
     "In this session, results are shown live as rankings arrive."
 )
+
+if not session.joining_open:  # nothing to fill in: say so, and keep the way to another session
+    st.info(JOINING_CLOSED, icon=":material/block:")
+    leave_session_button(ctx, label="Not your session? Enter another code")
+    st.stop()
 
 labels = {}
 for p in session.parties:

@@ -1,0 +1,41 @@
+"""Who may still join a session: the facilitator closes or reopens joining and sets the cap on participants.
+
+``Store.join`` enforces both inside its write transaction, so a join that arrives after the close, or
+the one past the cap, is refused and creates nothing. The cap also bounds what a flood of joins from
+the share link can cost the console and the comparison.
+"""
+
+from __future__ import annotations
+
+from . import events
+from .errors import InvalidInput
+from .model import Session
+from .rights import Action
+from .store import Store
+
+MAX_CAP = 2000
+
+
+def set_joining(store: Store, code: str, token: str, *, open: bool | None = None, cap=None) -> Session:
+    """Open or close joining (``open``) and/or set the cap (``cap``, 1 to 2000; not below who has joined)."""
+    if cap is not None:
+        try:
+            cap = int(cap)
+        except (TypeError, ValueError):
+            raise InvalidInput("The limit must be a whole number of participants.") from None
+        if not 1 <= cap <= MAX_CAP:
+            raise InvalidInput(f"The limit must be between 1 and {MAX_CAP} participants.")
+    with store.write_as(code, token, Action.MANAGE_JOINING) as (db, s):
+        detail: dict = {}
+        if cap is not None and cap != s.join_cap:
+            joined = db.execute("SELECT count(*) FROM participants WHERE session_id = ?", [s.id]).fetchone()[0]
+            if cap < joined:
+                raise InvalidInput(f"{joined} people have joined already: the limit cannot be lower than that.")
+            db.execute("UPDATE sessions SET join_cap = ? WHERE id = ?", [cap, s.id])
+            detail["cap"] = cap
+        if open is not None and bool(open) != s.joining_open:
+            db.execute("UPDATE sessions SET joining_closed = ? WHERE id = ?", [int(not open), s.id])
+            detail["open"] = bool(open)
+        if detail:
+            events.log(db, s.id, "facilitator", "joining_changed", detail)
+        return store.load_session(db, s.code)
