@@ -30,4 +30,12 @@ fi
 .venv/bin/ruff check .
 .venv/bin/mypy
 # Under CI a missing browser fails the browser tests (see tests/browser/conftest.py), never skips them.
-exec .venv/bin/python -m pytest "$@"
+if [ "$#" -gt 0 ]; then
+  exec .venv/bin/python -m pytest "$@"
+fi
+# The whole suite: the core, page and protocol tests on two workers (each starts its own PostgreSQL
+# cluster), then the browser tests on one (their servers and Chromium want the machine to themselves).
+status=0
+.venv/bin/python -m pytest -n 2 --ignore=tests/browser || status=$?
+.venv/bin/python -m pytest tests/browser || status=$?
+exit "$status"
