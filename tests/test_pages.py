@@ -261,3 +261,23 @@ def test_the_console_closes_joining_and_sets_the_limit(store, made):
     assert not at.exception
     session = store.session(made.session.code)
     assert (session.join_cap, session.joining_open) == (30, False)
+
+
+def test_the_console_removes_and_moves_participants(store, made):
+    code = made.session.code
+    ann = store.join(code, made.session.parties[0].id, "Ann")
+    dup = store.join(code, made.session.parties[0].id, "Ann twice")
+    at = run(session=code, admin=made.facilitator_token)
+    at.selectbox(key="people_who").set_value(ann.participant.id)
+    at.selectbox(key="people_to").set_value(made.session.parties[1].id)
+    next(b for b in at.button if b.label == "Move").click().run()
+    assert store.participant(code, ann.token).party == made.session.parties[1].name
+    at.selectbox(key="people_who").set_value(dup.participant.id)
+    remove = next(b for b in at.button if b.label == "Remove participant")
+    assert remove.disabled  # until the facilitator confirms
+    at.checkbox(key="people_sure").check().run()
+    next(b for b in at.button if b.label == "Remove participant").click().run()
+    assert not at.exception
+    assert [p.participant.name for p in store.progress(code).participants] == ["Ann"]
+    me = run(session=code, me=dup.token)  # the removed link says so
+    assert any("removed this personal link" in e.value for e in me.error)

@@ -22,6 +22,7 @@ from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
 from trustcore.followup.worksheet_entries import set_worksheet_entry
 from trustcore.joining import set_joining
 from trustcore.model import Role
+from trustcore.people import move_participant
 from trustcore.rights import RIGHTS, Action, When
 from trustcore.store import Store
 
@@ -188,6 +189,9 @@ CALLS = {
     Action.REPLACE_ELEMENTS: lambda s, m, t: s.replace_catalogue(m.session.code, t, m.session.catalogue),
     Action.SEE_EVENTS: lambda s, m, t: s.events(m.session.code, t),
     Action.MANAGE_JOINING: lambda s, m, t: set_joining(s, m.session.code, t, cap=50),
+    Action.MANAGE_PEOPLE: lambda s, m, t: move_participant(
+        s, m.session.code, t, s.progress(m.session.code).participants[-1].participant.id, m.session.parties[0].id
+    ),
     Action.MANAGE_SURVEY: lambda s, m, t: new_survey_link(s, m.session.code, t),
     Action.ARCHIVE: lambda s, m, t: archive.export_session(s, m.session.code, t),
     Action.DELETE: lambda s, m, t: s.delete_session(m.session.code, t),

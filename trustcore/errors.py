@@ -25,6 +25,10 @@ class AccessDenied(TrustcoreError, PermissionError):
     """The link or token does not grant this action. Never says whether the session exists."""
 
 
+class LinkRemoved(AccessDenied):
+    """A personal link the facilitator removed from its session (it says so, instead of looking mistyped)."""
+
+
 class NotAllowedNow(TrustcoreError):
     """The action is valid in general but not in the session's current phase (e.g. the round is locked)."""
 

@@ -230,3 +230,18 @@ def m005_joining(db):
         "ALTER TABLE sessions ADD COLUMN join_cap INTEGER NOT NULL DEFAULT 200",
         "ALTER TABLE sessions ADD COLUMN joining_closed INTEGER NOT NULL DEFAULT 0",
     )
+
+
+@migrations()
+def m006_removed_links(db):
+    """The personal links of participants the facilitator removed (their hashes only), so such a link says
+    that it was removed instead of looking mistyped."""
+    _run(
+        db,
+        """CREATE TABLE removed_links (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL,
+            removed_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, token_hash)
+        )""",
+    )

@@ -35,6 +35,7 @@ class Action(StrEnum):
     RUN_ROUNDS = "lock and unlock a round, reveal results, open a round, run the round timer"
     REPLACE_ELEMENTS = "replace the element list (until the first ranking)"
     MANAGE_JOINING = "close or reopen joining, and set the limit on participants"
+    MANAGE_PEOPLE = "remove a participant, or move one to another party"
     SEE_EVENTS = "see the event log"
     MANAGE_SURVEY = "create, replace or close the survey link"
     ARCHIVE = "archive the session (JSON)"
@@ -85,6 +86,7 @@ RIGHTS: dict[Action, Right] = {
     Action.RUN_ROUNDS: Right({F: ALWAYS}),
     Action.REPLACE_ELEMENTS: Right({F: ALWAYS}),
     Action.MANAGE_JOINING: Right({F: ALWAYS}),
+    Action.MANAGE_PEOPLE: Right({F: ALWAYS}),
     Action.SEE_EVENTS: Right({F: ALWAYS}),
     Action.MANAGE_SURVEY: Right({F: ALWAYS}),
     Action.ARCHIVE: Right({F: ALWAYS}),

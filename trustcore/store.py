@@ -21,7 +21,7 @@ from . import db as dbmod
 from . import events, rights, tokens
 from .catalogue import Catalogue, validate_order
 from .clock import now
-from .errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
+from .errors import AccessDenied, InvalidInput, LinkRemoved, NotAllowedNow, NotFound
 from .model import (
     MAX_PARTIES,
     MIN_PARTIES,
@@ -49,6 +49,7 @@ from .view import View
 DEFAULT_JOIN_CAP = 200  # a full room and then some; the facilitator may choose 1 to 2000
 JOINING_CLOSED = "The facilitator has closed joining for this session. Ask them to open it again."
 SESSION_FULL = "This session is full: it takes at most {cap} participants. Ask the facilitator to raise the limit."
+REMOVED = "The facilitator removed this personal link from the session. Ask them, or join again from the share link."
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
 UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
 EXPIRED = "This session has expired: its data was kept for {days} days and is no longer available."
@@ -524,9 +525,16 @@ class Store:
             ),
             None,
         )
+        if row is None and tokens.looks_like_token(token) and self._removed(db, code, token or ""):
+            raise LinkRemoved(REMOVED)
         if row is None or not tokens.token_matches(token, row["token_hash"]) or self._expired(row["session_created"]):
             raise AccessDenied(DENIED)
         return _participant(row)
+
+    def _removed(self, db, code: str, token: str) -> bool:
+        """Whether this personal token belonged to someone the facilitator removed from the session (only
+        asked for a token that matches nobody; a database from before m006 has no such links)."""
+        return "removed_links" in dbmod.tables(self.path, db) and _removed_link(db, code, token)
 
     def submit(self, code: str, token: str, order) -> Submission:
         """Store the participant's ranking for the current round.
@@ -705,6 +713,18 @@ def query_rankings(db, session_id: int, round_number: int | None = None, *, hist
         )
         for r in db.query(sql, args)
     ]
+
+
+def _removed_link(db, code: str, token: str) -> bool:
+    return bool(
+        list(
+            db.query(
+                """SELECT 1 FROM removed_links l JOIN sessions s ON s.id = l.session_id
+                   WHERE s.code = ? AND l.token_hash = ?""",
+                [code, tokens.hash_token(token)],
+            )
+        )
+    )
 
 
 def _round(row) -> Round:

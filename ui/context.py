@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from trustcore.db import default_path
-from trustcore.errors import AccessDenied, NotFound
+from trustcore.errors import AccessDenied, LinkRemoved, NotFound
 from trustcore.followup import survey
 from trustcore.model import Participant, Role, Session
 from trustcore.store import DENIED, Store
@@ -128,6 +128,9 @@ def resolve() -> Context:
             if view.role is not Role.PARTICIPANT:  # the facilitator's token in a personal link
                 raise AccessDenied(DENIED)
             ctx.view, ctx.participant = view, view.participant
+        except LinkRemoved as exc:
+            ctx.error = str(exc)
+            params.pop("me")
         except AccessDenied:
             ctx.error = "This personal link is not valid: join again below, or ask the facilitator for help."
             params.pop("me")

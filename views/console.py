@@ -5,6 +5,7 @@ import streamlit as st
 
 from trustcore import catalogue as catalogue_mod
 from trustcore import joining, links, round_timer
+from trustcore import people as people_mod
 from trustcore.errors import InvalidInput, NotFound, TrustcoreError
 from trustcore.followup import lineage, survey
 from trustcore.model import Role, RoundStatus
@@ -145,6 +146,30 @@ if c3.button(
     help="Locks this round; everyone re-ranks starting from their previous order.",
 ):
     act(store.next_round, f"Round {rnd.number + 1} is open.")
+
+with st.expander("People: remove a participant, or move one to another party", icon=":material/group:"):
+    people = store.facilitator_progress(session.code, token).participants
+    if not people:
+        st.caption("Nobody has joined yet.")
+    else:
+        who = st.selectbox(
+            "Participant",
+            [p.participant.id for p in people],
+            format_func={p.participant.id: f"{p.participant.name} ({p.participant.party})" for p in people}.get,
+            key="people_who",
+        )
+        m1, m2 = st.columns(2, vertical_alignment="bottom")
+        to = m1.selectbox(
+            "Move to", [p.id for p in session.parties], format_func=lambda pid: session.party(pid).name, key="people_to"
+        )
+        if m2.button("Move", icon=":material/swap_horiz:", width="stretch"):
+            act(lambda c, t: people_mod.move_participant(store, c, t, who, to), "Moved, with their rankings.")
+        sure = st.checkbox(
+            "Yes, remove them and their rankings from this session (their personal link stops working)",
+            key="people_sure",
+        )
+        if st.button("Remove participant", icon=":material/person_remove:", disabled=not sure):
+            act(lambda c, t: people_mod.remove_participant(store, c, t, who), "Removed, with their rankings.")
 
 st.markdown("**Joining**")
 j1, j2, j3 = st.columns([1, 2, 1], vertical_alignment="bottom")
