@@ -456,7 +456,13 @@ def test_m003_keeps_rows_indexes_and_references(tmp_path):
         )
     dbmod.initialise(path)
     with raw(path) as conn:
-        assert {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in before} == before
+        # the columns later migrations add (m004, m005) come after the old ones: compare what was there
+        width = {t: len(rows[0]) for t, rows in before.items() if rows}
+        after = {
+            t: [r[: width.get(t, len(r))] for r in conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()]
+            for t in before
+        }
+        assert after == before
         assert (
             sorted(
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")

@@ -46,6 +46,7 @@ from trustcore.followup.survey import (
 from trustcore.followup.worksheet_entries import set_worksheet_entry, worksheet
 from trustcore.migrations import migrations
 from trustcore.model import STATUSES
+from trustcore.people import remove_participant
 from trustcore.rights import NOT_YOURS as OWN_PARTY_ONLY
 from trustcore.store import DENIED, Store
 from trustcore.uploads import BASELINE_MAX_CHARS, parse_baseline_csv
@@ -1352,6 +1353,8 @@ def _fill(store: Store, code: str, fac: str) -> None:
     set_agreed_order(store, code, fac, s.catalogue.ids)
     survey = new_survey_link(store, code, fac)
     submit_feedback(store, code, survey, "Dana", {None: {"trust": 4}, "privacy": {"comment": "ok"}})
+    extra = store.join(code, b, "Removed")  # a removed personal link
+    remove_participant(store, code, fac, extra.participant.id)
 
 
 def _rows(store: Store, session_id: int) -> dict[str, int]:

@@ -10,6 +10,7 @@ from conftest import columns, count, raw, tables
 from trustcore import tokens
 from trustcore.backends import is_postgres
 from trustcore.errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound
+from trustcore.people import remove_participant
 from trustcore.store import DENIED, UNKNOWN_CODE, Store
 
 LOCKED = "This round is locked: the facilitator is no longer accepting rankings."
@@ -748,6 +749,8 @@ def _populate(store, c) -> None:
     store.submit(code, b.token, list(c.session.catalogue.ids))
     store.next_round(code, c.facilitator_token)
     store.submit(code, b.token, rotated(c.session.catalogue.ids, 2))
+    extra = store.join(code, c.session.parties[1].id, "Removed")  # a removed personal link
+    remove_participant(store, code, c.facilitator_token, extra.participant.id)
     with raw(store) as conn:  # tables the store has no methods for yet
         conn.execute(
             "INSERT INTO next_steps (session_id, element_id, action, owner_party_id, created_at, updated_at) "
