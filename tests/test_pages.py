@@ -281,3 +281,35 @@ def test_the_console_removes_and_moves_participants(store, made):
     assert [p.participant.name for p in store.progress(code).participants] == ["Ann"]
     me = run(session=code, me=dup.token)  # the removed link says so
     assert any("removed this personal link" in e.value for e in me.error)
+
+
+def test_the_presenter_link_shows_the_screen_and_follows_the_agenda(store, made):
+    from trustcore.presenter import new_presenter_link, show_agenda_item
+
+    code, fac = made.session.code, made.facilitator_token
+    shown = new_presenter_link(store, code, fac)
+    at = run(session=code, presenter=shown)
+    page = texts(at)
+    assert "Bus data \\*\\*deal\\*\\* \\<b\\>x\\</b\\>" in page  # the title, as text
+    assert "CityBus\\: 0 of 0 submitted" in page and "Council \\:red\\[x\\]\\: 0 of 0" in page
+    assert not any(b.label in ("Reveal results", "Lock round") for b in at.button)  # it controls nothing
+    ids = list(made.session.catalogue.ids)
+    for i, party in enumerate(made.session.parties):
+        joined = store.join(code, party.id, f"P{i}")
+        store.submit(code, joined.token, ids if i == 0 else ids[::-1])
+    store.reveal(code, fac)
+    show_agenda_item(store, code, fac, 1)
+    at = run(session=code, presenter=shown)
+    assert "Discussion agenda: item 2 of" in texts(at)
+
+
+def test_a_wrong_or_revoked_presenter_link_says_so(store, made):
+    from trustcore.presenter import new_presenter_link, revoke_presenter_link
+
+    code, fac = made.session.code, made.facilitator_token
+    shown = new_presenter_link(store, code, fac)
+    revoke_presenter_link(store, code, fac)
+    at = run(session=code, presenter=shown)
+    assert "This presenter link is not valid" in texts(at)
+    at = run(session=code, admin=new_presenter_link(store, code, fac))  # used as the facilitator link
+    assert "This facilitator link is not valid" in texts(at)

@@ -1,7 +1,8 @@
 """Who can do what, through the core: one test per cell of the README's rights table.
 
 Holders: the facilitator link (F), a participant's personal link (P, acting for their own party), another
-participant's link (Q), the share link alone (S: the code, no token), the survey link (V), and nobody
+participant's link (Q), the share link alone (S: the code, no token), the survey link (V), the presenter
+link (R, view only), and nobody
 (N: a made-up token). A deleted or expired session grants nothing to anyone.
 """
 
@@ -23,10 +24,11 @@ from trustcore.followup.worksheet_entries import set_worksheet_entry
 from trustcore.joining import set_joining
 from trustcore.model import Role
 from trustcore.people import move_participant
+from trustcore.presenter import new_presenter_link, presenter_session
 from trustcore.rights import RIGHTS, Action, When
 from trustcore.store import Store
 
-HOLDERS = ("F", "P", "S", "V", "N")
+HOLDERS = ("F", "P", "S", "V", "R", "N")
 
 
 @pytest.fixture
@@ -37,7 +39,16 @@ def world(tmp_path):
     p = store.join(code, made.session.parties[0].id, "Pat")
     q = store.join(code, made.session.parties[1].id, "Quin")
     survey = new_survey_link(store, code, made.facilitator_token)
-    tokens = {"F": made.facilitator_token, "P": p.token, "Q": q.token, "S": None, "V": survey, "N": "A" * 24}
+    shown = new_presenter_link(store, code, made.facilitator_token)
+    tokens = {
+        "F": made.facilitator_token,
+        "P": p.token,
+        "Q": q.token,
+        "S": None,
+        "V": survey,
+        "R": shown,
+        "N": "A" * 24,
+    }
     return store, made, tokens
 
 
@@ -171,7 +182,13 @@ def test_a_wrong_token_does_not_reveal_whether_the_session_exists(world):
 
 # ---------------------------------------------------------------- the table in trustcore/rights.py
 
-HOLDER_OF = {Role.FACILITATOR: "F", Role.PARTICIPANT: "P", Role.JOINER: "S", Role.STAKEHOLDER: "V"}
+HOLDER_OF = {
+    Role.FACILITATOR: "F",
+    Role.PARTICIPANT: "P",
+    Role.JOINER: "S",
+    Role.STAKEHOLDER: "V",
+    Role.PRESENTER: "R",
+}
 
 
 def _earlier(s, m):
@@ -209,6 +226,8 @@ CALLS = {
     Action.ANSWER_REFLECTIONS: lambda s, m, t: set_reflection(s, m.session.code, t, "areas", "Yes"),
     Action.READ_FEEDBACK: lambda s, m, t: feedback(s, m.session.code, t),
     Action.FILL_SURVEY: lambda s, m, t: submit_feedback(s, m.session.code, t, "", {"privacy": {"trust": 3}}),
+    Action.PRESENT: lambda s, m, t: presenter_session(s, m.session.code, t),
+    Action.MANAGE_PRESENTER: lambda s, m, t: new_presenter_link(s, m.session.code, t),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.session(m.session.code),

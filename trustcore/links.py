@@ -56,10 +56,15 @@ def survey_link(base: str, code: str, token: str) -> str:
     return _link(base, {"session": code, "survey": token})
 
 
+def presenter_link(base: str, code: str, token: str) -> str:
+    """The presenter link, for the projector: it shows what the room may see and controls nothing."""
+    return _link(base, {"session": code, "presenter": token})
+
+
 def parse(link: str) -> dict[str, str]:
-    """The session parameters (session, me, admin, survey) in a pasted link; {} when there are none."""
+    """The session parameters (session, me, admin, survey, presenter) in a pasted link; {} when there are none."""
     from urllib.parse import parse_qs
 
     query = urlsplit(str(link).strip()).query
-    wanted = ("session", "me", "admin", "survey")
+    wanted = ("session", "me", "admin", "survey", "presenter")
     return {k: v[-1] for k, v in parse_qs(query).items() if k in wanted and v and v[-1]}

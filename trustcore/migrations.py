@@ -245,3 +245,14 @@ def m006_removed_links(db):
             PRIMARY KEY (session_id, token_hash)
         )""",
     )
+
+
+@migrations()
+def m007_presenter(db):
+    """The presenter link's token hash (a view-only link for the projector), and the discussion agenda's
+    item the presenter screen shows."""
+    _run(
+        db,
+        "ALTER TABLE sessions ADD COLUMN presenter_hash TEXT",
+        "ALTER TABLE sessions ADD COLUMN agenda_item INTEGER NOT NULL DEFAULT 0",
+    )

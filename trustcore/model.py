@@ -28,6 +28,7 @@ class Role(StrEnum):
     PARTICIPANT = "participant"  # a personal link
     FACILITATOR = "facilitator"  # the facilitator link
     STAKEHOLDER = "stakeholder"  # the survey link
+    PRESENTER = "presenter"  # the presenter link: the projector's screen, view only
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Session:
     rounds: tuple[Round, ...]
     join_cap: int = 200  # at most this many participants (trustcore.joining)
     joining_open: bool = True  # the facilitator may close joining
+    agenda_item: int = 0  # the discussion agenda's item the presenter screen shows (trustcore.presenter)
 
     @property
     def round(self) -> Round:

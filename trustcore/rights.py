@@ -50,6 +50,8 @@ class Action(StrEnum):
     ANSWER_REFLECTIONS = "answer the reflection questions"
     READ_FEEDBACK = "read the stakeholder survey's answers"
     FILL_SURVEY = "fill in the stakeholder survey"
+    PRESENT = "show the presenter screen (what the room may see; it controls nothing)"
+    MANAGE_PRESENTER = "create, replace or revoke the presenter link, and step through its agenda"
 
 
 class When(StrEnum):
@@ -73,11 +75,11 @@ class Right:
         return "no" if when is None else when.value
 
 
-F, P, S, V = Role.FACILITATOR, Role.PARTICIPANT, Role.JOINER, Role.STAKEHOLDER
+F, P, S, V, R = Role.FACILITATOR, Role.PARTICIPANT, Role.JOINER, Role.STAKEHOLDER, Role.PRESENTER
 ALWAYS = When.ALWAYS
 
 RIGHTS: dict[Action, Right] = {
-    Action.SEE_SESSION: Right({F: ALWAYS, P: ALWAYS, S: ALWAYS, V: ALWAYS}),
+    Action.SEE_SESSION: Right({F: ALWAYS, P: ALWAYS, S: ALWAYS, V: ALWAYS, R: ALWAYS}),
     Action.JOIN: Right({S: ALWAYS}),
     Action.RANK: Right({P: When.ROUND_OPEN}),
     Action.SEE_PROGRESS: Right({F: ALWAYS}),
@@ -101,6 +103,8 @@ RIGHTS: dict[Action, Right] = {
     Action.ANSWER_REFLECTIONS: Right({F: ALWAYS, P: ALWAYS}),
     Action.READ_FEEDBACK: Right({F: ALWAYS, P: ALWAYS}),
     Action.FILL_SURVEY: Right({V: ALWAYS}),
+    Action.PRESENT: Right({R: ALWAYS}),
+    Action.MANAGE_PRESENTER: Right({F: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)
@@ -109,6 +113,7 @@ COLUMNS = {
     Role.PARTICIPANT: "personal (participant) link",
     Role.JOINER: "share link",
     Role.STAKEHOLDER: "survey link",
+    Role.PRESENTER: "presenter link",
 }
 
 

@@ -172,6 +172,7 @@ class Store:
             rounds=rounds,
             join_cap=int(s.get("join_cap") or DEFAULT_JOIN_CAP),  # a database from before m005: the default
             joining_open=not s.get("joining_closed"),
+            agenda_item=int(s.get("agenda_item") or 0),
         )
 
     def sessions(self) -> list[SessionSummary]:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from trustcore import presenter
 from trustcore.db import default_path
 from trustcore.errors import AccessDenied, LinkRemoved, NotFound
 from trustcore.followup import survey
@@ -23,7 +24,7 @@ from trustcore.view import View
 
 from . import healing
 
-PARAMS = ("session", "me", "admin", "survey")
+PARAMS = ("session", "me", "admin", "survey", "presenter")
 _STATE = "tc_params"
 
 
@@ -46,6 +47,7 @@ class Context:
     participant: Participant | None = None
     facilitator: bool = False
     stakeholder: bool = False  # holds the survey link: may fill in the survey, nothing else
+    presenter: bool = False  # holds the presenter link: sees the presenter screen, controls nothing
     error: str | None = None
     view: View | None = None  # the facilitator's or participant's view, opened once per rerun
     # the current round as this run drew it: (number, status, timer end). ``Round.status`` reads the clock
@@ -73,6 +75,8 @@ class Context:
             return Role.PARTICIPANT
         if self.stakeholder:
             return Role.STAKEHOLDER
+        if self.presenter:
+            return Role.PRESENTER
         if self.session:
             return Role.JOINER
         return Role.VISITOR
@@ -141,6 +145,13 @@ def resolve() -> Context:
         except AccessDenied:
             ctx.error = "This survey link is not valid, or the survey was closed. Ask the facilitator for a new link."
             params.pop("survey")
+    if ctx.session and params.get("presenter") and not (ctx.facilitator or ctx.participant or ctx.stakeholder):
+        try:
+            ctx.session = presenter.presenter_session(store, ctx.session.code, params["presenter"])
+            ctx.presenter = True
+        except AccessDenied:
+            ctx.error = "This presenter link is not valid, or it was revoked. Ask the facilitator for a new one."
+            params.pop("presenter")
     if ctx.session:
         params["session"] = ctx.session.code  # canonical form of a typed code
         rnd = ctx.session.round
@@ -183,6 +194,7 @@ PAGES = {  # name: (file, title, icon, url path)
     "reflect": ("views/reflect.py", "Reflect", ":material/psychology:", "reflect"),
     "survey": ("views/survey.py", "Survey", ":material/rate_review:", "survey"),
     "privacy": ("views/privacy.py", "Privacy", ":material/shield:", "privacy"),
+    "presenter": ("views/presenter.py", "Presenter screen", ":material/co_present:", "presenter"),
 }
 
 ROLE_PAGES = {  # the pages each role has, its main page first
@@ -191,6 +203,7 @@ ROLE_PAGES = {  # the pages each role has, its main page first
     Role.PARTICIPANT: ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
     Role.FACILITATOR: ["console", "compare", "steps", "worksheet", "reflect", "privacy"],
     Role.STAKEHOLDER: ["survey", "privacy"],
+    Role.PRESENTER: ["presenter"],
 }
 
 MAIN_PAGE = {role: PAGES[names[0]][0] for role, names in ROLE_PAGES.items()}

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import catalogue as catalogue_mod
-from trustcore import joining, links, round_timer
+from trustcore import joining, links, presenter, round_timer
 from trustcore import people as people_mod
 from trustcore.errors import InvalidInput, NotFound, TrustcoreError
 from trustcore.followup import lineage, survey
@@ -228,6 +228,56 @@ if not store.visible_rankings(session.code, token):
             else:
                 flash("The new list of elements is in place.")
                 st.rerun()
+
+st.subheader("Presenter screen", anchor=False)
+st.write(
+    "A link for the projector laptop: it shows the join code, progress and the timer, then the headline, the "
+    "divergence and the agenda item you choose below. It controls nothing, so a projected address bar leaks "
+    "nothing that can change the session."
+)
+new_presenter = st.session_state.get(f"presenter_link:{session.code}")
+if new_presenter:
+    st.warning("The presenter link is shown only now: open it on the projector laptop.", icon=":material/key:")
+    link_box("Presenter link", links.presenter_link(base_url(), session.code, new_presenter))
+presenting = presenter.has_presenter_link(store, session.code, token)
+p1, p2 = st.columns(2)
+if p1.button(
+    "Replace the presenter link" if presenting else "Create a presenter link",
+    icon=":material/co_present:",
+    width="stretch",
+    help="A new link stops the old one working." if presenting else None,
+):
+    st.session_state[f"presenter_link:{session.code}"] = presenter.new_presenter_link(store, session.code, token)
+    st.rerun()
+if presenting and p2.button("Revoke the presenter link", icon=":material/block:", width="stretch"):
+    presenter.revoke_presenter_link(store, session.code, token)
+    st.session_state.pop(f"presenter_link:{session.code}", None)
+    st.rerun()
+if rnd.status is RoundStatus.REVEALED:
+    agenda = presenter.screen(store, session).agenda
+    if agenda:
+        item = min(session.agenda_item, len(agenda) - 1)
+        st.markdown(f"On the presenter screen: agenda item **{item + 1} of {len(agenda)}**")
+        a1, a2, a3 = st.columns([1, 1, 3], vertical_alignment="bottom")
+        if a1.button("Previous item", icon=":material/navigate_before:", width="stretch", disabled=item == 0):
+            act(lambda c, t: presenter.show_agenda_item(store, c, t, item - 1), f"Agenda item {item} is on screen.")
+        if a2.button("Next item", icon=":material/navigate_next:", width="stretch", disabled=item == len(agenda) - 1):
+            act(lambda c, t: presenter.show_agenda_item(store, c, t, item + 1), f"Agenda item {item + 2} is on screen.")
+        st.session_state["agenda_jump"] = item  # the widget shows the item on screen now
+
+        def _jump_chosen() -> None:
+            st.session_state["agenda_jump_to"] = st.session_state["agenda_jump"]
+
+        a3.selectbox(
+            "Jump to",
+            list(range(len(agenda))),
+            format_func=lambda i: f"{i + 1}. {agenda[i]}",  # options are shown as text
+            key="agenda_jump",
+            on_change=_jump_chosen,
+        )
+        jump = st.session_state.pop("agenda_jump_to", None)
+        if jump is not None and jump != item:
+            act(lambda c, t: presenter.show_agenda_item(store, c, t, jump), f"Agenda item {jump + 1} is on screen.")
 
 st.subheader("Stakeholder survey", anchor=False)
 st.write(

@@ -37,6 +37,7 @@ def sessions(server):
     ranking with its sortable, the console with its QR code), on the module's server."""
     from trustcore.followup.next_steps import add_next_step
     from trustcore.followup.survey import new_survey_link, submit_feedback
+    from trustcore.presenter import new_presenter_link
     from trustcore.store import Store
 
     store = Store(server.db_path).initialise()
@@ -52,10 +53,12 @@ def sessions(server):
     add_next_step(store, code, admin, ids[0], "Publish the data protection impact assessment")
     survey = new_survey_link(store, code, admin)
     submit_feedback(store, code, survey, "Pat", {ids[0]: {"trust": 3, "expectations": "partly"}})
+    shown = new_presenter_link(store, code, admin)
 
     live = store.create_session("Accessibility (open)", ["Alpha", "Beta"])
     live_code = live.session.code
     ranker = store.join(live_code, live.session.parties[0].id, "Ranker")
+    live_shown = new_presenter_link(store, live_code, live.facilitator_token)
     return {
         "visitor": ({}, ["", "new", "privacy"]),
         "joiner": ({"session": live_code}, ["join"]),
@@ -67,6 +70,8 @@ def sessions(server):
             ["console", "compare", "next-steps", "worksheet", "reflect"],
         ),
         "stakeholder": ({"session": code, "survey": survey}, ["survey"]),
+        "presenter (open round)": ({"session": live_code, "presenter": live_shown}, ["presenter"]),
+        "presenter": ({"session": code, "presenter": shown}, ["presenter"]),
     }
 
 
@@ -110,6 +115,8 @@ def audit(page) -> list[dict]:
         "participant",
         "facilitator",
         "stakeholder",
+        "presenter (open round)",
+        "presenter",
     ],
 )
 def test_every_page_view_has_no_serious_axe_violation_nor_sideways_scroll(server, sessions, new_page, role, width):

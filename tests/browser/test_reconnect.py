@@ -29,6 +29,7 @@ PAGE_TEXT = {
     "worksheet": "Worksheet",
     "reflect": "Organisation-wide ranking",
     "survey": "Stakeholder survey",
+    "presenter": "Discussion agenda: item 1 of",
 }
 
 
@@ -36,6 +37,7 @@ PAGE_TEXT = {
 def workshop(tmp_path_factory):
     """A revealed two-party session with a survey link, on a database the restarted servers share."""
     from trustcore.followup.survey import new_survey_link
+    from trustcore.presenter import new_presenter_link
     from trustcore.store import Store
 
     tmp = tmp_path_factory.mktemp("reconnect")
@@ -63,11 +65,12 @@ def workshop(tmp_path_factory):
             ["console", "compare", "next-steps", "worksheet", "reflect", "privacy"],
         ),
         "stakeholder": ({"session": code, "survey": survey}, ["survey", "privacy"]),
+        "presenter": ({"session": code, "presenter": new_presenter_link(store, code, admin)}, ["presenter"]),
     }
     return tmp, db, roles
 
 
-@pytest.mark.parametrize("role", ["visitor", "joiner", "participant", "facilitator", "stakeholder"])
+@pytest.mark.parametrize("role", ["visitor", "joiner", "participant", "facilitator", "stakeholder", "presenter"])
 def test_every_page_url_works_as_the_first_request_after_a_restart(workshop, role, new_page):
     tmp, db, roles = workshop
     params, paths = roles[role]

@@ -1,0 +1,105 @@
+"""The presenter screen: a view-only link for the projector laptop, and the agenda item it shows.
+
+The presenter link carries a token of its own (only its hash is stored). It shows what the room may see
+and controls nothing, so the projector never holds the facilitator's rights: a projected address bar or a
+forgotten tab leaks nothing that changes the session. Used as any other link, it is refused with the
+same message as any wrong token. The facilitator creates, replaces and revokes it on the console, and
+steps the screen through the discussion agenda after the reveal (``show_agenda_item``); the screen
+follows within a poll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import analysis, events, rights, tokens
+from . import db as dbmod
+from .errors import AccessDenied, InvalidInput
+from .model import Role, RoundStatus, Session
+from .results import round_results
+from .rights import Action
+from .store import DENIED, Store
+
+
+def new_presenter_link(store: Store, code: str, token: str) -> str:
+    """Create (or replace: the old one stops working) the presenter token; returns it. Facilitator only."""
+    presenter_token = tokens.new_token()
+    with store.write_as(code, token, Action.MANAGE_PRESENTER) as (db, s):
+        replaced = bool(db.execute("SELECT presenter_hash FROM sessions WHERE id = ?", [s.id]).fetchone()[0])
+        db.execute("UPDATE sessions SET presenter_hash = ? WHERE id = ?", [tokens.hash_token(presenter_token), s.id])
+        events.log(db, s.id, "facilitator", "presenter_link_replaced" if replaced else "presenter_link_created", {})
+    return presenter_token
+
+
+def revoke_presenter_link(store: Store, code: str, token: str) -> None:
+    """The presenter link stops working (facilitator only)."""
+    with store.write_as(code, token, Action.MANAGE_PRESENTER) as (db, s):
+        db.execute("UPDATE sessions SET presenter_hash = NULL WHERE id = ?", [s.id])
+        events.log(db, s.id, "facilitator", "presenter_link_revoked", {})
+
+
+def has_presenter_link(store: Store, code: str, token: str) -> bool:
+    """Whether a presenter link works now (facilitator only)."""
+    session = store.require(code, token, Action.MANAGE_PRESENTER).session
+    with dbmod.connection(store.path) as db:
+        return bool(db.execute("SELECT presenter_hash FROM sessions WHERE id = ?", [session.id]).fetchone()[0])
+
+
+def presenter_session(store: Store, code: str | None, presenter_token: str | None) -> Session:
+    """The session, if ``presenter_token`` is its current presenter token; AccessDenied otherwise."""
+    clean = tokens.normalise_code(code)
+    with dbmod.connection(store.path) as db:
+        row = next(iter(db.query("SELECT presenter_hash FROM sessions WHERE code = ?", [clean or ""])), None)
+        if clean is None or row is None or not tokens.token_matches(presenter_token, row["presenter_hash"]):
+            raise AccessDenied(DENIED)
+        rights.ensure_role(Role.PRESENTER, Action.PRESENT)
+        return store.load_session(db, clean)
+
+
+def show_agenda_item(store: Store, code: str, token: str, index: int) -> Session:
+    """Put the discussion agenda's item ``index`` (0 = the first) on the presenter screen (facilitator)."""
+    try:
+        index = int(index)
+    except (TypeError, ValueError):
+        raise InvalidInput("Choose an item of the agenda.") from None
+    with store.write_as(code, token, Action.MANAGE_PRESENTER) as (db, s):
+        count = len(_agenda(store, s))
+        if not 0 <= index < max(count, 1):
+            raise InvalidInput(f"The agenda has {count} item{'s' if count != 1 else ''}: choose one of them.")
+        db.execute("UPDATE sessions SET agenda_item = ? WHERE id = ?", [index, s.id])
+        events.log(db, s.id, "facilitator", "agenda_item_shown", {"item": index})
+        return store.load_session(db, s.code)
+
+
+def _agenda(store: Store, session: Session) -> list[analysis.AgendaItem]:
+    res = round_results(session, store.rankings(session.code, session.current_round), session.current_round)
+    if not res.comparable:
+        return []
+    return analysis.discussion_agenda(res.party_orders, session.catalogue.names)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the presenter screen shows: before the reveal the progress per party (counts only, never who
+    is late), after it the headline, the divergence, and the agenda with the item on screen."""
+
+    session: Session
+    revealed: bool
+    submitted: dict[str, tuple[int, int]]  # party -> (submitted, joined)
+    headline: str = ""
+    detail: str = ""
+    agenda: tuple[str, ...] = ()
+    item: int = 0
+
+
+def screen(store: Store, session: Session) -> Screen:
+    """The presenter screen's content for ``session`` (as ``presenter_session`` or the console loaded it)."""
+    rnd = session.round
+    progress = store.progress(session.code)
+    submitted = progress.parties_submitted(session)
+    if rnd.status is not RoundStatus.REVEALED:
+        return Screen(session, False, submitted)
+    res = round_results(session, store.rankings(session.code, rnd.number), rnd.number)
+    agenda = tuple(a.text for a in analysis.discussion_agenda(res.party_orders, session.catalogue.names))
+    item = min(session.agenda_item, max(len(agenda) - 1, 0))
+    return Screen(session, True, submitted, res.headline.summary, res.headline.detail or "", agenda, item)

@@ -1,0 +1,63 @@
+"""The presenter screen, for the projector: what the room may see, in type readable from the back.
+
+Before the reveal: the title, the join QR code and the code in large type, progress per party (counts
+only), the round timer. After it: the headline, the divergence chart and the discussion agenda, one item
+at a time, as the facilitator steps through it on the console. It controls nothing, and follows the
+session by itself (a poll, then a rerun when anything changed).
+"""
+
+import streamlit as st
+
+from trustcore import links, presenter
+from trustcore.model import Role
+from trustcore.qr import alt_text, qr_png
+from trustcore.tokens import display_code
+from ui import cached, figures
+from ui.common import plain
+from ui.context import base_url, page_context
+from ui.live import rerun_on_change
+from ui.timer import show_timer
+
+st.set_page_config(layout="wide")
+ctx = page_context(Role.PRESENTER)
+session = ctx.session
+view = presenter.screen(ctx.store, session)
+
+st.html(
+    """<style>
+    [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 2rem 4rem !important; }
+    [data-testid="stMain"] h1 { font-size: 3.4rem; }
+    .st-key-tc-present p, .st-key-tc-present li { font-size: 1.9rem; line-height: 1.35; }
+    .st-key-tc-agenda-item h3 { font-size: 2.9rem; line-height: 1.25; }
+    </style>"""
+)
+st.title(plain(session.title), anchor=False)
+
+with st.container(key="tc-present"):
+    if not view.revealed:
+        left, right = st.columns([3, 2], gap="large", vertical_alignment="center")
+        with left:
+            st.markdown(f"Join at the share link or with the code **{display_code(session.code)}**")
+            show_timer(session.round)
+            for party, (done, joined) in view.submitted.items():
+                st.markdown(plain(f"{party}: {done} of {joined} submitted"))
+        with right:
+            share = links.share_link(base_url(), session.code)
+            st.image(qr_png(share, scale=14), width="stretch", alt=alt_text(session.code))
+    else:
+        st.markdown(f"**{plain(view.headline)}**")
+        if view.detail:
+            st.markdown(plain(view.detail))
+        ready = cached.comparison_charts(
+            ctx.store, session.code, session.current_round, ctx.store.change_marker(session.code)
+        )
+        if view.agenda:
+            st.caption(f"Discussion agenda: item {view.item + 1} of {len(view.agenda)}")
+            with st.container(key="tc-agenda-item"):
+                st.markdown(f"### {plain(view.agenda[view.item])}")
+        else:
+            st.markdown("Every party ranked the elements in the same order: nothing to discuss on the agenda.")
+        if "divergence" in ready:
+            figures.show(ready["divergence"], key="chart:divergence")
+
+rerun_on_change(ctx, "presenter")
