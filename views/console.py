@@ -19,6 +19,7 @@ from ui.downloads import download_buttons
 from ui.flash import flash
 from ui.flash import show as show_flash
 from ui.live import POLL_SECONDS, changed, heal, nudge
+from ui.secret_links import SecretLink, secret_link_controls
 from ui.timer import show_timer
 
 st.set_page_config(layout="wide")
@@ -235,24 +236,20 @@ st.write(
     "divergence and the agenda item you choose below. It controls nothing, so a projected address bar leaks "
     "nothing that can change the session."
 )
-new_presenter = st.session_state.get(f"presenter_link:{session.code}")
-if new_presenter:
-    st.warning("The presenter link is shown only now: open it on the projector laptop.", icon=":material/key:")
-    link_box("Presenter link", links.presenter_link(base_url(), session.code, new_presenter))
-presenting = presenter.has_presenter_link(store, session.code, token)
-p1, p2 = st.columns(2)
-if p1.button(
-    "Replace the presenter link" if presenting else "Create a presenter link",
-    icon=":material/co_present:",
-    width="stretch",
-    help="A new link stops the old one working." if presenting else None,
-):
-    st.session_state[f"presenter_link:{session.code}"] = presenter.new_presenter_link(store, session.code, token)
-    st.rerun()
-if presenting and p2.button("Revoke the presenter link", icon=":material/block:", width="stretch"):
-    presenter.revoke_presenter_link(store, session.code, token)
-    st.session_state.pop(f"presenter_link:{session.code}", None)
-    st.rerun()
+secret_link_controls(
+    session.code,
+    SecretLink(
+        name="presenter",
+        label="Presenter link",
+        shown_once="The presenter link is shown only now: open it on the projector laptop.",
+        icon=":material/co_present:",
+        close_label="Revoke the presenter link",
+        link=lambda t: links.presenter_link(base_url(), session.code, t),
+        is_open=lambda: presenter.has_presenter_link(store, session.code, token),
+        create=lambda: presenter.new_presenter_link(store, session.code, token),
+        close=lambda: presenter.revoke_presenter_link(store, session.code, token),
+    ),
+)
 if rnd.status is RoundStatus.REVEALED:
     agenda = presenter.screen(store, session).agenda
     if agenda:
@@ -284,24 +281,20 @@ st.write(
     "A separate link for stakeholders: it lets them answer the short survey (how far they can trust you in "
     "each element), nothing else. Their answers appear in the worksheet's Column D."
 )
-new_survey = st.session_state.get(f"survey_link:{session.code}")
-if new_survey:
-    st.warning("The survey link is shown only now: copy it and send it to your stakeholders.", icon=":material/key:")
-    link_box("Survey link", links.survey_link(base_url(), session.code, new_survey))
-survey_open = survey.survey_is_open(store, session.code, token)
-s1, s2 = st.columns(2)
-if s1.button(
-    "Replace the survey link" if survey_open else "Create a survey link",
-    icon=":material/rate_review:",
-    width="stretch",
-    help="A new link stops the old one working." if survey_open else None,
-):
-    st.session_state[f"survey_link:{session.code}"] = survey.new_survey_link(store, session.code, token)
-    st.rerun()
-if survey_open and s2.button("Close the survey", icon=":material/block:", width="stretch"):
-    survey.close_survey(store, session.code, token)
-    st.session_state.pop(f"survey_link:{session.code}", None)
-    st.rerun()
+secret_link_controls(
+    session.code,
+    SecretLink(
+        name="survey",
+        label="Survey link",
+        shown_once="The survey link is shown only now: copy it and send it to your stakeholders.",
+        icon=":material/rate_review:",
+        close_label="Close the survey",
+        link=lambda t: links.survey_link(base_url(), session.code, t),
+        is_open=lambda: survey.survey_is_open(store, session.code, token),
+        create=lambda: survey.new_survey_link(store, session.code, token),
+        close=lambda: survey.close_survey(store, session.code, token),
+    ),
+)
 
 st.subheader("Earlier session of this relationship", anchor=False)
 changes = lineage.changes_since_previous(store, session.code, token)
