@@ -11,7 +11,7 @@ from . import events
 from .errors import InvalidInput
 from .model import Session
 from .rights import Action
-from .store import Store
+from .store import Store, participant_count
 
 MAX_CAP = 2000
 
@@ -28,7 +28,7 @@ def set_joining(store: Store, code: str, token: str, *, open: bool | None = None
     with store.write_as(code, token, Action.MANAGE_JOINING) as (db, s):
         detail: dict = {}
         if cap is not None and cap != s.join_cap:
-            joined = db.execute("SELECT count(*) FROM participants WHERE session_id = ?", [s.id]).fetchone()[0]
+            joined = participant_count(db, s.id)
             if cap < joined:
                 raise InvalidInput(f"{joined} people have joined already: the limit cannot be lower than that.")
             db.execute("UPDATE sessions SET join_cap = ? WHERE id = ?", [cap, s.id])

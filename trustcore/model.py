@@ -9,6 +9,7 @@ from . import clock
 from .catalogue import Catalogue
 
 MIN_PARTIES, MAX_PARTIES = 2, 12
+DEFAULT_JOIN_CAP = 200  # a full room and then some; the facilitator may choose 1 to 2000 (trustcore.joining)
 STATUSES = ("proposed", "agreed", "in progress", "done")
 
 
@@ -61,6 +62,12 @@ class Round:
             return RoundStatus.LOCKED
         return RoundStatus.OPEN
 
+    @property
+    def shown(self) -> tuple:
+        """What a page shows of the round, at this moment: (number, status, timer end). Pages that drew one
+        value redraw when a poll reads another (a new round, a lock, the timer's too, a reveal)."""
+        return (self.number, self.status, self.timer_ends_at)
+
     def seconds_left(self) -> int | None:
         """Whole seconds until the timer runs out (0 once it has), or None without a timer."""
         if not self.timer_ends_at:
@@ -82,7 +89,7 @@ class Session:
     created_at: str
     parties: tuple[Party, ...]
     rounds: tuple[Round, ...]
-    join_cap: int = 200  # at most this many participants (trustcore.joining)
+    join_cap: int = DEFAULT_JOIN_CAP  # at most this many participants
     joining_open: bool = True  # the facilitator may close joining
     agenda_item: int = 0  # the discussion agenda's item the presenter screen shows (trustcore.presenter)
 

@@ -38,8 +38,7 @@ def remove_participant(store: Store, code: str, token: str, participant_id) -> S
             "INSERT INTO removed_links (session_id, token_hash, removed_at) VALUES (?, ?, ?)",
             [s.id, row["token_hash"], now()],
         )
-        db.execute("DELETE FROM rankings WHERE participant_id = ?", [row["id"]])
-        db.execute("DELETE FROM participants WHERE id = ?", [row["id"]])
+        db.execute("DELETE FROM participants WHERE id = ?", [row["id"]])  # their rankings go with them (cascade)
         events.log(
             db,
             s.id,

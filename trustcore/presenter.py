@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import analysis, events, rights, tokens
 from . import db as dbmod
+from . import events, rights, tokens
 from .errors import AccessDenied, InvalidInput
 from .model import Role, RoundStatus, Session
-from .results import round_results
+from .results import RoundResults, round_results
 from .rights import Action
 from .store import DENIED, Store
 
@@ -62,20 +62,23 @@ def show_agenda_item(store: Store, code: str, token: str, index: int) -> Session
         index = int(index)
     except (TypeError, ValueError):
         raise InvalidInput("Choose an item of the agenda.") from None
+    session = store.require(code, token, Action.MANAGE_PRESENTER).session
+    count = len(agenda(_results(store, session)))  # the statistics, before the write lock is taken
+    if not 0 <= index < max(count, 1):
+        raise InvalidInput(f"The agenda has {count} item{'s' if count != 1 else ''}: choose one of them.")
     with store.write_as(code, token, Action.MANAGE_PRESENTER) as (db, s):
-        count = len(_agenda(store, s))
-        if not 0 <= index < max(count, 1):
-            raise InvalidInput(f"The agenda has {count} item{'s' if count != 1 else ''}: choose one of them.")
         db.execute("UPDATE sessions SET agenda_item = ? WHERE id = ?", [index, s.id])
         events.log(db, s.id, "facilitator", "agenda_item_shown", {"item": index})
         return store.load_session(db, s.code)
 
 
-def _agenda(store: Store, session: Session) -> list[analysis.AgendaItem]:
-    res = round_results(session, store.rankings(session.code, session.current_round), session.current_round)
-    if not res.comparable:
-        return []
-    return analysis.discussion_agenda(res.party_orders, session.catalogue.names)
+def _results(store: Store, session: Session) -> RoundResults:
+    return round_results(session, store.rankings(session.code, session.current_round), session.current_round)
+
+
+def agenda(res: RoundResults) -> tuple[str, ...]:
+    """The discussion agenda of a round's results (``RoundResults.agenda``), as the screen steps through it."""
+    return tuple(item.text for item in res.agenda)
 
 
 @dataclass(frozen=True)
@@ -92,14 +95,13 @@ class Screen:
     item: int = 0
 
 
-def screen(store: Store, session: Session) -> Screen:
-    """The presenter screen's content for ``session`` (as ``presenter_session`` or the console loaded it)."""
-    rnd = session.round
-    progress = store.progress(session.code)
-    submitted = progress.parties_submitted(session)
-    if rnd.status is not RoundStatus.REVEALED:
+def screen(store: Store, session: Session, results: RoundResults | None = None) -> Screen:
+    """The presenter screen's content for ``session`` (as ``presenter_session`` loaded it); ``results``: the
+    current round's, if the caller has them already (a page's cache), read here otherwise."""
+    submitted = store.progress(session.code).parties_submitted(session)
+    if session.round.status is not RoundStatus.REVEALED:
         return Screen(session, False, submitted)
-    res = round_results(session, store.rankings(session.code, rnd.number), rnd.number)
-    agenda = tuple(a.text for a in analysis.discussion_agenda(res.party_orders, session.catalogue.names))
-    item = min(session.agenda_item, max(len(agenda) - 1, 0))
-    return Screen(session, True, submitted, res.headline.summary, res.headline.detail or "", agenda, item)
+    res = results or _results(store, session)
+    items = agenda(res)
+    item = min(session.agenda_item, max(len(items) - 1, 0))
+    return Screen(session, True, submitted, res.headline.summary, res.headline.detail or "", items, item)

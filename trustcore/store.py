@@ -23,6 +23,7 @@ from .catalogue import Catalogue, validate_order
 from .clock import now
 from .errors import AccessDenied, InvalidInput, LinkRemoved, NotAllowedNow, NotFound
 from .model import (
+    DEFAULT_JOIN_CAP,
     MAX_PARTIES,
     MIN_PARTIES,
     Actor,
@@ -46,7 +47,6 @@ from .rights import Action
 from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text, unique_name
 from .view import View
 
-DEFAULT_JOIN_CAP = 200  # a full room and then some; the facilitator may choose 1 to 2000
 JOINING_CLOSED = "The facilitator has closed joining for this session. Ask them to open it again."
 SESSION_FULL = "This session is full: it takes at most {cap} participants. Ask the facilitator to raise the limit."
 REMOVED = "The facilitator removed this personal link from the session. Ask them, or join again from the share link."
@@ -228,8 +228,7 @@ class Store:
     def open(self, code: str | None, token: str | None) -> View:
         """The view this token gives of the session: who its holder is, resolved once (AccessDenied, with
         one message whether or not the session exists, for anything else)."""
-        actor = self.authorise(code, token)
-        return View(self, actor, str(token), Role.FACILITATOR if actor.is_facilitator else Role.PARTICIPANT)
+        return View(self, self.authorise(code, token), str(token))
 
     def change_marker(self, code: str) -> tuple:
         """A cheap fingerprint of everything live views show; equal markers mean nothing changed.
@@ -488,8 +487,7 @@ class Store:
             if now_session.get("joining_closed"):
                 raise NotAllowedNow(JOINING_CLOSED)
             cap = int(now_session.get("join_cap") or DEFAULT_JOIN_CAP)
-            joined = db.execute("SELECT count(*) FROM participants WHERE session_id = ?", [session.id]).fetchone()[0]
-            if joined >= cap:
+            if participant_count(db, session.id) >= cap:
                 raise NotAllowedNow(SESSION_FULL.format(cap=cap))
             taken = {
                 r["name"].casefold()
@@ -714,6 +712,11 @@ def query_rankings(db, session_id: int, round_number: int | None = None, *, hist
         )
         for r in db.query(sql, args)
     ]
+
+
+def participant_count(db, session_id: int) -> int:
+    """How many people have joined the session."""
+    return db.execute("SELECT count(*) FROM participants WHERE session_id = ?", [session_id]).fetchone()[0]
 
 
 def _removed_link(db, code: str, token: str) -> bool:

@@ -29,7 +29,10 @@ class View:
     store: Store
     actor: Actor
     token: str
-    role: Role
+
+    @property
+    def role(self) -> Role:
+        return rights.role_of(self.actor)
 
     @property
     def session(self) -> Session:
@@ -48,7 +51,6 @@ class View:
     def write(self, action: Action, *, party_id: int | None = None) -> Iterator[tuple[Any, Session]]:
         """A write transaction for ``action``: yields (connection, the session re-read inside it), with the
         right checked again on what was re-read (a lock or a second tab may have come first)."""
-        self.require(action, party_id=party_id)
         with self.store.write_as(self.session.code, self.token, action, party_id=party_id) as (db, session):
             yield db, session
 

@@ -154,8 +154,7 @@ def resolve() -> Context:
             params.pop("presenter")
     if ctx.session:
         params["session"] = ctx.session.code  # canonical form of a typed code
-        rnd = ctx.session.round
-        ctx.drawn_round = (rnd.number, rnd.status, rnd.timer_ends_at)
+        ctx.drawn_round = ctx.session.round.shown
     ctx.error = ctx.error or st.session_state.pop(_CARRIED, None)
     ctx.params = params
     set_params(**params)

@@ -123,7 +123,7 @@ def watch_round(ctx) -> None:
         st.rerun(scope="app")  # the session was deleted: the context will say so
         return
     # a new round, a lock (the timer's too), a reveal, or a timer started, extended or stopped
-    if (now.number, now.status, now.timer_ends_at) != ctx.drawn_round:
+    if now.shown != ctx.drawn_round:
         move_on(ctx, now.number, now.status)
 
 

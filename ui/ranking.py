@@ -99,7 +99,7 @@ def reset(key: str, order: list[str]) -> None:
     st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
 
 
-def _move(key: str, index: int, step: int, names: dict[str, str]) -> None:
+def _move(key: str, index: int, step: int) -> None:
     order_key, version_key = _state_keys(key)
     order = list(st.session_state[order_key])
     target = index + step
@@ -167,6 +167,6 @@ def _move_buttons(key: str, order: list[str], names: dict[str, str]) -> None:
                         icon=icon,
                         disabled=disabled,
                         on_click=_move,
-                        args=(key, i, step, names),
+                        args=(key, i, step),
                     )
                 st.text(f"{i + 1}. {names[eid]}", width=240)  # fits beside the buttons on a 390 px phone

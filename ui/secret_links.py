@@ -32,11 +32,10 @@ def secret_link_controls(code: str, spec: SecretLink) -> None:
         st.warning(spec.shown_once, icon=":material/key:")
         link_box(spec.label, spec.link(new))
     is_open = spec.is_open()
+    thing = spec.label[0].lower() + spec.label[1:]  # "survey link"
     left, right = st.columns(2)
     if left.button(
-        f"Replace the {spec.label[0].lower() + spec.label[1:]}"
-        if is_open
-        else f"Create a {spec.label[0].lower() + spec.label[1:]}",
+        f"Replace the {thing}" if is_open else f"Create a {thing}",
         icon=spec.icon,
         width="stretch",
         help="A new link stops the old one working." if is_open else None,

@@ -42,9 +42,6 @@ with st.expander("Show the QR code large (for the projector)", icon=":material/q
     st.image(qr_png(share, scale=20), width="stretch", alt=qr_alt)
 
 
-st.session_state["console_round"] = session.current_round
-
-
 @st.fragment(run_every=POLL_SECONDS)
 def live_progress() -> None:
     heal()
@@ -55,16 +52,12 @@ def live_progress() -> None:
         except NotFound:
             st.rerun(scope="app")
     progress = st.session_state["console_progress"]
-    seen = progress.round.number
-    if seen != st.session_state["console_round"] and st.session_state.get("console_rerun_for") != seen:
-        st.session_state["console_rerun_for"] = seen  # once per round: never a rerun loop
-        st.rerun(scope="app")  # another tab of the facilitator opened a round: refresh the controls
     live_round = progress.round  # its status counts a timer that ran out and locks, by the clock of now
-    if (live_round.number, live_round.status, live_round.timer_ends_at) != ctx.drawn_round and st.session_state.get(
-        "console_rerun_for_state"
-    ) != (live_round.number, live_round.status, live_round.timer_ends_at):
-        # the timer locked the round, or another tab changed it: refresh the controls, once per change
-        st.session_state["console_rerun_for_state"] = (live_round.number, live_round.status, live_round.timer_ends_at)
+    state = live_round.shown
+    if state != ctx.drawn_round and st.session_state.get("console_rerun_for") != state:
+        # another tab opened a round or changed it, or the timer locked it: refresh the controls, once per
+        # change (never a rerun loop)
+        st.session_state["console_rerun_for"] = state
         st.rerun(scope="app")
     joined, done = len(progress.participants), progress.submitted
     st.subheader(f"Round {progress.round.number}: {done} of {joined} submitted", anchor=False)
@@ -149,7 +142,7 @@ if c3.button(
     act(store.next_round, f"Round {rnd.number + 1} is open.")
 
 with st.expander("People: remove a participant, or move one to another party", icon=":material/group:"):
-    people = store.facilitator_progress(session.code, token).participants
+    people = st.session_state["console_progress"].participants  # read by live_progress above
     if not people:
         st.caption("Nobody has joined yet.")
     else:
@@ -251,7 +244,7 @@ secret_link_controls(
     ),
 )
 if rnd.status is RoundStatus.REVEALED:
-    agenda = presenter.screen(store, session).agenda
+    agenda = presenter.agenda(cached.results(store, session.code, rnd.number, store.change_marker(session.code)))
     if agenda:
         item = min(session.agenda_item, len(agenda) - 1)
         st.markdown(f"On the presenter screen: agenda item **{item + 1} of {len(agenda)}**")

@@ -9,7 +9,7 @@ session by itself (a poll, then a rerun when anything changed).
 import streamlit as st
 
 from trustcore import links, presenter
-from trustcore.model import Role
+from trustcore.model import Role, RoundStatus
 from trustcore.qr import alt_text, qr_png
 from trustcore.tokens import display_code
 from ui import cached, figures
@@ -21,7 +21,12 @@ from ui.timer import show_timer
 st.set_page_config(layout="wide")
 ctx = page_context(Role.PRESENTER)
 session = ctx.session
-view = presenter.screen(ctx.store, session)
+marker = ctx.store.change_marker(session.code)
+number = session.current_round
+revealed = session.round.status is RoundStatus.REVEALED
+view = presenter.screen(
+    ctx.store, session, cached.results(ctx.store, session.code, number, marker) if revealed else None
+)
 
 st.html(
     """<style>
@@ -48,9 +53,7 @@ with st.container(key="tc-present"):
         st.markdown(f"**{plain(view.headline)}**")
         if view.detail:
             st.markdown(plain(view.detail))
-        ready = cached.comparison_charts(
-            ctx.store, session.code, session.current_round, ctx.store.change_marker(session.code)
-        )
+        ready = cached.comparison_charts(ctx.store, session.code, number, marker)
         if view.agenda:
             st.caption(f"Discussion agenda: item {view.item + 1} of {len(view.agenda)}")
             with st.container(key="tc-agenda-item"):
