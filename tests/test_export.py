@@ -31,6 +31,7 @@ RESULTS_HEADER = [
     "element",
     "rank",
     "submitted_at",
+    "reason",
 ]
 START_HEADER = ["session_code", "round", "party", "participant", "position", "element_id"]
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -78,7 +79,7 @@ def test_results_header_is_exact_and_first(store):
     s = created.session
     data = export.results_csv(s, store.rankings(s.code))
     assert data.startswith(
-        codecs.BOM_UTF8 + b"session_code,session_title,round,party,participant,element_id,element,rank,submitted_at\r\n"
+        codecs.BOM_UTF8 + b"session_code,session_title,round,party,participant,element_id,element,rank,submitted_at,reason\r\n"
     )
     assert parse(data)[0] == RESULTS_HEADER
 

@@ -176,7 +176,7 @@ def test_members_parsed_from_comma_text(store):
 def test_create_logs_an_event(store, created):
     events = store.events(code_of(created), tok(created))
     assert [(e.actor, e.action, e.detail) for e in events] == [
-        ("facilitator", "session_created", {"parties": 2, "elements": 10})
+        ("facilitator", "session_created", {"parties": 2, "elements": 10, "anonymity": "named"})
     ]
 
 
@@ -685,10 +685,10 @@ def test_events_are_logged_for_each_action(store, created):
     store.next_round(code, t)
     events = store.events(code, t)
     assert [(e.actor, e.action, e.detail) for e in events] == [
-        ("facilitator", "session_created", {"parties": 2, "elements": 10}),
+        ("facilitator", "session_created", {"parties": 2, "elements": 10, "anonymity": "named"}),
         (f"participant:{pid}", "joined", {"party": "Beta"}),
-        (f"participant:{pid}", "ranking_submitted", {"round": 1}),
-        (f"participant:{pid}", "ranking_replaced", {"round": 1}),
+        (f"participant:{pid}", "ranking_submitted", {"round": 1, "reasons": 0}),
+        (f"participant:{pid}", "ranking_replaced", {"round": 1, "reasons": 0}),
         ("facilitator", "round_locked", {"round": 1}),
         ("facilitator", "round_unlocked", {"round": 1}),
         ("facilitator", "round_revealed", {"round": 1}),

@@ -24,7 +24,7 @@ EVIL_PARTY = '=HYPERLINK("http://evil.example","click")'
 EVIL_PERSON = "@SUM(A1:A9)"
 INTERNAL = "SECRET-INTERNAL-NOTE pen test failed"
 PUBLIC = "Pseudonymised at source"
-SHEETS = ["Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback"]
+SHEETS = ["Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback", "Reasons"]
 
 
 @dataclass

@@ -28,6 +28,7 @@ RESULTS_COLUMNS = (
     "element",
     "rank",
     "submitted_at",
+    "reason",  # why they put it there, if they said (last: the columns before it keep their order)
 )
 START_ORDER_COLUMNS = ("session_code", "round", "party", "participant", "position", "element_id")
 NEXT_STEPS_COLUMNS = (
@@ -103,6 +104,7 @@ def results_rows(session: Session, rankings: Iterable[Ranking]) -> list[tuple]:
             names.get(element_id, element_id),
             rank,
             r.submitted_at,
+            r.reasons.get(element_id, ""),
         )
         for r in _sorted(session, rankings)
         for rank, element_id in enumerate(r.order, start=1)
@@ -110,9 +112,11 @@ def results_rows(session: Session, rankings: Iterable[Ranking]) -> list[tuple]:
 
 
 def results_csv(session: Session, rankings: Iterable[Ranking]) -> bytes:
-    """One row per participant, round and element: who put which element at which rank (1 = most important).
+    """One row per participant, round and element: who put which element at which rank (1 = most important),
+    and the reason they gave for it, if any (``reason``, the last column).
 
-    Only each participant's current ranking of a round is exported, never replaced ones.
+    Only each participant's current ranking of a round is exported, never replaced ones. The participant
+    column holds what the reader may see (``trustcore.anonymity``: the caller passes masked rankings).
     """
     return _csv(RESULTS_COLUMNS, results_rows(session, rankings))
 

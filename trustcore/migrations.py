@@ -256,3 +256,14 @@ def m007_presenter(db):
         "ALTER TABLE sessions ADD COLUMN presenter_hash TEXT",
         "ALTER TABLE sessions ADD COLUMN agenda_item INTEGER NOT NULL DEFAULT 0",
     )
+
+
+@migrations()
+def m008_reasons_and_anonymity(db):
+    """The reasons behind a ranking (a JSON object: element id -> a short text, saved with each
+    submission), and who sees people's names in a session (``model.Anonymity``, chosen at creation)."""
+    _run(
+        db,
+        "ALTER TABLE rankings ADD COLUMN reasons TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE sessions ADD COLUMN anonymity TEXT NOT NULL DEFAULT 'named'",
+    )

@@ -21,6 +21,14 @@ class RoundStatus(StrEnum):
     REVEALED = "revealed"  # results shown to everyone
 
 
+class Anonymity(StrEnum):
+    """Who sees people's names (a session setting chosen at creation; ``trustcore.anonymity``)."""
+
+    NAMED = "named"  # everyone sees names
+    HIDDEN = "hidden"  # participants see other people as "Participant N"; the facilitator sees names
+    ANONYMOUS = "anonymous"  # no names are asked or stored: everyone, the facilitator too, sees parties
+
+
 class Role(StrEnum):
     """Who a browser tab is, from the link it holds (see ``ui/context.py``; rights in ``trustcore/rights.py``)."""
 
@@ -92,6 +100,7 @@ class Session:
     join_cap: int = DEFAULT_JOIN_CAP  # at most this many participants
     joining_open: bool = True  # the facilitator may close joining
     agenda_item: int = 0  # the discussion agenda's item the presenter screen shows (trustcore.presenter)
+    anonymity: Anonymity = Anonymity.NAMED  # who sees people's names (chosen at creation, never changed)
 
     @property
     def round(self) -> Round:
@@ -138,6 +147,7 @@ class Ranking:
     order: tuple[str, ...]
     start_order: tuple[str, ...]
     submitted_at: str
+    reasons: dict[str, str] = field(default_factory=dict)  # element id -> why it is there (optional, short)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import db as dbmod
-from . import events, rights, tokens
+from . import events, rights, tokens, wording
 from .errors import AccessDenied, InvalidInput
 from .model import Role, RoundStatus, Session
 from .results import RoundResults, round_results
@@ -73,7 +73,9 @@ def show_agenda_item(store: Store, code: str, token: str, index: int) -> Session
 
 
 def _results(store: Store, session: Session) -> RoundResults:
-    return round_results(session, store.rankings(session.code, session.current_round), session.current_round)
+    """The current round's results as the room may see them (names masked where the session hides them)."""
+    number = session.current_round
+    return round_results(session, store.rankings(session.code, number, masked=True), number)
 
 
 def agenda(res: RoundResults) -> tuple[str, ...]:
@@ -84,7 +86,8 @@ def agenda(res: RoundResults) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Screen:
     """What the presenter screen shows: before the reveal the progress per party (counts only, never who
-    is late), after it the headline, the divergence, and the agenda with the item on screen."""
+    is late), after it the headline, the divergence, and the agenda with the item on screen and the reasons
+    its two parties gave for its two elements."""
 
     session: Session
     revealed: bool
@@ -93,15 +96,19 @@ class Screen:
     detail: str = ""
     agenda: tuple[str, ...] = ()
     item: int = 0
+    reasons: tuple[str, ...] = ()  # the item's reasons, one line each
 
 
 def screen(store: Store, session: Session, results: RoundResults | None = None) -> Screen:
     """The presenter screen's content for ``session`` (as ``presenter_session`` loaded it); ``results``: the
-    current round's, if the caller has them already (a page's cache), read here otherwise."""
+    current round's as the room may see them (``Store.rankings(..., masked=True)``), if the caller has them
+    already (a page's cache), read here otherwise."""
     submitted = store.progress(session.code).parties_submitted(session)
     if session.round.status is not RoundStatus.REVEALED:
         return Screen(session, False, submitted)
     res = results or _results(store, session)
     items = agenda(res)
     item = min(session.agenda_item, max(len(items) - 1, 0))
-    return Screen(session, True, submitted, res.headline.summary, res.headline.detail or "", items, item)
+    names = session.catalogue.names
+    why = tuple(wording.reason_line(r, names) for r in res.agenda_reasons(res.agenda[item])) if items else ()
+    return Screen(session, True, submitted, res.headline.summary, res.headline.detail or "", items, item, why)

@@ -279,9 +279,10 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> str
             f'<p class="muted">Element pairs the parties put the other way round, biggest differences '
             f"first ({len(shown)} of {len(res.agenda)}).</p>"
         )
-        out.append('<ol class="agenda">' + "".join(f"<li>{_e(item.text)}</li>" for item in shown) + "</ol>")
+        out.append('<ol class="agenda">' + "".join(_agenda_item(res, item) for item in shown) + "</ol>")
     else:
         out.append("<p>The parties put every pair of elements the same way round: nothing to reconcile.</p>")
+    out.append(_reasons(res))
     out.append('<div class="keep"><h3>Consensus order</h3>')
     out.append(
         '<p class="muted">Borda: by mean rank. Kemeny: the order that disagrees with the parties in the '
@@ -310,6 +311,34 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> str
         )
         out.append("</div>")
     out.append("</section>")
+    return "".join(out)
+
+
+def _agenda_item(res: RoundResults, item) -> str:
+    """One agenda item, with the reasons its two parties gave for its two elements under it."""
+    names = {row.element_id: row.element for row in res.divergence.rows}
+    why = res.agenda_reasons(item)
+    lines = "".join(f'<li class="text">{_e(wording.reason_line(r, names))}</li>' for r in why)
+    return f"<li>{_e(item.text)}" + (f'<ul class="comments">{lines}</ul>' if lines else "") + "</li>"
+
+
+def _reasons(res: RoundResults) -> str:
+    """The reasons given in the round, per element, most contested first."""
+    contested = res.contested_with_reasons
+    if not contested:
+        return '<h3>Reasons</h3><p class="muted">Nobody gave a reason for their ranks in this round.</p>'
+    out = [
+        '<h3>Reasons</h3><p class="muted">What participants said about the place they gave an element, '
+        "elements most contested first.</p>"
+    ]
+    for row, why in contested:
+        ranks = ", ".join(f"{party} {rank}" for party, rank in row.ranks.items())
+        out.append(f'<h4>{_e(row.element)} <span class="muted">(ranks: {_e(ranks)}; spread {row.spread})</span></h4>')
+        out.append(
+            '<ul class="comments">'
+            + "".join(f'<li class="text">{_e(wording.reason_line(r))}</li>' for r in why)
+            + "</ul>"
+        )
     return "".join(out)
 
 

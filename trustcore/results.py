@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import analysis, wording
 from .model import Ranking, Session
+from .reasons import Reason, for_elements, of_rankings
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,35 @@ class RoundResults:
     borda: tuple[str, ...]
     kemeny: tuple[str, ...]  # empty when the catalogue is too long for the exact consensus
     agreement: pd.DataFrame | None  # party x party Kendall tau-b, when two or more parties submitted
+    reasons: tuple[Reason, ...] = ()  # every reason given with these rankings (party, then join order)
 
     @property
     def comparable(self) -> bool:
         """At least two parties have submitted."""
         return len(self.party_orders) >= 2
+
+    def reasons_for(self, element_id: str) -> tuple[Reason, ...]:
+        """The reasons given for one element."""
+        return for_elements(self.reasons, [element_id])
+
+    def agenda_reasons(self, item: analysis.AgendaItem) -> tuple[Reason, ...]:
+        """The reasons the agenda item's two parties gave for its two elements."""
+        return for_elements(self.reasons, [item.higher_in_a, item.higher_in_b], [item.party_a, item.party_b])
+
+    def agenda_text(self, start: int = 0, stop: int | None = None) -> str:
+        """Agenda items ``start:stop`` as plain text, one per line, each followed by its reasons (indented)."""
+        names = {row.element_id: row.element for row in self.divergence.rows}
+        lines = []
+        for item in self.agenda[start:stop]:
+            lines.append("• " + item.text)
+            lines += ["    – " + wording.reason_line(r, names) for r in self.agenda_reasons(item)]
+        return "\n".join(lines)
+
+    @property
+    def contested_with_reasons(self) -> tuple[tuple[analysis.DivergenceRow, tuple[Reason, ...]], ...]:
+        """The elements some party gave a reason for, most contested first, each with its reasons."""
+        rows = ((row, self.reasons_for(row.element_id)) for row in self.divergence.rows)
+        return tuple((row, why) for row, why in rows if why)
 
 
 def party_orders(session: Session, rankings) -> dict[str, analysis.PartyConsensus]:
@@ -62,6 +87,7 @@ def round_results(session: Session, rankings, round_number: int) -> RoundResults
         if lists and len(session.catalogue) <= analysis.KEMENY_MAX_ELEMENTS
         else (),
         agreement=analysis.agreement_matrix(lists) if len(lists) >= 2 else None,
+        reasons=of_rankings(rankings),
     )
 
 

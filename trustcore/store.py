@@ -16,9 +16,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
+from . import anonymity as anonymity_mod
 from . import catalogue as catalogue_mod
 from . import db as dbmod
 from . import events, rights, tokens
+from . import reasons as reasons_mod
 from .catalogue import Catalogue, validate_order
 from .clock import now
 from .errors import AccessDenied, InvalidInput, LinkRemoved, NotAllowedNow, NotFound
@@ -27,6 +29,7 @@ from .model import (
     MAX_PARTIES,
     MIN_PARTIES,
     Actor,
+    Anonymity,
     Created,
     Event,
     Joined,
@@ -173,6 +176,7 @@ class Store:
             join_cap=int(s.get("join_cap") or DEFAULT_JOIN_CAP),  # a database from before m005: the default
             joining_open=not s.get("joining_closed"),
             agenda_item=int(s.get("agenda_item") or 0),
+            anonymity=anonymity_mod.parse(s.get("anonymity") or Anonymity.NAMED),  # before m008: names shown
         )
 
     def sessions(self) -> list[SessionSummary]:
@@ -270,7 +274,7 @@ class Store:
         code = tokens.normalise_code(code) or ""
         row = dbmod.query_one(
             self.path,
-            """SELECT r.*, k.round, k.ordering,
+            """SELECT r.*, k.round, k.ordering, k.reasons,
                                         k.start_order, k.submitted_at, q.id AS participant_id
                                  FROM sessions s JOIN rounds r ON r.session_id = s.id AND r.number = s.current_round
                                  LEFT JOIN participants q ON q.id = ? AND q.session_id = s.id
@@ -297,13 +301,21 @@ class Store:
         flows: str = "",
         catalogue: Catalogue | None = None,
         blind: bool = True,
+        anonymity: Anonymity | str = Anonymity.NAMED,
     ) -> Created:
-        """Create a session and its first round; returns it with the facilitator token (shown once)."""
+        """Create a session and its first round; returns it with the facilitator token (shown once).
+        ``anonymity``: who sees people's names (``trustcore.anonymity``), fixed for the session's life."""
+        anonymity = anonymity_mod.parse(anonymity)
         title = clean_line(title, field="The title", max_len=TITLE_MAX)
         our_org = clean_line(our_org, field="Our organisation", max_len=NAME_MAX, required=False)
         partner_org = clean_line(partner_org, field="The partner", max_len=NAME_MAX, required=False)
         flows = clean_text(flows, field="The flows", max_len=TEXT_MAX)
         party_list = _parse_parties(parties)
+        if anonymity is not Anonymity.NAMED and any(members for _, members in party_list):
+            raise InvalidInput(
+                "This session hides people's names, so its parties cannot list their members: leave the members "
+                "empty, or choose “Names shown”."
+            )
         catalogue = catalogue or catalogue_mod.default()
         token = tokens.new_token()
         stamp = now()
@@ -330,6 +342,8 @@ class Store:
                     stamp,
                 ],
             )
+            if anonymity is not Anonymity.NAMED:  # the column's default (which a database before m008 lacks)
+                db.execute("UPDATE sessions SET anonymity = ? WHERE id = ?", [anonymity.value, sid])
             for pos, (name, members) in enumerate(party_list):
                 db.execute(
                     "INSERT INTO parties (session_id, position, name, members) VALUES (?, ?, ?, ?)",
@@ -337,7 +351,11 @@ class Store:
                 )
             db.execute("INSERT INTO rounds (session_id, number, opened_at) VALUES (?, 1, ?)", [sid, stamp])
             events.log(
-                db, sid, "facilitator", "session_created", {"parties": len(party_list), "elements": len(catalogue)}
+                db,
+                sid,
+                "facilitator",
+                "session_created",
+                {"parties": len(party_list), "elements": len(catalogue), "anonymity": anonymity.value},
             )
             return Created(self.load_session(db, code), token)
 
@@ -469,10 +487,13 @@ class Store:
         """Add a participant to a party. Returns their personal token (their link back to their ranking).
 
         An empty name becomes "Participant N"; a name already used in the session gets " (2)", " (3)"...
+        In an anonymous session no name is stored: everyone is "Participant N".
         The participant's start order is a fresh random shuffle of the elements (recorded).
         """
         name = clean_line(name, field="Your name", max_len=NAME_MAX, required=False)
         session = self.session(code)
+        if session.anonymity is Anonymity.ANONYMOUS:
+            name = ""
         try:
             party = session.party(int(party_id))
         except (KeyError, TypeError, ValueError):
@@ -535,11 +556,12 @@ class Store:
         asked for a token that matches nobody; a database from before m006 has no such links)."""
         return "removed_links" in dbmod.tables(self.path, db) and _removed_link(db, code, token)
 
-    def submit(self, code: str, token: str, order) -> Submission:
-        """Store the participant's ranking for the current round.
+    def submit(self, code: str, token: str, order, reasons=None) -> Submission:
+        """Store the participant's ranking for the current round, with their reasons (element id -> a
+        short text, optional; ``trustcore.reasons``), which are saved with it.
 
-        The order must rank every element once. Resubmitting replaces the round's previous order (which
-        stays in the history); submitting the same order again (a double click) writes nothing.
+        The order must rank every element once. Resubmitting replaces the round's previous ranking (which
+        stays in the history); submitting the same order and reasons again (a double click) writes nothing.
         Refused once the round is locked. One connection: the token, the round and the catalogue are
         read inside the write transaction, so a lock that lands first wins.
         """
@@ -560,7 +582,9 @@ class Store:
             )
             if rnd is None:
                 raise NotFound(UNKNOWN_CODE)
-            order = validate_order(order, Catalogue.from_json(rnd["catalogue"]))
+            catalogue = Catalogue.from_json(rnd["catalogue"])
+            order = validate_order(order, catalogue)
+            why = reasons_mod.clean(reasons, catalogue)
             # the token matched a participant of this session: their right, checked against the table
             open_now = _round(rnd).status is RoundStatus.OPEN  # a timer that locks may have run out
             rights.ensure_role(Role.PARTICIPANT, Action.RANK, open_round=open_now)
@@ -573,7 +597,7 @@ class Store:
                 ),
                 None,
             )
-            if previous and tuple(json.loads(previous["ordering"])) == order:
+            if previous and tuple(json.loads(previous["ordering"])) == order and _reasons(previous) == why:
                 return Submission(_ranking(previous, me), replaced=False, unchanged=True)
             start = previous["start_order"] if previous else json.dumps(list(self._start_order(db, me, number)))
             if previous:
@@ -585,12 +609,14 @@ class Store:
                    VALUES (?, ?, ?, ?, ?, ?, 1)""",
                 [rnd["session_id"], me.id, number, json.dumps(list(order)), start, stamp],
             )
+            if why:  # no reasons: the column's default (which a database before m008 lacks)
+                db.execute("UPDATE rankings SET reasons = ? WHERE id = ?", [_reasons_json(why), ranking_id])
             events.log(
                 db,
                 rnd["session_id"],
                 f"participant:{me.id}",
                 "ranking_replaced" if previous else "ranking_submitted",
-                {"round": number},
+                {"round": number, "reasons": len(why)},
             )
             row = {
                 "round": number,
@@ -598,6 +624,7 @@ class Store:
                 "start_order": start,
                 "submitted_at": stamp,
                 "id": ranking_id,
+                "reasons": _reasons_json(why),
             }
         return Submission(_ranking(row, me), replaced=previous is not None, unchanged=False)
 
@@ -637,15 +664,23 @@ class Store:
 
     # ------------------------------------------------------------------ results
 
-    def rankings(self, code: str, round_number: int | None = None, *, history: bool = False) -> list[Ranking]:
+    def rankings(
+        self, code: str, round_number: int | None = None, *, history: bool = False, masked: bool = False
+    ) -> list[Ranking]:
         """Current rankings of one round (or every round when ``round_number`` is None), in party then
-        participant order. ``history=True`` adds the replaced ones too.
+        participant order. ``history=True`` adds the replaced ones too. ``masked=True``: as participants
+        may see them, each person as "Participant N" where the session hides names from them
+        (``trustcore.anonymity``).
 
         The caller decides who may see them (``Session.results_visible``); pages show them only then.
         """
         session = self.session(code)
         with dbmod.connection(self.path) as db:
-            return query_rankings(db, session.id, round_number, history=history)
+            found = query_rankings(db, session.id, round_number, history=history)
+            if masked and not anonymity_mod.shows_names(session, facilitator=False):
+                ids = [r["id"] for r in db.query("SELECT id FROM participants WHERE session_id = ?", [session.id])]
+                found = anonymity_mod.mask(found, anonymity_mod.pseudonyms(ids))
+            return found
 
     def visible_rankings(self, code: str, token: str, round_number: int | None = None) -> list[Ranking]:
         """The rankings the token's holder may see: all of them for the facilitator; for a participant,
@@ -653,7 +688,7 @@ class Store:
         is not); AccessDenied for anyone else. ``round_number`` None: every visible round."""
         if round_number is not None:
             actor = self.require(code, token, Action.SEE_RESULTS, round_number=round_number)
-            return self.rankings(actor.session.code, round_number)
+            return self.rankings(actor.session.code, round_number, masked=not actor.is_facilitator)
         try:
             actor = self.require(code, token, Action.SEE_RESULTS)
         except NotAllowedNow:  # a participant before any round was revealed: nothing to see yet
@@ -662,7 +697,7 @@ class Store:
         rounds = {
             r.number for r in session.rounds if session.results_visible(r.number, facilitator=actor.is_facilitator)
         }
-        return [r for r in self.rankings(session.code) if r.round in rounds]
+        return [r for r in self.rankings(session.code, masked=not actor.is_facilitator) if r.round in rounds]
 
     def facilitator_progress(self, code: str, token: str) -> Progress:
         """Who has joined and who has submitted (facilitator only)."""
@@ -709,6 +744,7 @@ def query_rankings(db, session_id: int, round_number: int | None = None, *, hist
             tuple(json.loads(r["ordering"])),
             tuple(json.loads(r["start_order"])),
             r["submitted_at"],
+            _reasons(r),
         )
         for r in db.query(sql, args)
     ]
@@ -765,7 +801,17 @@ def _ranking(row, me: Participant) -> Ranking:
         tuple(json.loads(row["ordering"])),
         tuple(json.loads(row["start_order"])),
         row["submitted_at"],
+        _reasons(row),
     )
+
+
+def _reasons(row) -> dict[str, str]:
+    """A ranking row's reasons (a database from before m008 has none)."""
+    return json.loads(row.get("reasons") or "{}")
+
+
+def _reasons_json(reasons: dict[str, str]) -> str:
+    return json.dumps(reasons, ensure_ascii=False)
 
 
 def _touch(db, session_id: int) -> None:

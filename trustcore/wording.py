@@ -305,3 +305,17 @@ def feedback_summary(frame, names: Mapping[str, str] | None = None) -> str:
         n = len(totals[e])
         cells.append(f"{_name(e, names)} {sum(totals[e]) / n:.1f} ({n} answer{'s' if n != 1 else ''})")
     return "Average trust by element, lowest first (1 not at all … 5 completely): " + "; ".join(cells) + "."
+
+
+def reason_line(reason, names: Mapping[str, str] | None = None) -> str:
+    """One reason in words: who (party and person, as the reader may see them), the place they gave the
+    element and what they said; ``names`` adds the element's name (where several elements are listed)."""
+    about = f" on {names.get(reason.element_id, reason.element_id)}" if names is not None else ""
+    return f"{reason.party}, {reason.participant}{about} (ranked it {reason.rank}): “{reason.text}”"
+
+
+def contrast_line(contrast, names: Mapping[str, str]) -> str:
+    """Where a participant put an element and where the other parties did (``reasons.Contrast``)."""
+    theirs = ", ".join(f"{party} at {rank}" for party, rank in contrast.their_ranks.items())
+    name = names.get(contrast.element_id, contrast.element_id)
+    return f"{name}: you put it at {contrast.my_rank}; {theirs}."

@@ -1,10 +1,14 @@
 """The session as one Excel workbook (.xlsx), and the data the downloads share (no Streamlit here).
 
-``session_workbook`` writes six sheets, in this order: Rankings (the columns of ``export.results_csv``),
+``session_workbook`` writes seven sheets, in this order: Rankings (the columns of ``export.results_csv``),
 Comparison (one block per round: the divergence table), Statistics (per round: Kendall's W with its
 tests, each pair's τ-b, ρ and footrule similarity, each party's internal agreement), Worksheet
 (Columns A-E, one row per element in the agreed order), Next steps and Feedback (the columns of
-``export.next_steps_csv`` and ``export.feedback_csv``).
+``export.next_steps_csv`` and ``export.feedback_csv``) and Reasons (per round, the elements most
+contested first, each reason a participant gave for one, with its party and rank).
+
+People's names are what the reader may see (``trustcore.anonymity``): a participant of a session that
+hides names sees everyone as "Participant N".
 
 Every text cell goes through ``text.spreadsheet_safe`` and is stored as a string (data type "s"), so
 a name such as ``=HYPERLINK(...)`` is shown as text and never run. Numbers stay numbers.
@@ -28,7 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
-from . import analysis, export, wording
+from . import analysis, anonymity, export, wording
 from . import db as dbmod
 from . import worksheet as worksheet_mod
 from .errors import NotAllowedNow
@@ -42,7 +46,8 @@ from .rights import Action
 from .store import Store
 from .text import spreadsheet_safe
 
-SHEETS = ("Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback")
+SHEETS = ("Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback", "Reasons")
+REASONS_COLUMNS = ("round", "element_id", "element", "spread", "party", "participant", "rank", "reason")
 STATISTICS_COLUMNS = ("round", "statistic", "between", "value", "in words")
 NOT_REVEALED_YET = (
     "The results are not revealed yet: the downloads open once the facilitator reveals a round, "
@@ -105,12 +110,15 @@ def _session_data(store: Store, code: str, token: str, *, shareable: bool) -> Se
     if not actor.is_facilitator and not shown_rounds(s, facilitator=False, shareable=True):
         raise NotAllowedNow(NOT_REVEALED_YET)
     rounds = shown_rounds(s, facilitator=actor.is_facilitator, shareable=shareable)
-    rankings = tuple(r for r in store.rankings(s.code) if r.round in rounds)
+    masked = not anonymity.shows_names(s, facilitator=actor.is_facilitator)
+    rankings = tuple(r for r in store.rankings(s.code, masked=masked) if r.round in rounds)
     results = tuple(round_results(s, rankings, n) for n in rounds if any(r.round == n for r in rankings))
     trend = rounds_comparison(s, rankings, [r.round for r in results]) if len(results) > 1 else None
     members: dict[str, list[str]] = {p.name: [] for p in s.parties}
-    for st in store.progress(s.code).participants:
-        members.setdefault(st.participant.party, []).append(st.participant.name)
+    people = [st.participant for st in store.progress(s.code).participants]
+    shown = anonymity.pseudonyms(p.id for p in people) if masked else {p.id: p.name for p in people}
+    for person in people:
+        members.setdefault(person.party, []).append(shown[person.id])
     return SessionData(
         session=s,
         facilitator=actor.is_facilitator,
@@ -290,6 +298,16 @@ def _comparison(ws: Sheet, data: SessionData) -> None:
     _widths(ws)
 
 
+def reasons_rows(data: SessionData) -> list[tuple]:
+    """The rows of the Reasons sheet: per round, the elements most contested first, each reason given."""
+    return [
+        (res.round, row.element_id, row.element, row.spread, why.party, why.participant, why.rank, why.text)
+        for res in data.results
+        for row, reasons in res.contested_with_reasons
+        for why in reasons
+    ]
+
+
 def _worksheet(ws: Sheet, data: SessionData) -> None:
     """Columns A-E: one row per element in the agreed order; B and C per party."""
     s = data.session
@@ -346,6 +364,7 @@ def session_workbook(store: Store, code: str, token: str, *, shareable: bool = F
     _worksheet(wb.create_sheet(SHEETS[3]), data)
     _table(wb.create_sheet(SHEETS[4]), export.NEXT_STEPS_COLUMNS, export.next_steps_rows(s, data.steps), fixed={3: 50})
     _table(wb.create_sheet(SHEETS[5]), export.FEEDBACK_COLUMNS, export.feedback_rows(s, data.feedback), fixed={8: 50})
+    _table(wb.create_sheet(SHEETS[6]), REASONS_COLUMNS, reasons_rows(data), fixed={8: 60})
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

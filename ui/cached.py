@@ -23,9 +23,10 @@ from .figures import Chart, chart
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def results(_store, code: str, number: int, marker: tuple) -> RoundResults:
-    """A round's results (``marker``: ``store.change_marker(code)``)."""
-    return round_results(_store.session(code), _store.rankings(code, number), number)
+def results(_store, code: str, number: int, marker: tuple, masked: bool = False) -> RoundResults:
+    """A round's results (``marker``: ``store.change_marker(code)``); ``masked``: as participants may see
+    them (people as "Participant N" where the session hides names, ``trustcore.anonymity``)."""
+    return round_results(_store.session(code), _store.rankings(code, number, masked=masked), number)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -61,11 +62,6 @@ class Tables:
 
     side_by_side: pa.Table
     consensus: pa.Table
-    agenda_top: str  # the ten most divergent pairs, one per line
-    agenda_rest: str  # the others
-
-
-AGENDA_TOP = 10
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -84,8 +80,6 @@ def comparison_tables(_store, code: str, number: int, marker: tuple) -> Tables:
     return Tables(
         side_by_side=pa.Table.from_pandas(frame, preserve_index=False),
         consensus=pa.table(consensus),
-        agenda_top="\n".join("• " + item.text for item in res.agenda[:AGENDA_TOP]),
-        agenda_rest="\n".join("• " + item.text for item in res.agenda[AGENDA_TOP:]),
     )
 
 

@@ -17,6 +17,7 @@ from streamlit_sortables import sort_items
 
 from trustcore import wording
 from trustcore.catalogue import Catalogue
+from trustcore.reasons import REASON_MAX
 
 from .common import REDUCED_MOTION, plain
 
@@ -92,11 +93,66 @@ def _button_key(key: str, direction: str, element_id: str) -> str:
     return f"{key}:{direction}:{element_id}"
 
 
-def reset(key: str, order: list[str]) -> None:
-    """Start the input again from ``order`` (e.g. a new round, or the stored ranking)."""
+def reset(key: str, order: list[str], reasons: dict[str, str] | None = None) -> None:
+    """Start the input again from ``order`` and ``reasons`` (e.g. a new round, or the stored ranking)."""
     order_key, version_key = _state_keys(key)
     st.session_state[order_key] = list(order)
     st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+    st.session_state[f"{key}:reasons"] = dict(reasons or {})
+    for eid in order:
+        st.session_state.pop(_reason_key(key, eid), None)
+
+
+def _reason_key(key: str, element_id: str) -> str:
+    return f"{key}:reason:{element_id}"
+
+
+def _keep_reason(key: str, element_id: str) -> None:
+    """A reason field's callback: keep its text in a plain key, which outlives the widget (a field whose
+    label changed, because its element moved to or from the top, or a visit to another page)."""
+    st.session_state[f"{key}:reasons"][element_id] = st.session_state.get(_reason_key(key, element_id), "")
+
+
+def current_reasons(key: str, ids) -> dict[str, str]:
+    """The reasons typed so far, by element id (empty ones left out). A field's own value wins over the
+    kept copy: a click on *Submit* may be handled before the field's callback in the same run."""
+    kept = st.session_state.get(f"{key}:reasons", {})
+    out = {}
+    for eid in ids:
+        text = st.session_state.get(_reason_key(key, eid), kept.get(eid, ""))
+        if isinstance(text, str) and text.strip():
+            out[eid] = text
+    return out
+
+
+def reasons_input(key: str, catalogue: Catalogue, order: list[str]) -> None:
+    """A short reason per element, optional: the top and bottom elements invited first, the others in an
+    expander. Each field keeps its element's text wherever the element moves."""
+    kept = st.session_state.setdefault(f"{key}:reasons", {})
+    names = catalogue.names
+
+    def field(eid: str, label: str) -> None:
+        st.text_input(
+            plain(label),
+            value=kept.get(eid, ""),
+            key=_reason_key(key, eid),
+            max_chars=REASON_MAX,
+            on_change=_keep_reason,
+            args=(key, eid),
+            placeholder="Optional: a sentence or two",
+        )
+
+    st.markdown("**Why?** (optional)")
+    st.caption(
+        f"A short reason (up to {REASON_MAX} characters) helps the discussion after the reveal, above all for "
+        "your top and bottom elements. It is saved with your ranking when you submit."
+    )
+    top, bottom = order[0], order[-1]
+    field(top, f"Why is {names[top]} at the top?")
+    field(bottom, f"Why is {names[bottom]} at the bottom?")
+    with st.expander("A reason for another element"):  # a fixed label: the expander stays open as one types
+        for eid in order[1:-1]:
+            field(eid, names[eid])
 
 
 def _move(key: str, index: int, step: int) -> None:

@@ -7,7 +7,7 @@ shows results live). It updates by itself as submissions arrive.
 import pandas as pd
 import streamlit as st
 
-from trustcore import analysis, charts, wording
+from trustcore import analysis, anonymity, charts, wording
 from trustcore.model import Role, RoundStatus
 from trustcore.results import rounds_comparison
 from trustcore.text import markdown_escape as esc
@@ -17,6 +17,9 @@ from ui.common import session_header
 from ui.context import page_context
 from ui.downloads import download_buttons
 from ui.live import heavy_slot, rerun_on_change, watch_round
+
+AGENDA_TOP = 10  # agenda items shown before "All pairs"
+REASONS_OPEN = 3  # elements whose reasons are shown before "more elements"
 
 st.set_page_config(layout="wide")
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
@@ -48,7 +51,8 @@ rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round
 # ``visible`` holds only the rounds this tab's actor may see (resolved from its token for this rerun), and
 # ``number`` is one of them: the cached results below are read only after that check.
 marker = store.change_marker(session.code)
-res = cached.results(store, session.code, number, marker)
+masked = not anonymity.shows_names(session, facilitator=facilitator)  # people as this tab may see them
+res = cached.results(store, session.code, number, marker, masked=masked)
 rnd = session.get_round(number)
 if facilitator and rnd.status is not RoundStatus.REVEALED:
     st.caption(
@@ -73,6 +77,13 @@ if not res.comparable:
     st.stop()
 
 
+def show_reasons(row, why) -> None:
+    """One element: its name and each party's rank, then every reason given for it (as plain text)."""
+    ranks = ", ".join(f"{party} {rank}" for party, rank in row.ranks.items())
+    st.markdown(f"**{esc(row.element)}**: ranked {esc(ranks)} (spread {row.spread})")
+    st.text("\n".join(wording.reason_line(r) for r in why))
+
+
 def details() -> None:
     """Everything below the headline: tables, charts, agenda, consensus, feedback, rounds, downloads."""
     # ---- side by side
@@ -88,6 +99,22 @@ def details() -> None:
         },
     )
 
+    # ---- reasons, beside the divergence
+    contested = res.contested_with_reasons
+    if contested:
+        st.subheader("Why they ranked it there", anchor=False)
+        st.caption(
+            "The reasons participants gave for the place of an element, most contested element first. "
+            + anonymity.EXPLAINED[session.anonymity]
+        )
+        for row, why in contested[:REASONS_OPEN]:
+            with st.container(border=True):
+                show_reasons(row, why)
+        if len(contested) > REASONS_OPEN:
+            with st.expander(f"Reasons for {len(contested) - REASONS_OPEN} more elements"):
+                for row, why in contested[REASONS_OPEN:]:
+                    show_reasons(row, why)
+
     # ---- charts
     ready = cached.comparison_charts(store, session.code, number, marker)
     tabs = st.tabs(["Divergence", "Heatmap", "Agreement", "Spread"])
@@ -101,10 +128,10 @@ def details() -> None:
         st.caption(
             f"Element pairs the parties put the other way round, most divergent first ({len(res.agenda)} in all)."
         )
-        st.text(tables.agenda_top)
-        if tables.agenda_rest:
+        st.text(res.agenda_text(0, AGENDA_TOP))  # each pair with the reasons its parties gave, as plain text
+        if len(res.agenda) > AGENDA_TOP:
             with st.expander(f"All {len(res.agenda)} pairs"):
-                st.text(tables.agenda_rest)
+                st.text(res.agenda_text(AGENDA_TOP))
     else:
         st.write("The parties put every pair of elements the same way round: nothing to reconcile.")
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
+from trustcore import anonymity, links
 from trustcore import catalogue as catalogue_mod
-from trustcore import links
 from trustcore.errors import InvalidInput
-from trustcore.model import MAX_PARTIES, MIN_PARTIES, Role
+from trustcore.model import MAX_PARTIES, MIN_PARTIES, Anonymity, Role
 from ui.common import link_box, problem
 from ui.context import base_url, page_context, set_params
 
@@ -71,6 +71,13 @@ with st.form("new_session"):
         "Elements to rank", ["The ODI's ten elements", "Upload my own list (CSV or JSON)"], horizontal=True
     )
     upload = st.file_uploader("Element list (CSV with columns id,name,description or JSON)", type=["csv", "json"])
+    privacy = st.radio(
+        "Who sees people's names",
+        list(Anonymity),
+        format_func=lambda a: anonymity.LABELS[a],
+        captions=[anonymity.EXPLAINED[a] for a in Anonymity],
+        help="Chosen now for the whole session, and shown to everyone when they join.",
+    )
     live = st.toggle(
         "Show results live as rankings arrive",
         value=False,
@@ -86,7 +93,14 @@ if submitted:
                 raise InvalidInput("Choose the file with your element list, or use the ODI's ten elements.")
             catalogue = catalogue_mod.parse(upload.getvalue(), upload.name)
         made = store.create_session(
-            title, parties, our_org=our_org, partner_org=partner, flows=flows, catalogue=catalogue, blind=not live
+            title,
+            parties,
+            our_org=our_org,
+            partner_org=partner,
+            flows=flows,
+            catalogue=catalogue,
+            blind=not live,
+            anonymity=privacy,
         )
     except InvalidInput as exc:
         problem(exc)

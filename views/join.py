@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from trustcore import anonymity
 from trustcore.errors import TrustcoreError
-from trustcore.model import Role
+from trustcore.model import Anonymity, Role
 from trustcore.store import JOINING_CLOSED
 from trustcore.text import markdown_escape as esc
 from ui.common import leave_session_button, problem, session_header, show_error
@@ -28,19 +29,30 @@ if not session.joining_open:  # nothing to fill in: say so, and keep the way to 
     leave_session_button(ctx, label="Not your session? Enter another code")
     st.stop()
 
+st.info(f"{anonymity.LABELS[session.anonymity]}: {anonymity.EXPLAINED[session.anonymity]}", icon=":material/badge:")
 labels = {}
 for p in session.parties:
     label = p.name + (f" (members: {', '.join(p.members)})" if p.members else "")
     labels[p.id] = label
+named = session.anonymity is not Anonymity.ANONYMOUS
 
 with st.form("join"):
     party_id = st.radio(
         "Which party are you ranking for?", list(labels), format_func=lambda pid: esc(labels[pid]), index=None
     )
-    name = st.text_input(
-        "Your name (optional)",
-        max_chars=80,
-        help="Shown to the facilitator and in the results. Leave empty to appear as “Participant N”.",
+    name = (
+        st.text_input(
+            "Your name (optional)",
+            max_chars=80,
+            help=(
+                "Shown to the facilitator and in the results"
+                if session.anonymity is Anonymity.NAMED
+                else "Shown to the facilitator only"
+            )
+            + ". Leave empty to appear as “Participant N”.",
+        )
+        if named
+        else ""  # an anonymous session asks for no name
     )
     go = st.form_submit_button("Join and start ranking", type="primary", icon=":material/login:")
 

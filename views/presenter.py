@@ -18,6 +18,8 @@ from ui.context import base_url, page_context
 from ui.live import rerun_on_change
 from ui.timer import show_timer
 
+REASONS_SHOWN = 4  # what fits under the item in large type
+
 st.set_page_config(layout="wide")
 ctx = page_context(Role.PRESENTER)
 session = ctx.session
@@ -25,7 +27,7 @@ marker = ctx.store.change_marker(session.code)
 number = session.current_round
 revealed = session.round.status is RoundStatus.REVEALED
 view = presenter.screen(
-    ctx.store, session, cached.results(ctx.store, session.code, number, marker) if revealed else None
+    ctx.store, session, cached.results(ctx.store, session.code, number, marker, masked=True) if revealed else None
 )
 
 st.html(
@@ -58,6 +60,10 @@ with st.container(key="tc-present"):
             st.caption(f"Discussion agenda: item {view.item + 1} of {len(view.agenda)}")
             with st.container(key="tc-agenda-item"):
                 st.markdown(f"### {plain(view.agenda[view.item])}")
+            for line in view.reasons[:REASONS_SHOWN]:
+                st.markdown(plain(line))
+            if len(view.reasons) > REASONS_SHOWN:
+                st.caption(f"… and {len(view.reasons) - REASONS_SHOWN} more reasons on the comparison page.")
         else:
             st.markdown("Every party ranked the elements in the same order: nothing to discuss on the agenda.")
         if "divergence" in ready:

@@ -9,15 +9,35 @@ fragment, which stores the order and shows the confirmation in its own run. A ti
 
 import streamlit as st
 
-from trustcore import links
+from trustcore import links, reasons, wording
 from trustcore.errors import NotAllowedNow, NotFound, TrustcoreError
 from trustcore.model import Role, RoundStatus
-from ui import ranking
+from trustcore.text import markdown_escape as esc
+from ui import cached, ranking
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context
 from ui.flash import show as show_flash
 from ui.live import move_on, watch_round
 from ui.timer import show_timer
+
+
+def show_other_reasons(ctx, previous: int) -> None:
+    """Delphi's second round: the other parties' reasons, from the previous round, for the elements this
+    participant put furthest from them (once that round's results are visible to participants)."""
+    session, me = ctx.session, ctx.participant
+    if not session.results_visible(previous):
+        return
+    res = cached.results(ctx.store, session.code, previous, ctx.store.change_marker(session.code), masked=True)
+    mine = next((r for r in res.rankings if r.participant_id == me.id), None)
+    contrasts = reasons.to_reconsider(mine, res.party_orders, res.reasons) if mine else ()
+    if not contrasts:
+        return
+    with st.expander(f"What the other parties said in round {previous}", expanded=True, icon=":material/forum:"):
+        st.caption("The elements you ranked most differently from the other parties, and the reasons they gave.")
+        for c in contrasts:
+            st.markdown(esc(wording.contrast_line(c, session.catalogue.names)))
+            st.text("\n".join(wording.reason_line(r) for r in c.reasons) or "No reason given by the other parties.")
+
 
 ctx = page_context(Role.PARTICIPANT)
 store, session, me = ctx.store, ctx.session, ctx.participant
@@ -65,15 +85,22 @@ if rnd.status is not RoundStatus.OPEN:
 key = f"rank:{session.code}:{me.id}:{rnd.number}"
 if f"{key}:order" not in st.session_state:
     mine = store.my_ranking(me, rnd.number)
-    ranking.reset(key, list(mine.order) if mine else list(store.start_order(me, rnd.number)))
+    # a new round starts from the previous round's order, and its reasons, which one may then revise
+    earlier = mine or (store.my_ranking(me, rnd.number - 1) if rnd.number > 1 else None)
+    ranking.reset(
+        key,
+        list(mine.order) if mine else list(store.start_order(me, rnd.number)),
+        dict(earlier.reasons) if earlier else {},
+    )
 start = st.session_state[f"{key}:order"]
 
 if rnd.number > 1:
     notice.info(
-        f"Round {rnd.number}: you start from your order in the previous round. Change it as the discussion "
-        "suggests, then submit.",
+        f"Round {rnd.number}: you start from your order and reasons in the previous round. Change them as the "
+        "discussion suggests, then submit.",
         icon=":material/replay:",
     )
+    show_other_reasons(ctx, rnd.number - 1)
 st.markdown(
     f"Put the {len(catalogue)} elements in order of importance **for this relationship**: most important at the top."
 )
@@ -90,7 +117,9 @@ mode = (
     or ranking.DRAG
 )
 with st.container():  # one slot, whichever input mode draws how many elements
-    ranking.ranking_input(key, catalogue, start, mode=mode)
+    order_now = ranking.ranking_input(key, catalogue, start, mode=mode)
+with st.container():
+    ranking.reasons_input(key, catalogue, order_now)
 
 with st.expander("What the elements mean", icon=":material/info:"):
     st.dataframe(
@@ -113,7 +142,8 @@ def submit() -> None:
     """The submit button's callback: it runs first in the click's run, so the button and the status drawn
     after it already show the stored ranking (one run per click, and no stale "Submit" left enabled)."""
     try:
-        result = store.submit(session.code, ctx.params["me"], st.session_state[f"{key}:order"])
+        order = st.session_state[f"{key}:order"]
+        result = store.submit(session.code, ctx.params["me"], order, ranking.current_reasons(key, order))
     except NotAllowedNow:
         return  # the round locked first: the fragment below sees it and shows the locked round
     except TrustcoreError as exc:
@@ -137,9 +167,9 @@ def submit_block() -> None:
         return
     order = st.session_state[f"{key}:order"]
     mine = state.ranking
-    same = bool(mine and list(mine.order) == order)
+    same = bool(mine and list(mine.order) == order and mine.reasons == ranking.current_reasons(key, order))
     st.button(
-        "Submit my new order" if mine else "Submit my ranking",
+        "Submit my changes" if mine else "Submit my ranking",
         key="submit_ranking",
         type="primary",
         icon=":material/send:",
@@ -158,7 +188,7 @@ def submit_block() -> None:
         )
     elif mine:
         st.warning(
-            "You have changed your order since you submitted: submit again to store the new one.",
+            "You have changed your ranking since you submitted: submit again to store the new one.",
             icon=":material/edit:",
         )
 

@@ -113,7 +113,7 @@ def keyboard_move(page: Page, index: int, steps: int) -> None:
 
 
 def submit(page: Page) -> None:
-    page.get_by_role("button", name=re.compile(r"^(Submit my ranking|Submit my new order)$")).click()
+    page.get_by_role("button", name=re.compile(r"^(Submit my ranking|Submit my changes)$")).click()
     wait_idle(page)
     expect(page.get_by_text("Your ranking is stored (submitted at")).to_be_visible()
 

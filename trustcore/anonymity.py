@@ -1,0 +1,60 @@
+"""Who sees people's names: a session setting chosen at creation (``model.Anonymity``).
+
+- *Names shown*: everyone sees who ranked what.
+- *Names hidden from other participants*: the facilitator sees names; participants, the presenter screen
+  and what participants download see every person as "Participant N" (N: their place in the session's
+  join order), beside their party.
+- *Anonymous*: the join page asks for no name and none is stored; everyone, the facilitator too, sees
+  "Participant N" and the party.
+
+Names are masked where rankings are read for someone (``Store.rankings(..., masked=True)``,
+``Store.visible_rankings``), so the comparison, the reasons, the exports, the report and the presenter
+screen all show what that reader may see without each deciding it again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+
+from .errors import InvalidInput
+from .model import Anonymity, Ranking, Session
+
+LABELS = {
+    Anonymity.NAMED: "Names shown",
+    Anonymity.HIDDEN: "Names hidden from other participants",
+    Anonymity.ANONYMOUS: "Anonymous",
+}
+EXPLAINED = {
+    Anonymity.NAMED: "Everyone in this session sees who ranked what and who gave which reason.",
+    Anonymity.HIDDEN: (
+        "Other participants see you as “Participant N” of your party, never your name; the facilitator sees names."
+    ),
+    Anonymity.ANONYMOUS: ("Nobody's name is asked or stored: everyone, the facilitator too, sees parties, not people."),
+}
+PSEUDONYM = "Participant {n}"
+
+
+def parse(value: object) -> Anonymity:
+    """The setting from its stored or chosen value; InvalidInput for anything else."""
+    try:
+        return Anonymity(str(getattr(value, "value", value)))
+    except ValueError:
+        choices = ", ".join(a.value for a in Anonymity)
+        raise InvalidInput(f"Choose who sees names: one of {choices}.") from None
+
+
+def shows_names(session: Session, *, facilitator: bool) -> bool:
+    """Whether this reader sees people's stored names. In an anonymous session the stored names are the
+    "Participant N" the join gave, so there is nothing to hide."""
+    return facilitator or session.anonymity is not Anonymity.HIDDEN
+
+
+def pseudonyms(participant_ids: Iterable[int]) -> dict[int, str]:
+    """participant id -> "Participant N", N by join order (ids ascending) in the session."""
+    return {pid: PSEUDONYM.format(n=n) for n, pid in enumerate(sorted(set(participant_ids)), start=1)}
+
+
+def mask(rankings: Iterable[Ranking], names: Mapping[int, str]) -> list[Ranking]:
+    """The rankings with each participant's name replaced by ``names[participant_id]``."""
+    return [dataclasses.replace(r, participant=names.get(r.participant_id, "A participant")) for r in rankings]
