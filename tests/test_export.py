@@ -79,7 +79,8 @@ def test_results_header_is_exact_and_first(store):
     s = created.session
     data = export.results_csv(s, store.rankings(s.code))
     assert data.startswith(
-        codecs.BOM_UTF8 + b"session_code,session_title,round,party,participant,element_id,element,rank,submitted_at,reason\r\n"
+        codecs.BOM_UTF8
+        + b"session_code,session_title,round,party,participant,element_id,element,rank,submitted_at,reason\r\n"
     )
     assert parse(data)[0] == RESULTS_HEADER
 
