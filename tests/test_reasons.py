@@ -118,6 +118,9 @@ def test_results_hold_the_reasons_by_element_and_agenda_item(room):
     assert told and all(r.element_id in (first.higher_in_a, first.higher_in_b) for r in told)
     text = res.agenda_text(0, 1)
     assert text.startswith("• " + first.text) and "“" + told[0].text + "”" in text
+    whole = res.agenda_text()  # each reason once, under the first pair its element is in
+    assert all(whole.count("“" + r.text + "”") == 1 for r in res.reasons)
+    assert len(res.agenda) > 4 and whole.count("• ") == len(res.agenda)
 
 
 def test_presenter_shows_the_reasons_of_the_agenda_item_on_screen(room):

@@ -44,12 +44,16 @@ class RoundResults:
         return for_elements(self.reasons, [item.higher_in_a, item.higher_in_b], [item.party_a, item.party_b])
 
     def agenda_text(self, start: int = 0, stop: int | None = None) -> str:
-        """Agenda items ``start:stop`` as plain text, one per line, each followed by its reasons (indented)."""
+        """Agenda items ``start:stop`` as plain text, one per line, each followed (indented) by the reasons
+        its parties gave for its elements that no earlier item of the text showed: an element's reasons
+        come once, under the first pair it is in, not under each of its pairs."""
         names = {row.element_id: row.element for row in self.divergence.rows}
-        lines = []
+        lines, shown = [], set()
         for item in self.agenda[start:stop]:
             lines.append("• " + item.text)
-            lines += ["    – " + wording.reason_line(r, names) for r in self.agenda_reasons(item)]
+            fresh = [r for r in self.agenda_reasons(item) if r not in shown]
+            shown.update(fresh)
+            lines += ["    – " + wording.reason_line(r, names) for r in fresh]
         return "\n".join(lines)
 
     @property

@@ -314,8 +314,9 @@ def reason_line(reason, names: Mapping[str, str] | None = None) -> str:
     return f"{reason.party}, {reason.participant}{about} (ranked it {reason.rank}): “{reason.text}”"
 
 
-def contrast_line(contrast, names: Mapping[str, str]) -> str:
-    """Where a participant put an element and where the other parties did (``reasons.Contrast``)."""
+def contrast_line(contrast, names: Mapping[str, str] | None = None) -> str:
+    """Where a participant put an element and where the other parties did (``reasons.Contrast``), after
+    the element's name when ``names`` is given."""
     theirs = ", ".join(f"{party} at {rank}" for party, rank in contrast.their_ranks.items())
-    name = names.get(contrast.element_id, contrast.element_id)
-    return f"{name}: you put it at {contrast.my_rank}; {theirs}."
+    name = f"{names.get(contrast.element_id, contrast.element_id)}: " if names is not None else ""
+    return f"{name}you put it at {contrast.my_rank}; {theirs}."

@@ -35,8 +35,11 @@ def show_other_reasons(ctx, previous: int) -> None:
     with st.expander(f"What the other parties said in round {previous}", expanded=True, icon=":material/forum:"):
         st.caption("The elements you ranked most differently from the other parties, and the reasons they gave.")
         for c in contrasts:
-            st.markdown(esc(wording.contrast_line(c, session.catalogue.names)))
-            st.text("\n".join(wording.reason_line(r) for r in c.reasons) or "No reason given by the other parties.")
+            st.markdown(f"**{esc(session.catalogue.names[c.element_id])}**: {esc(wording.contrast_line(c))}")
+            if c.reasons:
+                st.text("\n".join(wording.reason_line(r) for r in c.reasons))
+            else:
+                st.caption("No reason given by the other parties.")
 
 
 ctx = page_context(Role.PARTICIPANT)

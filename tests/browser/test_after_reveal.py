@@ -31,13 +31,17 @@ def test_second_round_starts_from_previous_order_and_shows_movement(server, stor
     expect(console.get_by_text("Round 2: 0 of 2 submitted")).to_be_visible()
 
     # Bob's page moves to round 2 by itself, starting from his round-1 order.
-    expect(bob.get_by_text("Round 2: you start from your order in the previous round")).to_be_visible(timeout=10000)
+    expect(bob.get_by_text("Round 2: you start from your order and reasons in the previous round")).to_be_visible(
+        timeout=10000
+    )
     wait_idle(bob)
     expect(sortable_items(bob).first).to_be_visible()
     assert current_order(bob) == round1
     drag(bob, 5, 0)
     submit(bob)
-    expect(ann.get_by_text("Round 2: you start from your order in the previous round")).to_be_visible(timeout=10000)
+    expect(ann.get_by_text("Round 2: you start from your order and reasons in the previous round")).to_be_visible(
+        timeout=10000
+    )
     submit(ann)
     expect(console.get_by_text("Round 2: 2 of 2 submitted")).to_be_visible(timeout=10000)
     console.get_by_role("button", name="Reveal results").click()
