@@ -313,3 +313,39 @@ def test_a_wrong_or_revoked_presenter_link_says_so(store, made):
     assert "This presenter link is not valid" in texts(at)
     at = run(session=code, admin=new_presenter_link(store, code, fac))  # used as the facilitator link
     assert "This facilitator link is not valid" in texts(at)
+
+
+def test_reasons_typed_on_the_rank_page_are_saved_with_the_ranking(store, made):
+    code = made.session.code
+    joined = store.join(code, made.session.parties[0].id, "Ann")
+    at = run(session=code, me=joined.token)
+    start = list(store.start_order(joined.participant, 1))
+    top = at.text_input(key=f"rank:{code}:{joined.participant.id}:1:reason:{start[0]}")
+    assert top.label.startswith("Why is ") and top.label.endswith(" at the top?")
+    top.input("**not bold** <i>x</i>").run()
+    at.text_input(key=f"rank:{code}:{joined.participant.id}:1:reason:{start[4]}").input("a middle one").run()
+    at.button(key="submit_ranking").click().run()
+    assert not at.exception
+    assert store.my_ranking(joined.participant, 1).reasons == {
+        start[0]: "**not bold** <i>x</i>",
+        start[4]: "a middle one",
+    }
+    assert "Your ranking is stored" in texts(at)
+    # a changed reason alone makes the ranking changed, to submit again
+    at.text_input(key=f"rank:{code}:{joined.participant.id}:1:reason:{start[4]}").input("changed my mind").run()
+    assert "You have changed your ranking since you submitted" in texts(at)
+    assert at.button(key="submit_ranking").label == "Submit my changes" and not at.button(key="submit_ranking").disabled
+
+
+def test_the_join_page_states_the_setting_and_an_anonymous_one_asks_no_name(store):
+    from trustcore.model import Anonymity
+
+    for setting, label in (
+        (Anonymity.NAMED, "Names shown"),
+        (Anonymity.HIDDEN, "Names hidden from other participants"),
+        (Anonymity.ANONYMOUS, "Anonymous"),
+    ):
+        s = store.create_session("S", ["A", "B"], anonymity=setting).session
+        at = run(session=s.code)
+        assert any(i.value.startswith(f"{label}: ") for i in at.info), setting
+        assert len(at.text_input) == (0 if setting is Anonymity.ANONYMOUS else 1)

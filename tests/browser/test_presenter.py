@@ -30,13 +30,13 @@ def test_the_presenter_screen_follows_the_console_through_the_agenda(server, sto
         expect(page.get_by_text("CityBus: 0 of 0 submitted")).to_be_visible()
         expect(page.get_by_role("button", name="Reveal results")).to_have_count(0)  # it controls nothing
     joined = [store.join(code, p.id, f"P{i}") for i, p in enumerate(made.session.parties)]
-    store.submit(code, joined[0].token, ids)
+    store.submit(code, joined[0].token, ids, {ids[0]: "Every timetable depends on it", ids[-1]: "It can wait a year"})
     for page in screens.values():
         expect(page.get_by_text("CityBus: 1 of 1 submitted")).to_be_visible(timeout=15000)
     for (w, h), page in screens.items():
         shot(page, f"presenter-01-before-reveal-{w}x{h}")
 
-    store.submit(code, joined[1].token, ids[::-1])
+    store.submit(code, joined[1].token, ids[::-1], {ids[0]: "Others do this for us already"})
     console.reload()
     wait_idle(console)
     console.get_by_role("button", name="Reveal results").click()
@@ -46,7 +46,9 @@ def test_the_presenter_screen_follows_the_console_through_the_agenda(server, sto
     console.get_by_role("button", name="Next item").click()
     wait_idle(console)
     assert store.session(code).agenda_item == 1
-    for page in screens.values():  # the screen follows within a poll
+    for page in screens.values():  # the screen follows within a poll, with the item's reasons under it
         expect(page.get_by_text("Discussion agenda: item 2 of")).to_be_visible(timeout=15000)
+        expect(page.get_by_text("“Every timetable depends on it”", exact=False)).to_be_visible()
+        expect(page.get_by_text("“Others do this for us already”", exact=False)).to_be_visible()
     for (w, h), page in screens.items():
         shot(page, f"presenter-02-agenda-{w}x{h}")
