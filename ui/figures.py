@@ -10,6 +10,7 @@ browser tests that they draw.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from streamlit.elements.lib.layout_utils import LayoutConfig
 from streamlit.elements.lib.utils import compute_and_register_element_id
 from streamlit.proto.PlotlyChart_pb2 import PlotlyChart as PlotlyChartProto
 
+from trustcore import wording
 from trustcore.text import markdown_escape as esc
 
 CONFIG = {"displaylogo": False}
@@ -38,6 +40,12 @@ def chart(fig, summary: str = "") -> Chart:
     """Serialise a figure once (``show`` sends the JSON as it is)."""
     height = fig.layout.height
     return Chart(plotly.io.to_json(fig, validate=False), int(height) if height else 450, summary)
+
+
+def standalone(chart: Chart) -> Chart:
+    """The chart with its summary no longer pointing at the side-by-side table (for a page without one,
+    such as the presenter screen)."""
+    return dataclasses.replace(chart, summary=chart.summary.replace(wording.SAME_NUMBERS, "").strip())
 
 
 def show(chart: Chart, *, key: str | None = None) -> None:

@@ -67,6 +67,6 @@ with st.container(key="tc-present"):
         else:
             st.markdown("Every party ranked the elements in the same order: nothing to discuss on the agenda.")
         if "divergence" in ready:
-            figures.show(ready["divergence"], key="chart:divergence")
+            figures.show(figures.standalone(ready["divergence"]), key="chart:divergence")  # no table here
 
 rerun_on_change(ctx, "presenter")

@@ -50,5 +50,6 @@ def test_the_presenter_screen_follows_the_console_through_the_agenda(server, sto
         expect(page.get_by_text("Discussion agenda: item 2 of")).to_be_visible(timeout=15000)
         expect(page.get_by_text("“Every timetable depends on it”", exact=False)).to_be_visible()
         expect(page.get_by_text("“Others do this for us already”", exact=False)).to_be_visible()
+        expect(page.get_by_text("side-by-side table", exact=False)).to_have_count(0)  # the screen has none
     for (w, h), page in screens.items():
         shot(page, f"presenter-02-agenda-{w}x{h}")
