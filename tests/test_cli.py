@@ -421,3 +421,13 @@ def test_purge_deletes_sessions_past_the_retention_period(tmp_path, capsys):
     assert "Deleted 1 session(s)" in capsys.readouterr().out
     with sqlite3.connect(db) as conn:
         assert [r[0] for r in conn.execute("SELECT title FROM sessions")] == ["New"]
+
+
+def test_new_chooses_who_sees_names(capsys, db):
+    code, *_, out = new(capsys, db, "--names", "hidden")
+    assert "names hidden from other participants" in out
+    from trustcore.model import Anonymity
+
+    assert Store(db).session(code).anonymity is Anonymity.HIDDEN
+    status, _, err = run(capsys, "--db", db, "new", "--title", "T", "--party", "A", "--party", "B", "--names", "x")
+    assert status != 0 and "invalid choice" in err

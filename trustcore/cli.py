@@ -14,10 +14,11 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import archive, export, links, results
+from . import anonymity, archive, export, links, results
 from . import catalogue as catalogue_mod
 from . import db as dbmod
 from .errors import InvalidInput, TrustcoreError
+from .model import Anonymity
 from .store import RETENTION_ENV, Store
 
 PROG = "trustcore"
@@ -72,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
         "--live",
         action="store_true",
         help="show results to participants as they come in (default: blind until revealed)",
+    )
+    new.add_argument(
+        "--names",
+        choices=[a.value for a in Anonymity],
+        default=Anonymity.NAMED.value,
+        help="who sees people's names: named (everyone), hidden (hidden from other participants; the "
+        "facilitator sees them) or anonymous (no names asked or stored); default: named",
     )
     new.add_argument(
         "--base-url",
@@ -167,12 +175,14 @@ def _new(store: Store, args, out) -> int:
         flows=args.flows,
         catalogue=catalogue,
         blind=not args.live,
+        anonymity=args.names,
     )
     s = created.session
     print(f"Created session: {s.title}", file=out)
     print(
         f"Code: {s.code} ({len(s.parties)} parties, {len(s.catalogue)} elements, "
-        f"{'live results' if not s.blind else 'results hidden until revealed'})",
+        f"{'live results' if not s.blind else 'results hidden until revealed'}; "
+        f"{anonymity.LABELS[s.anonymity].lower()})",
         file=out,
     )
     print(f"Share link (for everyone taking part): {links.share_link(base, s.code)}", file=out)
