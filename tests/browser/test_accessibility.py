@@ -47,7 +47,8 @@ def sessions(server):
     me = None
     for i, party in enumerate(done.session.parties):
         joined = store.join(code, party.id, f"{party.name} person")
-        store.submit(code, joined.token, ids[i:] + ids[:i])
+        order = ids[i:] + ids[:i]
+        store.submit(code, joined.token, order, {order[0]: f"{party.name} needs it first", order[-1]: "Later"})
         me = me or joined.token
     store.reveal(code, admin)
     add_next_step(store, code, admin, ids[0], "Publish the data protection impact assessment")
@@ -59,10 +60,18 @@ def sessions(server):
     live_code = live.session.code
     ranker = store.join(live_code, live.session.parties[0].id, "Ranker")
     live_shown = new_presenter_link(store, live_code, live.facilitator_token)
+
+    again = store.create_session("Accessibility (round 2)", ["Alpha", "Beta"])  # the Delphi view of round 1
+    pair = [store.join(again.session.code, p.id, f"{p.name} person") for p in again.session.parties]
+    for joined, order in zip(pair, (ids, ids[::-1]), strict=True):
+        store.submit(again.session.code, joined.token, order, {order[0]: "Our reason for the top"})
+    store.reveal(again.session.code, again.facilitator_token)
+    store.next_round(again.session.code, again.facilitator_token)
     return {
         "visitor": ({}, ["", "new", "privacy"]),
         "joiner": ({"session": live_code}, ["join"]),
         "participant (open round)": ({"session": live_code, "me": ranker.token}, ["rank", "rank+move buttons"]),
+        "participant (round 2)": ({"session": again.session.code, "me": pair[0].token}, ["rank"]),
         "facilitator (open round)": ({"session": live_code, "admin": live.facilitator_token}, ["console"]),
         "participant": ({"session": code, "me": me}, ["compare", "next-steps", "worksheet", "reflect"]),
         "facilitator": (
@@ -111,6 +120,7 @@ def audit(page) -> list[dict]:
         "visitor",
         "joiner",
         "participant (open round)",
+        "participant (round 2)",
         "facilitator (open round)",
         "participant",
         "facilitator",
