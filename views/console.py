@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from trustcore import anonymity, joining, links, presenter, round_timer
 from trustcore import catalogue as catalogue_mod
-from trustcore import joining, links, presenter, round_timer
 from trustcore import people as people_mod
 from trustcore.errors import InvalidInput, NotFound, TrustcoreError
 from trustcore.followup import lineage, survey
@@ -35,6 +35,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     link_box("Share link", share, help="Parties open this link (or scan the QR code) to join and rank.")
     st.caption(f"Or join at the start page with the code **{display_code(session.code)}**")
+    st.caption(f"{anonymity.LABELS[session.anonymity]}: {anonymity.EXPLAINED[session.anonymity]}")
 qr_alt = alt_text(session.code)
 with right:
     st.image(qr_png(share), caption="Scan to join", width=220, alt=qr_alt)
