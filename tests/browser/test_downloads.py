@@ -43,7 +43,7 @@ def test_facilitator_downloads_every_export(server, store, new_page, tmp_path):
     assert [(f["respondent"], f["element_id"], f["trust"]) for f in feedback] == [("Forum", "privacy", "4")]
 
     book = openpyxl.load_workbook(io.BytesIO(download(page, "Excel workbook")))
-    assert book.sheetnames == ["Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback"]
+    assert book.sheetnames == ["Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback", "Reasons"]
     assert book["Rankings"].max_row == 1 + 2 * len(ids)
 
     report = download(page, "Printable report (shareable)").decode("utf-8")

@@ -93,6 +93,7 @@ def test_two_party_workshop(server, new_page):
         "element",
         "rank",
         "submitted_at",
+        "reason",
     ]
     got = {}
     for row in rows:
