@@ -191,3 +191,17 @@ def integrity_error(where: Store | str | Path) -> tuple[type[Exception], ...]:
     from trustcore import db
 
     return db.integrity_errors(db.target_of(_target(where)))
+
+
+def ranked_before(path: Path, migration: str):
+    """A SQLite database migrated up to (not including) ``migration``, written by today's store: one session
+    ("Old", parties A and B), Ann of B and her submitted ranking (the catalogue reversed).
+    Returns (store, created, joined)."""
+    from trustcore import db as dbmod
+
+    dbmod.initialise(path, stop_before=migration)
+    old = Store(path)
+    made = old.create_session("Old", ["A", "B"])
+    ann = old.join(made.session.code, made.session.parties[1].id, "Ann")
+    old.submit(made.session.code, ann.token, list(made.session.catalogue.ids)[::-1])
+    return old, made, ann

@@ -7,6 +7,7 @@ import sqlite3
 import threading
 
 import pytest
+from conftest import ranked_before
 from sqlite_utils import Migrations
 
 from trustcore import db as dbmod
@@ -441,11 +442,7 @@ def test_a_deleted_sessions_id_is_not_given_again(store):
 
 def test_m003_keeps_rows_indexes_and_references(tmp_path):
     path = tmp_path / "before-m003.db"
-    dbmod.initialise(path, stop_before="m003_ids_never_reused")
-    old = Store(path)
-    made = old.create_session("Kept", ["A", "B"])
-    ann = old.join(made.session.code, made.session.parties[1].id, "Ann")
-    old.submit(made.session.code, ann.token, list(made.session.catalogue.ids)[::-1])
+    _, made, ann = ranked_before(path, "m003_ids_never_reused")
     with raw(path) as conn:
         before = {
             t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()

@@ -8,7 +8,7 @@ import json
 
 import openpyxl
 import pytest
-from conftest import count, raw
+from conftest import count, ranked_before, raw
 
 from trustcore import export, presenter, reasons, report, workbook
 from trustcore.errors import InvalidInput
@@ -184,11 +184,7 @@ def test_a_database_before_m008_reads_as_no_reasons_and_names_shown(tmp_path):
     from trustcore.store import Store
 
     path = tmp_path / "old.db"
-    dbmod.initialise(path, stop_before="m008_reasons_and_anonymity")
-    old = Store(path)
-    made = old.create_session("Old", ["A", "B"])
-    ann = old.join(made.session.code, made.session.parties[0].id, "Ann")
-    old.submit(made.session.code, ann.token, list(made.session.catalogue.ids))
+    _, made, _ = ranked_before(path, "m008_reasons_and_anonymity")
     dbmod.initialise(path)
     new = Store(path)
     assert new.rankings(made.session.code)[0].reasons == {}
