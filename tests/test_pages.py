@@ -323,6 +323,9 @@ def test_reasons_typed_on_the_rank_page_are_saved_with_the_ranking(store, made):
     top = at.text_input(key=f"rank:{code}:{joined.participant.id}:1:reason:{start[0]}")
     assert top.label.startswith("Why is ") and top.label.endswith(" at the top?")
     top.input("**not bold** <i>x</i>").run()
+    middle = f"rank:{code}:{joined.participant.id}:1:reason:{start[4]}"
+    assert not [t for t in at.text_input if t.key == middle]  # the other fields only on request
+    at.toggle(key=f"rank:{code}:{joined.participant.id}:1:more-reasons").set_value(True).run()
     at.text_input(key=f"rank:{code}:{joined.participant.id}:1:reason:{start[4]}").input("a middle one").run()
     at.button(key="submit_ranking").click().run()
     assert not at.exception

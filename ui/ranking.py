@@ -150,8 +150,17 @@ def reasons_input(key: str, catalogue: Catalogue, order: list[str]) -> None:
     top, bottom = order[0], order[-1]
     field(top, f"Why is {names[top]} at the top?")
     field(bottom, f"Why is {names[bottom]} at the bottom?")
-    with st.expander("A reason for another element"):  # a fixed label: the expander stays open as one types
-        for eid in order[1:-1]:
+    # The other fields only on request: every widget on the page costs the server a little on each of the
+    # page's polls and clicks (Streamlit handles every widget's state on every run, fragments included),
+    # and most people give two reasons at most. Already on when a middle element has a reason.
+    middle = order[1:-1]
+    more = st.toggle(
+        "Give a reason for another element",
+        value=any(kept.get(eid, "").strip() for eid in middle),
+        key=f"{key}:more-reasons",
+    )
+    if more:
+        for eid in middle:
             field(eid, names[eid])
 
 
