@@ -10,12 +10,14 @@ exist. Callers check the viewer's rights *before* asking (these functions read e
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pyarrow as pa
 import streamlit as st
 
 from trustcore import charts, wording
+from trustcore.catalogue import Catalogue
 from trustcore.followup import survey
 from trustcore.results import RoundResults, round_results
 
@@ -80,6 +82,18 @@ def comparison_tables(_store, code: str, number: int, marker: tuple) -> Tables:
     return Tables(
         side_by_side=pa.Table.from_pandas(frame, preserve_index=False),
         consensus=pa.table(consensus),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def elements_table(catalogue: Catalogue) -> pa.Table:
+    """The ranking page's "What the elements mean" table (a catalogue is immutable, and its object is the
+    same for every session with the same elements: ``Catalogue.from_json`` caches it)."""
+    return pa.table(
+        {
+            "Element": [e.name for e in catalogue.elements],
+            "What it covers": [e.description for e in catalogue.elements],
+        }
     )
 
 

@@ -125,14 +125,7 @@ with st.container():
     ranking.reasons_input(key, catalogue, order_now)
 
 with st.expander("What the elements mean", icon=":material/info:"):
-    st.dataframe(
-        {
-            "Element": [e.name for e in catalogue.elements],
-            "What it covers": [e.description for e in catalogue.elements],
-        },
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(cached.elements_table(catalogue), hide_index=True, width="stretch")  # built once
 
 NOTES = {
     "unchanged": "(That order was already stored: nothing changed.)",
