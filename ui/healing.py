@@ -16,8 +16,9 @@ Two things make every page converge anyway:
    last widget state (buttons' triggers left out, so no click is repeated), the way Streamlit's own
    run-on-save reruns a session. This matters because the dropped output may include the ``auto_rerun``
    message that restarts the page's polls: without a rerun from the server the page would never poll
-   again. It also records the session id: ``output_was_dropped`` (called by every polling fragment) then
-   answers True once, and the fragment reruns the whole page, as a second line of repair. With
+   again. It also records the session id until that rerun is requested: ``output_was_dropped`` (called
+   by every polling fragment) then answers True once, and the fragment reruns the whole page, as a second
+   line of repair should a poll run first. With
    ``runner.fastReruns = false`` (our setting) a non-current runner only emits such events in this race.
 
 The wrapper does not change what Streamlit does; it only watches. ``tests/test_live_room.py`` checks that
@@ -114,9 +115,15 @@ def replay_state(session, *, fragment_id: str = "") -> ClientState:
 
 
 def _repair(session) -> None:
-    """Rerun the page the session was showing (on the event loop, after the dropped events)."""
+    """Rerun the page the session was showing (on the event loop, after the dropped events).
+
+    That rerun redraws the whole page, so it also settles the drop for the polls: without clearing the
+    flag here, the polling fragment drawn at the end of the repairing run would find it and rerun the
+    whole page a second time (two full runs per drop, measured in the submit burst). A drop of the
+    repairing run's own output sets the flag again."""
     with _lock:
         _repairing.discard(session.id)
+        _dropped.discard(session.id)
     session.request_rerun(replay_state(session))
 
 
