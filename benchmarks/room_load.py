@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import shutil
@@ -54,7 +55,7 @@ for path in (ROOT, ROOT / "benchmarks"):
 
 from stprotocol import Page  # noqa: E402
 
-from tests.appserver import Server  # noqa: E402
+from tests.appserver import Server, hooked  # noqa: E402
 from trustcore.results import round_results  # noqa: E402
 from trustcore.store import Store  # noqa: E402
 from trustcore.text import markdown_escape  # noqa: E402
@@ -206,8 +207,14 @@ async def run_app(args, tmp: Path, run: int, pg_server: str | None = None) -> tu
     code = created.session.code
     names = created.session.catalogue.names
     by_label = {label: eid for eid, label in names.items()}
+    runlogs = [tmp / f"runs-{run}-{k}.jsonl" for k in range(args.replicas)]
     servers = [
-        Server(db, tmp / f"app-{run}-{k}.log", flags=[f"--{o}" for o in args.set])  # type: ignore[arg-type]
+        Server(
+            db,  # type: ignore[arg-type]
+            tmp / f"app-{run}-{k}.log",
+            env=hooked(TRUSTCORE_RUNLOG_OUT=str(runlogs[k])) if args.runlog else None,
+            flags=[f"--{o}" for o in args.set],
+        )
         for k in range(args.replicas)
     ]
     server = servers[0]
@@ -242,8 +249,11 @@ async def run_app(args, tmp: Path, run: int, pg_server: str | None = None) -> tu
             await asyncio.sleep(args.idle)
             stop_profiler(profiler)
         profiler = start_profiler(args, server.pid, run, "submit")
+        clicked = time.time()
         submit = await burst(pages, SUBMIT, CONFIRMATION, args.timeout, pids)
         stop_profiler(profiler)
+        if args.runlog:
+            print(f"run {run + 1}: script runs in the submit burst: {count_runs(runlogs, clicked, time.time())}")
         stored = {r.participant: r for r in store.rankings(code)}
         exact = sum(
             1
@@ -346,6 +356,23 @@ def start_profiler(args, pid: int, run: int, phase: str):
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(1.0)  # py-spy attaches
     return proc
+
+
+def count_runs(runlogs: list[Path], start: float, end: float) -> str:
+    """How many fragment and full page runs the servers started between ``start`` and ``end`` (the run
+    log of ``benchmarks/hooks``), with their CPU: a full run in the submit burst is a page Streamlit
+    dropped the output of, repaired by ``ui/healing.py``."""
+    runs = [
+        r
+        for log in runlogs
+        if log.exists()
+        for r in (json.loads(x) for x in log.read_text().splitlines() if x.strip())
+        if "start" in r and start <= r["start"] <= end
+    ]
+    fragments = [r for r in runs if r["fragment"]]
+    full = [r for r in runs if not r["fragment"]]
+    cpu = lambda rs: sum(r["cpu"] for r in rs)  # noqa: E731
+    return f"{len(fragments)} fragment ({cpu(fragments):.2f} s CPU), {len(full)} full ({cpu(full):.2f} s CPU)"
 
 
 def stop_profiler(proc) -> None:
@@ -455,6 +482,9 @@ def main(argv=None) -> int:
     parser.add_argument("--postgres", action="store_true", help="run the app on a throwaway PostgreSQL database")
     parser.add_argument("--replicas", type=int, default=1, help="app servers on the one database")
     parser.add_argument("--debug", action="store_true", help="print what the first page received")
+    parser.add_argument(
+        "--runlog", action="store_true", help="count the fragment and full page runs of the submit burst"
+    )
     parser.add_argument("--profile", metavar="FILE", help="py-spy record of the server in the submit burst")
     parser.add_argument("--profile-format", default="flamegraph", choices=["flamegraph", "raw", "speedscope"])
     parser.add_argument("--profile-rate", type=int, default=200, help="py-spy samples per second")
