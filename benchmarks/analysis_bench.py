@@ -253,7 +253,8 @@ def breakdown(store, code: str, runs: int) -> None:
 def bench_compare_server(runs: int, db: Path) -> tuple[float, float] | None:
     """Median seconds of one rerun on a real ``streamlit run`` server, triggered from Chromium (the "r" key)
     and timed by the server itself (benchmarks/hooks run log): (compare page, empty page)."""
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, _free_port
+    from tests.appserver import Server, _free_port
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         print("\n5. Real server: skipped (no Chromium at " + CHROMIUM + ")")

@@ -119,6 +119,7 @@ def test_results_hold_the_reasons_by_element_and_agenda_item(room):
     text = res.agenda_text(0, 1)
     assert text.startswith("• " + first.text) and "“" + told[0].text + "”" in text
     whole = res.agenda_text()  # each reason once, under the first pair its element is in
+    assert res.agenda_text(0, 3) + "\n" + res.agenda_text(3) == whole  # also when the text is split in two
     assert all(whole.count("“" + r.text + "”") == 1 for r in res.reasons)
     assert len(res.agenda) > 4 and whole.count("• ") == len(res.agenda)
 

@@ -48,12 +48,14 @@ class RoundResults:
         its parties gave for its elements that no earlier item of the text showed: an element's reasons
         come once, under the first pair it is in, not under each of its pairs."""
         names = {row.element_id: row.element for row in self.divergence.rows}
-        lines, shown = [], set()
-        for item in self.agenda[start:stop]:
-            lines.append("• " + item.text)
-            fresh = [r for r in self.agenda_reasons(item) if r not in shown]
+        lines: list[str] = []
+        shown: set = set()
+        for i, item in enumerate(self.agenda[:stop]):
+            fresh = [r for r in self.agenda_reasons(item) if r not in shown] if self.reasons else []
             shown.update(fresh)
-            lines += ["    – " + wording.reason_line(r, names) for r in fresh]
+            if i >= start:  # the items before ``start`` only count as shown (the text is split in two)
+                lines.append("• " + item.text)
+                lines += ["    – " + wording.reason_line(r, names) for r in fresh]
         return "\n".join(lines)
 
     @property

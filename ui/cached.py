@@ -64,11 +64,17 @@ class Tables:
 
     side_by_side: pa.Table
     consensus: pa.Table
+    agenda_top: str  # the AGENDA_TOP most divergent pairs, each with its reasons (RoundResults.agenda_text)
+    agenda_rest: str  # the others
+
+
+AGENDA_TOP = 10
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def comparison_tables(_store, code: str, number: int, marker: tuple) -> Tables:
-    res = results(_store, code, number, marker)
+def comparison_tables(_store, code: str, number: int, marker: tuple, masked: bool = False) -> Tables:
+    """The comparison's tables and agenda text (``masked``: as for ``results``; the agenda names people)."""
+    res = results(_store, code, number, marker, masked)
     names = _store.session(code).catalogue.names
     frame = (
         res.divergence.to_frame()
@@ -82,6 +88,8 @@ def comparison_tables(_store, code: str, number: int, marker: tuple) -> Tables:
     return Tables(
         side_by_side=pa.Table.from_pandas(frame, preserve_index=False),
         consensus=pa.table(consensus),
+        agenda_top=res.agenda_text(0, AGENDA_TOP),
+        agenda_rest=res.agenda_text(AGENDA_TOP),
     )
 
 

@@ -18,7 +18,6 @@ from ui.context import page_context
 from ui.downloads import download_buttons
 from ui.live import heavy_slot, rerun_on_change, watch_round
 
-AGENDA_TOP = 10  # agenda items shown before "All pairs"
 REASONS_OPEN = 3  # elements whose reasons are shown before "more elements"
 
 st.set_page_config(layout="wide")
@@ -88,7 +87,7 @@ def details() -> None:
     """Everything below the headline: tables, charts, agenda, consensus, feedback, rounds, downloads."""
     # ---- side by side
     st.subheader("Side by side, most contested first", anchor=False)
-    tables = cached.comparison_tables(store, session.code, number, marker)
+    tables = cached.comparison_tables(store, session.code, number, marker, masked)
     st.dataframe(
         tables.side_by_side,
         hide_index=True,
@@ -128,10 +127,10 @@ def details() -> None:
         st.caption(
             f"Element pairs the parties put the other way round, most divergent first ({len(res.agenda)} in all)."
         )
-        st.text(res.agenda_text(0, AGENDA_TOP))  # each pair with the reasons its parties gave, as plain text
-        if len(res.agenda) > AGENDA_TOP:
+        st.text(tables.agenda_top)  # each pair with the reasons its parties gave, as plain text
+        if tables.agenda_rest:
             with st.expander(f"All {len(res.agenda)} pairs"):
-                st.text(res.agenda_text(AGENDA_TOP))
+                st.text(tables.agenda_rest)
     else:
         st.write("The parties put every pair of elements the same way round: nothing to reconcile.")
 
