@@ -352,3 +352,20 @@ def test_the_join_page_states_the_setting_and_an_anonymous_one_asks_no_name(stor
         at = run(session=s.code)
         assert any(i.value.startswith(f"{label}: ") for i in at.info), setting
         assert len(at.text_input) == (0 if setting is Anonymity.ANONYMOUS else 1)
+
+
+def test_the_comparison_shows_agreement_within_a_party_of_several_members(store):
+    made = store.create_session("Within", ["Alpha", "Beta"])
+    s, fac = made.session, made.facilitator_token
+    ids = list(s.catalogue.ids)
+    for name, party, order in (("A1", 0, ids), ("A2", 0, ids[1:] + ids[:1]), ("B1", 1, ids[::-1])):
+        store.submit(s.code, store.join(s.code, s.parties[party].id, name).token, order)
+    store.reveal(s.code, fac)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["session"], at.query_params["admin"] = s.code, fac
+    at.switch_page("views/compare.py").run()
+    assert not at.exception, at.exception
+    assert "Agreement within parties" in [h.value for h in at.subheader]
+    within = next(d.value for d in at.dataframe if "Kendall's W" in d.value.columns)
+    assert list(within["Party"]) == ["Alpha"] and list(within["Members who ranked"]) == [2]
+    assert 0 < within["Kendall's W"][0] < 1

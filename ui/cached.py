@@ -66,6 +66,7 @@ class Tables:
     consensus: pa.Table
     agenda_top: str  # the AGENDA_TOP most divergent pairs, each with its reasons (RoundResults.agenda_text)
     agenda_rest: str  # the others
+    within: pa.Table | None  # agreement within each party of several members (None: no such party)
 
 
 AGENDA_TOP = 10
@@ -90,6 +91,23 @@ def comparison_tables(_store, code: str, number: int, marker: tuple, masked: boo
         consensus=pa.table(consensus),
         agenda_top=res.agenda_text(0, AGENDA_TOP),
         agenda_rest=res.agenda_text(AGENDA_TOP),
+        within=_within(res),
+    )
+
+
+def _within(res: RoundResults) -> pa.Table | None:
+    """Kendall's W within each party of several members, in words too (a pyarrow table: st.dataframe sends
+    it as it is, where a pandas frame would be converted again on every rerun of every tab)."""
+    multi = {name: (pc.members, pc.within_w.w) for name, pc in res.parties.items() if pc.within_w is not None}
+    if not multi:
+        return None
+    return pa.table(
+        {
+            "Party": list(multi),
+            "Members who ranked": [members for members, _ in multi.values()],
+            "Kendall's W": [w for _, w in multi.values()],
+            "In words": [wording.agreement_label(w, "w") for _, w in multi.values()],
+        }
     )
 
 

@@ -144,18 +144,10 @@ def details() -> None:
         st.caption(f"The exact Kemeny order is computed for up to {analysis.KEMENY_MAX_ELEMENTS} elements.")
     st.dataframe(tables.consensus, hide_index=True, width="stretch")
 
-    multi = {name: pc for name, pc in res.parties.items() if pc.members > 1}
-    if multi:
+    if tables.within is not None:
         st.subheader("Agreement within parties", anchor=False)
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Party": list(multi),
-                    "Members who ranked": [pc.members for pc in multi.values()],
-                    "Kendall's W": [pc.within_w.w for pc in multi.values()],
-                    "In words": [wording.agreement_label(pc.within_w.w, "w") for pc in multi.values()],
-                }
-            ),
+            tables.within,
             hide_index=True,
             width="stretch",
             column_config={"Kendall's W": st.column_config.NumberColumn(format="%.2f")},
