@@ -144,7 +144,19 @@ class Store:
         if code is None:
             raise NotFound(UNKNOWN_CODE)
         with dbmod.connection(self.path) as db:
-            return self.load_session(db, code)
+            return self._session_of_unit(db, code)
+
+    def _session_of_unit(self, db, code: str) -> Session:
+        """``load_session``, read once per unit of work (a page rerun reads its session once, however many
+        times it asks, until the unit writes: ``db.remembered``). Writers re-read it with ``load_session``."""
+        memory = dbmod.remembered(self.path)
+        key = ("session", code)
+        if memory is not None and key in memory:
+            return memory[key]
+        session = self.load_session(db, code)
+        if memory is not None:
+            memory[key] = session
+        return session
 
     def load_session(self, db, code: str) -> Session:
         rows = list(db.query("SELECT * FROM sessions WHERE code = ?", [code]))
@@ -209,7 +221,7 @@ class Store:
                 or self._expired(row["created_at"])
             ):
                 raise AccessDenied(DENIED)
-            return self.load_session(db, code)
+            return self._session_of_unit(db, code)
 
     def authorise(self, code: str | None, token: str | None) -> Actor:
         """Who this token makes its holder in the session: the facilitator or one participant.
