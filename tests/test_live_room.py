@@ -90,6 +90,53 @@ def test_a_page_whose_confirmation_streamlit_dropped_heals_by_the_next_poll(tmp_
     assert latency is not None, "the page never showed that the ranking is stored"
 
 
+def test_a_reorder_whose_run_streamlit_dropped_is_kept_by_the_repair(tmp_path):
+    """The run that took a participant's reorder is the one whose output (and shutdown) Streamlit dropped:
+    the repair must rerun the page with the reorder, not with the widgets of the run before it (which
+    would put the old order back on the page and store it on *Submit*)."""
+    db = tmp_path / "reorder.db"
+    store = Store(db).initialise()
+    created = store.create_session("Reorder race", ["Alpha", "Beta"])
+    code = created.session.code
+    joined = store.join(code, created.session.parties[0].id, "Ann")
+    names = created.session.catalogue.names
+    arm, mark, server = _late_output_server(db, tmp_path)
+
+    async def scenario() -> list[str]:
+        page = await Page.open(server.url, f"session={code}&me={joined.token}", poll=False)
+        fragments: list[str] = []
+        page.on_message = lambda m: m.WhichOneof("type") == "auto_rerun" and fragments.append(m.auto_rerun.fragment_id)
+        await page.rerun()
+        await page.wait_for(lambda: "Submit my ranking" in page.widgets and fragments, 30)
+        first = page.sortable_items()[::-1]  # a first reorder, run and shut down normally
+        page.reorder(page.sortable_label(), first)
+        since = time.monotonic()
+        await page.rerun()
+        await page.finished_since(since, 30)
+        await asyncio.sleep(1)  # its runner has shut down: Streamlit's copy of the widgets holds this order
+        new_order = first[1:] + first[:1]
+        arm.touch()  # the second reorder's run holds its output back
+        page.reorder(page.sortable_label(), new_order)
+        await page.rerun()
+        await page.wait_for(lambda: any(m.startswith("stopped") for m in _marks(mark)), 30)
+        for fid in set(fragments):  # a poll meets the stopped runner: the reorder's output is dropped
+            await page.rerun(fragment_id=fid, auto=True)
+        assert await page.wait_for(lambda: any(m.startswith("dropped") for m in _marks(mark)), 30), _marks(mark)
+        await asyncio.sleep(3)  # the repair's run
+        await page.wait_for(lambda: "Submit my ranking" in page.widgets, 30)
+        sent = await page.click("Submit my ranking")
+        assert await page.wait_for_text(CONFIRMATION, sent, 30), "the submit was never confirmed"
+        await page.close()
+        return new_order
+
+    try:
+        new_order = asyncio.run(scenario())
+    finally:
+        server.stop()
+    by_label = {label: eid for eid, label in names.items()}
+    assert list(store.rankings(code)[0].order) == [by_label[label] for label in new_order]
+
+
 def _join(page: Page, party: str, name: str) -> asyncio.Future:
     from room_load import join
 
