@@ -31,7 +31,7 @@ def test_a_timer_that_locks_refuses_rankings_from_zero_on(room, monkeypatch):
     assert 298 <= session.round.seconds_left() <= 300 and session.round.timer_locks
     store.submit(code, ann.token, ids)  # in time
     _at(monkeypatch, 301)
-    assert store.round_state(code) == (1, RoundStatus.LOCKED)
+    assert store.current_round(code).shown[:2] == (1, RoundStatus.LOCKED)
     assert store.current_round(code).seconds_left() == 0
     with pytest.raises(NotAllowedNow):
         store.submit(code, ann.token, ids[::-1])
@@ -77,7 +77,7 @@ def test_unlocking_a_round_the_timer_locked_clears_the_timer(room, monkeypatch):
     store, code, fac, ann = room
     start_timer(store, code, fac, 10, lock_at_zero=True)
     _at(monkeypatch, 11)
-    assert store.round_state(code)[1] is RoundStatus.LOCKED
+    assert store.current_round(code).status is RoundStatus.LOCKED
     assert store.unlock(code, fac).round.status is RoundStatus.OPEN
     store.submit(code, ann.token, list(store.session(code).catalogue.ids))
 

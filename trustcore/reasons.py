@@ -40,8 +40,7 @@ def clean(reasons: Mapping[str, object] | None, catalogue: Catalogue) -> dict[st
     if not isinstance(reasons, Mapping):
         raise InvalidInput("Give reasons per element.")
     names = catalogue.names
-    unknown = [str(e) for e in reasons if e not in names]
-    if unknown:
+    if any(e not in names for e in reasons):
         raise InvalidInput("A reason was given for an element this session does not rank.")
     out: dict[str, str] = {}
     for eid in catalogue.ids:
@@ -54,15 +53,12 @@ def clean(reasons: Mapping[str, object] | None, catalogue: Catalogue) -> dict[st
 
 def of_rankings(rankings: Iterable[Ranking]) -> tuple[Reason, ...]:
     """Every reason of these rankings, in their order (party, then join order), each ranking's in its order."""
-    out = []
-    for r in rankings:
-        place = {eid: i for i, eid in enumerate(r.order, start=1)}
-        out += [
-            Reason(eid, r.party, r.participant, place.get(eid, 0), r.reasons[eid])
-            for eid in r.order
-            if eid in r.reasons
-        ]
-    return tuple(out)
+    return tuple(
+        Reason(eid, r.party, r.participant, rank, r.reasons[eid])
+        for r in rankings
+        for rank, eid in enumerate(r.order, start=1)
+        if eid in r.reasons
+    )
 
 
 def for_elements(

@@ -279,7 +279,7 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> str
             f'<p class="muted">Element pairs the parties put the other way round, biggest differences '
             f"first ({len(shown)} of {len(res.agenda)}).</p>"
         )
-        out.append('<ol class="agenda">' + "".join(_agenda_item(res, item) for item in shown) + "</ol>")
+        out.append('<ol class="agenda">' + "".join(_agenda_item(res, item, names) for item in shown) + "</ol>")
     else:
         out.append("<p>The parties put every pair of elements the same way round: nothing to reconcile.</p>")
     out.append(_reasons(res))
@@ -314,9 +314,8 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> str
     return "".join(out)
 
 
-def _agenda_item(res: RoundResults, item) -> str:
+def _agenda_item(res: RoundResults, item, names) -> str:
     """One agenda item, with the reasons its two parties gave for its two elements under it."""
-    names = {row.element_id: row.element for row in res.divergence.rows}
     why = res.agenda_reasons(item)
     lines = "".join(f'<li class="text">{_e(wording.reason_line(r, names))}</li>' for r in why)
     return f"<li>{_e(item.text)}" + (f'<ul class="comments">{lines}</ul>' if lines else "") + "</li>"

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import analysis, wording
 from .model import Ranking, Session
-from .reasons import Reason, for_elements, of_rankings
+from .reasons import Contrast, Reason, for_elements, of_rankings, to_reconsider
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,12 @@ class RoundResults:
                 lines.append("• " + item.text)
                 lines += ["    – " + wording.reason_line(r, names) for r in fresh]
         return "\n".join(lines)
+
+    def to_reconsider(self, participant_id: int) -> tuple[Contrast, ...]:
+        """For the next round: the elements this participant placed furthest from the other parties in this
+        round, with those parties' reasons (``reasons.to_reconsider``); nothing if they did not rank."""
+        mine = next((r for r in self.rankings if r.participant_id == participant_id), None)
+        return to_reconsider(mine, self.party_orders, self.reasons) if mine else ()
 
     @property
     def contested_with_reasons(self) -> tuple[tuple[analysis.DivergenceRow, tuple[Reason, ...]], ...]:

@@ -262,11 +262,6 @@ class Store:
             raise NotFound(UNKNOWN_CODE)
         return tuple(row.values())
 
-    def round_state(self, code: str) -> tuple[int, RoundStatus]:
-        """(current round, its status) in one cheap query: what a participant's page polls for."""
-        rnd = self.current_round(code)
-        return rnd.number, rnd.status
-
     def current_round(self, code: str) -> Round:
         """The current round, its timer included, in one cheap query (what the open pages poll)."""
         code = tokens.normalise_code(code) or ""

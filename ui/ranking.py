@@ -126,8 +126,8 @@ def current_reasons(key: str, ids) -> dict[str, str]:
 
 
 def reasons_input(key: str, catalogue: Catalogue, order: list[str]) -> None:
-    """A short reason per element, optional: the top and bottom elements invited first, the others in an
-    expander. Each field keeps its element's text wherever the element moves."""
+    """A short reason per element, optional: the top and bottom elements invited first, the others behind
+    a toggle. Each field keeps its element's text wherever the element moves."""
     kept = st.session_state.setdefault(f"{key}:reasons", {})
     names = catalogue.names
 

@@ -9,7 +9,7 @@ fragment, which stores the order and shows the confirmation in its own run. A ti
 
 import streamlit as st
 
-from trustcore import links, reasons, wording
+from trustcore import links, wording
 from trustcore.errors import NotAllowedNow, NotFound, TrustcoreError
 from trustcore.model import Role, RoundStatus
 from trustcore.text import markdown_escape as esc
@@ -28,8 +28,7 @@ def show_other_reasons(ctx, previous: int) -> None:
     if not session.results_visible(previous):
         return
     res = cached.results(ctx.store, session.code, previous, ctx.store.change_marker(session.code), masked=True)
-    mine = next((r for r in res.rankings if r.participant_id == me.id), None)
-    contrasts = reasons.to_reconsider(mine, res.party_orders, res.reasons) if mine else ()
+    contrasts = res.to_reconsider(me.id)
     if not contrasts:
         return
     with st.expander(f"What the other parties said in round {previous}", expanded=True, icon=":material/forum:"):
