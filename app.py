@@ -7,11 +7,12 @@ Run with ``streamlit run app.py``. This entrypoint runs on every rerun: it resol
 import streamlit as st
 
 from trustcore import db
-from ui import healing, live
+from ui import healing, live, process
 from ui.common import calm_motion
 from ui.context import PAGES, ROLE_PAGES, get_store, resolve
 
 healing.install()  # pages repair themselves when Streamlit drops a run's output (ui/healing.py)
+process.settle()  # once per process: load what the pages use, then keep the collector off it (ui/process.py)
 
 st.set_page_config(page_title="trustcore co-ranking", page_icon=":material/handshake:", layout="centered")
 calm_motion()  # no animation for whoever asks their system for less motion

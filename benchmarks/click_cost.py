@@ -1,0 +1,152 @@
+#!/usr/bin/env python
+"""The server's CPU per submit click, one click at a time, against the one-button floor (same run).
+
+    python benchmarks/click_cost.py [--clicks 300]
+
+The submit burst of ``room_load.py`` is one interpreter working through N clicks, so its p95 is close to
+N times the CPU of one click; on a shared machine that burst is noisy. This measures the same cost without
+the crowd: one page joins, then clicks *Submit* ``--clicks`` times, each with a new reason typed first (so
+every click stores something, in a fragment run, as in the burst), waiting for the confirmation each time.
+The floor page (``floor_app.py``) gets the same number of clicks. No page polls. Prints the server's CPU per
+click for both, and their ratio, and the wall time per click.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "benchmarks"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from room_load import CONFIRMATION, SUBMIT, cpu_seconds, join  # noqa: E402
+from stprotocol import Page  # noqa: E402
+
+from tests.appserver import Server, hooked  # noqa: E402
+from trustcore.store import Store  # noqa: E402
+
+
+PROFILE: str = ""
+
+
+async def clicks(page: Page, pid: int, n: int, before=None, name: str = "") -> tuple[float, float]:
+    """CPU seconds and wall seconds of the server per click, over ``n`` clicks (after 20 to warm up)."""
+    cpu = wall = 0.0
+    spy = None
+    for i in range(n + 20):
+        if i == 20 and PROFILE:
+            spy = subprocess.Popen(
+                [
+                    str(Path(sys.executable).with_name("py-spy")),
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--rate",
+                    "500",
+                    "--format",
+                    "raw",
+                    "--output",
+                    f"{PROFILE}.{name}",
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(1.0)
+        if before:
+            await before(i)
+        c0, t0 = cpu_seconds(pid), time.monotonic()
+        sent = await page.click("Submit my changes" if "Submit my changes" in page.widgets else SUBMIT)
+        if await page.wait_for_text(CONFIRMATION if before else "Your ranking is stored", sent, 5) is None:
+            raise RuntimeError(
+                f"click {i}: no confirmation: {[t for a, t in page.texts if a >= sent]} {sorted(page.widgets)}"
+            )
+        await page.finished_since(sent, 30)
+        if i >= 20:
+            cpu += cpu_seconds(pid) - c0
+            wall += time.monotonic() - t0
+    if spy:
+        spy.send_signal(2)
+        spy.wait(30)
+    return cpu / n, wall / n
+
+
+async def app(n: int, tmp: Path) -> tuple[float, float]:
+    store = Store(tmp / "app.db").initialise()
+    created = store.create_session("Click cost", ["Alpha", "Beta"])
+    server = Server(tmp / "app.db", tmp / "app.log", env=hooked(TRUSTCORE_RUNLOG_OUT=str(tmp / "app.runs")))
+    try:
+        page = await Page.open(server.url, f"session={created.session.code}", poll=False)
+        await page.finished_since(0, 60)
+        await join(page, "Alpha", "Ann", random.Random(1), 60)
+
+        async def new_reason(i: int) -> None:
+            # as a person types and leaves the field: a full run, which draws the button enabled again
+            label = next(w for w in page.widgets if w.startswith("Why is") and w.endswith("at the top?"))
+            since = time.monotonic()
+            await page.change(label, string_value=f"reason {i}")
+            await page.finished_since(since, 30)
+
+        return await clicks(page, server.pid, n, new_reason, "app")
+    finally:
+        server.stop()
+
+
+async def floor(n: int, tmp: Path) -> tuple[float, float]:
+    server = Server(
+        tmp / "floor.db",
+        tmp / "floor.log",
+        script=ROOT / "benchmarks" / "floor_app.py",
+        env=hooked(TRUSTCORE_RUNLOG_OUT=str(tmp / "floor.runs")),
+    )
+    try:
+        page = await Page.open(server.url, "", poll=False)
+        await page.finished_since(0, 60)
+        return await clicks(page, server.pid, n, name="floor")
+    finally:
+        server.stop()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=300)
+    parser.add_argument("--profile", default="", help="py-spy raw profiles of the clicks: FILE.app, FILE.floor")
+    args = parser.parse_args(argv)
+    global PROFILE
+    PROFILE = args.profile
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        app_cpu, app_wall = asyncio.run(app(args.clicks, tmp))
+        floor_cpu, floor_wall = asyncio.run(floor(args.clicks, tmp))
+        for name in ("app", "floor"):
+            runs = [json.loads(x) for x in (tmp / f"{name}.runs").read_text().splitlines()]
+            for frag in (True, False):
+                cpus = sorted(r["cpu"] for r in runs if "cpu" in r and r["fragment"] is frag)
+                if cpus:
+                    print(
+                        f"{name}: {len(cpus)} {'fragment' if frag else 'full'} runs, script thread CPU median "
+                        f"{statistics.median(cpus) * 1000:.2f} ms"
+                    )
+    print(
+        f"server CPU per click: app {app_cpu * 1000:.2f} ms, floor {floor_cpu * 1000:.2f} ms, "
+        f"ratio {app_cpu / floor_cpu:.2f}x"
+    )
+    print(
+        f"wall per click:       app {app_wall * 1000:.2f} ms, floor {floor_wall * 1000:.2f} ms, "
+        f"ratio {app_wall / floor_wall:.2f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
