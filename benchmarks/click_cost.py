@@ -35,7 +35,6 @@ from stprotocol import Page  # noqa: E402
 from tests.appserver import Server, hooked  # noqa: E402
 from trustcore.store import Store  # noqa: E402
 
-
 PROFILE: str = ""
 
 
