@@ -266,6 +266,7 @@ async def run_app(args, tmp: Path, run: int, pg_server: str | None = None) -> tu
             profiler = start_profiler(args, server.pid, run, "reveal")
             await console.wait_for(lambda: "Reveal results" in console.widgets, args.timeout)
             cpu0 = cpu_all(pids)
+            since_wall = time.time()
             since = await console.click("Reveal results")  # as the facilitator does, on the console
             got = await asyncio.gather(
                 *(p.wait_for_text(markdown_escape(res.headline.summary), since, args.timeout) for p in pages)
@@ -283,6 +284,8 @@ async def run_app(args, tmp: Path, run: int, pg_server: str | None = None) -> tu
                     "console finished after the click:",
                     [round(a - since, 3) for a, _ in console.finished if a >= since],
                 )
+                if args.runlog:
+                    print("reveal runs:", run_timeline(runlogs, since_wall))
                 print("texts after the reveal:", [t for at, t in pages[0].texts if at >= since][:12])
                 print(
                     "round:", store.session(code).round, "console:", [t for at, t in console.texts if at >= since][:6]
@@ -373,6 +376,31 @@ def count_runs(runlogs: list[Path], start: float, end: float) -> str:
     full = [r for r in runs if not r["fragment"]]
     cpu = lambda rs: sum(r["cpu"] for r in rs)  # noqa: E731
     return f"{len(fragments)} fragment ({cpu(fragments):.2f} s CPU), {len(full)} full ({cpu(full):.2f} s CPU)"
+
+
+def run_timeline(runlogs: list[Path], since: float) -> str:
+    """Deciles of when the runs after ``since`` started and ended, fragment and full runs apart (seconds
+    after ``since``), and their thread CPU: where a burst's time goes."""
+    runs = [
+        r
+        for log in runlogs
+        if log.exists()
+        for r in (json.loads(x) for x in log.read_text().splitlines() if x.strip())
+        if "start" in r and r["start"] >= since
+    ]
+    out = []
+    for kind, rs in (
+        ("fragment", [r for r in runs if r["fragment"]]),
+        ("full", [r for r in runs if not r["fragment"]]),
+    ):
+        if not rs:
+            continue
+        starts = sorted(r["start"] - since for r in rs)
+        ends = sorted(r["end"] - since for r in rs)
+        deciles = lambda xs: [round(xs[int(i * (len(xs) - 1) / 10)], 2) for i in range(11)]  # noqa: E731
+        cpu = sum(r["cpu"] for r in rs)
+        out.append(f"{len(rs)} {kind} runs ({cpu:.2f} s CPU), starts {deciles(starts)}, ends {deciles(ends)}")
+    return "; ".join(out)
 
 
 def stop_profiler(proc) -> None:

@@ -96,6 +96,7 @@ NEUTRAL = "#BDBDBD"  # uncontested lines, connectors
 INK = "#333333"  # headline series (Kendall's W), strong bars
 EMPTY_MESSAGE = "Nothing to compare yet"
 
+TEMPLATE = "plotly_white"  # the house template (``ui/process.py`` builds it once at start-up)
 FONT_SIZE = 14
 ROW_PX = 34
 LINE_PX = 18  # one line of wrapped tick text at FONT_SIZE
@@ -209,7 +210,7 @@ def _base_layout(fig: go.Figure, *, height: int, legend: bool) -> go.Figure:
     """House style.  The legend sits above the plot and pushes the top margin (so it may wrap
     onto several rows on a phone); charts with a legend keep their x axis at the bottom."""
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         font=dict(size=FONT_SIZE),
         height=int(height),
         margin=_MARGIN,
@@ -244,7 +245,7 @@ def empty_figure(message: str = EMPTY_MESSAGE, *, height: int = 220) -> go.Figur
         showarrow=False,
         font=dict(size=FONT_SIZE + 4, color="#666666"),
     )
-    fig.update_layout(template="plotly_white", font=dict(size=FONT_SIZE), height=height, margin=_MARGIN)
+    fig.update_layout(template=TEMPLATE, font=dict(size=FONT_SIZE), height=height, margin=_MARGIN)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig

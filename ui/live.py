@@ -73,36 +73,57 @@ class _Gate:
     thread at a time, and with a hundred runnable script threads the event loop that sends their output to
     the browsers gets a hundredth of the time: every tab then receives its page at the very end, together.
     With a gate, runs finish one after another and each page goes out as soon as it is drawn. A page may
-    ``leave`` the gate early, once what matters first is drawn (the comparison's headline): the rest waits
-    for one of the ``heavy_slot`` slots instead, so every headline goes out before the details."""
+    ``leave`` the gate early, once what matters first is drawn (the comparison's headline), and then wait
+    (``heavy_slot``) for the gate to be quiet before drawing the rest: every headline goes out before any
+    page's details."""
 
     def __init__(self, size: int):
-        self._slots = threading.BoundedSemaphore(size)
-        self._inside = threading.local()
+        self._size = size
+        self._inside = 0  # full runs past the gate, not yet left
+        self._waiting = 0  # full runs waiting to enter
+        self._changed = threading.Condition()
+        self._held = threading.local()
 
     @contextlib.contextmanager
     def run(self):
-        self._slots.acquire()
-        self._inside.held = True
+        with self._changed:
+            self._waiting += 1
+            self._changed.wait_for(lambda: self._inside < self._size)
+            self._waiting -= 1
+            self._inside += 1
+        self._held.value = True
         try:
             yield
         finally:
             self.leave()
 
     def leave(self) -> None:
-        if getattr(self._inside, "held", False):
-            self._inside.held = False
-            self._slots.release()
+        if getattr(self._held, "value", False):
+            self._held.value = False
+            with self._changed:
+                self._inside -= 1
+                self._changed.notify_all()
+
+    def wait_quiet(self, timeout: float) -> bool:
+        """Wait until no full run is inside the gate or waiting for it (at most ``timeout`` seconds, so a
+        steady stream of runs cannot hold a page back for long). Returns whether it was quiet."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._inside == 0 and self._waiting == 0, timeout)
 
 
 gate = _Gate(3)
 _heavy = threading.BoundedSemaphore(2)
+QUIET_WAIT_S = 2.0
 
 
+@contextlib.contextmanager
 def heavy_slot():
-    """Leave the run gate and wait for one of two slots for the heavy part of a page (``views/compare.py``)."""
+    """Leave the run gate, wait until no other page is waiting to draw its first part (at most
+    ``QUIET_WAIT_S``), then take one of two slots for the heavy part of a page (``views/compare.py``)."""
     gate.leave()
-    return _heavy
+    gate.wait_quiet(QUIET_WAIT_S)
+    with _heavy:
+        yield
 
 
 def heal() -> None:

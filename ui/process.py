@@ -41,6 +41,21 @@ PRELOAD = (
     "ui.ranking",
 )
 
+
+def _draw_once() -> None:
+    """One small figure of each kind the charts use, in the house template: plotly imports its trace and
+    layout classes, and builds the template, on first use (about a second under load). Without this, the
+    facilitator's click on *Reveal* paid for it while the whole room waited."""
+    import plotly.graph_objects as go
+    import plotly.io
+
+    from trustcore import charts
+
+    fig = go.Figure([go.Scatter(x=[0], y=[0], mode="lines+markers"), go.Heatmap(z=[[0]]), go.Bar(x=[0], y=[0])])
+    fig.update_layout(template=charts.TEMPLATE)
+    plotly.io.to_json(fig, validate=False)
+
+
 _settled = False
 _lock = threading.Lock()
 
@@ -56,6 +71,7 @@ def settle() -> bool:
             return False
         for name in PRELOAD:
             importlib.import_module(name)
+        _draw_once()
         gc.collect()
         gc.freeze()
         _settled = True

@@ -207,7 +207,8 @@ def details() -> None:
 
 
 # When the facilitator reveals, a hundred tabs run this page at once. Each sends its headline first, then
-# waits for one of a few slots to draw the rest, so every headline is out within moments and the details
-# follow one tab after another (instead of every tab finishing late, together).
+# waits until no other tab is still waiting to draw its own, and for one of two slots to draw the rest: every
+# headline is out first, and the details follow one tab after another (instead of every tab finishing late,
+# together).
 with heavy_slot():
     details()

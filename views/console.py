@@ -102,9 +102,11 @@ def act(action, success: str) -> None:
     except TrustcoreError as exc:
         problem(exc)
     else:
-        if action == store.reveal:
-            cached.warm(store, session.code)  # the comparison is ready before the room asks for it
         nudge(session.code)  # every tab in the room shows it now, not at its next poll
+        if action == store.reveal:
+            # The charts, while the room's pages draw their headlines (they wait for this one computation
+            # instead of each starting its own). Warming before the nudge kept the whole room waiting.
+            cached.warm(store, session.code)
         flash(success)
         st.rerun()
 
