@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""The server's CPU per submit click, one click at a time, against the one-button floor (same run).
+"""The server's CPU per submit click and per poll, one at a time, against the one-button floor (same run).
 
     python benchmarks/click_cost.py [--clicks 300]
 
@@ -7,17 +7,17 @@ The submit burst of ``room_load.py`` is one interpreter working through N clicks
 N times the CPU of one click; on a shared machine that burst is noisy. This measures the same cost without
 the crowd: one page joins, then clicks *Submit* ``--clicks`` times, each with a new reason typed first (so
 every click stores something, in a fragment run, as in the burst), waiting for the confirmation each time.
-The floor page (``floor_app.py``) gets the same number of clicks. No page polls. Prints the server's CPU per
-click for both, and their ratio, and the wall time per click.
+Then the page's polling fragment is rerun ``--clicks`` times, one after another, as the browser's timer
+does (``room_load.py``'s idle figure is 50 such polls a second at 100 pages). The floor page
+(``floor_app.py``) gets the same clicks and polls. No timer polls. Prints the server's CPU per click and per
+poll for both, their ratios, and the wall time per click.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,7 +32,7 @@ for path in (ROOT, ROOT / "benchmarks"):
 from room_load import CONFIRMATION, SUBMIT, cpu_seconds, join  # noqa: E402
 from stprotocol import Page  # noqa: E402
 
-from tests.appserver import Server, hooked  # noqa: E402
+from tests.appserver import Server  # noqa: E402
 from trustcore.store import Store  # noqa: E402
 
 PROFILE: str = ""
@@ -80,10 +80,25 @@ async def clicks(page: Page, pid: int, n: int, before=None, name: str = "") -> t
     return cpu / n, wall / n
 
 
-async def app(n: int, tmp: Path) -> tuple[float, float]:
+async def polls(page: Page, pid: int, n: int) -> float:
+    """CPU seconds of the server per poll of the page's polling fragment, over ``n`` polls one after
+    another (each as the browser sends it at its timer: a fragment rerun with ``is_auto_rerun``)."""
+    (fragment,) = page.polling
+    cpu = 0.0
+    for i in range(n + 20):
+        c0, sent = cpu_seconds(pid), time.monotonic()
+        await page.rerun(fragment_id=fragment, auto=True)
+        if await page.finished_since(sent, 30) is None:
+            raise RuntimeError(f"poll {i}: the fragment did not finish")
+        if i >= 20:
+            cpu += cpu_seconds(pid) - c0
+    return cpu / n
+
+
+async def app(n: int, tmp: Path) -> tuple[float, float, float]:
     store = Store(tmp / "app.db").initialise()
     created = store.create_session("Click cost", ["Alpha", "Beta"])
-    server = Server(tmp / "app.db", tmp / "app.log", env=hooked(TRUSTCORE_RUNLOG_OUT=str(tmp / "app.runs")))
+    server = Server(tmp / "app.db", tmp / "app.log")
     try:
         page = await Page.open(server.url, f"session={created.session.code}", poll=False)
         await page.finished_since(0, 60)
@@ -96,22 +111,19 @@ async def app(n: int, tmp: Path) -> tuple[float, float]:
             await page.change(label, string_value=f"reason {i}")
             await page.finished_since(since, 30)
 
-        return await clicks(page, server.pid, n, new_reason, "app")
+        per_click = await clicks(page, server.pid, n, new_reason, "app")
+        return (*per_click, await polls(page, server.pid, n))
     finally:
         server.stop()
 
 
-async def floor(n: int, tmp: Path) -> tuple[float, float]:
-    server = Server(
-        tmp / "floor.db",
-        tmp / "floor.log",
-        script=ROOT / "benchmarks" / "floor_app.py",
-        env=hooked(TRUSTCORE_RUNLOG_OUT=str(tmp / "floor.runs")),
-    )
+async def floor(n: int, tmp: Path) -> tuple[float, float, float]:
+    server = Server(tmp / "floor.db", tmp / "floor.log", script=ROOT / "benchmarks" / "floor_app.py")
     try:
         page = await Page.open(server.url, "", poll=False)
         await page.finished_since(0, 60)
-        return await clicks(page, server.pid, n, name="floor")
+        per_click = await clicks(page, server.pid, n, name="floor")
+        return (*per_click, await polls(page, server.pid, n))
     finally:
         server.stop()
 
@@ -125,17 +137,8 @@ def main(argv=None) -> int:
     PROFILE = args.profile
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        app_cpu, app_wall = asyncio.run(app(args.clicks, tmp))
-        floor_cpu, floor_wall = asyncio.run(floor(args.clicks, tmp))
-        for name in ("app", "floor"):
-            runs = [json.loads(x) for x in (tmp / f"{name}.runs").read_text().splitlines()]
-            for frag in (True, False):
-                cpus = sorted(r["cpu"] for r in runs if "cpu" in r and r["fragment"] is frag)
-                if cpus:
-                    print(
-                        f"{name}: {len(cpus)} {'fragment' if frag else 'full'} runs, script thread CPU median "
-                        f"{statistics.median(cpus) * 1000:.2f} ms"
-                    )
+        app_cpu, app_wall, app_poll = asyncio.run(app(args.clicks, tmp))
+        floor_cpu, floor_wall, floor_poll = asyncio.run(floor(args.clicks, tmp))
     print(
         f"server CPU per click: app {app_cpu * 1000:.2f} ms, floor {floor_cpu * 1000:.2f} ms, "
         f"ratio {app_cpu / floor_cpu:.2f}x"
@@ -143,6 +146,10 @@ def main(argv=None) -> int:
     print(
         f"wall per click:       app {app_wall * 1000:.2f} ms, floor {floor_wall * 1000:.2f} ms, "
         f"ratio {app_wall / floor_wall:.2f}x"
+    )
+    print(
+        f"server CPU per poll:  app {app_poll * 1000:.2f} ms, floor {floor_poll * 1000:.2f} ms, "
+        f"ratio {app_poll / floor_poll:.2f}x"
     )
     return 0
 

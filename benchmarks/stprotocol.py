@@ -62,6 +62,7 @@ class Page:
     polls_sent: int = 0
     errors: list[str] = field(default_factory=list)
     on_message: Callable[[ForwardMsg], None] | None = None
+    polling: set[str] = field(default_factory=set)  # the fragments the server asked to poll (auto_rerun)
 
     def __post_init__(self):
         self._ws = None
@@ -163,6 +164,7 @@ class Page:
             self.query = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
             fid = msg.auto_rerun.fragment_id
+            self.polling.add(fid)
             if self.poll and fid not in self._timers:
                 self._timers[fid] = asyncio.get_running_loop().create_task(self._poll(fid, msg.auto_rerun.interval))
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":

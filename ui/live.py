@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 
 import streamlit as st
 from streamlit.runtime import Runtime
@@ -81,6 +82,7 @@ class _Gate:
         self._size = size
         self._inside = 0  # full runs past the gate, not yet left
         self._waiting = 0  # full runs waiting to enter
+        self._entries = 0  # full runs that ever entered
         self._changed = threading.Condition()
         self._held = threading.local()
 
@@ -88,9 +90,11 @@ class _Gate:
     def run(self):
         with self._changed:
             self._waiting += 1
+            self._changed.notify_all()
             self._changed.wait_for(lambda: self._inside < self._size)
             self._waiting -= 1
             self._inside += 1
+            self._entries += 1
         self._held.value = True
         try:
             yield
@@ -104,11 +108,24 @@ class _Gate:
                 self._inside -= 1
                 self._changed.notify_all()
 
-    def wait_quiet(self, timeout: float) -> bool:
-        """Wait until no full run is inside the gate or waiting for it (at most ``timeout`` seconds, so a
-        steady stream of runs cannot hold a page back for long). Returns whether it was quiet."""
+    def wait_quiet(self, timeout: float, settle: float = 0.05) -> bool:
+        """Wait until no full run has been inside the gate or waiting for it for ``settle`` seconds (the
+        tabs of a reveal start one after another, a few milliseconds apart), at most ``timeout`` seconds
+        in all, so a steady stream of runs cannot hold a page back for long. Returns whether it was quiet."""
+        deadline = time.monotonic() + timeout
+
+        def quiet() -> bool:
+            return self._inside == 0 and self._waiting == 0
+
         with self._changed:
-            return self._changed.wait_for(lambda: self._inside == 0 and self._waiting == 0, timeout)
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._changed.wait_for(quiet, left):
+                    return False
+                entries = self._entries
+                self._changed.wait(min(settle, max(left, 0.0)))  # woken early by any run entering or leaving
+                if quiet() and self._entries == entries:
+                    return True
 
 
 gate = _Gate(3)
