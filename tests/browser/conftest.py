@@ -2,7 +2,8 @@
 Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM_PATH``).
 
 Outside CI a missing browser skips these tests with a message; under CI (``CI=true``) it fails them.
-Screenshots go to ``test-output/screenshots``.
+Screenshots go to ``test-output/screenshots``; when a test fails, every page it opened is saved there as
+``failed-<test>-<n>.png`` before its browser context closes (what CI keeps of a flaky failure).
 """
 
 from __future__ import annotations
@@ -32,6 +33,17 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
+FAILED = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(items):
@@ -78,8 +90,9 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser):
-    """Factory: a page in a fresh browser context (a separate person); closed after the test."""
+def new_page(browser, request):
+    """Factory: a page in a fresh browser context (a separate person); closed after the test, and saved as a
+    screenshot first if the test failed."""
     contexts = []
 
     def make(width: int = 1280, height: int = 900, **kwargs):
@@ -89,5 +102,19 @@ def new_page(browser):
         return ctx.new_page()
 
     yield make
+    if request.node.stash.get(FAILED, False):
+        _save_pages(request.node.name, contexts)
     for ctx in contexts:
         ctx.close()
+
+
+def _save_pages(test: str, contexts) -> None:
+    """A screenshot of every page still open in ``contexts`` (a page that cannot be captured is skipped)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pages = [page for ctx in contexts for page in ctx.pages]
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in test)[:80]
+    for n, page in enumerate(pages):
+        try:
+            page.screenshot(path=str(SHOTS / f"failed-{name}-{n}.png"), full_page=True, timeout=5000)
+        except Exception as exc:  # a crashed or closed page: say so, keep the others
+            print(f"could not save {name} page {n}: {exc}")
