@@ -107,3 +107,25 @@ def test_a_steady_stream_of_runs_holds_the_heavy_part_back_only_so_long(monkeypa
     release.set()
     busy.join(5)
     assert still_busy and 0.19 <= waited < 3
+
+
+def test_a_page_alone_draws_its_heavy_part_at_once(monkeypatch):
+    """A lone run (the facilitator rerunning the comparison) does not wait for the gate to settle; a run
+    that another entered just before it does."""
+    gate = live._Gate(2)
+    settle = 0.5
+    with gate.run():
+        gate.leave()
+        started = time.monotonic()
+        assert gate.wait_quiet(5, settle=settle)
+        alone = time.monotonic() - started
+    entered, release = threading.Event(), threading.Event()
+    release.set()  # the other run enters and leaves at once
+    hold(gate, entered, release).join(5)
+    assert entered.is_set()
+    with gate.run():
+        gate.leave()
+        started = time.monotonic()
+        assert gate.wait_quiet(5, settle=settle)
+        after_another = time.monotonic() - started
+    assert alone < settle / 2 <= settle <= after_another

@@ -8,6 +8,7 @@ whole page, so a page always converges to what is stored within a poll or two.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import threading
 import time
@@ -83,6 +84,7 @@ class _Gate:
         self._inside = 0  # full runs past the gate, not yet left
         self._waiting = 0  # full runs waiting to enter
         self._entries = 0  # full runs that ever entered
+        self._recent: collections.deque[tuple[float, int]] = collections.deque(maxlen=64)  # (entered, thread)
         self._changed = threading.Condition()
         self._held = threading.local()
 
@@ -95,6 +97,7 @@ class _Gate:
             self._waiting -= 1
             self._inside += 1
             self._entries += 1
+            self._recent.append((time.monotonic(), threading.get_ident()))
         self._held.value = True
         try:
             yield
@@ -111,13 +114,16 @@ class _Gate:
     def wait_quiet(self, timeout: float, settle: float = 0.05) -> bool:
         """Wait until no full run has been inside the gate or waiting for it for ``settle`` seconds (the
         tabs of a reveal start one after another, a few milliseconds apart), at most ``timeout`` seconds
-        in all, so a steady stream of runs cannot hold a page back for long. Returns whether it was quiet."""
+        in all, so a steady stream of runs cannot hold a page back for long. A run that was alone (no other
+        run entered in the last ``settle`` seconds) does not wait at all. Returns whether it was quiet."""
         deadline = time.monotonic() + timeout
 
         def quiet() -> bool:
             return self._inside == 0 and self._waiting == 0
 
         with self._changed:
+            if quiet() and not self._others_entered_since(time.monotonic() - settle):
+                return True
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0 or not self._changed.wait_for(quiet, left):
@@ -126,6 +132,16 @@ class _Gate:
                 self._changed.wait(min(settle, max(left, 0.0)))  # woken early by any run entering or leaving
                 if quiet() and self._entries == entries:
                     return True
+
+    def _others_entered_since(self, since: float) -> bool:
+        """Whether a run of another thread entered the gate after ``since`` (called holding the lock)."""
+        me = threading.get_ident()
+        for entered, thread in reversed(self._recent):
+            if entered < since:
+                return False
+            if thread != me:
+                return True
+        return False
 
 
 gate = _Gate(3)
