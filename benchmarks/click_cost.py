@@ -43,25 +43,8 @@ async def clicks(page: Page, pid: int, n: int, before=None, name: str = "") -> t
     cpu = wall = 0.0
     spy = None
     for i in range(n + 20):
-        if i == 20 and PROFILE:
-            spy = subprocess.Popen(
-                [
-                    str(Path(sys.executable).with_name("py-spy")),
-                    "record",
-                    "--pid",
-                    str(pid),
-                    "--rate",
-                    "500",
-                    "--format",
-                    "raw",
-                    "--output",
-                    f"{PROFILE}.{name}",
-                    "--nonblocking",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(1.0)
+        if i == 20:
+            spy = profile(pid, f"{name}.clicks")
         if before:
             await before(i)
         c0, t0 = cpu_seconds(pid), time.monotonic()
@@ -74,24 +57,57 @@ async def clicks(page: Page, pid: int, n: int, before=None, name: str = "") -> t
         if i >= 20:
             cpu += cpu_seconds(pid) - c0
             wall += time.monotonic() - t0
-    if spy:
-        spy.send_signal(2)
-        spy.wait(30)
+    stop(spy)
     return cpu / n, wall / n
 
 
-async def polls(page: Page, pid: int, n: int) -> float:
+def profile(pid: int, name: str) -> subprocess.Popen | None:
+    """Start py-spy on the server (``--profile FILE``: raw folded stacks in ``FILE.<name>``), else None."""
+    if not PROFILE:
+        return None
+    spy = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("py-spy")),
+            "record",
+            "--pid",
+            str(pid),
+            "--rate",
+            "500",
+            "--format",
+            "raw",
+            "--output",
+            f"{PROFILE}.{name}",
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    return spy
+
+
+def stop(spy: subprocess.Popen | None) -> None:
+    if spy:
+        spy.send_signal(2)
+        spy.wait(30)
+
+
+async def polls(page: Page, pid: int, n: int, name: str = "") -> float:
     """CPU seconds of the server per poll of the page's polling fragment, over ``n`` polls one after
     another (each as the browser sends it at its timer: a fragment rerun with ``is_auto_rerun``)."""
     (fragment,) = page.polling
     cpu = 0.0
+    spy = None
     for i in range(n + 20):
+        if i == 20:
+            spy = profile(pid, f"{name}.polls")
         c0, sent = cpu_seconds(pid), time.monotonic()
         await page.rerun(fragment_id=fragment, auto=True)
         if await page.finished_since(sent, 30) is None:
             raise RuntimeError(f"poll {i}: the fragment did not finish")
         if i >= 20:
             cpu += cpu_seconds(pid) - c0
+    stop(spy)
     return cpu / n
 
 
@@ -112,7 +128,7 @@ async def app(n: int, tmp: Path) -> tuple[float, float, float]:
             await page.finished_since(since, 30)
 
         per_click = await clicks(page, server.pid, n, new_reason, "app")
-        return (*per_click, await polls(page, server.pid, n))
+        return (*per_click, await polls(page, server.pid, n, "app"))
     finally:
         server.stop()
 
@@ -123,7 +139,7 @@ async def floor(n: int, tmp: Path) -> tuple[float, float, float]:
         page = await Page.open(server.url, "", poll=False)
         await page.finished_since(0, 60)
         per_click = await clicks(page, server.pid, n, name="floor")
-        return (*per_click, await polls(page, server.pid, n))
+        return (*per_click, await polls(page, server.pid, n, "floor"))
     finally:
         server.stop()
 
@@ -131,7 +147,11 @@ async def floor(n: int, tmp: Path) -> tuple[float, float, float]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=300)
-    parser.add_argument("--profile", default="", help="py-spy raw profiles of the clicks: FILE.app, FILE.floor")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="py-spy raw profiles: FILE.app.clicks, FILE.app.polls, FILE.floor.clicks, FILE.floor.polls",
+    )
     args = parser.parse_args(argv)
     global PROFILE
     PROFILE = args.profile

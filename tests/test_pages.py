@@ -369,3 +369,42 @@ def test_the_comparison_shows_agreement_within_a_party_of_several_members(store)
     within = next(d.value for d in at.dataframe if "Kendall's W" in d.value.columns)
     assert list(within["Party"]) == ["Alpha"] and list(within["Members who ranked"]) == [2]
     assert 0 < within["Kendall's W"][0] < 1
+
+
+def test_the_comparison_sends_only_the_chart_and_the_long_texts_that_are_open(store):
+    """A revealed comparison sends the chart of the chosen tab only, and the full agenda and the reasons for
+    the less contested elements only once their expander is opened (each a rerun of the page)."""
+    made = store.create_session("Lazy", ["Alpha", "Beta", "Gamma"])
+    s, fac = made.session, made.facilitator_token
+    ids = list(s.catalogue.ids)
+    orders = (ids, ids[::-1], ids[5:] + ids[:5])
+    for i, order in enumerate(orders):
+        person = store.join(s.code, s.parties[i].id, f"P{i}")
+        reasons = {e: f"reason {i} for {e}" for e in ids}
+        store.submit(s.code, person.token, order, reasons=reasons)
+    store.reveal(s.code, fac)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["session"], at.query_params["admin"] = s.code, fac
+    at.switch_page("views/compare.py").run()
+    assert not at.exception, at.exception
+
+    def charts() -> list[str]:
+        return [c.proto.id for c in at.get("plotly_chart")]
+
+    def expander(prefix: str):
+        return next(e for e in at.expander if e.label.startswith(prefix))
+
+    shown = charts()
+    assert len(shown) == 1 and "divergence" in shown[0]
+    assert expander("All ").children == {} and expander("Reasons for ").children == {}
+
+    at.session_state["compare_chart"] = "Heatmap"
+    at.session_state["compare_all_pairs"] = True
+    at.session_state["compare_more_reasons"] = True
+    at.run()
+    assert not at.exception, at.exception
+    shown = charts()
+    assert len(shown) == 1 and "heatmap" in shown[0]
+    agenda = expander("All ").text
+    assert len(agenda) == 1 and "reason" in agenda[0].value
+    assert any("reason" in t.value for t in expander("Reasons for ").text)

@@ -19,6 +19,10 @@ from ui.downloads import download_buttons
 from ui.live import heavy_slot, rerun_on_change, watch_round
 
 REASONS_OPEN = 3  # elements whose reasons are shown before "more elements"
+CHARTS = {"Divergence": "divergence", "Heatmap": "heatmap", "Agreement": "agreement", "Spread": "spread"}
+# The chart tabs and the long expanders draw their content only while it is open (``on_change="rerun"``:
+# choosing one reruns the page), so a revealed comparison sends each of a hundred tabs one chart, not four,
+# and not the longest texts.
 
 st.set_page_config(layout="wide")
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
@@ -110,16 +114,23 @@ def details() -> None:
             with st.container(border=True):
                 show_reasons(row, why)
         if len(contested) > REASONS_OPEN:
-            with st.expander(f"Reasons for {len(contested) - REASONS_OPEN} more elements"):
-                for row, why in contested[REASONS_OPEN:]:
-                    show_reasons(row, why)
+            more = st.expander(
+                f"Reasons for {len(contested) - REASONS_OPEN} more elements",
+                key="compare_more_reasons",
+                on_change="rerun",
+            )
+            if more.open:
+                with more:
+                    for row, why in contested[REASONS_OPEN:]:
+                        show_reasons(row, why)
 
     # ---- charts
     ready = cached.comparison_charts(store, session.code, number, marker)
-    tabs = st.tabs(["Divergence", "Heatmap", "Agreement", "Spread"])
-    for tab, name in zip(tabs, ["divergence", "heatmap", "agreement", "spread"], strict=True):
-        with tab:
-            figures.show(ready[name], key=f"chart:{name}")
+    tabs = st.tabs(list(CHARTS), key="compare_chart", on_change="rerun")
+    for tab, name in zip(tabs, CHARTS.values(), strict=True):
+        if tab.open:  # only the chart on screen is sent; choosing another tab reruns the page
+            with tab:
+                figures.show(ready[name], key=f"chart:{name}")
 
     # ---- agenda
     st.subheader("Discussion agenda", anchor=False)
@@ -129,8 +140,9 @@ def details() -> None:
         )
         st.text(tables.agenda_top)  # each pair with the reasons its parties gave, as plain text
         if tables.agenda_rest:
-            with st.expander(f"All {len(res.agenda)} pairs"):
-                st.text(tables.agenda_rest)
+            every = st.expander(f"All {len(res.agenda)} pairs", key="compare_all_pairs", on_change="rerun")
+            if every.open:
+                every.text(tables.agenda_rest)
     else:
         st.write("The parties put every pair of elements the same way round: nothing to reconcile.")
 
