@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from trustcore.followup.next_steps import add_next_step, next_steps
@@ -135,3 +137,32 @@ def test_stakeholder_survey_from_its_link(server, store, new_page):
     expect(page.get_by_text("This facilitator link is not valid")).to_be_visible()
     open_app(page, f"{server.url}/?session={code}&me={survey}")
     expect(page.get_by_text("This personal link is not valid")).to_be_visible()
+
+
+def test_the_comparison_draws_the_chart_of_each_tab_chosen_and_opens_the_full_agenda(server, store, new_page):
+    """The chart tabs and the long expanders draw their content when chosen (it is sent only then)."""
+    made = store.create_session("Chart tabs", ["Alpha", "Beta", "Gamma"])
+    s, fac = made.session, made.facilitator_token
+    ids = list(s.catalogue.ids)
+    for i, order in enumerate((ids, ids[::-1], ids[5:] + ids[:5])):
+        person = store.join(s.code, s.parties[i].id, f"P{i}")
+        store.submit(s.code, person.token, order, reasons={e: f"reason {i} for {e}" for e in ids})
+    store.reveal(s.code, fac)
+    page = new_page()
+    open_app(page, f"{server.url}/compare?session={s.code}&admin={fac}")
+    panel = page.get_by_role("tabpanel")
+    expect(panel.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 1  # only the tab on screen
+    for name in ("Heatmap", "Agreement", "Spread"):
+        page.get_by_role("tab", name=name).click()
+        wait_idle(page)
+        expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+        expect(panel.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+        assert page.locator("[data-testid='stPlotlyChart']").count() == 1
+        if name == "Heatmap":
+            shot(page, "21-comparison-heatmap-tab")
+    every = page.locator("[data-testid='stExpander'] summary").filter(has_text=re.compile(r"All \d+ pairs"))
+    every.click()
+    wait_idle(page)
+    expect(page.get_by_text("reason 1 for", exact=False).last).to_be_visible()
+    shot(page, "22-comparison-all-pairs-open")
