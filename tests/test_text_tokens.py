@@ -310,3 +310,13 @@ def test_the_qr_codes_alt_text_says_what_it_is_and_spells_the_code():
 
     text = qr.alt_text("abcdefghjkmnpq")
     assert text.startswith("QR code that opens this session's share link") and "A B C D, E F G H" in text
+
+
+def test_a_qr_code_is_made_once_per_link_and_size():
+    """The console draws two QR codes on every rerun: each is encoded once, then read back."""
+    from trustcore import qr
+
+    link = "https://example.org/?session=abcdefghjkmnpq"
+    first = qr.qr_png(link)
+    assert first.startswith(b"\x89PNG") and qr.qr_png(link) is first
+    assert qr.qr_png(link, scale=20) is not first and qr.qr_png(link + "x") != first

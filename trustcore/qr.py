@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import segno
@@ -9,8 +10,10 @@ import segno
 from .tokens import spelled_code
 
 
+@functools.lru_cache(maxsize=64)
 def qr_png(url: str, *, scale: int = 12) -> bytes:
-    """A PNG QR code of ``url`` with error correction M and a quiet zone, black on white."""
+    """A PNG QR code of ``url`` with error correction M and a quiet zone, black on white (made once per
+    link and size: the console draws two on every rerun)."""
     buf = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buf, kind="png", scale=scale, border=3)
     return buf.getvalue()

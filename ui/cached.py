@@ -52,10 +52,12 @@ def comparison_charts(_store, code: str, number: int, marker: tuple) -> dict[str
 
 
 def warm(store, code: str) -> None:
-    """Compute the current round's comparison now (the facilitator's click on *Reveal*), so the hundred
-    tabs that open it a moment later all find it ready."""
+    """Compute the current round's results now (the facilitator's click on *Reveal*), so the hundred tabs
+    that open the comparison a moment later find their headline ready. Not the charts: building them
+    takes a few hundred milliseconds of the interpreter, which the room's headlines would wait behind;
+    the first page to draw its details (after every headline, ``ui.live.heavy_slot``) builds them."""
     number = store.session(code).current_round
-    comparison_charts(store, code, number, store.change_marker(code))
+    results(store, code, number, store.change_marker(code))
 
 
 @dataclass(frozen=True)

@@ -104,8 +104,8 @@ def act(action, success: str) -> None:
     else:
         nudge(session.code)  # every tab in the room shows it now, not at its next poll
         if action == store.reveal:
-            # The charts, while the room's pages draw their headlines (they wait for this one computation
-            # instead of each starting its own). Warming before the nudge kept the whole room waiting.
+            # The results, while the room's pages start (they wait for this one computation instead of
+            # each starting its own). Warming before the nudge kept the whole room waiting.
             cached.warm(store, session.code)
         flash(success)
         st.rerun()
