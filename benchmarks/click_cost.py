@@ -29,7 +29,7 @@ for path in (ROOT, ROOT / "benchmarks"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from room_load import CONFIRMATION, SUBMIT, cpu_seconds, join  # noqa: E402
+from room_load import CONFIRMATION, SUBMIT, cpu_seconds, join, py_spy, stop_profiler  # noqa: E402
 from stprotocol import Page  # noqa: E402
 
 from tests.appserver import Server  # noqa: E402
@@ -57,39 +57,13 @@ async def clicks(page: Page, pid: int, n: int, before=None, name: str = "") -> t
         if i >= 20:
             cpu += cpu_seconds(pid) - c0
             wall += time.monotonic() - t0
-    stop(spy)
+    stop_profiler(spy)
     return cpu / n, wall / n
 
 
 def profile(pid: int, name: str) -> subprocess.Popen | None:
-    """Start py-spy on the server (``--profile FILE``: raw folded stacks in ``FILE.<name>``), else None."""
-    if not PROFILE:
-        return None
-    spy = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("py-spy")),
-            "record",
-            "--pid",
-            str(pid),
-            "--rate",
-            "500",
-            "--format",
-            "raw",
-            "--output",
-            f"{PROFILE}.{name}",
-            "--nonblocking",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(1.0)
-    return spy
-
-
-def stop(spy: subprocess.Popen | None) -> None:
-    if spy:
-        spy.send_signal(2)
-        spy.wait(30)
+    """py-spy on the server while it is measured (``--profile FILE``: raw folded stacks in ``FILE.<name>``)."""
+    return py_spy(pid, f"{PROFILE}.{name}", rate=500, fmt="raw") if PROFILE else None
 
 
 async def polls(page: Page, pid: int, n: int, name: str = "") -> float:
@@ -107,7 +81,7 @@ async def polls(page: Page, pid: int, n: int, name: str = "") -> float:
             raise RuntimeError(f"poll {i}: the fragment did not finish")
         if i >= 20:
             cpu += cpu_seconds(pid) - c0
-    stop(spy)
+    stop_profiler(spy)
     return cpu / n
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import shutil
@@ -344,22 +345,15 @@ def start_profiler(args, pid: int, run: int, phase: str):
     """py-spy on the server for one burst: ``FILE.<phase>[.<run>]`` (py-spy samples the whole process)."""
     if not args.profile:
         return None
-    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     out = f"{args.profile}.{phase}" + (f".{run}" if args.runs > 1 else "")
-    cmd = [
-        spy,
-        "record",
-        "--pid",
-        str(pid),
-        "--rate",
-        str(args.profile_rate),
-        "--format",
-        args.profile_format,
-        "--output",
-        out,
-        "--nonblocking",
-    ] + (["--gil"] if args.profile_gil else [])
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return py_spy(pid, out, rate=args.profile_rate, fmt=args.profile_format, gil=args.profile_gil)
+
+
+def py_spy(pid: int, out: str, *, rate: int, fmt: str, gil: bool = False) -> subprocess.Popen:
+    """Start ``py-spy record`` on ``pid`` into ``out`` (stop it with ``stop_profiler``), once it has attached."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    cmd = [spy, "record", "--pid", str(pid), "--rate", str(rate), "--format", fmt, "--output", out, "--nonblocking"]
+    proc = subprocess.Popen(cmd + (["--gil"] if gil else []), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(1.0)  # py-spy attaches
     return proc
 
@@ -443,7 +437,7 @@ def report(results: list[RunResult]) -> None:
     print()
     verdict = lambda ok: "PASS" if ok else "FAIL"  # noqa: E731
     print(f"{verdict(all(r.submit.stuck == 0 for r in results))}  0 stuck pages in every run")
-    if all(r == r for r in ratios):  # no floor measured (--no-floor): no ratio to judge (NaN)
+    if not any(math.isnan(r) for r in ratios):  # without a floor (--no-floor) there is no ratio to judge
         print(
             f"{verdict(max(ratios) <= TARGET_RATIO)}  p95 submit <= {TARGET_RATIO:g}x the floor "
             f"in every run (median {statistics.median(ratios):.2f}x, worst {max(ratios):.2f}x)"

@@ -83,8 +83,8 @@ class _Gate:
         self._size = size
         self._inside = 0  # full runs past the gate, not yet left
         self._waiting = 0  # full runs waiting to enter
-        self._entries = 0  # full runs that ever entered
-        self._recent: collections.deque[tuple[float, int]] = collections.deque(maxlen=64)  # (entered, thread)
+        # (time, thread) of the latest entries: whether others came in lately (``_others_entered_since``)
+        self._recent: collections.deque[tuple[float, int]] = collections.deque(maxlen=64)
         self._changed = threading.Condition()
         self._held = threading.local()
 
@@ -96,7 +96,6 @@ class _Gate:
             self._changed.wait_for(lambda: self._inside < self._size)
             self._waiting -= 1
             self._inside += 1
-            self._entries += 1
             self._recent.append((time.monotonic(), threading.get_ident()))
         self._held.value = True
         try:
@@ -128,9 +127,9 @@ class _Gate:
                 left = deadline - time.monotonic()
                 if left <= 0 or not self._changed.wait_for(quiet, left):
                     return False
-                entries = self._entries
+                since = time.monotonic()
                 self._changed.wait(min(settle, max(left, 0.0)))  # woken early by any run entering or leaving
-                if quiet() and self._entries == entries:
+                if quiet() and not self._others_entered_since(since):
                     return True
 
     def _others_entered_since(self, since: float) -> bool:

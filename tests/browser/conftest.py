@@ -35,15 +35,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+FAILED = pytest.StashKey[bool]()  # whether the test's own call failed (read by ``new_page``)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call":
         item.stash[FAILED] = report.failed
     return report
-
-
-FAILED = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(items):
