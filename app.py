@@ -21,6 +21,7 @@ calm_motion()  # no animation for whoever asks their system for less motion
 # one of a few places for a full run at a time (``live.gate``: a hundred tabs revealed at once get their
 # pages one after another instead of all at the end).
 with live.gate.run(), db.unit(get_store().path):
+    live.forget_tab()  # the page drawn now registers its polling fragments again (``live.nudge``)
     ctx = resolve()
     st.session_state["ctx"] = ctx
 

@@ -314,3 +314,38 @@ def test_a_repair_right_after_joining_shows_the_new_participants_ranking_page(tm
     assert "Ann" in [p.participant.name for p in store.progress(code).participants], "Ann joined"
     assert shown, "after the repair the tab showed the join form again"
     assert "me=" in query, f"the URL lost the personal token: {query}"
+
+
+def test_a_lock_written_by_another_process_reaches_the_participants_pages_within_seconds(tmp_path):
+    """Another replica (here: this test) locks the round in the database; no console of this server nudges.
+    The server's room watcher sees it and reruns the pages, well before their own fallback timer."""
+    from ui.live import FALLBACK_SECONDS, WATCH_SECONDS
+
+    db = tmp_path / "elsewhere.db"
+    store = Store(db).initialise()
+    created = store.create_session("Elsewhere", ["Alpha", "Beta"])
+    code = created.session.code
+    server = Server(db, tmp_path / "streamlit.log")
+    deadline = WATCH_SECONDS + 3  # a tick, and the page's run; the fallback timer alone would take 10 s
+
+    async def scenario() -> list[float | None]:
+        pages = [await Page.open(server.url, f"session={code}") for _ in range(2)]
+        for page in pages:
+            await page.finished_since(0, 30)
+        for page, party in zip(pages, ["Alpha", "Beta"], strict=True):
+            await _join(page, party, party[0] + "nn")
+            sent = await page.click("Submit my ranking")
+            assert await page.wait_for_text(CONFIRMATION, sent, 15), f"{party}'s click was lost"
+        since = time.monotonic()
+        store.lock(code, created.facilitator_token)
+        got = [await p.wait_for_text("Round 1 is locked", since, deadline) for p in pages]
+        for p in pages:
+            await p.close()
+        return [g - since if g else None for g in got]
+
+    assert deadline < FALLBACK_SECONDS
+    try:
+        waited = asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert all(w is not None for w in waited), waited

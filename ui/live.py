@@ -1,17 +1,21 @@
-"""Live updates without reloading: small fragments that poll a cheap change marker.
+"""Live updates without reloading: a room watcher per process, and small fragments that it reruns.
 
-Each open tab polls on its own timer, so a poll costs one indexed query; the page (or the fragment's
-content) is rebuilt only when the marker changed. Every polling fragment also asks ``healing`` whether
-Streamlit dropped this tab's last output (a framework race, see ``ui/healing.py``), and then reruns the
-whole page, so a page always converges to what is stored within a poll or two.
+Every polling fragment registers what its tab shows of the session (the round, or the change marker). Once
+a second the process's room watcher reads each watched session (one indexed query per kind) and reruns the
+fragment of every tab whose drawing is out of date (``nudge``); the fragment then reruns its page. The
+console nudges at once after the facilitator's actions. Each fragment keeps a slow timer of its own as a
+safety net, and asks ``healing`` whether Streamlit dropped this tab's last output (a framework race, see
+``ui/healing.py``), so a page always converges to what is stored within a second or two.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import logging
 import threading
 import time
+from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.runtime import Runtime
@@ -22,43 +26,127 @@ from trustcore.model import RoundStatus
 
 from . import editing, healing
 
-POLL_SECONDS = 2
+_LOGGER = logging.getLogger(__name__)
+
+POLL_SECONDS = 2  # the facilitator's console: one tab, which shows every join and submission
+# Participants' tabs: the process's room watcher (below) looks at the database every WATCH_SECONDS for all of
+# them and reruns a tab's polling fragment when what it shows is out of date, so each tab's own timer is
+# only a safety net (and the second line of ``healing``). A hundred tabs polling every 2 s cost the server
+# 0.18 core for nothing (Streamlit's own cost of a run, benchmarks/README.md); the watcher costs a query or
+# two per session per tick.
+FALLBACK_SECONDS = 10
+WATCH_SECONDS = 1.0
+RETRY_SECONDS = 3.0  # a nudged tab that still shows the old value (its rerun lost) is nudged again after this
 _FOLLOWED = "tc_followed_round"
 
-# Tabs of this server process that poll a session's round: session code -> {browser session id: fragment id}
-_watchers: dict[str, dict[str, str]] = {}
+ROUND = "round"  # the tab shows the current round (``Round.shown``): number, status, timer
+MARKER = "marker"  # the tab shows everything in the session (``Store.change_marker``)
+
+
+@dataclass
+class _Watch:
+    """One polling fragment of one tab: what it shows now, so the watcher can tell when that is stale."""
+
+    fragment_id: str
+    store: object
+    wants: str  # ROUND or MARKER
+    shows: object  # the value of ``wants`` the tab drew
+    nudged_at: float = 0.0
+
+
+# Polling fragments of this process's tabs: session code -> {(browser session id, fragment id): watch}
+_watchers: dict[str, dict[tuple[str, str], _Watch]] = {}
 _watchers_lock = threading.Lock()
+_thread: threading.Thread | None = None
 
 
-def _register(code: str) -> None:
-    """Remember that this tab's current fragment polls ``code`` (so ``nudge`` can run it at once)."""
+def _register(store, code: str, wants: str, shows) -> None:
+    """Remember what this tab's current fragment shows of ``code`` (so the watcher can rerun it)."""
     ctx = get_script_run_ctx(suppress_warning=True)
     fragment_id = ThreadState.get().fragment_id
-    if ctx is not None and fragment_id:
+    if ctx is None or not fragment_id:
+        return
+    with _watchers_lock:
+        _watchers.setdefault(code, {})[(ctx.session_id, fragment_id)] = _Watch(fragment_id, store, wants, shows)
+    _start_watching()
+
+
+def forget_tab() -> None:
+    """Drop this tab's watches (the entrypoint calls it at every full run: the page drawn registers again)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return
+    with _watchers_lock:
+        for tabs in _watchers.values():
+            for key in [key for key in tabs if key[0] == ctx.session_id]:
+                del tabs[key]
+
+
+def _start_watching() -> None:
+    global _thread
+    if _thread is not None or not Runtime.exists():
+        return
+    with _watchers_lock:
+        if _thread is None:
+            _thread = threading.Thread(target=_watch_forever, name="trustcore-room-watcher", daemon=True)
+            _thread.start()
+
+
+def _watch_forever() -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
         with _watchers_lock:
-            _watchers.setdefault(code, {})[ctx.session_id] = fragment_id
+            codes = [code for code, tabs in _watchers.items() if tabs]
+        for code in codes:
+            try:
+                nudge(code)
+            except Exception:  # noqa: BLE001 - a dead database must not stop the watcher; tabs' own polls remain
+                _LOGGER.warning("room watcher: cannot check session %s", code, exc_info=True)
+
+
+def _now_shown(store, code: str, wants: str):
+    try:
+        return store.current_round(code).shown if wants == ROUND else store.change_marker(code)
+    except NotFound:
+        return None  # the session was deleted: every tab showing it is stale
+
+
+def stale_tabs(code: str, now: float) -> list[tuple[str, str]]:
+    """(browser session id, fragment id) of the tabs watching ``code`` whose drawing is out of date and that
+    were not nudged in the last ``RETRY_SECONDS`` (marked as nudged at ``now``). One query per kind."""
+    with _watchers_lock:
+        watches = list(_watchers.get(code, {}).items())
+    current: dict[tuple[int, str], object] = {}
+    stale = []
+    for (session_id, _), watch in watches:
+        kind = (id(watch.store), watch.wants)
+        if kind not in current:
+            current[kind] = _now_shown(watch.store, code, watch.wants)
+        if current[kind] != watch.shows and now - watch.nudged_at >= RETRY_SECONDS:
+            watch.nudged_at = now
+            stale.append((session_id, watch.fragment_id))
+    return stale
 
 
 def nudge(code: str) -> int:
-    """Make every tab of this process that watches ``code`` poll now instead of at its next tick.
+    """Rerun, now, the polling fragment of every tab of this process whose drawing of ``code`` is out of date.
 
-    Called after the facilitator locks, reveals or opens a round, so the room sees it at once. It asks
-    each tab's Streamlit session for a rerun of its polling fragment, with the browser's last widget
-    state (buttons' triggers left out, so no click is ever repeated), the way Streamlit's own run-on-save
-    reruns a session; the fragment then moves the tab on as its own poll would (a participant on the
-    ranking goes to the comparison after a reveal). Tabs served by other processes (other replicas) see
-    the change at their next poll. Returns the number of tabs nudged."""
+    The room watcher calls it every ``WATCH_SECONDS``, and the console right after the facilitator locks,
+    reveals or opens a round, so the room sees it at once. It asks each such tab's Streamlit session for a
+    rerun of its polling fragment, with the browser's last widget state (buttons' triggers left out, so no
+    click is ever repeated), the way Streamlit's own run-on-save reruns a session; the fragment then moves
+    the tab on as its own poll would (a participant on the ranking goes to the comparison after a reveal).
+    Tabs served by other processes (other replicas) are nudged by their own process's watcher. Returns the
+    number of tabs nudged."""
     runtime = Runtime.instance() if Runtime.exists() else None
     if runtime is None:
         return 0
-    with _watchers_lock:
-        watchers = dict(_watchers.get(code, {}))
     nudged = 0
-    for session_id, fragment_id in watchers.items():
+    for session_id, fragment_id in stale_tabs(code, time.monotonic()):
         info = runtime._session_mgr.get_active_session_info(session_id)
         if info is None:
             with _watchers_lock:
-                _watchers.get(code, {}).pop(session_id, None)
+                _watchers.get(code, {}).pop((session_id, fragment_id), None)
             continue
         session = info.session
         state = healing.replay_state(session, fragment_id=fragment_id)
@@ -164,12 +252,12 @@ def heal() -> None:
         st.rerun(scope="app")
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment(run_every=FALLBACK_SECONDS)
 def watch_round(ctx) -> None:
     """Rerun the whole page when the current round opens, locks or is revealed, or its timer changes
     (participants' view)."""
     heal()
-    _register(ctx.session.code)
+    _register(ctx.store, ctx.session.code, ROUND, ctx.drawn_round)
     try:
         now = ctx.store.current_round(ctx.session.code)
     except NotFound:
@@ -223,19 +311,19 @@ def changed(ctx, key: str) -> bool:
     return True
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment(run_every=FALLBACK_SECONDS)
 def rerun_on_change(ctx, key: str) -> None:
     """Rerun the whole page when anything in the session changed (a join, a submission, a reveal...).
 
     A poll that finds nothing new costs one query and draws nothing."""
     heal()
-    _register(ctx.session.code)
     try:
         if changed(ctx, key) and st.session_state.get(f"primed:{key}"):
             st.rerun(scope="app")
     except NotFound:
         st.rerun(scope="app")
     st.session_state[f"primed:{key}"] = True
+    _register(ctx.store, ctx.session.code, MARKER, st.session_state.get(f"marker:{key}"))
 
 
 def changes_notice(ctx, key: str, *, forget: str = "") -> None:
@@ -246,7 +334,7 @@ def changes_notice(ctx, key: str, *, forget: str = "") -> None:
     _notice(ctx, key, forget)
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment(run_every=FALLBACK_SECONDS)
 def _notice(ctx, key: str, forget: str) -> None:
     heal()
     try:
@@ -254,6 +342,7 @@ def _notice(ctx, key: str, forget: str) -> None:
     except NotFound:
         st.rerun(scope="app")
         return
+    _register(ctx.store, ctx.session.code, MARKER, marker)
     if marker != st.session_state.get(f"seen:{key}"):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.info(
