@@ -66,3 +66,13 @@ def test_without_a_streamlit_runtime_nothing_is_nudged_and_no_watcher_starts(wat
     assert live.nudge(code) == 0
     live._start_watching()
     assert live._thread is None
+
+
+def test_a_tab_whose_page_is_running_is_left_for_the_next_tick_and_not_counted_as_nudged(watched):
+    store, code, token = watched
+    shown = store.current_round(code).shown
+    _watch(store, code, "running", live.ROUND, shown)
+    _watch(store, code, "idle", live.ROUND, shown)
+    store.lock(code, token)
+    assert live.stale_tabs(code, now=100.0, busy=lambda tab: tab == "running") == [("idle", "f1")]
+    assert live.stale_tabs(code, now=100.5) == [("running", "f1")]  # its run ended still drawing the old round

@@ -9,8 +9,9 @@ it by itself. ``benchmarks/race_repro.py`` reproduces it in a few lines.
 
 Two things make every page converge anyway:
 
-1. A click's confirmation is drawn in the click's own run (``views/rank.py``), and every polling
-   fragment checks the round, so a page that missed a change sees it at its next poll.
+1. A click's confirmation is drawn in the click's own run (``views/rank.py``), and the room watcher
+   (``ui/live.py``) reruns the polling fragment of any page that still shows another round than the stored
+   one, once a second until it does.
 2. ``install`` wraps the event loop's handler: when it is about to discard an output event of a
    non-current runner, it asks the session for a full rerun of the page it was on, with the browser's
    last widget state (buttons' triggers left out, so no click is repeated), the way Streamlit's own

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.runtime import Runtime
+from streamlit.runtime.app_session import AppSessionState
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
 
 from trustcore.errors import NotFound
@@ -111,9 +112,11 @@ def _now_shown(store, code: str, wants: str):
         return None  # the session was deleted: every tab showing it is stale
 
 
-def stale_tabs(code: str, now: float) -> list[tuple[str, str]]:
+def stale_tabs(code: str, now: float, busy=lambda session_id: False) -> list[tuple[str, str]]:
     """(browser session id, fragment id) of the tabs watching ``code`` whose drawing is out of date and that
-    were not nudged in the last ``RETRY_SECONDS`` (marked as nudged at ``now``). One query per kind."""
+    were not nudged in the last ``RETRY_SECONDS`` (marked as nudged at ``now``). One query per kind. A tab
+    whose page is running (``busy``) is left for the next tick: the run under way registers what it draws,
+    and a rerun asked for now would only queue behind it (at a reveal, a hundred tabs wait at the gate)."""
     with _watchers_lock:
         watches = list(_watchers.get(code, {}).items())
     current: dict[tuple[int, str], object] = {}
@@ -122,7 +125,7 @@ def stale_tabs(code: str, now: float) -> list[tuple[str, str]]:
         kind = (id(watch.store), watch.wants)
         if kind not in current:
             current[kind] = _now_shown(watch.store, code, watch.wants)
-        if current[kind] != watch.shows and now - watch.nudged_at >= RETRY_SECONDS:
+        if current[kind] != watch.shows and now - watch.nudged_at >= RETRY_SECONDS and not busy(session_id):
             watch.nudged_at = now
             stale.append((session_id, watch.fragment_id))
     return stale
@@ -141,8 +144,13 @@ def nudge(code: str) -> int:
     runtime = Runtime.instance() if Runtime.exists() else None
     if runtime is None:
         return 0
+
+    def busy(session_id: str) -> bool:
+        info = runtime._session_mgr.get_active_session_info(session_id)
+        return info is not None and info.session._state is AppSessionState.APP_IS_RUNNING
+
     nudged = 0
-    for session_id, fragment_id in stale_tabs(code, time.monotonic()):
+    for session_id, fragment_id in stale_tabs(code, time.monotonic(), busy):
         info = runtime._session_mgr.get_active_session_info(session_id)
         if info is None:
             with _watchers_lock:

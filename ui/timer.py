@@ -3,7 +3,7 @@
 The server says how many seconds are left when it draws the page (``Round.seconds_left``); the browser
 only counts those seconds down with its monotonic clock, never its wall clock, so a phone whose clock is
 wrong still shows the truth. The words are the core's (``round_timer.describe``); without JavaScript the
-text the server drew stays, and the next poll redraws it.
+text the server drew stays, and the page's next poll (``live.FALLBACK_SECONDS``) redraws it.
 """
 
 from __future__ import annotations
