@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """How long the statistics and the comparison page take.
 
-    python benchmarks/analysis_bench.py [--quick] [--server]
+    python benchmarks/analysis_bench.py [--quick] [--server [--profile FILE]]
 
 Prints best and median times (``timeit``, several repetitions) of:
 
@@ -250,7 +250,7 @@ def breakdown(store, code: str, runs: int) -> None:
     line(f"     the agenda as {agenda} st.text elements (a page of only that)", min(times), statistics.median(times))
 
 
-def bench_compare_server(runs: int, db: Path) -> tuple[float, float] | None:
+def bench_compare_server(runs: int, db: Path, profile: str = "") -> tuple[float, float] | None:
     """Median seconds of one rerun on a real ``streamlit run`` server, triggered from Chromium (the "r" key)
     and timed by the server itself (benchmarks/hooks run log): (compare page, empty page)."""
     from tests.appserver import Server, _free_port
@@ -311,6 +311,12 @@ def bench_compare_server(runs: int, db: Path) -> tuple[float, float] | None:
             page.get_by_role("link", name="Comparison").first.click()
             page.get_by_text("Side by side, most contested first").wait_for(timeout=60000)
             rerun(page, compare_log, 2)
+            if profile:  # py-spy, raw folded stacks of the server during its own extra reruns (``folded_top.py``)
+                from room_load import py_spy, stop_profiler
+
+                spy = py_spy(server.pid, profile, rate=1000, fmt="raw")
+                rerun(page, compare_log, runs * 4)
+                stop_profiler(spy)
             compare = rerun(page, compare_log, runs)
             browser.close()
     finally:
@@ -387,6 +393,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (for CI smoke tests)")
     parser.add_argument("--server", action="store_true", help="also time the rerun on a real server (Chromium)")
+    parser.add_argument("--profile", default="", help="with --server: a py-spy profile (raw) of the compare reruns")
     args = parser.parse_args(argv)
     repeat, runs = (3, 3) if args.quick else (15, 15)
 
@@ -399,7 +406,7 @@ def main(argv=None) -> int:
     bench_round_results(repeat, tmp / "results.db")
     compare, empty = bench_compare_page(runs, tmp / "compare.db")
     if args.server:
-        bench_compare_server(runs, tmp / "server.db")
+        bench_compare_server(runs, tmp / "server.db", args.profile)
     print(f"\ntotal benchmark time {time.time() - t0:.1f} s")
     print("\nTargets")
     ok1 = analysis_best * 1000 < TARGET_ANALYSIS_MS
