@@ -59,11 +59,29 @@ def test_a_deleted_session_makes_its_tabs_stale_so_they_show_it_is_gone(watched)
     assert live.stale_tabs(code, now=100.0) == [("a", "f1")]
 
 
-def test_without_a_streamlit_runtime_nothing_is_nudged_and_no_watcher_starts(watched):
+@pytest.fixture
+def no_watcher(monkeypatch):
+    """No watcher thread in this process as the test starts (whatever ran before in this worker)."""
+    monkeypatch.setattr(live, "_thread", None)
+
+
+def test_without_a_streamlit_runtime_nothing_is_nudged_and_no_watcher_starts(watched, no_watcher):
     store, code, token = watched
     _watch(store, code, "a", live.ROUND, store.current_round(code).shown)
     store.lock(code, token)
     assert live.nudge(code) == 0
+    live._start_watching()
+    assert live._thread is None
+
+
+def test_an_apptest_run_starts_no_watcher(no_watcher, monkeypatch):
+    """AppTest puts a mock runtime in place during a run: a watcher started then would outlive the test and
+    nudge mocks (it made the test above depend on which tests ran before it in the same worker)."""
+    from unittest.mock import MagicMock
+
+    from streamlit.runtime import Runtime
+
+    monkeypatch.setattr(Runtime, "_instance", MagicMock(spec=Runtime))
     live._start_watching()
     assert live._thread is None
 

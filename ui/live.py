@@ -83,9 +83,15 @@ def forget_tab() -> None:
                 del tabs[key]
 
 
+def _serving() -> bool:
+    """Whether this process is a real Streamlit server (not an ``AppTest`` run, which puts a mock in
+    ``Runtime._instance`` for the length of a run: a watcher started then would outlive the test)."""
+    return Runtime.exists() and type(Runtime.instance()) is Runtime
+
+
 def _start_watching() -> None:
     global _thread
-    if _thread is not None or not Runtime.exists():
+    if _thread is not None or not _serving():
         return
     with _watchers_lock:
         if _thread is None:
