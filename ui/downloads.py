@@ -1,5 +1,9 @@
 """Download buttons for a session's exports. Each file is built only when its button is clicked, with
-the tab's own token, so the core decides what its holder may take away."""
+the tab's own token, so the core decides what its holder may take away.
+
+The buttons sit in an expander that draws them only while it is open (``on_change="rerun"``): seven
+download buttons and their columns were a quarter of the messages of every comparison and console rerun
+(benchmarks/README.md, "Compare page rerun"), for an action taken once or twice a workshop."""
 
 from __future__ import annotations
 
@@ -19,6 +23,17 @@ def _snapshot(view, build):
             return build()
 
     return run
+
+
+def download_section(ctx, round_number: int | None = None) -> None:
+    """The "Download" heading and an expander with every export the tab's holder may download (comparison
+    CSV: ``round_number``, default current), drawn only while it is open."""
+    st.subheader("Download", anchor=False)
+    files = "CSV files, the Excel workbook, a printable report" + (" and the whole session" if ctx.facilitator else "")
+    shelf = st.expander(files, icon=":material/download:", key="downloads", on_change="rerun")
+    if shelf.open:
+        with shelf:
+            download_buttons(ctx, round_number)
 
 
 def download_buttons(ctx, round_number: int | None = None) -> None:

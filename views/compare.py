@@ -15,7 +15,7 @@ from trustcore.worksheet import trust_frame
 from ui import cached, figures
 from ui.common import session_header
 from ui.context import page_context
-from ui.downloads import download_buttons
+from ui.downloads import download_section
 from ui.live import heavy_slot, rerun_on_change, watch_round
 
 REASONS_OPEN = 3  # elements whose reasons are shown before "more elements"
@@ -24,7 +24,6 @@ CHARTS = {"Divergence": "divergence", "Heatmap": "heatmap", "Agreement": "agreem
 # choosing one reruns the page), so a revealed comparison sends each of a hundred tabs one chart, not four,
 # and not the longest texts.
 
-st.set_page_config(layout="wide")
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 store, session = ctx.store, ctx.session
 names = session.catalogue.names
@@ -214,8 +213,7 @@ def details() -> None:
                 key="chart:movement",
             )
 
-    st.subheader("Download", anchor=False)
-    download_buttons(ctx, number)
+    download_section(ctx, number)
 
 
 # When the facilitator reveals, a hundred tabs run this page at once. Each sends its headline first, then

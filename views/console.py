@@ -15,14 +15,13 @@ from trustcore.tokens import display_code
 from ui import cached
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context, set_params
-from ui.downloads import download_buttons
+from ui.downloads import download_section
 from ui.flash import flash
 from ui.flash import show as show_flash
 from ui.live import POLL_SECONDS, changed, heal, nudge
 from ui.secret_links import SecretLink, secret_link_controls
 from ui.timer import show_timer
 
-st.set_page_config(layout="wide")
 ctx = page_context(Role.FACILITATOR)
 store, session = ctx.store, ctx.session
 token = ctx.params["admin"]
@@ -345,8 +344,7 @@ else:
             else:
                 st.rerun()
 
-st.subheader("Download", anchor=False)
-download_buttons(ctx)
+download_section(ctx)
 
 with st.expander("Your facilitator link", icon=":material/key:"):
     link_box("Keep it private: it controls this session.", links.facilitator_link(base_url(), session.code, token))

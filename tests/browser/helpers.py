@@ -118,7 +118,17 @@ def submit(page: Page) -> None:
     expect(page.get_by_text("Your ranking is stored (submitted at")).to_be_visible()
 
 
+def open_downloads(page: Page) -> None:
+    """Open the page's download expander (its buttons are drawn only while it is open, ``ui/downloads.py``)."""
+    shelf = page.get_by_text(re.compile(r"^CSV files, the Excel workbook, a printable report")).first
+    if page.get_by_role("button", name="Results CSV (all rounds)").count() == 0:
+        shelf.click()
+        wait_idle(page)
+    expect(page.get_by_role("button", name="Results CSV (all rounds)")).to_be_visible()
+
+
 def download(page: Page, button: str) -> bytes:
+    open_downloads(page)
     with page.expect_download() as info:
         page.get_by_role("button", name=button).click()
     return open(info.value.path(), "rb").read()

@@ -73,6 +73,7 @@ def test_participant_downloads_only_after_the_reveal(server, store, new_page):
     open_app(page, f"{server.url}/?session={code}&me={ann.token}")
     go(page, "Comparison")
     expect(page.get_by_role("button", name="Results CSV (all rounds)")).to_have_count(0)
+    expect(page.get_by_text("CSV files, the Excel workbook", exact=False)).to_have_count(0)
     store.reveal(code, made.facilitator_token)
     expect(page.get_by_text("The comparison appears when at least two parties have submitted")).to_be_visible(
         timeout=10000
