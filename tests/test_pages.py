@@ -408,3 +408,45 @@ def test_the_comparison_sends_only_the_chart_and_the_long_texts_that_are_open(st
     agenda = expander("All ").text
     assert len(agenda) == 1 and "reason" in agenda[0].value
     assert any("reason" in t.value for t in expander("Reasons for ").text)
+
+
+def test_the_download_buttons_are_drawn_only_once_their_section_is_opened(store, made):
+    """Seven download buttons were a quarter of the messages of every comparison and console rerun: they sit
+    in an expander that draws them only while it is open (``ui/downloads.py``)."""
+    s, fac = made.session, made.facilitator_token
+    ids = list(s.catalogue.ids)
+    for i, order in enumerate((ids, ids[::-1])):
+        store.submit(s.code, store.join(s.code, s.parties[i].id, f"P{i}").token, order)
+    store.reveal(s.code, fac)
+    for page in ("views/console.py", "views/compare.py"):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params["session"], at.query_params["admin"] = s.code, fac
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        shelf = next(e for e in at.expander if e.label.startswith("CSV files, the Excel workbook"))
+        assert shelf.label.endswith("and the whole session")  # the facilitator's archive is among them
+        assert at.get("download_button") == []
+        at.session_state["downloads"] = True
+        at.run()
+        assert not at.exception, at.exception
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert len(labels) == 7 and "Whole session (JSON archive)" in labels, (page, labels)
+
+
+def test_an_unchanged_url_is_not_written_again_on_a_rerun(store, made, monkeypatch):
+    """The URL is written back only when it differs from what the browser sent (each write is a message to
+    the browser on every rerun of every tab); a code typed in another form is still made canonical."""
+    from streamlit.runtime.state.query_params import QueryParams
+
+    writes = []
+    real = QueryParams.from_dict
+    monkeypatch.setattr(QueryParams, "from_dict", lambda self, d: writes.append(dict(d)) or real(self, d))
+    code, fac = made.session.code, made.facilitator_token
+    at = run(session=code, admin=fac)  # the bare link opens the console: a page switch empties the URL
+    assert writes == [{"session": code, "admin": fac}]
+    writes.clear()
+    at.run()
+    at.run()
+    assert writes == [] and at.query_params["admin"] == fac
+    run(session=code.upper(), admin=fac)
+    assert writes[0] == {"session": code, "admin": fac}

@@ -1,11 +1,12 @@
 """Work shared by every tab that shows the same thing: computed once per change of the session.
 
 The key includes the session's change marker, so a new submission or reveal computes afresh. The
-values are shared, not copied (``st.cache_resource``): a hundred tabs opening the comparison at once
-read one object, and its charts as ready JSON (``ui/figures.py``). Everything cached is immutable
-(frozen dataclasses, strings); pages only read it. The results (milliseconds) and the charts (a few
-hundred milliseconds of plotly) are cached apart, so a page can show the headline before the charts
-exist. Callers check the viewer's rights *before* asking (these functions read every ranking of the round).
+values are shared, not copied (``ui/memo.py``): a hundred tabs opening the comparison at once read one
+object, computed once, and its charts as ready JSON (``ui/figures.py``). Everything cached is immutable
+(frozen dataclasses, strings, pyarrow tables); pages only read it. The results (milliseconds) and the
+charts (a few hundred milliseconds of plotly) are cached apart, so a page can show the headline before the
+charts exist. Callers check the viewer's rights *before* asking (these functions read every ranking of the
+round).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import functools
 from dataclasses import dataclass
 
 import pyarrow as pa
-import streamlit as st
 
 from trustcore import charts, wording
 from trustcore.catalogue import Catalogue
@@ -22,22 +22,27 @@ from trustcore.followup import survey
 from trustcore.results import RoundResults, round_results
 
 from .figures import Chart, chart
+from .memo import shared
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def results(_store, code: str, number: int, marker: tuple, masked: bool = False) -> RoundResults:
+def _round_key(store, code: str, number: int, marker: tuple, masked: bool = False) -> tuple:
+    return (store, code, number, marker, masked)  # the same key whether ``masked`` is passed by name or not
+
+
+@shared(key=_round_key)
+def results(store, code: str, number: int, marker: tuple, masked: bool = False) -> RoundResults:
     """A round's results (``marker``: ``store.change_marker(code)``); ``masked``: as participants may see
     them (people as "Participant N" where the session hides names, ``trustcore.anonymity``)."""
-    return round_results(_store.session(code), _store.rankings(code, number, masked=masked), number)
+    return round_results(store.session(code), store.rankings(code, number, masked=masked), number)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def comparison_charts(_store, code: str, number: int, marker: tuple) -> dict[str, Chart]:
+@shared()
+def comparison_charts(store, code: str, number: int, marker: tuple) -> dict[str, Chart]:
     """The comparison's four charts, as JSON ready to draw (empty when fewer than two parties ranked)."""
-    res = results(_store, code, number, marker)
+    res = results(store, code, number, marker)
     if not res.comparable:
         return {}
-    colours = charts.colour_map([p.name for p in _store.session(code).parties])
+    colours = charts.colour_map([p.name for p in store.session(code).parties])
     two = len(res.party_orders) == 2
     words = wording.chart_summaries(res.divergence, res.agreement)
     return {
@@ -74,11 +79,11 @@ class Tables:
 AGENDA_TOP = 10
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def comparison_tables(_store, code: str, number: int, marker: tuple, masked: bool = False) -> Tables:
+@shared(key=_round_key)
+def comparison_tables(store, code: str, number: int, marker: tuple, masked: bool = False) -> Tables:
     """The comparison's tables and agenda text (``masked``: as for ``results``; the agenda names people)."""
-    res = results(_store, code, number, marker, masked)
-    names = _store.session(code).catalogue.names
+    res = results(store, code, number, marker, masked)
+    names = store.session(code).catalogue.names
     frame = (
         res.divergence.to_frame()
         .drop(columns=["element_id"])
@@ -125,8 +130,8 @@ def elements_table(catalogue: Catalogue) -> pa.Table:
     )
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def feedback(_store, code: str, marker: tuple, _token: str) -> tuple[survey.FeedbackAnswer, ...]:
+@shared(key=lambda store, code, marker, token: (store, code, marker))
+def feedback(store, code: str, marker: tuple, token: str) -> tuple[survey.FeedbackAnswer, ...]:
     """The stakeholders' answers (the same for everyone who may read them: the facilitator and every
-    participant; ``survey.feedback`` checks the first caller's token)."""
-    return tuple(survey.feedback(_store, code, _token))
+    participant; ``survey.feedback`` checks the first caller's token, which is not part of the key)."""
+    return tuple(survey.feedback(store, code, token))

@@ -23,6 +23,7 @@ from trustcore.store import DENIED, Store
 from trustcore.view import View
 
 from . import healing
+from .memo import shared
 
 PARAMS = ("session", "me", "admin", "survey", "presenter")
 _STATE = "tc_params"
@@ -34,7 +35,7 @@ def get_store() -> Store:
     return _store(str(default_path()))
 
 
-@st.cache_resource(show_spinner=False)
+@shared(maxsize=16)
 def _store(path: str) -> Store:
     return Store(path).initialise()
 
@@ -101,7 +102,8 @@ def set_params(**params: str | None) -> None:
     """Replace this tab's session parameters (e.g. after joining) and the URL with them."""
     clean = {k: v for k, v in params.items() if k in PARAMS and v}
     st.session_state[_STATE] = clean
-    st.query_params.from_dict(clean)
+    if st.query_params.to_dict() != clean:  # unchanged, the URL needs no message to the browser on this run
+        st.query_params.from_dict(clean)
     healing.remember_query(urlencode(clean))
 
 
@@ -195,6 +197,9 @@ PAGES = {  # name: (file, title, icon, url path)
     "privacy": ("views/privacy.py", "Privacy", ":material/shield:", "privacy"),
     "presenter": ("views/presenter.py", "Presenter screen", ":material/co_present:", "presenter"),
 }
+
+WIDE = ("console", "compare", "worksheet", "presenter")  # pages drawn full width (tables, charts, a projector)
+WIDE_PATHS = frozenset(PAGES[name][3] for name in WIDE)
 
 ROLE_PAGES = {  # the pages each role has, its main page first
     Role.VISITOR: ["home", "create", "privacy"],

@@ -20,7 +20,6 @@ from ui.timer import show_timer
 
 REASONS_SHOWN = 4  # what fits under the item in large type
 
-st.set_page_config(layout="wide")
 ctx = page_context(Role.PRESENTER)
 session = ctx.session
 marker = ctx.store.change_marker(session.code)

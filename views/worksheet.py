@@ -16,7 +16,6 @@ from ui.flash import flash
 from ui.flash import show as show_flash
 from ui.live import changes_notice
 
-st.set_page_config(layout="wide")
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 store, session, token = ctx.store, ctx.session, ctx.token
 mine = None if ctx.facilitator else ctx.participant.party_id
