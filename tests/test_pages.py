@@ -397,10 +397,12 @@ def test_the_comparison_sends_only_the_chart_and_the_long_texts_that_are_open(st
     shown = charts()
     assert len(shown) == 1 and "divergence" in shown[0]
     assert expander("All ").children == {} and expander("Reasons for ").children == {}
+    assert expander("How this is computed").children == {}
 
     at.session_state["compare_chart"] = "Heatmap"
     at.session_state["compare_all_pairs"] = True
     at.session_state["compare_more_reasons"] = True
+    at.session_state["compare_explainer"] = True
     at.run()
     assert not at.exception, at.exception
     shown = charts()
@@ -408,6 +410,7 @@ def test_the_comparison_sends_only_the_chart_and_the_long_texts_that_are_open(st
     agenda = expander("All ").text
     assert len(agenda) == 1 and "reason" in agenda[0].value
     assert any("reason" in t.value for t in expander("Reasons for ").text)
+    assert "Kendall" in expander("How this is computed").markdown[0].value
 
 
 def test_the_download_buttons_are_drawn_only_once_their_section_is_opened(store, made):

@@ -20,7 +20,7 @@ from ui.live import heavy_slot, rerun_on_change, watch_round
 
 REASONS_OPEN = 3  # elements whose reasons are shown before "more elements"
 CHARTS = {"Divergence": "divergence", "Heatmap": "heatmap", "Agreement": "agreement", "Spread": "spread"}
-# The chart tabs and the long expanders draw their content only while it is open (``on_change="rerun"``:
+# The chart tabs, the explainer and the long expanders draw their content only while it is open (``on_change="rerun"``:
 # choosing one reruns the page), so a revealed comparison sends each of a hundred tabs one chart, not four,
 # and not the longest texts.
 
@@ -67,8 +67,9 @@ if facilitator and rnd.status is not RoundStatus.REVEALED:
 st.subheader(esc(res.headline.summary), anchor=False)
 if res.headline.detail:
     st.markdown(f"**{esc(res.headline.detail)}**")
-with st.expander("How this is computed", icon=":material/functions:"):
-    st.markdown(wording.EXPLAINER)
+explainer = st.expander("How this is computed", icon=":material/functions:", key="compare_explainer", on_change="rerun")
+if explainer.open:
+    explainer.markdown(wording.EXPLAINER)
 
 submitted = {p for p in res.party_orders}
 waiting = [p.name for p in session.parties if p.name not in submitted]
