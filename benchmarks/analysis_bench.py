@@ -307,11 +307,14 @@ def bench_compare_server(runs: int, db: Path, profile: str = "", gil: bool = Fal
             app = await Page.open(server.url, query, poll=False)
             await app.finished_since(0)
             app.page_script_hash = calc_hash("compare")  # the page's hash, as the browser sends it on /compare
+            sent: list[str] = []  # what the server sent for the compare page's last rerun, by kind
+            app.on_message = lambda msg: sent.append(msg.WhichOneof("type"))
             bare = await Page.open(floor.url, "", poll=False)
             await bare.finished_since(0)
 
             async def rerun(page, runlog: Path) -> dict | None:
                 before, since = len(full_runs(runlog)), time.monotonic()
+                sent.clear()
                 await page.rerun()
                 await page.finished_since(since, timeout=60)
                 await asyncio.sleep(0.3)  # the server's event loop has sent everything
@@ -325,6 +328,9 @@ def bench_compare_server(runs: int, db: Path, profile: str = "", gil: bool = Fal
                     empty.append(e)
             if "Side by side, most contested first" not in " ".join(text for _, text in app.texts):
                 raise RuntimeError("the protocol client's reruns did not draw the comparison")
+            await rerun(app, compare_log)
+            deltas = sent.count("delta")
+            print(f"\n   one compare rerun sends {len(sent)} messages ({deltas} elements and blocks)", flush=True)
             await app.close()
             await bare.close()
             return compare, empty
