@@ -326,6 +326,13 @@ def bench_compare_server(runs: int, db: Path, profile: str = "", gil: bool = Fal
                 if i >= 2 and c and e:
                     compare.append(c)
                     empty.append(e)
+            if profile:  # py-spy, raw folded stacks of the server in extra reruns, after the measured ones
+                from room_load import py_spy, stop_profiler
+
+                spy = py_spy(server.pid, profile, rate=1000, fmt="raw", gil=gil)
+                for _ in range(runs * 4):
+                    await rerun(app, compare_log)
+                stop_profiler(spy)
             if "Side by side, most contested first" not in " ".join(text for _, text in app.texts):
                 raise RuntimeError("the protocol client's reruns did not draw the comparison")
             await rerun(app, compare_log)
@@ -363,13 +370,6 @@ def bench_compare_server(runs: int, db: Path, profile: str = "", gil: bool = Fal
                 for _ in range(2):  # warm-up
                     rerun(page, compare_log)
                     rerun(bare, empty_log)
-                if profile:  # py-spy, raw folded stacks of the server during its own extra reruns (``folded_top.py``)
-                    from room_load import py_spy, stop_profiler
-
-                    spy = py_spy(server.pid, profile, rate=1000, fmt="raw", gil=gil)
-                    for _ in range(runs * 4):
-                        rerun(page, compare_log)
-                    stop_profiler(spy)
                 compare, empty = [], []
                 for _ in range(runs):  # interleaved, so both see the same machine load
                     c, e = rerun(page, compare_log), rerun(bare, empty_log)
