@@ -29,7 +29,8 @@ def test_many_threads_asking_at_once_compute_each_key_once_and_share_the_value()
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(10)
+    assert not any(t.is_alive() for t in threads), "a caller never got its value"
     assert sorted(calls) == ["a", "b"]
     assert len({id(v) for v in got}) == 2  # one shared object per key, not a copy per caller
 

@@ -453,3 +453,29 @@ def test_an_unchanged_url_is_not_written_again_on_a_rerun(store, made, monkeypat
     assert writes == [] and at.query_params["admin"] == fac
     run(session=code.upper(), admin=fac)
     assert writes[0] == {"session": code, "admin": fac}
+
+
+def test_the_url_is_written_again_after_streamlit_dropped_output_and_when_a_key_comes_twice(store, made, monkeypatch):
+    """A dropped output may have held the URL's last update (``ui/healing.py``): the next full run writes it
+    even where the query string it ran with looks unchanged. A key given twice is written back once."""
+    from streamlit.runtime.state.query_params import QueryParams
+
+    from ui import healing
+
+    writes = []
+    real = QueryParams.from_dict
+    monkeypatch.setattr(QueryParams, "from_dict", lambda self, d: writes.append(dict(d)) or real(self, d))
+    code, fac = made.session.code, made.facilitator_token
+    at = run(session=code, admin=fac)
+    writes.clear()
+    unsure = iter([True])
+    monkeypatch.setattr(healing, "url_unsure", lambda: next(unsure, False))
+    at.run()
+    assert writes == [{"session": code, "admin": fac}]  # the drop's run writes it once
+    at.run()
+    assert len(writes) == 1  # and the next runs do not
+    writes.clear()
+    at.query_params["admin"] = [fac, fac]
+    at.run()
+    assert not at.exception, at.exception
+    assert writes == [{"session": code, "admin": fac}]

@@ -36,7 +36,7 @@ def results(store, code: str, number: int, marker: tuple, masked: bool = False) 
     return round_results(store.session(code), store.rankings(code, number, masked=masked), number)
 
 
-@shared()
+@shared(key=lambda store, code, number, marker: (store, code, number, marker))  # by name or not, one key
 def comparison_charts(store, code: str, number: int, marker: tuple) -> dict[str, Chart]:
     """The comparison's four charts, as JSON ready to draw (empty when fewer than two parties ranked)."""
     res = results(store, code, number, marker)

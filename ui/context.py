@@ -102,7 +102,11 @@ def set_params(**params: str | None) -> None:
     """Replace this tab's session parameters (e.g. after joining) and the URL with them."""
     clean = {k: v for k, v in params.items() if k in PARAMS and v}
     st.session_state[_STATE] = clean
-    if st.query_params.to_dict() != clean:  # unchanged, the URL needs no message to the browser on this run
+    # An unchanged URL needs no message to the browser on this run (one per run of every tab), unless a
+    # dropped output may have held its last update (``healing.url_unsure``). Every value counts: a key given
+    # twice is written back once.
+    shown = {key: st.query_params.get_all(key) for key in st.query_params}
+    if healing.url_unsure() or shown != {key: [value] for key, value in clean.items()}:
         st.query_params.from_dict(clean)
     healing.remember_query(urlencode(clean))
 

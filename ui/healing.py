@@ -50,6 +50,7 @@ WATCHED = frozenset(
 
 _dropped: set[str] = set()
 _repairing: set[str] = set()  # sessions with a repairing rerun requested and not yet started
+_url_unsure: set[str] = set()  # sessions whose dropped output may have held the URL's update (``url_unsure``)
 _lock = threading.Lock()
 _TRIGGERS = ("trigger_value", "string_trigger_value", "json_trigger_value", "chat_input_value")
 dropped_total = 0  # events seen dropped since the process started (for tests and benchmarks)
@@ -72,6 +73,7 @@ def install() -> None:
             global dropped_total
             with _lock:
                 _dropped.add(self.id)
+                _url_unsure.add(self.id)
                 dropped_total += 1
                 first = self.id not in _repairing
                 _repairing.add(self.id)
@@ -126,6 +128,21 @@ def _repair(session) -> None:
         _repairing.discard(session.id)
         _dropped.discard(session.id)
     session.request_rerun(replay_state(session))
+
+
+def url_unsure() -> bool:
+    """Whether Streamlit dropped output of this browser session since its last full run asked (then True
+    once): that output may have held the URL's update (``page_info_changed``), so the browser's address bar
+    may not show what the app set, although the repairing run's query string does (``replay_state``).
+    ``ui.context.set_params`` then writes the URL even where it looks unchanged."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return False
+    with _lock:
+        if ctx.session_id in _url_unsure:
+            _url_unsure.discard(ctx.session_id)
+            return True
+    return False
 
 
 def output_was_dropped() -> bool:

@@ -6,7 +6,10 @@ A hit is a dictionary lookup under a lock (a few microseconds), where ``st.cache
 function's signature and hashed every argument on each call (100-300 microseconds; five calls on every
 comparison rerun, ``benchmarks/README.md``). Keys are the arguments as given, so callers pass plain hashable
 values (a session code, a change marker) and the process's ``Store``; ``key`` leaves out any that must not
-count (a token). Values are shared, not copied: everything cached is immutable.
+count (a token). Values are shared, not copied: everything cached is immutable. A failure is not kept: the
+next caller computes again. One difference from ``st.cache_resource``: a run waiting for another's
+computation does not notice meanwhile that its tab asked to stop or rerun; it goes on once the value is
+there (the longest computation, a round's charts, takes a few hundred milliseconds).
 """
 
 from __future__ import annotations

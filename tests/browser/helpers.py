@@ -120,9 +120,11 @@ def submit(page: Page) -> None:
 
 def open_downloads(page: Page) -> None:
     """Open the page's download expander (its buttons are drawn only while it is open, ``ui/downloads.py``)."""
-    shelf = page.get_by_text(re.compile(r"^CSV files, the Excel workbook, a printable report")).first
-    if page.get_by_role("button", name="Results CSV (all rounds)").count() == 0:
-        shelf.click()
+    shelf = page.locator("[data-testid='stExpander'] details").filter(
+        has_text=re.compile(r"CSV files, the Excel workbook, a printable report")
+    )
+    if shelf.get_attribute("open") is None:  # not the buttons' count: they are briefly gone while a page reruns
+        shelf.locator("summary").click()
         wait_idle(page)
     expect(page.get_by_role("button", name="Results CSV (all rounds)")).to_be_visible()
 
