@@ -135,23 +135,21 @@ def url_unsure() -> bool:
     once): that output may have held the URL's update (``page_info_changed``), so the browser's address bar
     may not show what the app set, although the repairing run's query string does (``replay_state``).
     ``ui.context.set_params`` then writes the URL even where it looks unchanged."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None:
-        return False
-    with _lock:
-        if ctx.session_id in _url_unsure:
-            _url_unsure.discard(ctx.session_id)
-            return True
-    return False
+    return _take(_url_unsure)
 
 
 def output_was_dropped() -> bool:
     """Whether Streamlit discarded output of this browser session since the last call (then True once)."""
+    return _take(_dropped)
+
+
+def _take(flagged: set[str]) -> bool:
+    """Whether this run's browser session is in ``flagged``, taking it out (so True once per flag)."""
     ctx = get_script_run_ctx(suppress_warning=True)
     if ctx is None:
         return False
     with _lock:
-        if ctx.session_id in _dropped:
-            _dropped.discard(ctx.session_id)
+        if ctx.session_id in flagged:
+            flagged.discard(ctx.session_id)
             return True
     return False
