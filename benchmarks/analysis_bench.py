@@ -314,7 +314,8 @@ def bench_compare_server(runs: int, db: Path, profile: str = "", gil: bool = Fal
 
             async def rerun(page, runlog: Path) -> dict | None:
                 before, since = len(full_runs(runlog)), time.monotonic()
-                sent.clear()
+                if page is app:
+                    sent.clear()
                 await page.rerun()
                 await page.finished_since(since, timeout=60)
                 await asyncio.sleep(0.3)  # the server's event loop has sent everything

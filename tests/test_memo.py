@@ -53,10 +53,10 @@ def test_a_failure_is_not_kept_and_the_next_caller_computes_again():
     assert attempts == ["x", "x"]
 
 
-def test_a_key_function_leaves_out_an_argument_and_the_cache_keeps_its_size():
+def test_an_ignored_argument_is_left_out_of_the_key_and_the_cache_keeps_its_size():
     calls = []
 
-    @shared(maxsize=2, key=lambda code, token: (code,))
+    @shared(maxsize=2, ignore=("token",))
     def feedback(code: str, token: str) -> str:
         calls.append((code, token))
         return code
@@ -67,3 +67,20 @@ def test_a_key_function_leaves_out_an_argument_and_the_cache_keeps_its_size():
     feedback("c", "t")  # "a" is the least recently used of three: it is dropped
     feedback("a", "t")
     assert calls[-1] == ("a", "t") and len(calls) == 4
+
+
+def test_an_argument_given_by_position_or_by_name_or_left_to_its_default_is_one_key():
+    calls = []
+
+    @shared()
+    def results(store, code: str, masked: bool = False) -> str:
+        calls.append((code, masked))
+        return code
+
+    results("s", "a")
+    results("s", "a", False)
+    results("s", code="a", masked=False)
+    results(store="s", code="a")
+    assert calls == [("a", False)]
+    results("s", "a", masked=True)
+    assert calls == [("a", False), ("a", True)]

@@ -25,18 +25,14 @@ from .figures import Chart, chart
 from .memo import shared
 
 
-def _round_key(store, code: str, number: int, marker: tuple, masked: bool = False) -> tuple:
-    return (store, code, number, marker, masked)  # the same key whether ``masked`` is passed by name or not
-
-
-@shared(key=_round_key)
+@shared()
 def results(store, code: str, number: int, marker: tuple, masked: bool = False) -> RoundResults:
     """A round's results (``marker``: ``store.change_marker(code)``); ``masked``: as participants may see
     them (people as "Participant N" where the session hides names, ``trustcore.anonymity``)."""
     return round_results(store.session(code), store.rankings(code, number, masked=masked), number)
 
 
-@shared(key=lambda store, code, number, marker: (store, code, number, marker))  # by name or not, one key
+@shared()
 def comparison_charts(store, code: str, number: int, marker: tuple) -> dict[str, Chart]:
     """The comparison's four charts, as JSON ready to draw (empty when fewer than two parties ranked)."""
     res = results(store, code, number, marker)
@@ -79,7 +75,7 @@ class Tables:
 AGENDA_TOP = 10
 
 
-@shared(key=_round_key)
+@shared()
 def comparison_tables(store, code: str, number: int, marker: tuple, masked: bool = False) -> Tables:
     """The comparison's tables and agenda text (``masked``: as for ``results``; the agenda names people)."""
     res = results(store, code, number, marker, masked)
@@ -130,7 +126,7 @@ def elements_table(catalogue: Catalogue) -> pa.Table:
     )
 
 
-@shared(key=lambda store, code, marker, token: (store, code, marker))
+@shared(ignore=("token",))
 def feedback(store, code: str, marker: tuple, token: str) -> tuple[survey.FeedbackAnswer, ...]:
     """The stakeholders' answers (the same for everyone who may read them: the facilitator and every
     participant; ``survey.feedback`` checks the first caller's token, which is not part of the key)."""

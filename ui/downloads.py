@@ -33,10 +33,10 @@ def download_section(ctx, round_number: int | None = None) -> None:
     shelf = st.expander(files, icon=":material/download:", key="downloads", on_change="rerun")
     if shelf.open:
         with shelf:
-            download_buttons(ctx, round_number)
+            _download_buttons(ctx, round_number)
 
 
-def download_buttons(ctx, round_number: int | None = None) -> None:
+def _download_buttons(ctx, round_number: int | None = None) -> None:
     """Every export the tab's holder may download (comparison CSV: ``round_number``, default current)."""
     store, session, token = ctx.store, ctx.session, ctx.token
     code = session.code

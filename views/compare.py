@@ -20,9 +20,9 @@ from ui.live import heavy_slot, rerun_on_change, watch_round
 
 REASONS_OPEN = 3  # elements whose reasons are shown before "more elements"
 CHARTS = {"Divergence": "divergence", "Heatmap": "heatmap", "Agreement": "agreement", "Spread": "spread"}
-# The chart tabs, the explainer and the long expanders draw their content only while it is open (``on_change="rerun"``:
-# choosing one reruns the page), so a revealed comparison sends each of a hundred tabs one chart, not four,
-# and not the longest texts.
+# The chart tabs, the explainer and the long expanders draw their content only while it is open
+# (``on_change="rerun"``: choosing one reruns the page), so a revealed comparison sends each of a hundred tabs
+# one chart, not four, and not the longest texts.
 
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 store, session = ctx.store, ctx.session
