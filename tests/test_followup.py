@@ -48,6 +48,7 @@ from trustcore.migrations import migrations
 from trustcore.model import STATUSES
 from trustcore.people import remove_participant
 from trustcore.rights import NOT_YOURS as OWN_PARTY_ONLY
+from trustcore.rights import Action
 from trustcore.store import DENIED, Store
 from trustcore.uploads import BASELINE_MAX_CHARS, parse_baseline_csv
 
@@ -762,7 +763,9 @@ def test_survey_session_refuses_anything_but_this_sessions_survey_token(w, store
 def test_the_survey_token_grants_nothing_in_the_store(w, call):
     s = w.store
     calls = {
-        "authorise": lambda: s.authorise(w.code, w.survey),
+        "authorise": lambda: (
+            s.authorise(w.code, w.survey).session.id and s.open(w.code, w.survey).require(Action.READ_FEEDBACK)
+        ),
         "facilitator": lambda: s.facilitator(w.code, w.survey),
         "participant": lambda: s.participant(w.code, w.survey),
         "submit": lambda: s.submit(w.code, w.survey, w.ids),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from trustcore.errors import AccessDenied, InvalidInput
+from trustcore.model import Role
 from trustcore.presenter import (
     has_presenter_link,
     new_presenter_link,
@@ -15,6 +16,7 @@ from trustcore.presenter import (
     screen,
     show_agenda_item,
 )
+from trustcore.rights import Action
 from trustcore.store import DENIED
 
 
@@ -45,10 +47,17 @@ def test_the_link_opens_the_screen_until_replaced_or_revoked(room):
 def test_the_presenter_token_grants_nothing_else(room):
     store, code, fac, ann, *_ = room
     shown = new_presenter_link(store, code, fac)
-    for call in (store.facilitator, store.participant, store.authorise, store.open):
+    for call in (store.facilitator, store.participant):
         with pytest.raises(AccessDenied) as info:
             call(code, shown)
         assert str(info.value) == DENIED  # the message of any wrong token
+    view = store.open(code, shown)  # the presenter's own view: it may present, nothing more
+    assert view.role is Role.PRESENTER
+    view.require(Action.PRESENT)
+    for action in Action:
+        if action not in (Action.PRESENT, Action.SEE_SESSION):
+            with pytest.raises(AccessDenied):
+                view.require(action)
     with pytest.raises(AccessDenied):
         store.lock(code, shown)
     with pytest.raises(AccessDenied):

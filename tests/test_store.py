@@ -920,13 +920,13 @@ def test_a_unit_of_work_resolves_each_token_once_until_it_writes(store, created,
 
     code, token = created.session.code, created.facilitator_token
     looked_up = []
-    real = Store.facilitator
+    real = Store.identify
 
-    def counting(self, c, t):
+    def counting(self, db, c, t):
         looked_up.append(t)
-        return real(self, c, t)
+        return real(self, db, c, t)
 
-    monkeypatch.setattr(Store, "facilitator", counting)
+    monkeypatch.setattr(Store, "identify", counting)
     with dbmod.unit(store.path):
         first = store.authorise(code, token)
         assert store.authorise(code, token) is first and len(looked_up) == 1  # a page rerun: once

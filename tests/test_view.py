@@ -35,7 +35,34 @@ def test_a_personal_link_opens_that_participants_view_and_no_more(store, created
         view.require(Action.SEE_RESULTS)  # blind: not before the reveal
 
 
-@pytest.mark.parametrize("token", ["", None, "not-a-token", "x" * 300])
+def test_each_of_the_five_links_opens_the_view_of_its_holder(store, created):
+    from trustcore.followup.survey import new_survey_link
+    from trustcore.presenter import new_presenter_link
+
+    code, admin = created.session.code, created.facilitator_token
+    joined = store.join(code, created.session.parties[0].id, "Ann")
+    links = {
+        admin: Role.FACILITATOR,
+        joined.token: Role.PARTICIPANT,
+        None: Role.JOINER,  # the share link: the code alone
+        new_survey_link(store, code, admin): Role.STAKEHOLDER,
+        new_presenter_link(store, code, admin): Role.PRESENTER,
+    }
+    for token, role in links.items():
+        view = store.open(code, token)
+        assert view.role is role and view.session.code == code
+        assert view.actor.is_facilitator is (role is Role.FACILITATOR)
+        view.require(Action.SEE_SESSION)
+    for token in (None, *list(links)[2:]):  # the share, survey and presenter links read and write nothing else
+        view = store.open(code, token)
+        for action in (Action.SEE_PROGRESS, Action.READ_FOLLOWUP, Action.EDIT_NEXT_STEPS, Action.DOWNLOAD):
+            with pytest.raises(AccessDenied):
+                view.require(action)
+        with pytest.raises(AccessDenied):
+            view.require(Action.AGREE_FOR_PARTY, party_id=created.session.parties[0].id)
+
+
+@pytest.mark.parametrize("token", ["", "not-a-token", "x" * 300])
 def test_anything_else_opens_nothing(store, created, token):
     with pytest.raises(AccessDenied):
         store.open(created.session.code, token)

@@ -152,23 +152,31 @@ class Ranking:
 
 @dataclass(frozen=True)
 class Actor:
-    """Whoever holds a token: the facilitator (participant is None) or one participant."""
+    """Whoever holds a link to a session, as ``Store.authorise`` resolved it: its ``role`` (which link it is)
+    and, for a personal link, the participant. The share link (the code alone) makes a ``JOINER``."""
 
     session: Session
     participant: Participant | None
+    role: Role
 
     @property
     def is_facilitator(self) -> bool:
-        return self.participant is None
+        return self.role is Role.FACILITATOR
 
     @property
     def label(self) -> str:
         """How the event log names them."""
-        return "facilitator" if self.participant is None else f"participant:{self.participant.id}"
+        if self.participant is not None:
+            return f"participant:{self.participant.id}"
+        return {Role.STAKEHOLDER: "survey", Role.PRESENTER: "presenter", Role.JOINER: "share link"}.get(
+            self.role, "facilitator"
+        )
 
     def may_act_for(self, party_id: int) -> bool:
-        """The facilitator acts for every party; a participant only for their own."""
-        return self.participant is None or self.participant.party_id == party_id
+        """The facilitator acts for every party; a participant only for their own; nobody else for any."""
+        if self.role is Role.FACILITATOR:
+            return True
+        return self.participant is not None and self.participant.party_id == party_id
 
 
 @dataclass(frozen=True)

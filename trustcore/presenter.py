@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import db as dbmod
-from . import events, rights, tokens, wording
+from . import events, tokens, wording
 from .errors import AccessDenied, InvalidInput
-from .model import Role, RoundStatus, Session
+from .model import RoundStatus, Session
 from .results import RoundResults, round_results
 from .rights import Action
 from .store import DENIED, Store
@@ -47,13 +47,9 @@ def has_presenter_link(store: Store, code: str, token: str) -> bool:
 
 def presenter_session(store: Store, code: str | None, presenter_token: str | None) -> Session:
     """The session, if ``presenter_token`` is its current presenter token; AccessDenied otherwise."""
-    clean = tokens.normalise_code(code)
-    with dbmod.connection(store.path) as db:
-        row = next(iter(db.query("SELECT presenter_hash FROM sessions WHERE code = ?", [clean or ""])), None)
-        if clean is None or row is None or not tokens.token_matches(presenter_token, row["presenter_hash"]):
-            raise AccessDenied(DENIED)
-        rights.ensure_role(Role.PRESENTER, Action.PRESENT)
-        return store.load_session(db, clean)
+    if not presenter_token:
+        raise AccessDenied(DENIED)
+    return store.require(code, presenter_token, Action.PRESENT).session
 
 
 def show_agenda_item(store: Store, code: str, token: str, index: int) -> Session:

@@ -118,7 +118,8 @@ COLUMNS = {
 
 
 def role_of(actor: Actor) -> Role:
-    return Role.FACILITATOR if actor.is_facilitator else Role.PARTICIPANT
+    """The link an actor holds (``Store.authorise`` decided it, once)."""
+    return actor.role
 
 
 def may(role: Role | None, action: Action) -> bool:

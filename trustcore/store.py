@@ -55,6 +55,11 @@ SESSION_FULL = "This session is full: it takes at most {cap} participants. Ask t
 REMOVED = "The facilitator removed this personal link from the session. Ask them, or join again from the share link."
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
 UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
+_LINK_COLUMNS = (
+    (Role.FACILITATOR, "facilitator_hash"),
+    (Role.STAKEHOLDER, "survey_hash"),
+    (Role.PRESENTER, "presenter_hash"),
+)
 EXPIRED = "This session has expired: its data was kept for {days} days and is no longer available."
 RETENTION_ENV = "TRUSTCORE_RETENTION_DAYS"
 
@@ -206,45 +211,85 @@ class Store:
                 )
             ]
 
-    def facilitator(self, code: str | None, token: str | None) -> Session:
-        """The session, if ``token`` is its facilitator token; AccessDenied (same message whether or
-        not the session exists) otherwise."""
-        code = tokens.normalise_code(code)
-        with dbmod.connection(self.path) as db:
-            row = next(
-                iter(db.query("SELECT facilitator_hash, created_at FROM sessions WHERE code = ?", [code or ""])), None
-            )
-            if (
-                not tokens.token_matches(token, row["facilitator_hash"] if row else None)
-                or row is None
-                or code is None
-                or self._expired(row["created_at"])
-            ):
-                raise AccessDenied(DENIED)
-            return self._session_of_unit(db, code)
-
     def authorise(self, code: str | None, token: str | None) -> Actor:
-        """Who this token makes its holder in the session: the facilitator or one participant.
+        """Who this link makes its holder in the session (``resolve``, on a connection of its own).
 
-        AccessDenied (one message, whether or not the session exists) for anything else. Inside a unit of
-        work (a page rerun) each token is resolved once, until the unit writes (``db.remembered``)."""
+        Inside a unit of work (a page rerun) each link is resolved once, until the unit writes
+        (``db.remembered``)."""
         memory = dbmod.remembered(self.path)
         key = ("actor", code, token)
         if memory is not None and key in memory:
             return memory[key]
-        try:
-            actor = Actor(self.facilitator(code, token), None)
-        except AccessDenied:
-            participant = self.participant(code, token)
-            actor = Actor(self.session(code), participant)
+        with dbmod.connection(self.path) as db:
+            actor = self.resolve(db, code, token)
         if memory is not None:
             memory[key] = actor
         return actor
 
+    def resolve(self, db, code: str | None, token: str | None, *, fresh: bool = False) -> Actor:
+        """The holder of a link, read on the connection ``db``: ``identify``, with the session.
+        ``fresh``: read the session again rather than the unit's copy (a writer, inside its transaction,
+        so a link replaced or a person removed a moment ago grants nothing)."""
+        clean = tokens.normalise_code(code)
+        session_of = self.load_session if fresh else self._session_of_unit
+        if token is None:  # the share link: the code alone
+            if clean is None:
+                raise NotFound(UNKNOWN_CODE)
+            return Actor(session_of(db, clean), None, Role.JOINER)
+        role, participant = self.identify(db, clean, token)
+        return Actor(session_of(db, str(clean)), participant, role)
+
+    def identify(self, db, code: str | None, token: str | None) -> tuple[Role, Participant | None]:
+        """The one place that turns a token into its holder: which link it is in the session with the
+        (normalised) ``code``, and the participant for a personal link.
+
+        The token is compared, in constant time, with the session's facilitator, survey and presenter
+        tokens, then with its participants' personal tokens. AccessDenied, with one message whether or
+        not the session exists, for anything else (an expired session too); LinkRemoved for a personal
+        link the facilitator removed."""
+        if code is None or not tokens.looks_like_token(token):
+            raise AccessDenied(DENIED)
+        row = next(iter(db.query("SELECT * FROM sessions WHERE code = ?", [code])), None)
+        if row is None or self._expired(row["created_at"]):
+            raise AccessDenied(DENIED)
+        for role, column in _LINK_COLUMNS:  # a database before m002/m007 lacks a column: no such link
+            if tokens.token_matches(token, row.get(column)):
+                return role, None
+        person = next(
+            iter(
+                db.query(
+                    """SELECT q.*, p.name AS party FROM participants q JOIN parties p ON p.id = q.party_id
+                       WHERE q.token_hash = ? AND q.session_id = ?""",
+                    [tokens.hash_token(str(token)), row["id"]],
+                )
+            ),
+            None,
+        )
+        if person is not None and tokens.token_matches(token, person["token_hash"]):
+            return Role.PARTICIPANT, _participant(person)
+        if self._removed(db, code, str(token)):
+            raise LinkRemoved(REMOVED)
+        raise AccessDenied(DENIED)
+
+    def facilitator(self, code: str | None, token: str | None) -> Session:
+        """The session, if ``token`` is its facilitator token; AccessDenied (one message) otherwise."""
+        actor = self.authorise(code, token) if token else None
+        if actor is None or actor.role is not Role.FACILITATOR:
+            raise AccessDenied(DENIED)
+        return actor.session
+
+    def participant(self, code: str | None, token: str | None) -> Participant:
+        """The participant this personal token belongs to, in this session; AccessDenied otherwise."""
+        actor = self.authorise(code, token) if token else None
+        if actor is None or actor.participant is None:
+            raise AccessDenied(DENIED)
+        return actor.participant
+
     def open(self, code: str | None, token: str | None) -> View:
-        """The view this token gives of the session: who its holder is, resolved once (AccessDenied, with
-        one message whether or not the session exists, for anything else)."""
-        return View(self, self.authorise(code, token), str(token))
+        """The view this link gives of the session (``token`` None: the share link): who its holder is,
+        resolved once (AccessDenied, with one message whether or not the session exists, for a wrong
+        token; NotFound for an unknown code with no token)."""
+        return View(self, self.authorise(code, token), token)
 
     def change_marker(self, code: str) -> tuple:
         """A cheap fingerprint of everything live views show; equal markers mean nothing changed.
@@ -384,13 +429,13 @@ class Store:
         return actor
 
     @contextlib.contextmanager
-    def write_as(self, code: str, token: str, action: Action, *, party_id: int | None = None):
+    def write_as(self, code: str, token: str | None, action: Action, *, party_id: int | None = None):
         """``require`` the right, then open a write transaction and yield (db, session), the session
         re-read inside the transaction and the right checked again on it, so concurrent actions (a
         double click, two tabs, a lock) see each other's effects."""
         actor = self.require(code, token, action, party_id=party_id)
         with dbmod.write(self.path) as db:
-            fresh = Actor(self.load_session(db, actor.session.code), actor.participant)
+            fresh = self.resolve(db, actor.session.code, token, fresh=True)
             rights.ensure(fresh, action, party_id=party_id)
             yield db, fresh.session
 
@@ -532,32 +577,6 @@ class Store:
             events.log(db, session.id, f"participant:{pid}", "joined", {"party": party.name})
         return Joined(Participant(pid, session.id, party.id, party.name, name, tuple(start), stamp), token)
 
-    def participant(self, code: str | None, token: str | None) -> Participant:
-        """The participant this personal token belongs to, in this session; AccessDenied otherwise."""
-        code = tokens.normalise_code(code)
-        if code is None or not tokens.looks_like_token(token):
-            raise AccessDenied(DENIED)
-        with dbmod.connection(self.path) as db:
-            return self._participant_in(db, code, token)
-
-    def _participant_in(self, db, code: str, token: str | None) -> Participant:
-        row = next(
-            iter(
-                db.query(
-                    """SELECT q.*, p.name AS party, q.token_hash, s.created_at AS session_created FROM participants q
-                       JOIN parties p ON p.id = q.party_id JOIN sessions s ON s.id = q.session_id
-                       WHERE q.token_hash = ? AND s.code = ?""",
-                    [tokens.hash_token(token or ""), code],
-                )
-            ),
-            None,
-        )
-        if row is None and tokens.looks_like_token(token) and self._removed(db, code, token or ""):
-            raise LinkRemoved(REMOVED)
-        if row is None or not tokens.token_matches(token, row["token_hash"]) or self._expired(row["session_created"]):
-            raise AccessDenied(DENIED)
-        return _participant(row)
-
     def _removed(self, db, code: str, token: str) -> bool:
         """Whether this personal token belonged to someone the facilitator removed from the session (only
         asked for a token that matches nobody; a database from before m006 has no such links)."""
@@ -576,7 +595,10 @@ class Store:
         if clean is None or not tokens.looks_like_token(token):
             raise AccessDenied(DENIED)
         with dbmod.write(self.path) as db:
-            me = self._participant_in(db, clean, token)
+            role, me = self.identify(db, clean, token)
+            if me is None:  # another link's token: it does not rank
+                rights.ensure_role(role, Action.RANK)
+                raise AccessDenied(DENIED)
             rnd = next(
                 iter(
                     db.query(
@@ -594,7 +616,7 @@ class Store:
             why = reasons_mod.clean(reasons, catalogue)
             # the token matched a participant of this session: their right, checked against the table
             open_now = _round(rnd).status is RoundStatus.OPEN  # a timer that locks may have run out
-            rights.ensure_role(Role.PARTICIPANT, Action.RANK, open_round=open_now)
+            rights.ensure_role(role, Action.RANK, open_round=open_now)
             number = rnd["number"]
             previous = next(
                 iter(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 class View:
     store: Store
     actor: Actor
-    token: str
+    token: str | None  # None: the share link (the code alone)
 
     @property
     def role(self) -> Role:

@@ -14,10 +14,8 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from trustcore import presenter
 from trustcore.db import default_path
 from trustcore.errors import AccessDenied, LinkRemoved, NotFound
-from trustcore.followup import survey
 from trustcore.model import Participant, Role, Session
 from trustcore.store import DENIED, Store
 from trustcore.view import View
@@ -50,7 +48,7 @@ class Context:
     stakeholder: bool = False  # holds the survey link: may fill in the survey, nothing else
     presenter: bool = False  # holds the presenter link: sees the presenter screen, controls nothing
     error: str | None = None
-    view: View | None = None  # the facilitator's or participant's view, opened once per rerun
+    view: View | None = None  # the view this tab's link gives (the share link too), opened once per rerun
     # the current round as this run drew it: (number, status, timer end). ``Round.status`` reads the clock
     # (a timer that locks), so polls compare against this, taken once, rather than against the live object.
     drawn_round: tuple | None = None
@@ -111,56 +109,59 @@ def set_params(**params: str | None) -> None:
     healing.remember_query(urlencode(clean))
 
 
+# the URL parameter each link puts its token in, the holder it must resolve to, and what a tab whose token
+# is refused is told (the first parameter present wins)
+LINKS = (
+    ("admin", Role.FACILITATOR, "This facilitator link is not valid. " + DENIED),
+    ("me", Role.PARTICIPANT, "This personal link is not valid: join again below, or ask the facilitator for help."),
+    (
+        "survey",
+        Role.STAKEHOLDER,
+        "This survey link is not valid, or the survey was closed. Ask the facilitator for a new link.",
+    ),
+    (
+        "presenter",
+        Role.PRESENTER,
+        "This presenter link is not valid, or it was revoked. Ask the facilitator for a new one.",
+    ),
+)
+
+
 def resolve() -> Context:
-    """Build the context for this rerun, checking every token against the store."""
+    """Build the context for this rerun: the tab's link, resolved once by ``Store.open``."""
     store = get_store()
     params = _read_params()
     ctx = Context(store, params)
     code = params.get("session")
     if code:
         try:
-            ctx.session = store.session(code)
+            ctx.view = store.open(code, None)  # the share link: the code alone
         except NotFound as exc:
             ctx.error = str(exc)
             params = {}
-    if ctx.session and params.get("admin"):
+    for key, role, refused in LINKS if ctx.view else ():
+        if not params.get(key):
+            continue
         try:
-            view = store.open(ctx.session.code, params["admin"])
-            if view.role is not Role.FACILITATOR:  # a personal link's token pasted as the facilitator's
+            view = store.open(code, params[key])
+            if view.role is not role:  # e.g. a personal link's token pasted as the facilitator's
                 raise AccessDenied(DENIED)
-            ctx.view, ctx.facilitator = view, True
-        except AccessDenied as exc:
-            ctx.error = "This facilitator link is not valid. " + str(exc)
-            params.pop("admin")
-    if ctx.session and params.get("me") and not ctx.facilitator:
-        try:
-            view = store.open(ctx.session.code, params["me"])
-            if view.role is not Role.PARTICIPANT:  # the facilitator's token in a personal link
-                raise AccessDenied(DENIED)
-            ctx.view, ctx.participant = view, view.participant
+            ctx.view = view
         except LinkRemoved as exc:
             ctx.error = str(exc)
-            params.pop("me")
         except AccessDenied:
-            ctx.error = "This personal link is not valid: join again below, or ask the facilitator for help."
-            params.pop("me")
-    if ctx.session and params.get("survey") and not (ctx.facilitator or ctx.participant):
-        try:
-            survey.survey_session(store, ctx.session.code, params["survey"])
-            ctx.stakeholder = True
-        except AccessDenied:
-            ctx.error = "This survey link is not valid, or the survey was closed. Ask the facilitator for a new link."
-            params.pop("survey")
-    if ctx.session and params.get("presenter") and not (ctx.facilitator or ctx.participant or ctx.stakeholder):
-        try:
-            ctx.session = presenter.presenter_session(store, ctx.session.code, params["presenter"])
-            ctx.presenter = True
-        except AccessDenied:
-            ctx.error = "This presenter link is not valid, or it was revoked. Ask the facilitator for a new one."
-            params.pop("presenter")
-    if ctx.session:
-        params["session"] = ctx.session.code  # canonical form of a typed code
-        ctx.drawn_round = ctx.session.round.shown
+            ctx.error = refused
+        else:
+            break
+        params.pop(key)
+    if ctx.view:
+        view = ctx.view
+        ctx.session, ctx.participant = view.session, view.participant
+        ctx.facilitator = view.role is Role.FACILITATOR
+        ctx.stakeholder = view.role is Role.STAKEHOLDER
+        ctx.presenter = view.role is Role.PRESENTER
+        params["session"] = view.session.code  # canonical form of a typed code
+        ctx.drawn_round = view.session.round.shown
     ctx.error = ctx.error or st.session_state.pop(_CARRIED, None)
     ctx.params = params
     set_params(**params)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import db as dbmod
-from .. import events, tokens
+from .. import events, rights, tokens
 from ..clock import now
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..model import Session
@@ -62,14 +62,6 @@ def close_survey(store: Store, code: str, token: str) -> None:
         events.log(db, s.id, "facilitator", "survey_closed", {})
 
 
-def _survey_row(db, code, survey_token) -> dict:
-    code = tokens.normalise_code(code)
-    row = _one(db, "SELECT id, code, survey_hash FROM sessions WHERE code = ?", [code or ""])
-    if not tokens.token_matches(survey_token, row["survey_hash"] if row else None) or row is None:
-        raise AccessDenied(DENIED)
-    return row
-
-
 def survey_is_open(store: Store, code: str, token: str) -> bool:
     """Whether the session has a survey link that works (facilitator only)."""
     session = store.require(code, token, Action.MANAGE_SURVEY).session
@@ -77,11 +69,11 @@ def survey_is_open(store: Store, code: str, token: str) -> bool:
         return _survey_hash(db, session.id) is not None
 
 
-def survey_session(store: Store, code: str, survey_token: str) -> Session:
+def survey_session(store: Store, code: str | None, survey_token: str | None) -> Session:
     """The session, if ``survey_token`` is its current survey token; AccessDenied otherwise."""
-    with dbmod.connection(store.path) as db:
-        row = _survey_row(db, code, survey_token)
-        return store.load_session(db, row["code"])
+    if not survey_token:
+        raise AccessDenied(DENIED)
+    return store.require(code, survey_token, Action.FILL_SURVEY).session
 
 
 def _answer(session: Session, element_id, answer) -> dict | None:
@@ -146,7 +138,9 @@ def submit_feedback(store: Store, code: str, survey_token: str, respondent: str,
     if not rows:
         raise InvalidInput("The survey is empty: answer at least one question.")
     with dbmod.write(store.path) as db:
-        sid = _survey_row(db, session.code, survey_token)["id"]  # re-checked: a replaced link stops here
+        # re-checked inside the transaction: a link replaced or closed a moment ago stops here
+        rights.ensure(store.resolve(db, session.code, survey_token, fresh=True), Action.FILL_SURVEY)
+        sid = session.id
         taken = {
             r["respondent"].casefold()
             for r in db.query("SELECT DISTINCT respondent FROM feedback WHERE session_id = ?", [sid])
