@@ -131,9 +131,7 @@ def test_a_party_cannot_delete_a_step_another_party_agreed_to(room):
     assert room.log("next_step_deleted") == []
     delete_next_step(room.store, room.code, room.fac, step.id, step.version)
     assert next_steps(room.store, room.code, room.fac) == []
-
-
-def test_a_party_may_delete_a_step_only_it_agreed_to(room):
+    # a step only the deleter's own party (or nobody) agreed to is theirs to delete
     mine = beta_agrees_to_deleting(room)
     delete_next_step(room.store, room.code, room.bob, mine.id, mine.version)
     nobodys = add_next_step(room.store, room.code, room.bob, "privacy", "Nobody agreed yet")
