@@ -202,6 +202,24 @@ def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
     assert editable == {str(made.session.parties[0].id)}
 
 
+def test_changing_a_step_tells_the_editor_whose_agreement_was_withdrawn(store, made):
+    from trustcore.followup.next_steps import add_next_step, next_steps
+
+    code, (citybus, council) = made.session.code, made.session.parties
+    ann = store.join(code, citybus.id, "Ann")
+    bob = store.join(code, council.id, "Bob")
+    step = add_next_step(store, code, bob.token, "privacy", "Delete after 30 days", agreed_by=[council.id])
+    at = run(session=code, me=ann.token)
+    at.switch_page("views/next_steps.py").run()
+    assert "withdraws the other parties' agreement" in texts(at)
+    at.text_area(key=f"step:{step.id}:action").input("Share everything, forever")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    [saved] = next_steps(store, code, made.facilitator_token)
+    assert (saved.action, saved.agreed_by) == ("Share everything, forever", ())
+    assert "was withdrawn" in " ".join(s.value for s in at.success)
+
+
 def test_survey_link_opens_only_the_survey(store, made):
     from trustcore.followup.survey import feedback, new_survey_link
 

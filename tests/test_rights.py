@@ -17,7 +17,7 @@ from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreErr
 from trustcore.followup.agreed_order import set_agreed_order
 from trustcore.followup.baselines import set_baseline
 from trustcore.followup.lineage import link_previous
-from trustcore.followup.next_steps import add_next_step, next_steps, update_next_step
+from trustcore.followup.next_steps import add_next_step, delete_next_step, next_steps, update_next_step
 from trustcore.followup.reflections import reflections, set_reflection
 from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
 from trustcore.followup.worksheet_entries import set_worksheet_entry
@@ -196,6 +196,12 @@ def _earlier(s, m):
     return earlier.session.code, earlier.facilitator_token
 
 
+def _agreed_by_beta(s, m):
+    """(id, version) of a new step that Beta (not P's party) agreed to."""
+    step = add_next_step(s, m.session.code, m.facilitator_token, "privacy", "Act", agreed_by=[m.session.parties[1].id])
+    return step.id, step.version
+
+
 # one call of the core per action that a token grants (the share link's rights need only the code)
 CALLS = {
     Action.RANK: lambda s, m, t: s.submit(m.session.code, t, ids(m)),
@@ -219,6 +225,7 @@ CALLS = {
     Action.AGREE_FOR_PARTY: lambda s, m, t: add_next_step(
         s, m.session.code, t, "privacy", "Act", agreed_by=[m.session.parties[0].id]
     ),
+    Action.DELETE_AGREED_STEP: lambda s, m, t: delete_next_step(s, m.session.code, t, *_agreed_by_beta(s, m)),
     Action.EDIT_WORKSHEET: lambda s, m, t: set_worksheet_entry(
         s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps"
     ),

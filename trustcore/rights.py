@@ -45,6 +45,7 @@ class Action(StrEnum):
     READ_FOLLOWUP = "read the next steps, the worksheet, the reflections and organisation-wide rankings"
     EDIT_NEXT_STEPS = "add and edit next steps"
     AGREE_FOR_PARTY = "mark a party as agreeing to a next step (or take its agreement back)"
+    DELETE_AGREED_STEP = "delete a next step another party agreed to"
     EDIT_WORKSHEET = "edit a party's worksheet entries (columns B and C)"
     ENTER_BASELINE = "enter a party's organisation-wide ranking"
     ANSWER_REFLECTIONS = "answer the reflection questions"
@@ -98,6 +99,7 @@ RIGHTS: dict[Action, Right] = {
     Action.READ_FOLLOWUP: Right({F: ALWAYS, P: ALWAYS}),
     Action.EDIT_NEXT_STEPS: Right({F: ALWAYS, P: ALWAYS}),
     Action.AGREE_FOR_PARTY: Right({F: ALWAYS, P: When.OWN_PARTY}),
+    Action.DELETE_AGREED_STEP: Right({F: ALWAYS}),
     Action.EDIT_WORKSHEET: Right({F: ALWAYS, P: When.OWN_PARTY}),
     Action.ENTER_BASELINE: Right({F: ALWAYS, P: When.OWN_PARTY}),
     Action.ANSWER_REFLECTIONS: Right({F: ALWAYS, P: ALWAYS}),

@@ -32,14 +32,17 @@ def forget(key: str) -> None:
         del st.session_state[name]
 
 
-def save(key: str, call: Callable[[], object], *, typed: object, done: str | None = None) -> None:
+def save(
+    key: str, call: Callable[[], object], *, typed: object, done: str | Callable[[object], str] | None = None
+) -> None:
     """Run ``call``, the save (or delete) of the record edited under ``key``, and show its outcome.
 
     Someone else saved in between (EditConflict): what this user typed and the stored record are kept
     under ``f"{key}:conflict"`` for the page to show side by side. Another refusal is shown as it is, and
-    the form keeps what was typed. Success forgets the form, says ``done`` on the next run, and reruns."""
+    the form keeps what was typed. Success forgets the form, says ``done`` (or what ``done`` makes of the
+    call's result) on the next run, and reruns."""
     try:
-        call()
+        result = call()
     except EditConflict as exc:
         st.session_state[f"{key}:conflict"] = (typed, exc.current, str(exc))
         st.rerun()
@@ -47,8 +50,9 @@ def save(key: str, call: Callable[[], object], *, typed: object, done: str | Non
         problem(exc)
         return
     forget(key)
-    if done:
-        flash(done)
+    message = done(result) if callable(done) else done
+    if message:
+        flash(message)
     st.rerun()
 
 

@@ -42,6 +42,13 @@ else:
     st.success("Every element has at least one next step.", icon=":material/task_alt:")
 
 
+AGREEMENT_NOTE = (
+    "Changing the action, owner, due date or element withdraws the other parties' agreement "
+    "(every party's, when the facilitator changes it); changing only the status does not. "
+    "Only the facilitator can delete a step another party agreed to."
+)
+
+
 def fields(prefix: str, step=None) -> dict:
     action = st.text_area("Action", value=step.action if step else "", key=f"{prefix}:action", max_chars=500, height=68)
     c1, c2 = st.columns(2)
@@ -118,12 +125,23 @@ def describe_values(values: dict) -> str:
     )
 
 
+def saved_message(step) -> str:
+    """What the editor is told after a save: whose agreement it withdrew, if any."""
+    if not step.withdrawn:
+        return "Next step saved."
+    who = ", ".join(step.withdrawn)
+    return (
+        f"Next step saved. You changed what it says, so the agreement of {who} was withdrawn: "
+        "they need to agree to the new version."
+    )
+
+
 def save(step_id: int, version: int, values: dict) -> None:
     editing.save(
         f"step:{step_id}",
         lambda: next_steps.update_next_step(store, session.code, token, step_id, version, **values),
         typed=values,
-        done="Next step saved.",
+        done=saved_message,
     )
 
 
@@ -147,6 +165,8 @@ for eid in order:
                 base = editing.base_version(f"step:{step.id}", step.version)
                 with st.form(f"form:step:{step.id}"):
                     values = fields(f"step:{step.id}", step)
+                    if step.agreed_by:
+                        st.caption(AGREEMENT_NOTE)
                     s1, s2 = st.columns(2)
                     saved = s1.form_submit_button("Save", type="primary", icon=":material/save:")
                     delete = s2.form_submit_button("Delete", icon=":material/delete:")

@@ -1,17 +1,23 @@
 """The agreed next steps (Column E): what each party will do about an element, who owns it, by when, and
-its status. Versioned: a save names the version it started from (``EditConflict`` otherwise)."""
+its status. Versioned: a save names the version it started from (``EditConflict`` otherwise).
+
+An agreement is to the words it was given to: changing a step's element, action, owner or due date
+withdraws every agreement but the editor's own party's (all of them when the facilitator edits), and
+only the facilitator may delete a step another party agreed to (``Action.DELETE_AGREED_STEP``). The
+status is separate from who agreed, and changing it alone withdraws nothing. The event log holds the
+old and new value of every changed field, and what a deleted step said."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from .. import db as dbmod
 from .. import events, rights
 from ..clock import now
-from ..errors import EditConflict, InvalidInput
-from ..model import STATUSES, Session
+from ..errors import AccessDenied, EditConflict, InvalidInput
+from ..model import STATUSES, Actor, Session
 from ..rights import Action
 from ..store import Store
 from ..text import NAME_MAX, clean_line, clean_text
@@ -20,9 +26,17 @@ from .common import _check_element, _ExpectedVersion, _one, _party_id, _reload
 ACTION_MAX = 500
 DUE_MAX = 80
 STEP_FIELDS = ("element_id", "action", "owner_party_id", "owner_person", "due", "status", "agreed_by")
+# what a party agrees to: changing one of these withdraws the other parties' agreement
+TERMS = ("element_id", "action", "owner_party_id", "owner_person", "due")
+# how the event log names a step's fields (party ids as names, which an archive's import keeps meaning)
+LOGGED = ("element_id", "action", "owner_party", "owner_person", "due", "status", "agreed_by")
 
 STEP_CHANGED = "Someone else changed this next step while you were editing it; your changes were not saved."
 STEP_GONE = "Someone else deleted this next step while you were editing it; your changes were not saved."
+AGREED_BY_OTHERS = (
+    "Only the facilitator can delete a next step another party agreed to ({parties}). "
+    "Ask the facilitator, or change the step instead."
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,8 @@ class NextStep:
     version: int
     created_at: str
     updated_at: str
+    # only on the step update_next_step returns: the parties whose agreement that save withdrew
+    withdrawn: tuple[str, ...] = field(default=(), compare=False)
 
 
 def _step_values(session: Session, changes: Mapping) -> dict:
@@ -124,6 +140,16 @@ def _may_agree_for(actor, party_ids: set[int]) -> None:
         rights.ensure(actor, Action.AGREE_FOR_PARTY, party_id=party_id)
 
 
+def _own_party(actor: Actor) -> set[int]:
+    """The party whose agreement an edit by ``actor`` keeps: their own (none for the facilitator)."""
+    return set() if actor.participant is None else {actor.participant.party_id}
+
+
+def _logged(step: NextStep) -> dict:
+    """A step's fields as the event log records them."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in ((k, getattr(step, k)) for k in LOGGED)}
+
+
 def add_next_step(
     store: Store,
     code: str,
@@ -173,19 +199,25 @@ def add_next_step(
                 stamp,
             ],
         )
+        added = _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [step_id]), session)
         events.log(
             db,
             session.id,
             actor.label,
             "next_step_added",
-            {"step": step_id, "element": values["element_id"], "status": values["status"]},
+            {"step": step_id, "element": added.element_id, "status": added.status, "values": _logged(added)},
         )
-        return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [step_id]), session)
+        return added
 
 
 def update_next_step(store: Store, code: str, token: str, step_id: int, expected_version: int, **changes) -> NextStep:
     """Change some fields of a next step (any of element_id, action, owner_party_id, owner_person, due,
     status, agreed_by), if nobody saved it since ``expected_version``; its version goes up by one.
+
+    Changing one of its terms (element, action, owner party or person, due) withdraws the agreement of
+    every party but the editor's own (of every party, for the facilitator) that was given before this
+    save; the step returned names them in ``withdrawn``. A party marked as agreeing in this very save (by
+    someone who may speak for it) stays. The status alone withdraws nothing.
 
     EditConflict (``current`` = the stored step, or None if it was deleted) when someone else saved or
     deleted it in between; nothing is written then. Saving values the step already holds (a double
@@ -199,6 +231,7 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
     values = _step_values(actor.session, changes)
     with dbmod.write(store.path) as db:
         session = _reload(store, db, actor)
+        editor = Actor(session, actor.participant)
         row = _one(db, "SELECT * FROM next_steps WHERE id = ? AND session_id = ?", [step_id, session.id])
         if row is None:
             raise EditConflict(STEP_GONE, current=None)
@@ -207,10 +240,15 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
             return current
         expected.check(current, STEP_CHANGED)
         stored = {k: row[k] for k in STEP_FIELDS}
-        stored["agreed_by"] = json.loads(row["agreed_by"] or "[]")
-        if "agreed_by" in values:  # whose agreement changes: each party's own, or the facilitator's call
-            _may_agree_for(actor, set(values["agreed_by"]) ^ set(stored["agreed_by"]))
+        before = set(json.loads(row["agreed_by"] or "[]"))
+        asked = set(values.get("agreed_by", before))
+        # whose agreement this save changes: each party's own, or the facilitator's call
+        _may_agree_for(editor, asked ^ before)
+        agreed = asked
+        if any(k in values and values[k] != stored[k] for k in TERMS):
+            agreed = (asked & _own_party(editor)) | (asked - before)
         stored.update(values)
+        stored["agreed_by"] = [p.id for p in session.parties if p.id in agreed]
         db.execute(
             """UPDATE next_steps SET element_id = ?, action = ?, owner_party_id = ?, owner_person = ?, due = ?,
                       status = ?, agreed_by = ?, version = version + 1, updated_at = ?
@@ -227,32 +265,55 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
                 current.id,
             ],
         )
-        changed = sorted(k for k in values if not _same_step(current, {k: values[k]}, session))
-        events.log(
-            db,
-            session.id,
-            actor.label,
-            "next_step_updated",
-            {"step": current.id, "fields": changed, "version": current.version + 1},
-        )
-        return _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [current.id]), session)
+        saved = _next_step(_one(db, "SELECT * FROM next_steps WHERE id = ?", [current.id]), session)
+        withdrawn = tuple(p.name for p in session.parties if p.id in (asked - agreed))
+        old, new = _logged(current), _logged(saved)
+        changed = {k: {"old": old[k], "new": new[k]} for k in LOGGED if old[k] != new[k]}
+        detail: dict = {
+            "step": current.id,
+            "fields": sorted("owner_party_id" if k == "owner_party" else k for k in changed),
+            "version": saved.version,
+            "changes": changed,
+        }
+        if withdrawn:
+            detail["agreement_withdrawn"] = list(withdrawn)
+        events.log(db, session.id, actor.label, "next_step_updated", detail)
+        return replace(saved, withdrawn=withdrawn)
 
 
 def delete_next_step(store: Store, code: str, token: str, step_id: int, expected_version: int) -> None:
     """Delete a next step, if nobody saved it since ``expected_version`` (EditConflict otherwise, with the
-    stored step in ``current``). Deleting a step that is already gone does nothing."""
+    stored step in ``current``). Deleting a step that is already gone does nothing. A step that a party
+    other than the deleter's own agreed to only the facilitator may delete (``DELETE_AGREED_STEP``)."""
     expected = _ExpectedVersion.of(expected_version, new_allowed=False)
     actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
     with dbmod.write(store.path) as db:
         session = _reload(store, db, actor)
+        editor = Actor(session, actor.participant)
         row = _one(db, "SELECT * FROM next_steps WHERE id = ? AND session_id = ?", [step_id, session.id])
         if row is None:
             return
         current = _next_step(row, session)
         expected.check(current, STEP_CHANGED.replace("your changes were not saved", "it was not deleted"))
+        others = set(json.loads(row["agreed_by"] or "[]")) - _own_party(editor)
+        if others:
+            try:
+                rights.ensure(editor, Action.DELETE_AGREED_STEP)
+            except AccessDenied:
+                names = ", ".join(p.name for p in session.parties if p.id in others)
+                raise AccessDenied(AGREED_BY_OTHERS.format(parties=names)) from None
         db.execute("DELETE FROM next_steps WHERE id = ?", [current.id])
         events.log(
-            db, session.id, actor.label, "next_step_deleted", {"step": current.id, "element": current.element_id}
+            db,
+            session.id,
+            actor.label,
+            "next_step_deleted",
+            {
+                "step": current.id,
+                "element": current.element_id,
+                "version": current.version,
+                "deleted": _logged(current),
+            },
         )
 
 
