@@ -539,4 +539,4 @@ def session_report(store: Store, code: str, token: str, *, shareable: bool = Tru
     shows them (facilitator only); ``shareable=False`` is the holder's own copy.
     Rights: the facilitator token, or a participant token once a round's results are visible to
     participants (NotAllowedNow before; AccessDenied for any other token, the survey link's included)."""
-    return render(session_data(store, code, token, shareable=shareable))
+    return render(session_data(store, code, token, shareable=shareable, names=names))
