@@ -8,7 +8,8 @@ tests, each pair's τ-b, ρ and footrule similarity, each party's internal agree
 contested first, each reason a participant gave for one, with its party and rank).
 
 People's names are what the reader may see (``trustcore.anonymity``): a participant of a session that
-hides names sees everyone as "Participant N".
+hides names sees everyone as "Participant N". What the whole file may carry (names, rounds, internal
+entries, the session code) is its ``audience.Audience``: the shareable copy names nobody unless chosen.
 
 Every text cell goes through ``text.spreadsheet_safe`` and is stored as a string (data type "s"), so
 a name such as ``=HYPERLINK(...)`` is shown as text and never run. Numbers stay numbers.
