@@ -58,7 +58,9 @@ def test_names_shown_everyone_sees_names(store):
     s, fac, tokens = _room(store, Anonymity.NAMED)
     for token in (fac, tokens[NAMES[1]]):
         assert _csv_people(store, s, token) == set(NAMES)
-    assert NAMES[0] in report.session_report(store, s.code, tokens[NAMES[1]], shareable=True)
+    assert NAMES[0] in report.session_report(store, s.code, tokens[NAMES[1]], shareable=False)  # their own copy
+    shared = report.session_report(store, s.code, tokens[NAMES[1]], shareable=True, names=True)
+    assert not [name for name in NAMES if name in shared]  # only the facilitator may put names in a shareable one
     assert NAMES[0] in _workbook_text(store, s, tokens[NAMES[1]])
     assert any(name in " ".join(presenter.screen(store, s).reasons) for name in NAMES)
 

@@ -7,7 +7,8 @@
 - *Anonymous*: the join page asks for no name and none is stored; everyone, the facilitator too, sees
   "Participant N" and the party.
 
-Names are masked where rankings are read for someone (``Store.rankings(..., masked=True)``,
+What a whole document may carry (names, rounds, internal entries, the session code) is decided by
+``trustcore.audience``. Names are masked where rankings are read for someone (``Store.rankings(..., masked=True)``,
 ``Store.visible_rankings``), so the comparison, the reasons, the exports, the report and the presenter
 screen all show what that reader may see without each deciding it again.
 """

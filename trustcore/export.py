@@ -90,12 +90,14 @@ def _sorted(session: Session, rankings: Iterable[Ranking]) -> list[Ranking]:
     )
 
 
-def results_rows(session: Session, rankings: Iterable[Ranking]) -> list[tuple]:
-    """The rows of ``results_csv`` (RESULTS_COLUMNS), as plain values: the workbook shares them."""
+def results_rows(session: Session, rankings: Iterable[Ranking], *, session_code: bool = True) -> list[tuple]:
+    """The rows of ``results_csv`` (RESULTS_COLUMNS), as plain values: the workbook shares them.
+    ``session_code=False`` leaves the ``session_code`` column empty (``audience.Audience.session_code``)."""
     names = session.catalogue.names
+    code = session.code if session_code else ""
     return [
         (
-            session.code,
+            code,
             session.title,
             r.round,
             r.party,
@@ -111,14 +113,16 @@ def results_rows(session: Session, rankings: Iterable[Ranking]) -> list[tuple]:
     ]
 
 
-def results_csv(session: Session, rankings: Iterable[Ranking]) -> bytes:
+def results_csv(session: Session, rankings: Iterable[Ranking], *, session_code: bool = True) -> bytes:
     """One row per participant, round and element: who put which element at which rank (1 = most important),
     and the reason they gave for it, if any (``reason``, the last column).
 
     Only each participant's current ranking of a round is exported, never replaced ones. The participant
     column holds what the reader may see (``trustcore.anonymity``: the caller passes masked rankings).
+    The ``session_code`` column is empty with ``session_code=False`` (the code lets anyone join: only the
+    facilitator's own copy carries it, ``audience.Audience.session_code``).
     """
-    return _csv(RESULTS_COLUMNS, results_rows(session, rankings))
+    return _csv(RESULTS_COLUMNS, results_rows(session, rankings, session_code=session_code))
 
 
 def start_orders_csv(session: Session, rankings: Iterable[Ranking]) -> bytes:
@@ -159,12 +163,18 @@ def comparison_csv(results: RoundResults) -> bytes:
     return _csv(header, rows)
 
 
-def file_name(session: Session | str, kind: str, ext: str = "csv") -> str:
+def file_name(session: Session | str, kind: str, ext: str = "csv", *, session_code: bool = True) -> str:
     """A safe download name such as ``trustcore-<code>-results.csv``; never contains user text.
+    ``session_code=False`` (a document that leaves the session) names the day the session was created
+    instead of its code: ``trustcore-2026-05-14-report.html``.
 
     ``kind`` and ``ext`` are chosen by the program (lowercase letters, digits and single dashes).
     """
     code = session if isinstance(session, str) else session.code
+    if not session_code:
+        if isinstance(session, str):
+            raise ValueError("file_name: a name without the session code needs the session")
+        code = session.created_at[:10]
     for label, part in (("code", code), ("kind", kind), ("extension", ext)):
         if not _FILE_PART.match(part or ""):
             raise ValueError(f"file_name: the {label} {part!r} is not a safe file name part")

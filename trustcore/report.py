@@ -26,7 +26,7 @@ from . import charts, wording
 from .followup import survey
 from .results import RoundResults
 from .store import Store
-from .workbook import SessionData, feedback_text, session_data, step_line
+from .workbook import SessionData, feedback_text, session_data, shareable_notice, step_line
 
 AGENDA_TOP = 10
 CREDIT = (
@@ -162,14 +162,18 @@ def _title(data: SessionData, generated: str) -> str:
         parts.append(f'<p class="relationship">{_e(s.our_org or "?")} ↔ {_e(s.partner_org or "?")}</p>')
     if s.flows:
         parts.append(f'<p><strong>Flows between them:</strong> <span class="text">{_e(s.flows)}</span></p>')
+    rounds = len(s.rounds) if data.audience.all_rounds else len(data.rounds)
+    session = f"Session {_e(s.code)} · " if data.audience.session_code else ""
     parts.append(
-        f'<p class="meta">Session {_e(s.code)} · held {_e(s.created_at[:10])} · '
-        f"{len(s.rounds)} round{'s' if len(s.rounds) != 1 else ''} · report of {_e(generated)}</p>"
+        f'<p class="meta">{session}held {_e(s.created_at[:10])} · '
+        f"{rounds} round{'s' if rounds != 1 else ''} · report of {_e(generated)}</p>"
     )
     if data.shareable:
+        parts.append(f'<p class="notice">{_e(shareable_notice(data.audience))}</p>')
+    elif not data.facilitator:
         parts.append(
-            '<p class="notice">Shareable version: worksheet entries marked internal and the names of '
-            "participants and survey respondents are left out.</p>"
+            '<p class="notice internal">Your copy, as you see the session: it may include entries your party '
+            "marked internal. Share the shareable version instead.</p>"
         )
     else:
         parts.append(
@@ -196,16 +200,17 @@ def _contents(data: SessionData) -> str:
 
 
 def _parties(data: SessionData) -> str:
-    header = ["Party", "Participants"] + ([] if data.shareable else ["Names"])
+    listed = not data.shareable or data.audience.participant_names
+    header = ["Party", "Participants"] + (["Names"] if listed else [])
     rows = []
     for p in data.session.parties:
         names = data.members.get(p.name, ())
         row: list[object] = [p.name, len(names)]
-        if not data.shareable:
+        if listed:
             row.append(", ".join(names) or "—")
         rows.append(row)
     total = sum(len(v) for v in data.members.values())
-    widths = [72, 28] if data.shareable else [40, 16, 44]
+    widths = [40, 16, 44] if listed else [72, 28]
     return (
         f'<section id="parties"><h2>Parties</h2><p>{len(data.session.parties)} parties, {total} '
         f"participant{'s' if total != 1 else ''} in all.</p>{_table(header, rows, widths)}</section>"
@@ -384,7 +389,7 @@ def _worksheet(data: SessionData) -> str:
             _Html(f"<strong>{row.position}.</strong> {_e(row.element)}"),
             _entries(data, row, "B"),
             _entries(data, row, "C"),
-            _lines(feedback_text(row.feedback, respondents=not data.shareable).replace(" · ", "\n")),
+            _lines(feedback_text(row.feedback, respondents=data.audience.other_names).replace(" · ", "\n")),
             _lines("\n".join(f"• {step_line(s)}" for s in row.steps) if row.steps else "none yet"),
         ]
         for row in sheet.rows
@@ -465,7 +470,7 @@ def _feedback(data: SessionData) -> str:
     if comments:
         out.append('<h3>Comments</h3><ul class="comments">')
         for label, who, text in comments:
-            by = "" if data.shareable else f' <span class="muted">({_e(who)})</span>'
+            by = f' <span class="muted">({_e(who)})</span>' if data.audience.other_names else ""
             out.append(f'<li><strong>{_e(label)}:</strong> <span class="text">“{_e(text)}”</span>{by}</li>')
         out.append("</ul>")
     out.append("</section>")
@@ -525,11 +530,13 @@ def render(data: SessionData, *, generated: str | None = None) -> str:
     )
 
 
-def session_report(store: Store, code: str, token: str, *, shareable: bool = True) -> str:
+def session_report(store: Store, code: str, token: str, *, shareable: bool = True, names: bool = False) -> str:
     """The session report as one self-contained HTML page that prints to A4 (see the module docstring).
 
-    ``shareable=True`` (the default) leaves out worksheet entries marked internal, participants' and
-    respondents' names (and, for the facilitator, rounds whose results participants may not see yet).
+    ``shareable=True`` (the default) is the copy for people outside the session (``trustcore.audience``):
+    no worksheet entry marked internal, no round participants may not see yet, no session code, and
+    people's names (participants, respondents, next steps' owners) only with ``names`` in a session that
+    shows them (facilitator only); ``shareable=False`` is the holder's own copy.
     Rights: the facilitator token, or a participant token once a round's results are visible to
     participants (NotAllowedNow before; AccessDenied for any other token, the survey link's included)."""
-    return render(session_data(store, code, token, shareable=shareable))
+    return render(session_data(store, code, token, shareable=shareable, names=names))

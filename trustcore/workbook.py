@@ -8,7 +8,8 @@ tests, each pair's τ-b, ρ and footrule similarity, each party's internal agree
 contested first, each reason a participant gave for one, with its party and rank).
 
 People's names are what the reader may see (``trustcore.anonymity``): a participant of a session that
-hides names sees everyone as "Participant N".
+hides names sees everyone as "Participant N". What the whole file may carry (names, rounds, internal
+entries, the session code) is its ``audience.Audience``: the shareable copy names nobody unless chosen.
 
 Every text cell goes through ``text.spreadsheet_safe`` and is stored as a string (data type "s"), so
 a name such as ``=HYPERLINK(...)`` is shown as text and never run. Numbers stay numbers.
@@ -33,8 +34,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
 from . import analysis, anonymity, export, wording
+from . import audience as audience_mod
 from . import db as dbmod
 from . import worksheet as worksheet_mod
+from .audience import Audience
 from .errors import NotAllowedNow
 from .followup import next_steps, reflections, survey, worksheet_entries
 from .followup.next_steps import NextStep
@@ -66,11 +69,11 @@ _MIN_WIDTH, _MAX_WIDTH = 8, 60
 
 @dataclass(frozen=True)
 class SessionData:
-    """Everything a download shows, as the token's holder may see it."""
+    """Everything a download shows, as its audience may see it (``trustcore.audience``)."""
 
     session: Session
     facilitator: bool
-    shareable: bool
+    audience: Audience
     rankings: tuple[Ranking, ...]  # current rankings of the rounds shown only
     results: tuple[RoundResults, ...]  # each round shown that has a ranking, ascending
     trend: RoundsComparison | None  # when two or more rounds shown have rankings
@@ -84,52 +87,60 @@ class SessionData:
     def rounds(self) -> tuple[int, ...]:
         return tuple(r.round for r in self.results)
 
+    @property
+    def shareable(self) -> bool:
+        return self.audience.shareable
+
 
 def shown_rounds(session: Session, *, facilitator: bool, shareable: bool) -> list[int]:
     """The rounds a download may show: every round for the facilitator's own copy; for a shareable copy
     or a participant, the rounds whose results participants may see (revealed, or a live session)."""
-    return [
-        r.number for r in session.rounds if session.results_visible(r.number, facilitator=facilitator and not shareable)
-    ]
+    seen = audience_mod.of(session, facilitator=facilitator, shareable=shareable)
+    return [r.number for r in session.rounds if seen.sees_round(session, r.number)]
 
 
-def session_data(store: Store, code: str, token: str, *, shareable: bool = False) -> SessionData:
+def session_data(store: Store, code: str, token: str, *, shareable: bool = False, names: bool = False) -> SessionData:
     """What ``session_workbook`` and ``report.session_report`` show, read on one snapshot of the database:
     a write that lands while it is read is in the file whole or not at all (both renderings are pure
-    functions of this).
+    functions of this). ``shareable``: the copy for people outside the session, with people's names
+    only if ``names`` and the session shows names (``audience.of``).
 
     AccessDenied for anything but the facilitator token or a participant token of this session (the
     survey token included); NotAllowedNow for a participant while no round's results are visible."""
     with dbmod.snapshot(store.path):
-        return _session_data(store, code, token, shareable=shareable)
+        return _session_data(store, code, token, shareable=shareable, names=names)
 
 
-def _session_data(store: Store, code: str, token: str, *, shareable: bool) -> SessionData:
+def _session_data(store: Store, code: str, token: str, *, shareable: bool, names: bool) -> SessionData:
     actor = store.require(code, token, Action.DOWNLOAD)
     s = actor.session
     if not actor.is_facilitator and not shown_rounds(s, facilitator=False, shareable=True):
         raise NotAllowedNow(NOT_REVEALED_YET)
-    rounds = shown_rounds(s, facilitator=actor.is_facilitator, shareable=shareable)
-    masked = not anonymity.shows_names(s, facilitator=actor.is_facilitator)
-    rankings = tuple(r for r in store.rankings(s.code, masked=masked) if r.round in rounds)
+    seen = audience_mod.of(s, facilitator=actor.is_facilitator, shareable=shareable, names=names)
+    rounds = [r.number for r in s.rounds if seen.sees_round(s, r.number)]
+    people = [st.participant for st in store.progress(s.code).participants]
+    shown = {p.id: p.name for p in people} if seen.participant_names else anonymity.pseudonyms(p.id for p in people)
+    rankings = tuple(
+        anonymity.mask((r for r in store.rankings(s.code) if r.round in rounds), shown)
+        if not seen.participant_names
+        else (r for r in store.rankings(s.code) if r.round in rounds)
+    )
     results = tuple(round_results(s, rankings, n) for n in rounds if any(r.round == n for r in rankings))
     trend = rounds_comparison(s, rankings, [r.round for r in results]) if len(results) > 1 else None
     members: dict[str, list[str]] = {p.name: [] for p in s.parties}
-    people = [st.participant for st in store.progress(s.code).participants]
-    shown = anonymity.pseudonyms(p.id for p in people) if masked else {p.id: p.name for p in people}
     for person in people:
         members.setdefault(person.party, []).append(shown[person.id])
     return SessionData(
         session=s,
         facilitator=actor.is_facilitator,
-        shareable=shareable,
+        audience=seen,
         rankings=rankings,
         results=results,
         trend=trend,
         members={party: tuple(names) for party, names in members.items()},
-        sheet=worksheet_mod.build(store, s.code, token, shareable=shareable),
-        steps=tuple(next_steps.next_steps(store, s.code, token)),
-        feedback=tuple(survey.feedback(store, s.code, token)),
+        sheet=worksheet_mod.build(store, s.code, token, audience=seen),
+        steps=tuple(seen.next_steps(next_steps.next_steps(store, s.code, token))),
+        feedback=tuple(seen.respondents(survey.feedback(store, s.code, token))),
         reflections=reflections.reflections(store, s.code, token),
     )
 
@@ -150,6 +161,19 @@ def feedback_text(summary: worksheet_mod.FeedbackSummary, *, respondents: bool =
     for respondent, comment in summary.comments:
         lines.append(f"“{comment}” ({respondent})" if respondents else f"“{comment}”")
     return "\n".join(lines)
+
+
+def shareable_notice(audience: Audience) -> str:
+    """What a shareable copy leaves out, in words (the report's first page and the workbook's notes)."""
+    people = (
+        "people's names are included (the session shows names)"
+        if audience.participant_names
+        else "the names of participants, survey respondents and next steps' owners are left out"
+    )
+    return (
+        f"Shareable version: worksheet entries marked internal, rounds not yet revealed to the participants "
+        f"and the session code are left out; {people}."
+    )
 
 
 def steps_text(steps: Sequence[NextStep]) -> str:
@@ -320,7 +344,7 @@ def _worksheet(ws: Sheet, data: SessionData) -> None:
         cells = [row.position, row.element]
         for p in s.parties:
             cells += [entry_text(row.entries.get((p.id, "B"))), entry_text(row.entries.get((p.id, "C")))]
-        cells += [feedback_text(row.feedback), steps_text(row.steps)]
+        cells += [feedback_text(row.feedback, respondents=data.audience.other_names), steps_text(row.steps)]
         rows.append(cells)
     _header(ws, header)
     after = _rows(ws, rows)
@@ -329,11 +353,11 @@ def _worksheet(ws: Sheet, data: SessionData) -> None:
         ("Our organisation", s.our_org or "—"),
         ("Partner", s.partner_org or "—"),
         ("Flows", s.flows or "—"),
-        ("Overall trust (survey)", feedback_text(data.sheet.overall)),
+        ("Overall trust (survey)", feedback_text(data.sheet.overall, respondents=data.audience.other_names)),
         ("Column D", "this app's reading of the guidebook: the stakeholder survey's answers"),
     ]
     if data.shareable:
-        notes.append(("Shareable version", "entries marked internal are left out"))
+        notes.append(("Shareable version", shareable_notice(data.audience)))
     for i, (label, text) in enumerate(notes, start=after + 1):
         _put(ws, i, 1, label).font = _HEADER_FONT
         _put(ws, i, 2, text)
@@ -341,19 +365,20 @@ def _worksheet(ws: Sheet, data: SessionData) -> None:
     _widths(ws, {1: 12, 2: 30, **wide})
 
 
-def session_workbook(store: Store, code: str, token: str, *, shareable: bool = False) -> bytes:
+def session_workbook(store: Store, code: str, token: str, *, shareable: bool = False, names: bool = False) -> bytes:
     """The session as an .xlsx file: sheets SHEETS, in that order (see the module docstring).
 
-    ``shareable=True`` leaves out worksheet entries marked internal (and, for the facilitator, rounds
-    whose results participants may not see yet). Rights: see ``session_data``."""
-    data = session_data(store, code, token, shareable=shareable)
+    ``shareable=True`` is the copy for people outside the session (``trustcore.audience``): no worksheet
+    entry marked internal, no round participants may not see yet, no session code, and people's names
+    only with ``names`` in a session that shows them (facilitator only). Rights: see ``session_data``."""
+    data = session_data(store, code, token, shareable=shareable, names=names)
     s = data.session
     wb = Workbook()
     wb.properties.creator = "trustcore"
     wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", s.title)
     ws = wb.active
     ws.title = SHEETS[0]
-    _table(ws, export.RESULTS_COLUMNS, export.results_rows(s, data.rankings))
+    _table(ws, export.RESULTS_COLUMNS, export.results_rows(s, data.rankings, session_code=data.audience.session_code))
     _comparison(wb.create_sheet(SHEETS[1]), data)
     _table(
         wb.create_sheet(SHEETS[2]),

@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import mean
 
+from . import audience as audience_mod
+from .audience import Audience
 from .followup import agreed_order, next_steps, survey, worksheet_entries
 from .followup.next_steps import NextStep
 from .followup.survey import FeedbackAnswer
@@ -77,16 +79,26 @@ class Worksheet:
     order_source: str  # how Column A's order was decided
     rows: tuple[WorksheetRow, ...]
     overall: FeedbackSummary  # the survey's overall question
-    shareable: bool
+    audience: Audience
+
+    @property
+    def shareable(self) -> bool:
+        return self.audience.shareable
 
 
-def build(store: Store, code: str, token: str, *, shareable: bool = False) -> Worksheet:
-    """The worksheet as the token's holder may see it (``shareable`` leaves out internal B/C entries)."""
-    order, source = agreed_order.agreed_order(store, code, token)
-    session = store.require(code, token, Action.READ_FOLLOWUP).session
-    entries = worksheet_entries.worksheet(store, code, token, shareable=shareable)
-    answers = survey.feedback(store, code, token)
-    steps = next_steps.next_steps(store, code, token)
+def build(
+    store: Store, code: str, token: str, *, shareable: bool = False, audience: Audience | None = None
+) -> Worksheet:
+    """The worksheet as the token's holder may see it, for ``audience`` (default: the holder's own copy,
+    or the shareable one with ``shareable``; ``trustcore.audience``): a shareable worksheet leaves out
+    internal B/C entries and respondents' names, and orders Column A by rounds participants may see."""
+    actor = store.require(code, token, Action.READ_FOLLOWUP)
+    session = actor.session
+    audience = audience or audience_mod.of(session, facilitator=actor.is_facilitator, shareable=shareable)
+    order, source = agreed_order.agreed_order(store, code, token, all_rounds=audience.all_rounds)
+    entries = worksheet_entries.worksheet(store, code, token, shareable=audience.shareable)
+    answers = audience.respondents(survey.feedback(store, code, token))
+    steps = audience.next_steps(next_steps.next_steps(store, code, token))
     rows = []
     for position, eid in enumerate(order, start=1):
         element = session.catalogue[eid]
@@ -102,7 +114,7 @@ def build(store: Store, code: str, token: str, *, shareable: bool = False) -> Wo
             )
         )
     return Worksheet(
-        session, source, tuple(rows), summarise_feedback([a for a in answers if a.element_id is None]), shareable
+        session, source, tuple(rows), summarise_feedback([a for a in answers if a.element_id is None]), audience
     )
 
 

@@ -28,8 +28,8 @@ right.markdown(f"**Partner:** {esc(session.partner_org or '—')}")
 
 shareable = st.toggle(
     "Shareable version",
-    help="The tidied-up, non-sensitive copy for stakeholders: fields marked "
-    "internal are left out and nothing can be edited.",
+    help="The tidied-up, non-sensitive copy for stakeholders: fields marked internal and survey "
+    "respondents' names are left out, Column A follows only revealed rounds, and nothing can be edited.",
 )
 sheet = worksheet_mod.build(store, session.code, token, shareable=shareable)
 st.caption(
@@ -136,7 +136,7 @@ for row in sheet.rows:
         d.markdown("**D · Stakeholder feedback**")
         d.text(row.feedback.text)
         for respondent, comment in row.feedback.comments:
-            d.text(f"“{comment}” ({respondent})")
+            d.text(f"“{comment}” ({respondent})" if sheet.audience.other_names else f"“{comment}”")
         e.markdown("**E · Next steps**")
         if row.steps:
             for s in row.steps:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import openpyxl
 from playwright.sync_api import expect
@@ -42,11 +43,21 @@ def test_facilitator_downloads_every_export(server, store, new_page, tmp_path):
     feedback = parse_csv(download(page, "Stakeholder feedback CSV"))
     assert [(f["respondent"], f["element_id"], f["trust"]) for f in feedback] == [("Forum", "privacy", "4")]
 
-    book = openpyxl.load_workbook(io.BytesIO(download(page, "Excel workbook")))
+    book = openpyxl.load_workbook(io.BytesIO(download(page, "Excel workbook (full)")))
     assert book.sheetnames == ["Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback", "Reasons"]
     assert book["Rankings"].max_row == 1 + 2 * len(ids)
 
+    shared = download(page, "Excel workbook (shareable)")
+    cells = " ".join(
+        str(c.value) for ws in openpyxl.load_workbook(io.BytesIO(shared)) for row in ws.iter_rows() for c in row
+    )
+    assert "Publish the DPIA" in cells and "Participant 1" in cells
+    assert not {"Ann", "Bob", "Forum", code} & set(re.findall(r"[\w@']+", cells))  # no names, no session code
+    full = download(page, "Printable report (full)").decode("utf-8")
+    assert "Ann" in full and code in full
+
     report = download(page, "Printable report (shareable)").decode("utf-8")
+    assert code not in report and "Forum" not in report
     assert "Publish the DPIA" in report and "Exports =SUM(1)" in report
     path = tmp_path / "report.html"
     path.write_text(report, encoding="utf-8")

@@ -33,11 +33,12 @@ def _consensus(orders: list) -> tuple[tuple[str, ...], str]:
     return tuple(analysis.kemeny_consensus(orders)), "Kemeny"
 
 
-def agreed_order(store: Store, code: str, token: str) -> tuple[tuple[str, ...], str]:
+def agreed_order(store: Store, code: str, token: str, *, all_rounds: bool = True) -> tuple[tuple[str, ...], str]:
     """Column A: (order, where it comes from). The facilitator's fixed order if set; else the consensus
     (Kemeny; Borda for catalogues longer than analysis.KEMENY_MAX_ELEMENTS) of the parties' orders in the
-    latest round with a ranking (for a participant: the latest whose results they may see); else the
-    catalogue order."""
+    latest round with a ranking (for a participant, or with ``all_rounds=False`` for the facilitator's
+    shareable copy (``audience.Audience.all_rounds``): the latest whose results participants may see);
+    else the catalogue order."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     with dbmod.connection(store.path) as db:
@@ -46,7 +47,7 @@ def agreed_order(store: Store, code: str, token: str) -> tuple[tuple[str, ...], 
             raise NotFound(UNKNOWN_CODE)
         if row["agreed_order"]:
             return tuple(json.loads(row["agreed_order"])), FIXED
-        number, orders, hidden = _latest_orders(db, s, facilitator=actor.is_facilitator)
+        number, orders, hidden = _latest_orders(db, s, facilitator=actor.is_facilitator and all_rounds)
     if number is None:
         return tuple(s.catalogue.ids), NOT_REVEALED if hidden else NO_RANKINGS
     order, method = _consensus(list(orders.values()))

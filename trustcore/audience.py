@@ -1,0 +1,107 @@
+"""Who a document is for, and so what it may carry: ONE decision the report, the workbook, the worksheet
+and the CSV downloads all read (no Streamlit here).
+
+- ``FACILITATOR``: the facilitator's full copy: every round (revealed or not), entries marked internal,
+  the names the facilitator sees, the session code (which lets anyone join: keep it private).
+- ``PARTICIPANT``: a participant's own copy: only rounds participants may see, people as the session
+  lets participants see them (``anonymity.shows_names``), their own party's internal entries (the rights
+  filter the others), no session code.
+- ``SHAREABLE``: a copy for people outside the session (stakeholders, a board): only rounds participants
+  may see, no entry marked internal, no session code or link, and no participant's, respondent's or
+  next-step owner's name ("Participant N", "Respondent N", the owner's party only), unless the session
+  shows names (``Anonymity.NAMED``) and the facilitator chose to include them.
+
+A shareable copy never carries more than its maker may see: a participant's shareable copy is the
+participant's copy with the shareable rules on top.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Iterable
+from typing import Any, Protocol, TypeVar
+
+from . import anonymity
+from .model import Anonymity, Session
+
+RESPONDENT = "Respondent {n}"
+T = TypeVar("T")
+A = TypeVar("A", bound="_Answer")
+
+
+class _Answer(Protocol):
+    @property
+    def respondent(self) -> str: ...
+
+
+class Reader(enum.Enum):
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+    SHAREABLE = "shareable"
+
+
+@dataclasses.dataclass(frozen=True)
+class Audience:
+    """What one document may carry (build it with ``of``)."""
+
+    reader: Reader
+    participant_names: bool  # participants' stored names; else "Participant N"
+    other_names: bool  # survey respondents' names and next steps' owner persons; else left out
+    all_rounds: bool  # rounds participants may not see yet (the facilitator's full copy only)
+
+    @property
+    def shareable(self) -> bool:
+        """Entries marked internal are left out (``worksheet_entries.worksheet(shareable=True)``)."""
+        return self.reader is Reader.SHAREABLE
+
+    @property
+    def session_code(self) -> bool:
+        """Whether the session code (a key: anyone holding it can join) may be printed."""
+        return self.reader is Reader.FACILITATOR
+
+    def sees_round(self, session: Session, number: int) -> bool:
+        """Whether this document may show round ``number`` (its rankings, comparison, agenda, reasons,
+        statistics, and the consensus that orders Column A)."""
+        return session.results_visible(number, facilitator=self.all_rounds)
+
+    def respondents(self, answers: Iterable[A]) -> list[A]:
+        """Survey answers with each respondent's name, or "Respondent N" (N: order of first answer)."""
+        answers = list(answers)
+        if self.other_names:
+            return answers
+        numbers: dict[str, int] = {}
+        for a in answers:
+            numbers.setdefault(a.respondent, len(numbers) + 1)
+        return [_replace(a, respondent=RESPONDENT.format(n=numbers[a.respondent])) for a in answers]
+
+    def next_steps(self, steps: Iterable[T]) -> list[T]:
+        """Next steps with their owner person, or with the owning party only."""
+        steps = list(steps)
+        return steps if self.other_names else [_replace(s, owner_person="") for s in steps]
+
+
+def _replace(record: T, **changes: Any) -> T:
+    return dataclasses.replace(record, **changes)  # type: ignore[type-var]
+
+
+def of(session: Session, *, facilitator: bool, shareable: bool = False, names: bool = False) -> Audience:
+    """The audience of a document made by the facilitator or a participant; ``shareable`` for a copy that
+    leaves the session; ``names`` includes people's names in it, honoured only for the facilitator of a
+    session that shows names."""
+    if shareable:
+        named = names and facilitator and session.anonymity is Anonymity.NAMED
+        return Audience(Reader.SHAREABLE, participant_names=named, other_names=named, all_rounds=False)
+    if facilitator:
+        return Audience(Reader.FACILITATOR, participant_names=True, other_names=True, all_rounds=True)
+    return Audience(
+        Reader.PARTICIPANT,
+        participant_names=anonymity.shows_names(session, facilitator=False),
+        other_names=True,
+        all_rounds=False,
+    )
+
+
+def may_include_names(session: Session, *, facilitator: bool) -> bool:
+    """Whether a shareable copy may carry names at all (the option the facilitator is offered)."""
+    return facilitator and session.anonymity is Anonymity.NAMED
