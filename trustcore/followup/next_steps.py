@@ -21,7 +21,7 @@ from ..model import STATUSES, Actor, Session
 from ..rights import Action
 from ..store import Store
 from ..text import NAME_MAX, clean_line, clean_text
-from .common import _check_element, _ExpectedVersion, _one, _party_id, _reload
+from .common import _check_element, _ExpectedVersion, _one, _party_id
 
 ACTION_MAX = 500
 DUE_MAX = 80
@@ -178,8 +178,7 @@ def add_next_step(
         },
     )
     _may_agree_for(actor, set(values["agreed_by"]))
-    with dbmod.write(store.path) as db:
-        session = _reload(store, db, actor)
+    with store.write_as(code, token, Action.EDIT_NEXT_STEPS) as (db, session):
         stamp = now()
         step_id = dbmod.insert(
             db,
@@ -229,9 +228,8 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
     expected = _ExpectedVersion.of(expected_version, new_allowed=False)
     actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
     values = _step_values(actor.session, changes)
-    with dbmod.write(store.path) as db:
-        session = _reload(store, db, actor)
-        editor = Actor(session, actor.participant)
+    with store.write_as(code, token, Action.EDIT_NEXT_STEPS) as (db, session):
+        editor = Actor(session, actor.participant, actor.role)
         row = _one(db, "SELECT * FROM next_steps WHERE id = ? AND session_id = ?", [step_id, session.id])
         if row is None:
             raise EditConflict(STEP_GONE, current=None)
@@ -287,9 +285,8 @@ def delete_next_step(store: Store, code: str, token: str, step_id: int, expected
     other than the deleter's own agreed to only the facilitator may delete (``DELETE_AGREED_STEP``)."""
     expected = _ExpectedVersion.of(expected_version, new_allowed=False)
     actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
-    with dbmod.write(store.path) as db:
-        session = _reload(store, db, actor)
-        editor = Actor(session, actor.participant)
+    with store.write_as(code, token, Action.EDIT_NEXT_STEPS) as (db, session):
+        editor = Actor(session, actor.participant, actor.role)
         row = _one(db, "SELECT * FROM next_steps WHERE id = ? AND session_id = ?", [step_id, session.id])
         if row is None:
             return

@@ -12,7 +12,7 @@ from ..errors import InvalidInput
 from ..rights import Action
 from ..store import Store
 from ..text import TEXT_MAX, clean_text
-from .common import _ExpectedVersion, _one, _reload
+from .common import _ExpectedVersion, _one
 
 # The guidebook's Activity 6 reflection questions, paraphrased (CC BY-SA 4.0, ODI Trustworthy Data
 # Stewardship Guidebook).
@@ -49,8 +49,7 @@ def set_reflection(
         raise InvalidInput(f"Unknown reflection question {key!r}: use one of {', '.join(REFLECTION_QUESTIONS)}.")
     answer = clean_text(answer, field=f"The answer to “{REFLECTION_QUESTIONS[key]}”", max_len=TEXT_MAX)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)
-    with dbmod.write(store.path) as db:
-        session = _reload(store, db, actor)
+    with store.write_as(code, token, Action.ANSWER_REFLECTIONS) as (db, session):
         row = _one(db, "SELECT * FROM reflections WHERE session_id = ? AND key = ?", [session.id, key])
         current = _reflection(row) if row else None
         if current is not None and current.answer == answer:

@@ -14,7 +14,7 @@ from ..model import Session
 from ..rights import Action
 from ..store import Store
 from ..text import TEXT_MAX, clean_text
-from .common import _check_element, _ExpectedVersion, _one, _party_id, _reload
+from .common import _check_element, _ExpectedVersion, _one, _party_id
 
 COLUMNS = {"B": "Column B (steps we take)", "C": "Column C (how we demonstrate it)"}
 
@@ -90,8 +90,7 @@ def set_worksheet_entry(
     text = clean_text(text, field=COLUMNS[col], max_len=TEXT_MAX)
     internal = bool(internal)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)
-    with dbmod.write(store.path) as db:
-        session = _reload(store, db, actor)
+    with store.write_as(code, token, Action.EDIT_WORKSHEET, party_id=pid) as (db, session):
         key = [session.id, element_id, pid, col]
         row = _one(
             db, "SELECT * FROM worksheet WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?", key
