@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,3 +72,69 @@ def test_statistics_and_their_words_do_not_import_each_other():
     assert _reaches(graph, "trustcore.wording", "trustcore.analysis") is None, "wording imports analysis"
     assert _reaches(graph, "trustcore.wording", "trustcore.results") is None, "wording imports results"
 
+
+# ------------------------------------------------------------------------------ Streamlit's internals
+
+APP = ("app.py", "ui", "views", "trustcore")  # the app itself (benchmarks and tests are its clients)
+INTERNALS = "ui.streamlit_internals"
+# Streamlit's public modules; every other ``streamlit.*`` path is private (``streamlit.runtime``,
+# ``streamlit.proto``, ``streamlit.elements``, ``streamlit.web``, ...). ``streamlit_sortables`` is another package.
+PUBLIC_STREAMLIT = {"streamlit", "streamlit.components.v1", "streamlit.testing.v1", "streamlit.column_config"}
+
+
+def _app_files():
+    for entry in APP:
+        path = ROOT / entry
+        yield from [path] if path.is_file() else sorted(path.rglob("*.py"))
+
+
+def _private_uses(path: Path) -> list[str]:
+    """Private Streamlit paths the module imports, and private attributes it reads off ``st``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            names = [node.module] if node.module != "streamlit" else names
+        else:
+            names = []
+        found += [n for n in names if n.split(".")[0] == "streamlit" and n not in PUBLIC_STREAMLIT]
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "st":
+            if node.attr.startswith("_"):
+                found.append(f"st.{node.attr}")
+    return found
+
+
+def test_only_streamlit_internals_touches_streamlits_private_internals():
+    outside = {
+        str(path.relative_to(ROOT)): uses
+        for path in _app_files()
+        if _module_name(path) != INTERNALS and (uses := _private_uses(path))
+    }
+    assert outside == {}, "move these into ui/streamlit_internals.py (and docs/streamlit-internals.md)"
+    assert _private_uses(ROOT / "ui" / "streamlit_internals.py")  # the check sees what it looks for
+
+
+# ------------------------------------------------------------------------------ references
+
+
+def _text_files():
+    skip = {"__pycache__", "node_modules", "test-output", "data"}
+    suffixes = {".py", ".md", ".toml", ".txt", ".sh", ".ini", ".cfg", ".yml", ".yaml", ".conf"}
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in skip]
+        yield from (Path(folder) / f for f in files if Path(f).suffix in suffixes)
+
+
+def test_no_file_cites_notes_outside_the_repository():
+    """What the code relies on is written in the repository's own ``docs/`` (a path outside it is missing
+    for anyone who clones it)."""
+    outside = ["../" + "shared", "shared/" + "docs", "streamlit" + "-notes", "ranking" + "-analysis.md"]
+    cited = {
+        str(path.relative_to(ROOT)): [p for p in outside if p in text]
+        for path in _text_files()
+        if any(p in (text := path.read_text(errors="replace")) for p in outside)
+    }
+    assert cited == {}
+    assert (ROOT / "docs" / "streamlit-internals.md").is_file()
