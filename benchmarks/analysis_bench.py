@@ -69,7 +69,7 @@ def random_orders(ids: list[str], count: int, seed: int = 1) -> list[list[str]]:
 
 
 def bench_analysis(repeat: int) -> float:
-    from trustcore import analysis, catalogue, wording
+    from trustcore import analysis, catalogue, results
 
     cat = catalogue.default()
     names = cat.names
@@ -88,7 +88,7 @@ def bench_analysis(repeat: int) -> float:
         "party_consensus x 10 parties of 10": party_orders,
         "divergence (10 party orders)": lambda: analysis.divergence(parties, names),
         "agreement_matrix (10 party orders)": lambda: analysis.agreement_matrix(parties),
-        "headline (10 party orders, 9,999 permutations)": lambda: wording.headline(parties, names),
+        "headline (10 party orders, 9,999 permutations)": lambda: results.headline(parties, names),
         "discussion_agenda (10 party orders)": lambda: analysis.discussion_agenda(parties, names),
     }
 
@@ -100,7 +100,7 @@ def bench_analysis(repeat: int) -> float:
         po = party_orders()
         analysis.divergence(po, names)
         analysis.agreement_matrix(po)
-        wording.headline(po, names)
+        results.headline(po, names)
         analysis.discussion_agenda(po, names)
 
     print("\n1. Analysis of 100 random orders of 10 elements (10 parties x 10 members)")

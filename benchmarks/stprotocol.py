@@ -7,7 +7,7 @@ hash; it answers ``auto_rerun`` as the frontend does (a fragment rerun with ``is
 interval, timers restarted by every full run), and keeps what the server sent: the elements by delta
 path, the widgets by label, and every text it received with the time it arrived.
 
-See shared/docs/streamlit-notes.md §2.9.3 for the protocol facts this relies on.
+See docs/streamlit-internals.md §6 for the protocol facts this relies on.
 """
 
 from __future__ import annotations

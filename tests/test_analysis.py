@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from trustcore import wording
 from trustcore.analysis import (
     KEMENY_MAX_ELEMENTS,
     AgendaItem,
@@ -38,7 +37,8 @@ from trustcore.analysis import (
     spearman_rho,
 )
 from trustcore.errors import TrustcoreError
-from trustcore.wording import EXPLAINER, agreement_label, headline
+from trustcore.results import headline
+from trustcore.wording import EXPLAINER, agreement_label
 
 ELEMENTS = [
     "impact", "engagement", "ethics", "finance", "governance",
@@ -818,10 +818,10 @@ def test_explainer_covers_every_method_in_a_few_sentences():
 def test_headline_summary_and_detail_split_the_text():
 
     ids = list("abcdef")
-    two = wording.headline({"A": ids, "B": ids[::-1]})
+    two = headline({"A": ids, "B": ids[::-1]})
     assert two.detail.startswith("Biggest difference: ")
     assert two.text == f"{two.summary} {two.detail}" and "Kendall τ-b" in two.summary
-    same = wording.headline({"A": ids, "B": ids})
+    same = headline({"A": ids, "B": ids})
     assert same.detail == "" and same.summary == same.text
-    three = wording.headline({"A": ids, "B": ids[::-1], "C": ids})
+    three = headline({"A": ids, "B": ids[::-1], "C": ids})
     assert three.detail.startswith("Most contested: ") and three.text == f"{three.summary} {three.detail}"

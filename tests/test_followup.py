@@ -15,7 +15,7 @@ from conftest import columns, count, every_row, integrity_error, positional, raw
 
 import trustcore.followup
 import trustcore.followup.survey
-from trustcore import analysis, results, tokens, wording
+from trustcore import analysis, results, tokens
 from trustcore import db as dbmod
 from trustcore.backends import is_postgres
 from trustcore.catalogue import default as default_catalogue
@@ -1098,8 +1098,8 @@ def test_changes_since_previous(w, store, earlier):
     assert ch.steps_by_status == {"proposed": 1, "agreed": 0, "in progress": 1, "done": 1}
     assert (ch.previous_round, ch.round, ch.same_catalogue) == (1, 1, True)
     names = default_catalogue().names
-    assert ch.agreement_then.stats == wording.headline(then, names).stats
-    assert ch.agreement_now.stats == wording.headline(now, names).stats
+    assert ch.agreement_then.stats == results.headline(then, names).stats
+    assert ch.agreement_now.stats == results.headline(now, names).stats
     assert ch.agreement_now.stats["kendall_tau_b"] == pytest.approx(analysis.kendall_tau(now["Alpha"], now["Beta"]))
     assert ("facilitator", "previous_linked", {"previous_session": prev.session.id}) in events(store, w.code, w.fac)
 

@@ -1,6 +1,6 @@
 """results: what a round's comparison and the rounds comparison show, from stored rankings."""
 
-from trustcore import analysis, wording
+from trustcore import analysis, results, wording
 from trustcore.results import round_results, rounds_comparison
 
 
@@ -25,7 +25,7 @@ def test_round_results_uses_member_consensus_and_party_order(store):
     assert res.comparable and res.agreement.loc["A", "B"] == analysis.kendall_tau(ids, res.party_orders["B"])
     assert (
         res.headline.text
-        == wording.headline({"A": ids, "B": list(res.party_orders["B"])}, made.session.catalogue.names).text
+        == results.headline({"A": ids, "B": list(res.party_orders["B"])}, made.session.catalogue.names).text
     )
 
 

@@ -66,6 +66,19 @@ class KendallsW:
     permutation_p_value: float | None
     m: int
     n: int
+    permutations: int = 0  # shuffles behind ``permutation_p_value`` (0: not tested)
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    """How two rankings agree: the numbers of a two-party headline."""
+
+    kendall_tau_b: float
+    spearman_rho: float
+    discordant_pairs: int  # element pairs the two order differently
+    element_pairs: int  # n(n - 1)/2
+    footrule: Footrule
+    n: int
 
 
 @dataclass(frozen=True)
@@ -391,6 +404,7 @@ def kendalls_w(orders: Sequence[Ranking], *, permutations: int = 0, seed: int = 
         permutation_p_value=permutation_p_value,
         m=m,
         n=n,
+        permutations=permutations,
     )
 
 

@@ -23,12 +23,14 @@ class RoundResults:
     party_orders: dict[str, tuple[str, ...]]  # party name -> its order (session party order)
     parties: dict[str, analysis.PartyConsensus]
     divergence: analysis.Divergence
-    headline: wording.Headline
+    headline: wording.Headline  # in words, from the numbers below (``wording.headline``)
     agenda: tuple[analysis.AgendaItem, ...]
     borda: tuple[str, ...]
     kemeny: tuple[str, ...]  # empty when the catalogue is too long for the exact consensus
     agreement: pd.DataFrame | None  # party x party Kendall tau-b, when two or more parties submitted
     reasons: tuple[Reason, ...] = ()  # every reason given with these rankings (party, then join order)
+    pair: analysis.PairAgreement | None = None  # exactly two parties: τ-b, ρ, discordant pairs, footrule
+    concordance: analysis.KendallsW | None = None  # three or more: W with its permutation p-value
 
     @property
     def comparable(self) -> bool:
@@ -80,27 +82,70 @@ def party_orders(session: Session, rankings) -> dict[str, analysis.PartyConsensu
 
 
 def round_results(session: Session, rankings, round_number: int) -> RoundResults:
-    """Everything the comparison of one round shows, from that round's current rankings."""
+    """Everything the comparison of one round shows, from that round's current rankings. Each statistic
+    is computed once: the headline is worded from the numbers computed here (``wording.headline``)."""
     rankings = tuple(r for r in rankings if r.round == round_number)
     names = session.catalogue.names
     parties = party_orders(session, rankings)
     orders = {name: tuple(pc.order) for name, pc in parties.items()}
     lists = {name: list(o) for name, o in orders.items()}
+    divergence = analysis.divergence(lists, names)
+    agenda = tuple(analysis.discussion_agenda(lists, names)) if len(lists) >= 2 else ()
+    agreement = analysis.agreement_matrix(lists) if len(lists) >= 2 else None
+    pair, concordance = _agreement(lists, agenda, agreement)
     return RoundResults(
         round=round_number,
         rankings=rankings,
         party_orders=orders,
         parties=parties,
-        divergence=analysis.divergence(lists, names),
-        headline=wording.headline(lists, names),
-        agenda=tuple(analysis.discussion_agenda(lists, names)) if len(lists) >= 2 else (),
+        divergence=divergence,
+        headline=wording.headline(
+            list(lists), pair=pair, concordance=concordance, agenda=agenda, divergence=divergence
+        ),
+        agenda=agenda,
         borda=tuple(analysis.borda_consensus(list(lists.values()))) if lists else (),
         kemeny=tuple(analysis.kemeny_consensus(list(lists.values())))
         if lists and len(session.catalogue) <= analysis.KEMENY_MAX_ELEMENTS
         else (),
-        agreement=analysis.agreement_matrix(lists) if len(lists) >= 2 else None,
+        agreement=agreement,
         reasons=of_rankings(rankings),
+        pair=pair,
+        concordance=concordance,
     )
+
+
+def _agreement(
+    lists: dict[str, list[str]], agenda: tuple[analysis.AgendaItem, ...], agreement: pd.DataFrame | None
+) -> tuple[analysis.PairAgreement | None, analysis.KendallsW | None]:
+    """The headline's numbers, reusing what the round already computed: for two parties their τ-b (from
+    the agreement matrix) and their discordant pairs (the agenda of two parties lists each once), with
+    ρ and the footrule; for three or more, Kendall's W with its permutation p-value."""
+    if len(lists) == 2 and agreement is not None:
+        a, b = lists.values()
+        n = len(a)
+        pair = analysis.PairAgreement(
+            kendall_tau_b=float(agreement.iloc[0, 1]),
+            spearman_rho=analysis.spearman_rho(a, b),
+            discordant_pairs=len(agenda),
+            element_pairs=n * (n - 1) // 2,
+            footrule=analysis.footrule(a, b),
+            n=n,
+        )
+        return pair, None
+    if len(lists) >= 3:
+        return None, analysis.kendalls_w(list(lists.values()), permutations=analysis.HEADLINE_PERMUTATIONS)
+    return None, None
+
+
+def headline(party_orders, names=None) -> wording.Headline:
+    """The agreement headline of some party orders alone (party -> order), outside a round's results (a
+    follow-up session's then and now): the same numbers and words as ``round_results``."""
+    lists = {party: list(order) for party, order in party_orders.items()}
+    two = len(lists) == 2
+    agenda = tuple(analysis.discussion_agenda(lists, names)) if two else ()
+    divergence = analysis.divergence(lists, names) if len(lists) >= 3 else None
+    pair, concordance = _agreement(lists, agenda, analysis.agreement_matrix(lists) if two else None)
+    return wording.headline(list(lists), pair=pair, concordance=concordance, agenda=agenda, divergence=divergence)
 
 
 @dataclass(frozen=True)

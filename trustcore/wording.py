@@ -1,7 +1,9 @@
 """The statistics in words: agreement labels, the headline, talking points and the explainer.
 
-``analysis`` computes the numbers; this module says what they mean, in the sentences the pages, the
-workbook and the report show. (It uses ``analysis`` at call time; ``analysis`` uses ``agenda_sentence``.)
+``analysis`` and ``results`` compute the numbers; this module says what they mean, in the sentences the
+pages, the workbook and the report show. It computes no statistic: it is given the numbers (a round's
+``results.RoundResults`` holds them) and imports nothing from ``analysis`` at run time, so the two do not
+import each other (``analysis`` uses ``agenda_sentence``; ``tests/test_layering.py`` checks the graph).
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from . import analysis
+if TYPE_CHECKING:  # for the annotations only: no import at run time
+    from .analysis import AgendaItem, Divergence, KendallsW, PairAgreement
 
 Order = Sequence[str]
 
@@ -102,16 +105,24 @@ def agreement_label(value: float, kind: Literal["tau", "rho", "w"] = "tau") -> s
     return _DISAGREEMENT[_band(-value)]
 
 
-def headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None = None) -> Headline:
-    """The agreement headline in plain words, with the numbers behind it.
+def headline(
+    parties: Sequence[str],
+    *,
+    pair: PairAgreement | None = None,
+    concordance: KendallsW | None = None,
+    agenda: Sequence[AgendaItem] = (),
+    divergence: Divergence | None = None,
+) -> Headline:
+    """The agreement headline in plain words, with the numbers behind it. Nothing is computed here: the
+    numbers come from a round's results (``results.round_results``; ``results.headline`` for orders alone).
 
-    For two parties: the τ-b label, τ-b, ρ and how many element pairs they order
-    differently, followed by the biggest talking point.  For three or more parties:
-    the W label, Kendall's W with its permutation p-value (9,999 shuffles, seed 0),
-    followed by the most contested element.  For fewer than two parties: a sentence
-    saying there is nothing to compare yet.  ``names`` maps element ids to names.
+    For two parties (``pair``: their ``analysis.PairAgreement``): the τ-b label, τ-b, ρ and how many
+    element pairs they order differently, followed by the biggest talking point (``agenda[0]``). For three
+    or more (``concordance``: their ``analysis.KendallsW`` with its permutation p-value): the W label,
+    Kendall's W with its permutation p-value, followed by the most contested element
+    (``divergence.rows[0]``). For fewer than two parties: a sentence saying there is nothing to compare yet.
     """
-    parties = list(party_orders)
+    parties = list(parties)
     if not parties:
         return Headline("No party has ranked yet: nothing to compare.", {"parties": 0})
     if len(parties) == 1:
@@ -120,51 +131,50 @@ def headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None 
             {"parties": 1},
         )
     if len(parties) == 2:
-        return _two_party_headline(party_orders, names)
-    return _group_headline(party_orders, names)
+        if pair is None:
+            raise ValueError("The headline of two parties needs their PairAgreement.")
+        return _two_party_headline(pair, agenda[0] if agenda else None)
+    if concordance is None or divergence is None:
+        raise ValueError("The headline of three or more parties needs their Kendall's W and divergence.")
+    return _group_headline(concordance, divergence)
 
 
-def _two_party_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None) -> Headline:
-    a, b = party_orders.values()
-    tau, rho = analysis.kendall_tau(a, b), analysis.spearman_rho(a, b)
-    n = len(a)
-    differing, pairs = len(analysis.discordant_pairs(a, b)), n * (n - 1) // 2
+def _two_party_headline(numbers: PairAgreement, biggest: AgendaItem | None) -> Headline:
+    tau, rho = numbers.kendall_tau_b, numbers.spearman_rho
+    differing, pairs = numbers.discordant_pairs, numbers.element_pairs
     label = agreement_label(tau, "tau")
     text = (
         f"{_capitalised(label)}: Kendall τ-b = {tau:.2f}, Spearman ρ = {rho:.2f} "
         f"({differing} of {pairs} element pairs ordered differently)."
     )
-    agenda = analysis.discussion_agenda(party_orders, names, limit=1)
-    detail = f"Biggest difference: {agenda[0].text}" if agenda else ""
+    detail = f"Biggest difference: {biggest.text}" if biggest else ""
     if detail:
         text += " " + detail
-    distance = analysis.footrule(a, b)
     return Headline(
         text,
         {
             "parties": 2,
-            "elements": n,
+            "elements": numbers.n,
             "label": label,
             "kendall_tau_b": tau,
             "spearman_rho": rho,
             "discordant_pairs": differing,
             "element_pairs": pairs,
-            "footrule": distance.distance,
-            "footrule_similarity": distance.similarity,
+            "footrule": numbers.footrule.distance,
+            "footrule_similarity": numbers.footrule.similarity,
         },
         detail,
     )
 
 
-def _group_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] | None) -> Headline:
-    result = analysis.kendalls_w(list(party_orders.values()), permutations=analysis.HEADLINE_PERMUTATIONS)
+def _group_headline(result: KendallsW, divergence: Divergence) -> Headline:
     assert result.permutation_p_value is not None
     label = agreement_label(result.w, "w")
     text = (
         f"{_capitalised(label)} among {result.m} parties: Kendall's W = {result.w:.2f} "
         f"({_format_p(result.permutation_p_value)})."
     )
-    contested = analysis.divergence(party_orders, names).rows[0]
+    contested = divergence.rows[0]
     detail = ""
     if contested.spread:
         ranks_given = contested.ranks.values()
@@ -181,7 +191,7 @@ def _group_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] 
             "dof": result.dof,
             "p_value": result.p_value,
             "permutation_p_value": result.permutation_p_value,
-            "permutations": analysis.HEADLINE_PERMUTATIONS,
+            "permutations": result.permutations,
         },
         detail,
     )
@@ -192,7 +202,7 @@ def _group_headline(party_orders: Mapping[str, Order], names: Mapping[str, str] 
 SAME_NUMBERS = "The side-by-side table above holds the same numbers."
 
 
-def chart_summaries(div: analysis.Divergence, agreement) -> dict[str, str]:
+def chart_summaries(div: Divergence, agreement) -> dict[str, str]:
     """A text alternative for each chart of the comparison, shown next to it (and given to it as ``alt``):
     what it draws in words, and the table above that holds the same numbers.
 

@@ -194,7 +194,8 @@ def statistics_rows(res: RoundResults) -> list[tuple]:
     rows: list[tuple] = [(n, "parties that ranked", "", len(orders), "")]
     if not res.comparable:
         return rows + [(n, "note", "", None, res.headline.text)]
-    w = analysis.kendalls_w(list(orders.values()), permutations=analysis.HEADLINE_PERMUTATIONS)
+    # three or more parties: the round's results already hold W with its permutation test
+    w = res.concordance or analysis.kendalls_w(list(orders.values()), permutations=analysis.HEADLINE_PERMUTATIONS)
     rows += [
         (n, "Kendall's W", "all parties", w.w, wording.agreement_label(w.w, "w")),
         (n, "chi²", "all parties", w.chi2, ""),

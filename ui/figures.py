@@ -3,26 +3,23 @@
 ``st.plotly_chart`` rebuilds and revalidates a ``Figure`` from its argument and serialises it again on every
 rerun; with a hundred tabs opening the comparison at once that was most of the compare page's time. Here
 the JSON made once by ``plotly.io.to_json`` goes straight into the same element Streamlit's own
-``plotly_chart`` sends (``streamlit/elements/plotly_chart.py``, the path without selections): same proto,
-same element id rule, same layout. ``tests/test_pages.py`` checks that the page shows the charts, and the
+``plotly_chart`` sends (``streamlit_internals.send_plotly_chart``, the only part that touches Streamlit's
+private internals). ``tests/test_pages.py`` checks that the page shows the charts, and the
 browser tests that they draw.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 
 import plotly.io
 import streamlit as st
-from streamlit.elements.lib.form_utils import current_form_id
-from streamlit.elements.lib.layout_utils import LayoutConfig
-from streamlit.elements.lib.utils import compute_and_register_element_id
-from streamlit.proto.PlotlyChart_pb2 import PlotlyChart as PlotlyChartProto
 
 from trustcore import wording
 from trustcore.text import markdown_escape as esc
+
+from . import streamlit_internals as internals
 
 CONFIG = {"displaylogo": False}
 
@@ -51,30 +48,6 @@ def standalone(chart: Chart) -> Chart:
 def show(chart: Chart, *, key: str | None = None) -> None:
     """Draw a chart full width, in the current container (``with`` blocks apply, as for ``st.*`` calls),
     with its summary in words as its ``alt`` and as a caption under it."""
-    alt = chart.summary or None
-    dg = st._main
-    spec_json = chart.spec
-    proto = PlotlyChartProto()
-    proto.theme = "streamlit"
-    proto.form_id = current_form_id(dg)
-    proto.spec = spec_json
-    proto.config = json.dumps(CONFIG)
-    if alt:
-        proto.alt = alt
-    proto.id = compute_and_register_element_id(
-        "plotly_chart",
-        user_key=key,
-        key_as_main_identity=False,
-        dg=dg,
-        plotly_spec=proto.spec,
-        plotly_config=proto.config,
-        selection_mode=("points", "box", "lasso"),
-        is_selection_activated=False,
-        theme="streamlit",
-        width="stretch",
-        height="content",
-        alt=alt,
-    )
-    dg._enqueue("plotly_chart", proto, layout_config=LayoutConfig(width="stretch", height=chart.height))
+    internals.send_plotly_chart(chart.spec, CONFIG, chart.height, alt=chart.summary or None, key=key)
     if chart.summary:
         st.caption(esc(chart.summary))

@@ -18,14 +18,12 @@ import time
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime import Runtime
-from streamlit.runtime.app_session import AppSessionState
-from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
 
 from trustcore.errors import NotFound
 from trustcore.model import RoundStatus
 
 from . import editing, healing
+from . import streamlit_internals as internals
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -63,35 +61,29 @@ _thread: threading.Thread | None = None
 
 def _register(store, code: str, wants: str, shows) -> None:
     """Remember what this tab's current fragment shows of ``code`` (so the watcher can rerun it)."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    fragment_id = ThreadState.get().fragment_id
-    if ctx is None or not fragment_id:
+    session_id = internals.this_session_id()
+    fragment_id = internals.this_fragment_id() if session_id is not None else ""
+    if session_id is None or not fragment_id:
         return
     with _watchers_lock:
-        _watchers.setdefault(code, {})[(ctx.session_id, fragment_id)] = _Watch(fragment_id, store, wants, shows)
+        _watchers.setdefault(code, {})[(session_id, fragment_id)] = _Watch(fragment_id, store, wants, shows)
     _start_watching()
 
 
 def forget_tab() -> None:
     """Drop this tab's watches (the entrypoint calls it at every full run: the page drawn registers again)."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None:
+    session_id = internals.this_session_id()
+    if session_id is None:
         return
     with _watchers_lock:
         for tabs in _watchers.values():
-            for key in [key for key in tabs if key[0] == ctx.session_id]:
+            for key in [key for key in tabs if key[0] == session_id]:
                 del tabs[key]
-
-
-def _serving() -> bool:
-    """Whether this process is a real Streamlit server (not an ``AppTest`` run, which puts a mock in
-    ``Runtime._instance`` for the length of a run: a watcher started then would outlive the test)."""
-    return Runtime.exists() and type(Runtime.instance()) is Runtime
 
 
 def _start_watching() -> None:
     global _thread
-    if _thread is not None or not _serving():
+    if _thread is not None or not internals.serving():
         return
     with _watchers_lock:
         if _thread is None:
@@ -147,24 +139,21 @@ def nudge(code: str) -> int:
     the tab on as its own poll would (a participant on the ranking goes to the comparison after a reveal).
     Tabs served by other processes (other replicas) are nudged by their own process's watcher. Returns the
     number of tabs nudged."""
-    runtime = Runtime.instance() if Runtime.exists() else None
-    if runtime is None:
+    if not internals.serving():
         return 0
 
     def busy(session_id: str) -> bool:
-        info = runtime._session_mgr.get_active_session_info(session_id)
-        return info is not None and info.session._state is AppSessionState.APP_IS_RUNNING
+        session = internals.active_session(session_id)
+        return session is not None and internals.is_running(session)
 
     nudged = 0
     for session_id, fragment_id in stale_tabs(code, time.monotonic(), busy):
-        info = runtime._session_mgr.get_active_session_info(session_id)
-        if info is None:
+        session = internals.active_session(session_id)
+        if session is None:
             with _watchers_lock:
                 _watchers.get(code, {}).pop((session_id, fragment_id), None)
             continue
-        session = info.session
-        state = healing.replay_state(session, fragment_id=fragment_id)
-        session._event_loop.call_soon_threadsafe(session.request_rerun, state)
+        internals.rerun_from_any_thread(session, healing.replay_state(session, fragment_id=fragment_id))
         nudged += 1
     return nudged
 

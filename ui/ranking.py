@@ -3,7 +3,7 @@
 Both edit one order kept in ``st.session_state`` (a plain key, so it survives reruns and page
 switches). The sortable is keyed by the element set and a version that the buttons bump, so it
 remounts showing the new order whenever the buttons changed it (the component reads its items only
-when it mounts; see shared/docs/streamlit-notes.md §1.3-1.4).
+when it mounts; see docs/streamlit-internals.md §5).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from trustcore import analysis, catalogue, wording
+from trustcore import analysis, catalogue, results
 
 from .helpers import (
     create_session,
@@ -69,7 +69,7 @@ def test_two_party_workshop(server, new_page):
     go(facilitator, "Comparison")
 
     orders = {"CityBus": [IDS[n] for n in alice_order], "Council": [IDS[n] for n in bob_order]}
-    expected = wording.headline(orders, NAMES)
+    expected = results.headline(orders, NAMES)
     expect(facilitator.get_by_text(expected.summary)).to_be_visible()
     if expected.detail:
         expect(facilitator.get_by_text(expected.detail)).to_be_visible()

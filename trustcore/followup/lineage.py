@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import analysis, events, wording
+from .. import analysis, events, results, wording
 from .. import db as dbmod
 from ..clock import now
 from ..errors import AccessDenied, InvalidInput
@@ -64,7 +64,7 @@ def unlink_previous(store: Store, code: str, token: str) -> None:
 
 
 def _headline(session: Session, orders: dict) -> wording.Headline | None:
-    return wording.headline(orders, session.catalogue.names) if len(orders) >= 2 else None
+    return results.headline(orders, session.catalogue.names) if len(orders) >= 2 else None
 
 
 def changes_since_previous(store: Store, code: str, token: str) -> Changes | None:

@@ -1,0 +1,140 @@
+"""How the code is layered: which module may import which (read from the source, nothing is run)."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runtime_imports(tree: ast.AST):
+    """Every import statement run when the module is, or when its functions are (imports under
+    ``if TYPE_CHECKING:`` are for annotations only and left out)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = [ast.Pass()]  # before ``walk`` goes into it
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+
+
+def _import_graph(package: str) -> dict[str, set[str]]:
+    """module -> the modules of ``package`` it imports."""
+    files = {_module_name(p): p for p in (ROOT / package).rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in files.items():
+        is_package = path.name == "__init__.py"
+        targets: set[str] = set()
+        for node in _runtime_imports(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                candidates = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    parent = name.split(".")[: len(name.split(".")) - node.level + (1 if is_package else 0)]
+                    base = ".".join(parent + ([node.module] if node.module else []))
+                candidates = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            targets |= {c for c in candidates if c in files and c != name}
+        graph[name] = targets
+    return graph
+
+
+def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None:
+    """A path of imports from ``start`` to ``goal``, or None."""
+    seen, paths = {start}, [[start]]
+    while paths:
+        path = paths.pop()
+        for nxt in sorted(graph.get(path[-1], ())):
+            if nxt == goal:
+                return [*path, nxt]
+            if nxt not in seen:
+                seen.add(nxt)
+                paths.append([*path, nxt])
+    return None
+
+
+def test_the_graph_reader_sees_the_imports_of_the_core():
+    graph = _import_graph("trustcore")
+    assert {"trustcore.analysis", "trustcore.wording"} <= graph["trustcore.results"]
+    assert "trustcore.analysis" in graph["trustcore.followup.lineage"]  # ``from .. import analysis``
+
+
+def test_statistics_and_their_words_do_not_import_each_other():
+    """``analysis`` computes and ``wording`` phrases what it is given: wording reaches no statistic."""
+    graph = _import_graph("trustcore")
+    assert _reaches(graph, "trustcore.wording", "trustcore.analysis") is None, "wording imports analysis"
+    assert _reaches(graph, "trustcore.wording", "trustcore.results") is None, "wording imports results"
+
+
+# ------------------------------------------------------------------------------ Streamlit's internals
+
+APP = ("app.py", "ui", "views", "trustcore")  # the app itself (benchmarks and tests are its clients)
+INTERNALS = "ui.streamlit_internals"
+# Streamlit's public modules; every other ``streamlit.*`` path is private (``streamlit.runtime``,
+# ``streamlit.proto``, ``streamlit.elements``, ``streamlit.web``, ...). ``streamlit_sortables`` is another package.
+PUBLIC_STREAMLIT = {"streamlit", "streamlit.components.v1", "streamlit.testing.v1", "streamlit.column_config"}
+
+
+def _app_files():
+    for entry in APP:
+        path = ROOT / entry
+        yield from [path] if path.is_file() else sorted(path.rglob("*.py"))
+
+
+def _private_uses(path: Path) -> list[str]:
+    """Private Streamlit paths the module imports, and private attributes it reads off ``st``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            names = [node.module] if node.module != "streamlit" else names
+        else:
+            names = []
+        found += [n for n in names if n.split(".")[0] == "streamlit" and n not in PUBLIC_STREAMLIT]
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "st":
+            if node.attr.startswith("_"):
+                found.append(f"st.{node.attr}")
+    return found
+
+
+def test_only_streamlit_internals_touches_streamlits_private_internals():
+    outside = {
+        str(path.relative_to(ROOT)): uses
+        for path in _app_files()
+        if _module_name(path) != INTERNALS and (uses := _private_uses(path))
+    }
+    assert outside == {}, "move these into ui/streamlit_internals.py (and docs/streamlit-internals.md)"
+    assert _private_uses(ROOT / "ui" / "streamlit_internals.py")  # the check sees what it looks for
+
+
+# ------------------------------------------------------------------------------ references
+
+
+def _text_files():
+    skip = {"__pycache__", "node_modules", "test-output", "data"}
+    suffixes = {".py", ".md", ".toml", ".txt", ".sh", ".ini", ".cfg", ".yml", ".yaml", ".conf"}
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in skip]
+        yield from (Path(folder) / f for f in files if Path(f).suffix in suffixes)
+
+
+def test_no_file_cites_notes_outside_the_repository():
+    """What the code relies on is written in the repository's own ``docs/`` (a path outside it is missing
+    for anyone who clones it)."""
+    outside = ["../" + "shared", "shared/" + "docs", "streamlit" + "-notes", "ranking" + "-analysis.md"]
+    cited = {
+        str(path.relative_to(ROOT)): [p for p in outside if p in text]
+        for path in _text_files()
+        if any(p in (text := path.read_text(errors="replace")) for p in outside)
+    }
+    assert cited == {}
+    assert (ROOT / "docs" / "streamlit-internals.md").is_file()
