@@ -1,11 +1,12 @@
-"""A view: what one token lets its holder see and do in one session, resolved once.
+"""A view: what one link lets its holder see and do in one session, resolved once.
 
-``Store.open(code, token)`` answers "who is this?" a single time, for a page rerun, a download or a
-command: the facilitator or one participant (the survey link grants only the survey, through
-``followup.survey``). The view then
-checks each action against the rights table (``view.require``) without another lookup, opens the write
-transaction that re-reads the session (``view.write``) and the one read snapshot that exports are built
-from (``view.snapshot``). ``ui/context.py`` opens one per rerun.
+``Store.open(code, token)`` answers "who is this?" a single time (``Store.identify``, the one place that
+turns a token into its holder), for a page rerun, a download or a command: the facilitator, one
+participant, the share link (``token`` None), the survey link or the presenter link. The view then
+checks each action against the rights table (``view.require``) without another lookup, says what its
+holder may see of a round's results (``view.results_reader``: the class shared caches are keyed by),
+opens the write transaction that re-reads the session (``view.write``) and the one read snapshot that
+exports are built from (``view.snapshot``). ``ui/context.py`` opens one per rerun.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import anonymity, rights
 from . import db as dbmod
-from . import rights
-from .model import Actor, Participant, Role, Session
+from .errors import NotAllowedNow
+from .model import Actor, Participant, Role, RoundStatus, Session
 from .rights import Action
 
 if TYPE_CHECKING:
@@ -46,6 +48,20 @@ class View:
         """The actor, once the rights table allows them ``action`` now (AccessDenied or NotAllowedNow)."""
         rights.ensure(self.actor, action, party_id=party_id, round_number=round_number)
         return self.actor
+
+    def results_reader(self, number: int) -> str:
+        """Whether this holder may see round ``number``'s results now, and as whom: "names" (people's
+        stored names) or "masked" ("Participant N" where the session hides names from participants). The
+        facilitator and participants need ``SEE_RESULTS`` for that round; the presenter screen shows what
+        the room may see, once the round is revealed (``PRESENT``). AccessDenied or NotAllowedNow otherwise.
+        Shared caches of results are keyed by this value, never by who asked first."""
+        if self.role is Role.PRESENTER:
+            self.require(Action.PRESENT)
+            if self.session.get_round(number).status is not RoundStatus.REVEALED:
+                raise NotAllowedNow(rights.NOT_YET)
+        else:
+            self.require(Action.SEE_RESULTS, round_number=number)
+        return "names" if anonymity.shows_names(self.session, facilitator=self.actor.is_facilitator) else "masked"
 
     @contextlib.contextmanager
     def write(self, action: Action, *, party_id: int | None = None) -> Iterator[tuple[Any, Session]]:

@@ -5,8 +5,9 @@ values are shared, not copied (``ui/memo.py``): a hundred tabs opening the compa
 object, computed once, and its charts as ready JSON (``ui/figures.py``). Everything cached is immutable
 (frozen dataclasses, strings, pyarrow tables); pages only read it. The results (milliseconds) and the
 charts (a few hundred milliseconds of plotly) are cached apart, so a page can show the headline before the
-charts exist. Callers check the viewer's rights *before* asking (these functions read every ranking of the
-round).
+charts exist. Each public function takes the tab's ``View`` and checks its holder's right on every call;
+the shared values are keyed by what that holder may see (``View.results_reader``), never by who asked
+first.
 """
 
 from __future__ import annotations
@@ -16,26 +17,46 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from trustcore import charts, wording
+from trustcore import anonymity, charts, wording
 from trustcore.catalogue import Catalogue
 from trustcore.followup import survey
+from trustcore.model import Session
 from trustcore.results import RoundResults, round_results
+from trustcore.rights import Action
+from trustcore.view import View
 
 from .figures import Chart, chart
 from .memo import shared
 
 
-@shared()
-def results(store, code: str, number: int, marker: tuple, masked: bool = False) -> RoundResults:
-    """A round's results (``marker``: ``store.change_marker(code)``); ``masked``: as participants may see
-    them (people as "Participant N" where the session hides names, ``trustcore.anonymity``)."""
-    return round_results(store.session(code), store.rankings(code, number, masked=masked), number)
+def results(view: View, number: int, marker: tuple) -> RoundResults:
+    """A round's results as this view's holder may see them (``marker``: ``store.change_marker(code)``).
+    Every caller is checked (``View.results_reader``); the shared value is keyed by what the holder may
+    see ("names" or "masked"), so a hundred participants share one computation and nobody gets another
+    class's copy."""
+    return _results(view.store, view.session.code, number, marker, view.results_reader(number))
 
 
 @shared()
-def comparison_charts(store, code: str, number: int, marker: tuple) -> dict[str, Chart]:
-    """The comparison's four charts, as JSON ready to draw (empty when fewer than two parties ranked)."""
-    res = results(store, code, number, marker)
+def _results(store, code: str, number: int, marker: tuple, reader: str) -> RoundResults:
+    return round_results(store.session(code), store.rankings(code, number, masked=reader == "masked"), number)
+
+
+def _room(session: Session) -> str:
+    """The reader class of the room (participants, the presenter screen)."""
+    return "names" if anonymity.shows_names(session, facilitator=False) else "masked"
+
+
+def comparison_charts(view: View, number: int, marker: tuple) -> dict[str, Chart]:
+    """The comparison's four charts, as JSON ready to draw (empty when fewer than two parties ranked). They
+    show parties, never people, and are built from the room's results, so every holder shares them."""
+    view.results_reader(number)
+    return _charts(view.store, view.session.code, number, marker, _room(view.session))
+
+
+@shared()
+def _charts(store, code: str, number: int, marker: tuple, reader: str) -> dict[str, Chart]:
+    res = _results(store, code, number, marker, reader)
     if not res.comparable:
         return {}
     colours = charts.colour_map([p.name for p in store.session(code).parties])
@@ -52,13 +73,15 @@ def comparison_charts(store, code: str, number: int, marker: tuple) -> dict[str,
     }
 
 
-def warm(store, code: str) -> None:
-    """Compute the current round's results now (the facilitator's click on *Reveal*), so the hundred tabs
-    that open the comparison a moment later find their headline ready. Not the charts: building them
-    takes a few hundred milliseconds of the interpreter, which the room's headlines would wait behind;
-    the first page to draw its details (after every headline, ``ui.live.heavy_slot``) builds them."""
-    number = store.session(code).current_round
-    results(store, code, number, store.change_marker(code))
+def warm(view: View) -> None:
+    """Compute the current round's results now, as the room will read them (the facilitator's click on
+    *Reveal*), so the hundred tabs that open the comparison a moment later find their headline ready.
+    Not the charts: building them takes a few hundred milliseconds of the interpreter, which the room's
+    headlines would wait behind; the first page to draw its details (after every headline,
+    ``ui.live.heavy_slot``) builds them."""
+    view.require(Action.RUN_ROUNDS)
+    store, code = view.store, view.session.code
+    _results(store, code, store.session(code).current_round, store.change_marker(code), _room(view.session))
 
 
 @dataclass(frozen=True)
@@ -75,10 +98,15 @@ class Tables:
 AGENDA_TOP = 10
 
 
+def comparison_tables(view: View, number: int, marker: tuple) -> Tables:
+    """The comparison's tables and agenda text, as this view's holder may see them (the agenda names
+    people; keyed like ``results``)."""
+    return _tables(view.store, view.session.code, number, marker, view.results_reader(number))
+
+
 @shared()
-def comparison_tables(store, code: str, number: int, marker: tuple, masked: bool = False) -> Tables:
-    """The comparison's tables and agenda text (``masked``: as for ``results``; the agenda names people)."""
-    res = results(store, code, number, marker, masked)
+def _tables(store, code: str, number: int, marker: tuple, reader: str) -> Tables:
+    res = _results(store, code, number, marker, reader)
     names = store.session(code).catalogue.names
     frame = (
         res.divergence.to_frame()
@@ -126,8 +154,13 @@ def elements_table(catalogue: Catalogue) -> pa.Table:
     )
 
 
-@shared(ignore=("token",))
-def feedback(store, code: str, marker: tuple, token: str) -> tuple[survey.FeedbackAnswer, ...]:
-    """The stakeholders' answers (the same for everyone who may read them: the facilitator and every
-    participant; ``survey.feedback`` checks the first caller's token, which is not part of the key)."""
-    return tuple(survey.feedback(store, code, token))
+def feedback(view: View, marker: tuple) -> tuple[survey.FeedbackAnswer, ...]:
+    """The stakeholders' answers. Every caller is checked (``READ_FEEDBACK``); everyone who may read them
+    (the facilitator and every participant) reads the same answers, shared per change of the session."""
+    view.require(Action.READ_FEEDBACK)
+    return _feedback(view, view.session.code, marker)
+
+
+@shared(ignore=("view",))
+def _feedback(view: View, code: str, marker: tuple) -> tuple[survey.FeedbackAnswer, ...]:
+    return tuple(survey.feedback(view.store, code, view.token))

@@ -53,8 +53,7 @@ rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round
 # ``visible`` holds only the rounds this tab's actor may see (resolved from its token for this rerun), and
 # ``number`` is one of them: the cached results below are read only after that check.
 marker = store.change_marker(session.code)
-masked = not anonymity.shows_names(session, facilitator=facilitator)  # people as this tab may see them
-res = cached.results(store, session.code, number, marker, masked=masked)
+res = cached.results(ctx.view, number, marker)  # as this tab's holder may see them
 rnd = session.get_round(number)
 if facilitator and rnd.status is not RoundStatus.REVEALED:
     st.caption(
@@ -91,7 +90,7 @@ def details() -> None:
     """Everything below the headline: tables, charts, agenda, consensus, feedback, rounds, downloads."""
     # ---- side by side
     st.subheader("Side by side, most contested first", anchor=False)
-    tables = cached.comparison_tables(store, session.code, number, marker, masked)
+    tables = cached.comparison_tables(ctx.view, number, marker)
     st.dataframe(
         tables.side_by_side,
         hide_index=True,
@@ -125,7 +124,7 @@ def details() -> None:
                         show_reasons(row, why)
 
     # ---- charts
-    ready = cached.comparison_charts(store, session.code, number, marker)
+    ready = cached.comparison_charts(ctx.view, number, marker)
     tabs = st.tabs(list(CHARTS), key="compare_chart", on_change="rerun")
     for tab, name in zip(tabs, CHARTS.values(), strict=True):
         if tab.open:  # only the chart on screen is sent; choosing another tab reruns the page
@@ -166,7 +165,7 @@ def details() -> None:
         )
 
     # ---- stakeholder feedback, beside the rankings
-    answers = cached.feedback(store, session.code, marker, ctx.token)
+    answers = cached.feedback(ctx.view, marker)
     if any(a.trust is not None for a in answers):
         st.subheader("What stakeholders said", anchor=False)
         st.caption(

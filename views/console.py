@@ -105,7 +105,7 @@ def act(action, success: str) -> None:
         if action == store.reveal:
             # The results, while the room's pages start (they wait for this one computation instead of
             # each starting its own). Warming before the nudge kept the whole room waiting.
-            cached.warm(store, session.code)
+            cached.warm(ctx.view)
         flash(success)
         st.rerun()
 
@@ -246,7 +246,7 @@ secret_link_controls(
     ),
 )
 if rnd.status is RoundStatus.REVEALED:
-    agenda = presenter.agenda(cached.results(store, session.code, rnd.number, store.change_marker(session.code)))
+    agenda = presenter.agenda(cached.results(ctx.view, rnd.number, store.change_marker(session.code)))
     if agenda:
         item = min(session.agenda_item, len(agenda) - 1)
         st.markdown(f"On the presenter screen: agenda item **{item + 1} of {len(agenda)}**")

@@ -25,9 +25,7 @@ session = ctx.session
 marker = ctx.store.change_marker(session.code)
 number = session.current_round
 revealed = session.round.status is RoundStatus.REVEALED
-view = presenter.screen(
-    ctx.store, session, cached.results(ctx.store, session.code, number, marker, masked=True) if revealed else None
-)
+view = presenter.screen(ctx.store, session, cached.results(ctx.view, number, marker) if revealed else None)
 
 st.html(
     """<style>
@@ -54,7 +52,7 @@ with st.container(key="tc-present"):
         st.markdown(f"**{plain(view.headline)}**")
         if view.detail:
             st.markdown(plain(view.detail))
-        ready = cached.comparison_charts(ctx.store, session.code, number, marker)
+        ready = cached.comparison_charts(ctx.view, number, marker)
         if view.agenda:
             st.caption(f"Discussion agenda: item {view.item + 1} of {len(view.agenda)}")
             with st.container(key="tc-agenda-item"):

@@ -157,7 +157,7 @@ def submit_feedback(store: Store, code: str, survey_token: str, respondent: str,
     return len(rows)
 
 
-def feedback(store: Store, code: str, token: str) -> list[FeedbackAnswer]:
+def feedback(store: Store, code: str, token: str | None) -> list[FeedbackAnswer]:
     """Every stakeholder answer, in the order submitted (facilitator or participant)."""
     actor = store.require(code, token, Action.READ_FEEDBACK)
     with dbmod.connection(store.path) as db:
