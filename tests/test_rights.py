@@ -237,9 +237,28 @@ CALLS = {
     Action.MANAGE_PRESENTER: lambda s, m, t: new_presenter_link(s, m.session.code, t),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
-    Action.SEE_SESSION: lambda s, m: s.session(m.session.code),
+    Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),
     Action.JOIN: lambda s, m: s.join(m.session.code, m.session.parties[1].id, "New"),
 }
+
+
+def test_every_row_of_the_table_is_consulted_by_the_core(world, monkeypatch):
+    """No row is decoration: trying every action as every holder makes the core ask the table for each."""
+    store, made, tokens = world
+    consulted: set[Action] = set()
+    real = rights.ensure_role
+
+    def spy(role, action, **conditions):
+        consulted.add(action)
+        return real(role, action, **conditions)
+
+    monkeypatch.setattr(rights, "ensure_role", spy)
+    for by_code in BY_CODE.values():
+        by_code(store, made)
+    for holder in ("V", "R", "S", "P", "F"):  # the facilitator last: some of its calls delete or move people
+        for call in CALLS.values():
+            allowed(lambda call=call: call(store, made, tokens[holder]))
+    assert consulted == set(Action), set(Action) - consulted
 
 
 def test_every_action_of_the_table_is_tried():

@@ -289,7 +289,9 @@ class Store:
         """The view this link gives of the session (``token`` None: the share link): who its holder is,
         resolved once (AccessDenied, with one message whether or not the session exists, for a wrong
         token; NotFound for an unknown code with no token)."""
-        return View(self, self.authorise(code, token), token)
+        actor = self.authorise(code, token)
+        rights.ensure(actor, Action.SEE_SESSION)
+        return View(self, actor, token)
 
     def change_marker(self, code: str) -> tuple:
         """A cheap fingerprint of everything live views show; equal markers mean nothing changed.
