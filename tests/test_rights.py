@@ -257,7 +257,7 @@ def test_every_row_of_the_table_is_consulted_by_the_core(world, monkeypatch):
         by_code(store, made)
     for holder in ("V", "R", "S", "P", "F"):  # the facilitator last: some of its calls delete or move people
         for call in CALLS.values():
-            allowed(lambda call=call: call(store, made, tokens[holder]))
+            allowed(lambda call=call, token=tokens[holder]: call(store, made, token))
     assert consulted == set(Action), set(Action) - consulted
 
 
