@@ -76,12 +76,12 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
     for name, party in (("Ann", 0), ("Bo", 0), ("Cy", 1), ("Dï", 2)):
         people[name] = store.join(code, s.parties[party].id, name, rng=rng).token
     for k, t in enumerate(people.values()):
-        store.submit(code, t, _order(ids, k))
-    store.submit(code, people["Ann"], _order(ids, 10))  # replaces her first order (kept in the history)
+        store.submit(code, t, _order(ids, k), round_number=1)
+    store.submit(code, people["Ann"], _order(ids, 10), round_number=1)  # replaces her first order (kept in the history)
     store.reveal(code, tok)
     store.next_round(code, tok)
     for k, name in enumerate(("Ann", "Cy", "Dï")):
-        store.submit(code, people[name], _order(ids, 20 + k))
+        store.submit(code, people[name], _order(ids, 20 + k), round_number=2)
     store.lock(code, tok)
     step = add_next_step(
         store,
@@ -141,7 +141,7 @@ def busy_store(path: Path) -> Store:
     created = store.create_session("Unrelated", ["X", "Y", "Z"])
     for k in range(5):
         j = store.join(created.session.code, created.session.parties[k % 3].id, f"P{k}")
-        store.submit(created.session.code, j.token, _order(created.session.catalogue.ids, k))
+        store.submit(created.session.code, j.token, _order(created.session.catalogue.ids, k), round_number=1)
     add_next_step(store, created.session.code, created.facilitator_token, created.session.catalogue.ids[0], "x")
     return store
 
@@ -438,7 +438,7 @@ def test_archive_from_an_older_schema_imports_with_defaults(tmp_path):
     created = old.create_session("Old", ["A", "B"])
     code, tok = created.session.code, created.facilitator_token
     j = old.join(code, created.session.parties[1].id, "Ann")
-    old.submit(code, j.token, created.session.catalogue.ids[::-1])
+    old.submit(code, j.token, created.session.catalogue.ids[::-1], round_number=1)
     data = archive.export_session(old, code, tok)
     doc = json.loads(data)
     newest = ADDED_TABLES

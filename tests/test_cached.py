@@ -8,7 +8,7 @@ def test_warm_computes_the_results_once_and_leaves_the_charts_for_later(store, m
     s = made.session
     ids = list(s.catalogue.ids)
     for i, order in enumerate((ids, ids[::-1])):
-        store.submit(s.code, store.join(s.code, s.parties[i].id, f"P{i}").token, order)
+        store.submit(s.code, store.join(s.code, s.parties[i].id, f"P{i}").token, order, round_number=1)
     store.reveal(s.code, made.facilitator_token)
     computed, drawn = [], []
     real_results, real_chart = cached.round_results, cached.chart

@@ -111,7 +111,7 @@ def test_tampered_personal_link_is_refused(store, made):
 def test_participant_sees_no_results_before_reveal(store, made):
     code = made.session.code
     joined = store.join(code, made.session.parties[0].id, "Ann")
-    store.submit(code, joined.token, made.session.catalogue.ids)
+    store.submit(code, joined.token, made.session.catalogue.ids, round_number=1)
     at = run(session=code, me=joined.token)
     at.switch_page("views/compare.py").run()
     assert "hidden until the facilitator reveals it" in texts(at)
@@ -187,7 +187,7 @@ def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
 
     code, token = made.session.code, made.facilitator_token
     ann = store.join(code, made.session.parties[0].id, "Ann")
-    store.submit(code, ann.token, made.session.catalogue.ids)
+    store.submit(code, ann.token, made.session.catalogue.ids, round_number=1)
     store.reveal(code, token)
     add_next_step(store, code, token, "privacy", "Write the policy")
     for params in ({"admin": token}, {"me": ann.token}):
@@ -296,7 +296,7 @@ def test_the_presenter_link_shows_the_screen_and_follows_the_agenda(store, made)
     ids = list(made.session.catalogue.ids)
     for i, party in enumerate(made.session.parties):
         joined = store.join(code, party.id, f"P{i}")
-        store.submit(code, joined.token, ids if i == 0 else ids[::-1])
+        store.submit(code, joined.token, ids if i == 0 else ids[::-1], round_number=1)
     store.reveal(code, fac)
     show_agenda_item(store, code, fac, 1)
     at = run(session=code, presenter=shown)
@@ -359,7 +359,7 @@ def test_the_comparison_shows_agreement_within_a_party_of_several_members(store)
     s, fac = made.session, made.facilitator_token
     ids = list(s.catalogue.ids)
     for name, party, order in (("A1", 0, ids), ("A2", 0, ids[1:] + ids[:1]), ("B1", 1, ids[::-1])):
-        store.submit(s.code, store.join(s.code, s.parties[party].id, name).token, order)
+        store.submit(s.code, store.join(s.code, s.parties[party].id, name).token, order, round_number=1)
     store.reveal(s.code, fac)
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["session"], at.query_params["admin"] = s.code, fac
@@ -381,7 +381,7 @@ def test_the_comparison_sends_only_the_chart_and_the_long_texts_that_are_open(st
     for i, order in enumerate(orders):
         person = store.join(s.code, s.parties[i].id, f"P{i}")
         reasons = {e: f"reason {i} for {e}" for e in ids}
-        store.submit(s.code, person.token, order, reasons=reasons)
+        store.submit(s.code, person.token, order, reasons=reasons, round_number=1)
     store.reveal(s.code, fac)
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["session"], at.query_params["admin"] = s.code, fac
@@ -419,7 +419,7 @@ def test_the_download_buttons_are_drawn_only_once_their_section_is_opened(store,
     s, fac = made.session, made.facilitator_token
     ids = list(s.catalogue.ids)
     for i, order in enumerate((ids, ids[::-1])):
-        store.submit(s.code, store.join(s.code, s.parties[i].id, f"P{i}").token, order)
+        store.submit(s.code, store.join(s.code, s.parties[i].id, f"P{i}").token, order, round_number=1)
     store.reveal(s.code, fac)
     for page in ("views/console.py", "views/compare.py"):
         at = AppTest.from_file(APP, default_timeout=30)
