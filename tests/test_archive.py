@@ -22,7 +22,7 @@ from trustcore import db as dbmod
 from trustcore.backends import sqlite as sqlite_backend
 from trustcore.errors import AccessDenied, InvalidInput
 from trustcore.followup.agreed_order import agreed_order, set_agreed_order
-from trustcore.followup.baselines import baselines, set_baseline
+from trustcore.followup.baselines import baseline_records, baselines, set_baseline
 from trustcore.followup.lineage import changes_since_previous, link_previous
 from trustcore.followup.next_steps import add_next_step, delete_next_step, next_steps, update_next_step
 from trustcore.followup.reflections import reflections, set_reflection
@@ -102,6 +102,7 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
     set_worksheet_entry(store, code, people["Cy"], ids[1], b, "C", "internal note", internal=True)
     set_baseline(store, code, tok, a, _order(ids, 30))
     set_baseline(store, code, people["Cy"], b, _order(ids, 31))
+    set_baseline(store, code, tok, a, _order(ids, 32), expected_version=1)  # replaced: version 2
     survey = new_survey_link(store, code, tok)
     submit_feedback(
         store,
@@ -268,7 +269,7 @@ def view(store: Store, code: str, w: Workshop) -> dict:
         "events": [event(e) for e in store.events(code, tok) if e.action != "session_imported"],
         "steps": [replace(st, id=0, owner_party_id=parties.get(st.owner_party_id)) for st in steps],
         "worksheet": [replace(e, party_id=0) for e in worksheet(store, code, tok)],
-        "baselines": baselines(store, code, tok),
+        "baselines": {k: replace(b, party_id=0) for k, b in baseline_records(store, code, tok).items()},
         "feedback": feedback(store, code, tok),
         "reflections": reflections(store, code, tok),
         "agreed_order": agreed_order(store, code, tok),

@@ -22,7 +22,7 @@ from trustcore.catalogue import default as default_catalogue
 from trustcore.catalogue import validate as validate_catalogue
 from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotAllowedNow, NotFound
 from trustcore.followup.agreed_order import NO_RANKINGS, agreed_order, set_agreed_order
-from trustcore.followup.baselines import baseline_comparison, baselines, set_baseline
+from trustcore.followup.baselines import baseline_comparison, baseline_records, baselines, set_baseline
 from trustcore.followup.lineage import changes_since_previous, link_previous, unlink_previous
 from trustcore.followup.next_steps import (
     add_next_step,
@@ -151,7 +151,7 @@ def test_m002_schema(store):
         "version",
         "updated_at",
     ]
-    assert cols["baselines"] == ["session_id", "party_id", "ordering", "entered_at"]
+    assert cols["baselines"] == ["session_id", "party_id", "ordering", "entered_at", "version"]  # version: m009
     assert cols["reflections"] == ["session_id", "key", "answer", "version", "updated_at"]
     assert {"survey_hash", "agreed_order", "previous_session_id"} <= set(cols["sessions"])
     assert {"worksheet_party", "baselines_party", "next_steps_owner"} <= indexes
@@ -569,7 +569,7 @@ def test_set_baseline_and_read(w):
     set_baseline(w.store, w.code, w.ann, w.alpha, rotated(w.ids))
     assert baselines(w.store, w.code, w.fac) == {"Alpha": tuple(rotated(w.ids)), "Beta": tuple(w.ids[::-1])}
     assert list(baselines(w.store, w.code, w.bob)) == ["Alpha", "Beta"]  # session order
-    set_baseline(w.store, w.code, w.fac, w.alpha, w.ids)  # replaced
+    set_baseline(w.store, w.code, w.fac, w.alpha, w.ids, expected_version=1)  # replaced
     assert baselines(w.store, w.code, w.ann)["Alpha"] == tuple(w.ids)
     actions = [a for _, a, _ in events(w.store, w.code, w.fac)]
     assert actions[-3:] == ["baseline_set", "baseline_set", "baseline_replaced"]
@@ -1196,8 +1196,9 @@ CALLS = {
         OWN,
         lambda w, x, t: set_worksheet_entry(w.store, w.code, t, "privacy", w.alpha, "B", "x"),
     ),
-    "set_baseline": (OWN, lambda w, x, t: set_baseline(w.store, w.code, t, w.alpha, w.ids[::-1])),
+    "set_baseline": (OWN, lambda w, x, t: set_baseline(w.store, w.code, t, w.alpha, w.ids[::-1], expected_version=1)),
     "baselines": (ALL, lambda w, x, t: baselines(w.store, w.code, t)),
+    "baseline_records": (ALL, lambda w, x, t: baseline_records(w.store, w.code, t)),
     "baseline_comparison": (ALL, lambda w, x, t: baseline_comparison(w.store, w.code, t, 1)),
     "new_survey_link": (FAC, lambda w, x, t: new_survey_link(w.store, w.code, t)),
     "close_survey": (FAC, lambda w, x, t: close_survey(w.store, w.code, t)),
