@@ -18,7 +18,6 @@ from ..rights import Action
 from ..store import Store, query_rankings
 from .common import _ExpectedVersion, _one, _party_id
 
-
 BASELINE_CHANGED = (
     "Someone else saved {party}'s organisation-wide ranking while you were ranking it; your order was not saved."
 )
