@@ -28,7 +28,9 @@ def room(store, created):
 def test_reasons_are_saved_with_the_ranking_cleaned_and_in_catalogue_order(room):
     store, s, _, ann, _ = room
     ids = list(s.catalogue.ids)
-    done = store.submit(s.code, ann.token, ids, {ids[-1]: "  last\nbut   not least ", ids[0]: "first", ids[3]: "   "}, round_number=1)
+    done = store.submit(
+        s.code, ann.token, ids, {ids[-1]: "  last\nbut   not least ", ids[0]: "first", ids[3]: "   "}, round_number=1
+    )
     assert done.ranking.reasons == {ids[0]: "first", ids[-1]: "last but not least"}
     assert list(done.ranking.reasons) == [ids[0], ids[-1]]  # catalogue order, the empty one left out
     assert store.my_ranking(ann.participant, 1).reasons == done.ranking.reasons
@@ -40,7 +42,9 @@ def test_a_resubmission_saves_its_own_reasons_and_the_history_keeps_the_old(room
     store, s, _, ann, _ = room
     ids = list(s.catalogue.ids)
     store.submit(s.code, ann.token, ids, {ids[0]: "v1"}, round_number=1)
-    again = store.submit(s.code, ann.token, ids, {ids[0]: "v2"}, round_number=1)  # same order, new reason: a new ranking
+    again = store.submit(
+        s.code, ann.token, ids, {ids[0]: "v2"}, round_number=1
+    )  # same order, new reason: a new ranking
     assert again.replaced and not again.unchanged
     assert [r.reasons for r in store.rankings(s.code, history=True)] == [{ids[0]: "v1"}, {ids[0]: "v2"}]
     twice = store.submit(s.code, ann.token, ids, {ids[0]: "v2"}, round_number=1)  # a double click writes nothing
@@ -57,7 +61,10 @@ def test_an_over_long_reason_is_refused_whole_with_the_element_named(room):
         store.submit(s.code, ann.token, ids[::-1], {ids[0]: "fine", ids[1]: "x" * (REASON_MAX + 1)}, round_number=1)
     mine = store.my_ranking(ann.participant, 1)  # nothing half-saved: neither the order nor a reason
     assert list(mine.order) == ids and mine.reasons == {ids[0]: "kept"}
-    assert store.submit(s.code, ann.token, ids, {ids[1]: "x" * REASON_MAX}, round_number=1).ranking.reasons[ids[1]] == "x" * REASON_MAX
+    assert (
+        store.submit(s.code, ann.token, ids, {ids[1]: "x" * REASON_MAX}, round_number=1).ranking.reasons[ids[1]]
+        == "x" * REASON_MAX
+    )
 
 
 @pytest.mark.parametrize("bad", [{"no-such-element": "why"}, ["a list"], "text"])
@@ -71,7 +78,9 @@ def test_reasons_for_unknown_elements_or_of_the_wrong_shape_are_refused(room, ba
 def test_markup_and_formulas_are_stored_as_typed_and_exported_safely(room):
     store, s, fac, ann, bo = room
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[0]: '=HYPERLINK("http://x")', ids[1]: "<b>bold</b> **md**"}, round_number=1)
+    store.submit(
+        s.code, ann.token, ids, {ids[0]: '=HYPERLINK("http://x")', ids[1]: "<b>bold</b> **md**"}, round_number=1
+    )
     store.submit(s.code, bo.token, ids[::-1], round_number=1)
     rows = list(csv.DictReader(io.StringIO(export.results_csv(s, store.rankings(s.code)).decode("utf-8-sig"))))
     by = {(r["participant"], r["element_id"]): r["reason"] for r in rows}

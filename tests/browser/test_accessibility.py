@@ -48,7 +48,9 @@ def sessions(server):
     for i, party in enumerate(done.session.parties):
         joined = store.join(code, party.id, f"{party.name} person")
         order = ids[i:] + ids[:i]
-        store.submit(code, joined.token, order, {order[0]: f"{party.name} needs it first", order[-1]: "Later"}, round_number=1)
+        store.submit(
+            code, joined.token, order, {order[0]: f"{party.name} needs it first", order[-1]: "Later"}, round_number=1
+        )
         me = me or joined.token
     store.reveal(code, admin)
     add_next_step(store, code, admin, ids[0], "Publish the data protection impact assessment")
