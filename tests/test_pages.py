@@ -479,3 +479,40 @@ def test_the_url_is_written_again_after_streamlit_dropped_output_and_when_a_key_
     at.run()
     assert not at.exception, at.exception
     assert writes == [{"session": code, "admin": fac}]
+
+
+def test_a_ranking_submitted_on_round_1_after_round_2_opened_is_refused_and_said_on_round_2(store, made):
+    code = made.session.code
+    ann = store.join(code, made.session.parties[0].id, "Ann")
+    at = run(session=code, me=ann.token)  # the page draws round 1
+    store.next_round(code, made.facilitator_token)  # the facilitator opens round 2 before the click lands
+    at.button(key="submit_ranking").click().run()
+    assert not at.exception
+    assert store.rankings(code) == []  # neither round 1 nor round 2 got it
+    assert "Round 1 has closed and round 2 is open: your ranking was not saved. The page now shows round 2." in [
+        w.value for w in at.warning
+    ]
+    at.run()
+    assert "your ranking was not saved" not in texts(at)  # said once
+
+
+def test_reflect_refuses_an_organisation_wide_ranking_someone_else_saved_first_and_keeps_theirs(store, made):
+    from trustcore.followup.baselines import baselines, set_baseline
+
+    code, fac = made.session.code, made.facilitator_token
+    party, ids = made.session.parties[0], list(made.session.catalogue.ids)
+    ann = store.join(code, party.id, "Ann")
+    at = run(session=code, me=ann.token)
+    at.switch_page("views/reflect.py").run()  # Ann's page shows no organisation-wide ranking yet
+    set_baseline(store, code, fac, party.id, ids[::-1])  # the facilitator saves one first
+    next(b for b in at.button if b.label == "Save organisation-wide ranking").click().run()
+    assert not at.exception
+    assert "Someone else saved CityBus" in texts(at)  # (as shown: markdown escaped)
+    assert baselines(store, code, fac) == {party.name: tuple(ids[::-1])}  # theirs is kept
+    next(b for b in at.button if b.label == "Keep theirs").click().run()
+    assert baselines(store, code, fac) == {party.name: tuple(ids[::-1])}
+    assert "Someone else saved" not in texts(at)
+    # from the version now shown, Ann's save goes through
+    next(b for b in at.button if b.label == "Save organisation-wide ranking").click().run()
+    assert not at.exception
+    assert "Saved" in texts(at)
