@@ -138,7 +138,7 @@ def make_workshop(db: Path, parties: int = 12, members: int = 3, *, reveal: bool
             joined = store.join(code, party.id, f"{party.name} member {k + 1}")
             order = list(created.session.catalogue.ids)
             rng.shuffle(order)
-            store.submit(code, joined.token, order)
+            store.submit(code, joined.token, order, round_number=1)
     if reveal:
         store.reveal(code, created.facilitator_token)
     return store, created

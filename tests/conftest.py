@@ -203,5 +203,5 @@ def ranked_before(path: Path, migration: str):
     old = Store(path)
     made = old.create_session("Old", ["A", "B"])
     ann = old.join(made.session.code, made.session.parties[1].id, "Ann")
-    old.submit(made.session.code, ann.token, list(made.session.catalogue.ids)[::-1])
+    old.submit(made.session.code, ann.token, list(made.session.catalogue.ids)[::-1], round_number=1)
     return old, made, ann

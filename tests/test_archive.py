@@ -22,7 +22,7 @@ from trustcore import db as dbmod
 from trustcore.backends import sqlite as sqlite_backend
 from trustcore.errors import AccessDenied, InvalidInput
 from trustcore.followup.agreed_order import agreed_order, set_agreed_order
-from trustcore.followup.baselines import baselines, set_baseline
+from trustcore.followup.baselines import baseline_records, baselines, set_baseline
 from trustcore.followup.lineage import changes_since_previous, link_previous
 from trustcore.followup.next_steps import add_next_step, delete_next_step, next_steps, update_next_step
 from trustcore.followup.reflections import reflections, set_reflection
@@ -76,12 +76,12 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
     for name, party in (("Ann", 0), ("Bo", 0), ("Cy", 1), ("Dï", 2)):
         people[name] = store.join(code, s.parties[party].id, name, rng=rng).token
     for k, t in enumerate(people.values()):
-        store.submit(code, t, _order(ids, k))
-    store.submit(code, people["Ann"], _order(ids, 10))  # replaces her first order (kept in the history)
+        store.submit(code, t, _order(ids, k), round_number=1)
+    store.submit(code, people["Ann"], _order(ids, 10), round_number=1)  # replaces her first order (kept in the history)
     store.reveal(code, tok)
     store.next_round(code, tok)
     for k, name in enumerate(("Ann", "Cy", "Dï")):
-        store.submit(code, people[name], _order(ids, 20 + k))
+        store.submit(code, people[name], _order(ids, 20 + k), round_number=2)
     store.lock(code, tok)
     step = add_next_step(
         store,
@@ -102,6 +102,7 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
     set_worksheet_entry(store, code, people["Cy"], ids[1], b, "C", "internal note", internal=True)
     set_baseline(store, code, tok, a, _order(ids, 30))
     set_baseline(store, code, people["Cy"], b, _order(ids, 31))
+    set_baseline(store, code, tok, a, _order(ids, 32), expected_version=1)  # replaced: version 2
     survey = new_survey_link(store, code, tok)
     submit_feedback(
         store,
@@ -141,7 +142,7 @@ def busy_store(path: Path) -> Store:
     created = store.create_session("Unrelated", ["X", "Y", "Z"])
     for k in range(5):
         j = store.join(created.session.code, created.session.parties[k % 3].id, f"P{k}")
-        store.submit(created.session.code, j.token, _order(created.session.catalogue.ids, k))
+        store.submit(created.session.code, j.token, _order(created.session.catalogue.ids, k), round_number=1)
     add_next_step(store, created.session.code, created.facilitator_token, created.session.catalogue.ids[0], "x")
     return store
 
@@ -268,7 +269,7 @@ def view(store: Store, code: str, w: Workshop) -> dict:
         "events": [event(e) for e in store.events(code, tok) if e.action != "session_imported"],
         "steps": [replace(st, id=0, owner_party_id=parties.get(st.owner_party_id)) for st in steps],
         "worksheet": [replace(e, party_id=0) for e in worksheet(store, code, tok)],
-        "baselines": baselines(store, code, tok),
+        "baselines": {k: replace(b, party_id=0) for k, b in baseline_records(store, code, tok).items()},
         "feedback": feedback(store, code, tok),
         "reflections": reflections(store, code, tok),
         "agreed_order": agreed_order(store, code, tok),
@@ -438,7 +439,7 @@ def test_archive_from_an_older_schema_imports_with_defaults(tmp_path):
     created = old.create_session("Old", ["A", "B"])
     code, tok = created.session.code, created.facilitator_token
     j = old.join(code, created.session.parties[1].id, "Ann")
-    old.submit(code, j.token, created.session.catalogue.ids[::-1])
+    old.submit(code, j.token, created.session.catalogue.ids[::-1], round_number=1)
     data = archive.export_session(old, code, tok)
     doc = json.loads(data)
     newest = ADDED_TABLES

@@ -415,6 +415,6 @@ def test_rankings_are_validated_against_the_session_snapshot(store):
     c = store.create_session("Custom", ["A", "B"], catalogue=custom)
     j = store.join(c.session.code, c.session.parties[0].id, "Ann")
     assert sorted(j.participant.start_order) == ["x", "y", "z"]
-    assert store.submit(c.session.code, j.token, ["z", "y", "x"]).ranking.order == ("z", "y", "x")
+    assert store.submit(c.session.code, j.token, ["z", "y", "x"], round_number=1).ranking.order == ("z", "y", "x")
     with pytest.raises(Invalid):
-        store.submit(c.session.code, j.token, catalogue.default().ids)
+        store.submit(c.session.code, j.token, catalogue.default().ids, round_number=1)

@@ -79,7 +79,7 @@ def test_new_list_export_backup(capsys, db, tmp_path):
     ids = session.catalogue.ids
     for i, (name, party) in enumerate((("Ann", 0), ("Cy", 1))):
         j = store.join(code, session.parties[party].id, name)
-        store.submit(code, j.token, ids if i == 0 else ids[::-1])
+        store.submit(code, j.token, ids if i == 0 else ids[::-1], round_number=1)
     store.next_round(code, token)
 
     out_dir = tmp_path / "exports" / "nested"
@@ -282,7 +282,7 @@ def test_archive_and_import(capsys, db, tmp_path):
     store = Store(db)
     session = store.session(code)
     joined = store.join(code, session.parties[1].id, "Cy")
-    store.submit(code, joined.token, session.catalogue.ids[::-1])
+    store.submit(code, joined.token, session.catalogue.ids[::-1], round_number=1)
 
     file = tmp_path / "out" / "session.json"
     file.parent.mkdir()

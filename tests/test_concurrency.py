@@ -54,7 +54,7 @@ def test_many_threads_submitting_to_one_session(store, created):
     def submit_many(i: int, barrier: threading.Barrier) -> None:
         barrier.wait(WAIT)
         for k in range(SUBMISSIONS):
-            sub = store.submit(code, joined[i].token, orders[k % 2])
+            sub = store.submit(code, joined[i].token, orders[k % 2], round_number=1)
             assert sub.unchanged is False
             assert sub.replaced is (k > 0)
 
@@ -108,7 +108,7 @@ def test_no_submission_is_accepted_after_lock_returns(store, created):
     def keep_submitting(i: int, barrier: threading.Barrier) -> None:
         if i == len(joined):  # the facilitator
             barrier.wait(WAIT)
-            store.submit(code, joined[0].token, ids)  # at least one ranking lands before the lock
+            store.submit(code, joined[0].token, ids, round_number=1)  # at least one ranking lands before the lock
             store.lock(code, token)
             with raw(store) as conn:
                 at_lock.append(conn.execute("SELECT count(*) FROM rankings").fetchone()[0])
@@ -118,7 +118,7 @@ def test_no_submission_is_accepted_after_lock_returns(store, created):
         k = 0
         while not stop.is_set():
             try:
-                store.submit(code, joined[i].token, ids if k % 2 else ids[::-1])
+                store.submit(code, joined[i].token, ids if k % 2 else ids[::-1], round_number=1)
             except NotAllowedNow:
                 return
             k += 1
@@ -165,7 +165,7 @@ def _process_worker(path: str, code: str, party_ids: list[int], worker: int, n: 
         for k in range(n):
             j = store.join(code, party_ids[k % len(party_ids)], f"W{worker}-{k}")
             order = ids[k % len(ids) :] + ids[: k % len(ids)]
-            sub = store.submit(code, j.token, order)
+            sub = store.submit(code, j.token, order, round_number=1)
             out.append((j.participant.id, j.participant.name, list(sub.ranking.order)))
         results.put(("ok", worker, out))
     except BaseException:  # noqa: BLE001
@@ -242,7 +242,7 @@ def test_unlock_racing_a_reveal_does_not_reopen_a_revealed_round(store, created,
     except NotAllowedNow:
         pass
     with pytest.raises(NotAllowedNow):
-        store.submit(code, ann.token, list(created.session.catalogue.ids))
+        store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)
 
 
 def test_next_round_twice_at_once_raises_no_database_error(store, created, monkeypatch):
@@ -260,7 +260,7 @@ def test_submit_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
     ann = store.join(code, created.session.parties[0].id, "Ann")
     _before_write(monkeypatch, lambda s: s.delete_session(code, token))
     with pytest.raises((AccessDenied, NotFound)):
-        store.submit(code, ann.token, list(created.session.catalogue.ids))
+        store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)
 
 
 def test_join_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
@@ -276,5 +276,5 @@ def test_submit_racing_a_lock_is_refused(store, created, monkeypatch):
     ann = store.join(code, created.session.parties[0].id, "Ann")
     _before_write(monkeypatch, lambda s: s.lock(code, token))
     with pytest.raises(NotAllowedNow):
-        store.submit(code, ann.token, list(created.session.catalogue.ids))
+        store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)
     assert store.rankings(code, history=True) == []

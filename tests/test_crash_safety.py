@@ -64,7 +64,7 @@ WRITER = textwrap.dedent("""
         for _ in range(rng.randint(1, 3)):  # first submission, then replacements
             order = ids[:]
             rng.shuffle(order)
-            sub = store.submit(code, joined.token, order)
+            sub = store.submit(code, joined.token, order, round_number=1)
             # Only now is the submission confirmed to its participant.
             os.write(fd, (json.dumps({{"submitted": joined.participant.id, "order": order,
                                        "unchanged": sub.unchanged}}) + "\\n").encode())
@@ -153,7 +153,7 @@ def check_database(db: Path | str, code: str, joins: dict, orders: dict) -> None
     store = Store(db).initialise()
     session = store.session(code)
     joined = store.join(code, session.parties[0].id, "after the crash")
-    assert not store.submit(code, joined.token, list(session.catalogue.ids)).unchanged
+    assert not store.submit(code, joined.token, list(session.catalogue.ids), round_number=1).unchanged
 
 
 @pytest.fixture(params=BACKENDS)
@@ -229,4 +229,4 @@ def test_backup_while_writers_run(tmp_path, workshop):
         session = store.session(code)
         assert store.progress(code).participants
         joined = store.join(code, session.parties[1].id, "restored")
-        store.submit(code, joined.token, list(session.catalogue.ids))
+        store.submit(code, joined.token, list(session.catalogue.ids), round_number=1)

@@ -176,7 +176,7 @@ def test_backup_is_a_consistent_copy_while_another_thread_writes(store, created,
     ids = list(created.session.catalogue.ids)
     people = [store.join(code, created.session.parties[i % 2].id, f"P{i}") for i in range(4)]
     for p in people:
-        store.submit(code, p.token, ids)
+        store.submit(code, p.token, ids, round_number=1)
     stop = threading.Event()
     writes, errors = [0], []
 
@@ -185,7 +185,7 @@ def test_backup_is_a_consistent_copy_while_another_thread_writes(store, created,
         try:
             while not stop.is_set() or k < 10:
                 p = people[k % len(people)]
-                store.submit(code, p.token, ids[::-1] if (k // len(people)) % 2 == 0 else ids)
+                store.submit(code, p.token, ids[::-1] if (k // len(people)) % 2 == 0 else ids, round_number=1)
                 k += 1
                 writes[0] = k
         except Exception as exc:  # noqa: BLE001
@@ -235,7 +235,7 @@ def test_backup_is_a_consistent_copy_while_another_thread_writes(store, created,
 def test_one_current_ranking_per_participant_and_round(store, created):
     p = store.join(created.session.code, created.session.parties[0].id, "Ann")
     ids = list(created.session.catalogue.ids)
-    store.submit(created.session.code, p.token, ids)
+    store.submit(created.session.code, p.token, ids, round_number=1)
     with dbmod.connection(store.path) as db:
         with pytest.raises(sqlite3.IntegrityError):
             db.execute(
@@ -390,7 +390,7 @@ def test_upgrade_keeps_m001_era_data(tmp_path, name):
     ann = store.participant(data["code"], ptok)
     assert ann.name == "Ann"
     assert [r.order for r in store.rankings(data["code"])] == [tuple(data["ids"][::-1])]
-    assert store.submit(data["code"], ptok, data["ids"]).replaced is True
+    assert store.submit(data["code"], ptok, data["ids"], round_number=1).replaced is True
 
 
 def test_a_future_migration_can_rebuild_a_referenced_table(tmp_path, monkeypatch):

@@ -65,7 +65,7 @@ def workshop(
     for i, (name, party_index) in enumerate(people):
         j = store.join(s.code, s.parties[party_index].id, name, rng=random.Random(100 + i))
         order = shuffled(s.catalogue.ids, i)
-        store.submit(s.code, j.token, order)
+        store.submit(s.code, j.token, order, round_number=1)
         joined.append(j)
         orders[j.participant.name] = order
     return created, joined, orders
@@ -113,8 +113,8 @@ def test_rows_ordered_by_party_position_not_submission_order(store):
     s = created.session
     late = store.join(s.code, s.parties[1].id, "Zed")  # joins and submits first, but in the second party
     early = store.join(s.code, s.parties[0].id, "Amy")
-    store.submit(s.code, late.token, s.catalogue.ids)
-    store.submit(s.code, early.token, list(reversed(s.catalogue.ids)))
+    store.submit(s.code, late.token, s.catalogue.ids, round_number=1)
+    store.submit(s.code, early.token, list(reversed(s.catalogue.ids)), round_number=1)
     shuffled_input = list(reversed(store.rankings(s.code)))
     rows = records(export.results_csv(s, shuffled_input))
     assert [r["participant"] for r in rows[::10]] == ["Amy", "Zed"]
@@ -211,7 +211,7 @@ def test_multiple_rounds(store):
     second = {}
     for i, j in enumerate(joined):
         second[j.participant.name] = shuffled(s.catalogue.ids, 50 + i)
-        store.submit(s.code, j.token, second[j.participant.name])
+        store.submit(s.code, j.token, second[j.participant.name], round_number=2)
     s = store.session(s.code)
     rows = records(export.results_csv(s, store.rankings(s.code)))
     assert len(rows) == 2 * 3 * 10
@@ -232,7 +232,7 @@ def test_history_is_not_exported(store):
     created, joined, orders = workshop(store, people=(("Ann", 0), ("Cy", 1)))
     s = created.session
     replacement = list(reversed(orders["Ann"]))
-    assert store.submit(s.code, joined[0].token, replacement).replaced
+    assert store.submit(s.code, joined[0].token, replacement, round_number=1).replaced
     history = store.rankings(s.code, history=True)
     assert len(history) == 3  # the replaced ranking is still stored
     for given_rankings in (store.rankings(s.code), history):

@@ -22,7 +22,7 @@ from trustcore.catalogue import default as default_catalogue
 from trustcore.catalogue import validate as validate_catalogue
 from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotAllowedNow, NotFound
 from trustcore.followup.agreed_order import NO_RANKINGS, agreed_order, set_agreed_order
-from trustcore.followup.baselines import baseline_comparison, baselines, set_baseline
+from trustcore.followup.baselines import baseline_comparison, baseline_records, baselines, set_baseline
 from trustcore.followup.lineage import changes_since_previous, link_previous, unlink_previous
 from trustcore.followup.next_steps import (
     add_next_step,
@@ -152,7 +152,7 @@ def test_m002_schema(store):
         "version",
         "updated_at",
     ]
-    assert cols["baselines"] == ["session_id", "party_id", "ordering", "entered_at"]
+    assert cols["baselines"] == ["session_id", "party_id", "ordering", "entered_at", "version"]  # version: m009
     assert cols["reflections"] == ["session_id", "key", "answer", "version", "updated_at"]
     assert {"survey_hash", "agreed_order", "previous_session_id"} <= set(cols["sessions"])
     assert {"worksheet_party", "baselines_party", "next_steps_owner"} <= indexes
@@ -570,7 +570,7 @@ def test_set_baseline_and_read(w):
     set_baseline(w.store, w.code, w.ann, w.alpha, rotated(w.ids))
     assert baselines(w.store, w.code, w.fac) == {"Alpha": tuple(rotated(w.ids)), "Beta": tuple(w.ids[::-1])}
     assert list(baselines(w.store, w.code, w.bob)) == ["Alpha", "Beta"]  # session order
-    set_baseline(w.store, w.code, w.fac, w.alpha, w.ids)  # replaced
+    set_baseline(w.store, w.code, w.fac, w.alpha, w.ids, expected_version=1)  # replaced
     assert baselines(w.store, w.code, w.ann)["Alpha"] == tuple(w.ids)
     actions = [a for _, a, _ in events(w.store, w.code, w.fac)]
     assert actions[-3:] == ["baseline_set", "baseline_set", "baseline_replaced"]
@@ -669,9 +669,9 @@ def test_parse_baseline_rejects_non_utf8_and_huge_input():
 def test_baseline_comparison_matches_the_analysis_functions(w, store):
     alpha2 = store.join(w.code, w.alpha, "Ann 2").token
     a1, a2, b = shuffled(w.ids, 1), shuffled(w.ids, 2), shuffled(w.ids, 5)
-    store.submit(w.code, w.ann, a1)
-    store.submit(w.code, alpha2, a2)
-    store.submit(w.code, w.bob, b)
+    store.submit(w.code, w.ann, a1, round_number=1)
+    store.submit(w.code, alpha2, a2, round_number=1)
+    store.submit(w.code, w.bob, b, round_number=1)
     org_alpha, org_beta = shuffled(w.ids, 7), list(b)
     set_baseline(store, w.code, w.ann, w.alpha, org_alpha)
     set_baseline(store, w.code, w.bob, w.beta, org_beta)
@@ -698,9 +698,9 @@ def test_baseline_comparison_matches_the_analysis_functions(w, store):
 def test_baseline_comparison_needs_both_and_a_visible_round(w, store):
     set_baseline(store, w.code, w.ann, w.alpha, w.ids)
     assert baseline_comparison(store, w.code, w.fac, 1) == {}  # no ranking yet
-    store.submit(w.code, w.bob, w.ids)
+    store.submit(w.code, w.bob, w.ids, round_number=1)
     assert baseline_comparison(store, w.code, w.fac, 1) == {}  # Beta ranked, but has no baseline
-    store.submit(w.code, w.ann, w.ids[::-1])
+    store.submit(w.code, w.ann, w.ids[::-1], round_number=1)
     assert baseline_comparison(store, w.code, w.fac, 1)["Alpha"]["tau"] == pytest.approx(-1.0)
     with pytest.raises(NotAllowedNow, match="not revealed"):  # blind session, round not revealed
         baseline_comparison(store, w.code, w.ann, 1)
@@ -768,7 +768,7 @@ def test_the_survey_token_grants_nothing_in_the_store(w, call):
         ),
         "facilitator": lambda: s.facilitator(w.code, w.survey),
         "participant": lambda: s.participant(w.code, w.survey),
-        "submit": lambda: s.submit(w.code, w.survey, w.ids),
+        "submit": lambda: s.submit(w.code, w.survey, w.ids, round_number=1),
         "lock": lambda: s.lock(w.code, w.survey),
         "reveal": lambda: s.reveal(w.code, w.survey),
         "events": lambda: s.events(w.code, w.survey),
@@ -997,13 +997,13 @@ def test_version_must_be_a_whole_number(w):
 def test_agreed_order_sources(w, store):
     assert agreed_order(store, w.code, w.fac) == (tuple(w.ids), "catalogue order (no rankings yet)")
     orders = {"Alpha": shuffled(w.ids, 11), "Beta": shuffled(w.ids, 12)}
-    store.submit(w.code, w.ann, orders["Alpha"])
-    store.submit(w.code, w.bob, orders["Beta"])
+    store.submit(w.code, w.ann, orders["Alpha"], round_number=1)
+    store.submit(w.code, w.bob, orders["Beta"], round_number=1)
     expected = tuple(analysis.kemeny_consensus(list(orders.values())))
     assert agreed_order(store, w.code, w.fac) == (expected, "consensus (Kemeny) of round 1")
     store.next_round(w.code, w.fac)  # round 2 has no ranking yet: still round 1's
     assert agreed_order(store, w.code, w.fac) == (expected, "consensus (Kemeny) of round 1")
-    store.submit(w.code, w.bob, orders["Alpha"])
+    store.submit(w.code, w.bob, orders["Alpha"], round_number=2)
     assert agreed_order(store, w.code, w.fac) == (tuple(orders["Alpha"]), "consensus (Kemeny) of round 2")
     fixed = shuffled(w.ids, 13)
     set_agreed_order(store, w.code, w.fac, fixed)
@@ -1024,7 +1024,7 @@ def test_agreed_order_uses_kemeny_of_the_party_orders(store):
     )
     orders = [shuffled(ids, seed + k) for k in range(3)]
     for party, order in zip(c.session.parties, orders):
-        store.submit(c.session.code, store.join(c.session.code, party.id).token, order)
+        store.submit(c.session.code, store.join(c.session.code, party.id).token, order, round_number=1)
     order, source = agreed_order(store, c.session.code, c.facilitator_token)
     assert order == tuple(analysis.kemeny_consensus(orders)) != tuple(analysis.borda_consensus(orders))
     assert order == results.round_results(store.session(c.session.code), store.rankings(c.session.code), 1).kemeny
@@ -1035,7 +1035,7 @@ def test_agreed_order_uses_borda_for_long_catalogues(store):
     c = store.create_session("Long", ["A", "B", "C"], catalogue=cat)
     orders = [shuffled(cat.ids, k) for k in range(3)]
     for party, order in zip(c.session.parties, orders):
-        store.submit(c.session.code, store.join(c.session.code, party.id).token, order)
+        store.submit(c.session.code, store.join(c.session.code, party.id).token, order, round_number=1)
     assert agreed_order(store, c.session.code, c.facilitator_token) == (
         tuple(analysis.borda_consensus(orders)),
         "consensus (Borda) of round 1",
@@ -1043,13 +1043,13 @@ def test_agreed_order_uses_borda_for_long_catalogues(store):
 
 
 def test_agreed_order_hides_unrevealed_rankings_from_participants(w, store):
-    store.submit(w.code, w.ann, w.ids[::-1])
+    store.submit(w.code, w.ann, w.ids[::-1], round_number=1)
     assert agreed_order(store, w.code, w.fac)[1] == "consensus (Kemeny) of round 1"
     assert agreed_order(store, w.code, w.bob) == (tuple(w.ids), "catalogue order (no revealed rankings yet)")
     store.reveal(w.code, w.fac)
     assert agreed_order(store, w.code, w.bob) == (tuple(w.ids[::-1]), "consensus (Kemeny) of round 1")
     store.next_round(w.code, w.fac)
-    store.submit(w.code, w.ann, w.ids)
+    store.submit(w.code, w.ann, w.ids, round_number=2)
     assert agreed_order(store, w.code, w.bob)[1] == "consensus (Kemeny) of round 1"  # round 2 not revealed
     assert agreed_order(store, w.code, w.fac) == (tuple(w.ids), "consensus (Kemeny) of round 2")
 
@@ -1071,7 +1071,7 @@ def earlier(store):
     ids = c.session.catalogue.ids
     orders = {"ALPHA": shuffled(ids, 21), "Beta": shuffled(ids, 22), "Gamma": shuffled(ids, 23)}
     for party in c.session.parties:
-        store.submit(code, store.join(code, party.id).token, orders[party.name])
+        store.submit(code, store.join(code, party.id).token, orders[party.name], round_number=1)
     steps = [add_next_step(store, code, fac, e, f"Do {e}") for e in ("privacy", "quality", "skills")]
     return c, orders, steps
 
@@ -1083,8 +1083,8 @@ def test_changes_since_previous(w, store, earlier):
     done = update_next_step(store, prev.session.code, prev.facilitator_token, steps[0].id, 1, status="done")
     update_next_step(store, prev.session.code, prev.facilitator_token, steps[1].id, 1, status="in progress")
     now = {"Alpha": shuffled(w.ids, 31), "Beta": then["Beta"]}
-    store.submit(w.code, w.ann, now["Alpha"])
-    store.submit(w.code, w.bob, now["Beta"])
+    store.submit(w.code, w.ann, now["Alpha"], round_number=1)
+    store.submit(w.code, w.bob, now["Beta"], round_number=1)
     ch = changes_since_previous(store, w.code, w.fac)
     assert (ch.previous_code, ch.previous_title, ch.previous_created_at) == (
         prev.session.code,
@@ -1107,8 +1107,8 @@ def test_changes_since_previous(w, store, earlier):
 def test_changes_for_participants_respect_blind_rounds(w, store, earlier):
     prev = earlier[0]
     link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
-    store.submit(w.code, w.ann, w.ids)
-    store.submit(w.code, w.bob, w.ids)
+    store.submit(w.code, w.ann, w.ids, round_number=1)
+    store.submit(w.code, w.bob, w.ids, round_number=1)
     ch = changes_since_previous(store, w.code, w.bob)
     assert (ch.round, ch.moved, ch.agreement_now) == (None, {}, None)
     assert len(ch.previous_steps) == 3
@@ -1124,7 +1124,7 @@ def test_changes_before_anyone_ranked_and_with_another_catalogue(store, earlier)
     ch = changes_since_previous(store, c.session.code, c.facilitator_token)
     assert (ch.round, ch.moved, ch.agreement_now, ch.previous_round) == (None, {}, None, 1)
     p = store.join(c.session.code, c.session.parties[0].id)
-    store.submit(c.session.code, p.token, cat.ids)
+    store.submit(c.session.code, p.token, cat.ids, round_number=1)
     ch = changes_since_previous(store, c.session.code, c.facilitator_token)
     assert (ch.round, ch.moved, ch.same_catalogue) == (1, {}, False)
 
@@ -1180,8 +1180,8 @@ def _setup(w: W) -> dict:
     s = w.store
     step = add_next_step(s, w.code, w.fac, "privacy", "Write it")
     prev = s.create_session("Earlier", ["Alpha", "Beta"])
-    s.submit(w.code, w.ann, w.ids)
-    s.submit(w.code, w.bob, w.ids[::-1])
+    s.submit(w.code, w.ann, w.ids, round_number=1)
+    s.submit(w.code, w.bob, w.ids[::-1], round_number=1)
     s.reveal(w.code, w.fac)
     set_baseline(s, w.code, w.fac, w.alpha, w.ids)
     return {"step": step, "prev": prev}
@@ -1199,8 +1199,9 @@ CALLS = {
         OWN,
         lambda w, x, t: set_worksheet_entry(w.store, w.code, t, "privacy", w.alpha, "B", "x"),
     ),
-    "set_baseline": (OWN, lambda w, x, t: set_baseline(w.store, w.code, t, w.alpha, w.ids[::-1])),
+    "set_baseline": (OWN, lambda w, x, t: set_baseline(w.store, w.code, t, w.alpha, w.ids[::-1], expected_version=1)),
     "baselines": (ALL, lambda w, x, t: baselines(w.store, w.code, t)),
+    "baseline_records": (ALL, lambda w, x, t: baseline_records(w.store, w.code, t)),
     "baseline_comparison": (ALL, lambda w, x, t: baseline_comparison(w.store, w.code, t, 1)),
     "new_survey_link": (FAC, lambda w, x, t: new_survey_link(w.store, w.code, t)),
     "close_survey": (FAC, lambda w, x, t: close_survey(w.store, w.code, t)),
@@ -1347,7 +1348,7 @@ def _fill(store: Store, code: str, fac: str) -> None:
     s = store.session(code)
     a, b = s.parties[0].id, s.parties[1].id
     ann = store.join(code, a, "Ann").token
-    store.submit(code, ann, s.catalogue.ids)
+    store.submit(code, ann, s.catalogue.ids, round_number=1)
     add_next_step(store, code, fac, "privacy", "Step", owner_party_id=b, agreed_by=[a, b])
     set_worksheet_entry(store, code, fac, "privacy", a, "B", "Steps")
     set_worksheet_entry(store, code, ann, "privacy", a, "C", "Evidence", internal=True)

@@ -19,7 +19,7 @@ def test_closing_joining_refuses_new_people_and_reopening_lets_them_in(store, cr
     with pytest.raises(NotAllowedNow, match="closed joining"):
         store.join(code, party, "Late")
     assert count(store, "SELECT count(*) FROM participants") == 1  # nothing created
-    store.submit(code, ann.token, list(created.session.catalogue.ids))  # who joined still ranks
+    store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)  # who joined still ranks
     assert set_joining(store, code, fac, open=True).joining_open
     store.join(code, party, "Late")
 

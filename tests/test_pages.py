@@ -111,7 +111,7 @@ def test_tampered_personal_link_is_refused(store, made):
 def test_participant_sees_no_results_before_reveal(store, made):
     code = made.session.code
     joined = store.join(code, made.session.parties[0].id, "Ann")
-    store.submit(code, joined.token, made.session.catalogue.ids)
+    store.submit(code, joined.token, made.session.catalogue.ids, round_number=1)
     at = run(session=code, me=joined.token)
     at.switch_page("views/compare.py").run()
     assert "hidden until the facilitator reveals it" in texts(at)
@@ -187,7 +187,7 @@ def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
 
     code, token = made.session.code, made.facilitator_token
     ann = store.join(code, made.session.parties[0].id, "Ann")
-    store.submit(code, ann.token, made.session.catalogue.ids)
+    store.submit(code, ann.token, made.session.catalogue.ids, round_number=1)
     store.reveal(code, token)
     add_next_step(store, code, token, "privacy", "Write the policy")
     for params in ({"admin": token}, {"me": ann.token}):
@@ -314,7 +314,7 @@ def test_the_presenter_link_shows_the_screen_and_follows_the_agenda(store, made)
     ids = list(made.session.catalogue.ids)
     for i, party in enumerate(made.session.parties):
         joined = store.join(code, party.id, f"P{i}")
-        store.submit(code, joined.token, ids if i == 0 else ids[::-1])
+        store.submit(code, joined.token, ids if i == 0 else ids[::-1], round_number=1)
     store.reveal(code, fac)
     show_agenda_item(store, code, fac, 1)
     at = run(session=code, presenter=shown)
@@ -377,7 +377,7 @@ def test_the_comparison_shows_agreement_within_a_party_of_several_members(store)
     s, fac = made.session, made.facilitator_token
     ids = list(s.catalogue.ids)
     for name, party, order in (("A1", 0, ids), ("A2", 0, ids[1:] + ids[:1]), ("B1", 1, ids[::-1])):
-        store.submit(s.code, store.join(s.code, s.parties[party].id, name).token, order)
+        store.submit(s.code, store.join(s.code, s.parties[party].id, name).token, order, round_number=1)
     store.reveal(s.code, fac)
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["session"], at.query_params["admin"] = s.code, fac
@@ -399,7 +399,7 @@ def test_the_comparison_sends_only_the_chart_and_the_long_texts_that_are_open(st
     for i, order in enumerate(orders):
         person = store.join(s.code, s.parties[i].id, f"P{i}")
         reasons = {e: f"reason {i} for {e}" for e in ids}
-        store.submit(s.code, person.token, order, reasons=reasons)
+        store.submit(s.code, person.token, order, reasons=reasons, round_number=1)
     store.reveal(s.code, fac)
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["session"], at.query_params["admin"] = s.code, fac
@@ -437,7 +437,7 @@ def test_the_download_buttons_are_drawn_only_once_their_section_is_opened(store,
     s, fac = made.session, made.facilitator_token
     ids = list(s.catalogue.ids)
     for i, order in enumerate((ids, ids[::-1])):
-        store.submit(s.code, store.join(s.code, s.parties[i].id, f"P{i}").token, order)
+        store.submit(s.code, store.join(s.code, s.parties[i].id, f"P{i}").token, order, round_number=1)
     store.reveal(s.code, fac)
     for page in ("views/console.py", "views/compare.py"):
         at = AppTest.from_file(APP, default_timeout=30)
@@ -500,3 +500,40 @@ def test_the_url_is_written_again_after_streamlit_dropped_output_and_when_a_key_
     at.run()
     assert not at.exception, at.exception
     assert writes == [{"session": code, "admin": fac}]
+
+
+def test_a_ranking_submitted_on_round_1_after_round_2_opened_is_refused_and_said_on_round_2(store, made):
+    code = made.session.code
+    ann = store.join(code, made.session.parties[0].id, "Ann")
+    at = run(session=code, me=ann.token)  # the page draws round 1
+    store.next_round(code, made.facilitator_token)  # the facilitator opens round 2 before the click lands
+    at.button(key="submit_ranking").click().run()
+    assert not at.exception
+    assert store.rankings(code) == []  # neither round 1 nor round 2 got it
+    assert "Round 1 has closed and round 2 is open: your ranking was not saved. The page now shows round 2." in [
+        w.value for w in at.warning
+    ]
+    at.run()
+    assert "your ranking was not saved" not in texts(at)  # said once
+
+
+def test_reflect_refuses_an_organisation_wide_ranking_someone_else_saved_first_and_keeps_theirs(store, made):
+    from trustcore.followup.baselines import baselines, set_baseline
+
+    code, fac = made.session.code, made.facilitator_token
+    party, ids = made.session.parties[0], list(made.session.catalogue.ids)
+    ann = store.join(code, party.id, "Ann")
+    at = run(session=code, me=ann.token)
+    at.switch_page("views/reflect.py").run()  # Ann's page shows no organisation-wide ranking yet
+    set_baseline(store, code, fac, party.id, ids[::-1])  # the facilitator saves one first
+    next(b for b in at.button if b.label == "Save organisation-wide ranking").click().run()
+    assert not at.exception
+    assert "Someone else saved CityBus" in texts(at)  # (as shown: markdown escaped)
+    assert baselines(store, code, fac) == {party.name: tuple(ids[::-1])}  # theirs is kept
+    next(b for b in at.button if b.label == "Keep theirs").click().run()
+    assert baselines(store, code, fac) == {party.name: tuple(ids[::-1])}
+    assert "Someone else saved" not in texts(at)
+    # from the version now shown, Ann's save goes through
+    next(b for b in at.button if b.label == "Save organisation-wide ranking").click().run()
+    assert not at.exception
+    assert "Saved" in texts(at)

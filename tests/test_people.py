@@ -22,7 +22,7 @@ def room(store, created):
     dup = store.join(code, alpha.id, "Ann again")  # a duplicate join
     bob = store.join(code, beta.id, "Bob")
     for person, order in ((ann, ids), (dup, ids[::-1]), (bob, ids[1:] + ids[:1])):
-        store.submit(code, person.token, order)
+        store.submit(code, person.token, order, round_number=1)
     return store, created, ann, dup, bob
 
 
@@ -52,7 +52,7 @@ def test_a_removed_personal_link_says_so(room):
         store.participant(code, dup.token)
     assert str(info.value) == REMOVED
     with pytest.raises(AccessDenied) as info:
-        store.submit(code, dup.token, list(created.session.catalogue.ids))
+        store.submit(code, dup.token, list(created.session.catalogue.ids), round_number=1)
     assert str(info.value) == REMOVED
     with pytest.raises(AccessDenied) as info:  # a token that never existed still gets the one message
         store.participant(code, "A" * 24)

@@ -151,7 +151,7 @@ def test_the_archive_moves_a_session_from_sqlite_to_postgresql_and_back_unchange
     ids = list(made.session.catalogue.ids)
     for i, party in enumerate(made.session.parties):
         joined = lite.join(code, party.id, f"Person {i}")
-        lite.submit(code, joined.token, ids[i:] + ids[:i])
+        lite.submit(code, joined.token, ids[i:] + ids[:i], round_number=1)
     lite.reveal(code, fac)
     exported = archive.export_session(lite, code, fac)
 

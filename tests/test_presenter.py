@@ -26,7 +26,7 @@ def room(store, created):
     ids = list(created.session.catalogue.ids)
     ann = store.join(code, created.session.parties[0].id, "Ann")
     bob = store.join(code, created.session.parties[1].id, "Bob")
-    store.submit(code, ann.token, ids)
+    store.submit(code, ann.token, ids, round_number=1)
     return store, code, fac, ann, bob, ids
 
 
@@ -76,7 +76,7 @@ def test_before_the_reveal_the_screen_shows_counts_only(room):
 
 def test_after_the_reveal_the_facilitator_steps_through_the_agenda(room):
     store, code, fac, ann, bob, ids = room
-    store.submit(code, bob.token, ids[::-1])
+    store.submit(code, bob.token, ids[::-1], round_number=1)
     store.reveal(code, fac)
     view = screen(store, store.session(code))
     assert view.revealed and view.headline and len(view.agenda) > 3 and view.item == 0

@@ -108,7 +108,7 @@ def usable(store: Store, code: str) -> None:
     """A join and a submit work in the session."""
     session = store.session(code)
     joined = store.join(code, session.parties[0].id, "After the hostile input")
-    sub = store.submit(code, joined.token, list(session.catalogue.ids))
+    sub = store.submit(code, joined.token, list(session.catalogue.ids), round_number=1)
     assert not sub.unchanged
     assert store.my_ranking(joined.participant, session.current_round).order == tuple(session.catalogue.ids)
 
@@ -185,7 +185,7 @@ def test_join_refuses_clearly_or_stores_clean_name(store, name):
     assert stored.name  # an empty name becomes "Participant N"
     cleaned = clean_line(name, field="n", max_len=NAME_MAX, required=False)
     assert stored.name == (cleaned or "Participant 1")
-    sub = store.submit(code, joined.token, list(created.session.catalogue.ids))
+    sub = store.submit(code, joined.token, list(created.session.catalogue.ids), round_number=1)
     assert not sub.unchanged
     usable(store, code)
 
@@ -243,7 +243,7 @@ def test_malformed_rankings_are_refused_and_nothing_is_stored(store, order):
     created, joined = _session(store)
     before = count(store, "SELECT count(*) FROM rankings"), count(store, "SELECT count(*) FROM events")
     with pytest.raises(InvalidInput) as info:
-        store.submit(created.session.code, joined.token, order)
+        store.submit(created.session.code, joined.token, order, round_number=1)
     assert "ranking" in str(info.value).lower()
     assert (count(store, "SELECT count(*) FROM rankings"), count(store, "SELECT count(*) FROM events")) == before
     assert store.my_ranking(joined.participant, 1) is None
@@ -253,7 +253,7 @@ def test_malformed_rankings_are_refused_and_nothing_is_stored(store, order):
 def test_a_ranking_that_is_not_a_list_is_refused(store, order):
     created, joined = _session(store)
     with pytest.raises(InvalidInput):
-        store.submit(created.session.code, joined.token, order)
+        store.submit(created.session.code, joined.token, order, round_number=1)
     assert count(store, "SELECT count(*) FROM rankings") == 0
 
 
@@ -263,12 +263,12 @@ def test_no_submission_after_the_lock(store, order, action):
     created, joined = _session(store)
     code, token = created.session.code, created.facilitator_token
     if action == "next_round":
-        # Round 1 is locked by opening round 2; a submit goes to round 2, so lock that one too.
+        # Round 1 is locked by opening round 2; a submit for round 2 is refused once that one locks too.
         store.next_round(code, token)
     getattr(store, "lock" if action == "next_round" else action)(code, token)
     before = count(store, "SELECT count(*) FROM rankings")
     with pytest.raises(NotAllowedNow):
-        store.submit(code, joined.token, order)
+        store.submit(code, joined.token, order, round_number=2 if action == "next_round" else 1)
     assert count(store, "SELECT count(*) FROM rankings") == before
 
 
@@ -276,8 +276,8 @@ def test_no_submission_after_the_lock(store, order, action):
 @given(order=st.permutations(IDS))
 def test_a_double_submit_is_unchanged(store, order):
     created, joined = _session(store)
-    first = store.submit(created.session.code, joined.token, order)
-    second = store.submit(created.session.code, joined.token, list(order))
+    first = store.submit(created.session.code, joined.token, order, round_number=1)
+    second = store.submit(created.session.code, joined.token, list(order), round_number=1)
     assert (first.unchanged, second.unchanged, second.replaced) == (False, True, False)
     assert count(store, "SELECT count(*) FROM rankings WHERE participant_id = ?", [joined.participant.id]) == 1
     assert second.ranking.order == first.ranking.order == tuple(order)
@@ -470,7 +470,7 @@ def test_results_csv_of_hostile_names_parses_back(store, title, parties, people)
     session = created.session
     for i, person in enumerate(people):
         joined = store.join(session.code, session.parties[i % len(session.parties)].id, person)
-        store.submit(session.code, joined.token, list(session.catalogue.ids))
+        store.submit(session.code, joined.token, list(session.catalogue.ids), round_number=1)
     rankings = store.rankings(session.code, 1)
     data = export.results_csv(session, rankings)
     assert data.startswith("\ufeff".encode())

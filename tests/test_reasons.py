@@ -28,7 +28,9 @@ def room(store, created):
 def test_reasons_are_saved_with_the_ranking_cleaned_and_in_catalogue_order(room):
     store, s, _, ann, _ = room
     ids = list(s.catalogue.ids)
-    done = store.submit(s.code, ann.token, ids, {ids[-1]: "  last\nbut   not least ", ids[0]: "first", ids[3]: "   "})
+    done = store.submit(
+        s.code, ann.token, ids, {ids[-1]: "  last\nbut   not least ", ids[0]: "first", ids[3]: "   "}, round_number=1
+    )
     assert done.ranking.reasons == {ids[0]: "first", ids[-1]: "last but not least"}
     assert list(done.ranking.reasons) == [ids[0], ids[-1]]  # catalogue order, the empty one left out
     assert store.my_ranking(ann.participant, 1).reasons == done.ranking.reasons
@@ -39,11 +41,13 @@ def test_reasons_are_saved_with_the_ranking_cleaned_and_in_catalogue_order(room)
 def test_a_resubmission_saves_its_own_reasons_and_the_history_keeps_the_old(room):
     store, s, _, ann, _ = room
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[0]: "v1"})
-    again = store.submit(s.code, ann.token, ids, {ids[0]: "v2"})  # same order, new reason: a new ranking
+    store.submit(s.code, ann.token, ids, {ids[0]: "v1"}, round_number=1)
+    again = store.submit(
+        s.code, ann.token, ids, {ids[0]: "v2"}, round_number=1
+    )  # same order, new reason: a new ranking
     assert again.replaced and not again.unchanged
     assert [r.reasons for r in store.rankings(s.code, history=True)] == [{ids[0]: "v1"}, {ids[0]: "v2"}]
-    twice = store.submit(s.code, ann.token, ids, {ids[0]: "v2"})  # a double click writes nothing
+    twice = store.submit(s.code, ann.token, ids, {ids[0]: "v2"}, round_number=1)  # a double click writes nothing
     assert twice.unchanged
     assert count(store, "SELECT count(*) FROM rankings") == 2
 
@@ -51,28 +55,33 @@ def test_a_resubmission_saves_its_own_reasons_and_the_history_keeps_the_old(room
 def test_an_over_long_reason_is_refused_whole_with_the_element_named(room):
     store, s, _, ann, _ = room
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[0]: "kept"})
+    store.submit(s.code, ann.token, ids, {ids[0]: "kept"}, round_number=1)
     name = s.catalogue.names[ids[1]]
     with pytest.raises(InvalidInput, match=f"The reason for {name} is too long: {REASON_MAX + 1} characters"):
-        store.submit(s.code, ann.token, ids[::-1], {ids[0]: "fine", ids[1]: "x" * (REASON_MAX + 1)})
+        store.submit(s.code, ann.token, ids[::-1], {ids[0]: "fine", ids[1]: "x" * (REASON_MAX + 1)}, round_number=1)
     mine = store.my_ranking(ann.participant, 1)  # nothing half-saved: neither the order nor a reason
     assert list(mine.order) == ids and mine.reasons == {ids[0]: "kept"}
-    assert store.submit(s.code, ann.token, ids, {ids[1]: "x" * REASON_MAX}).ranking.reasons[ids[1]] == "x" * REASON_MAX
+    assert (
+        store.submit(s.code, ann.token, ids, {ids[1]: "x" * REASON_MAX}, round_number=1).ranking.reasons[ids[1]]
+        == "x" * REASON_MAX
+    )
 
 
 @pytest.mark.parametrize("bad", [{"no-such-element": "why"}, ["a list"], "text"])
 def test_reasons_for_unknown_elements_or_of_the_wrong_shape_are_refused(room, bad):
     store, s, _, ann, _ = room
     with pytest.raises(InvalidInput):
-        store.submit(s.code, ann.token, list(s.catalogue.ids), bad)
+        store.submit(s.code, ann.token, list(s.catalogue.ids), bad, round_number=1)
     assert store.my_ranking(ann.participant, 1) is None
 
 
 def test_markup_and_formulas_are_stored_as_typed_and_exported_safely(room):
     store, s, fac, ann, bo = room
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[0]: '=HYPERLINK("http://x")', ids[1]: "<b>bold</b> **md**"})
-    store.submit(s.code, bo.token, ids[::-1])
+    store.submit(
+        s.code, ann.token, ids, {ids[0]: '=HYPERLINK("http://x")', ids[1]: "<b>bold</b> **md**"}, round_number=1
+    )
+    store.submit(s.code, bo.token, ids[::-1], round_number=1)
     rows = list(csv.DictReader(io.StringIO(export.results_csv(s, store.rankings(s.code)).decode("utf-8-sig"))))
     by = {(r["participant"], r["element_id"]): r["reason"] for r in rows}
     assert by[("Ann", ids[0])] == '\'=HYPERLINK("http://x")'  # never run as a formula
@@ -84,8 +93,8 @@ def test_markup_and_formulas_are_stored_as_typed_and_exported_safely(room):
 def test_the_results_csv_keeps_its_columns_and_adds_reason_last(room):
     store, s, _, ann, bo = room
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[0]: "why first"})
-    store.submit(s.code, bo.token, ids[::-1])
+    store.submit(s.code, ann.token, ids, {ids[0]: "why first"}, round_number=1)
+    store.submit(s.code, bo.token, ids[::-1], round_number=1)
     header = export.results_csv(s, store.rankings(s.code)).decode("utf-8-sig").splitlines()[0].split(",")
     assert header[-1] == "reason" and header[:-1] == list(export.RESULTS_COLUMNS[:-1])
     assert header[:9] == ["session_code", "session_title", "round", "party", "participant"] + [
@@ -99,8 +108,8 @@ def test_the_results_csv_keeps_its_columns_and_adds_reason_last(room):
 def test_results_hold_the_reasons_by_element_and_agenda_item(room):
     store, s, _, ann, bo = room
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[0]: "top for us", ids[-1]: "least for us"})
-    store.submit(s.code, bo.token, ids[::-1], {ids[0]: "bottom for us", ids[4]: "middling"})
+    store.submit(s.code, ann.token, ids, {ids[0]: "top for us", ids[-1]: "least for us"}, round_number=1)
+    store.submit(s.code, bo.token, ids[::-1], {ids[0]: "bottom for us", ids[4]: "middling"}, round_number=1)
     res = round_results(s, store.rankings(s.code), 1)
     assert [(r.party, r.participant, r.rank, r.text) for r in res.reasons_for(ids[0])] == [
         ("Alpha", "Ann", 1, "top for us"),
@@ -127,8 +136,8 @@ def test_results_hold_the_reasons_by_element_and_agenda_item(room):
 def test_presenter_shows_the_reasons_of_the_agenda_item_on_screen(room):
     store, s, fac, ann, bo = room
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[0]: "we need it first"})
-    store.submit(s.code, bo.token, ids[::-1], {ids[-1]: "we need it first too"})
+    store.submit(s.code, ann.token, ids, {ids[0]: "we need it first"}, round_number=1)
+    store.submit(s.code, bo.token, ids[::-1], {ids[-1]: "we need it first too"}, round_number=1)
     store.reveal(s.code, fac)
     screen = presenter.screen(store, store.session(s.code))
     res = round_results(s, store.rankings(s.code), 1)
@@ -139,8 +148,8 @@ def test_presenter_shows_the_reasons_of_the_agenda_item_on_screen(room):
 def test_workbook_and_report_include_the_reasons(room):
     store, s, fac, ann, bo = room
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[0]: "the reason in the workbook"})
-    store.submit(s.code, bo.token, ids[::-1])
+    store.submit(s.code, ann.token, ids, {ids[0]: "the reason in the workbook"}, round_number=1)
+    store.submit(s.code, bo.token, ids[::-1], round_number=1)
     book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, s.code, fac)))
     sheet = book["Reasons"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -156,8 +165,8 @@ def test_to_reconsider_picks_the_elements_ranked_furthest_from_the_other_parties
     store, s, fac, ann, bo = room
     ids = list(s.catalogue.ids)
     theirs = ids[::-1]
-    store.submit(s.code, ann.token, ids, {ids[0]: "mine, never shown to me"})
-    store.submit(s.code, bo.token, theirs, {ids[0]: "least for Beta", ids[5]: "not far apart"})
+    store.submit(s.code, ann.token, ids, {ids[0]: "mine, never shown to me"}, round_number=1)
+    store.submit(s.code, bo.token, theirs, {ids[0]: "least for Beta", ids[5]: "not far apart"}, round_number=1)
     res = round_results(s, store.rankings(s.code), 1)
     mine = next(r for r in res.rankings if r.participant_id == ann.participant.id)
     picked = reasons.to_reconsider(mine, res.party_orders, res.reasons, limit=2)
@@ -174,7 +183,7 @@ def test_reasons_survive_an_archive_round_trip(room, tmp_path):
 
     store, s, fac, ann, _ = room
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[2]: "kept through the archive"})
+    store.submit(s.code, ann.token, ids, {ids[2]: "kept through the archive"}, round_number=1)
     other = Store(tmp_path / "other.db").initialise()
     code = archive.import_session(other, archive.export_session(store, s.code, fac))
     assert other.rankings(code)[0].reasons == {ids[2]: "kept through the archive"}

@@ -67,14 +67,14 @@ def build(store: Store, *, parties=(SCRIPT, IMG), rounds: int = 1, reveal: bool 
     tokens = {}
     for i, (name, party) in enumerate(people):
         joined = store.join(s.code, s.parties[party].id, name, rng=random.Random(i))
-        store.submit(s.code, joined.token, shuffled(s.catalogue.ids, 20 + i))
+        store.submit(s.code, joined.token, shuffled(s.catalogue.ids, 20 + i), round_number=1)
         tokens[joined.participant.name] = joined.token
     if reveal:
         store.reveal(s.code, fac)
     for number in range(2, rounds + 1):
         store.next_round(s.code, fac)
         for i, token in enumerate(tokens.values()):
-            store.submit(s.code, token, shuffled(s.catalogue.ids, 100 * number + i))
+            store.submit(s.code, token, shuffled(s.catalogue.ids, 100 * number + i), round_number=number)
         if reveal:
             store.reveal(s.code, fac)
     first, second = s.parties[:2]

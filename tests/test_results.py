@@ -10,7 +10,7 @@ def _submit_all(store, made, orders_by_party, round_number=1):
         pid = next(p.id for p in made.session.parties if p.name == party)
         for order in orders:
             joined = store.join(code, pid)
-            store.submit(code, joined.token, order)
+            store.submit(code, joined.token, order, round_number=1)
 
 
 def test_round_results_uses_member_consensus_and_party_order(store):
@@ -41,13 +41,13 @@ def test_rounds_comparison_reports_movement_and_trend(store):
     code, ids = made.session.code, made.session.catalogue.ids
     a = store.join(code, made.session.parties[0].id)
     b = store.join(code, made.session.parties[1].id)
-    store.submit(code, a.token, ids)
-    store.submit(code, b.token, ids[::-1])
+    store.submit(code, a.token, ids, round_number=1)
+    store.submit(code, b.token, ids[::-1], round_number=1)
     assert rounds_comparison(made.session, store.rankings(code), [1]) is None
     store.next_round(code, made.facilitator_token)
-    store.submit(code, a.token, ids)
+    store.submit(code, a.token, ids, round_number=2)
     closer = ids[:5][::-1] + ids[5:]
-    store.submit(code, b.token, closer)
+    store.submit(code, b.token, closer, round_number=2)
     session = store.session(code)
     moved = rounds_comparison(session, store.rankings(code), [1, 2])
     assert (moved.previous, moved.latest) == (1, 2)
@@ -93,11 +93,11 @@ def test_the_rounds_and_movement_charts_have_summaries_in_words(store):
     names = made.session.catalogue.names
     a = store.join(code, made.session.parties[0].id)
     b = store.join(code, made.session.parties[1].id)
-    store.submit(code, a.token, ids)
-    store.submit(code, b.token, ids[::-1])
+    store.submit(code, a.token, ids, round_number=1)
+    store.submit(code, b.token, ids[::-1], round_number=1)
     store.next_round(code, made.facilitator_token)
-    store.submit(code, a.token, ids)
-    store.submit(code, b.token, [ids[-1], ids[0], *ids[1:-1]][::-1])
+    store.submit(code, a.token, ids, round_number=2)
+    store.submit(code, b.token, [ids[-1], ids[0], *ids[1:-1]][::-1], round_number=2)
     moved = rounds_comparison(store.session(code), store.rankings(code), [1, 2])
     trend_words = wording.rounds_summary(moved.trend)
     w1, w2 = moved.trend["kendalls_w"]

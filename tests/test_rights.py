@@ -68,7 +68,7 @@ def ids(made):
 
 # action -> (holders allowed before the reveal, function(store, made, token) performing it)
 ACTIONS = {
-    "rank and re-rank your own ranking": ({"P"}, lambda s, m, t: s.submit(m.session.code, t, ids(m))),
+    "rank and re-rank your own ranking": ({"P"}, lambda s, m, t: s.submit(m.session.code, t, ids(m), round_number=1)),
     "see who has joined and submitted": ({"F"}, lambda s, m, t: s.facilitator_progress(m.session.code, t)),
     "see the rankings and the comparison": ({"F"}, lambda s, m, t: s.visible_rankings(m.session.code, t, 1)),
     "download the workbook and report": ({"F"}, lambda s, m, t: workbook.session_workbook(s, m.session.code, t)),
@@ -142,9 +142,9 @@ def test_live_sessions_show_results_to_participants_at_once(tmp_path):
 
 def test_a_participant_changes_only_their_own_ranking(world):
     store, made, tokens = world
-    store.submit(made.session.code, tokens["Q"], ids(made)[::-1])
+    store.submit(made.session.code, tokens["Q"], ids(made)[::-1], round_number=1)
     before = {r.participant: r.order for r in store.rankings(made.session.code)}
-    store.submit(made.session.code, tokens["P"], ids(made))
+    store.submit(made.session.code, tokens["P"], ids(made), round_number=1)
     after = {r.participant: r.order for r in store.rankings(made.session.code)}
     assert after["Quin"] == before["Quin"] and after["Pat"] == tuple(ids(made))
 
@@ -204,7 +204,7 @@ def _agreed_by_beta(s, m):
 
 # one call of the core per action that a token grants (the share link's rights need only the code)
 CALLS = {
-    Action.RANK: lambda s, m, t: s.submit(m.session.code, t, ids(m)),
+    Action.RANK: lambda s, m, t: s.submit(m.session.code, t, ids(m), round_number=1),
     Action.SEE_PROGRESS: lambda s, m, t: s.facilitator_progress(m.session.code, t),
     Action.SEE_RESULTS: lambda s, m, t: s.visible_rankings(m.session.code, t, 1),
     Action.DOWNLOAD: lambda s, m, t: workbook.session_workbook(s, m.session.code, t),
@@ -302,7 +302,7 @@ def test_a_locked_round_refuses_ranking_with_the_tables_message(world):
     store, made, tokens = world
     store.lock(made.session.code, tokens["F"])
     with pytest.raises(NotAllowedNow, match="locked"):
-        store.submit(made.session.code, tokens["P"], ids(made))
+        store.submit(made.session.code, tokens["P"], ids(made), round_number=1)
 
 
 def test_the_readme_shows_the_rights_table():

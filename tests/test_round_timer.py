@@ -29,12 +29,12 @@ def test_a_timer_that_locks_refuses_rankings_from_zero_on(room, monkeypatch):
     ids = list(store.session(code).catalogue.ids)
     session = start_timer(store, code, fac, 300, lock_at_zero=True)
     assert 298 <= session.round.seconds_left() <= 300 and session.round.timer_locks
-    store.submit(code, ann.token, ids)  # in time
+    store.submit(code, ann.token, ids, round_number=1)  # in time
     _at(monkeypatch, 301)
     assert store.current_round(code).shown[:2] == (1, RoundStatus.LOCKED)
     assert store.current_round(code).seconds_left() == 0
     with pytest.raises(NotAllowedNow):
-        store.submit(code, ann.token, ids[::-1])
+        store.submit(code, ann.token, ids[::-1], round_number=1)
     assert list(store.my_ranking(ann.participant, 1).order) == ids  # the ranking given in time stays
 
 
@@ -45,7 +45,7 @@ def test_a_timer_that_does_not_lock_only_says_time_is_up(room, monkeypatch):
     rnd = store.current_round(code)
     assert rnd.status is RoundStatus.OPEN and rnd.time_is_up
     assert describe(rnd.seconds_left(), locks=rnd.timer_locks) == "Time is up: submit your ranking now."
-    store.submit(code, ann.token, list(store.session(code).catalogue.ids))
+    store.submit(code, ann.token, list(store.session(code).catalogue.ids), round_number=1)
 
 
 def test_extend_and_stop(room, monkeypatch):
@@ -79,7 +79,7 @@ def test_unlocking_a_round_the_timer_locked_clears_the_timer(room, monkeypatch):
     _at(monkeypatch, 11)
     assert store.current_round(code).status is RoundStatus.LOCKED
     assert store.unlock(code, fac).round.status is RoundStatus.OPEN
-    store.submit(code, ann.token, list(store.session(code).catalogue.ids))
+    store.submit(code, ann.token, list(store.session(code).catalogue.ids), round_number=1)
 
 
 @pytest.mark.parametrize("seconds", [-60, 0, 0.2, 4 * 3600, float("nan"), float("inf"), "soon", None])

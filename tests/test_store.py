@@ -347,7 +347,7 @@ def test_submit_with_another_sessions_token_refused(store, created):
     other = store.create_session("Other", ["X", "Y"])
     theirs = store.join(other.session.code, other.session.parties[0].id, "Zed")
     with pytest.raises(AccessDenied):
-        store.submit(code_of(created), theirs.token, ids(created))
+        store.submit(code_of(created), theirs.token, ids(created), round_number=1)
     assert n_rankings(store) == 0
 
 
@@ -361,7 +361,7 @@ def ann(store, created):
 
 def test_submit_stores_the_ranking(store, created, ann):
     order = rotated(ids(created), 3)
-    sub = store.submit(code_of(created), ann.token, order)
+    sub = store.submit(code_of(created), ann.token, order, round_number=1)
     assert (sub.replaced, sub.unchanged) == (False, False)
     r = sub.ranking
     assert (r.participant_id, r.participant, r.party, r.round, r.order) == (
@@ -409,7 +409,7 @@ def test_submit_stores_the_ranking(store, created, ann):
 def test_submit_permutation_messages_and_nothing_stored(store, created, ann, mutate, detail):
     before_events = n_events(store)
     with pytest.raises(InvalidInput) as excinfo:
-        store.submit(code_of(created), ann.token, mutate(ids(created)))
+        store.submit(code_of(created), ann.token, mutate(ids(created)), round_number=1)
     assert str(excinfo.value) == f"A ranking must put all 10 elements in order, each once ({detail})."
     assert n_rankings(store) == 0
     assert n_events(store) == before_events
@@ -418,20 +418,20 @@ def test_submit_permutation_messages_and_nothing_stored(store, created, ann, mut
 @pytest.mark.parametrize("bad", ["impact,engagement", None, 5, b"impact"])
 def test_submit_non_list(store, created, ann, bad):
     with pytest.raises(InvalidInput) as excinfo:
-        store.submit(code_of(created), ann.token, bad)
+        store.submit(code_of(created), ann.token, bad, round_number=1)
     assert str(excinfo.value) == "A ranking must be a list of element ids."
     assert n_rankings(store) == 0
 
 
 def test_submit_accepts_any_iterable(store, created, ann):
-    sub = store.submit(code_of(created), ann.token, tuple(reversed(ids(created))))
+    sub = store.submit(code_of(created), ann.token, tuple(reversed(ids(created))), round_number=1)
     assert sub.ranking.order == tuple(reversed(ids(created)))
 
 
 def test_resubmit_replaces_and_keeps_history(store, created, ann):
     first, second = rotated(ids(created), 1), rotated(ids(created), 2)
-    store.submit(code_of(created), ann.token, first)
-    sub = store.submit(code_of(created), ann.token, second)
+    store.submit(code_of(created), ann.token, first, round_number=1)
+    sub = store.submit(code_of(created), ann.token, second, round_number=1)
     assert (sub.replaced, sub.unchanged) == (True, False)
     assert [r.order for r in store.rankings(code_of(created))] == [tuple(second)]
     history = store.rankings(code_of(created), history=True)
@@ -443,9 +443,9 @@ def test_resubmit_replaces_and_keeps_history(store, created, ann):
 
 def test_identical_resubmit_is_unchanged_and_writes_nothing(store, created, ann):
     order = rotated(ids(created), 4)
-    first = store.submit(code_of(created), ann.token, order)
+    first = store.submit(code_of(created), ann.token, order, round_number=1)
     rows, events = n_rankings(store), n_events(store)
-    again = store.submit(code_of(created), ann.token, list(order))
+    again = store.submit(code_of(created), ann.token, list(order), round_number=1)
     assert (again.replaced, again.unchanged) == (False, True)
     assert again.ranking == first.ranking
     assert (n_rankings(store), n_events(store)) == (rows, events)
@@ -454,13 +454,13 @@ def test_identical_resubmit_is_unchanged_and_writes_nothing(store, created, ann)
 def test_going_back_to_an_earlier_order_is_a_real_change(store, created, ann):
     a, b = rotated(ids(created), 1), rotated(ids(created), 2)
     for order in (a, b, a):
-        assert store.submit(code_of(created), ann.token, order).unchanged is False
+        assert store.submit(code_of(created), ann.token, order, round_number=1).unchanged is False
     assert [r.order for r in store.rankings(code_of(created), 1, history=True)] == [tuple(a), tuple(b), tuple(a)]
 
 
 @pytest.mark.parametrize("action", ["lock", "reveal"])
 def test_submit_refused_after_lock_or_reveal(store, created, ann, action):
-    store.submit(code_of(created), ann.token, rotated(ids(created), 1))
+    store.submit(code_of(created), ann.token, rotated(ids(created), 1), round_number=1)
     bob = store.join(code_of(created), party(created, 1), "Bob")
     getattr(store, action)(code_of(created), tok(created))
     rows, events = n_rankings(store), n_events(store)
@@ -470,7 +470,7 @@ def test_submit_refused_after_lock_or_reveal(store, created, ann, action):
         (bob.token, ids(created)),
     ]:
         with pytest.raises(NotAllowedNow) as excinfo:
-            store.submit(code_of(created), token, order)
+            store.submit(code_of(created), token, order, round_number=1)
         assert str(excinfo.value) == LOCKED
     assert (n_rankings(store), n_events(store)) == (rows, events)
     assert [r.order for r in store.rankings(code_of(created))] == [tuple(rotated(ids(created), 1))]
@@ -480,7 +480,7 @@ def test_unlock_before_reveal_accepts_rankings_again(store, created, ann):
     store.lock(code_of(created), tok(created))
     s = store.unlock(code_of(created), tok(created))
     assert s.round.status == "open"
-    assert store.submit(code_of(created), ann.token, ids(created)).unchanged is False
+    assert store.submit(code_of(created), ann.token, ids(created), round_number=1).unchanged is False
 
 
 def test_unlock_refused_after_reveal(store, created, ann):
@@ -490,7 +490,7 @@ def test_unlock_refused_after_reveal(store, created, ann):
     assert str(excinfo.value) == REVEALED_UNLOCK
     assert store.session(code_of(created)).round.status == "revealed"
     with pytest.raises(NotAllowedNow):
-        store.submit(code_of(created), ann.token, ids(created))
+        store.submit(code_of(created), ann.token, ids(created), round_number=1)
 
 
 def test_round_status_transitions(store, created):
@@ -516,7 +516,7 @@ def test_next_round(store, created, ann):
     code, t = code_of(created), tok(created)
     bob = store.join(code, party(created, 1), "Bob")  # never ranks in round 1
     r1 = rotated(ids(created), 3)
-    store.submit(code, ann.token, r1)
+    store.submit(code, ann.token, r1, round_number=1)
     s = store.next_round(code, t)
     assert s.current_round == 2
     assert [(r.number, r.status) for r in s.rounds] == [(1, "locked"), (2, "open")]
@@ -524,7 +524,7 @@ def test_next_round(store, created, ann):
     assert store.start_order(bob.participant, 2) == bob.participant.start_order
 
     r2 = rotated(ids(created), 5)
-    sub = store.submit(code, ann.token, r2)
+    sub = store.submit(code, ann.token, r2, round_number=2)
     assert (sub.ranking.round, sub.replaced) == (2, False)
     assert sub.ranking.start_order == tuple(r1)
     assert [r.order for r in store.rankings(code, 1)] == [tuple(r1)]
@@ -533,14 +533,14 @@ def test_next_round(store, created, ann):
     assert store.my_ranking(ann.participant, 1).order == tuple(r1)
     assert store.my_ranking(bob.participant, 2) is None
 
-    bob_sub = store.submit(code, bob.token, ids(created))
+    bob_sub = store.submit(code, bob.token, ids(created), round_number=2)
     assert bob_sub.ranking.start_order == bob.participant.start_order
 
 
 def test_third_round_starts_from_latest_ranked_round(store, created, ann):
     code, t = code_of(created), tok(created)
     r1 = rotated(ids(created), 1)
-    store.submit(code, ann.token, r1)
+    store.submit(code, ann.token, r1, round_number=1)
     store.next_round(code, t)
     store.next_round(code, t)  # ann skips round 2
     assert store.session(code).current_round == 3
@@ -552,7 +552,7 @@ def test_next_round_after_reveal_opens_unrevealed_round(store, created, ann):
     store.reveal(code, t)
     s = store.next_round(code, t)
     assert [(r.number, r.status) for r in s.rounds] == [(1, "revealed"), (2, "open")]
-    assert store.submit(code, ann.token, ids(created)).ranking.round == 2
+    assert store.submit(code, ann.token, ids(created), round_number=2).ranking.round == 2
 
 
 # ---------------------------------------------------------------- visibility
@@ -596,9 +596,9 @@ def test_progress_counts(store, created):
     assert prog.submitted == 0
     assert prog.parties_submitted(c3.session) == {"Alpha": (0, 2), "Beta": (0, 1), "Gamma": (0, 0)}
 
-    store.submit(code, a2.token, ids(c3))
-    store.submit(code, b1.token, ids(c3))
-    store.submit(code, b1.token, rotated(ids(c3)))  # a replacement is still one participant
+    store.submit(code, a2.token, ids(c3), round_number=1)
+    store.submit(code, b1.token, ids(c3), round_number=1)
+    store.submit(code, b1.token, rotated(ids(c3)), round_number=1)  # a replacement is still one participant
     prog = store.progress(code)
     assert prog.round.number == 1
     assert prog.submitted == 2
@@ -613,7 +613,7 @@ def test_progress_counts(store, created):
     prog = store.progress(code)
     assert prog.round.number == 2
     assert prog.submitted == 0
-    store.submit(code, a1.token, ids(c3))
+    store.submit(code, a1.token, ids(c3), round_number=2)
     assert store.progress(code).parties_submitted(c3.session) == {"Alpha": (1, 2), "Beta": (0, 1), "Gamma": (0, 0)}
 
 
@@ -638,14 +638,14 @@ def test_change_marker(store, created):
     store.participant(code, j.token), store.events(code, t)
     unchanged()
     order = ids(created)
-    store.submit(code, j.token, order)
+    store.submit(code, j.token, order, round_number=1)
     changed()
-    store.submit(code, j.token, order)  # double click
+    store.submit(code, j.token, order, round_number=1)  # double click
     unchanged()
     with pytest.raises(InvalidInput):
-        store.submit(code, j.token, order[:-1])
+        store.submit(code, j.token, order[:-1], round_number=1)
     unchanged()
-    store.submit(code, j.token, rotated(order))
+    store.submit(code, j.token, rotated(order), round_number=1)
     changed()
     store.lock(code, t)
     changed()
@@ -676,9 +676,9 @@ def test_events_are_logged_for_each_action(store, created):
     code, t = code_of(created), tok(created)
     j = store.join(code, party(created, 1), "Ann")
     pid = j.participant.id
-    store.submit(code, j.token, ids(created))
-    store.submit(code, j.token, ids(created))  # unchanged: no event
-    store.submit(code, j.token, rotated(ids(created)))
+    store.submit(code, j.token, ids(created), round_number=1)
+    store.submit(code, j.token, ids(created), round_number=1)  # unchanged: no event
+    store.submit(code, j.token, rotated(ids(created)), round_number=1)
     store.lock(code, t)
     store.unlock(code, t)
     store.reveal(code, t)
@@ -707,7 +707,7 @@ def test_refused_actions_log_nothing(store, created, ann):
     before = n_events(store)
     store.lock(code_of(created), tok(created))
     with pytest.raises(NotAllowedNow):
-        store.submit(code_of(created), ann.token, ids(created))
+        store.submit(code_of(created), ann.token, ids(created), round_number=1)
     store.reveal(code_of(created), tok(created))
     with pytest.raises(NotAllowedNow):
         store.unlock(code_of(created), tok(created))
@@ -744,11 +744,11 @@ def _populate(store, c) -> None:
     code = c.session.code
     a = store.join(code, c.session.parties[0].id, "Ann")
     b = store.join(code, c.session.parties[1].id, "Bob")
-    store.submit(code, a.token, list(c.session.catalogue.ids))
-    store.submit(code, a.token, rotated(c.session.catalogue.ids))
-    store.submit(code, b.token, list(c.session.catalogue.ids))
+    store.submit(code, a.token, list(c.session.catalogue.ids), round_number=1)
+    store.submit(code, a.token, rotated(c.session.catalogue.ids), round_number=1)
+    store.submit(code, b.token, list(c.session.catalogue.ids), round_number=1)
     store.next_round(code, c.facilitator_token)
-    store.submit(code, b.token, rotated(c.session.catalogue.ids, 2))
+    store.submit(code, b.token, rotated(c.session.catalogue.ids, 2), round_number=2)
     extra = store.join(code, c.session.parties[1].id, "Removed")  # a removed personal link
     remove_participant(store, code, c.facilitator_token, extra.participant.id)
     with raw(store) as conn:  # tables the store has no methods for yet
@@ -826,7 +826,7 @@ def test_delete_session_removes_every_row_of_it(store, created):
 def test_after_delete_every_call_is_refused(store, created):
     code, t = code_of(created), tok(created)
     j = store.join(code, party(created), "Ann")
-    store.submit(code, j.token, ids(created))
+    store.submit(code, j.token, ids(created), round_number=1)
     store.delete_session(code, t)
 
     for call in (
@@ -841,7 +841,7 @@ def test_after_delete_every_call_is_refused(store, created):
     for call in (
         lambda: store.facilitator(code, t),
         lambda: store.participant(code, j.token),
-        lambda: store.submit(code, j.token, ids(created)),
+        lambda: store.submit(code, j.token, ids(created), round_number=1),
         lambda: store.lock(code, t),
         lambda: store.reveal(code, t),
         lambda: store.next_round(code, t),
@@ -876,8 +876,8 @@ def test_replace_catalogue_only_before_any_ranking_and_only_by_the_facilitator(s
     me = store.participant(code, ann.token)
     assert sorted(me.start_order) == ["a", "b", "c"], "start orders follow the new list"
     with pytest.raises(InvalidInput):
-        store.submit(code, ann.token, created.session.catalogue.ids)  # the old elements are refused now
-    store.submit(code, ann.token, ["c", "b", "a"])
+        store.submit(code, ann.token, created.session.catalogue.ids, round_number=1)  # the old elements are refused now
+    store.submit(code, ann.token, ["c", "b", "a"], round_number=1)
     with pytest.raises(NotAllowedNow):
         store.replace_catalogue(code, token, created.session.catalogue)
     assert store.session(code).catalogue.ids == ["a", "b", "c"]

@@ -60,7 +60,7 @@ def build(store: Store, *, reveal: bool = True) -> Workshop:
     for i, (name, party) in enumerate(people):
         joined = store.join(s.code, s.parties[party].id, name, rng=random.Random(i))
         order = shuffled(s.catalogue.ids, 10 + i)
-        store.submit(s.code, joined.token, order)
+        store.submit(s.code, joined.token, order, round_number=1)
         tokens[joined.participant.name] = joined.token
         orders[(1, joined.participant.name)] = order
     if reveal:
@@ -266,7 +266,7 @@ def test_text_cells_are_strings_even_when_they_look_like_numbers_or_dates(tmp_pa
     created = store.create_session("2026-11-28", ["1e5", "0042"])
     s = created.session
     joined = store.join(s.code, s.parties[0].id, "12")
-    store.submit(s.code, joined.token, s.catalogue.ids)
+    store.submit(s.code, joined.token, s.catalogue.ids, round_number=1)
     book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, s.code, created.facilitator_token)))
     row = book["Rankings"][2]
     assert [row[1].value, row[3].value, row[4].value] == ["2026-11-28", "1e5", "12"]
@@ -322,7 +322,7 @@ def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tm
     w = build(Store(tmp_path / "t.db").initialise())
     w.store.next_round(w.code, w.fac)
     for i, token in enumerate(w.tokens.values()):
-        w.store.submit(w.code, token, shuffled(w.ids, 99 + i))
+        w.store.submit(w.code, token, shuffled(w.ids, 99 + i), round_number=2)
 
     def rounds(token, **kw):
         book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, token, **kw)))

@@ -33,6 +33,11 @@ class NotAllowedNow(TrustcoreError):
     """The action is valid in general but not in the session's current phase (e.g. the round is locked)."""
 
 
+class RoundChanged(NotAllowedNow):
+    """A write made on one round's page reached the session once another round was current (the page's
+    round is no longer the one the write would land in): nothing was stored."""
+
+
 class EditConflict(TrustcoreError):
     """Someone else saved a newer version of the record; ``current`` holds it."""
 

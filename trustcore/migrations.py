@@ -267,3 +267,10 @@ def m008_reasons_and_anonymity(db):
         "ALTER TABLE rankings ADD COLUMN reasons TEXT NOT NULL DEFAULT '{}'",
         "ALTER TABLE sessions ADD COLUMN anonymity TEXT NOT NULL DEFAULT 'named'",
     )
+
+
+@migrations()
+def m009_baseline_versions(db):
+    """A version on each party's organisation-wide ranking, like the worksheet's entries: a save names the
+    version it started from, so nobody overwrites someone else's newer ranking without seeing it."""
+    _run(db, "ALTER TABLE baselines ADD COLUMN version INTEGER NOT NULL DEFAULT 1")

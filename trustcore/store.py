@@ -23,7 +23,7 @@ from . import events, rights, tokens
 from . import reasons as reasons_mod
 from .catalogue import Catalogue, validate_order
 from .clock import now
-from .errors import AccessDenied, InvalidInput, LinkRemoved, NotAllowedNow, NotFound
+from .errors import AccessDenied, InvalidInput, LinkRemoved, NotAllowedNow, NotFound, RoundChanged
 from .model import (
     DEFAULT_JOIN_CAP,
     MAX_PARTIES,
@@ -584,18 +584,23 @@ class Store:
         asked for a token that matches nobody; a database from before m006 has no such links)."""
         return "removed_links" in dbmod.tables(self.path, db) and _removed_link(db, code, token)
 
-    def submit(self, code: str, token: str, order, reasons=None) -> Submission:
-        """Store the participant's ranking for the current round, with their reasons (element id -> a
+    def submit(self, code: str, token: str, order, reasons=None, *, round_number: int) -> Submission:
+        """Store the participant's ranking for round ``round_number``, with their reasons (element id -> a
         short text, optional; ``trustcore.reasons``), which are saved with it.
 
+        ``round_number`` is the round the participant's page showed: if it is no longer the current round
+        (the facilitator opened the next one meanwhile), RoundChanged (a NotAllowedNow) and nothing is stored, so a ranking
+        made after seeing one round never lands in another.
         The order must rank every element once. Resubmitting replaces the round's previous ranking (which
         stays in the history); submitting the same order and reasons again (a double click) writes nothing.
         Refused once the round is locked. One connection: the token, the round and the catalogue are
-        read inside the write transaction, so a lock that lands first wins.
+        read inside the write transaction, so a lock or a new round that lands first wins.
         """
         clean = tokens.normalise_code(code)
         if clean is None or not tokens.looks_like_token(token):
             raise AccessDenied(DENIED)
+        if isinstance(round_number, bool) or not isinstance(round_number, int):
+            raise InvalidInput("The round of a ranking must be a whole number.")
         with dbmod.write(self.path) as db:
             role, me = self.identify(db, clean, token)
             if me is None:  # another link's token: it does not rank
@@ -613,6 +618,8 @@ class Store:
             )
             if rnd is None:
                 raise NotFound(UNKNOWN_CODE)
+            if rnd["number"] != round_number:
+                raise RoundChanged(_round_moved(round_number, _round(rnd)))
             catalogue = Catalogue.from_json(rnd["catalogue"])
             order = validate_order(order, catalogue)
             why = reasons_mod.clean(reasons, catalogue)
@@ -796,6 +803,17 @@ def _removed_link(db, code: str, token: str) -> bool:
             )
         )
     )
+
+
+def _round_moved(shown: int, current: Round) -> str:
+    """Why a ranking made on round ``shown``'s page was not saved, ``current`` being the current round."""
+    if current.number < shown:
+        said = f"Round {shown} is not open"
+    elif current.status is RoundStatus.OPEN:
+        said = f"Round {shown} has closed and round {current.number} is open"
+    else:
+        said = f"Round {shown} has closed"
+    return f"{said}: your ranking was not saved. The page now shows round {current.number}."
 
 
 def _round(row) -> Round:

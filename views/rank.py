@@ -10,7 +10,7 @@ fragment, which stores the order and shows the confirmation in its own run. A ti
 import streamlit as st
 
 from trustcore import links, wording
-from trustcore.errors import NotAllowedNow, NotFound, TrustcoreError
+from trustcore.errors import NotAllowedNow, NotFound, RoundChanged, TrustcoreError
 from trustcore.model import Role, RoundStatus
 from trustcore.text import markdown_escape as esc
 from ui import cached, ranking
@@ -54,6 +54,10 @@ session_header(session, subtitle=f"{me.name}, for {me.party}")
 notice = st.container()
 
 show_flash(notice)
+# a ranking made on an earlier round's page, refused because this round had opened meanwhile
+MOVED = f"rank:round-changed:{session.code}:{me.id}"
+if MOVED in st.session_state:
+    notice.warning(st.session_state.pop(MOVED), icon=":material/warning:")
 with notice:
     show_timer(rnd)  # the round timer, if the facilitator started one
 with st.expander("Your personal link", icon=":material/link:"):
@@ -133,12 +137,18 @@ NOTES = {
 }
 
 
-def submit() -> None:
+def submit(shown: int) -> None:
     """The submit button's callback: it runs first in the click's run, so the button and the status drawn
-    after it already show the stored ranking (one run per click, and no stale "Submit" left enabled)."""
+    after it already show the stored ranking (one run per click, and no stale "Submit" left enabled).
+    ``shown`` is the round the page drew: the core refuses the ranking if another round is open now."""
     try:
         order = st.session_state[f"{key}:order"]
-        result = store.submit(session.code, ctx.params["me"], order, ranking.current_reasons(key, order))
+        result = store.submit(
+            session.code, ctx.params["me"], order, ranking.current_reasons(key, order), round_number=shown
+        )
+    except RoundChanged as exc:  # another round opened first: the page of that round says so
+        st.session_state[MOVED] = str(exc)
+        return
     except NotAllowedNow:
         return  # the round locked first: the fragment below sees it and shows the locked round
     except TrustcoreError as exc:
@@ -170,6 +180,7 @@ def submit_block() -> None:
         icon=":material/send:",
         disabled=same,
         on_click=submit,
+        args=(ctx.drawn_round[0],),
     )
     failure = st.session_state.pop(f"{key}:problem", None)
     if failure:

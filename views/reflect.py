@@ -12,6 +12,7 @@ from trustcore.text import markdown_escape as esc
 from ui import editing, figures, ranking
 from ui.common import plain, problem, session_header
 from ui.context import page_context
+from ui.flash import show as show_flash
 from ui.live import changes_notice
 
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
@@ -21,42 +22,76 @@ my_parties = [p for p in session.parties if ctx.facilitator or p.id == ctx.parti
 
 session_header(session, subtitle="Reflect")
 changes_notice(ctx, "reflect", forget="refl")
+show_flash()
 
 st.subheader("Organisation-wide ranking", anchor=False)
 st.write(
     "Activity 1 of the guidebook ranks the elements for the organisation as a whole. Enter each party's "
     "organisation-wide ranking to see how its ranking for this relationship differs."
 )
-saved = baselines.baselines(store, session.code, token)
+stored = baselines.baseline_records(store, session.code, token)
+saved = {name: b.order for name, b in stored.items()}
 party = my_parties[0]
 if len(my_parties) > 1:
     party = st.selectbox("Party", my_parties, format_func=lambda p: p.name)
-current = saved.get(party.name)
-tab_rank, tab_paste = st.tabs(["Rank here", "Paste or upload"])
-with tab_rank:
-    key = f"baseline:{party.id}"
-    order = ranking.ranking_input(key, session.catalogue, list(current or session.catalogue.ids))
-    if st.button("Save organisation-wide ranking", key=f"{key}:save", type="primary", icon=":material/save:"):
-        try:
-            baselines.set_baseline(store, session.code, token, party.id, order)
-        except TrustcoreError as exc:
-            problem(exc)
-        else:
-            st.success(plain(f"Saved {party.name}'s organisation-wide ranking."), icon=":material/check_circle:")
-with tab_paste:
-    st.caption("A CSV with columns element (or element_id) and rank, or one element per line, most important first.")
-    pasted = st.text_area("Paste here", key=f"paste:{party.id}", height=140)
-    upload = st.file_uploader("or upload a CSV", type=["csv", "txt"], key=f"upload:{party.id}")
-    if st.button("Use this list", key=f"usepaste:{party.id}", icon=":material/upload:"):
-        try:
-            data = upload.getvalue() if upload is not None else pasted
-            parsed = uploads.parse_baseline_csv(data, session.catalogue)
-            baselines.set_baseline(store, session.code, token, party.id, parsed)
-        except TrustcoreError as exc:
-            problem(exc)
-        else:
-            ranking.reset(f"baseline:{party.id}", parsed)
-            st.rerun()
+current = stored.get(party.name)
+key = f"baseline:{party.id}"
+edit = f"baseline-edit:{party.id}"  # the version this tab started from, and a refused save (ui.editing)
+done = f"Saved {party.name}'s organisation-wide ranking."
+
+
+def save_baseline(order, base, *, then_show: bool = False) -> None:
+    """Save ``order`` as the party's organisation-wide ranking, from version ``base`` (the one this tab
+    showed); ``then_show``: start the ranking input from it once saved (a pasted or uploaded list)."""
+
+    def call():
+        baselines.set_baseline(store, session.code, token, party.id, order, expected_version=base)
+        if then_show:
+            ranking.reset(key, list(order))
+
+    editing.save(edit, call, typed=list(order), done=done)
+
+
+conflict = editing.conflict(edit)
+if conflict:
+    yours, theirs, message = conflict
+    st.warning(plain(message), icon=":material/sync_problem:")
+    mine_col, theirs_col = st.columns(2)
+    with mine_col:
+        st.markdown("**Your order** (not saved)")
+        st.text("\n".join(f"{i}. {names[e]}" for i, e in enumerate(yours, 1)))
+    with theirs_col:
+        st.markdown("**Saved by someone else**")
+        st.text("\n".join(f"{i}. {names[e]}" for i, e in enumerate(theirs.order if theirs else (), 1)))
+    keep, mine = st.columns(2)
+    if keep.button("Keep theirs", key=f"{edit}:keep", icon=":material/check:"):
+        editing.forget(edit)
+        if theirs:
+            ranking.reset(key, list(theirs.order))
+        st.rerun()
+    if mine.button("Save mine instead", key=f"{edit}:mine", icon=":material/save:"):
+        save_baseline(yours, theirs.version if theirs else None)
+else:
+    base = editing.base_version(edit, current.version if current else None)
+    tab_rank, tab_paste = st.tabs(["Rank here", "Paste or upload"])
+    with tab_rank:
+        order = ranking.ranking_input(key, session.catalogue, list(current.order if current else session.catalogue.ids))
+        if st.button("Save organisation-wide ranking", key=f"{key}:save", type="primary", icon=":material/save:"):
+            save_baseline(order, base)
+    with tab_paste:
+        st.caption(
+            "A CSV with columns element (or element_id) and rank, or one element per line, most important first."
+        )
+        pasted = st.text_area("Paste here", key=f"paste:{party.id}", height=140)
+        upload = st.file_uploader("or upload a CSV", type=["csv", "txt"], key=f"upload:{party.id}")
+        if st.button("Use this list", key=f"usepaste:{party.id}", icon=":material/upload:"):
+            try:
+                data = upload.getvalue() if upload is not None else pasted
+                parsed = uploads.parse_baseline_csv(data, session.catalogue)
+            except TrustcoreError as exc:
+                problem(exc)
+            else:
+                save_baseline(parsed, base, then_show=True)
 
 visible = [r.number for r in session.rounds if session.results_visible(r.number, facilitator=ctx.facilitator)]
 if visible and saved:

@@ -48,7 +48,9 @@ def sessions(server):
     for i, party in enumerate(done.session.parties):
         joined = store.join(code, party.id, f"{party.name} person")
         order = ids[i:] + ids[:i]
-        store.submit(code, joined.token, order, {order[0]: f"{party.name} needs it first", order[-1]: "Later"})
+        store.submit(
+            code, joined.token, order, {order[0]: f"{party.name} needs it first", order[-1]: "Later"}, round_number=1
+        )
         me = me or joined.token
     store.reveal(code, admin)
     add_next_step(store, code, admin, ids[0], "Publish the data protection impact assessment")
@@ -64,7 +66,7 @@ def sessions(server):
     again = store.create_session("Accessibility (round 2)", ["Alpha", "Beta"])  # the Delphi view of round 1
     pair = [store.join(again.session.code, p.id, f"{p.name} person") for p in again.session.parties]
     for joined, order in zip(pair, (ids, ids[::-1]), strict=True):
-        store.submit(again.session.code, joined.token, order, {order[0]: "Our reason for the top"})
+        store.submit(again.session.code, joined.token, order, {order[0]: "Our reason for the top"}, round_number=1)
     store.reveal(again.session.code, again.facilitator_token)
     store.next_round(again.session.code, again.facilitator_token)
     return {

@@ -99,7 +99,7 @@ def test_the_whole_workshop_by_keyboard(server, store, new_page):
     # another party ranks too (through the core: the comparison needs two)
     code = share.rsplit("session=", 1)[1].split("&")[0]
     other = store.join(code, store.session(code).parties[0].id, "Other")
-    store.submit(code, other.token, list(store.session(code).catalogue.ids))
+    store.submit(code, other.token, list(store.session(code).catalogue.ids), round_number=1)
 
     # the facilitator locks and reveals from the console (opened from the facilitator link)
     open_app(fac, admin)

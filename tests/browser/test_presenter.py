@@ -30,13 +30,19 @@ def test_the_presenter_screen_follows_the_console_through_the_agenda(server, sto
         expect(page.get_by_text("CityBus: 0 of 0 submitted")).to_be_visible()
         expect(page.get_by_role("button", name="Reveal results")).to_have_count(0)  # it controls nothing
     joined = [store.join(code, p.id, f"P{i}") for i, p in enumerate(made.session.parties)]
-    store.submit(code, joined[0].token, ids, {ids[0]: "Every timetable depends on it", ids[-1]: "It can wait a year"})
+    store.submit(
+        code,
+        joined[0].token,
+        ids,
+        {ids[0]: "Every timetable depends on it", ids[-1]: "It can wait a year"},
+        round_number=1,
+    )
     for page in screens.values():
         expect(page.get_by_text("CityBus: 1 of 1 submitted")).to_be_visible(timeout=15000)
     for (w, h), page in screens.items():
         shot(page, f"presenter-01-before-reveal-{w}x{h}")
 
-    store.submit(code, joined[1].token, ids[::-1], {ids[0]: "Others do this for us already"})
+    store.submit(code, joined[1].token, ids[::-1], {ids[0]: "Others do this for us already"}, round_number=1)
     console.reload()
     wait_idle(console)
     console.get_by_role("button", name="Reveal results").click()

@@ -55,7 +55,7 @@ def test_reasons_typed_on_a_phone_are_shown_after_the_reveal_and_in_the_next_rou
     # Bob ranks the other way round, from another device, and explains his top (Ann's bottom).
     bob = store.join(code, made.session.parties[1].id, "Bob")
     ann_order = [ids[n] for n in current_order(phone)]
-    store.submit(code, bob.token, ann_order[::-1], {ids[ann_bottom]: "Our regulator asks for it first"})
+    store.submit(code, bob.token, ann_order[::-1], {ids[ann_bottom]: "Our regulator asks for it first"}, round_number=1)
 
     console = new_page()
     open_app(console, f"{server.url}/?session={code}&admin={fac}")
@@ -104,8 +104,8 @@ def _room(store, setting):
     ann = store.join(s.code, s.parties[0].id, "Annwyl Quist")
     bo = store.join(s.code, s.parties[1].id, "Bodhi Varga")
     ids = list(s.catalogue.ids)
-    store.submit(s.code, ann.token, ids, {ids[0]: "Annwyl's reason"})
-    store.submit(s.code, bo.token, ids[::-1], {ids[0]: "Bodhi's reason"})
+    store.submit(s.code, ann.token, ids, {ids[0]: "Annwyl's reason"}, round_number=1)
+    store.submit(s.code, bo.token, ids[::-1], {ids[0]: "Bodhi's reason"}, round_number=1)
     store.reveal(s.code, fac)
     return s.code, fac, ann.token
 

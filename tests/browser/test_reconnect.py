@@ -49,7 +49,7 @@ def workshop(tmp_path_factory):
     me = None
     for party, order in zip(created.session.parties, [ids, ids[::-1]], strict=True):
         joined = store.join(code, party.id, f"{party.name} person")
-        store.submit(code, joined.token, order)
+        store.submit(code, joined.token, order, round_number=1)
         me = me or joined.token
     store.reveal(code, admin)
     survey = new_survey_link(store, code, admin)

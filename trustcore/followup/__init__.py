@@ -18,7 +18,7 @@ One module per feature (import the feature's module, e.g. ``from trustcore.follo
 Plain functions on a ``Store``; like the store's methods, each checks the token it is given (through
 ``Store.authorise``), runs every change in one ``BEGIN IMMEDIATE`` transaction that re-reads what it
 checks, and logs an event. Records that several people edit at once (next steps, worksheet entries,
-reflections) carry a version: a save names the version it started from and is refused with
+organisation-wide rankings, reflections) carry a version: a save names the version it started from and is refused with
 ``EditConflict`` (holding the stored record) when someone else saved in between.
 
 Rights: the facilitator token grants everything; a participant token grants reading, the next steps,

@@ -5,8 +5,9 @@ reads one from an uploaded file or a paste."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from .. import analysis, events, rights
+from .. import analysis, events
 from .. import db as dbmod
 from ..catalogue import validate_order
 from ..clock import now
@@ -15,45 +16,94 @@ from ..model import Session
 from ..results import party_orders as _party_consensus
 from ..rights import Action
 from ..store import Store, query_rankings
-from .common import _one, _party_id, _reload
+from .common import _ExpectedVersion, _one, _party_id
+
+BASELINE_CHANGED = (
+    "Someone else saved {party}'s organisation-wide ranking while you were ranking it; your order was not saved."
+)
 
 
-def set_baseline(store: Store, code: str, token: str, party_id: int, order) -> None:
+@dataclass(frozen=True)
+class Baseline:
+    """A party's organisation-wide ranking (Activity 1), versioned like the worksheet's entries."""
+
+    party_id: int
+    party: str
+    order: tuple[str, ...]
+    version: int
+    entered_at: str
+
+
+def _baseline(row, session: Session) -> Baseline:
+    return Baseline(
+        row["party_id"],
+        session.party(row["party_id"]).name,
+        tuple(json.loads(row["ordering"])),
+        int(row.get("version") or 1),  # a database from before m009: every ranking at version 1
+        row["entered_at"],
+    )
+
+
+def set_baseline(
+    store: Store, code: str, token: str, party_id: int, order, *, expected_version: int | None = None
+) -> Baseline:
     """Store (or replace) a party's organisation-wide ranking (Activity 1): every element once.
-    The facilitator sets it for any party, a participant for their own."""
+    The facilitator sets it for any party, a participant for their own.
+
+    ``expected_version`` is the version the page showed (None or 0: none saved yet). EditConflict
+    (``current`` = the stored Baseline) when someone else saved another order in between; saving the
+    stored order again changes nothing."""
     actor = store.require(code, token, Action.ENTER_BASELINE)
     pid = _party_id(actor.session, party_id, field="The party")
-    rights.ensure(actor, Action.ENTER_BASELINE, party_id=pid)
     order = validate_order(order, actor.session.catalogue)
-    with dbmod.write(store.path) as db:
-        session = _reload(store, db, actor)
-        replaced = _one(db, "SELECT 1 FROM baselines WHERE session_id = ? AND party_id = ?", [session.id, pid])
-        db.execute(
-            """INSERT INTO baselines (session_id, party_id, ordering, entered_at) VALUES (?, ?, ?, ?)
-               ON CONFLICT (session_id, party_id) DO UPDATE SET ordering = excluded.ordering,
-                                                               entered_at = excluded.entered_at""",
-            [session.id, pid, json.dumps(list(order)), now()],
-        )
+    expected = _ExpectedVersion.of(expected_version, new_allowed=True)
+    with store.write_as(code, token, Action.ENTER_BASELINE, party_id=pid) as (db, session):
+        row = _one(db, "SELECT * FROM baselines WHERE session_id = ? AND party_id = ?", [session.id, pid])
+        current = _baseline(row, session) if row else None
+        if current is not None and current.order == order:
+            return current
+        expected.check(current, BASELINE_CHANGED.format(party=session.party(pid).name))
+        if current is None:
+            db.execute(
+                "INSERT INTO baselines (session_id, party_id, ordering, entered_at) VALUES (?, ?, ?, ?)",
+                [session.id, pid, json.dumps(list(order)), now()],
+            )
+        else:
+            db.execute(
+                """UPDATE baselines SET ordering = ?, entered_at = ?, version = version + 1
+                   WHERE session_id = ? AND party_id = ?""",
+                [json.dumps(list(order)), now(), session.id, pid],
+            )
         events.log(
             db,
             session.id,
             actor.label,
-            "baseline_replaced" if replaced else "baseline_set",
+            "baseline_replaced" if current else "baseline_set",
             {"party": session.party(pid).name},
+        )
+        return _baseline(
+            _one(db, "SELECT * FROM baselines WHERE session_id = ? AND party_id = ?", [session.id, pid]), session
         )
 
 
 def baselines(store: Store, code: str, token: str) -> dict[str, tuple[str, ...]]:
     """Party name -> its organisation-wide ranking, in session party order (parties without one left out)."""
+    return {party: b.order for party, b in baseline_records(store, code, token).items()}
+
+
+def baseline_records(store: Store, code: str, token: str) -> dict[str, Baseline]:
+    """Party name -> its organisation-wide ranking with its version (what a page that edits it shows), in
+    session party order (parties without one left out)."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.connection(store.path) as db:
         return _baselines(db, actor.session)
 
 
-def _baselines(db, session: Session) -> dict[str, tuple[str, ...]]:
+def _baselines(db, session: Session) -> dict[str, Baseline]:
     stored = {
-        r["party_id"]: tuple(json.loads(r["ordering"]))
-        for r in db.query("SELECT party_id, ordering FROM baselines WHERE session_id = ?", [session.id])
+        r["party_id"]: _baseline(r, session)
+        for r in db.query("SELECT * FROM baselines WHERE session_id = ?", [session.id])
+        if any(p.id == r["party_id"] for p in session.parties)
     }
     return {p.name: stored[p.id] for p in session.parties if p.id in stored}
 
@@ -78,7 +128,7 @@ def baseline_comparison(store: Store, code: str, token: str, round_number: int) 
     if not s.results_visible(number, facilitator=actor.is_facilitator):
         raise NotAllowedNow(f"The results of round {number} are not revealed yet.")
     with dbmod.connection(store.path) as db:
-        base = _baselines(db, s)
+        base = {party: b.order for party, b in _baselines(db, s).items()}
         relation = {name: pc.order for name, pc in _party_consensus(s, query_rankings(db, s.id, number)).items()}
     out: dict[str, dict] = {}
     for party, org in base.items():

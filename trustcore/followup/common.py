@@ -49,7 +49,7 @@ class _Versioned(Protocol):
 @dataclass(frozen=True)
 class _ExpectedVersion:
     """The version an editor started from (a save's ``expected_version``), checked against the stored
-    record: the one version check of next steps, worksheet entries and reflections.
+    record: the one version check of next steps, worksheet entries, organisation-wide rankings and reflections.
 
     ``_ExpectedVersion.of`` checks the given value before anything is read (InvalidInput when it is not a
     version); ``check``, inside the write transaction, raises ``EditConflict`` (holding the stored record)
