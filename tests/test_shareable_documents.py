@@ -36,7 +36,7 @@ def _room(store, setting):
     for i, (name, party) in enumerate(zip(PEOPLE, (0, 1, 0))):
         joined = store.join(s.code, s.parties[party].id, name)
         order = ids if party == 0 else ids[::-1]
-        store.submit(s.code, joined.token, order, {order[0]: f"{REASON} ({i})"})
+        store.submit(s.code, joined.token, order, {order[0]: f"{REASON} ({i})"}, round_number=1)
         tokens[name] = joined.token
     store.reveal(s.code, fac)
     set_worksheet_entry(store, s.code, fac, "privacy", s.parties[0].id, "C", INTERNAL, internal=True)
@@ -100,7 +100,7 @@ def test_a_shareable_copy_made_while_round_2_is_open_has_nothing_of_round_2(stor
     store.next_round(s.code, fac)
     ids = list(s.catalogue.ids)
     for token in tokens.values():  # everyone agrees in round 2: a consensus unlike round 1's
-        store.submit(s.code, token, ids[3:] + ids[:3], {ids[3]: ROUND_TWO_REASON})
+        store.submit(s.code, token, ids[3:] + ids[:3], {ids[3]: ROUND_TWO_REASON}, round_number=2)
     full = report.session_report(store, s.code, fac, shareable=False)
     assert "consensus (Kemeny) of round 2" in full and ROUND_TWO_REASON in full  # the facilitator's own copy
     page = report.session_report(store, s.code, fac, shareable=True)
