@@ -7,16 +7,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..errors import EditConflict, InvalidInput
-from ..model import Actor, Ranking, Session
+from ..model import Ranking, Session
 from ..results import party_orders as _party_consensus
-from ..store import Store, query_rankings
+from ..store import query_rankings
 
 CHOOSE_ELEMENT = "Choose one of this session's elements."
-
-
-def _reload(store: Store, db, actor: Actor) -> Session:
-    """The session re-read inside a write transaction (NotFound if it was deleted meanwhile)."""
-    return store.load_session(db, actor.session.code)
 
 
 def _one(db, sql: str, args) -> dict | None:
