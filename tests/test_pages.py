@@ -249,7 +249,7 @@ def test_a_closed_session_says_so_on_the_join_page_and_offers_no_form(store, mad
 
     set_joining(store, made.session.code, made.facilitator_token, open=False)
     at = run(session=made.session.code)
-    assert any("closed joining" in i.value for i in at.info)
+    assert any("Joining this session has closed" in i.value for i in at.info)
     assert not at.radio and not at.text_input  # no form to fill in for nothing
 
 
@@ -479,3 +479,21 @@ def test_the_url_is_written_again_after_streamlit_dropped_output_and_when_a_key_
     at.run()
     assert not at.exception, at.exception
     assert writes == [{"session": code, "admin": fac}]
+
+
+def test_after_the_reveal_the_join_page_says_joining_closed_and_the_console_says_how_to_reopen(store, made):
+    code, fac = made.session.code, made.facilitator_token
+    store.reveal(code, fac)
+    at = run(session=code)
+    assert any("Joining this session has closed" in i.value for i in at.info)
+    assert not at.radio and not at.text_input
+    at = run(session=code, admin=fac)
+    note = next(i.value for i in at.info if "Joining closed when you revealed the results" in i.value)
+    assert "Save joining" in note
+    assert at.toggle(key="joining_open").value is False
+    at.toggle(key="joining_open").set_value(True)
+    next(b for b in at.button if b.label == "Save joining").click().run()
+    assert store.session(code).joining_open
+    assert not any("Joining closed when you revealed" in i.value for i in at.info)
+    at = run(session=code)
+    assert at.radio  # the late joiner gets the form

@@ -50,7 +50,10 @@ from .rights import Action
 from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text, unique_name
 from .view import View
 
-JOINING_CLOSED = "The facilitator has closed joining for this session. Ask them to open it again."
+JOINING_CLOSED = (
+    "Joining this session has closed (it closes when the facilitator reveals the results, or when they close it)."
+    " If you should be in it, ask the facilitator to open joining again."
+)
 SESSION_FULL = "This session is full: it takes at most {cap} participants. Ask the facilitator to raise the limit."
 REMOVED = "The facilitator removed this personal link from the session. Ask them, or join again from the share link."
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
@@ -421,7 +424,8 @@ class Store:
 
     def reveal(self, code: str, token: str) -> Session:
         """Show the current round's comparison to everyone. Revealing also locks the round, so nobody can
-        rank after seeing the others."""
+        rank after seeing the others, and closes joining, so the share link (printed in a report, say) no
+        longer makes anyone a member of a party; the facilitator reopens joining to admit a late joiner."""
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             stamp = now()
             db.execute(
@@ -431,6 +435,9 @@ class Store:
             )
             _touch(db, s.id)
             events.log(db, s.id, "facilitator", "round_revealed", {"round": s.current_round})
+            if s.joining_open:
+                db.execute("UPDATE sessions SET joining_closed = 1 WHERE id = ?", [s.id])
+                events.log(db, s.id, "facilitator", "joining_changed", {"open": False, "reason": "reveal"})
             return self.load_session(db, s.code)
 
     def next_round(self, code: str, token: str) -> Session:
