@@ -500,8 +500,11 @@ class Store:
     def join(self, code: str, party_id: int, name: str = "", *, rng: random.Random | None = None) -> Joined:
         """Add a participant to a party. Returns their personal token (their link back to their ranking).
 
-        An empty name becomes "Participant N"; a name already used in the session gets " (2)", " (3)"...
-        In an anonymous session no name is stored: everyone is "Participant N".
+        An empty name becomes "Participant N". With names shown, a name already used in the session gets
+        " (2)", " (3)"... (everyone sees the names anyway). With names hidden, a name is stored as typed,
+        even if someone else in the session uses it: a suffix would tell the joiner that a person of that
+        name is in the room; the facilitator tells namesakes apart by party and join order. In an
+        anonymous session no name is stored: everyone is "Participant N".
         The participant's start order is a fresh random shuffle of the elements (recorded).
         """
         name = clean_line(name, field="Your name", max_len=NAME_MAX, required=False)
@@ -524,11 +527,9 @@ class Store:
             cap = int(now_session.get("join_cap") or DEFAULT_JOIN_CAP)
             if participant_count(db, session.id) >= cap:
                 raise NotAllowedNow(SESSION_FULL.format(cap=cap))
-            taken = {
-                r["name"].casefold()
-                for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])
-            }
-            name = unique_name(name, taken, anonymous="Participant")
+            names = [r["name"] for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])]
+            if not (name and session.anonymity is Anonymity.HIDDEN):  # no name oracle where names are hidden
+                name = unique_name(name, {n.casefold() for n in names}, anonymous="Participant", count=len(names))
             stamp = now()
             pid = dbmod.insert(
                 db,
