@@ -497,3 +497,23 @@ def test_after_the_reveal_the_join_page_says_joining_closed_and_the_console_says
     assert not any("Joining closed when you revealed" in i.value for i in at.info)
     at = run(session=code)
     assert at.radio  # the late joiner gets the form
+
+
+def test_the_console_still_draws_download_unlink_and_delete_when_the_linked_session_expired(
+    store, made, monkeypatch
+):
+    from conftest import raw
+
+    from trustcore.followup.lineage import link_previous
+
+    earlier = store.create_session("Review 2025", ["CityBus", "Council"])
+    link_previous(store, made.session.code, made.facilitator_token, earlier.session.code, earlier.facilitator_token)
+    with raw(store) as conn:
+        conn.execute("UPDATE sessions SET created_at = '2020-01-01T00:00:00Z' WHERE code = ?", [earlier.session.code])
+    monkeypatch.setenv("TRUSTCORE_RETENTION_DAYS", "30")
+    at = run(session=made.session.code, admin=made.facilitator_token)
+    labels = [b.label for b in at.button]
+    assert "Delete session" in labels
+    assert any(h.value == "Download" for h in at.subheader)
+    assert any(t.label == "The earlier session's facilitator link" for t in at.text_input)  # unlinked: link anew
+    assert "Review 2025" not in texts(at)
