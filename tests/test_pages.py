@@ -499,9 +499,7 @@ def test_after_the_reveal_the_join_page_says_joining_closed_and_the_console_says
     assert at.radio  # the late joiner gets the form
 
 
-def test_the_console_still_draws_download_unlink_and_delete_when_the_linked_session_expired(
-    store, made, monkeypatch
-):
+def test_the_console_still_draws_download_unlink_and_delete_when_the_linked_session_expired(store, made, monkeypatch):
     from conftest import raw
 
     from trustcore.followup.lineage import link_previous

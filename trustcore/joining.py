@@ -56,9 +56,7 @@ def closed_note(store: Store, code: str, token: str) -> str | None:
         [s.id],
     )
     at_reveal = last is not None and json.loads(last["detail"]).get("reason") == "reveal"
-    return (
-        "Joining closed when you revealed the results" if at_reveal else "Joining is closed"
-    ) + (
+    return ("Joining closed when you revealed the results" if at_reveal else "Joining is closed") + (
         ": the share link and the code admit nobody new, so only the people listed above act for their parties"
         " (agree to next steps, edit their worksheet entries and organisation-wide ranking; remove anyone who"
         " should not under People). To admit a late joiner, switch on “Joining is open” and press “Save"
