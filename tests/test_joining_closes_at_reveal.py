@@ -27,6 +27,7 @@ def test_revealing_closes_joining_so_the_share_link_admits_nobody(store, created
     with pytest.raises(NotAllowedNow, match="Joining this session has closed"):
         store.join(code, council, "Outsider")
     assert count(store, "SELECT count(*) FROM participants") == 1  # nothing created
+    joining.set_joining(store, code, fac, cap=50)  # a new limit does not change why joining is closed
     note = joining.closed_note(store, code, fac)
     assert note.startswith("Joining closed when you revealed the results")
     assert "Joining is open" in note and "Save joining" in note  # and how to reopen it

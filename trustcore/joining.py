@@ -50,12 +50,16 @@ def closed_note(store: Store, code: str, token: str) -> str | None:
     s = store.require(code, token, Action.MANAGE_JOINING).session
     if s.joining_open:
         return None
-    last = dbmod.query_one(
-        store.path,
-        "SELECT detail FROM events WHERE session_id = ? AND action = 'joining_changed' ORDER BY id DESC LIMIT 1",
-        [s.id],
-    )
-    at_reveal = last is not None and json.loads(last["detail"]).get("reason") == "reveal"
+    with dbmod.connection(store.path) as db:
+        changes = [
+            json.loads(r["detail"])
+            for r in db.query(
+                "SELECT detail FROM events WHERE session_id = ? AND action = 'joining_changed' ORDER BY id DESC",
+                [s.id],
+            )
+        ]
+    closing: dict = next((c for c in changes if "open" in c), {})  # the latest change that opened or closed it
+    at_reveal = closing.get("reason") == "reveal"
     return ("Joining closed when you revealed the results" if at_reveal else "Joining is closed") + (
         ": the share link and the code admit nobody new, so only the people listed above act for their parties"
         " (agree to next steps, edit their worksheet entries and organisation-wide ranking; remove anyone who"
