@@ -16,7 +16,7 @@ def test_closing_joining_refuses_new_people_and_reopening_lets_them_in(store, cr
     ann = store.join(code, party, "Ann")
     session = set_joining(store, code, fac, open=False)
     assert not session.joining_open
-    with pytest.raises(NotAllowedNow, match="closed joining"):
+    with pytest.raises(NotAllowedNow, match="Joining this session has closed"):
         store.join(code, party, "Late")
     assert count(store, "SELECT count(*) FROM participants") == 1  # nothing created
     store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)  # who joined still ranks

@@ -267,7 +267,7 @@ def test_a_closed_session_says_so_on_the_join_page_and_offers_no_form(store, mad
 
     set_joining(store, made.session.code, made.facilitator_token, open=False)
     at = run(session=made.session.code)
-    assert any("closed joining" in i.value for i in at.info)
+    assert any("Joining this session has closed" in i.value for i in at.info)
     assert not at.radio and not at.text_input  # no form to fill in for nothing
 
 
@@ -537,3 +537,39 @@ def test_reflect_refuses_an_organisation_wide_ranking_someone_else_saved_first_a
     next(b for b in at.button if b.label == "Save organisation-wide ranking").click().run()
     assert not at.exception
     assert "Saved" in texts(at)
+
+
+def test_after_the_reveal_the_join_page_says_joining_closed_and_the_console_says_how_to_reopen(store, made):
+    code, fac = made.session.code, made.facilitator_token
+    store.reveal(code, fac)
+    at = run(session=code)
+    assert any("Joining this session has closed" in i.value for i in at.info)
+    assert not at.radio and not at.text_input
+    at = run(session=code, admin=fac)
+    note = next(i.value for i in at.info if "Joining closed when you revealed the results" in i.value)
+    assert "Save joining" in note
+    assert at.toggle(key="joining_open").value is False
+    at.toggle(key="joining_open").set_value(True)
+    next(b for b in at.button if b.label == "Save joining").click().run()
+    assert store.session(code).joining_open
+    assert not any("Joining closed when you revealed" in i.value for i in at.info)
+    at = run(session=code)
+    assert at.radio  # the late joiner gets the form
+
+
+def test_the_console_still_draws_download_unlink_and_delete_when_the_linked_session_expired(store, made, monkeypatch):
+    from conftest import raw
+
+    from trustcore.followup.lineage import link_previous
+
+    earlier = store.create_session("Review 2025", ["CityBus", "Council"])
+    link_previous(store, made.session.code, made.facilitator_token, earlier.session.code, earlier.facilitator_token)
+    with raw(store) as conn:
+        conn.execute("UPDATE sessions SET created_at = '2020-01-01T00:00:00Z' WHERE code = ?", [earlier.session.code])
+    monkeypatch.setenv("TRUSTCORE_RETENTION_DAYS", "30")
+    at = run(session=made.session.code, admin=made.facilitator_token)
+    labels = [b.label for b in at.button]
+    assert "Delete session" in labels
+    assert any(h.value == "Download" for h in at.subheader)
+    assert any(t.label == "The earlier session's facilitator link" for t in at.text_input)  # unlinked: link anew
+    assert "Review 2025" not in texts(at)

@@ -692,6 +692,7 @@ def test_events_are_logged_for_each_action(store, created):
         ("facilitator", "round_locked", {"round": 1}),
         ("facilitator", "round_unlocked", {"round": 1}),
         ("facilitator", "round_revealed", {"round": 1}),
+        ("facilitator", "joining_changed", {"open": False, "reason": "reveal"}),
         ("facilitator", "round_opened", {"round": 2}),
     ]
     assert all(e.at.endswith("Z") and len(e.at) == 20 for e in events)
@@ -711,7 +712,7 @@ def test_refused_actions_log_nothing(store, created, ann):
     store.reveal(code_of(created), tok(created))
     with pytest.raises(NotAllowedNow):
         store.unlock(code_of(created), tok(created))
-    assert n_events(store) == before + 2  # the lock and the reveal only
+    assert n_events(store) == before + 3  # the lock and the reveal (which closes joining) only
 
 
 # ---------------------------------------------------------------- rights

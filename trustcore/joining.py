@@ -7,6 +7,9 @@ the share link can cost the console and the comparison.
 
 from __future__ import annotations
 
+import json
+
+from . import db as dbmod
 from . import events
 from .errors import InvalidInput
 from .model import Session
@@ -39,3 +42,27 @@ def set_joining(store: Store, code: str, token: str, *, open: bool | None = None
         if detail:
             events.log(db, s.id, "facilitator", "joining_changed", detail)
         return store.load_session(db, s.code)
+
+
+def closed_note(store: Store, code: str, token: str) -> str | None:
+    """What the console says about joining while it is closed (None while it is open): whether it closed
+    when the round was revealed (``Store.reveal`` closes it) and how to admit a late joiner."""
+    s = store.require(code, token, Action.MANAGE_JOINING).session
+    if s.joining_open:
+        return None
+    with dbmod.connection(store.path) as db:
+        changes = [
+            json.loads(r["detail"])
+            for r in db.query(
+                "SELECT detail FROM events WHERE session_id = ? AND action = 'joining_changed' ORDER BY id DESC",
+                [s.id],
+            )
+        ]
+    closing: dict = next((c for c in changes if "open" in c), {})  # the latest change that opened or closed it
+    at_reveal = closing.get("reason") == "reveal"
+    return ("Joining closed when you revealed the results" if at_reveal else "Joining is closed") + (
+        ": the share link and the code admit nobody new, so only the people listed above act for their parties"
+        " (agree to next steps, edit their worksheet entries and organisation-wide ranking; remove anyone who"
+        " should not under People). To admit a late joiner, switch on “Joining is open” and press “Save"
+        " joining”, then close it again once they have joined."
+    )

@@ -50,7 +50,10 @@ from .rights import Action
 from .text import NAME_MAX, TEXT_MAX, TITLE_MAX, clean_line, clean_text, unique_name
 from .view import View
 
-JOINING_CLOSED = "The facilitator has closed joining for this session. Ask them to open it again."
+JOINING_CLOSED = (
+    "Joining this session has closed (it closes when the facilitator reveals the results, or when they close it)."
+    " If you should be in it, ask the facilitator to open joining again."
+)
 SESSION_FULL = "This session is full: it takes at most {cap} participants. Ask the facilitator to raise the limit."
 REMOVED = "The facilitator removed this personal link from the session. Ask them, or join again from the share link."
 DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
@@ -468,7 +471,8 @@ class Store:
 
     def reveal(self, code: str, token: str) -> Session:
         """Show the current round's comparison to everyone. Revealing also locks the round, so nobody can
-        rank after seeing the others."""
+        rank after seeing the others, and closes joining, so the share link (printed in a report, say) no
+        longer makes anyone a member of a party; the facilitator reopens joining to admit a late joiner."""
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             stamp = now()
             db.execute(
@@ -478,6 +482,9 @@ class Store:
             )
             _touch(db, s.id)
             events.log(db, s.id, "facilitator", "round_revealed", {"round": s.current_round})
+            if s.joining_open:
+                db.execute("UPDATE sessions SET joining_closed = 1 WHERE id = ?", [s.id])
+                events.log(db, s.id, "facilitator", "joining_changed", {"open": False, "reason": "reveal"})
             return self.load_session(db, s.code)
 
     def next_round(self, code: str, token: str) -> Session:
@@ -540,8 +547,11 @@ class Store:
     def join(self, code: str, party_id: int, name: str = "", *, rng: random.Random | None = None) -> Joined:
         """Add a participant to a party. Returns their personal token (their link back to their ranking).
 
-        An empty name becomes "Participant N"; a name already used in the session gets " (2)", " (3)"...
-        In an anonymous session no name is stored: everyone is "Participant N".
+        An empty name becomes "Participant N". With names shown, a name already used in the session gets
+        " (2)", " (3)"... (everyone sees the names anyway). With names hidden, a name is stored as typed,
+        even if someone else in the session uses it: a suffix would tell the joiner that a person of that
+        name is in the room; the facilitator tells namesakes apart by party and join order. In an
+        anonymous session no name is stored: everyone is "Participant N".
         The participant's start order is a fresh random shuffle of the elements (recorded).
         """
         name = clean_line(name, field="Your name", max_len=NAME_MAX, required=False)
@@ -564,11 +574,9 @@ class Store:
             cap = int(now_session.get("join_cap") or DEFAULT_JOIN_CAP)
             if participant_count(db, session.id) >= cap:
                 raise NotAllowedNow(SESSION_FULL.format(cap=cap))
-            taken = {
-                r["name"].casefold()
-                for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])
-            }
-            name = unique_name(name, taken, anonymous="Participant")
+            names = [r["name"] for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])]
+            if not (name and session.anonymity is Anonymity.HIDDEN):  # no name oracle where names are hidden
+                name = unique_name(name, {n.casefold() for n in names}, anonymous="Participant", count=len(names))
             stamp = now()
             pid = dbmod.insert(
                 db,

@@ -72,13 +72,16 @@ def markdown_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def unique_name(name: str, taken: set[str], *, anonymous: str, max_len: int = NAME_MAX) -> str:
+def unique_name(
+    name: str, taken: set[str], *, anonymous: str, max_len: int = NAME_MAX, count: int | None = None
+) -> str:
     """A display name nobody in ``taken`` (casefolded names) uses yet.
 
-    An empty name becomes ``f"{anonymous} N"`` (the first free N from the count of names); a name in use
-    gets " (2)", " (3)"..., shortened if needed so the result stays within ``max_len``."""
+    An empty name becomes ``f"{anonymous} N"`` (the first free N from ``count``, the number of people
+    already there, or else the number of distinct names); a name in use gets " (2)", " (3)"..., shortened
+    if needed so the result stays within ``max_len``."""
     if not name:
-        n = len(taken) + 1
+        n = (len(taken) if count is None else count) + 1
         while f"{anonymous} {n}".casefold() in taken:
             n += 1
         return f"{anonymous} {n}"

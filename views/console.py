@@ -168,6 +168,9 @@ with st.expander("People: remove a participant, or move one to another party", i
             act(lambda c, t: people_mod.remove_participant(store, c, t, who), "Removed, with their rankings.")
 
 st.markdown("**Joining**")
+closed_note = joining.closed_note(store, session.code, token)
+if closed_note:
+    st.info(closed_note, icon=":material/person_off:")
 j1, j2, j3 = st.columns([1, 2, 1], vertical_alignment="bottom")
 cap = j1.number_input(
     "Most participants",

@@ -37,6 +37,7 @@ PAGE_TEXT = {
 def workshop(tmp_path_factory):
     """A revealed two-party session with a survey link, on a database the restarted servers share."""
     from trustcore.followup.survey import new_survey_link
+    from trustcore.joining import set_joining
     from trustcore.presenter import new_presenter_link
     from trustcore.store import Store
 
@@ -52,6 +53,7 @@ def workshop(tmp_path_factory):
         store.submit(code, joined.token, order, round_number=1)
         me = me or joined.token
     store.reveal(code, admin)
+    set_joining(store, code, admin, open=True)  # the reveal closed joining; the join page is drawn with it open
     survey = new_survey_link(store, code, admin)
     roles = {
         "visitor": ({}, ["start", "new", "privacy"]),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .. import analysis, events, results, wording
 from .. import db as dbmod
 from ..clock import now
-from ..errors import AccessDenied, InvalidInput
+from ..errors import AccessDenied, InvalidInput, NotFound
 from ..model import STATUSES, Session
 from ..rights import Action
 from ..store import DENIED, Store
@@ -20,11 +20,11 @@ from .next_steps import NextStep, _steps
 class Changes:
     """What changed since the previous session of the same relationship."""
 
-    previous_code: str
+    previous_code: str | None  # None for a participant: the earlier session's code would be its share link
     previous_title: str
     previous_created_at: str
     moved: dict[str, float]  # party -> Kendall tau-b of its order then and now (parties in both)
-    previous_steps: tuple[NextStep, ...]  # the earlier session's next steps, with their current status
+    previous_steps: tuple[NextStep, ...]  # the earlier session's next steps, with their current status (facilitator)
     steps_by_status: dict[str, int]  # of previous_steps, every status in model.STATUSES
     previous_round: int | None  # the round compared: the latest with a ranking (None: nobody ranked)
     round: int | None  # this session's round compared (the latest with a ranking the reader may see)
@@ -68,10 +68,15 @@ def _headline(session: Session, orders: dict) -> wording.Headline | None:
 
 
 def changes_since_previous(store: Store, code: str, token: str) -> Changes | None:
-    """What changed since the linked earlier session; None if there is none (or it was deleted).
+    """What changed since the linked earlier session; None if there is none (or it was deleted, or has
+    expired: an earlier session that grants nothing is as good as unlinked).
 
     Parties are matched by name (ignoring case). Each side's orders come from its latest round with a
-    ranking (for a participant, this session's latest round whose results they may see)."""
+    ranking. The facilitator (who linked the sessions with both facilitator links) sees all of it. A
+    participant holds no link to the earlier session, so they get nothing that works as one (no code)
+    and only what a participant of either session may see: its title and date, and the agreement and
+    movement from rounds whose results were revealed (in this session and in the earlier one); not the
+    earlier next steps, whose owners are people of the earlier session."""
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     with dbmod.connection(store.path) as db:
@@ -81,17 +86,21 @@ def changes_since_previous(store: Store, code: str, token: str) -> Changes | Non
         prev_row = _one(db, "SELECT code FROM sessions WHERE id = ?", [row["previous_session_id"]])
         if prev_row is None:
             return None
-        prev = store.load_session(db, prev_row["code"])
-        prev_round, then, _ = _latest_orders(db, prev, facilitator=True)
-        cur_round, now_, _ = _latest_orders(db, s, facilitator=actor.is_facilitator)
-        steps = tuple(_steps(db, prev))
+        try:
+            prev = store.load_session(db, prev_row["code"])
+        except NotFound:  # expired
+            return None
+        facilitator = actor.is_facilitator
+        prev_round, then, _ = _latest_orders(db, prev, facilitator=facilitator)
+        cur_round, now_, _ = _latest_orders(db, s, facilitator=facilitator)
+        steps = tuple(_steps(db, prev)) if facilitator else ()
     same = set(prev.catalogue.ids) == set(s.catalogue.ids)
     names = {p.name.casefold(): p.name for p in s.parties}
     then_named = {names.get(party.casefold(), party): order for party, order in then.items()}
     moved = analysis.movement(then_named, now_) if same else {}
     by_status = {status: sum(1 for st in steps if st.status == status) for status in STATUSES}
     return Changes(
-        previous_code=prev.code,
+        previous_code=prev.code if facilitator else None,
         previous_title=prev.title,
         previous_created_at=prev.created_at,
         moved=moved,
