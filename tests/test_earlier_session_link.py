@@ -26,13 +26,15 @@ def _linked(store):
     earlier = store.create_session("Review 2025", ["Alpha", "Beta"])
     e, efac = earlier.session.code, earlier.facilitator_token
     for i, party in enumerate(earlier.session.parties):
-        store.submit(e, store.join(e, party.id, f"Early {i}").token, _shuffled(earlier.session.catalogue.ids, i))
+        store.submit(
+            e, store.join(e, party.id, f"Early {i}").token, _shuffled(earlier.session.catalogue.ids, i), round_number=1
+        )
     add_next_step(store, e, efac, "privacy", "Publish the data map", owner_person="Early 0")
     now = store.create_session("Review 2026", ["Alpha", "Beta"])
     code, fac = now.session.code, now.facilitator_token
     tokens = [store.join(code, p.id, n).token for p, n in zip(now.session.parties, ("Ann", "Bob"))]
     for i, token in enumerate(tokens):
-        store.submit(code, token, _shuffled(now.session.catalogue.ids, 10 + i))
+        store.submit(code, token, _shuffled(now.session.catalogue.ids, 10 + i), round_number=1)
     link_previous(store, code, fac, e, efac)
     return earlier, code, fac, tokens
 

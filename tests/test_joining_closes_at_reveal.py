@@ -19,7 +19,7 @@ def test_revealing_closes_joining_so_the_share_link_admits_nobody(store, created
     code, fac = created.session.code, created.facilitator_token
     council = created.session.parties[1].id
     ann = store.join(code, created.session.parties[0].id, "Ann")
-    store.submit(code, ann.token, list(created.session.catalogue.ids))
+    store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)
     assert joining.closed_note(store, code, fac) is None
     revealed = store.reveal(code, fac)
     assert not revealed.joining_open and not store.session(code).joining_open

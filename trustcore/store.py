@@ -555,7 +555,7 @@ class Store:
         The participant's start order is a fresh random shuffle of the elements (recorded).
         """
         name = clean_line(name, field="Your name", max_len=NAME_MAX, required=False)
-        session = self.session(code)
+        session = self.require(code, None, Action.JOIN).session  # the share link: the code alone
         if session.anonymity is Anonymity.ANONYMOUS:
             name = ""
         try:
