@@ -1,7 +1,7 @@
 """The files a session offers for download: ONE list, and which of them a link's holder is offered
 (no Streamlit here; ``ui/downloads.py`` only draws a button for each).
 
-Each kind of document names the rights it needs (``NEEDS``, checked against ``trustcore.rights.RIGHTS``
+Each kind of document names the rights it needs (``KINDS``, checked against ``trustcore.rights.RIGHTS``
 with their conditions, for the view's holder now), so a holder is offered exactly the files the core
 would build for their link; building one still goes through the core function, which checks the token
 again. What a document carries (names, rounds, internal entries, the session code) is its
@@ -25,20 +25,28 @@ from .view import View
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# the rights each kind of document needs (its key -> actions); the comparison's SEE_RESULTS is checked for
-# its round
-NEEDS: dict[str, tuple[Action, ...]] = {
-    "results": (Action.DOWNLOAD, Action.SEE_RESULTS),
-    "comparison": (Action.DOWNLOAD, Action.SEE_RESULTS),
-    "next-steps": (Action.DOWNLOAD, Action.READ_FOLLOWUP),
-    "feedback": (Action.DOWNLOAD, Action.READ_FEEDBACK),
-    "workbook": (Action.DOWNLOAD, Action.READ_FOLLOWUP, Action.READ_FEEDBACK),
-    "workbook-shareable": (Action.DOWNLOAD, Action.READ_FOLLOWUP, Action.READ_FEEDBACK),
-    "report": (Action.DOWNLOAD, Action.READ_FOLLOWUP, Action.READ_FEEDBACK),
-    "report-shareable": (Action.DOWNLOAD, Action.READ_FOLLOWUP, Action.READ_FEEDBACK),
-    "archive": (Action.ARCHIVE,),
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of document: the rights its holder needs (each with its condition, for the holder now; the
+    comparison's SEE_RESULTS for its round), and whether it is a copy for people outside the session."""
+
+    needs: tuple[Action, ...]
+    shareable: bool = False
+
+
+_COPY = (Action.DOWNLOAD, Action.READ_FOLLOWUP, Action.READ_FEEDBACK)  # what the workbook and report read
+KINDS: dict[str, Kind] = {
+    "results": Kind((Action.DOWNLOAD, Action.SEE_RESULTS)),
+    "comparison": Kind((Action.DOWNLOAD, Action.SEE_RESULTS)),
+    "next-steps": Kind((Action.DOWNLOAD, Action.READ_FOLLOWUP)),
+    "feedback": Kind((Action.DOWNLOAD, Action.READ_FEEDBACK)),
+    "workbook": Kind(_COPY),
+    "workbook-shareable": Kind(_COPY, shareable=True),
+    "report": Kind(_COPY),
+    "report-shareable": Kind(_COPY, shareable=True),
+    "archive": Kind((Action.ARCHIVE,)),
 }
-KINDS = tuple(NEEDS)
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,12 @@ class Document:
     build: Callable[[], bytes]
     file_name: str
     mime: str
-    shareable: bool = False  # a copy for people outside the session (``audience.Reader.SHAREABLE``)
     round_number: int | None = None  # the one round it shows, if it shows one (the comparison)
+
+    @property
+    def shareable(self) -> bool:
+        """A copy for people outside the session (``audience.Reader.SHAREABLE``)."""
+        return KINDS[self.key].shareable
 
 
 def may_include_names(view: View) -> bool:
@@ -121,7 +133,6 @@ def every(view: View, *, round_number: int | None = None, names: bool = False) -
             lambda: workbook.session_workbook(store, code, token, shareable=True, names=names),
             name("workbook", "xlsx", shareable=True),
             XLSX,
-            shareable=True,
         ),
         Document(
             "report",
@@ -136,7 +147,6 @@ def every(view: View, *, round_number: int | None = None, names: bool = False) -
             lambda: report.session_report(store, code, token, shareable=True, names=names).encode(),
             name("report", "html", shareable=True),
             "text/html",
-            shareable=True,
         ),
         Document(
             "archive",
@@ -151,7 +161,7 @@ def every(view: View, *, round_number: int | None = None, names: bool = False) -
 def allowed(view: View, document: Document) -> bool:
     """Whether the rights table allows the view's holder, now, every right ``document`` needs."""
     try:
-        for action in NEEDS[document.key]:
+        for action in KINDS[document.key].needs:
             rights.ensure(view.actor, action, round_number=document.round_number)
     except TrustcoreError:
         return False
