@@ -1,0 +1,173 @@
+"""The files a session offers for download: ONE list, and which of them a link's holder is offered
+(no Streamlit here; ``ui/downloads.py`` only draws a button for each).
+
+Each kind of document names the rights it needs (``KINDS``, checked against ``trustcore.rights.RIGHTS``
+with their conditions, for the view's holder now), so a holder is offered exactly the files the core
+would build for their link; building one still goes through the core function, which checks the token
+again. What a document carries (names, rounds, internal entries, the session code) is its
+``audience.Audience``. ``tests/test_leaks.py`` builds every document offered to every holder of
+``rights.COLUMNS`` and checks it carries nothing its reader may not see: a new document added here is
+covered there without anyone remembering to add it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+from . import archive, audience, export, report, rights, workbook
+from .errors import TrustcoreError
+from .followup import next_steps, survey
+from .results import round_results
+from .rights import Action
+from .view import View
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of document: the rights its holder needs (each with its condition, for the holder now; the
+    comparison's SEE_RESULTS for its round), and whether it is a copy for people outside the session."""
+
+    needs: tuple[Action, ...]
+    shareable: bool = False
+
+
+_COPY = (Action.DOWNLOAD, Action.READ_FOLLOWUP, Action.READ_FEEDBACK)  # what the workbook and report read
+KINDS: dict[str, Kind] = {
+    "results": Kind((Action.DOWNLOAD, Action.SEE_RESULTS)),
+    "comparison": Kind((Action.DOWNLOAD, Action.SEE_RESULTS)),
+    "next-steps": Kind((Action.DOWNLOAD, Action.READ_FOLLOWUP)),
+    "feedback": Kind((Action.DOWNLOAD, Action.READ_FEEDBACK)),
+    "workbook": Kind(_COPY),
+    "workbook-shareable": Kind(_COPY, shareable=True),
+    "report": Kind(_COPY),
+    "report-shareable": Kind(_COPY, shareable=True),
+    "archive": Kind((Action.ARCHIVE,)),
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One file a holder may download: built (``build()``, bytes) only when asked for."""
+
+    key: str  # its kind, one of KINDS
+    label: str
+    build: Callable[[], bytes]
+    file_name: str
+    mime: str
+    round_number: int | None = None  # the one round it shows, if it shows one (the comparison)
+
+    @property
+    def shareable(self) -> bool:
+        """A copy for people outside the session (``audience.Reader.SHAREABLE``)."""
+        return KINDS[self.key].shareable
+
+
+def may_include_names(view: View) -> bool:
+    """Whether the holder may choose to put people's names in the shareable copies (``audience``)."""
+    return audience.may_include_names(view.session, facilitator=view.actor.is_facilitator)
+
+
+def latest_round(view: View) -> int:
+    """The latest round whose results the holder may see (the current round for the facilitator), the
+    comparison's default; 1 when none is visible yet."""
+    s = view.session
+    seen = [r.number for r in s.rounds if s.results_visible(r.number, facilitator=view.actor.is_facilitator)]
+    return seen[-1] if seen else 1
+
+
+def every(view: View, *, round_number: int | None = None, names: bool = False) -> list[Document]:
+    """Every kind of document (KINDS, in the order offered), made for ``view``'s link whether or not its
+    holder may build it: the registry ``offered`` filters. ``round_number``: the comparison's round
+    (default ``latest_round``); ``names``: people's names in the shareable copies, honoured only where
+    ``audience.of`` allows them."""
+    store, session = view.store, view.session
+    token = cast(str, view.token)  # the share link's None: the core refuses it as the rights table says
+    code = session.code
+    number = round_number or latest_round(view)
+    own = audience.of(session, facilitator=view.actor.is_facilitator)
+    copy = " (full)" if own.all_rounds else " (your copy)"
+
+    def name(kind: str, ext: str, *, shareable: bool = False) -> str:
+        if shareable:
+            return export.file_name(session, f"{kind}-shareable", ext, session_code=False)
+        return export.file_name(session, kind, ext, session_code=own.session_code)
+
+    def results() -> bytes:
+        return export.results_csv(session, store.visible_rankings(code, token), session_code=own.session_code)
+
+    def comparison() -> bytes:
+        return export.comparison_csv(round_results(session, store.visible_rankings(code, token, number), number))
+
+    def steps() -> bytes:
+        return export.next_steps_csv(session, next_steps.next_steps(store, code, token))
+
+    def feedback() -> bytes:
+        return export.feedback_csv(session, survey.feedback(store, code, token))
+
+    return [
+        Document("results", "Results CSV (all rounds)", results, name("results", "csv"), "text/csv"),
+        Document(
+            "comparison",
+            f"Comparison CSV (round {number})",
+            comparison,
+            name(f"comparison-round{number}", "csv"),
+            "text/csv",
+            round_number=number,
+        ),
+        Document("next-steps", "Next steps CSV", steps, name("next-steps", "csv"), "text/csv"),
+        Document("feedback", "Stakeholder feedback CSV", feedback, name("feedback", "csv"), "text/csv"),
+        Document(
+            "workbook",
+            "Excel workbook" + copy,
+            lambda: workbook.session_workbook(store, code, token),
+            name("workbook", "xlsx"),
+            XLSX,
+        ),
+        Document(
+            "workbook-shareable",
+            "Excel workbook (shareable)",
+            lambda: workbook.session_workbook(store, code, token, shareable=True, names=names),
+            name("workbook", "xlsx", shareable=True),
+            XLSX,
+        ),
+        Document(
+            "report",
+            "Printable report" + copy,
+            lambda: report.session_report(store, code, token, shareable=False).encode(),
+            name("report", "html"),
+            "text/html",
+        ),
+        Document(
+            "report-shareable",
+            "Printable report (shareable)",
+            lambda: report.session_report(store, code, token, shareable=True, names=names).encode(),
+            name("report", "html", shareable=True),
+            "text/html",
+        ),
+        Document(
+            "archive",
+            "Whole session (JSON archive)",
+            lambda: archive.export_session(store, code, token),
+            export.file_name(session, "archive", "json"),
+            "application/json",
+        ),
+    ]
+
+
+def allowed(view: View, document: Document) -> bool:
+    """Whether the rights table allows the view's holder, now, every right ``document`` needs."""
+    try:
+        for action in KINDS[document.key].needs:
+            rights.ensure(view.actor, action, round_number=document.round_number)
+    except TrustcoreError:
+        return False
+    return True
+
+
+def offered(view: View, *, round_number: int | None = None, names: bool = False) -> list[Document]:
+    """The documents the view's holder may download now, in the order to offer them (see ``every``)."""
+    return [d for d in every(view, round_number=round_number, names=names) if allowed(view, d)]
