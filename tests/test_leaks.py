@@ -26,7 +26,7 @@ import openpyxl
 import pg
 import pytest
 
-from trustcore import anonymity, documents, presenter, rights, tokens
+from trustcore import documents, presenter, rights, tokens
 from trustcore.errors import AccessDenied, TrustcoreError
 from trustcore.followup.next_steps import add_next_step
 from trustcore.followup.survey import new_survey_link, submit_feedback
@@ -65,7 +65,7 @@ def _build(store: Store, setting: Anonymity) -> World:
     for i, (name, party) in enumerate(PEOPLE.items()):
         people[name] = store.join(s.code, s.parties[party].id, name).token
         order = ids[party:] + ids[:party]
-        store.submit(s.code, people[name], order, {order[0]: f"{ROUND_ONE_REASON} {i}"})
+        store.submit(s.code, people[name], order, {order[0]: f"{ROUND_ONE_REASON} {i}"}, round_number=1)
     store.reveal(s.code, fac)
     for party, text in INTERNAL.items():
         set_worksheet_entry(store, s.code, fac, ids[0], s.parties[party].id, "C", text, internal=True)
@@ -77,7 +77,7 @@ def _build(store: Store, setting: Anonymity) -> World:
     store.next_round(s.code, fac)
     for i, token in enumerate(people.values()):  # round 2: another order, a reason given only now
         order = ids[::-1] if i % 2 else ids[3:] + ids[:3]
-        store.submit(s.code, token, order, {order[1]: ROUND_TWO_REASON})
+        store.submit(s.code, token, order, {order[1]: ROUND_TWO_REASON}, round_number=2)
     links: dict[str, str | None] = {
         Role.FACILITATOR: fac,
         f"{Role.PARTICIPANT}:Alpha": people["Zelda Quartz"],
@@ -269,13 +269,11 @@ def _comparison(world: World, view: View) -> str:
     store, s = world.store, view.session
     facilitator = view.actor.is_facilitator
     visible = [r.number for r in s.rounds if s.results_visible(r.number, facilitator=facilitator)]
-    masked = not anonymity.shows_names(s, facilitator=facilitator)
     marker = store.change_marker(s.code)
     parts = []
-    for number in visible:
-        view.require(Action.SEE_RESULTS, round_number=number)
-        tables = cached.comparison_tables(store, s.code, number, marker, masked)
-        res = cached.results(store, s.code, number, marker, masked=masked)
+    for number in visible:  # the view decides what its holder may see (View.results_reader)
+        tables = cached.comparison_tables(view, number, marker)
+        res = cached.results(view, number, marker)
         parts += [str(tables.side_by_side.to_pylist()), str(tables.consensus.to_pylist())]
         parts += [tables.agenda_top, tables.agenda_rest, str([why for _, why in res.contested_with_reasons])]
     moved = rounds_comparison(s, store.visible_rankings(s.code, str(view.token)), visible)
