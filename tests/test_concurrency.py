@@ -236,7 +236,7 @@ def _before_write(monkeypatch, action) -> None:
 def test_unlock_racing_a_reveal_does_not_reopen_a_revealed_round(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
     ann = store.join(code, created.session.parties[0].id, "Ann")
-    _interleave(monkeypatch, "facilitator", lambda s, c, t: s.reveal(c, t))
+    _interleave(monkeypatch, "authorise", lambda s, c, t: s.reveal(c, t))
     try:
         store.unlock(code, token)
     except NotAllowedNow:
@@ -247,7 +247,7 @@ def test_unlock_racing_a_reveal_does_not_reopen_a_revealed_round(store, created,
 
 def test_next_round_twice_at_once_raises_no_database_error(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
-    _interleave(monkeypatch, "facilitator", lambda s, c, t: s.next_round(c, t))
+    _interleave(monkeypatch, "authorise", lambda s, c, t: s.next_round(c, t))
     try:
         store.next_round(code, token)
     except TrustcoreError:
@@ -265,7 +265,7 @@ def test_submit_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
 
 def test_join_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
-    _interleave(monkeypatch, "session", lambda s, c: s.delete_session(c, token))
+    _interleave(monkeypatch, "authorise", lambda s, c, _share: s.delete_session(c, token))
     with pytest.raises(NotFound):
         store.join(code, created.session.parties[0].id, "Ann")
 
