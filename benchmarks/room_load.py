@@ -208,7 +208,7 @@ async def run_app(args, tmp: Path, run: int, pg_server: str | None = None) -> tu
     created = store.create_session("Live room", parties)
     code = created.session.code
     if args.participants > created.session.join_cap:  # as the facilitator would, before a room this big
-        set_joining(store, code, created.facilitator_token, cap=args.participants)
+        set_joining(store.open(code, created.facilitator_token), cap=args.participants)
     names = created.session.catalogue.names
     by_label = {label: eid for eid, label in names.items()}
     runlogs = [tmp / f"runs-{run}-{k}.jsonl" for k in range(args.replicas)]

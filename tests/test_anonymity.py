@@ -34,7 +34,7 @@ def _csv_people(store, s, token) -> set[str]:
 
 
 def _workbook_text(store, s, token) -> str:
-    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, s.code, token)))
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store.open(s.code, token))))
     return " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None)
 
 
@@ -58,8 +58,8 @@ def test_names_shown_everyone_sees_names(store):
     s, fac, tokens = _room(store, Anonymity.NAMED)
     for token in (fac, tokens[NAMES[1]]):
         assert _csv_people(store, s, token) == set(NAMES)
-    assert NAMES[0] in report.session_report(store, s.code, tokens[NAMES[1]], shareable=False)  # their own copy
-    shared = report.session_report(store, s.code, tokens[NAMES[1]], shareable=True, names=True)
+    assert NAMES[0] in report.session_report(store.open(s.code, tokens[NAMES[1]]), shareable=False)  # their own copy
+    shared = report.session_report(store.open(s.code, tokens[NAMES[1]]), shareable=True, names=True)
     assert not [name for name in NAMES if name in shared]  # only the facilitator may put names in a shareable one
     assert NAMES[0] in _workbook_text(store, s, tokens[NAMES[1]])
     assert any(name in " ".join(presenter.screen(store, s).reasons) for name in NAMES)
@@ -72,7 +72,7 @@ def test_names_hidden_participants_see_participant_n_and_the_facilitator_sees_na
     masked = {r.participant_id: r.participant for r in store.visible_rankings(s.code, tokens[NAMES[0]])}
     assert [masked[pid] for pid in sorted(masked)] == ["Participant 1", "Participant 2", "Participant 3"]
     for token in tokens.values():  # no participant's download names anyone
-        text = _workbook_text(store, s, token) + report.session_report(store, s.code, token)
+        text = _workbook_text(store, s, token) + report.session_report(store.open(s.code, token))
         text += export.results_csv(s, store.visible_rankings(s.code, token)).decode("utf-8-sig")
         assert not [name for name in NAMES if name in text], token
         assert "reason number 0" in text and "Participant 1" in text  # the reasons are there, with who said it

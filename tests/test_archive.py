@@ -84,9 +84,7 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
         store.submit(code, people[name], _order(ids, 20 + k), round_number=2)
     store.lock(code, tok)
     step = add_next_step(
-        store,
-        code,
-        tok,
+        store.open(code, tok),
         ids[0],
         "Publish the policy",
         owner_party_id=b,
@@ -94,30 +92,28 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
         due="Q2 2027",
         agreed_by=[g, a],
     )
-    update_next_step(store, code, tok, step.id, step.version, status="agreed")
-    add_next_step(store, code, people["Dï"], ids[2], "Audit", owner_party_id=g, agreed_by=[g])
-    gone = add_next_step(store, code, people["Cy"], ids[1], "Draft", agreed_by=[b])
-    delete_next_step(store, code, tok, gone.id, gone.version)  # the newest: its id is not reused
-    set_worksheet_entry(store, code, tok, ids[0], a, "B", 'We publish; "quoted" =SUM(1)')
-    set_worksheet_entry(store, code, people["Cy"], ids[1], b, "C", "internal note", internal=True)
-    set_baseline(store, code, tok, a, _order(ids, 30))
-    set_baseline(store, code, people["Cy"], b, _order(ids, 31))
-    set_baseline(store, code, tok, a, _order(ids, 32), expected_version=1)  # replaced: version 2
-    survey = new_survey_link(store, code, tok)
+    update_next_step(store.open(code, tok), step.id, step.version, status="agreed")
+    add_next_step(store.open(code, people["Dï"]), ids[2], "Audit", owner_party_id=g, agreed_by=[g])
+    gone = add_next_step(store.open(code, people["Cy"]), ids[1], "Draft", agreed_by=[b])
+    delete_next_step(store.open(code, tok), gone.id, gone.version)  # the newest: its id is not reused
+    set_worksheet_entry(store.open(code, tok), ids[0], a, "B", 'We publish; "quoted" =SUM(1)')
+    set_worksheet_entry(store.open(code, people["Cy"]), ids[1], b, "C", "internal note", internal=True)
+    set_baseline(store.open(code, tok), a, _order(ids, 30))
+    set_baseline(store.open(code, people["Cy"]), b, _order(ids, 31))
+    set_baseline(store.open(code, tok), a, _order(ids, 32), expected_version=1)  # replaced: version 2
+    survey = new_survey_link(store.open(code, tok))
     submit_feedback(
-        store,
-        code,
-        survey,
+        store.open(code, survey),
         "Stakeholder X",
         {
             None: {"trust": 4, "comment": "fine"},
             ids[0]: {"trust": 2, "expectations": "partly", "evidence": "unsure", "comment": "Ünï"},
         },
     )
-    set_reflection(store, code, people["Bo"], "areas", "Yes: transparency")
-    set_agreed_order(store, code, tok, _order(ids, 40))
+    set_reflection(store.open(code, people["Bo"]), "areas", "Yes: transparency")
+    set_agreed_order(store.open(code, tok), _order(ids, 40))
     if previous is not None:
-        link_previous(store, code, tok, previous.code, previous.token)
+        link_previous(store.open(code, tok), previous.code, previous.token)
     return Workshop(code, tok, people, survey)
 
 
@@ -131,8 +127,8 @@ def source(tmp_path_factory):
         store,
         prev,
         main,
-        archive.export_session(store, prev.code, prev.token),
-        archive.export_session(store, main.code, main.token),
+        archive.export_session(store.open(prev.code, prev.token)),
+        archive.export_session(store.open(main.code, main.token)),
     )
 
 
@@ -143,7 +139,7 @@ def busy_store(path: Path) -> Store:
     for k in range(5):
         j = store.join(created.session.code, created.session.parties[k % 3].id, f"P{k}")
         store.submit(created.session.code, j.token, _order(created.session.catalogue.ids, k), round_number=1)
-    add_next_step(store, created.session.code, created.facilitator_token, created.session.catalogue.ids[0], "x")
+    add_next_step(store.open(created.session.code, created.facilitator_token), created.session.catalogue.ids[0], "x")
     return store
 
 
@@ -224,7 +220,7 @@ def view(store: Store, code: str, w: Workshop) -> dict:
     parties = {p.id: p.name for p in s.parties}
     me = {name: store.participant(code, t) for name, t in w.people.items()}  # the old personal links work
     names = {p.id: p.name for p in me.values()}
-    steps = next_steps(store, code, tok)
+    steps = next_steps(store.open(code, tok))
     step_rank = {st.id: i for i, st in enumerate(sorted(steps, key=lambda st: st.id))}
     with dbmod.connection(store.path) as db:
         codes = {r["id"]: r["code"] for r in db.query("SELECT id, code FROM sessions")}
@@ -268,13 +264,13 @@ def view(store: Store, code: str, w: Workshop) -> dict:
         ],
         "events": [event(e) for e in store.events(code, tok) if e.action != "session_imported"],
         "steps": [replace(st, id=0, owner_party_id=parties.get(st.owner_party_id)) for st in steps],
-        "worksheet": [replace(e, party_id=0) for e in worksheet(store, code, tok)],
-        "baselines": {k: replace(b, party_id=0) for k, b in baseline_records(store, code, tok).items()},
-        "feedback": feedback(store, code, tok),
-        "reflections": reflections(store, code, tok),
-        "agreed_order": agreed_order(store, code, tok),
+        "worksheet": [replace(e, party_id=0) for e in worksheet(store.open(code, tok))],
+        "baselines": {k: replace(b, party_id=0) for k, b in baseline_records(store.open(code, tok)).items()},
+        "feedback": feedback(store.open(code, tok)),
+        "reflections": reflections(store.open(code, tok)),
+        "agreed_order": agreed_order(store.open(code, tok)),
         "survey": replace(
-            survey_session(store, code, w.survey),
+            survey_session(store.open(code, w.survey)),
             id=0,
             code="",
             parties=tuple(replace(p, id=0) for p in s.parties),
@@ -283,7 +279,7 @@ def view(store: Store, code: str, w: Workshop) -> dict:
             lambda c: (
                 c and replace(c, previous_steps=tuple(replace(x, id=0, owner_party_id=0) for x in c.previous_steps))
             )
-        )(changes_since_previous(store, code, tok)),
+        )(changes_since_previous(store.open(code, tok))),
     }
 
 
@@ -297,7 +293,7 @@ def test_round_trip_reproduces_the_session_exactly(source, tmp_path):
     code = archive.import_session(dst, data)
     assert code == main.code  # the code was free: kept
 
-    again = archive.export_session(dst, code, main.token)  # the old facilitator token works
+    again = archive.export_session(dst.open(code, main.token))  # the old facilitator token works
     first, second = json.loads(data), json.loads(again)
     assert second["session"]["id"] != first["session"]["id"]  # really renumbered...
     assert {r["id"] for r in second["tables"]["parties"]}.isdisjoint(r["id"] for r in first["tables"]["parties"])
@@ -345,7 +341,7 @@ def test_archive_document(source):
     text = data.decode("utf-8")
     assert "Gämma" in text and "\\u" not in text and text.startswith('{\n "exported_at"')
     assert text == json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-    other = json.loads(archive.export_session(src, main.code, main.token))
+    other = json.loads(archive.export_session(src.open(main.code, main.token)))
     doc.pop("exported_at"), other.pop("exported_at")
     assert other == doc
 
@@ -354,8 +350,8 @@ def test_previous_session_missing_here_becomes_null(source, tmp_path):
     _, prev, main, _, data = source
     dst = Store(tmp_path / "d.db").initialise()
     code = archive.import_session(dst, data)
-    assert changes_since_previous(dst, code, main.token) is None
-    doc = json.loads(archive.export_session(dst, code, main.token))
+    assert changes_since_previous(dst.open(code, main.token)) is None
+    doc = json.loads(archive.export_session(dst.open(code, main.token)))
     assert doc["session"]["previous_session_id"] is None and doc["references"] == {"sessions": {}}
     linked = [e for e in dst.events(code, main.token) if e.action == "previous_linked"]
     assert linked and linked[0].detail == {"previous_session": None}
@@ -370,7 +366,7 @@ def test_previous_session_with_the_same_code_but_another_facilitator_is_not_link
     (key,) = doc["references"]["sessions"]
     doc["references"]["sessions"][key]["code"] = victim.session.code
     code = archive.import_session(dst, json.dumps(doc).encode())
-    assert changes_since_previous(dst, code, main.token) is None
+    assert changes_since_previous(dst.open(code, main.token)) is None
 
 
 def test_import_twice_and_into_the_original_database(source, tmp_path):
@@ -387,13 +383,13 @@ def test_import_twice_and_into_the_original_database(source, tmp_path):
     assert dst.participant(first.code, main.people["Ann"]).name == "Ann"  # ...the first import's work
     assert len(dst.rankings(second.code, history=True)) == len(dst.rankings(first.code, history=True)) == 8
     # into the database it came from: a copy beside the original, which is untouched
-    before = json.loads(archive.export_session(src, main.code, main.token))
+    before = json.loads(archive.export_session(src.open(main.code, main.token)))
     copy_code = archive.import_session(src, data)
     assert copy_code != main.code
-    after = json.loads(archive.export_session(src, main.code, main.token))
+    after = json.loads(archive.export_session(src.open(main.code, main.token)))
     before.pop("exported_at"), after.pop("exported_at")
     assert after == before
-    archive_doc = json.loads(archive.export_session(src, copy_code, main.token))
+    archive_doc = json.loads(archive.export_session(src.open(copy_code, main.token)))
     assert [e["action"] for e in archive_doc["tables"]["events"]][-1] == "session_imported"
     src.delete_session(copy_code, main.token)  # leave the module's source as it was
 
@@ -404,7 +400,7 @@ def test_new_code_on_request(source, tmp_path):
     code = archive.import_session(dst, data, new_code=True)
     assert code != main.code and dst.facilitator(code, main.token)
     assert dst.participant(code, main.people["Cy"]).name == "Cy"  # links work, with the new code
-    assert survey_session(dst, code, main.survey).title == "This year's review"
+    assert survey_session(dst.open(code, main.survey)).title == "This year's review"
 
 
 def test_export_needs_the_facilitator_token(source):
@@ -417,7 +413,7 @@ def test_export_needs_the_facilitator_token(source):
         (main.code, None),
     ):
         with pytest.raises(AccessDenied):
-            archive.export_session(src, code, token)
+            archive.export_session(src.open(code, token))
 
 
 # ----------------------------------------------------------------------------------- schemas
@@ -440,7 +436,7 @@ def test_archive_from_an_older_schema_imports_with_defaults(tmp_path):
     code, tok = created.session.code, created.facilitator_token
     j = old.join(code, created.session.parties[1].id, "Ann")
     old.submit(code, j.token, created.session.catalogue.ids[::-1], round_number=1)
-    data = archive.export_session(old, code, tok)
+    data = archive.export_session(old.open(code, tok))
     doc = json.loads(data)
     newest = ADDED_TABLES
     assert newest not in doc["schema"]
@@ -448,7 +444,7 @@ def test_archive_from_an_older_schema_imports_with_defaults(tmp_path):
     new = archive.import_session(dst, data)
     assert dst.participant(new, j.token).name == "Ann"
     assert dst.rankings(new)[0].order == tuple(created.session.catalogue.ids[::-1])
-    again = archive.export_session(dst, new, tok)
+    again = archive.export_session(dst.open(new, tok))
     assert newest in json.loads(again)["schema"]
     old_doc, new_doc = normalise(data), normalise(again)
     assert set(new_doc["tables"]) > set(old_doc["tables"])  # the newest migration's tables, empty
@@ -456,7 +452,7 @@ def test_archive_from_an_older_schema_imports_with_defaults(tmp_path):
     assert {k: new_doc["session"][k] for k in old_doc["session"]} == old_doc["session"]
     for table, rows in old_doc["tables"].items():  # everything the old archive held came through unchanged
         assert [{k: r[k] for k in (rows or [{}])[0]} for r in new_doc["tables"][table]] == rows, table
-    set_reflection(dst, new, tok, "areas", "works after the import")  # the new tables are usable
+    set_reflection(dst.open(new, tok), "areas", "works after the import")  # the new tables are usable
 
 
 def test_archive_from_a_newer_schema_is_refused(source, tmp_path):
@@ -490,7 +486,7 @@ def test_tables_and_columns_are_discovered_from_the_schema(tmp_path):
     for title in ("Other", "Mine"):
         c = src.create_session(title, ["A", "B"])
         j = src.join(c.session.code, c.session.parties[0].id, "Ann")
-        step = add_next_step(src, c.session.code, c.facilitator_token, c.session.catalogue.ids[0], "x")
+        step = add_next_step(src.open(c.session.code, c.facilitator_token), c.session.catalogue.ids[0], "x")
         with dbmod.write(src.path) as db:
             db.execute(
                 "INSERT INTO step_notes (step_id, author_id, text) VALUES (?, ?, ?)",
@@ -500,7 +496,7 @@ def test_tables_and_columns_are_discovered_from_the_schema(tmp_path):
             db.execute("UPDATE parties SET colour = 'teal' WHERE id = ?", [c.session.parties[1].id])
         made.append((c, j))
     (c, j) = made[1]
-    data = archive.export_session(src, c.session.code, c.facilitator_token)
+    data = archive.export_session(src.open(c.session.code, c.facilitator_token))
     doc = json.loads(data)
     assert [n["text"] for n in doc["tables"]["step_notes"]] == ["note on Mine", "second"]  # not the other session's
     assert [p["colour"] for p in doc["tables"]["parties"]] == ["", "teal"]
@@ -519,7 +515,7 @@ def test_tables_and_columns_are_discovered_from_the_schema(tmp_path):
         {"text": "note on Mine", "author": "Ann", "action": "x", "code": code},
         {"text": "second", "author": None, "action": "x", "code": code},
     ]
-    assert normalise(archive.export_session(dst, code, c.facilitator_token)) == normalise(data)
+    assert normalise(archive.export_session(dst.open(code, c.facilitator_token))) == normalise(data)
 
     plain = Store(tmp_path / "plain.db").initialise()  # an installation without the new table
     before = dump(plain.path)
@@ -783,5 +779,5 @@ def test_random_damage_is_refused_or_imports_a_usable_session(source, tmp_path):
             reflections,
             agreed_order,
         ):
-            read(dst, code, main.token)
+            read(dst.open(code, main.token))
     assert outcomes["imported"] and outcomes["refused"] > outcomes["imported"]

@@ -44,11 +44,11 @@ def test_a_cached_value_is_never_handed_to_a_holder_without_the_right(store):
     """The feedback cache used to check only its first caller's token (the token was not in its key)."""
     made, tokens = _revealed(store)
     code, admin = made.session.code, made.facilitator_token
-    survey = new_survey_link(store, code, admin)
-    submit_feedback(store, code, survey, "Respondent Rita", {made.session.catalogue.ids[0]: {"trust": 4}})
+    survey = new_survey_link(store.open(code, admin))
+    submit_feedback(store.open(code, survey), "Respondent Rita", {made.session.catalogue.ids[0]: {"trust": 4}})
     marker = store.change_marker(code)
     assert cached.feedback(store.open(code, admin), marker)[0].respondent == "Respondent Rita"
-    for token in (survey, new_presenter_link(store, code, admin), None):
+    for token in (survey, new_presenter_link(store.open(code, admin)), None):
         with pytest.raises(AccessDenied):
             cached.feedback(store.open(code, token), store.change_marker(code))
 
@@ -59,7 +59,7 @@ def test_participants_never_get_the_facilitators_copy_of_the_results(store):
     marker = store.change_marker(code)
     full = cached.results(store.open(code, made.facilitator_token), 1, marker)  # computed first, with names
     assert "Secret Person 0" in repr(full)
-    for holder in (tokens[0], new_presenter_link(store, code, made.facilitator_token)):
+    for holder in (tokens[0], new_presenter_link(store.open(code, made.facilitator_token))):
         view = store.open(code, holder)
         marker = store.change_marker(code)
         seen = cached.results(view, 1, marker), cached.comparison_tables(view, 1, marker)
@@ -70,7 +70,7 @@ def test_before_the_reveal_the_cache_refuses_participants_and_the_presenter(stor
     made = store.create_session("Blind", ["Alpha", "Beta"])
     code = made.session.code
     joined = store.join(code, made.session.parties[0].id, "Ann")
-    shown = new_presenter_link(store, code, made.facilitator_token)
+    shown = new_presenter_link(store.open(code, made.facilitator_token))
     marker = store.change_marker(code)
     assert cached.results(store.open(code, made.facilitator_token), 1, marker).party_orders == {}
     for token in (joined.token, shown):

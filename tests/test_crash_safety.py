@@ -166,7 +166,7 @@ def workshop(request, tmp_path):
             db = stack.enter_context(pg.scratch_database(request.getfixturevalue("pg_server"), "crash"))
         store = Store(db).initialise()
         made = store.create_session("Crash test", ["Alpha", "Beta", "Gamma"])
-        set_joining(store, made.session.code, made.facilitator_token, cap=MAX_CAP)  # the writers join on and on
+        set_joining(store.open(made.session.code, made.facilitator_token), cap=MAX_CAP)  # the writers join on and on
         yield db, made
 
 

@@ -415,9 +415,7 @@ def test_next_steps_csv_exact_header_rows_catalogue_order_and_bom(store):
     us, acme = s.parties
     # added out of catalogue order: quality first, then impact (the catalogue's first element)
     late = add_next_step(
-        store,
-        s.code,
-        fac,
+        store.open(s.code, fac),
         "quality",
         "Weekly data quality report",
         owner_party_id=acme.id,
@@ -426,8 +424,8 @@ def test_next_steps_csv_exact_header_rows_catalogue_order_and_bom(store):
         status="in progress",
         agreed_by=[us.id, acme.id],
     )
-    early = add_next_step(store, s.code, fac, "impact", "Publish an impact statement")
-    data = export.next_steps_csv(s, next_steps(store, s.code, fac))
+    early = add_next_step(store.open(s.code, fac), "impact", "Publish an impact statement")
+    data = export.next_steps_csv(s, next_steps(store.open(s.code, fac)))
     assert data.startswith(
         codecs.BOM_UTF8 + b"element_id,element,action,owner_party,owner_person,due,status,agreed_by,updated_at\r\n"
     )
@@ -458,16 +456,14 @@ def test_next_steps_csv_exact_header_rows_catalogue_order_and_bom(store):
         ],
     ]
     # the order comes from the catalogue, not from the order the steps are passed in
-    assert parse(export.next_steps_csv(s, list(reversed(next_steps(store, s.code, fac))))) == rows
+    assert parse(export.next_steps_csv(s, list(reversed(next_steps(store.open(s.code, fac)))))) == rows
 
 
 def test_next_steps_csv_neutralises_formulas(store):
     s, fac = _followup_workshop(store, parties=('=HYPERLINK("http://evil")', "+Acme"))
     evil, plus = s.parties
     add_next_step(
-        store,
-        s.code,
-        fac,
+        store.open(s.code, fac),
         "privacy",
         "=cmd|' /C calc'!A0",
         owner_party_id=plus.id,
@@ -475,13 +471,13 @@ def test_next_steps_csv_neutralises_formulas(store):
         due="-1 month",
         agreed_by=[evil.id, plus.id],
     )
-    row = records(export.next_steps_csv(s, next_steps(store, s.code, fac)))[0]
+    row = records(export.next_steps_csv(s, next_steps(store.open(s.code, fac))))[0]
     assert row["action"] == "'=cmd|' /C calc'!A0"
     assert row["owner_party"] == "'+Acme"
     assert row["owner_person"] == "'@SUM(A1:A9)"
     assert row["due"] == "'-1 month"
     assert row["agreed_by"] == '\'=HYPERLINK("http://evil"); +Acme'
-    for cell in parse(export.next_steps_csv(s, next_steps(store, s.code, fac)))[1]:
+    for cell in parse(export.next_steps_csv(s, next_steps(store.open(s.code, fac))))[1]:
         assert not cell.startswith(FORMULA), cell
 
 
@@ -492,11 +488,9 @@ def test_next_steps_csv_without_steps_is_header_only(store):
 
 def test_feedback_csv_exact_header_rows_overall_and_labels(store):
     s, fac = _followup_workshop(store)
-    survey = new_survey_link(store, s.code, fac)
+    survey = new_survey_link(store.open(s.code, fac))
     submit_feedback(
-        store,
-        s.code,
-        survey,
+        store.open(s.code, survey),
         "Pat",
         {
             None: {"trust": 4, "comment": "Good start"},
@@ -504,7 +498,7 @@ def test_feedback_csv_exact_header_rows_overall_and_labels(store):
             "quality": {"expectations": "no"},
         },
     )
-    answers = feedback(store, s.code, fac)
+    answers = feedback(store.open(s.code, fac))
     data = export.feedback_csv(s, answers)
     assert data.startswith(
         codecs.BOM_UTF8 + b"respondent,element_id,element,trust,trust_label,expectations,evidence,"
@@ -524,9 +518,9 @@ def test_feedback_csv_exact_header_rows_overall_and_labels(store):
 
 def test_feedback_csv_neutralises_formulas(store):
     s, fac = _followup_workshop(store)
-    survey = new_survey_link(store, s.code, fac)
-    submit_feedback(store, s.code, survey, "=1+1", {"privacy": {"trust": 3, "comment": "-2 and @home"}})
-    row = records(export.feedback_csv(s, feedback(store, s.code, fac)))[0]
+    survey = new_survey_link(store.open(s.code, fac))
+    submit_feedback(store.open(s.code, survey), "=1+1", {"privacy": {"trust": 3, "comment": "-2 and @home"}})
+    row = records(export.feedback_csv(s, feedback(store.open(s.code, fac))))[0]
     assert row["respondent"] == "'=1+1"
     assert row["comment"] == "'-2 and @home"
     assert row["trust"] == "3"

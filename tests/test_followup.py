@@ -87,7 +87,7 @@ def w(store, created) -> W:
     s = created.session
     ann = store.join(s.code, s.parties[0].id, "Ann")
     bob = store.join(s.code, s.parties[1].id, "Bob")
-    survey = new_survey_link(store, s.code, created.facilitator_token)
+    survey = new_survey_link(store.open(s.code, created.facilitator_token))
     return W(
         store,
         s.code,
@@ -212,7 +212,7 @@ def test_an_m001_session_works_after_the_upgrade(tmp_path):
         )
     store = Store(path).initialise()
     code = "abcdefghjkmnpq"
-    [step] = next_steps(store, code, ptok)
+    [step] = next_steps(store.open(code, ptok))
     assert (step.action, step.owner_party, step.agreed_by, step.version, step.status) == (
         "Old step",
         "Beta",
@@ -220,13 +220,13 @@ def test_an_m001_session_works_after_the_upgrade(tmp_path):
         1,
         "proposed",
     )
-    assert update_next_step(store, code, ptok, step.id, 1, status="done").version == 2
-    assert agreed_order(store, code, ftok) == (tuple(cat.ids), NO_RANKINGS)
-    assert changes_since_previous(store, code, ftok) is None
+    assert update_next_step(store.open(code, ptok), step.id, 1, status="done").version == 2
+    assert agreed_order(store.open(code, ftok)) == (tuple(cat.ids), NO_RANKINGS)
+    assert changes_since_previous(store.open(code, ftok)) is None
     with pytest.raises(AccessDenied):
-        survey_session(store, code, ptok)  # no survey link yet: survey_hash is NULL
-    survey = new_survey_link(store, code, ftok)
-    assert submit_feedback(store, code, survey, "", {None: {"trust": 3}}) == 1
+        survey_session(store.open(code, ptok))  # no survey link yet: survey_hash is NULL
+    survey = new_survey_link(store.open(code, ftok))
+    assert submit_feedback(store.open(code, survey), "", {None: {"trust": 3}}) == 1
 
 
 # ---------------------------------------------------------------- next steps
@@ -234,9 +234,7 @@ def test_an_m001_session_works_after_the_upgrade(tmp_path):
 
 def test_add_next_step_stores_cleaned_fields(w):
     step = add_next_step(
-        w.store,
-        w.code,
-        w.fac,  # only the facilitator may mark another party than their own as agreeing
+        w.store.open(w.code, w.fac),  # only the facilitator may mark another party than their own as agreeing
         "privacy",
         "  Publish a\r\nprivacy notice  ",
         owner_party_id=w.beta,
@@ -253,13 +251,13 @@ def test_add_next_step_stores_cleaned_fields(w):
     assert step.agreed_by == ("Alpha", "Beta")  # session order, once each
     assert step.version == 1
     assert step.created_at == step.updated_at and step.created_at.endswith("Z")
-    assert next_steps(w.store, w.code, w.bob) == [step]
+    assert next_steps(w.store.open(w.code, w.bob)) == [step]
     with raw(w.store) as conn:
         assert json.loads(conn.execute("SELECT agreed_by FROM next_steps").fetchone()[0]) == [w.alpha, w.beta]
 
 
 def test_add_next_step_defaults(w):
-    step = add_next_step(w.store, w.code, w.fac, "quality", "Check the data")
+    step = add_next_step(w.store.open(w.code, w.fac), "quality", "Check the data")
     assert (step.owner_party_id, step.owner_party, step.owner_person, step.due, step.status, step.agreed_by) == (
         None,
         None,
@@ -289,7 +287,7 @@ def test_add_next_step_validates(w, kwargs, message):
     args = {"element_id": "privacy", "action": "Do it", **kwargs}
     before = every_row(w.store)
     with pytest.raises(InvalidInput) as excinfo:
-        add_next_step(w.store, w.code, w.fac, args.pop("element_id"), args.pop("action"), **args)
+        add_next_step(w.store.open(w.code, w.fac), args.pop("element_id"), args.pop("action"), **args)
     assert str(excinfo.value) == message
     assert every_row(w.store) == before
 
@@ -298,25 +296,23 @@ def test_a_party_of_another_session_is_refused(w, store):
     other = store.create_session("Other", ["X", "Y"])
     x = other.session.parties[0].id
     for call in (
-        lambda: add_next_step(store, w.code, w.fac, "privacy", "a", owner_party_id=x),
-        lambda: add_next_step(store, w.code, w.fac, "privacy", "a", agreed_by=[x]),
-        lambda: set_worksheet_entry(store, w.code, w.fac, "privacy", x, "B", "t"),
-        lambda: set_baseline(store, w.code, w.fac, x, w.ids),
+        lambda: add_next_step(store.open(w.code, w.fac), "privacy", "a", owner_party_id=x),
+        lambda: add_next_step(store.open(w.code, w.fac), "privacy", "a", agreed_by=[x]),
+        lambda: set_worksheet_entry(store.open(w.code, w.fac), "privacy", x, "B", "t"),
+        lambda: set_baseline(store.open(w.code, w.fac), x, w.ids),
     ):
         with pytest.raises(InvalidInput, match="this session's parties"):
             call()
-    assert next_steps(store, w.code, w.fac) == []
+    assert next_steps(store.open(w.code, w.fac)) == []
 
 
 def test_update_next_step_changes_only_the_given_fields_and_bumps_the_version(w):
-    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it", owner_person="Ann", due="May")
-    v2 = update_next_step(w.store, w.code, w.ann, step.id, 1, status="in progress", agreed_by=[w.alpha])
+    step = add_next_step(w.store.open(w.code, w.fac), "privacy", "Write it", owner_person="Ann", due="May")
+    v2 = update_next_step(w.store.open(w.code, w.ann), step.id, 1, status="in progress", agreed_by=[w.alpha])
     assert (v2.version, v2.status, v2.agreed_by) == (2, "in progress", ("Alpha",))
     assert (v2.action, v2.owner_person, v2.due, v2.created_at) == ("Write it", "Ann", "May", step.created_at)
     v3 = update_next_step(
-        w.store,
-        w.code,
-        w.bob,
+        w.store.open(w.code, w.bob),
         step.id,
         2,
         action="Write and publish it",
@@ -332,54 +328,54 @@ def test_update_next_step_changes_only_the_given_fields_and_bumps_the_version(w)
         "",
         "in progress",
     )
-    v4 = update_next_step(w.store, w.code, w.fac, step.id, 3, owner_party_id=None, agreed_by=())
+    v4 = update_next_step(w.store.open(w.code, w.fac), step.id, 3, owner_party_id=None, agreed_by=())
     assert (v4.version, v4.owner_party_id, v4.owner_party, v4.agreed_by) == (4, None, None, ())
-    assert next_steps(w.store, w.code, w.fac) == [v4]
+    assert next_steps(w.store.open(w.code, w.fac)) == [v4]
 
 
 def test_two_editors_from_the_same_version_second_gets_a_conflict(w):
-    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    first = update_next_step(w.store, w.code, w.ann, step.id, step.version, status="agreed", due="June")
+    step = add_next_step(w.store.open(w.code, w.fac), "privacy", "Write it")
+    first = update_next_step(w.store.open(w.code, w.ann), step.id, step.version, status="agreed", due="June")
     before = every_row(w.store)
     with pytest.raises(EditConflict) as excinfo:
-        update_next_step(w.store, w.code, w.bob, step.id, step.version, status="done", action="Bob's wording")
+        update_next_step(w.store.open(w.code, w.bob), step.id, step.version, status="done", action="Bob's wording")
     assert excinfo.value.current == first
     assert "Someone else changed this next step" in str(excinfo.value)
     assert every_row(w.store) == before  # nothing overwritten, no event
-    assert next_steps(w.store, w.code, w.fac) == [first]
+    assert next_steps(w.store.open(w.code, w.fac)) == [first]
     # the second editor retries from the version they were shown
-    again = update_next_step(w.store, w.code, w.bob, step.id, excinfo.value.current.version, status="done")
+    again = update_next_step(w.store.open(w.code, w.bob), step.id, excinfo.value.current.version, status="done")
     assert (again.version, again.status, again.due) == (3, "done", "June")
 
 
 def test_a_stale_version_is_refused_even_for_a_different_field(w):
-    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    update_next_step(w.store, w.code, w.fac, step.id, 1, due="May")
+    step = add_next_step(w.store.open(w.code, w.fac), "privacy", "Write it")
+    update_next_step(w.store.open(w.code, w.fac), step.id, 1, due="May")
     with pytest.raises(EditConflict):
-        update_next_step(w.store, w.code, w.fac, step.id, 1, owner_person="Ann")
+        update_next_step(w.store.open(w.code, w.fac), step.id, 1, owner_person="Ann")
     with pytest.raises(EditConflict):
-        update_next_step(w.store, w.code, w.fac, step.id, 3, owner_person="Ann")  # from the future
+        update_next_step(w.store.open(w.code, w.fac), step.id, 3, owner_person="Ann")  # from the future
 
 
 def test_saving_what_is_already_stored_writes_nothing(w):
-    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    saved = update_next_step(w.store, w.code, w.fac, step.id, 1, status="agreed")
+    step = add_next_step(w.store.open(w.code, w.fac), "privacy", "Write it")
+    saved = update_next_step(w.store.open(w.code, w.fac), step.id, 1, status="agreed")
     before = every_row(w.store)
     # a double click (same expected version, same values) and an empty change
-    assert update_next_step(w.store, w.code, w.fac, step.id, 1, status="agreed") == saved
-    assert update_next_step(w.store, w.code, w.fac, step.id, 2) == saved
+    assert update_next_step(w.store.open(w.code, w.fac), step.id, 1, status="agreed") == saved
+    assert update_next_step(w.store.open(w.code, w.fac), step.id, 2) == saved
     assert every_row(w.store) == before
 
 
 def test_concurrent_editors_exactly_one_wins(w):
-    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    step = add_next_step(w.store.open(w.code, w.fac), "privacy", "Write it")
     n = 8
     barrier, outcomes, lock = threading.Barrier(n), [], threading.Lock()
 
     def edit(i):
         barrier.wait(60)
         try:
-            update_next_step(w.store, w.code, w.ann, step.id, 1, action=f"Version by editor {i}")
+            update_next_step(w.store.open(w.code, w.ann), step.id, 1, action=f"Version by editor {i}")
             result = "saved"
         except EditConflict as exc:
             result = exc.current.action
@@ -391,72 +387,72 @@ def test_concurrent_editors_exactly_one_wins(w):
         t.start()
     for t in threads:
         t.join()
-    [final] = next_steps(w.store, w.code, w.fac)
+    [final] = next_steps(w.store.open(w.code, w.fac))
     assert outcomes.count("saved") == 1
     assert final.version == 2
     assert sorted(o for o in outcomes if o != "saved") == [final.action] * (n - 1)
 
 
 def test_update_of_a_deleted_step_is_a_conflict_without_current(w):
-    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    delete_next_step(w.store, w.code, w.ann, step.id, 1)
+    step = add_next_step(w.store.open(w.code, w.fac), "privacy", "Write it")
+    delete_next_step(w.store.open(w.code, w.ann), step.id, 1)
     with pytest.raises(EditConflict) as excinfo:
-        update_next_step(w.store, w.code, w.bob, step.id, 1, status="done")
+        update_next_step(w.store.open(w.code, w.bob), step.id, 1, status="done")
     assert excinfo.value.current is None
     assert "deleted" in str(excinfo.value)
-    assert next_steps(w.store, w.code, w.fac) == []
+    assert next_steps(w.store.open(w.code, w.fac)) == []
 
 
 def test_delete_next_step_checks_the_version(w):
-    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
-    saved = update_next_step(w.store, w.code, w.ann, step.id, 1, status="agreed")
+    step = add_next_step(w.store.open(w.code, w.fac), "privacy", "Write it")
+    saved = update_next_step(w.store.open(w.code, w.ann), step.id, 1, status="agreed")
     with pytest.raises(EditConflict) as excinfo:
-        delete_next_step(w.store, w.code, w.bob, step.id, 1)
+        delete_next_step(w.store.open(w.code, w.bob), step.id, 1)
     assert excinfo.value.current == saved
-    assert next_steps(w.store, w.code, w.fac) == [saved]
-    delete_next_step(w.store, w.code, w.bob, step.id, 2)
-    assert next_steps(w.store, w.code, w.fac) == []
+    assert next_steps(w.store.open(w.code, w.fac)) == [saved]
+    delete_next_step(w.store.open(w.code, w.bob), step.id, 2)
+    assert next_steps(w.store.open(w.code, w.fac)) == []
     before = every_row(w.store)
-    delete_next_step(w.store, w.code, w.bob, step.id, 2)  # already gone: nothing to do
+    delete_next_step(w.store.open(w.code, w.bob), step.id, 2)  # already gone: nothing to do
     assert every_row(w.store) == before
 
 
 def test_steps_of_another_session_cannot_be_touched(w, store):
     other = store.create_session("Other", ["X", "Y"])
-    theirs = add_next_step(store, other.session.code, other.facilitator_token, "privacy", "Theirs")
+    theirs = add_next_step(store.open(other.session.code, other.facilitator_token), "privacy", "Theirs")
     with pytest.raises(EditConflict) as excinfo:
-        update_next_step(store, w.code, w.fac, theirs.id, 1, action="Hijacked")
+        update_next_step(store.open(w.code, w.fac), theirs.id, 1, action="Hijacked")
     assert excinfo.value.current is None
-    delete_next_step(store, w.code, w.fac, theirs.id, 1)
-    assert next_steps(store, other.session.code, other.facilitator_token) == [theirs]
+    delete_next_step(store.open(w.code, w.fac), theirs.id, 1)
+    assert next_steps(store.open(other.session.code, other.facilitator_token)) == [theirs]
 
 
 def test_update_validates_and_rejects_unknown_fields(w):
-    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    step = add_next_step(w.store.open(w.code, w.fac), "privacy", "Write it")
     before = every_row(w.store)
     with pytest.raises(InvalidInput, match="The status must be one of"):
-        update_next_step(w.store, w.code, w.fac, step.id, 1, status="finished")
+        update_next_step(w.store.open(w.code, w.fac), step.id, 1, status="finished")
     with pytest.raises(InvalidInput, match="The action cannot be empty"):
-        update_next_step(w.store, w.code, w.fac, step.id, 1, action="")
+        update_next_step(w.store.open(w.code, w.fac), step.id, 1, action="")
     with pytest.raises(TypeError, match="colour"):
-        update_next_step(w.store, w.code, w.fac, step.id, 1, colour="red")
+        update_next_step(w.store.open(w.code, w.fac), step.id, 1, colour="red")
     with pytest.raises(TypeError):
-        update_next_step(w.store, w.code, w.fac, step.id, 1, version=5)
+        update_next_step(w.store.open(w.code, w.fac), step.id, 1, version=5)
     assert every_row(w.store) == before
 
 
 def test_next_steps_order_and_elements_without_steps(w):
-    a = add_next_step(w.store, w.code, w.fac, "skills", "Train")
-    b = add_next_step(w.store, w.code, w.fac, "engagement", "Ask")
-    c = add_next_step(w.store, w.code, w.fac, "skills", "Hire")
-    d = add_next_step(w.store, w.code, w.fac, "impact", "Measure")
-    assert [s.id for s in next_steps(w.store, w.code, w.fac)] == [d.id, b.id, a.id, c.id]  # catalogue order
-    assert elements_without_steps(w.store, w.code, w.bob) == [
+    a = add_next_step(w.store.open(w.code, w.fac), "skills", "Train")
+    b = add_next_step(w.store.open(w.code, w.fac), "engagement", "Ask")
+    c = add_next_step(w.store.open(w.code, w.fac), "skills", "Hire")
+    d = add_next_step(w.store.open(w.code, w.fac), "impact", "Measure")
+    assert [s.id for s in next_steps(w.store.open(w.code, w.fac))] == [d.id, b.id, a.id, c.id]  # catalogue order
+    assert elements_without_steps(w.store.open(w.code, w.bob)) == [
         e for e in w.ids if e not in {"skills", "engagement", "impact"}
     ]
     for s in (a, b, c, d):
-        delete_next_step(w.store, w.code, w.fac, s.id, 1)
-    assert elements_without_steps(w.store, w.code, w.fac) == w.ids
+        delete_next_step(w.store.open(w.code, w.fac), s.id, 1)
+    assert elements_without_steps(w.store.open(w.code, w.fac)) == w.ids
 
 
 def test_statuses_are_the_models():
@@ -467,7 +463,7 @@ def test_statuses_are_the_models():
 
 
 def test_worksheet_entries_are_versioned(w):
-    e1 = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "  We encrypt\r\nbackups ")
+    e1 = set_worksheet_entry(w.store.open(w.code, w.ann), "privacy", w.alpha, "B", "  We encrypt\r\nbackups ")
     assert (e1.element_id, e1.party_id, e1.party, e1.column, e1.text, e1.internal, e1.version) == (
         "privacy",
         w.alpha,
@@ -478,63 +474,68 @@ def test_worksheet_entries_are_versioned(w):
         1,
     )
     e2 = set_worksheet_entry(
-        w.store, w.code, w.fac, "privacy", w.alpha, "B", "We encrypt everything", expected_version=1
+        w.store.open(w.code, w.fac), "privacy", w.alpha, "B", "We encrypt everything", expected_version=1
     )
     assert (e2.version, e2.text) == (2, "We encrypt everything")
-    e3 = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "b", "", internal=True, expected_version=2)
+    e3 = set_worksheet_entry(
+        w.store.open(w.code, w.ann), "privacy", w.alpha, "b", "", internal=True, expected_version=2
+    )
     assert (e3.version, e3.text, e3.internal, e3.column) == (3, "", True, "B")
-    assert worksheet(w.store, w.code, w.fac) == [e3]
+    assert worksheet(w.store.open(w.code, w.fac)) == [e3]
 
 
 def test_worksheet_conflicts(w):
-    first = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit report")
+    first = set_worksheet_entry(w.store.open(w.code, w.ann), "privacy", w.alpha, "C", "Audit report")
     before = every_row(w.store)
     with pytest.raises(EditConflict) as excinfo:  # a second "new" entry for the same cell
-        set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "C", "Certificate")
+        set_worksheet_entry(w.store.open(w.code, w.fac), "privacy", w.alpha, "C", "Certificate")
     assert excinfo.value.current == first
     second = set_worksheet_entry(
-        w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit report 2026", expected_version=1
+        w.store.open(w.code, w.ann), "privacy", w.alpha, "C", "Audit report 2026", expected_version=1
     )
     with pytest.raises(EditConflict) as excinfo:
-        set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "C", "Certificate", expected_version=1)
+        set_worksheet_entry(w.store.open(w.code, w.fac), "privacy", w.alpha, "C", "Certificate", expected_version=1)
     assert excinfo.value.current == second
     with pytest.raises(EditConflict) as excinfo:  # a version for an entry nobody wrote
-        set_worksheet_entry(w.store, w.code, w.fac, "quality", w.alpha, "C", "x", expected_version=1)
+        set_worksheet_entry(w.store.open(w.code, w.fac), "quality", w.alpha, "C", "x", expected_version=1)
     assert excinfo.value.current is None
-    assert worksheet(w.store, w.code, w.fac) == [second]
+    assert worksheet(w.store.open(w.code, w.fac)) == [second]
     assert len(every_row(w.store)["worksheet"]) == len(before["worksheet"]) == 1
 
 
 def test_worksheet_same_text_again_writes_nothing(w):
-    first = set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit")
+    first = set_worksheet_entry(w.store.open(w.code, w.ann), "privacy", w.alpha, "C", "Audit")
     before = every_row(w.store)
-    assert set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit") == first
+    assert set_worksheet_entry(w.store.open(w.code, w.ann), "privacy", w.alpha, "C", "Audit") == first
     assert every_row(w.store) == before
     changed = set_worksheet_entry(
-        w.store, w.code, w.ann, "privacy", w.alpha, "C", "Audit", internal=True, expected_version=1
+        w.store.open(w.code, w.ann), "privacy", w.alpha, "C", "Audit", internal=True, expected_version=1
     )
     assert (changed.version, changed.internal) == (2, True)
 
 
 def test_worksheet_rights_per_party(w):
-    set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "ours")
-    set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.beta, "B", "theirs")
+    set_worksheet_entry(w.store.open(w.code, w.ann), "privacy", w.alpha, "B", "ours")
+    set_worksheet_entry(w.store.open(w.code, w.fac), "privacy", w.beta, "B", "theirs")
     before = every_row(w.store)
     with pytest.raises(AccessDenied) as excinfo:
-        set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.beta, "C", "not mine")
+        set_worksheet_entry(w.store.open(w.code, w.ann), "privacy", w.beta, "C", "not mine")
     assert str(excinfo.value) == OWN_PARTY_ONLY
     assert every_row(w.store) == before
-    assert [(e.party, e.text) for e in worksheet(w.store, w.code, w.bob)] == [("Alpha", "ours"), ("Beta", "theirs")]
+    assert [(e.party, e.text) for e in worksheet(w.store.open(w.code, w.bob))] == [
+        ("Alpha", "ours"),
+        ("Beta", "theirs"),
+    ]
 
 
 def test_shareable_worksheet_hides_internal_entries(w):
-    set_worksheet_entry(w.store, w.code, w.ann, "quality", w.alpha, "C", "public evidence")
-    set_worksheet_entry(w.store, w.code, w.ann, "privacy", w.alpha, "B", "secret step", internal=True)
-    set_worksheet_entry(w.store, w.code, w.bob, "impact", w.beta, "B", "beta internal", internal=True)
-    set_worksheet_entry(w.store, w.code, w.bob, "impact", w.beta, "C", "beta public")
+    set_worksheet_entry(w.store.open(w.code, w.ann), "quality", w.alpha, "C", "public evidence")
+    set_worksheet_entry(w.store.open(w.code, w.ann), "privacy", w.alpha, "B", "secret step", internal=True)
+    set_worksheet_entry(w.store.open(w.code, w.bob), "impact", w.beta, "B", "beta internal", internal=True)
+    set_worksheet_entry(w.store.open(w.code, w.bob), "impact", w.beta, "C", "beta public")
 
     def texts(token, **kw):
-        return [e.text for e in worksheet(w.store, w.code, token, **kw)]
+        return [e.text for e in worksheet(w.store.open(w.code, token), **kw)]
 
     # catalogue order of elements (impact, privacy, quality), then party, then column
     assert texts(w.fac) == ["beta internal", "beta public", "secret step", "public evidence"]
@@ -557,36 +558,36 @@ def test_shareable_worksheet_hides_internal_entries(w):
 def test_worksheet_validation(w, args, message):
     element, column, text = args
     with pytest.raises(InvalidInput) as excinfo:
-        set_worksheet_entry(w.store, w.code, w.fac, element, w.alpha, column, text)
+        set_worksheet_entry(w.store.open(w.code, w.fac), element, w.alpha, column, text)
     assert str(excinfo.value) == message
-    assert worksheet(w.store, w.code, w.fac) == []
+    assert worksheet(w.store.open(w.code, w.fac)) == []
 
 
 # ---------------------------------------------------------------- organisation-wide rankings
 
 
 def test_set_baseline_and_read(w):
-    set_baseline(w.store, w.code, w.bob, w.beta, w.ids[::-1])
-    set_baseline(w.store, w.code, w.ann, w.alpha, rotated(w.ids))
-    assert baselines(w.store, w.code, w.fac) == {"Alpha": tuple(rotated(w.ids)), "Beta": tuple(w.ids[::-1])}
-    assert list(baselines(w.store, w.code, w.bob)) == ["Alpha", "Beta"]  # session order
-    set_baseline(w.store, w.code, w.fac, w.alpha, w.ids, expected_version=1)  # replaced
-    assert baselines(w.store, w.code, w.ann)["Alpha"] == tuple(w.ids)
+    set_baseline(w.store.open(w.code, w.bob), w.beta, w.ids[::-1])
+    set_baseline(w.store.open(w.code, w.ann), w.alpha, rotated(w.ids))
+    assert baselines(w.store.open(w.code, w.fac)) == {"Alpha": tuple(rotated(w.ids)), "Beta": tuple(w.ids[::-1])}
+    assert list(baselines(w.store.open(w.code, w.bob))) == ["Alpha", "Beta"]  # session order
+    set_baseline(w.store.open(w.code, w.fac), w.alpha, w.ids, expected_version=1)  # replaced
+    assert baselines(w.store.open(w.code, w.ann))["Alpha"] == tuple(w.ids)
     actions = [a for _, a, _ in events(w.store, w.code, w.fac)]
     assert actions[-3:] == ["baseline_set", "baseline_set", "baseline_replaced"]
 
 
 def test_set_baseline_rights_and_validation(w):
     with pytest.raises(AccessDenied) as excinfo:
-        set_baseline(w.store, w.code, w.ann, w.beta, w.ids)
+        set_baseline(w.store.open(w.code, w.ann), w.beta, w.ids)
     assert str(excinfo.value) == OWN_PARTY_ONLY
     with pytest.raises(InvalidInput, match=r"missing: skills"):
-        set_baseline(w.store, w.code, w.ann, w.alpha, w.ids[:-1])
+        set_baseline(w.store.open(w.code, w.ann), w.alpha, w.ids[:-1])
     with pytest.raises(InvalidInput, match=r"listed more than once: impact"):
-        set_baseline(w.store, w.code, w.ann, w.alpha, [w.ids[0]] + w.ids[:-1])
+        set_baseline(w.store.open(w.code, w.ann), w.alpha, [w.ids[0]] + w.ids[:-1])
     with pytest.raises(InvalidInput, match="A ranking must be a list"):
-        set_baseline(w.store, w.code, w.ann, w.alpha, "impact")
-    assert baselines(w.store, w.code, w.fac) == {}
+        set_baseline(w.store.open(w.code, w.ann), w.alpha, "impact")
+    assert baselines(w.store.open(w.code, w.fac)) == {}
 
 
 def names_of(ids):
@@ -673,9 +674,9 @@ def test_baseline_comparison_matches_the_analysis_functions(w, store):
     store.submit(w.code, alpha2, a2, round_number=1)
     store.submit(w.code, w.bob, b, round_number=1)
     org_alpha, org_beta = shuffled(w.ids, 7), list(b)
-    set_baseline(store, w.code, w.ann, w.alpha, org_alpha)
-    set_baseline(store, w.code, w.bob, w.beta, org_beta)
-    cmp = baseline_comparison(store, w.code, w.fac, 1)
+    set_baseline(store.open(w.code, w.ann), w.alpha, org_alpha)
+    set_baseline(store.open(w.code, w.bob), w.beta, org_beta)
+    cmp = baseline_comparison(store.open(w.code, w.fac), 1)
     assert list(cmp) == ["Alpha", "Beta"]
     rel_alpha = analysis.party_consensus([a1, a2]).order
     got = cmp["Alpha"]
@@ -696,18 +697,18 @@ def test_baseline_comparison_matches_the_analysis_functions(w, store):
 
 
 def test_baseline_comparison_needs_both_and_a_visible_round(w, store):
-    set_baseline(store, w.code, w.ann, w.alpha, w.ids)
-    assert baseline_comparison(store, w.code, w.fac, 1) == {}  # no ranking yet
+    set_baseline(store.open(w.code, w.ann), w.alpha, w.ids)
+    assert baseline_comparison(store.open(w.code, w.fac), 1) == {}  # no ranking yet
     store.submit(w.code, w.bob, w.ids, round_number=1)
-    assert baseline_comparison(store, w.code, w.fac, 1) == {}  # Beta ranked, but has no baseline
+    assert baseline_comparison(store.open(w.code, w.fac), 1) == {}  # Beta ranked, but has no baseline
     store.submit(w.code, w.ann, w.ids[::-1], round_number=1)
-    assert baseline_comparison(store, w.code, w.fac, 1)["Alpha"]["tau"] == pytest.approx(-1.0)
+    assert baseline_comparison(store.open(w.code, w.fac), 1)["Alpha"]["tau"] == pytest.approx(-1.0)
     with pytest.raises(NotAllowedNow, match="not revealed"):  # blind session, round not revealed
-        baseline_comparison(store, w.code, w.ann, 1)
+        baseline_comparison(store.open(w.code, w.ann), 1)
     with pytest.raises(InvalidInput, match="no round 2"):
-        baseline_comparison(store, w.code, w.fac, 2)
+        baseline_comparison(store.open(w.code, w.fac), 2)
     store.reveal(w.code, w.fac)
-    assert baseline_comparison(store, w.code, w.bob, 1) == baseline_comparison(store, w.code, w.fac, 1)
+    assert baseline_comparison(store.open(w.code, w.bob), 1) == baseline_comparison(store.open(w.code, w.fac), 1)
 
 
 # ---------------------------------------------------------------- survey
@@ -715,20 +716,20 @@ def test_baseline_comparison_needs_both_and_a_visible_round(w, store):
 
 def test_survey_link_only_its_hash_is_stored_and_a_new_one_replaces_it(w):
     assert tokens.looks_like_token(w.survey)
-    assert survey_session(w.store, w.code, w.survey).id == w.sid
+    assert survey_session(w.store.open(w.code, w.survey)).id == w.sid
     everything = json.dumps(every_row(w.store), default=str)
     assert w.survey not in everything
     assert tokens.hash_token(w.survey) in everything
-    second = new_survey_link(w.store, w.code, w.fac)
+    second = new_survey_link(w.store.open(w.code, w.fac))
     assert second != w.survey
     with pytest.raises(AccessDenied):
-        survey_session(w.store, w.code, w.survey)
+        survey_session(w.store.open(w.code, w.survey))
     with pytest.raises(AccessDenied):
-        submit_feedback(w.store, w.code, w.survey, "Old link", {None: {"trust": 2}})
-    assert survey_session(w.store, w.code, second).code == w.code
-    close_survey(w.store, w.code, w.fac)
+        submit_feedback(w.store.open(w.code, w.survey), "Old link", {None: {"trust": 2}})
+    assert survey_session(w.store.open(w.code, second)).code == w.code
+    close_survey(w.store.open(w.code, w.fac))
     with pytest.raises(AccessDenied):
-        survey_session(w.store, w.code, second)
+        survey_session(w.store.open(w.code, second))
     assert [a for _, a, _ in events(w.store, w.code, w.fac) if a.startswith("survey")] == [
         "survey_link_created",
         "survey_link_replaced",
@@ -739,10 +740,10 @@ def test_survey_link_only_its_hash_is_stored_and_a_new_one_replaces_it(w):
 @pytest.mark.parametrize("who", ["facilitator", "own", "other", "garbage", "other_session_survey", "none"])
 def test_survey_session_refuses_anything_but_this_sessions_survey_token(w, store, who):
     other = store.create_session("Other", ["X", "Y"])
-    other_survey = new_survey_link(store, other.session.code, other.facilitator_token)
+    other_survey = new_survey_link(store.open(other.session.code, other.facilitator_token))
     token = {**w.tokens(), "other_session_survey": other_survey, "none": None}[who]
     with pytest.raises(AccessDenied) as excinfo:
-        survey_session(store, w.code, token)
+        survey_session(store.open(w.code, token))
     assert str(excinfo.value) == DENIED
 
 
@@ -773,7 +774,7 @@ def test_the_survey_token_grants_nothing_in_the_store(w, call):
         "reveal": lambda: s.reveal(w.code, w.survey),
         "events": lambda: s.events(w.code, w.survey),
         "delete_session": lambda: s.delete_session(w.code, w.survey),
-        "followup_feedback": lambda: feedback(s, w.code, w.survey),
+        "followup_feedback": lambda: feedback(s.open(w.code, w.survey)),
     }
     before = every_row(s)
     with pytest.raises(AccessDenied) as excinfo:
@@ -784,9 +785,7 @@ def test_the_survey_token_grants_nothing_in_the_store(w, call):
 
 def test_submit_feedback_stores_every_answer_in_order(w):
     n = submit_feedback(
-        w.store,
-        w.code,
-        w.survey,
+        w.store.open(w.code, w.survey),
         "  Dana \n (Beta) ",
         {
             "privacy": {"trust": 4, "expectations": "partly", "evidence": "yes", "comment": " Good\r\nbut slow "},
@@ -797,25 +796,25 @@ def test_submit_feedback_stores_every_answer_in_order(w):
         },
     )
     assert n == 3  # the two empty answers are skipped
-    got = feedback(w.store, w.code, w.fac)
+    got = feedback(w.store.open(w.code, w.fac))
     assert [(a.respondent, a.element_id, a.trust, a.expectations, a.evidence, a.comment) for a in got] == [
         ("Dana (Beta)", None, 3, None, None, "Overall fine"),
         ("Dana (Beta)", "privacy", 4, "partly", "yes", "Good\nbut slow"),
         ("Dana (Beta)", "quality", None, "no", None, ""),
     ]
     assert all(a.submitted_at == got[0].submitted_at for a in got)
-    assert feedback(w.store, w.code, w.ann) == feedback(w.store, w.code, w.bob) == got
+    assert feedback(w.store.open(w.code, w.ann)) == feedback(w.store.open(w.code, w.bob)) == got
     assert events(w.store, w.code, w.fac)[-1] == ("survey", "feedback_submitted", {"answers": 3})
     assert "Dana" not in json.dumps(events(w.store, w.code, w.fac))
 
 
 def test_respondent_names(w):
     def submit(name):
-        submit_feedback(w.store, w.code, w.survey, name, {None: {"trust": 5}})
+        submit_feedback(w.store.open(w.code, w.survey), name, {None: {"trust": 5}})
 
     for name in ("", "Eve", "  ", "eve", "EVE", ""):
         submit(name)
-    assert [a.respondent for a in feedback(w.store, w.code, w.fac)] == [
+    assert [a.respondent for a in feedback(w.store.open(w.code, w.fac))] == [
         "Stakeholder 1",
         "Eve",
         "Stakeholder 3",
@@ -832,7 +831,7 @@ def test_concurrent_anonymous_respondents_get_distinct_names(w):
     def go():
         try:
             barrier.wait(60)
-            submit_feedback(w.store, w.code, w.survey, "", {"privacy": {"trust": 2}})
+            submit_feedback(w.store.open(w.code, w.survey), "", {"privacy": {"trust": 2}})
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -842,7 +841,7 @@ def test_concurrent_anonymous_respondents_get_distinct_names(w):
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(a.respondent for a in feedback(w.store, w.code, w.fac)) == sorted(
+    assert sorted(a.respondent for a in feedback(w.store.open(w.code, w.fac))) == sorted(
         f"Stakeholder {i}" for i in range(1, n + 1)
     )
 
@@ -887,7 +886,7 @@ VALID = {"impact": {"trust": 5, "comment": "valid"}}
 def test_submit_feedback_validates_everything_before_storing(w, answers, message):
     before = every_row(w.store)
     with pytest.raises(InvalidInput) as excinfo:  # a valid answer comes first: it must not be stored either
-        submit_feedback(w.store, w.code, w.survey, "Dana", {**VALID, **answers})
+        submit_feedback(w.store.open(w.code, w.survey), "Dana", {**VALID, **answers})
     assert str(excinfo.value) == message
     assert every_row(w.store) == before
 
@@ -903,7 +902,7 @@ def test_submit_feedback_validates_everything_before_storing(w, answers, message
 def test_submit_feedback_needs_answers(w, answers, message):
     before = every_row(w.store)
     with pytest.raises(InvalidInput) as excinfo:
-        submit_feedback(w.store, w.code, w.survey, "Dana", answers)
+        submit_feedback(w.store.open(w.code, w.survey), "Dana", answers)
     assert str(excinfo.value) == message
     assert every_row(w.store) == before
 
@@ -911,47 +910,47 @@ def test_submit_feedback_needs_answers(w, answers, message):
 def test_a_survey_link_replaced_between_the_check_and_the_write_stores_nothing(w, monkeypatch):
     real = survey_session
 
-    def check_then_replace(store, code, survey_token):
-        session = real(store, code, survey_token)
-        new_survey_link(store, code, w.fac)
+    def check_then_replace(view):
+        session = real(view)
+        new_survey_link(view.store.open(view.session.code, w.fac))
         return session
 
     monkeypatch.setattr(trustcore.followup.survey, "survey_session", check_then_replace)
     with pytest.raises(AccessDenied):
-        submit_feedback(w.store, w.code, w.survey, "Late", {None: {"trust": 2}})
-    assert feedback(w.store, w.code, w.fac) == []
+        submit_feedback(w.store.open(w.code, w.survey), "Late", {None: {"trust": 2}})
+    assert feedback(w.store.open(w.code, w.fac)) == []
 
 
 def test_submit_feedback_respondent_too_long(w):
     with pytest.raises(InvalidInput, match="Your name is too long"):
-        submit_feedback(w.store, w.code, w.survey, "n" * 81, {None: {"trust": 1}})
-    assert feedback(w.store, w.code, w.fac) == []
+        submit_feedback(w.store.open(w.code, w.survey), "n" * 81, {None: {"trust": 1}})
+    assert feedback(w.store.open(w.code, w.fac)) == []
 
 
 # ---------------------------------------------------------------- reflections
 
 
 def test_reflections_are_versioned(w):
-    assert reflections(w.store, w.code, w.fac) == {}
-    r1 = set_reflection(w.store, w.code, w.ann, "timeframe", "  By Q3\r\n2027 ")
+    assert reflections(w.store.open(w.code, w.fac)) == {}
+    r1 = set_reflection(w.store.open(w.code, w.ann), "timeframe", "  By Q3\r\n2027 ")
     assert (r1.key, r1.question, r1.answer, r1.version) == (
         "timeframe",
         REFLECTION_QUESTIONS["timeframe"],
         "By Q3\n2027",
         1,
     )
-    set_reflection(w.store, w.code, w.bob, "areas", "Evidence", expected_version=0)
-    r2 = set_reflection(w.store, w.code, w.fac, "timeframe", "By Q4", expected_version=1)
+    set_reflection(w.store.open(w.code, w.bob), "areas", "Evidence", expected_version=0)
+    r2 = set_reflection(w.store.open(w.code, w.fac), "timeframe", "By Q4", expected_version=1)
     assert (r2.answer, r2.version) == ("By Q4", 2)
-    got = reflections(w.store, w.code, w.bob)
+    got = reflections(w.store.open(w.code, w.bob))
     assert list(got) == ["areas", "timeframe"]  # question order
     assert got["timeframe"] == r2
     before = every_row(w.store)
     with pytest.raises(EditConflict) as excinfo:
-        set_reflection(w.store, w.code, w.ann, "timeframe", "By Q1", expected_version=1)
+        set_reflection(w.store.open(w.code, w.ann), "timeframe", "By Q1", expected_version=1)
     assert excinfo.value.current == r2
     with pytest.raises(EditConflict) as excinfo:
-        set_reflection(w.store, w.code, w.ann, "areas", "Other areas")
+        set_reflection(w.store.open(w.code, w.ann), "areas", "Other areas")
     assert excinfo.value.current.answer == "Evidence"
     assert every_row(w.store) == before
 
@@ -965,51 +964,51 @@ def test_reflections_are_versioned(w):
 )
 def test_reflection_validation(w, key, answer, message):
     with pytest.raises(InvalidInput) as excinfo:
-        set_reflection(w.store, w.code, w.fac, key, answer)
+        set_reflection(w.store.open(w.code, w.fac), key, answer)
     assert message in str(excinfo.value)
-    assert reflections(w.store, w.code, w.fac) == {}
+    assert reflections(w.store.open(w.code, w.fac)) == {}
 
 
 def test_reflection_too_long_names_the_question(w):
     with pytest.raises(InvalidInput) as excinfo:
-        set_reflection(w.store, w.code, w.fac, "hierarchy", "a" * 2001)
+        set_reflection(w.store.open(w.code, w.fac), "hierarchy", "a" * 2001)
     assert REFLECTION_QUESTIONS["hierarchy"] in str(excinfo.value)
 
 
 def test_version_must_be_a_whole_number(w):
-    step = add_next_step(w.store, w.code, w.fac, "privacy", "Write it")
+    step = add_next_step(w.store.open(w.code, w.fac), "privacy", "Write it")
     for bad in (0, -1, "1", 1.0, True, None):
         with pytest.raises(InvalidInput, match="whole number"):
-            update_next_step(w.store, w.code, w.fac, step.id, bad, status="done")
+            update_next_step(w.store.open(w.code, w.fac), step.id, bad, status="done")
         with pytest.raises(InvalidInput, match="whole number"):
-            delete_next_step(w.store, w.code, w.fac, step.id, bad)
-    assert next_steps(w.store, w.code, w.fac) == [step]
+            delete_next_step(w.store.open(w.code, w.fac), step.id, bad)
+    assert next_steps(w.store.open(w.code, w.fac)) == [step]
     for bad in (-1, "1", 1.0, True):
         with pytest.raises(InvalidInput, match="whole number"):
-            set_reflection(w.store, w.code, w.fac, "areas", "x", expected_version=bad)
+            set_reflection(w.store.open(w.code, w.fac), "areas", "x", expected_version=bad)
         with pytest.raises(InvalidInput, match="whole number"):
-            set_worksheet_entry(w.store, w.code, w.fac, "privacy", w.alpha, "B", "x", expected_version=bad)
+            set_worksheet_entry(w.store.open(w.code, w.fac), "privacy", w.alpha, "B", "x", expected_version=bad)
 
 
 # ---------------------------------------------------------------- Column A
 
 
 def test_agreed_order_sources(w, store):
-    assert agreed_order(store, w.code, w.fac) == (tuple(w.ids), "catalogue order (no rankings yet)")
+    assert agreed_order(store.open(w.code, w.fac)) == (tuple(w.ids), "catalogue order (no rankings yet)")
     orders = {"Alpha": shuffled(w.ids, 11), "Beta": shuffled(w.ids, 12)}
     store.submit(w.code, w.ann, orders["Alpha"], round_number=1)
     store.submit(w.code, w.bob, orders["Beta"], round_number=1)
     expected = tuple(analysis.kemeny_consensus(list(orders.values())))
-    assert agreed_order(store, w.code, w.fac) == (expected, "consensus (Kemeny) of round 1")
+    assert agreed_order(store.open(w.code, w.fac)) == (expected, "consensus (Kemeny) of round 1")
     store.next_round(w.code, w.fac)  # round 2 has no ranking yet: still round 1's
-    assert agreed_order(store, w.code, w.fac) == (expected, "consensus (Kemeny) of round 1")
+    assert agreed_order(store.open(w.code, w.fac)) == (expected, "consensus (Kemeny) of round 1")
     store.submit(w.code, w.bob, orders["Alpha"], round_number=2)
-    assert agreed_order(store, w.code, w.fac) == (tuple(orders["Alpha"]), "consensus (Kemeny) of round 2")
+    assert agreed_order(store.open(w.code, w.fac)) == (tuple(orders["Alpha"]), "consensus (Kemeny) of round 2")
     fixed = shuffled(w.ids, 13)
-    set_agreed_order(store, w.code, w.fac, fixed)
-    assert agreed_order(store, w.code, w.ann) == (tuple(fixed), "fixed by the facilitator")
-    set_agreed_order(store, w.code, w.fac, None)
-    assert agreed_order(store, w.code, w.fac)[1] == "consensus (Kemeny) of round 2"
+    set_agreed_order(store.open(w.code, w.fac), fixed)
+    assert agreed_order(store.open(w.code, w.ann)) == (tuple(fixed), "fixed by the facilitator")
+    set_agreed_order(store.open(w.code, w.fac), None)
+    assert agreed_order(store.open(w.code, w.fac))[1] == "consensus (Kemeny) of round 2"
     assert [a for _, a, _ in events(store, w.code, w.fac)][-2:] == ["agreed_order_set", "agreed_order_cleared"]
 
 
@@ -1025,7 +1024,7 @@ def test_agreed_order_uses_kemeny_of_the_party_orders(store):
     orders = [shuffled(ids, seed + k) for k in range(3)]
     for party, order in zip(c.session.parties, orders):
         store.submit(c.session.code, store.join(c.session.code, party.id).token, order, round_number=1)
-    order, source = agreed_order(store, c.session.code, c.facilitator_token)
+    order, source = agreed_order(store.open(c.session.code, c.facilitator_token))
     assert order == tuple(analysis.kemeny_consensus(orders)) != tuple(analysis.borda_consensus(orders))
     assert order == results.round_results(store.session(c.session.code), store.rankings(c.session.code), 1).kemeny
 
@@ -1036,7 +1035,7 @@ def test_agreed_order_uses_borda_for_long_catalogues(store):
     orders = [shuffled(cat.ids, k) for k in range(3)]
     for party, order in zip(c.session.parties, orders):
         store.submit(c.session.code, store.join(c.session.code, party.id).token, order, round_number=1)
-    assert agreed_order(store, c.session.code, c.facilitator_token) == (
+    assert agreed_order(store.open(c.session.code, c.facilitator_token)) == (
         tuple(analysis.borda_consensus(orders)),
         "consensus (Borda) of round 1",
     )
@@ -1044,20 +1043,20 @@ def test_agreed_order_uses_borda_for_long_catalogues(store):
 
 def test_agreed_order_hides_unrevealed_rankings_from_participants(w, store):
     store.submit(w.code, w.ann, w.ids[::-1], round_number=1)
-    assert agreed_order(store, w.code, w.fac)[1] == "consensus (Kemeny) of round 1"
-    assert agreed_order(store, w.code, w.bob) == (tuple(w.ids), "catalogue order (no revealed rankings yet)")
+    assert agreed_order(store.open(w.code, w.fac))[1] == "consensus (Kemeny) of round 1"
+    assert agreed_order(store.open(w.code, w.bob)) == (tuple(w.ids), "catalogue order (no revealed rankings yet)")
     store.reveal(w.code, w.fac)
-    assert agreed_order(store, w.code, w.bob) == (tuple(w.ids[::-1]), "consensus (Kemeny) of round 1")
+    assert agreed_order(store.open(w.code, w.bob)) == (tuple(w.ids[::-1]), "consensus (Kemeny) of round 1")
     store.next_round(w.code, w.fac)
     store.submit(w.code, w.ann, w.ids, round_number=2)
-    assert agreed_order(store, w.code, w.bob)[1] == "consensus (Kemeny) of round 1"  # round 2 not revealed
-    assert agreed_order(store, w.code, w.fac) == (tuple(w.ids), "consensus (Kemeny) of round 2")
+    assert agreed_order(store.open(w.code, w.bob))[1] == "consensus (Kemeny) of round 1"  # round 2 not revealed
+    assert agreed_order(store.open(w.code, w.fac)) == (tuple(w.ids), "consensus (Kemeny) of round 2")
 
 
 def test_set_agreed_order_validates(w):
     with pytest.raises(InvalidInput, match="missing: skills"):
-        set_agreed_order(w.store, w.code, w.fac, w.ids[:-1])
-    assert agreed_order(w.store, w.code, w.fac)[1] == NO_RANKINGS
+        set_agreed_order(w.store.open(w.code, w.fac), w.ids[:-1])
+    assert agreed_order(w.store.open(w.code, w.fac))[1] == NO_RANKINGS
 
 
 # ---------------------------------------------------------------- earlier sessions
@@ -1072,20 +1071,20 @@ def earlier(store):
     orders = {"ALPHA": shuffled(ids, 21), "Beta": shuffled(ids, 22), "Gamma": shuffled(ids, 23)}
     for party in c.session.parties:
         store.submit(code, store.join(code, party.id).token, orders[party.name], round_number=1)
-    steps = [add_next_step(store, code, fac, e, f"Do {e}") for e in ("privacy", "quality", "skills")]
+    steps = [add_next_step(store.open(code, fac), e, f"Do {e}") for e in ("privacy", "quality", "skills")]
     return c, orders, steps
 
 
 def test_changes_since_previous(w, store, earlier):
     prev, then, steps = earlier
-    assert changes_since_previous(store, w.code, w.fac) is None
-    link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
-    done = update_next_step(store, prev.session.code, prev.facilitator_token, steps[0].id, 1, status="done")
-    update_next_step(store, prev.session.code, prev.facilitator_token, steps[1].id, 1, status="in progress")
+    assert changes_since_previous(store.open(w.code, w.fac)) is None
+    link_previous(store.open(w.code, w.fac), prev.session.code, prev.facilitator_token)
+    done = update_next_step(store.open(prev.session.code, prev.facilitator_token), steps[0].id, 1, status="done")
+    update_next_step(store.open(prev.session.code, prev.facilitator_token), steps[1].id, 1, status="in progress")
     now = {"Alpha": shuffled(w.ids, 31), "Beta": then["Beta"]}
     store.submit(w.code, w.ann, now["Alpha"], round_number=1)
     store.submit(w.code, w.bob, now["Beta"], round_number=1)
-    ch = changes_since_previous(store, w.code, w.fac)
+    ch = changes_since_previous(store.open(w.code, w.fac))
     assert (ch.previous_code, ch.previous_title, ch.previous_created_at) == (
         prev.session.code,
         "Review 2025",
@@ -1106,15 +1105,15 @@ def test_changes_since_previous(w, store, earlier):
 
 def test_changes_for_participants_respect_blind_rounds(w, store, earlier):
     prev = earlier[0]
-    link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
+    link_previous(store.open(w.code, w.fac), prev.session.code, prev.facilitator_token)
     store.submit(w.code, w.ann, w.ids, round_number=1)
     store.submit(w.code, w.bob, w.ids, round_number=1)
-    ch = changes_since_previous(store, w.code, w.bob)
+    ch = changes_since_previous(store.open(w.code, w.bob))
     assert (ch.round, ch.moved, ch.agreement_now) == (None, {}, None)
     assert (ch.previous_code, ch.previous_steps) == (None, ())  # no key to the earlier session, nor its steps
     store.reveal(w.code, w.fac)
     store.reveal(prev.session.code, prev.facilitator_token)
-    fac, bob = changes_since_previous(store, w.code, w.fac), changes_since_previous(store, w.code, w.bob)
+    fac, bob = changes_since_previous(store.open(w.code, w.fac)), changes_since_previous(store.open(w.code, w.bob))
     assert (bob.round, bob.moved, bob.agreement_now, bob.agreement_then) == (
         fac.round,
         fac.moved,
@@ -1127,12 +1126,12 @@ def test_changes_before_anyone_ranked_and_with_another_catalogue(store, earlier)
     prev = earlier[0]
     cat = validate_catalogue([{"id": f"e{i}", "name": f"E{i}"} for i in range(4)])
     c = store.create_session("New framework", ["Alpha", "Beta"], catalogue=cat)
-    link_previous(store, c.session.code, c.facilitator_token, prev.session.code, prev.facilitator_token)
-    ch = changes_since_previous(store, c.session.code, c.facilitator_token)
+    link_previous(store.open(c.session.code, c.facilitator_token), prev.session.code, prev.facilitator_token)
+    ch = changes_since_previous(store.open(c.session.code, c.facilitator_token))
     assert (ch.round, ch.moved, ch.agreement_now, ch.previous_round) == (None, {}, None, 1)
     p = store.join(c.session.code, c.session.parties[0].id)
     store.submit(c.session.code, p.token, cat.ids, round_number=1)
-    ch = changes_since_previous(store, c.session.code, c.facilitator_token)
+    ch = changes_since_previous(store.open(c.session.code, c.facilitator_token))
     assert (ch.round, ch.moved, ch.same_catalogue) == (1, {}, False)
 
 
@@ -1147,29 +1146,31 @@ def test_link_previous_needs_both_facilitators_and_no_loops(w, store, earlier):
         (w.fac, "nosuchsession22", prev.facilitator_token),
     ):
         with pytest.raises(AccessDenied) as excinfo:
-            link_previous(store, w.code, *args)
+            link_previous(store.open(w.code, args[0]), *args[1:])
         assert str(excinfo.value) == DENIED
     with pytest.raises(InvalidInput, match="cannot follow itself"):
-        link_previous(store, w.code, w.fac, w.code, w.fac)
+        link_previous(store.open(w.code, w.fac), w.code, w.fac)
     assert every_row(store) == before
-    link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
+    link_previous(store.open(w.code, w.fac), prev.session.code, prev.facilitator_token)
     with pytest.raises(InvalidInput, match="loop"):
-        link_previous(store, prev.session.code, prev.facilitator_token, w.code, w.fac)
+        link_previous(store.open(prev.session.code, prev.facilitator_token), w.code, w.fac)
     third = store.create_session("Third", ["A", "B"])
-    link_previous(store, third.session.code, third.facilitator_token, w.code, w.fac)
+    link_previous(store.open(third.session.code, third.facilitator_token), w.code, w.fac)
     with pytest.raises(InvalidInput, match="loop"):
-        link_previous(store, prev.session.code, prev.facilitator_token, third.session.code, third.facilitator_token)
-    unlink_previous(store, w.code, w.fac)
-    assert changes_since_previous(store, w.code, w.fac) is None
-    assert changes_since_previous(store, third.session.code, third.facilitator_token).previous_code == w.code
+        link_previous(
+            store.open(prev.session.code, prev.facilitator_token), third.session.code, third.facilitator_token
+        )
+    unlink_previous(store.open(w.code, w.fac))
+    assert changes_since_previous(store.open(w.code, w.fac)) is None
+    assert changes_since_previous(store.open(third.session.code, third.facilitator_token)).previous_code == w.code
 
 
 def test_changes_since_a_deleted_session_is_none(w, store, earlier):
     prev = earlier[0]
-    link_previous(store, w.code, w.fac, prev.session.code, prev.facilitator_token)
-    assert changes_since_previous(store, w.code, w.ann) is not None
+    link_previous(store.open(w.code, w.fac), prev.session.code, prev.facilitator_token)
+    assert changes_since_previous(store.open(w.code, w.ann)) is not None
     store.delete_session(prev.session.code, prev.facilitator_token)
-    assert changes_since_previous(store, w.code, w.ann) is None
+    assert changes_since_previous(store.open(w.code, w.ann)) is None
 
 
 # ---------------------------------------------------------------- rights matrix
@@ -1185,47 +1186,53 @@ ROLES = ["facilitator", "own", "other", "survey", "garbage", "other_session", "n
 def _setup(w: W) -> dict:
     """What the calls need: a step, a previous session, a revealed round with rankings."""
     s = w.store
-    step = add_next_step(s, w.code, w.fac, "privacy", "Write it")
+    step = add_next_step(s.open(w.code, w.fac), "privacy", "Write it")
     prev = s.create_session("Earlier", ["Alpha", "Beta"])
     s.submit(w.code, w.ann, w.ids, round_number=1)
     s.submit(w.code, w.bob, w.ids[::-1], round_number=1)
     s.reveal(w.code, w.fac)
-    set_baseline(s, w.code, w.fac, w.alpha, w.ids)
+    set_baseline(s.open(w.code, w.fac), w.alpha, w.ids)
     return {"step": step, "prev": prev}
 
 
 CALLS = {
-    "next_steps": (ALL, lambda w, x, t: next_steps(w.store, w.code, t)),
-    "add_next_step": (ALL, lambda w, x, t: add_next_step(w.store, w.code, t, "quality", "Check")),
-    "update_next_step": (ALL, lambda w, x, t: update_next_step(w.store, w.code, t, x["step"].id, 1, status="done")),
-    "delete_next_step": (ALL, lambda w, x, t: delete_next_step(w.store, w.code, t, x["step"].id, 1)),
-    "elements_without_steps": (ALL, lambda w, x, t: elements_without_steps(w.store, w.code, t)),
-    "worksheet": (ALL, lambda w, x, t: worksheet(w.store, w.code, t)),
-    "worksheet_shareable": (ALL, lambda w, x, t: worksheet(w.store, w.code, t, shareable=True)),
+    "next_steps": (ALL, lambda w, x, t: next_steps(w.store.open(w.code, t))),
+    "add_next_step": (ALL, lambda w, x, t: add_next_step(w.store.open(w.code, t), "quality", "Check")),
+    "update_next_step": (
+        ALL,
+        lambda w, x, t: update_next_step(w.store.open(w.code, t), x["step"].id, 1, status="done"),
+    ),
+    "delete_next_step": (ALL, lambda w, x, t: delete_next_step(w.store.open(w.code, t), x["step"].id, 1)),
+    "elements_without_steps": (ALL, lambda w, x, t: elements_without_steps(w.store.open(w.code, t))),
+    "worksheet": (ALL, lambda w, x, t: worksheet(w.store.open(w.code, t))),
+    "worksheet_shareable": (ALL, lambda w, x, t: worksheet(w.store.open(w.code, t), shareable=True)),
     "set_worksheet_entry": (
         OWN,
-        lambda w, x, t: set_worksheet_entry(w.store, w.code, t, "privacy", w.alpha, "B", "x"),
+        lambda w, x, t: set_worksheet_entry(w.store.open(w.code, t), "privacy", w.alpha, "B", "x"),
     ),
-    "set_baseline": (OWN, lambda w, x, t: set_baseline(w.store, w.code, t, w.alpha, w.ids[::-1], expected_version=1)),
-    "baselines": (ALL, lambda w, x, t: baselines(w.store, w.code, t)),
-    "baseline_records": (ALL, lambda w, x, t: baseline_records(w.store, w.code, t)),
-    "baseline_comparison": (ALL, lambda w, x, t: baseline_comparison(w.store, w.code, t, 1)),
-    "new_survey_link": (FAC, lambda w, x, t: new_survey_link(w.store, w.code, t)),
-    "close_survey": (FAC, lambda w, x, t: close_survey(w.store, w.code, t)),
-    "survey_is_open": (FAC, lambda w, x, t: survey_is_open(w.store, w.code, t)),
-    "survey_session": (SURVEY, lambda w, x, t: survey_session(w.store, w.code, t)),
-    "submit_feedback": (SURVEY, lambda w, x, t: submit_feedback(w.store, w.code, t, "", {None: {"trust": 1}})),
-    "feedback": (ALL, lambda w, x, t: feedback(w.store, w.code, t)),
-    "set_reflection": (ALL, lambda w, x, t: set_reflection(w.store, w.code, t, "areas", "x")),
-    "reflections": (ALL, lambda w, x, t: reflections(w.store, w.code, t)),
-    "set_agreed_order": (FAC, lambda w, x, t: set_agreed_order(w.store, w.code, t, w.ids)),
-    "agreed_order": (ALL, lambda w, x, t: agreed_order(w.store, w.code, t)),
+    "set_baseline": (
+        OWN,
+        lambda w, x, t: set_baseline(w.store.open(w.code, t), w.alpha, w.ids[::-1], expected_version=1),
+    ),
+    "baselines": (ALL, lambda w, x, t: baselines(w.store.open(w.code, t))),
+    "baseline_records": (ALL, lambda w, x, t: baseline_records(w.store.open(w.code, t))),
+    "baseline_comparison": (ALL, lambda w, x, t: baseline_comparison(w.store.open(w.code, t), 1)),
+    "new_survey_link": (FAC, lambda w, x, t: new_survey_link(w.store.open(w.code, t))),
+    "close_survey": (FAC, lambda w, x, t: close_survey(w.store.open(w.code, t))),
+    "survey_is_open": (FAC, lambda w, x, t: survey_is_open(w.store.open(w.code, t))),
+    "survey_session": (SURVEY, lambda w, x, t: survey_session(w.store.open(w.code, t))),
+    "submit_feedback": (SURVEY, lambda w, x, t: submit_feedback(w.store.open(w.code, t), "", {None: {"trust": 1}})),
+    "feedback": (ALL, lambda w, x, t: feedback(w.store.open(w.code, t))),
+    "set_reflection": (ALL, lambda w, x, t: set_reflection(w.store.open(w.code, t), "areas", "x")),
+    "reflections": (ALL, lambda w, x, t: reflections(w.store.open(w.code, t))),
+    "set_agreed_order": (FAC, lambda w, x, t: set_agreed_order(w.store.open(w.code, t), w.ids)),
+    "agreed_order": (ALL, lambda w, x, t: agreed_order(w.store.open(w.code, t))),
     "link_previous": (
         FAC,
-        lambda w, x, t: link_previous(w.store, w.code, t, x["prev"].session.code, x["prev"].facilitator_token),
+        lambda w, x, t: link_previous(w.store.open(w.code, t), x["prev"].session.code, x["prev"].facilitator_token),
     ),
-    "unlink_previous": (FAC, lambda w, x, t: unlink_previous(w.store, w.code, t)),
-    "changes_since_previous": (ALL, lambda w, x, t: changes_since_previous(w.store, w.code, t)),
+    "unlink_previous": (FAC, lambda w, x, t: unlink_previous(w.store.open(w.code, t))),
+    "changes_since_previous": (ALL, lambda w, x, t: changes_since_previous(w.store.open(w.code, t))),
 }
 WRITES = {
     "add_next_step",
@@ -1305,7 +1312,7 @@ def test_a_session_deleted_between_the_check_and_the_write_is_not_written(w, mon
 
     monkeypatch.setattr(Store, "authorise", authorise_then_delete)
     with pytest.raises(AccessDenied):  # re-resolved inside the write: the link leads nowhere now
-        add_next_step(w.store, w.code, w.ann, "privacy", "Too late")
+        add_next_step(w.store.open(w.code, w.ann), "privacy", "Too late")
     assert count(w.store, "SELECT count(*) FROM next_steps") == 0
 
 
@@ -1356,16 +1363,16 @@ def _fill(store: Store, code: str, fac: str) -> None:
     a, b = s.parties[0].id, s.parties[1].id
     ann = store.join(code, a, "Ann").token
     store.submit(code, ann, s.catalogue.ids, round_number=1)
-    add_next_step(store, code, fac, "privacy", "Step", owner_party_id=b, agreed_by=[a, b])
-    set_worksheet_entry(store, code, fac, "privacy", a, "B", "Steps")
-    set_worksheet_entry(store, code, ann, "privacy", a, "C", "Evidence", internal=True)
-    set_baseline(store, code, ann, a, s.catalogue.ids)
-    set_reflection(store, code, ann, "areas", "Privacy")
-    set_agreed_order(store, code, fac, s.catalogue.ids)
-    survey = new_survey_link(store, code, fac)
-    submit_feedback(store, code, survey, "Dana", {None: {"trust": 4}, "privacy": {"comment": "ok"}})
+    add_next_step(store.open(code, fac), "privacy", "Step", owner_party_id=b, agreed_by=[a, b])
+    set_worksheet_entry(store.open(code, fac), "privacy", a, "B", "Steps")
+    set_worksheet_entry(store.open(code, ann), "privacy", a, "C", "Evidence", internal=True)
+    set_baseline(store.open(code, ann), a, s.catalogue.ids)
+    set_reflection(store.open(code, ann), "areas", "Privacy")
+    set_agreed_order(store.open(code, fac), s.catalogue.ids)
+    survey = new_survey_link(store.open(code, fac))
+    submit_feedback(store.open(code, survey), "Dana", {None: {"trust": 4}, "privacy": {"comment": "ok"}})
     extra = store.join(code, b, "Removed")  # a removed personal link
-    remove_participant(store, code, fac, extra.participant.id)
+    remove_participant(store.open(code, fac), extra.participant.id)
 
 
 def _rows(store: Store, session_id: int) -> dict[str, int]:
@@ -1384,7 +1391,9 @@ def test_delete_session_removes_every_new_row(store, created):
     keep = store.create_session("Keep me", ["X", "Y"])
     _fill(store, created.session.code, created.facilitator_token)
     _fill(store, keep.session.code, keep.facilitator_token)
-    link_previous(store, keep.session.code, keep.facilitator_token, created.session.code, created.facilitator_token)
+    link_previous(
+        store.open(keep.session.code, keep.facilitator_token), created.session.code, created.facilitator_token
+    )
     before = _rows(store, created.session.id)
     assert {"worksheet", "baselines", "reflections", "next_steps", "feedback", "events"} <= set(before)
     assert all(n > 0 for n in before.values()), before
@@ -1404,17 +1413,17 @@ def test_delete_session_removes_every_new_row(store, created):
             [[tuple(r) for r in conn.execute(f"SELECT * FROM {t}")] for t in ("sessions", "events")]
         )
     assert created.session.code not in everything and "Data sharing review" not in everything
-    assert changes_since_previous(store, keep.session.code, keep.facilitator_token) is None
-    assert feedback(store, keep.session.code, keep.facilitator_token)[0].respondent == "Dana"
+    assert changes_since_previous(store.open(keep.session.code, keep.facilitator_token)) is None
+    assert feedback(store.open(keep.session.code, keep.facilitator_token))[0].respondent == "Dana"
 
 
 def test_survey_is_open_follows_new_and_close(store, created):
     code, token = created.session.code, created.facilitator_token
-    assert survey_is_open(store, code, token) is False
-    new_survey_link(store, code, token)
-    assert survey_is_open(store, code, token) is True
-    close_survey(store, code, token)
-    assert survey_is_open(store, code, token) is False
+    assert survey_is_open(store.open(code, token)) is False
+    new_survey_link(store.open(code, token))
+    assert survey_is_open(store.open(code, token)) is True
+    close_survey(store.open(code, token))
+    assert survey_is_open(store.open(code, token)) is False
     joined = store.join(code, created.session.parties[0].id, "Ann")
     with pytest.raises(AccessDenied):
-        survey_is_open(store, code, joined.token)
+        survey_is_open(store.open(code, joined.token))

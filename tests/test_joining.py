@@ -14,13 +14,13 @@ def test_closing_joining_refuses_new_people_and_reopening_lets_them_in(store, cr
     code, fac = created.session.code, created.facilitator_token
     party = created.session.parties[0].id
     ann = store.join(code, party, "Ann")
-    session = set_joining(store, code, fac, open=False)
+    session = set_joining(store.open(code, fac), open=False)
     assert not session.joining_open
     with pytest.raises(NotAllowedNow, match="Joining this session has closed"):
         store.join(code, party, "Late")
     assert count(store, "SELECT count(*) FROM participants") == 1  # nothing created
     store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)  # who joined still ranks
-    assert set_joining(store, code, fac, open=True).joining_open
+    assert set_joining(store.open(code, fac), open=True).joining_open
     store.join(code, party, "Late")
 
 
@@ -28,27 +28,27 @@ def test_the_cap_refuses_the_one_too_many(store, created):
     code, fac = created.session.code, created.facilitator_token
     party = created.session.parties[1].id
     assert store.session(code).join_cap == 200  # the default
-    set_joining(store, code, fac, cap=2)
+    set_joining(store.open(code, fac), cap=2)
     store.join(code, party, "One")
     store.join(code, party, "Two")
     with pytest.raises(NotAllowedNow, match="at most 2 participants"):
         store.join(code, party, "Three")
     assert count(store, "SELECT count(*) FROM participants") == 2
     with pytest.raises(InvalidInput, match="2 people have joined"):
-        set_joining(store, code, fac, cap=1)
+        set_joining(store.open(code, fac), cap=1)
 
 
 @pytest.mark.parametrize("cap", [0, -5, 2001, "many", 2.5e9])
 def test_a_nonsense_cap_is_refused(store, created, cap):
     with pytest.raises(InvalidInput):
-        set_joining(store, created.session.code, created.facilitator_token, cap=cap)
+        set_joining(store.open(created.session.code, created.facilitator_token), cap=cap)
     assert store.session(created.session.code).join_cap == 200
 
 
 def test_only_the_facilitator_manages_joining(store, created):
     ann = store.join(created.session.code, created.session.parties[0].id, "Ann")
     with pytest.raises(AccessDenied):
-        set_joining(store, created.session.code, ann.token, open=False)
+        set_joining(store.open(created.session.code, ann.token), open=False)
     assert store.session(created.session.code).joining_open
 
 

@@ -138,3 +138,58 @@ def test_no_file_cites_notes_outside_the_repository():
     }
     assert cited == {}
     assert (ROOT / "docs" / "streamlit-internals.md").is_file()
+
+
+# ------------------------------------------------------------------ the one door
+
+
+def _code_and_token_calls(source: str) -> list[str]:
+    """Calls that hand a session code and a token to something: the way pages reached data before every
+    page got its handle (``ctx.view``). Building a link to show (``links.*_link``) or writing the tab's own
+    URL (``set_params``) is not reaching data."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or ast.unparse(node.func).startswith(("links.", "set_params")):
+            continue
+        args = [ast.unparse(a) for a in [*node.args, *(k.value for k in node.keywords)]]
+        has_code = any(a == "code" or a.endswith(".code") for a in args)
+        has_token = any("token" in a or a.startswith("ctx.params[") for a in args)
+        if has_code and has_token:
+            found.append(ast.unparse(node))
+    return found
+
+
+def test_no_page_or_ui_helper_reaches_data_with_a_code_and_a_token():
+    offenders = {
+        str(path.relative_to(ROOT)): calls
+        for folder in ("views", "ui")
+        for path in sorted((ROOT / folder).glob("*.py"))
+        if (calls := _code_and_token_calls(path.read_text()))
+    }
+    assert offenders == {}
+
+
+def test_the_code_and_token_check_sees_such_a_call():
+    assert _code_and_token_calls("next_steps.next_steps(store, session.code, token)")
+    assert _code_and_token_calls("store.submit(code, ctx.params['me'], order)")
+    assert not _code_and_token_calls("next_steps.next_steps(ctx.view)")
+    assert not _code_and_token_calls("links.facilitator_link(base_url(), session.code, token)")
+
+
+def test_no_page_or_ui_helper_takes_a_code_and_a_token():
+    for folder in ("views", "ui"):
+        for path in (ROOT / folder).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.FunctionDef | ast.Lambda):
+                    names = {a.arg for a in node.args.args + node.args.kwonlyargs}
+                    assert not ({"code", "c"} & names and {"token", "t"} & names), (path.name, ast.unparse(node)[:80])
+
+
+def test_the_core_has_no_import_cycle():
+    """Modules import downwards only (``store`` builds a ``View``; ``view`` names ``Store`` in annotations)."""
+    graph = _import_graph("trustcore")
+
+    def reaches(start: str, target: str, seen: set[str]) -> bool:
+        return any(n == target or (n not in seen and reaches(n, target, seen | {n})) for n in graph.get(start, ()))
+
+    assert [m for m in graph if reaches(m, m, {m})] == []

@@ -68,12 +68,14 @@ def _build(store: Store, setting: Anonymity) -> World:
         store.submit(s.code, people[name], order, {order[0]: f"{ROUND_ONE_REASON} {i}"}, round_number=1)
     store.reveal(s.code, fac)
     for party, text in INTERNAL.items():
-        set_worksheet_entry(store, s.code, fac, ids[0], s.parties[party].id, "C", text, internal=True)
-        set_worksheet_entry(store, s.code, fac, ids[1], s.parties[party].id, "B", f"{SHARED_ENTRY} {party}")
-    add_next_step(store, s.code, fac, ids[0], "Publish the DPIA", owner_party_id=s.parties[0].id, owner_person=OWNER)
-    survey = new_survey_link(store, s.code, fac)
-    submit_feedback(store, s.code, survey, RESPONDENT, {ids[0]: {"trust": 4, "comment": "Clear and honest"}})
-    shown = presenter.new_presenter_link(store, s.code, fac)
+        set_worksheet_entry(store.open(s.code, fac), ids[0], s.parties[party].id, "C", text, internal=True)
+        set_worksheet_entry(store.open(s.code, fac), ids[1], s.parties[party].id, "B", f"{SHARED_ENTRY} {party}")
+    add_next_step(
+        store.open(s.code, fac), ids[0], "Publish the DPIA", owner_party_id=s.parties[0].id, owner_person=OWNER
+    )
+    survey = new_survey_link(store.open(s.code, fac))
+    submit_feedback(store.open(s.code, survey), RESPONDENT, {ids[0]: {"trust": 4, "comment": "Clear and honest"}})
+    shown = presenter.new_presenter_link(store.open(s.code, fac))
     store.next_round(s.code, fac)
     for i, token in enumerate(people.values()):  # round 2: another order, a reason given only now
         order = ids[::-1] if i % 2 else ids[3:] + ids[:3]
@@ -285,7 +287,7 @@ def _presenter(world: World, view: View) -> str:
     opens (round 2 open: progress counts), and of the session as it was while revealed round 1 was the
     current one, stepped through every agenda item (the headline, the agenda, each item's reasons)."""
     store = world.store
-    now = presenter.presenter_session(store, world.code, view.token)
+    now = presenter.presenter_session(store.open(world.code, view.token))
     shown = [presenter.screen(store, now)]
     then = dataclasses.replace(now, rounds=now.rounds[:1], current_round=1)
     first = presenter.screen(store, then)

@@ -39,9 +39,7 @@ def room(store, created) -> Room:
 def beta_agrees_to_deleting(room: Room):
     """Bob adds "Beta deletes shared data after 30 days" and marks Beta as agreeing."""
     return add_next_step(
-        room.store,
-        room.code,
-        room.bob,
+        room.store.open(room.code, room.bob),
         "privacy",
         "Beta deletes shared data after 30 days",
         owner_party_id=room.beta,
@@ -53,9 +51,7 @@ def test_changing_the_action_withdraws_the_other_partys_agreement(room):
     step = beta_agrees_to_deleting(room)
     # Ann sends the whole form, as the page does: Beta still ticked, status set to "agreed"
     saved = update_next_step(
-        room.store,
-        room.code,
-        room.ann,
+        room.store.open(room.code, room.ann),
         step.id,
         step.version,
         action="Beta shares all raw data with Alpha, indefinitely",
@@ -65,7 +61,7 @@ def test_changing_the_action_withdraws_the_other_partys_agreement(room):
     assert saved.agreed_by == ()
     assert saved.withdrawn == ("Beta",)
     assert saved.status == "agreed"  # the status is separate from who agreed
-    [stored] = next_steps(room.store, room.code, room.fac)
+    [stored] = next_steps(room.store.open(room.code, room.fac))
     assert (stored.action, stored.agreed_by) == ("Beta shares all raw data with Alpha, indefinitely", ())
     [logged] = room.log("next_step_updated")
     assert logged["agreement_withdrawn"] == ["Beta"]
@@ -84,16 +80,14 @@ def test_changing_the_action_withdraws_the_other_partys_agreement(room):
 )
 def test_changing_any_term_withdraws_the_other_partys_agreement(room, change):
     step = beta_agrees_to_deleting(room)
-    saved = update_next_step(room.store, room.code, room.ann, step.id, step.version, **change)
+    saved = update_next_step(room.store.open(room.code, room.ann), step.id, step.version, **change)
     assert (saved.agreed_by, saved.withdrawn) == ((), ("Beta",))
 
 
 def test_the_facilitators_change_withdraws_every_agreement(room):
-    step = add_next_step(room.store, room.code, room.fac, "privacy", "Review", agreed_by=[room.alpha, room.beta])
+    step = add_next_step(room.store.open(room.code, room.fac), "privacy", "Review", agreed_by=[room.alpha, room.beta])
     saved = update_next_step(
-        room.store,
-        room.code,
-        room.fac,
+        room.store.open(room.code, room.fac),
         step.id,
         step.version,
         action="Review yearly",
@@ -103,22 +97,26 @@ def test_the_facilitators_change_withdraws_every_agreement(room):
 
 
 def test_a_party_keeps_its_own_agreement_when_it_edits(room):
-    step = add_next_step(room.store, room.code, room.ann, "privacy", "Alpha audits", agreed_by=[room.alpha])
+    step = add_next_step(room.store.open(room.code, room.ann), "privacy", "Alpha audits", agreed_by=[room.alpha])
     saved = update_next_step(
-        room.store, room.code, room.ann, step.id, step.version, action="Alpha audits twice a year", due="2027"
+        room.store.open(room.code, room.ann), step.id, step.version, action="Alpha audits twice a year", due="2027"
     )
     assert (saved.agreed_by, saved.withdrawn) == (("Alpha",), ())
     # and only the others' agreement goes when both had agreed
-    both = update_next_step(room.store, room.code, room.bob, step.id, saved.version, agreed_by=[room.alpha, room.beta])
+    both = update_next_step(
+        room.store.open(room.code, room.bob), step.id, saved.version, agreed_by=[room.alpha, room.beta]
+    )
     assert both.agreed_by == ("Alpha", "Beta")
-    edited = update_next_step(room.store, room.code, room.ann, step.id, both.version, action="Alpha audits quarterly")
+    edited = update_next_step(
+        room.store.open(room.code, room.ann), step.id, both.version, action="Alpha audits quarterly"
+    )
     assert (edited.agreed_by, edited.withdrawn) == (("Alpha",), ("Beta",))
 
 
 def test_a_status_change_alone_withdraws_nothing(room):
     step = beta_agrees_to_deleting(room)
     saved = update_next_step(
-        room.store, room.code, room.ann, step.id, step.version, status="in progress", agreed_by=[room.beta]
+        room.store.open(room.code, room.ann), step.id, step.version, status="in progress", agreed_by=[room.beta]
     )
     assert (saved.status, saved.agreed_by, saved.withdrawn) == ("in progress", ("Beta",), ())
 
@@ -126,23 +124,23 @@ def test_a_status_change_alone_withdraws_nothing(room):
 def test_a_party_cannot_delete_a_step_another_party_agreed_to(room):
     step = beta_agrees_to_deleting(room)
     with pytest.raises(AccessDenied, match="Only the facilitator can delete .* \\(Beta\\)"):
-        delete_next_step(room.store, room.code, room.ann, step.id, step.version)
-    assert next_steps(room.store, room.code, room.fac) == [step]
+        delete_next_step(room.store.open(room.code, room.ann), step.id, step.version)
+    assert next_steps(room.store.open(room.code, room.fac)) == [step]
     assert room.log("next_step_deleted") == []
-    delete_next_step(room.store, room.code, room.fac, step.id, step.version)
-    assert next_steps(room.store, room.code, room.fac) == []
+    delete_next_step(room.store.open(room.code, room.fac), step.id, step.version)
+    assert next_steps(room.store.open(room.code, room.fac)) == []
     # a step only the deleter's own party (or nobody) agreed to is theirs to delete
     mine = beta_agrees_to_deleting(room)
-    delete_next_step(room.store, room.code, room.bob, mine.id, mine.version)
-    nobodys = add_next_step(room.store, room.code, room.bob, "privacy", "Nobody agreed yet")
-    delete_next_step(room.store, room.code, room.ann, nobodys.id, nobodys.version)
-    assert next_steps(room.store, room.code, room.fac) == []
+    delete_next_step(room.store.open(room.code, room.bob), mine.id, mine.version)
+    nobodys = add_next_step(room.store.open(room.code, room.bob), "privacy", "Nobody agreed yet")
+    delete_next_step(room.store.open(room.code, room.ann), nobodys.id, nobodys.version)
+    assert next_steps(room.store.open(room.code, room.fac)) == []
 
 
 def test_the_event_log_holds_old_and_new_values(room):
     step = beta_agrees_to_deleting(room)
     update_next_step(
-        room.store, room.code, room.bob, step.id, step.version, action="Beta deletes it after 60 days", due="2027"
+        room.store.open(room.code, room.bob), step.id, step.version, action="Beta deletes it after 60 days", due="2027"
     )
     [logged] = room.log("next_step_updated")
     assert logged["fields"] == ["action", "due"]
@@ -151,7 +149,7 @@ def test_the_event_log_holds_old_and_new_values(room):
         "due": {"old": "", "new": "2027"},
     }
     assert "agreement_withdrawn" not in logged  # Beta's own edit keeps Beta's agreement
-    delete_next_step(room.store, room.code, room.bob, step.id, step.version + 1)
+    delete_next_step(room.store.open(room.code, room.bob), step.id, step.version + 1)
     [deleted] = room.log("next_step_deleted")
     assert deleted["deleted"] == {
         "element_id": "privacy",

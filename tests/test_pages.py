@@ -189,7 +189,7 @@ def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
     ann = store.join(code, made.session.parties[0].id, "Ann")
     store.submit(code, ann.token, made.session.catalogue.ids, round_number=1)
     store.reveal(code, token)
-    add_next_step(store, code, token, "privacy", "Write the policy")
+    add_next_step(store.open(code, token), "privacy", "Write the policy")
     for params in ({"admin": token}, {"me": ann.token}):
         for page in ("views/next_steps.py", "views/worksheet.py", "views/reflect.py", "views/compare.py"):
             at = run(session=code, **params)
@@ -208,14 +208,14 @@ def test_changing_a_step_tells_the_editor_whose_agreement_was_withdrawn(store, m
     code, (citybus, council) = made.session.code, made.session.parties
     ann = store.join(code, citybus.id, "Ann")
     bob = store.join(code, council.id, "Bob")
-    step = add_next_step(store, code, bob.token, "privacy", "Delete after 30 days", agreed_by=[council.id])
+    step = add_next_step(store.open(code, bob.token), "privacy", "Delete after 30 days", agreed_by=[council.id])
     at = run(session=code, me=ann.token)
     at.switch_page("views/next_steps.py").run()
     assert "withdraws the other parties' agreement" in texts(at)
     at.text_area(key=f"step:{step.id}:action").input("Share everything, forever")
     next(b for b in at.button if b.label == "Save").click().run()
     assert not at.exception, at.exception
-    [saved] = next_steps(store, code, made.facilitator_token)
+    [saved] = next_steps(store.open(code, made.facilitator_token))
     assert (saved.action, saved.agreed_by) == ("Share everything, forever", ())
     assert "was withdrawn" in " ".join(s.value for s in at.success)
 
@@ -224,13 +224,13 @@ def test_survey_link_opens_only_the_survey(store, made):
     from trustcore.followup.survey import feedback, new_survey_link
 
     code = made.session.code
-    survey = new_survey_link(store, code, made.facilitator_token)
+    survey = new_survey_link(store.open(code, made.facilitator_token))
     at = run(session=code, survey=survey)
     assert "Stakeholder survey" in texts(at)
     at.radio(key="privacy:trust").set_value(2)
     at.text_area(key="overall:comment").input("Fine overall")
     next(b for b in at.button if b.label == "Send my answers").click().run()
-    answers = feedback(store, code, made.facilitator_token)
+    answers = feedback(store.open(code, made.facilitator_token))
     assert {(a.element_id, a.trust, a.comment) for a in answers} == {("privacy", 2, ""), (None, None, "Fine overall")}
     at = run(session=code, survey="x" * 24)
     assert "This survey link is not valid" in texts(at)
@@ -265,7 +265,7 @@ def test_malformed_query_parameters_get_a_clear_page(store, made, param, value):
 def test_a_closed_session_says_so_on_the_join_page_and_offers_no_form(store, made):
     from trustcore.joining import set_joining
 
-    set_joining(store, made.session.code, made.facilitator_token, open=False)
+    set_joining(store.open(made.session.code, made.facilitator_token), open=False)
     at = run(session=made.session.code)
     assert any("Joining this session has closed" in i.value for i in at.info)
     assert not at.radio and not at.text_input  # no form to fill in for nothing
@@ -305,7 +305,7 @@ def test_the_presenter_link_shows_the_screen_and_follows_the_agenda(store, made)
     from trustcore.presenter import new_presenter_link, show_agenda_item
 
     code, fac = made.session.code, made.facilitator_token
-    shown = new_presenter_link(store, code, fac)
+    shown = new_presenter_link(store.open(code, fac))
     at = run(session=code, presenter=shown)
     page = texts(at)
     assert "Bus data \\*\\*deal\\*\\* \\<b\\>x\\</b\\>" in page  # the title, as text
@@ -316,7 +316,7 @@ def test_the_presenter_link_shows_the_screen_and_follows_the_agenda(store, made)
         joined = store.join(code, party.id, f"P{i}")
         store.submit(code, joined.token, ids if i == 0 else ids[::-1], round_number=1)
     store.reveal(code, fac)
-    show_agenda_item(store, code, fac, 1)
+    show_agenda_item(store.open(code, fac), 1)
     at = run(session=code, presenter=shown)
     assert "Discussion agenda: item 2 of" in texts(at)
 
@@ -325,11 +325,11 @@ def test_a_wrong_or_revoked_presenter_link_says_so(store, made):
     from trustcore.presenter import new_presenter_link, revoke_presenter_link
 
     code, fac = made.session.code, made.facilitator_token
-    shown = new_presenter_link(store, code, fac)
-    revoke_presenter_link(store, code, fac)
+    shown = new_presenter_link(store.open(code, fac))
+    revoke_presenter_link(store.open(code, fac))
     at = run(session=code, presenter=shown)
     assert "This presenter link is not valid" in texts(at)
-    at = run(session=code, admin=new_presenter_link(store, code, fac))  # used as the facilitator link
+    at = run(session=code, admin=new_presenter_link(store.open(code, fac)))  # used as the facilitator link
     assert "This facilitator link is not valid" in texts(at)
 
 
@@ -525,13 +525,13 @@ def test_reflect_refuses_an_organisation_wide_ranking_someone_else_saved_first_a
     ann = store.join(code, party.id, "Ann")
     at = run(session=code, me=ann.token)
     at.switch_page("views/reflect.py").run()  # Ann's page shows no organisation-wide ranking yet
-    set_baseline(store, code, fac, party.id, ids[::-1])  # the facilitator saves one first
+    set_baseline(store.open(code, fac), party.id, ids[::-1])  # the facilitator saves one first
     next(b for b in at.button if b.label == "Save organisation-wide ranking").click().run()
     assert not at.exception
     assert "Someone else saved CityBus" in texts(at)  # (as shown: markdown escaped)
-    assert baselines(store, code, fac) == {party.name: tuple(ids[::-1])}  # theirs is kept
+    assert baselines(store.open(code, fac)) == {party.name: tuple(ids[::-1])}  # theirs is kept
     next(b for b in at.button if b.label == "Keep theirs").click().run()
-    assert baselines(store, code, fac) == {party.name: tuple(ids[::-1])}
+    assert baselines(store.open(code, fac)) == {party.name: tuple(ids[::-1])}
     assert "Someone else saved" not in texts(at)
     # from the version now shown, Ann's save goes through
     next(b for b in at.button if b.label == "Save organisation-wide ranking").click().run()
@@ -563,7 +563,9 @@ def test_the_console_still_draws_download_unlink_and_delete_when_the_linked_sess
     from trustcore.followup.lineage import link_previous
 
     earlier = store.create_session("Review 2025", ["CityBus", "Council"])
-    link_previous(store, made.session.code, made.facilitator_token, earlier.session.code, earlier.facilitator_token)
+    link_previous(
+        store.open(made.session.code, made.facilitator_token), earlier.session.code, earlier.facilitator_token
+    )
     with raw(store) as conn:
         conn.execute("UPDATE sessions SET created_at = '2020-01-01T00:00:00Z' WHERE code = ?", [earlier.session.code])
     monkeypatch.setenv("TRUSTCORE_RETENTION_DAYS", "30")

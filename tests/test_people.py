@@ -29,7 +29,7 @@ def room(store, created):
 def test_a_removed_participant_leaves_the_comparison_and_the_exports(room):
     store, created, ann, dup, bob = room
     code, fac = created.session.code, created.facilitator_token
-    remove_participant(store, code, fac, dup.participant.id)
+    remove_participant(store.open(code, fac), dup.participant.id)
     names = [p.participant.name for p in store.progress(code).participants]
     assert names == ["Ann", "Bob"]
     rankings = store.rankings(code)
@@ -47,7 +47,7 @@ def test_a_removed_participant_leaves_the_comparison_and_the_exports(room):
 def test_a_removed_personal_link_says_so(room):
     store, created, _, dup, _ = room
     code = created.session.code
-    remove_participant(store, code, created.facilitator_token, dup.participant.id)
+    remove_participant(store.open(code, created.facilitator_token), dup.participant.id)
     with pytest.raises(AccessDenied) as info:
         store.participant(code, dup.token)
     assert str(info.value) == REMOVED
@@ -61,21 +61,21 @@ def test_a_removed_personal_link_says_so(room):
 
 def test_removing_twice_gets_a_clear_message(room):
     store, created, _, dup, _ = room
-    remove_participant(store, created.session.code, created.facilitator_token, dup.participant.id)
+    remove_participant(store.open(created.session.code, created.facilitator_token), dup.participant.id)
     with pytest.raises(InvalidInput, match="no longer in this session"):
-        remove_participant(store, created.session.code, created.facilitator_token, dup.participant.id)
+        remove_participant(store.open(created.session.code, created.facilitator_token), dup.participant.id)
 
 
 def test_a_move_takes_the_rankings_to_the_new_party(room):
     store, created, ann, dup, bob = room
     code, fac = created.session.code, created.facilitator_token
     beta = created.session.parties[1]
-    move_participant(store, code, fac, dup.participant.id, beta.id)
+    move_participant(store.open(code, fac), dup.participant.id, beta.id)
     moved = {r.participant: r.party for r in store.rankings(code)}
     assert moved == {"Ann": "Alpha", "Ann again": "Beta", "Bob": "Beta"}
     assert store.participant(code, dup.token).party == "Beta"  # their link still works, in the new party
     with pytest.raises(InvalidInput, match="parties"):
-        move_participant(store, code, fac, dup.participant.id, 99999)
+        move_participant(store.open(code, fac), dup.participant.id, 99999)
     actions = [e.action for e in store.events(code, fac)]
     assert actions[-1] == "participant_moved"
 
@@ -84,7 +84,7 @@ def test_only_the_facilitator_removes_or_moves(room):
     store, created, ann, dup, bob = room
     code = created.session.code
     with pytest.raises(AccessDenied):
-        remove_participant(store, code, ann.token, dup.participant.id)
+        remove_participant(store.open(code, ann.token), dup.participant.id)
     with pytest.raises(AccessDenied):
-        move_participant(store, code, bob.token, ann.participant.id, created.session.parties[1].id)
+        move_participant(store.open(code, bob.token), ann.participant.id, created.session.parties[1].id)
     assert len(store.progress(code).participants) == 3

@@ -153,13 +153,13 @@ def test_the_archive_moves_a_session_from_sqlite_to_postgresql_and_back_unchange
         joined = lite.join(code, party.id, f"Person {i}")
         lite.submit(code, joined.token, ids[i:] + ids[:i], round_number=1)
     lite.reveal(code, fac)
-    exported = archive.export_session(lite, code, fac)
+    exported = archive.export_session(lite.open(code, fac))
 
     assert archive.import_session(pg_store, exported) == code
-    from_pg = archive.export_session(pg_store, code, fac)  # the old facilitator token works on PostgreSQL
+    from_pg = archive.export_session(pg_store.open(code, fac))  # the old facilitator token works on PostgreSQL
     back = Store(tmp_path / "back.db").initialise()
     assert archive.import_session(back, from_pg) == code
-    again = archive.export_session(back, code, fac)
+    again = archive.export_session(back.open(code, fac))
 
     def rows(doc: bytes) -> dict:
         data = json.loads(doc)

@@ -32,21 +32,21 @@ def room(store, created):
 
 def test_the_link_opens_the_screen_until_replaced_or_revoked(room):
     store, code, fac, *_ = room
-    assert not has_presenter_link(store, code, fac)
-    first = new_presenter_link(store, code, fac)
-    assert presenter_session(store, code, first).code == code
-    second = new_presenter_link(store, code, fac)
+    assert not has_presenter_link(store.open(code, fac))
+    first = new_presenter_link(store.open(code, fac))
+    assert presenter_session(store.open(code, first)).code == code
+    second = new_presenter_link(store.open(code, fac))
     with pytest.raises(AccessDenied):
-        presenter_session(store, code, first)  # replaced
-    revoke_presenter_link(store, code, fac)
+        presenter_session(store.open(code, first))  # replaced
+    revoke_presenter_link(store.open(code, fac))
     with pytest.raises(AccessDenied):
-        presenter_session(store, code, second)
-    assert not has_presenter_link(store, code, fac)
+        presenter_session(store.open(code, second))
+    assert not has_presenter_link(store.open(code, fac))
 
 
 def test_the_presenter_token_grants_nothing_else(room):
     store, code, fac, ann, *_ = room
-    shown = new_presenter_link(store, code, fac)
+    shown = new_presenter_link(store.open(code, fac))
     for call in (store.facilitator, store.participant):
         with pytest.raises(AccessDenied) as info:
             call(code, shown)
@@ -61,9 +61,9 @@ def test_the_presenter_token_grants_nothing_else(room):
     with pytest.raises(AccessDenied):
         store.lock(code, shown)
     with pytest.raises(AccessDenied):
-        new_presenter_link(store, code, ann.token)  # nor does a participant make one
+        new_presenter_link(store.open(code, ann.token))  # nor does a participant make one
     with pytest.raises(AccessDenied):
-        presenter_session(store, code, fac)  # the facilitator's token is not a presenter link
+        presenter_session(store.open(code, fac))  # the facilitator's token is not a presenter link
 
 
 def test_before_the_reveal_the_screen_shows_counts_only(room):
@@ -80,13 +80,13 @@ def test_after_the_reveal_the_facilitator_steps_through_the_agenda(room):
     store.reveal(code, fac)
     view = screen(store, store.session(code))
     assert view.revealed and view.headline and len(view.agenda) > 3 and view.item == 0
-    session = show_agenda_item(store, code, fac, 2)
+    session = show_agenda_item(store.open(code, fac), 2)
     assert screen(store, session).item == 2
     with pytest.raises(InvalidInput, match="agenda has"):
-        show_agenda_item(store, code, fac, len(view.agenda))
+        show_agenda_item(store.open(code, fac), len(view.agenda))
     with pytest.raises(InvalidInput):
-        show_agenda_item(store, code, fac, "next")
+        show_agenda_item(store.open(code, fac), "next")
     with pytest.raises(AccessDenied):
-        show_agenda_item(store, code, ann.token, 1)
+        show_agenda_item(store.open(code, ann.token), 1)
     assert store.session(code).agenda_item == 2
     assert [e.action for e in store.events(code, fac)][-1] == "agenda_item_shown"

@@ -86,7 +86,7 @@ def test_markup_and_formulas_are_stored_as_typed_and_exported_safely(room):
     by = {(r["participant"], r["element_id"]): r["reason"] for r in rows}
     assert by[("Ann", ids[0])] == '\'=HYPERLINK("http://x")'  # never run as a formula
     assert by[("Ann", ids[1])] == "<b>bold</b> **md**" and by[("Bo", ids[0])] == ""
-    html = report.session_report(store, s.code, fac, shareable=False)
+    html = report.session_report(store.open(s.code, fac), shareable=False)
     assert "&lt;b&gt;bold&lt;/b&gt; **md**" in html and "<b>bold</b>" not in html
 
 
@@ -150,14 +150,14 @@ def test_workbook_and_report_include_the_reasons(room):
     ids = list(s.catalogue.ids)
     store.submit(s.code, ann.token, ids, {ids[0]: "the reason in the workbook"}, round_number=1)
     store.submit(s.code, bo.token, ids[::-1], round_number=1)
-    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, s.code, fac)))
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store.open(s.code, fac))))
     sheet = book["Reasons"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == list(workbook.REASONS_COLUMNS)
     assert rows[1][1] == ids[0] and rows[1][4:] == ["Alpha", "Ann", 1, "the reason in the workbook"]
     ranks = [[c.value for c in row] for row in book["Rankings"].iter_rows()]
     assert ranks[0][-1] == "reason" and ["the reason in the workbook"] == [r[-1] for r in ranks[1:] if r[-1]]
-    html = report.session_report(store, s.code, fac, shareable=False)
+    html = report.session_report(store.open(s.code, fac), shareable=False)
     assert "the reason in the workbook" in html and "<h3>Reasons</h3>" in html
 
 
@@ -185,7 +185,7 @@ def test_reasons_survive_an_archive_round_trip(room, tmp_path):
     ids = list(s.catalogue.ids)
     store.submit(s.code, ann.token, ids, {ids[2]: "kept through the archive"}, round_number=1)
     other = Store(tmp_path / "other.db").initialise()
-    code = archive.import_session(other, archive.export_session(store, s.code, fac))
+    code = archive.import_session(other, archive.export_session(store.open(s.code, fac)))
     assert other.rankings(code)[0].reasons == {ids[2]: "kept through the archive"}
 
 

@@ -78,13 +78,11 @@ def build(store: Store, *, parties=(SCRIPT, IMG), rounds: int = 1, reveal: bool 
         if reveal:
             store.reveal(s.code, fac)
     first, second = s.parties[:2]
-    set_worksheet_entry(store, s.code, fac, "privacy", first.id, "B", "Steps " + SCRIPT)
-    set_worksheet_entry(store, s.code, fac, "privacy", first.id, "C", INTERNAL, internal=True)
-    set_worksheet_entry(store, s.code, fac, "privacy", second.id, "C", PUBLIC)
+    set_worksheet_entry(store.open(s.code, fac), "privacy", first.id, "B", "Steps " + SCRIPT)
+    set_worksheet_entry(store.open(s.code, fac), "privacy", first.id, "C", INTERNAL, internal=True)
+    set_worksheet_entry(store.open(s.code, fac), "privacy", second.id, "C", PUBLIC)
     add_next_step(
-        store,
-        s.code,
-        fac,
+        store.open(s.code, fac),
         "privacy",
         "Publish " + IMG,
         owner_party_id=second.id,
@@ -93,18 +91,16 @@ def build(store: Store, *, parties=(SCRIPT, IMG), rounds: int = 1, reveal: bool 
         status="agreed",
         agreed_by=[first.id, second.id],
     )
-    survey = new_survey_link(store, s.code, fac)
+    survey = new_survey_link(store.open(s.code, fac))
     submit_feedback(
-        store,
-        s.code,
-        survey,
+        store.open(s.code, survey),
         "Resp " + SCRIPT,
         {
             None: {"trust": 4, "comment": "Overall " + IMG},
             "privacy": {"trust": 3, "expectations": "partly", "evidence": "yes", "comment": "Comment " + QUOTES},
         },
     )
-    set_reflection(store, s.code, fac, "areas", "Reflect " + SCRIPT)
+    set_reflection(store.open(s.code, fac), "areas", "Reflect " + SCRIPT)
     return Workshop(store, s.code, fac, tokens, survey, [p.name for p in s.parties])
 
 
@@ -149,12 +145,12 @@ def ws(tmp_path_factory) -> Workshop:
 
 @pytest.fixture(scope="module")
 def internal(ws) -> str:
-    return report.session_report(ws.store, ws.code, ws.fac, shareable=False)
+    return report.session_report(ws.store.open(ws.code, ws.fac), shareable=False)
 
 
 @pytest.fixture(scope="module")
 def shared(ws) -> str:
-    return report.session_report(ws.store, ws.code, ws.fac)
+    return report.session_report(ws.store.open(ws.code, ws.fac))
 
 
 def without_bundle(page: str) -> str:
@@ -297,7 +293,7 @@ def test_contents(ws, internal):
     moved = results.rounds_comparison(s, rankings, [1, 2])
     assert moved.summary in visible
     # the worksheet: one row per element, in Column A's order
-    order, _ = agreed_order(ws.store, ws.code, ws.fac)
+    order, _ = agreed_order(ws.store.open(ws.code, ws.fac))
     sheet = internal.split('<table class="worksheet">', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", sheet.split("<tbody>", 1)[1])
     assert len(rows) == len(order)
@@ -317,7 +313,7 @@ def test_contents(ws, internal):
 def test_one_round_has_no_trend_and_three_parties_get_the_bump_chart(tmp_path):
     w = build(Store(tmp_path / "t.db").initialise(), parties=("Alpha", "Beta", "Gamma"))
     s = w.store.session(w.code)
-    page = report.session_report(w.store, w.code, w.fac)
+    page = report.session_report(w.store.open(w.code, w.fac))
     assert 'id="rounds"' not in page and "Across rounds" not in Page(page).visible
     assert 'id="round-1"' in page and 'id="round-2"' not in page
     res = results.round_results(s, w.store.rankings(w.code), 1)
@@ -359,14 +355,14 @@ def test_rights(tmp_path):
     participant = next(iter(w.tokens.values()))
     for shareable in (True, False):
         with pytest.raises(NotAllowedNow):
-            report.session_report(w.store, w.code, participant, shareable=shareable)
+            report.session_report(w.store.open(w.code, participant), shareable=shareable)
     for token in (w.survey, "not-a-real-token-at-all-0000", None):
         with pytest.raises(AccessDenied):
-            report.session_report(w.store, w.code, token)
-    assert 'id="round-1"' not in report.session_report(w.store, w.code, w.fac)  # not revealed: not shared
-    assert 'id="round-1"' in report.session_report(w.store, w.code, w.fac, shareable=False)
+            report.session_report(w.store.open(w.code, token))
+    assert 'id="round-1"' not in report.session_report(w.store.open(w.code, w.fac))  # not revealed: not shared
+    assert 'id="round-1"' in report.session_report(w.store.open(w.code, w.fac), shareable=False)
     w.store.reveal(w.code, w.fac)
-    page = report.session_report(w.store, w.code, participant)
+    page = report.session_report(w.store.open(w.code, participant))
     assert 'id="round-1"' in page and INTERNAL not in page
 
 

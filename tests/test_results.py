@@ -64,11 +64,11 @@ def test_trust_frame_leaves_out_the_overall_question(store):
 
     made = store.create_session("R", ["A", "B"])
     code, fac = made.session.code, made.facilitator_token
-    survey = new_survey_link(store, code, fac)
+    survey = new_survey_link(store.open(code, fac))
     submit_feedback(
-        store, code, survey, "X", {"privacy": {"trust": 2}, None: {"trust": 5}, "quality": {"comment": "ok"}}
+        store.open(code, survey), "X", {"privacy": {"trust": 2}, None: {"trust": 5}, "quality": {"comment": "ok"}}
     )
-    frame = trust_frame(feedback(store, code, fac))
+    frame = trust_frame(feedback(store.open(code, fac)))
     assert list(frame.columns) == ["element_id", "respondent", "trust"]
     assert sorted(frame["element_id"]) == ["privacy", "quality"]
     assert frame.set_index("element_id").loc["privacy", "trust"] == 2

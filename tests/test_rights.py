@@ -38,8 +38,8 @@ def world(tmp_path):
     code = made.session.code
     p = store.join(code, made.session.parties[0].id, "Pat")
     q = store.join(code, made.session.parties[1].id, "Quin")
-    survey = new_survey_link(store, code, made.facilitator_token)
-    shown = new_presenter_link(store, code, made.facilitator_token)
+    survey = new_survey_link(store.open(code, made.facilitator_token))
+    shown = new_presenter_link(store.open(code, made.facilitator_token))
     tokens = {
         "F": made.facilitator_token,
         "P": p.token,
@@ -71,40 +71,42 @@ ACTIONS = {
     "rank and re-rank your own ranking": ({"P"}, lambda s, m, t: s.submit(m.session.code, t, ids(m), round_number=1)),
     "see who has joined and submitted": ({"F"}, lambda s, m, t: s.facilitator_progress(m.session.code, t)),
     "see the rankings and the comparison": ({"F"}, lambda s, m, t: s.visible_rankings(m.session.code, t, 1)),
-    "download the workbook and report": ({"F"}, lambda s, m, t: workbook.session_workbook(s, m.session.code, t)),
+    "download the workbook and report": ({"F"}, lambda s, m, t: workbook.session_workbook(s.open(m.session.code, t))),
     "lock and unlock a round": ({"F"}, lambda s, m, t: (s.lock(m.session.code, t), s.unlock(m.session.code, t))),
     "reveal results": ({"F"}, lambda s, m, t: s.reveal(m.session.code, t)),
     "open a round": ({"F"}, lambda s, m, t: s.next_round(m.session.code, t)),
     "replace the element list": ({"F"}, lambda s, m, t: s.replace_catalogue(m.session.code, t, m.session.catalogue)),
     "see the event log": ({"F"}, lambda s, m, t: s.events(m.session.code, t)),
-    "create or close the survey link": ({"F"}, lambda s, m, t: new_survey_link(s, m.session.code, t)),
-    "archive the session": ({"F"}, lambda s, m, t: archive.export_session(s, m.session.code, t)),
+    "create or close the survey link": ({"F"}, lambda s, m, t: new_survey_link(s.open(m.session.code, t))),
+    "archive the session": ({"F"}, lambda s, m, t: archive.export_session(s.open(m.session.code, t))),
     "delete the session": ({"F"}, lambda s, m, t: s.delete_session(m.session.code, t)),
     "add and edit next steps": (
         {"F", "P"},
-        lambda s, m, t: add_next_step(s, m.session.code, t, "privacy", "Act"),
+        lambda s, m, t: add_next_step(s.open(m.session.code, t), "privacy", "Act"),
     ),
     "mark your own party as agreeing to a next step": (
         {"F", "P"},
-        lambda s, m, t: add_next_step(s, m.session.code, t, "privacy", "Act", agreed_by=[m.session.parties[0].id]),
+        lambda s, m, t: add_next_step(s.open(m.session.code, t), "privacy", "Act", agreed_by=[m.session.parties[0].id]),
     ),
     "edit your party's worksheet entries": (
         {"F", "P"},
-        lambda s, m, t: set_worksheet_entry(s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps"),
+        lambda s, m, t: set_worksheet_entry(
+            s.open(m.session.code, t), "privacy", m.session.parties[0].id, "B", "Steps"
+        ),
     ),
     "enter your party's organisation-wide ranking": (
         {"F", "P"},
-        lambda s, m, t: set_baseline(s, m.session.code, t, m.session.parties[0].id, ids(m)),
+        lambda s, m, t: set_baseline(s.open(m.session.code, t), m.session.parties[0].id, ids(m)),
     ),
     "answer the reflection questions": (
         {"F", "P"},
-        lambda s, m, t: set_reflection(s, m.session.code, t, "areas", "Yes"),
+        lambda s, m, t: set_reflection(s.open(m.session.code, t), "areas", "Yes"),
     ),
     "fill in the stakeholder survey": (
         {"V"},
-        lambda s, m, t: submit_feedback(s, m.session.code, t, "", {"privacy": {"trust": 3}}),
+        lambda s, m, t: submit_feedback(s.open(m.session.code, t), "", {"privacy": {"trust": 3}}),
     ),
-    "read the survey answers": ({"F", "P"}, lambda s, m, t: feedback(s, m.session.code, t)),
+    "read the survey answers": ({"F", "P"}, lambda s, m, t: feedback(s.open(m.session.code, t))),
 }
 
 
@@ -130,7 +132,7 @@ def test_after_the_reveal_participants_see_the_comparison(world, holder, expecte
     store, made, tokens = world
     store.reveal(made.session.code, tokens["F"])
     assert allowed(lambda: store.visible_rankings(made.session.code, tokens[holder], 1)) == expected
-    assert allowed(lambda: workbook.session_workbook(store, made.session.code, tokens[holder])) == expected
+    assert allowed(lambda: workbook.session_workbook(store.open(made.session.code, tokens[holder]))) == expected
 
 
 def test_live_sessions_show_results_to_participants_at_once(tmp_path):
@@ -153,10 +155,10 @@ def test_a_participant_edits_only_their_own_party(world):
     store, made, tokens = world
     with pytest.raises(AccessDenied):
         set_worksheet_entry(
-            store, made.session.code, tokens["P"], "privacy", made.session.parties[1].id, "B", "Not mine"
+            store.open(made.session.code, tokens["P"]), "privacy", made.session.parties[1].id, "B", "Not mine"
         )
     with pytest.raises(AccessDenied):
-        set_baseline(store, made.session.code, tokens["P"], made.session.parties[1].id, ids(made))
+        set_baseline(store.open(made.session.code, tokens["P"]), made.session.parties[1].id, ids(made))
 
 
 @pytest.mark.parametrize("holder", HOLDERS)
@@ -198,7 +200,9 @@ def _earlier(s, m):
 
 def _agreed_by_beta(s, m):
     """(id, version) of a new step that Beta (not P's party) agreed to."""
-    step = add_next_step(s, m.session.code, m.facilitator_token, "privacy", "Act", agreed_by=[m.session.parties[1].id])
+    step = add_next_step(
+        s.open(m.session.code, m.facilitator_token), "privacy", "Act", agreed_by=[m.session.parties[1].id]
+    )
     return step.id, step.version
 
 
@@ -207,34 +211,37 @@ CALLS = {
     Action.RANK: lambda s, m, t: s.submit(m.session.code, t, ids(m), round_number=1),
     Action.SEE_PROGRESS: lambda s, m, t: s.facilitator_progress(m.session.code, t),
     Action.SEE_RESULTS: lambda s, m, t: s.visible_rankings(m.session.code, t, 1),
-    Action.DOWNLOAD: lambda s, m, t: workbook.session_workbook(s, m.session.code, t),
+    Action.DOWNLOAD: lambda s, m, t: workbook.session_workbook(s.open(m.session.code, t)),
     Action.RUN_ROUNDS: lambda s, m, t: (s.lock(m.session.code, t), s.reveal(m.session.code, t)),
     Action.REPLACE_ELEMENTS: lambda s, m, t: s.replace_catalogue(m.session.code, t, m.session.catalogue),
     Action.SEE_EVENTS: lambda s, m, t: s.events(m.session.code, t),
-    Action.MANAGE_JOINING: lambda s, m, t: set_joining(s, m.session.code, t, cap=50),
+    Action.MANAGE_JOINING: lambda s, m, t: set_joining(s.open(m.session.code, t), cap=50),
     Action.MANAGE_PEOPLE: lambda s, m, t: move_participant(
-        s, m.session.code, t, s.progress(m.session.code).participants[-1].participant.id, m.session.parties[0].id
+        s.open(m.session.code, t), s.progress(m.session.code).participants[-1].participant.id, m.session.parties[0].id
     ),
-    Action.MANAGE_SURVEY: lambda s, m, t: new_survey_link(s, m.session.code, t),
-    Action.ARCHIVE: lambda s, m, t: archive.export_session(s, m.session.code, t),
+    Action.MANAGE_SURVEY: lambda s, m, t: new_survey_link(s.open(m.session.code, t)),
+    Action.ARCHIVE: lambda s, m, t: archive.export_session(s.open(m.session.code, t)),
     Action.DELETE: lambda s, m, t: s.delete_session(m.session.code, t),
-    Action.LINK_SESSIONS: lambda s, m, t: link_previous(s, m.session.code, t, *_earlier(s, m)),
-    Action.FIX_AGREED_ORDER: lambda s, m, t: set_agreed_order(s, m.session.code, t, ids(m)),
-    Action.READ_FOLLOWUP: lambda s, m, t: (next_steps(s, m.session.code, t), reflections(s, m.session.code, t)),
-    Action.EDIT_NEXT_STEPS: lambda s, m, t: add_next_step(s, m.session.code, t, "privacy", "Act"),
+    Action.LINK_SESSIONS: lambda s, m, t: link_previous(s.open(m.session.code, t), *_earlier(s, m)),
+    Action.FIX_AGREED_ORDER: lambda s, m, t: set_agreed_order(s.open(m.session.code, t), ids(m)),
+    Action.READ_FOLLOWUP: lambda s, m, t: (
+        next_steps(s.open(m.session.code, t)),
+        reflections(s.open(m.session.code, t)),
+    ),
+    Action.EDIT_NEXT_STEPS: lambda s, m, t: add_next_step(s.open(m.session.code, t), "privacy", "Act"),
     Action.AGREE_FOR_PARTY: lambda s, m, t: add_next_step(
-        s, m.session.code, t, "privacy", "Act", agreed_by=[m.session.parties[0].id]
+        s.open(m.session.code, t), "privacy", "Act", agreed_by=[m.session.parties[0].id]
     ),
-    Action.DELETE_AGREED_STEP: lambda s, m, t: delete_next_step(s, m.session.code, t, *_agreed_by_beta(s, m)),
+    Action.DELETE_AGREED_STEP: lambda s, m, t: delete_next_step(s.open(m.session.code, t), *_agreed_by_beta(s, m)),
     Action.EDIT_WORKSHEET: lambda s, m, t: set_worksheet_entry(
-        s, m.session.code, t, "privacy", m.session.parties[0].id, "B", "Steps"
+        s.open(m.session.code, t), "privacy", m.session.parties[0].id, "B", "Steps"
     ),
-    Action.ENTER_BASELINE: lambda s, m, t: set_baseline(s, m.session.code, t, m.session.parties[0].id, ids(m)),
-    Action.ANSWER_REFLECTIONS: lambda s, m, t: set_reflection(s, m.session.code, t, "areas", "Yes"),
-    Action.READ_FEEDBACK: lambda s, m, t: feedback(s, m.session.code, t),
-    Action.FILL_SURVEY: lambda s, m, t: submit_feedback(s, m.session.code, t, "", {"privacy": {"trust": 3}}),
-    Action.PRESENT: lambda s, m, t: presenter_session(s, m.session.code, t),
-    Action.MANAGE_PRESENTER: lambda s, m, t: new_presenter_link(s, m.session.code, t),
+    Action.ENTER_BASELINE: lambda s, m, t: set_baseline(s.open(m.session.code, t), m.session.parties[0].id, ids(m)),
+    Action.ANSWER_REFLECTIONS: lambda s, m, t: set_reflection(s.open(m.session.code, t), "areas", "Yes"),
+    Action.READ_FEEDBACK: lambda s, m, t: feedback(s.open(m.session.code, t)),
+    Action.FILL_SURVEY: lambda s, m, t: submit_feedback(s.open(m.session.code, t), "", {"privacy": {"trust": 3}}),
+    Action.PRESENT: lambda s, m, t: presenter_session(s.open(m.session.code, t)),
+    Action.MANAGE_PRESENTER: lambda s, m, t: new_presenter_link(s.open(m.session.code, t)),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),
@@ -317,14 +324,14 @@ def test_agreement_belongs_to_its_party(world):
     code = made.session.code
     alpha, beta = (p.id for p in made.session.parties)
     with pytest.raises(AccessDenied, match="your own party"):
-        add_next_step(store, code, tokens["P"], "privacy", "Act", agreed_by=[beta])  # Pat is in Alpha
-    assert next_steps(store, code, tokens["F"]) == []  # nothing half-saved
-    step = add_next_step(store, code, tokens["P"], "privacy", "Act", agreed_by=[alpha])
-    step = update_next_step(store, code, tokens["F"], step.id, step.version, agreed_by=[alpha, beta])
+        add_next_step(store.open(code, tokens["P"]), "privacy", "Act", agreed_by=[beta])  # Pat is in Alpha
+    assert next_steps(store.open(code, tokens["F"])) == []  # nothing half-saved
+    step = add_next_step(store.open(code, tokens["P"]), "privacy", "Act", agreed_by=[alpha])
+    step = update_next_step(store.open(code, tokens["F"]), step.id, step.version, agreed_by=[alpha, beta])
     assert step.agreed_by == ("Alpha", "Beta")
     with pytest.raises(AccessDenied, match="your own party"):  # taking Beta's agreement back
-        update_next_step(store, code, tokens["P"], step.id, step.version, agreed_by=[alpha])
-    step = update_next_step(store, code, tokens["P"], step.id, step.version, agreed_by=[beta])  # Alpha's own
+        update_next_step(store.open(code, tokens["P"]), step.id, step.version, agreed_by=[alpha])
+    step = update_next_step(store.open(code, tokens["P"]), step.id, step.version, agreed_by=[beta])  # Alpha's own
     assert step.agreed_by == ("Beta",)
-    step = update_next_step(store, code, tokens["Q"], step.id, step.version, agreed_by=[])  # Quin is in Beta
+    step = update_next_step(store.open(code, tokens["Q"]), step.id, step.version, agreed_by=[])  # Quin is in Beta
     assert step.agreed_by == ()

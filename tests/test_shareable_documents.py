@@ -39,12 +39,12 @@ def _room(store, setting):
         store.submit(s.code, joined.token, order, {order[0]: f"{REASON} ({i})"}, round_number=1)
         tokens[name] = joined.token
     store.reveal(s.code, fac)
-    set_worksheet_entry(store, s.code, fac, "privacy", s.parties[0].id, "C", INTERNAL, internal=True)
+    set_worksheet_entry(store.open(s.code, fac), "privacy", s.parties[0].id, "C", INTERNAL, internal=True)
     add_next_step(
-        store, s.code, fac, "privacy", "Publish the DPIA", owner_party_id=s.parties[0].id, owner_person=PEOPLE[0]
+        store.open(s.code, fac), "privacy", "Publish the DPIA", owner_party_id=s.parties[0].id, owner_person=PEOPLE[0]
     )
-    survey = new_survey_link(store, s.code, fac)
-    submit_feedback(store, s.code, survey, RESPONDENT, {"privacy": {"trust": 4, "comment": "Clear and honest"}})
+    survey = new_survey_link(store.open(s.code, fac))
+    submit_feedback(store.open(s.code, survey), RESPONDENT, {"privacy": {"trust": 4, "comment": "Clear and honest"}})
     return store.session(s.code), fac, tokens
 
 
@@ -67,8 +67,8 @@ def _names_in(text: str) -> list[str]:
 @pytest.mark.parametrize("setting", list(Anonymity))
 def test_shareable_report_and_workbook_name_nobody_and_carry_no_session_code(store, setting):
     s, fac, _ = _room(store, setting)
-    page = report.session_report(store, s.code, fac, shareable=True)
-    book = workbook.session_workbook(store, s.code, fac, shareable=True)
+    page = report.session_report(store.open(s.code, fac), shareable=True)
+    book = workbook.session_workbook(store.open(s.code, fac), shareable=True)
     cells = _book_text(book)
     for text in (page, cells, _xlsx_bytes(book)):
         assert _names_in(text) == [], setting
@@ -82,15 +82,15 @@ def test_shareable_report_and_workbook_name_nobody_and_carry_no_session_code(sto
 @pytest.mark.parametrize("setting", list(Anonymity))
 def test_names_only_when_the_session_shows_them_and_the_facilitator_chooses(store, setting):
     s, fac, tokens = _room(store, setting)
-    page = report.session_report(store, s.code, fac, shareable=True, names=True)
-    book = _book_text(workbook.session_workbook(store, s.code, fac, shareable=True, names=True))
+    page = report.session_report(store.open(s.code, fac), shareable=True, names=True)
+    book = _book_text(workbook.session_workbook(store.open(s.code, fac), shareable=True, names=True))
     if setting is Anonymity.NAMED:
         assert _names_in(page) == _names_in(book) == [*PEOPLE, RESPONDENT]
     else:
         assert _names_in(page) == _names_in(book) == []
     assert s.code not in page + book
     participant = tokens[PEOPLE[1]]  # a participant cannot put names in a shareable copy
-    assert _names_in(report.session_report(store, s.code, participant, shareable=True, names=True)) == []
+    assert _names_in(report.session_report(store.open(s.code, participant), shareable=True, names=True)) == []
     assert audience.may_include_names(s, facilitator=True) is (setting is Anonymity.NAMED)
     assert not audience.may_include_names(s, facilitator=False)
 
@@ -101,15 +101,15 @@ def test_a_shareable_copy_made_while_round_2_is_open_has_nothing_of_round_2(stor
     ids = list(s.catalogue.ids)
     for token in tokens.values():  # everyone agrees in round 2: a consensus unlike round 1's
         store.submit(s.code, token, ids[3:] + ids[:3], {ids[3]: ROUND_TWO_REASON}, round_number=2)
-    full = report.session_report(store, s.code, fac, shareable=False)
+    full = report.session_report(store.open(s.code, fac), shareable=False)
     assert "consensus (Kemeny) of round 2" in full and ROUND_TWO_REASON in full  # the facilitator's own copy
-    page = report.session_report(store, s.code, fac, shareable=True)
-    book = workbook.session_workbook(store, s.code, fac, shareable=True)
+    page = report.session_report(store.open(s.code, fac), shareable=True)
+    book = workbook.session_workbook(store.open(s.code, fac), shareable=True)
     for text in (page, _book_text(book)):
         assert not re.search(r"round 2|round-2", text, re.I), re.search(r".{60}round.2.{60}", text, re.I | re.S)
         assert ROUND_TWO_REASON not in text
         assert "consensus (Kemeny) of round 1" in text
-    sheet = worksheet_mod.build(store, s.code, fac, shareable=True)
+    sheet = worksheet_mod.build(store.open(s.code, fac), shareable=True)
     assert sheet.order_source == "consensus (Kemeny) of round 1"
     assert [r.element_id for r in sheet.rows][:3] != ids[3:6]
 
@@ -117,9 +117,9 @@ def test_a_shareable_copy_made_while_round_2_is_open_has_nothing_of_round_2(stor
 def test_the_worksheets_shareable_data_names_no_respondent(store):
     s, fac, tokens = _room(store, Anonymity.NAMED)
     for token in (fac, tokens[PEOPLE[0]]):
-        own = worksheet_mod.build(store, s.code, token)
+        own = worksheet_mod.build(store.open(s.code, token))
         assert RESPONDENT in str(own.rows) and PEOPLE[0] in str(own.rows)  # the page as the reader sees it
-        shared = worksheet_mod.build(store, s.code, token, shareable=True)
+        shared = worksheet_mod.build(store.open(s.code, token), shareable=True)
         assert _names_in(str(shared.rows) + str(shared.overall)) == []
         assert INTERNAL not in str(shared.rows)
         assert shared.shareable and "Clear and honest" in str(shared.rows)
@@ -128,8 +128,8 @@ def test_the_worksheets_shareable_data_names_no_respondent(store):
 def test_a_participants_own_copies_carry_no_session_code(store):
     s, fac, tokens = _room(store, Anonymity.HIDDEN)
     participant = tokens[PEOPLE[1]]
-    own = report.session_report(store, s.code, participant, shareable=False)
-    book = workbook.session_workbook(store, s.code, participant)
+    own = report.session_report(store.open(s.code, participant), shareable=False)
+    book = workbook.session_workbook(store.open(s.code, participant))
     assert s.code not in own and s.code not in _xlsx_bytes(book)
     # no participant's name from the rankings ("Participant N"); the typed owner of a next step and the
     # respondent's name, as the next steps and worksheet pages show them to this participant
@@ -141,4 +141,4 @@ def test_a_participants_own_copies_carry_no_session_code(store):
     assert s.code.encode() in export.results_csv(s, store.visible_rankings(s.code, fac))  # the facilitator's
     name = export.file_name(s, "report-shareable", "html", session_code=False)
     assert s.code not in name and name == f"trustcore-{s.created_at[:10]}-report-shareable.html"
-    assert s.code in _xlsx_bytes(workbook.session_workbook(store, s.code, fac))  # the full copy keeps it
+    assert s.code in _xlsx_bytes(workbook.session_workbook(store.open(s.code, fac)))  # the full copy keeps it

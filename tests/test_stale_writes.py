@@ -82,42 +82,42 @@ def party_room(store, created):
 
 def test_an_organisation_wide_ranking_saved_from_a_stale_version_is_refused_and_the_newer_one_kept(store, party_room):
     code, fac, ann, amy, alpha, ids = party_room
-    first = set_baseline(store, code, ann, alpha, ids)
+    first = set_baseline(store.open(code, ann), alpha, ids)
     assert first.version == 1
     # Amy's page showed version 1; Ann saves again first, then Amy saves from version 1
-    newer = set_baseline(store, code, ann, alpha, ids[::-1], expected_version=1)
+    newer = set_baseline(store.open(code, ann), alpha, ids[::-1], expected_version=1)
     assert newer.version == 2
     with pytest.raises(EditConflict) as refused:
-        set_baseline(store, code, amy, alpha, ids[1:] + ids[:1], expected_version=1)
+        set_baseline(store.open(code, amy), alpha, ids[1:] + ids[:1], expected_version=1)
     assert str(refused.value) == (
         "Someone else saved Alpha's organisation-wide ranking while you were ranking it; your order was not saved."
     )
     assert refused.value.current == newer
-    assert baselines(store, code, fac) == {"Alpha": tuple(ids[::-1])}
-    assert baseline_records(store, code, fac)["Alpha"].version == 2
+    assert baselines(store.open(code, fac)) == {"Alpha": tuple(ids[::-1])}
+    assert baseline_records(store.open(code, fac))["Alpha"].version == 2
     assert [e.action for e in store.events(code, fac)][-2:] == ["baseline_set", "baseline_replaced"]
 
 
 def test_a_first_organisation_wide_ranking_is_refused_when_someone_saved_one_meanwhile(store, party_room):
     code, fac, ann, amy, alpha, ids = party_room
-    set_baseline(store, code, ann, alpha, ids)  # Amy's page showed none (expected_version None)
+    set_baseline(store.open(code, ann), alpha, ids)  # Amy's page showed none (expected_version None)
     with pytest.raises(EditConflict):
-        set_baseline(store, code, amy, alpha, ids[::-1])
-    assert baselines(store, code, fac) == {"Alpha": tuple(ids)}
+        set_baseline(store.open(code, amy), alpha, ids[::-1])
+    assert baselines(store.open(code, fac)) == {"Alpha": tuple(ids)}
 
 
 def test_saving_the_stored_organisation_wide_ranking_again_changes_nothing(store, party_room):
     code, fac, ann, amy, alpha, ids = party_room
-    saved = set_baseline(store, code, ann, alpha, ids)
+    saved = set_baseline(store.open(code, ann), alpha, ids)
     events = len(store.events(code, fac))
-    assert set_baseline(store, code, amy, alpha, ids) == saved  # the same order: no conflict, no write
+    assert set_baseline(store.open(code, amy), alpha, ids) == saved  # the same order: no conflict, no write
     assert len(store.events(code, fac)) == events
 
 
 def test_a_baseline_from_before_versions_reads_as_version_1_and_saves_from_it(tmp_path):
     old, made, _ = ranked_before(tmp_path / "old.db", "m009_baseline_versions")
     code, fac, ids = made.session.code, made.facilitator_token, list(made.session.catalogue.ids)
-    set_baseline(old, code, fac, made.session.parties[0].id, ids)  # written without a version column
+    set_baseline(old.open(code, fac), made.session.parties[0].id, ids)  # written without a version column
     store = Store(tmp_path / "old.db").initialise()
-    assert baseline_records(store, code, fac)["A"].version == 1
-    assert set_baseline(store, code, fac, made.session.parties[0].id, ids[::-1], expected_version=1).version == 2
+    assert baseline_records(store.open(code, fac))["A"].version == 1
+    assert set_baseline(store.open(code, fac), made.session.parties[0].id, ids[::-1], expected_version=1).version == 2

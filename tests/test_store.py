@@ -751,7 +751,7 @@ def _populate(store, c) -> None:
     store.next_round(code, c.facilitator_token)
     store.submit(code, b.token, rotated(c.session.catalogue.ids, 2), round_number=2)
     extra = store.join(code, c.session.parties[1].id, "Removed")  # a removed personal link
-    remove_participant(store, code, c.facilitator_token, extra.participant.id)
+    remove_participant(store.open(code, c.facilitator_token), extra.participant.id)
     with raw(store) as conn:  # tables the store has no methods for yet
         conn.execute(
             "INSERT INTO next_steps (session_id, element_id, action, owner_party_id, created_at, updated_at) "

@@ -45,8 +45,8 @@ def test_each_of_the_five_links_opens_the_view_of_its_holder(store, created):
         admin: Role.FACILITATOR,
         joined.token: Role.PARTICIPANT,
         None: Role.JOINER,  # the share link: the code alone
-        new_survey_link(store, code, admin): Role.STAKEHOLDER,
-        new_presenter_link(store, code, admin): Role.PRESENTER,
+        new_survey_link(store.open(code, admin)): Role.STAKEHOLDER,
+        new_presenter_link(store.open(code, admin)): Role.PRESENTER,
     }
     for token, role in links.items():
         view = store.open(code, token)

@@ -66,13 +66,11 @@ def build(store: Store, *, reveal: bool = True) -> Workshop:
     if reveal:
         store.reveal(s.code, fac)
     alpha, evil = s.parties
-    set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "B", PUBLIC)
-    set_worksheet_entry(store, s.code, fac, "privacy", alpha.id, "C", INTERNAL, internal=True)
-    set_worksheet_entry(store, s.code, fac, "quality", evil.id, "B", "=1+1 checks every week")
+    set_worksheet_entry(store.open(s.code, fac), "privacy", alpha.id, "B", PUBLIC)
+    set_worksheet_entry(store.open(s.code, fac), "privacy", alpha.id, "C", INTERNAL, internal=True)
+    set_worksheet_entry(store.open(s.code, fac), "quality", evil.id, "B", "=1+1 checks every week")
     add_next_step(
-        store,
-        s.code,
-        fac,
+        store.open(s.code, fac),
         "privacy",
         "Publish the DPIA summary",
         owner_party_id=alpha.id,
@@ -81,18 +79,16 @@ def build(store: Store, *, reveal: bool = True) -> Workshop:
         status="agreed",
         agreed_by=[alpha.id, evil.id],
     )
-    survey = new_survey_link(store, s.code, fac)
+    survey = new_survey_link(store.open(s.code, fac))
     submit_feedback(
-        store,
-        s.code,
-        survey,
+        store.open(s.code, survey),
         "Pat",
         {
             None: {"trust": 4},
             "privacy": {"trust": 3, "expectations": "partly", "evidence": "yes", "comment": "Show us the audit"},
         },
     )
-    submit_feedback(store, s.code, survey, "Sam", {"privacy": {"trust": 4, "expectations": "yes"}})
+    submit_feedback(store.open(s.code, survey), "Sam", {"privacy": {"trust": 4, "expectations": "yes"}})
     return Workshop(store, s.code, fac, tokens, orders, survey, list(s.catalogue.ids))
 
 
@@ -103,7 +99,7 @@ def ws(tmp_path_factory) -> Workshop:
 
 @pytest.fixture(scope="module")
 def book(ws) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(ws.store, ws.code, ws.fac)))
+    return openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(ws.store.open(ws.code, ws.fac))))
 
 
 def header(sheet) -> list:
@@ -209,7 +205,7 @@ def test_statistics_match_the_analysis(ws, book):
 
 
 def test_worksheet_rows_follow_column_a_with_b_to_e(ws, book):
-    order, _ = agreed_order(ws.store, ws.code, ws.fac)
+    order, _ = agreed_order(ws.store.open(ws.code, ws.fac))
     names = ws.store.session(ws.code).catalogue.names
     rows = values(book["Worksheet"])[: len(ws.ids)]
     assert [r[0] for r in rows] == list(range(1, len(ws.ids) + 1))
@@ -227,7 +223,7 @@ def test_worksheet_rows_follow_column_a_with_b_to_e(ws, book):
 
 def test_next_steps_and_feedback_sheets_match_the_csv_rows(ws, book):
     s = ws.store.session(ws.code)
-    steps = export.next_steps_rows(s, next_steps(ws.store, ws.code, ws.fac))
+    steps = export.next_steps_rows(s, next_steps(ws.store.open(ws.code, ws.fac)))
     assert [[("" if v is None else v) for v in r] for r in values(book["Next steps"])] == [
         [export._plain(v) if not isinstance(v, str) else export.spreadsheet_safe(v) for v in r] for r in steps
     ]
@@ -243,7 +239,7 @@ def test_next_steps_and_feedback_sheets_match_the_csv_rows(ws, book):
 
 
 def test_formula_looking_text_is_stored_as_text(ws):
-    data = workbook.session_workbook(ws.store, ws.code, ws.fac)
+    data = workbook.session_workbook(ws.store.open(ws.code, ws.fac))
     book = openpyxl.load_workbook(io.BytesIO(data))
     cell = book["Rankings"]["D" + str(2 + 2 * len(ws.ids))]
     assert cell.value == "'" + EVIL_PARTY and cell.data_type == "s"
@@ -267,7 +263,7 @@ def test_text_cells_are_strings_even_when_they_look_like_numbers_or_dates(tmp_pa
     s = created.session
     joined = store.join(s.code, s.parties[0].id, "12")
     store.submit(s.code, joined.token, s.catalogue.ids, round_number=1)
-    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, s.code, created.facilitator_token)))
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store.open(s.code, created.facilitator_token))))
     row = book["Rankings"][2]
     assert [row[1].value, row[3].value, row[4].value] == ["2026-11-28", "1e5", "12"]
     assert {row[1].data_type, row[3].data_type, row[4].data_type} == {"s"}
@@ -278,7 +274,9 @@ def test_text_cells_are_strings_even_when_they_look_like_numbers_or_dates(tmp_pa
 
 def test_shareable_leaves_out_internal_entries(ws, book):
     assert INTERNAL in all_text(book)
-    shared = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(ws.store, ws.code, ws.fac, shareable=True)))
+    shared = openpyxl.load_workbook(
+        io.BytesIO(workbook.session_workbook(ws.store.open(ws.code, ws.fac), shareable=True))
+    )
     text = all_text(shared)
     assert INTERNAL not in text and workbook.INTERNAL_MARK not in text
     assert PUBLIC in text
@@ -286,9 +284,9 @@ def test_shareable_leaves_out_internal_entries(ws, book):
 
 
 def test_a_participant_never_gets_another_partys_internal_entries(ws):
-    theirs = workbook.session_workbook(ws.store, ws.code, ws.tokens[EVIL_PERSON])
+    theirs = workbook.session_workbook(ws.store.open(ws.code, ws.tokens[EVIL_PERSON]))
     assert INTERNAL not in all_text(openpyxl.load_workbook(io.BytesIO(theirs)))
-    mine = workbook.session_workbook(ws.store, ws.code, ws.tokens["Ann"])
+    mine = workbook.session_workbook(ws.store.open(ws.code, ws.tokens["Ann"]))
     assert INTERNAL in all_text(openpyxl.load_workbook(io.BytesIO(mine)))
 
 
@@ -298,24 +296,24 @@ def test_a_participant_never_gets_another_partys_internal_entries(ws):
 def test_participant_before_the_reveal_is_refused(tmp_path):
     w = build(Store(tmp_path / "t.db").initialise(), reveal=False)
     with pytest.raises(NotAllowedNow):
-        workbook.session_workbook(w.store, w.code, w.tokens["Ann"])
+        workbook.session_workbook(w.store.open(w.code, w.tokens["Ann"]))
     with pytest.raises(NotAllowedNow):
-        workbook.session_workbook(w.store, w.code, w.tokens["Ann"], shareable=True)
+        workbook.session_workbook(w.store.open(w.code, w.tokens["Ann"]), shareable=True)
     # the facilitator may download at any time
-    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, w.fac)))
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store.open(w.code, w.fac))))
     assert len(values(book["Rankings"])) == 3 * len(w.ids)
     w.store.reveal(w.code, w.fac)
-    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, w.tokens["Ann"])))
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store.open(w.code, w.tokens["Ann"]))))
     assert len(values(book["Rankings"])) == 3 * len(w.ids)
 
 
 def test_survey_and_unknown_tokens_are_refused(ws):
     for token in (ws.survey, "not-a-real-token-at-all-0000", "", None):
         with pytest.raises(AccessDenied):
-            workbook.session_workbook(ws.store, ws.code, token)
+            workbook.session_workbook(ws.store.open(ws.code, token))
     other = ws.store.create_session("Other", ["A", "B"])
     with pytest.raises(AccessDenied):
-        workbook.session_workbook(ws.store, other.session.code, ws.fac)  # a token of another session
+        workbook.session_workbook(ws.store.open(other.session.code, ws.fac))  # a token of another session
 
 
 def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tmp_path):
@@ -325,7 +323,7 @@ def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tm
         w.store.submit(w.code, token, shuffled(w.ids, 99 + i), round_number=2)
 
     def rounds(token, **kw):
-        book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, token, **kw)))
+        book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store.open(w.code, token), **kw)))
         return (
             {r[2] for r in values(book["Rankings"])},
             {r[0] for r in values(book["Comparison"]) if r[0]},
@@ -337,7 +335,7 @@ def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tm
     assert rounds(w.fac) == ({1, 2}, {1, 2}, {1, 2})
     w.store.reveal(w.code, w.fac)
     assert rounds(w.tokens["Ann"]) == ({1, 2}, {1, 2}, {1, 2})
-    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store, w.code, w.tokens["Ann"])))
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store.open(w.code, w.tokens["Ann"]))))
     comparison = values(book["Comparison"])
     blank = comparison.index([None] * 8)
     assert blank == len(w.ids) and len(comparison) == 2 * len(w.ids) + 1  # one block per round
@@ -346,7 +344,7 @@ def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tm
 def test_text_is_typed_as_a_string_even_without_the_apostrophe(ws, monkeypatch):
     """Defence in depth: were neutralising ever bypassed, text would still be stored as a string, not a formula."""
     monkeypatch.setattr(workbook, "spreadsheet_safe", lambda value: value)
-    data = workbook.session_workbook(ws.store, ws.code, ws.fac)
+    data = workbook.session_workbook(ws.store.open(ws.code, ws.fac))
     book = openpyxl.load_workbook(io.BytesIO(data))
     cell = book["Rankings"]["D" + str(2 + 2 * len(ws.ids))]
     assert cell.value == EVIL_PARTY and cell.data_type == "s"
@@ -400,13 +398,13 @@ def test_a_write_that_lands_during_the_build_is_in_the_file_whole_or_not_at_all(
 
     monkeypatch.setattr(worksheet_mod, "build", build_with_a_write_first)
     if make == "workbook":
-        text = all_text(openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, w.code, w.fac))))
+        text = all_text(openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store.open(w.code, w.fac)))))
     else:
-        text = report.session_report(store, w.code, w.fac, shareable=False)
+        text = report.session_report(store.open(w.code, w.fac), shareable=False)
     ranking, step = "Zedekiah-During" in text, "Step-Written-During" in text
     assert ranking == step, f"the file holds half of one write: the ranking {ranking}, the next step {step}"
     monkeypatch.setattr(worksheet_mod, "build", real_build)  # the write did land: the next file has it all
-    assert any(s.action == "Step-Written-During" for s in next_steps_mod.next_steps(store, w.code, w.fac))
+    assert any(s.action == "Step-Written-During" for s in next_steps_mod.next_steps(store.open(w.code, w.fac)))
     assert "Zedekiah-During" in all_text(
-        openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store, w.code, w.fac)))
+        openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store.open(w.code, w.fac))))
     )

@@ -44,6 +44,7 @@ from .clock import now
 from .errors import CatalogueError, InvalidInput, NotFound
 from .rights import Action
 from .store import UNKNOWN_CODE, Store
+from .view import View
 
 FORMAT = "trustcore-session"
 VERSION = 1
@@ -170,11 +171,12 @@ def _applied(store: Store, db) -> list[str]:
 # ------------------------------------------------------------------------------------------ export
 
 
-def export_session(store: Store, code: str, facilitator_token: str) -> bytes:
+def export_session(view: View) -> bytes:
     """The session as a JSON archive (UTF-8 bytes). Facilitator only (AccessDenied otherwise).
 
     The archive holds the token hashes (see the module docstring): treat it as a secret, like the
     facilitator link."""
+    store, code, facilitator_token = view.store, view.session.code, view.token
     session = store.require(code, facilitator_token, Action.ARCHIVE).session
     with dbmod.snapshot(store.path) as db:  # one consistent snapshot of every table
         doc = _collect(store, db, session.id)

@@ -259,7 +259,7 @@ def _purge(store: Store, args, out) -> int:
 
 
 def _archive(store: Store, args, out) -> int:
-    data = archive.export_session(store, args.code, args.token)
+    data = archive.export_session(store.open(args.code, args.token))
     target = Path(args.out)
     if not target.parent.is_dir():
         raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")

@@ -103,10 +103,10 @@ def every(view: View, *, round_number: int | None = None, names: bool = False) -
         return export.comparison_csv(round_results(session, store.visible_rankings(code, token, number), number))
 
     def steps() -> bytes:
-        return export.next_steps_csv(session, next_steps.next_steps(store, code, token))
+        return export.next_steps_csv(session, next_steps.next_steps(view))
 
     def feedback() -> bytes:
-        return export.feedback_csv(session, survey.feedback(store, code, token))
+        return export.feedback_csv(session, survey.feedback(view))
 
     return [
         Document("results", "Results CSV (all rounds)", results, name("results", "csv"), "text/csv"),
@@ -123,35 +123,35 @@ def every(view: View, *, round_number: int | None = None, names: bool = False) -
         Document(
             "workbook",
             "Excel workbook" + copy,
-            lambda: workbook.session_workbook(store, code, token),
+            lambda: workbook.session_workbook(view),
             name("workbook", "xlsx"),
             XLSX,
         ),
         Document(
             "workbook-shareable",
             "Excel workbook (shareable)",
-            lambda: workbook.session_workbook(store, code, token, shareable=True, names=names),
+            lambda: workbook.session_workbook(view, shareable=True, names=names),
             name("workbook", "xlsx", shareable=True),
             XLSX,
         ),
         Document(
             "report",
             "Printable report" + copy,
-            lambda: report.session_report(store, code, token, shareable=False).encode(),
+            lambda: report.session_report(view, shareable=False).encode(),
             name("report", "html"),
             "text/html",
         ),
         Document(
             "report-shareable",
             "Printable report (shareable)",
-            lambda: report.session_report(store, code, token, shareable=True, names=names).encode(),
+            lambda: report.session_report(view, shareable=True, names=names).encode(),
             name("report", "html", shareable=True),
             "text/html",
         ),
         Document(
             "archive",
             "Whole session (JSON archive)",
-            lambda: archive.export_session(store, code, token),
+            lambda: archive.export_session(view),
             export.file_name(session, "archive", "json"),
             "application/json",
         ),

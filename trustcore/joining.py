@@ -14,13 +14,15 @@ from . import events
 from .errors import InvalidInput
 from .model import Session
 from .rights import Action
-from .store import Store, participant_count
+from .store import participant_count
+from .view import View
 
 MAX_CAP = 2000
 
 
-def set_joining(store: Store, code: str, token: str, *, open: bool | None = None, cap=None) -> Session:
+def set_joining(view: View, *, open: bool | None = None, cap=None) -> Session:
     """Open or close joining (``open``) and/or set the cap (``cap``, 1 to 2000; not below who has joined)."""
+    store, code, token = view.store, view.session.code, view.token
     if cap is not None:
         try:
             cap = int(cap)
@@ -44,9 +46,10 @@ def set_joining(store: Store, code: str, token: str, *, open: bool | None = None
         return store.load_session(db, s.code)
 
 
-def closed_note(store: Store, code: str, token: str) -> str | None:
+def closed_note(view: View) -> str | None:
     """What the console says about joining while it is closed (None while it is open): whether it closed
     when the round was revealed (``Store.reveal`` closes it) and how to admit a late joiner."""
+    store, code, token = view.store, view.session.code, view.token
     s = store.require(code, token, Action.MANAGE_JOINING).session
     if s.joining_open:
         return None

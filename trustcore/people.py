@@ -14,7 +14,7 @@ from .clock import now
 from .errors import InvalidInput
 from .model import Session
 from .rights import Action
-from .store import Store
+from .view import View
 
 GONE = "That participant is no longer in this session (perhaps someone removed them already)."
 
@@ -30,8 +30,9 @@ def _participant_row(db, session: Session, participant_id) -> dict:
     return row
 
 
-def remove_participant(store: Store, code: str, token: str, participant_id) -> Session:
+def remove_participant(view: View, participant_id) -> Session:
     """Remove a participant and their rankings from the session (facilitator only)."""
+    store, code, token = view.store, view.session.code, view.token
     with store.write_as(code, token, Action.MANAGE_PEOPLE) as (db, s):
         row = _participant_row(db, s, participant_id)
         db.execute(
@@ -49,8 +50,9 @@ def remove_participant(store: Store, code: str, token: str, participant_id) -> S
         return store.load_session(db, s.code)
 
 
-def move_participant(store: Store, code: str, token: str, participant_id, party_id) -> Session:
+def move_participant(view: View, participant_id, party_id) -> Session:
     """Move a participant, with their rankings, to another party of the session (facilitator only)."""
+    store, code, token = view.store, view.session.code, view.token
     with store.write_as(code, token, Action.MANAGE_PEOPLE) as (db, s):
         row = _participant_row(db, s, participant_id)
         try:

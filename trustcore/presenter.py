@@ -19,10 +19,12 @@ from .model import RoundStatus, Session
 from .results import RoundResults, round_results
 from .rights import Action
 from .store import DENIED, Store
+from .view import View
 
 
-def new_presenter_link(store: Store, code: str, token: str) -> str:
+def new_presenter_link(view: View) -> str:
     """Create (or replace: the old one stops working) the presenter token; returns it. Facilitator only."""
+    store, code, token = view.store, view.session.code, view.token
     presenter_token = tokens.new_token()
     with store.write_as(code, token, Action.MANAGE_PRESENTER) as (db, s):
         replaced = bool(db.execute("SELECT presenter_hash FROM sessions WHERE id = ?", [s.id]).fetchone()[0])
@@ -31,29 +33,33 @@ def new_presenter_link(store: Store, code: str, token: str) -> str:
     return presenter_token
 
 
-def revoke_presenter_link(store: Store, code: str, token: str) -> None:
+def revoke_presenter_link(view: View) -> None:
     """The presenter link stops working (facilitator only)."""
+    store, code, token = view.store, view.session.code, view.token
     with store.write_as(code, token, Action.MANAGE_PRESENTER) as (db, s):
         db.execute("UPDATE sessions SET presenter_hash = NULL WHERE id = ?", [s.id])
         events.log(db, s.id, "facilitator", "presenter_link_revoked", {})
 
 
-def has_presenter_link(store: Store, code: str, token: str) -> bool:
+def has_presenter_link(view: View) -> bool:
     """Whether a presenter link works now (facilitator only)."""
+    store, code, token = view.store, view.session.code, view.token
     session = store.require(code, token, Action.MANAGE_PRESENTER).session
     with dbmod.connection(store.path) as db:
         return bool(db.execute("SELECT presenter_hash FROM sessions WHERE id = ?", [session.id]).fetchone()[0])
 
 
-def presenter_session(store: Store, code: str | None, presenter_token: str | None) -> Session:
+def presenter_session(view: View) -> Session:
     """The session, if ``presenter_token`` is its current presenter token; AccessDenied otherwise."""
+    store, code, presenter_token = view.store, view.session.code, view.token
     if not presenter_token:
         raise AccessDenied(DENIED)
     return store.require(code, presenter_token, Action.PRESENT).session
 
 
-def show_agenda_item(store: Store, code: str, token: str, index: int) -> Session:
+def show_agenda_item(view: View, index: int) -> Session:
     """Put the discussion agenda's item ``index`` (0 = the first) on the presenter screen (facilitator)."""
+    store, code, token = view.store, view.session.code, view.token
     try:
         index = int(index)
     except (TypeError, ValueError):

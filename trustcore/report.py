@@ -25,7 +25,7 @@ import plotly.offline
 from . import charts, wording
 from .followup import survey
 from .results import RoundResults
-from .store import Store
+from .view import View
 from .workbook import SessionData, feedback_text, session_data, shareable_notice, step_line
 
 AGENDA_TOP = 10
@@ -530,7 +530,7 @@ def render(data: SessionData, *, generated: str | None = None) -> str:
     )
 
 
-def session_report(store: Store, code: str, token: str, *, shareable: bool = True, names: bool = False) -> str:
+def session_report(view: View, *, shareable: bool = True, names: bool = False) -> str:
     """The session report as one self-contained HTML page that prints to A4 (see the module docstring).
 
     ``shareable=True`` (the default) is the copy for people outside the session (``trustcore.audience``):
@@ -539,4 +539,4 @@ def session_report(store: Store, code: str, token: str, *, shareable: bool = Tru
     shows them (facilitator only); ``shareable=False`` is the holder's own copy.
     Rights: the facilitator token, or a participant token once a round's results are visible to
     participants (NotAllowedNow before; AccessDenied for any other token, the survey link's included)."""
-    return render(session_data(store, code, token, shareable=shareable, names=names))
+    return render(session_data(view, shareable=shareable, names=names))

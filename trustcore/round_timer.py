@@ -12,7 +12,7 @@ from . import clock, events
 from .errors import InvalidInput, NotAllowedNow
 from .model import RoundStatus, Session
 from .rights import Action
-from .store import Store
+from .view import View
 
 MAX_SECONDS = 3 * 60 * 60  # three hours: longer than any round of a workshop
 NOT_OPEN = "The timer runs only while the round is open."
@@ -29,9 +29,10 @@ def _seconds(value, *, what: str = "The timer") -> int:
     return round(seconds)
 
 
-def start_timer(store: Store, code: str, token: str, seconds: float, *, lock_at_zero: bool = False) -> Session:
+def start_timer(view: View, seconds: float, *, lock_at_zero: bool = False) -> Session:
     """Start (or restart) a countdown of ``seconds`` for the open round; with ``lock_at_zero``, the round
     locks when it runs out."""
+    store, code, token = view.store, view.session.code, view.token
     length = _seconds(seconds)
     with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
         if s.round.status is not RoundStatus.OPEN:
@@ -51,8 +52,9 @@ def start_timer(store: Store, code: str, token: str, seconds: float, *, lock_at_
         return store.load_session(db, s.code)
 
 
-def extend_timer(store: Store, code: str, token: str, seconds: float) -> Session:
+def extend_timer(view: View, seconds: float) -> Session:
     """Add ``seconds`` to the running timer (to what is left, or from now if it already ran out)."""
+    store, code, token = view.store, view.session.code, view.token
     more = _seconds(seconds, what="An extension")
     with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
         rnd = s.round
@@ -71,8 +73,9 @@ def extend_timer(store: Store, code: str, token: str, seconds: float) -> Session
         return store.load_session(db, s.code)
 
 
-def stop_timer(store: Store, code: str, token: str) -> Session:
+def stop_timer(view: View) -> Session:
     """Take the timer off the round (the round stays as it is: open, or locked if it locked at zero)."""
+    store, code, token = view.store, view.session.code, view.token
     with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
         rnd = s.round
         if not rnd.timer_ends_at:

@@ -444,7 +444,7 @@ class Store:
             rights.ensure(fresh, action, party_id=party_id)
             yield db, fresh.session
 
-    def lock(self, code: str, token: str) -> Session:
+    def lock(self, code: str, token: str | None) -> Session:
         """Stop accepting rankings in the current round (participants can no longer change theirs)."""
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             db.execute(
@@ -455,7 +455,7 @@ class Store:
             events.log(db, s.id, "facilitator", "round_locked", {"round": s.current_round})
             return self.load_session(db, s.code)
 
-    def unlock(self, code: str, token: str) -> Session:
+    def unlock(self, code: str, token: str | None) -> Session:
         """Accept rankings again in the current round; not after its results were revealed."""
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             if s.round.status is RoundStatus.REVEALED:
@@ -469,7 +469,7 @@ class Store:
             events.log(db, s.id, "facilitator", "round_unlocked", {"round": s.current_round})
             return self.load_session(db, s.code)
 
-    def reveal(self, code: str, token: str) -> Session:
+    def reveal(self, code: str, token: str | None) -> Session:
         """Show the current round's comparison to everyone. Revealing also locks the round, so nobody can
         rank after seeing the others, and closes joining, so the share link (printed in a report, say) no
         longer makes anyone a member of a party; the facilitator reopens joining to admit a late joiner."""
@@ -487,7 +487,7 @@ class Store:
                 events.log(db, s.id, "facilitator", "joining_changed", {"open": False, "reason": "reveal"})
             return self.load_session(db, s.code)
 
-    def next_round(self, code: str, token: str) -> Session:
+    def next_round(self, code: str, token: str | None) -> Session:
         """Lock the current round and open the next one; everyone re-ranks from their previous order."""
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             stamp = now()
@@ -502,7 +502,7 @@ class Store:
             return self.load_session(db, s.code)
 
     def replace_catalogue(
-        self, code: str, token: str, catalogue: Catalogue, *, rng: random.Random | None = None
+        self, code: str, token: str | None, catalogue: Catalogue, *, rng: random.Random | None = None
     ) -> Session:
         """Rank another list of elements in this session (facilitator only). Allowed only while nobody
         has submitted a ranking, so no stored ranking ever refers to elements the session lacks; everyone
@@ -526,14 +526,14 @@ class Store:
             )
             return self.load_session(db, s.code)
 
-    def delete_session(self, code: str, token: str) -> None:
+    def delete_session(self, code: str, token: str | None) -> None:
         """Delete the session and everything about it (parties, people, rankings, notes, its event log)."""
         with self.write_as(code, token, Action.DELETE) as (db, s):
             db.execute("UPDATE sessions SET previous_session_id = NULL WHERE previous_session_id = ?", [s.id])
             db.execute("DELETE FROM sessions WHERE id = ?", [s.id])
             events.log(db, None, "facilitator", "session_deleted", {})
 
-    def events(self, code: str, token: str) -> list[Event]:
+    def events(self, code: str, token: str | None) -> list[Event]:
         """The session's event log, oldest first (facilitator only)."""
         s = self.require(code, token, Action.SEE_EVENTS).session
         with dbmod.connection(self.path) as db:
@@ -592,7 +592,7 @@ class Store:
         asked for a token that matches nobody; a database from before m006 has no such links)."""
         return "removed_links" in dbmod.tables(self.path, db) and _removed_link(db, code, token)
 
-    def submit(self, code: str, token: str, order, reasons=None, *, round_number: int) -> Submission:
+    def submit(self, code: str, token: str | None, order, reasons=None, *, round_number: int) -> Submission:
         """Store the participant's ranking for round ``round_number``, with their reasons (element id -> a
         short text, optional; ``trustcore.reasons``), which are saved with it.
 
@@ -728,7 +728,7 @@ class Store:
                 found = anonymity_mod.mask(found, anonymity_mod.pseudonyms(ids))
             return found
 
-    def visible_rankings(self, code: str, token: str, round_number: int | None = None) -> list[Ranking]:
+    def visible_rankings(self, code: str, token: str | None, round_number: int | None = None) -> list[Ranking]:
         """The rankings the token's holder may see: all of them for the facilitator; for a participant,
         those of the rounds whose results are visible to participants (NotAllowedNow when the asked round
         is not); AccessDenied for anyone else. ``round_number`` None: every visible round."""
@@ -745,7 +745,7 @@ class Store:
         }
         return [r for r in self.rankings(session.code, masked=not actor.is_facilitator) if r.round in rounds]
 
-    def facilitator_progress(self, code: str, token: str) -> Progress:
+    def facilitator_progress(self, code: str, token: str | None) -> Progress:
         """Who has joined and who has submitted (facilitator only)."""
         return self.progress(self.require(code, token, Action.SEE_PROGRESS).session.code)
 

@@ -18,8 +18,21 @@ from typing import TYPE_CHECKING, Any
 
 from . import anonymity, rights
 from . import db as dbmod
-from .errors import NotAllowedNow
-from .model import Actor, Participant, Role, RoundStatus, Session
+from .catalogue import Catalogue
+from .errors import AccessDenied, NotAllowedNow
+from .model import (
+    Actor,
+    Event,
+    Joined,
+    MyRound,
+    Participant,
+    Progress,
+    Ranking,
+    Role,
+    RoundStatus,
+    Session,
+    Submission,
+)
 from .rights import Action
 
 if TYPE_CHECKING:
@@ -69,6 +82,60 @@ class View:
         right checked again on what was re-read (a lock or a second tab may have come first)."""
         with self.store.write_as(self.session.code, self.token, action, party_id=party_id) as (db, session):
             yield db, session
+
+    # ------------------------------------------------------------------ the session's actions, for this holder
+    # Each goes to the store with this view's link, which checks the rights table (and re-resolves the link
+    # inside its write transaction); pages and the CLI call these, never the store with a code and a token.
+
+    def lock(self) -> Session:
+        return self.store.lock(self.session.code, self.token)
+
+    def unlock(self) -> Session:
+        return self.store.unlock(self.session.code, self.token)
+
+    def reveal(self) -> Session:
+        return self.store.reveal(self.session.code, self.token)
+
+    def next_round(self) -> Session:
+        return self.store.next_round(self.session.code, self.token)
+
+    def replace_catalogue(self, catalogue: Catalogue) -> Session:
+        return self.store.replace_catalogue(self.session.code, self.token, catalogue)
+
+    def delete(self) -> None:
+        self.store.delete_session(self.session.code, self.token)
+
+    def events(self) -> list[Event]:
+        return self.store.events(self.session.code, self.token)
+
+    def progress(self) -> Progress:
+        """Who has joined and who has submitted (``SEE_PROGRESS``)."""
+        return self.store.facilitator_progress(self.session.code, self.token)
+
+    def visible_rankings(self, round_number: int | None = None) -> list[Ranking]:
+        return self.store.visible_rankings(self.session.code, self.token, round_number)
+
+    def join(self, party_id: int, name: str = "") -> Joined:
+        """Join a party through the share link (``JOIN``)."""
+        return self.store.join(self.session.code, party_id, name)
+
+    def submit(self, order, reasons=None, *, round_number: int) -> Submission:
+        return self.store.submit(self.session.code, self.token, order, reasons, round_number=round_number)
+
+    def _me(self) -> Participant:
+        if self.participant is None:
+            raise AccessDenied(rights.DENIED)
+        return self.participant
+
+    def my_round(self) -> MyRound:
+        """The current round and this participant's ranking in it (what their ranking page polls)."""
+        return self.store.my_round(self.session.code, self._me())
+
+    def my_ranking(self, round_number: int) -> Ranking | None:
+        return self.store.my_ranking(self._me(), round_number)
+
+    def start_order(self, round_number: int) -> tuple[str, ...]:
+        return self.store.start_order(self._me(), round_number)
 
     def snapshot(self):
         """One read transaction: every read inside it sees the same committed state (exports)."""

@@ -46,8 +46,8 @@ from .followup.survey import FeedbackAnswer
 from .model import Ranking, Session
 from .results import RoundResults, RoundsComparison, round_results, rounds_comparison
 from .rights import Action
-from .store import Store
 from .text import spreadsheet_safe
+from .view import View
 
 SHEETS = ("Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback", "Reasons")
 REASONS_COLUMNS = ("round", "element_id", "element", "spread", "party", "participant", "rank", "reason")
@@ -99,7 +99,7 @@ def shown_rounds(session: Session, *, facilitator: bool, shareable: bool) -> lis
     return [r.number for r in session.rounds if seen.sees_round(session, r.number)]
 
 
-def session_data(store: Store, code: str, token: str, *, shareable: bool = False, names: bool = False) -> SessionData:
+def session_data(view: View, *, shareable: bool = False, names: bool = False) -> SessionData:
     """What ``session_workbook`` and ``report.session_report`` show, read on one snapshot of the database:
     a write that lands while it is read is in the file whole or not at all (both renderings are pure
     functions of this). ``shareable``: the copy for people outside the session, with people's names
@@ -107,11 +107,13 @@ def session_data(store: Store, code: str, token: str, *, shareable: bool = False
 
     AccessDenied for anything but the facilitator token or a participant token of this session (the
     survey token included); NotAllowedNow for a participant while no round's results are visible."""
+    store = view.store
     with dbmod.snapshot(store.path):
-        return _session_data(store, code, token, shareable=shareable, names=names)
+        return _session_data(view, shareable=shareable, names=names)
 
 
-def _session_data(store: Store, code: str, token: str, *, shareable: bool, names: bool) -> SessionData:
+def _session_data(view: View, *, shareable: bool, names: bool) -> SessionData:
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.DOWNLOAD)
     s = actor.session
     if not actor.is_facilitator and not shown_rounds(s, facilitator=False, shareable=True):
@@ -138,10 +140,10 @@ def _session_data(store: Store, code: str, token: str, *, shareable: bool, names
         results=results,
         trend=trend,
         members={party: tuple(names) for party, names in members.items()},
-        sheet=worksheet_mod.build(store, s.code, token, audience=seen),
-        steps=tuple(seen.next_steps(next_steps.next_steps(store, s.code, token))),
-        feedback=tuple(seen.respondents(survey.feedback(store, s.code, token))),
-        reflections=reflections.reflections(store, s.code, token),
+        sheet=worksheet_mod.build(view, audience=seen),
+        steps=tuple(seen.next_steps(next_steps.next_steps(view))),
+        feedback=tuple(seen.respondents(survey.feedback(view))),
+        reflections=reflections.reflections(view),
     )
 
 
@@ -366,13 +368,13 @@ def _worksheet(ws: Sheet, data: SessionData) -> None:
     _widths(ws, {1: 12, 2: 30, **wide})
 
 
-def session_workbook(store: Store, code: str, token: str, *, shareable: bool = False, names: bool = False) -> bytes:
+def session_workbook(view: View, *, shareable: bool = False, names: bool = False) -> bytes:
     """The session as an .xlsx file: sheets SHEETS, in that order (see the module docstring).
 
     ``shareable=True`` is the copy for people outside the session (``trustcore.audience``): no worksheet
     entry marked internal, no round participants may not see yet, no session code, and people's names
     only with ``names`` in a session that shows them (facilitator only). Rights: see ``session_data``."""
-    data = session_data(store, code, token, shareable=shareable, names=names)
+    data = session_data(view, shareable=shareable, names=names)
     s = data.session
     wb = Workbook()
     wb.properties.creator = "trustcore"

@@ -19,7 +19,7 @@ from .followup.survey import FeedbackAnswer
 from .followup.worksheet_entries import WorksheetEntry
 from .model import Session
 from .rights import Action
-from .store import Store
+from .view import View
 
 
 @dataclass(frozen=True)
@@ -86,19 +86,18 @@ class Worksheet:
         return self.audience.shareable
 
 
-def build(
-    store: Store, code: str, token: str, *, shareable: bool = False, audience: Audience | None = None
-) -> Worksheet:
+def build(view: View, *, shareable: bool = False, audience: Audience | None = None) -> Worksheet:
     """The worksheet as the token's holder may see it, for ``audience`` (default: the holder's own copy,
     or the shareable one with ``shareable``; ``trustcore.audience``): a shareable worksheet leaves out
     internal B/C entries and respondents' names, and orders Column A by rounds participants may see."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     session = actor.session
     audience = audience or audience_mod.of(session, facilitator=actor.is_facilitator, shareable=shareable)
-    order, source = agreed_order.agreed_order(store, code, token, all_rounds=audience.all_rounds)
-    entries = worksheet_entries.worksheet(store, code, token, shareable=audience.shareable)
-    answers = audience.respondents(survey.feedback(store, code, token))
-    steps = audience.next_steps(next_steps.next_steps(store, code, token))
+    order, source = agreed_order.agreed_order(view, all_rounds=audience.all_rounds)
+    entries = worksheet_entries.worksheet(view, shareable=audience.shareable)
+    answers = audience.respondents(survey.feedback(view))
+    steps = audience.next_steps(next_steps.next_steps(view))
     rows = []
     for position, eid in enumerate(order, start=1):
         element = session.catalogue[eid]

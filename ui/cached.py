@@ -163,4 +163,4 @@ def feedback(view: View, marker: tuple) -> tuple[survey.FeedbackAnswer, ...]:
 
 @shared(ignore=("view",))
 def _feedback(view: View, code: str, marker: tuple) -> tuple[survey.FeedbackAnswer, ...]:
-    return tuple(survey.feedback(view.store, code, view.token))
+    return tuple(survey.feedback(view))

@@ -181,7 +181,7 @@ def details() -> None:
     # ---- across rounds
     if len(visible) > 1:
         colours = charts.colour_map([p.name for p in session.parties])
-        moved = rounds_comparison(session, store.visible_rankings(session.code, ctx.token), visible)
+        moved = rounds_comparison(session, ctx.view.visible_rankings(), visible)
         if moved:
             st.subheader(f"From round {moved.previous} to round {moved.latest}", anchor=False)
             st.write(moved.summary)

@@ -45,10 +45,9 @@ with st.expander("Show the QR code large (for the projector)", icon=":material/q
 @st.fragment(run_every=POLL_SECONDS)
 def live_progress() -> None:
     heal()
-    code = st.session_state["ctx"].code
     if changed(ctx, "console") or "console_progress" not in st.session_state:
         try:
-            st.session_state["console_progress"] = store.facilitator_progress(code, token)
+            st.session_state["console_progress"] = ctx.view.progress()
         except NotFound:
             st.rerun(scope="app")
     progress = st.session_state["console_progress"]
@@ -97,12 +96,12 @@ with st.container(border=True):
 
 def act(action, success: str) -> None:
     try:
-        action(session.code, token)
+        action()
     except TrustcoreError as exc:
         problem(exc)
     else:
         nudge(session.code)  # every tab in the room shows it now, not at its next poll
-        if action == store.reveal:
+        if action == ctx.view.reveal:
             # The results, while the room's pages start (they wait for this one computation instead of
             # each starting its own). Warming before the nudge kept the whole room waiting.
             cached.warm(ctx.view)
@@ -120,10 +119,10 @@ st.write(f"Round {rnd.number} is **{status_text}**.")
 c1, c2, c3 = st.columns(3)
 if rnd.status is RoundStatus.OPEN:
     if c1.button("Lock round", icon=":material/lock:", width="stretch"):
-        act(store.lock, "Round locked: participants can no longer change their rankings.")
+        act(ctx.view.lock, "Round locked: participants can no longer change their rankings.")
 elif rnd.status is RoundStatus.LOCKED:
     if c1.button("Unlock round", icon=":material/lock_open:", width="stretch"):
-        act(store.unlock, "Round unlocked: participants can change their rankings again.")
+        act(ctx.view.unlock, "Round unlocked: participants can change their rankings again.")
 if rnd.status is not RoundStatus.REVEALED:
     if c2.button(
         "Reveal results",
@@ -132,7 +131,7 @@ if rnd.status is not RoundStatus.REVEALED:
         width="stretch",
         help="Shows the comparison to everyone and locks the round.",
     ):
-        act(store.reveal, "Results revealed.")
+        act(ctx.view.reveal, "Results revealed.")
 else:
     c2.page_link("views/compare.py", label="Open the comparison", icon=":material/compare_arrows:")
 if c3.button(
@@ -141,7 +140,7 @@ if c3.button(
     width="stretch",
     help="Locks this round; everyone re-ranks starting from their previous order.",
 ):
-    act(store.next_round, f"Round {rnd.number + 1} is open.")
+    act(ctx.view.next_round, f"Round {rnd.number + 1} is open.")
 
 with st.expander("People: remove a participant, or move one to another party", icon=":material/group:"):
     people = st.session_state["console_progress"].participants  # read by live_progress above
@@ -159,16 +158,16 @@ with st.expander("People: remove a participant, or move one to another party", i
             "Move to", [p.id for p in session.parties], format_func=lambda pid: session.party(pid).name, key="people_to"
         )
         if m2.button("Move", icon=":material/swap_horiz:", width="stretch"):
-            act(lambda c, t: people_mod.move_participant(store, c, t, who, to), "Moved, with their rankings.")
+            act(lambda: people_mod.move_participant(ctx.view, who, to), "Moved, with their rankings.")
         sure = st.checkbox(
             "Yes, remove them and their rankings from this session (their personal link stops working)",
             key="people_sure",
         )
         if st.button("Remove participant", icon=":material/person_remove:", disabled=not sure):
-            act(lambda c, t: people_mod.remove_participant(store, c, t, who), "Removed, with their rankings.")
+            act(lambda: people_mod.remove_participant(ctx.view, who), "Removed, with their rankings.")
 
 st.markdown("**Joining**")
-closed_note = joining.closed_note(store, session.code, token)
+closed_note = joining.closed_note(ctx.view)
 if closed_note:
     st.info(closed_note, icon=":material/person_off:")
 j1, j2, j3 = st.columns([1, 2, 1], vertical_alignment="bottom")
@@ -184,7 +183,7 @@ cap = j1.number_input(
 open_joining = j2.toggle("Joining is open", value=session.joining_open, key="joining_open")
 if j3.button("Save joining", icon=":material/how_to_reg:", width="stretch"):
     act(
-        lambda c, t: joining.set_joining(store, c, t, open=open_joining, cap=cap),
+        lambda: joining.set_joining(ctx.view, open=open_joining, cap=cap),
         ("Joining is open" if open_joining else "Joining is closed: nobody new can join")
         + f", for at most {cap} participants.",
     )
@@ -194,24 +193,24 @@ if rnd.status is RoundStatus.OPEN:
     if rnd.timer_ends_at and not rnd.time_is_up:
         t1, t2, t3 = st.columns(3)
         if t1.button("Add 1 minute", icon=":material/more_time:", width="stretch"):
-            act(lambda c, t: round_timer.extend_timer(store, c, t, 60), "One more minute on the timer.")
+            act(lambda: round_timer.extend_timer(ctx.view, 60), "One more minute on the timer.")
         if t2.button("Add 5 minutes", icon=":material/more_time:", width="stretch"):
-            act(lambda c, t: round_timer.extend_timer(store, c, t, 300), "Five more minutes on the timer.")
+            act(lambda: round_timer.extend_timer(ctx.view, 300), "Five more minutes on the timer.")
         if t3.button("Stop the timer", icon=":material/timer_off:", width="stretch"):
-            act(lambda c, t: round_timer.stop_timer(store, c, t), "Timer stopped.")
+            act(lambda: round_timer.stop_timer(ctx.view), "Timer stopped.")
     else:
         t1, t2, t3 = st.columns([1, 2, 1], vertical_alignment="bottom")
         minutes = t1.number_input("Minutes", min_value=1, max_value=180, value=5, step=1, key="timer_minutes")
         lock_at_zero = t2.checkbox("Lock the round when time is up", key="timer_locks")
         if t3.button("Start the timer", icon=":material/timer:", width="stretch"):
             act(
-                lambda c, t: round_timer.start_timer(store, c, t, minutes * 60, lock_at_zero=lock_at_zero),
+                lambda: round_timer.start_timer(ctx.view, minutes * 60, lock_at_zero=lock_at_zero),
                 f"Timer started: {minutes} minute{'s' if minutes != 1 else ''}"
                 + (", then the round locks." if lock_at_zero else "."),
             )
 show_flash()
 
-if not store.visible_rankings(session.code, token):
+if not ctx.view.visible_rankings():
     with st.expander("Change the elements to rank (until someone submits)", icon=":material/list_alt:"):
         st.write(
             f"This session ranks {len(session.catalogue)} elements ({esc(session.catalogue.source)}). You can "
@@ -221,7 +220,7 @@ if not store.visible_rankings(session.code, token):
         upload = st.file_uploader("Element list", type=["csv", "json"], key="new_catalogue")
         if upload is not None and st.button("Use this list", icon=":material/upload:"):
             try:
-                store.replace_catalogue(session.code, token, catalogue_mod.parse(upload.getvalue(), upload.name))
+                ctx.view.replace_catalogue(catalogue_mod.parse(upload.getvalue(), upload.name))
             except TrustcoreError as exc:
                 problem(exc)
             else:
@@ -243,9 +242,9 @@ secret_link_controls(
         icon=":material/co_present:",
         close_label="Revoke the presenter link",
         link=lambda t: links.presenter_link(base_url(), session.code, t),
-        is_open=lambda: presenter.has_presenter_link(store, session.code, token),
-        create=lambda: presenter.new_presenter_link(store, session.code, token),
-        close=lambda: presenter.revoke_presenter_link(store, session.code, token),
+        is_open=lambda: presenter.has_presenter_link(ctx.view),
+        create=lambda: presenter.new_presenter_link(ctx.view),
+        close=lambda: presenter.revoke_presenter_link(ctx.view),
     ),
 )
 if rnd.status is RoundStatus.REVEALED:
@@ -255,9 +254,9 @@ if rnd.status is RoundStatus.REVEALED:
         st.markdown(f"On the presenter screen: agenda item **{item + 1} of {len(agenda)}**")
         a1, a2, a3 = st.columns([1, 1, 3], vertical_alignment="bottom")
         if a1.button("Previous item", icon=":material/navigate_before:", width="stretch", disabled=item == 0):
-            act(lambda c, t: presenter.show_agenda_item(store, c, t, item - 1), f"Agenda item {item} is on screen.")
+            act(lambda: presenter.show_agenda_item(ctx.view, item - 1), f"Agenda item {item} is on screen.")
         if a2.button("Next item", icon=":material/navigate_next:", width="stretch", disabled=item == len(agenda) - 1):
-            act(lambda c, t: presenter.show_agenda_item(store, c, t, item + 1), f"Agenda item {item + 2} is on screen.")
+            act(lambda: presenter.show_agenda_item(ctx.view, item + 1), f"Agenda item {item + 2} is on screen.")
         st.session_state["agenda_jump"] = item  # the widget shows the item on screen now
 
         def _jump_chosen() -> None:
@@ -272,7 +271,7 @@ if rnd.status is RoundStatus.REVEALED:
         )
         jump = st.session_state.pop("agenda_jump_to", None)
         if jump is not None and jump != item:
-            act(lambda c, t: presenter.show_agenda_item(store, c, t, jump), f"Agenda item {jump + 1} is on screen.")
+            act(lambda: presenter.show_agenda_item(ctx.view, jump), f"Agenda item {jump + 1} is on screen.")
 
 st.subheader("Stakeholder survey", anchor=False)
 st.write(
@@ -288,14 +287,14 @@ secret_link_controls(
         icon=":material/rate_review:",
         close_label="Close the survey",
         link=lambda t: links.survey_link(base_url(), session.code, t),
-        is_open=lambda: survey.survey_is_open(store, session.code, token),
-        create=lambda: survey.new_survey_link(store, session.code, token),
-        close=lambda: survey.close_survey(store, session.code, token),
+        is_open=lambda: survey.survey_is_open(ctx.view),
+        create=lambda: survey.new_survey_link(ctx.view),
+        close=lambda: survey.close_survey(ctx.view),
     ),
 )
 
 st.subheader("Earlier session of this relationship", anchor=False)
-changes = lineage.changes_since_previous(store, session.code, token)
+changes = lineage.changes_since_previous(ctx.view)
 if changes:
     st.write(f"Linked to “{esc(changes.previous_title)}” of {changes.previous_created_at[:10]}.")
     if changes.agreement_then and changes.agreement_now:
@@ -329,7 +328,7 @@ if changes:
             width="stretch",
         )
     if st.button("Unlink the earlier session", icon=":material/link_off:"):
-        lineage.unlink_previous(store, session.code, token)
+        lineage.unlink_previous(ctx.view)
         st.rerun()
 else:
     with st.form("link_previous", border=False):
@@ -341,7 +340,7 @@ else:
             try:
                 if not found.get("session") or not found.get("admin"):
                     raise InvalidInput("Paste the earlier session's whole facilitator link (it contains admin=...).")
-                lineage.link_previous(store, session.code, token, found["session"], found["admin"])
+                lineage.link_previous(ctx.view, found["session"], found["admin"])
             except TrustcoreError as exc:
                 problem(exc)
             else:
@@ -360,7 +359,7 @@ with st.expander("Delete this session", icon=":material/delete_forever:"):
     confirm = st.text_input("Type DELETE to confirm", key="delete_confirm")
     if st.button("Delete session", type="primary", icon=":material/delete_forever:", disabled=confirm != "DELETE"):
         try:
-            store.delete_session(session.code, token)
+            ctx.view.delete()
         except TrustcoreError as exc:
             problem(exc)
         else:

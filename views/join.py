@@ -66,7 +66,7 @@ if go:
         st.error("Choose your party first.", icon=":material/error:")
     else:
         try:
-            joined = ctx.store.join(session.code, party_id, name)
+            joined = ctx.view.join(party_id, name)
         except TrustcoreError as exc:
             problem(exc)
         else:

@@ -18,7 +18,7 @@ from ui.flash import show as show_flash
 from ui.live import changes_notice
 
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
-store, session, token = ctx.store, ctx.session, ctx.token
+session = ctx.session
 names = session.catalogue.names
 parties = {p.id: p.name for p in session.parties}
 party_ids = {p.name: p.id for p in session.parties}
@@ -26,9 +26,9 @@ party_ids = {p.name: p.id for p in session.parties}
 session_header(session, subtitle="Next steps")
 changes_notice(ctx, "next_steps", forget="step")
 
-steps = next_steps.next_steps(store, session.code, token)
-order, basis = element_agenda_order(session, store.visible_rankings(session.code, token), facilitator=ctx.facilitator)
-missing = next_steps.elements_without_steps(store, session.code, token)
+steps = next_steps.next_steps(ctx.view)
+order, basis = element_agenda_order(session, ctx.view.visible_rankings(), facilitator=ctx.facilitator)
+missing = next_steps.elements_without_steps(ctx.view)
 st.caption(
     f"Elements in order of {basis}. For each, record the agreed next steps: the action, who owns it, "
     "by when, its status and which parties agreed."
@@ -139,7 +139,7 @@ def saved_message(step) -> str:
 def save(step_id: int, version: int, values: dict) -> None:
     editing.save(
         f"step:{step_id}",
-        lambda: next_steps.update_next_step(store, session.code, token, step_id, version, **values),
+        lambda: next_steps.update_next_step(ctx.view, step_id, version, **values),
         typed=values,
         done=saved_message,
     )
@@ -175,9 +175,7 @@ for eid in order:
                 if delete:
                     editing.save(
                         f"step:{step.id}",
-                        lambda step=step, base=base: next_steps.delete_next_step(
-                            store, session.code, token, step.id, base
-                        ),
+                        lambda step=step, base=base: next_steps.delete_next_step(ctx.view, step.id, base),
                         typed=values,
                         done="Next step deleted.",
                     )
@@ -187,7 +185,7 @@ for eid in order:
             added = st.form_submit_button("Add", icon=":material/add:")
         if added:
             try:
-                next_steps.add_next_step(store, session.code, token, eid, values.pop("action"), **values)
+                next_steps.add_next_step(ctx.view, eid, values.pop("action"), **values)
             except TrustcoreError as exc:
                 problem(exc)
             else:

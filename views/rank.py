@@ -76,7 +76,7 @@ def show_order(order) -> None:
 
 if rnd.status is not RoundStatus.OPEN:
     watch_round(ctx)
-    mine = store.my_ranking(me, rnd.number)
+    mine = ctx.view.my_ranking(rnd.number)
     if mine:
         st.info(f"Round {rnd.number} is locked. This is the ranking you submitted:", icon=":material/lock:")
         show_order(mine.order)
@@ -90,12 +90,12 @@ if rnd.status is not RoundStatus.OPEN:
 
 key = f"rank:{session.code}:{me.id}:{rnd.number}"
 if f"{key}:order" not in st.session_state:
-    mine = store.my_ranking(me, rnd.number)
+    mine = ctx.view.my_ranking(rnd.number)
     # a new round starts from the previous round's order, and its reasons, which one may then revise
-    earlier = mine or (store.my_ranking(me, rnd.number - 1) if rnd.number > 1 else None)
+    earlier = mine or (ctx.view.my_ranking(rnd.number - 1) if rnd.number > 1 else None)
     ranking.reset(
         key,
-        list(mine.order) if mine else list(store.start_order(me, rnd.number)),
+        list(mine.order) if mine else list(ctx.view.start_order(rnd.number)),
         dict(earlier.reasons) if earlier else {},
     )
 start = st.session_state[f"{key}:order"]
@@ -143,9 +143,7 @@ def submit(shown: int) -> None:
     ``shown`` is the round the page drew: the core refuses the ranking if another round is open now."""
     try:
         order = st.session_state[f"{key}:order"]
-        result = store.submit(
-            session.code, ctx.params["me"], order, ranking.current_reasons(key, order), round_number=shown
-        )
+        result = ctx.view.submit(order, ranking.current_reasons(key, order), round_number=shown)
     except RoundChanged as exc:  # another round opened first: the page of that round says so
         st.session_state[MOVED] = str(exc)
         return
@@ -163,7 +161,7 @@ def submit(shown: int) -> None:
 def submit_block() -> None:
     """The submit button and what is stored (a click reruns only this)."""
     try:
-        state = store.my_round(session.code, me)
+        state = ctx.view.my_round()
     except NotFound:
         st.rerun(scope="app")  # the session was deleted: the page will say so
         return

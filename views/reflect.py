@@ -16,7 +16,7 @@ from ui.flash import show as show_flash
 from ui.live import changes_notice
 
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
-store, session, token = ctx.store, ctx.session, ctx.token
+session = ctx.session
 names = session.catalogue.names
 my_parties = [p for p in session.parties if ctx.facilitator or p.id == ctx.participant.party_id]
 
@@ -29,7 +29,7 @@ st.write(
     "Activity 1 of the guidebook ranks the elements for the organisation as a whole. Enter each party's "
     "organisation-wide ranking to see how its ranking for this relationship differs."
 )
-stored = baselines.baseline_records(store, session.code, token)
+stored = baselines.baseline_records(ctx.view)
 saved = {name: b.order for name, b in stored.items()}
 party = my_parties[0]
 if len(my_parties) > 1:
@@ -45,7 +45,7 @@ def save_baseline(order, base, *, then_show: bool = False) -> None:
     showed); ``then_show``: start the ranking input from it once saved (a pasted or uploaded list)."""
 
     def call():
-        baselines.set_baseline(store, session.code, token, party.id, order, expected_version=base)
+        baselines.set_baseline(ctx.view, party.id, order, expected_version=base)
         if then_show:
             ranking.reset(key, list(order))
 
@@ -96,7 +96,7 @@ else:
 visible = [r.number for r in session.rounds if session.results_visible(r.number, facilitator=ctx.facilitator)]
 if visible and saved:
     try:
-        compared = baselines.baseline_comparison(store, session.code, token, visible[-1])
+        compared = baselines.baseline_comparison(ctx.view, visible[-1])
     except NotAllowedNow:
         compared = {}
     if compared:
@@ -136,7 +136,7 @@ if visible and saved:
         )
 
 st.subheader("Reflection", anchor=False)
-answers = reflections.reflections(store, session.code, token)
+answers = reflections.reflections(ctx.view)
 for qkey, question in reflections.REFLECTION_QUESTIONS.items():
     current = answers.get(qkey)
     conflict = editing.conflict(f"refl:{qkey}")
@@ -160,7 +160,7 @@ for qkey, question in reflections.REFLECTION_QUESTIONS.items():
             editing.save(
                 f"refl:{qkey}",
                 lambda qkey=qkey, text=text, base=base: reflections.set_reflection(
-                    store, session.code, token, qkey, text, expected_version=base
+                    ctx.view, qkey, text, expected_version=base
                 ),
                 typed=text,
             )

@@ -13,7 +13,6 @@ from ui.context import page_context
 
 ctx = page_context(Role.STAKEHOLDER)
 session = ctx.session
-token = ctx.params["survey"]
 
 session_header(session, subtitle="Stakeholder survey")
 us = esc(session.our_org) if session.our_org else "us"
@@ -75,7 +74,7 @@ with st.form("survey"):
 
 if sent:
     try:
-        stored = survey.submit_feedback(ctx.store, session.code, token, respondent, answers)
+        stored = survey.submit_feedback(ctx.view, respondent, answers)
     except TrustcoreError as exc:
         problem(exc)
     else:

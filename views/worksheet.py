@@ -17,7 +17,7 @@ from ui.flash import show as show_flash
 from ui.live import changes_notice
 
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
-store, session, token = ctx.store, ctx.session, ctx.token
+session = ctx.session
 mine = None if ctx.facilitator else ctx.participant.party_id
 
 session_header(session, subtitle="Worksheet")
@@ -31,7 +31,7 @@ shareable = st.toggle(
     help="The tidied-up, non-sensitive copy for stakeholders: fields marked internal and survey "
     "respondents' names are left out, Column A follows only revealed rounds, and nothing can be edited.",
 )
-sheet = worksheet_mod.build(store, session.code, token, shareable=shareable)
+sheet = worksheet_mod.build(ctx.view, shareable=shareable)
 st.caption(
     f"Column A: the elements in the agreed order ({esc(sheet.order_source)}). "
     "Column D is this app's reading of the guidebook: the stakeholder survey's answers."
@@ -43,10 +43,10 @@ if ctx.facilitator and not shareable:
         fixed = ranking.ranking_input("agreed", session.catalogue, [r.element_id for r in sheet.rows])
         c1, c2 = st.columns(2)
         if c1.button("Use this order", type="primary", icon=":material/push_pin:"):
-            agreed_order.set_agreed_order(store, session.code, token, fixed)
+            agreed_order.set_agreed_order(ctx.view, fixed)
             st.rerun()
         if c2.button("Follow the consensus again", icon=":material/undo:"):
-            agreed_order.set_agreed_order(store, session.code, token, None)
+            agreed_order.set_agreed_order(ctx.view, None)
             ranking.reset("agreed", [])
             st.rerun()
 
@@ -92,9 +92,7 @@ def entry_form(row, party) -> None:
                 continue
             try:
                 worksheet_entries.set_worksheet_entry(
-                    store,
-                    session.code,
-                    token,
+                    ctx.view,
                     row.element_id,
                     party.id,
                     col,

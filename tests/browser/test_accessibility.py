@@ -53,15 +53,15 @@ def sessions(server):
         )
         me = me or joined.token
     store.reveal(code, admin)
-    add_next_step(store, code, admin, ids[0], "Publish the data protection impact assessment")
-    survey = new_survey_link(store, code, admin)
-    submit_feedback(store, code, survey, "Pat", {ids[0]: {"trust": 3, "expectations": "partly"}})
-    shown = new_presenter_link(store, code, admin)
+    add_next_step(store.open(code, admin), ids[0], "Publish the data protection impact assessment")
+    survey = new_survey_link(store.open(code, admin))
+    submit_feedback(store.open(code, survey), "Pat", {ids[0]: {"trust": 3, "expectations": "partly"}})
+    shown = new_presenter_link(store.open(code, admin))
 
     live = store.create_session("Accessibility (open)", ["Alpha", "Beta"])
     live_code = live.session.code
     ranker = store.join(live_code, live.session.parties[0].id, "Ranker")
-    live_shown = new_presenter_link(store, live_code, live.facilitator_token)
+    live_shown = new_presenter_link(store.open(live_code, live.facilitator_token))
 
     again = store.create_session("Accessibility (round 2)", ["Alpha", "Beta"])  # the Delphi view of round 1
     pair = [store.join(again.session.code, p.id, f"{p.name} person") for p in again.session.parties]

@@ -59,7 +59,7 @@ def test_next_steps_from_two_browsers_never_overwrite_silently(server, store, ne
     made = store.create_session("Next steps", ["Alpha", "Beta"])
     code, fac = made.session.code, made.facilitator_token
     ann = store.join(code, made.session.parties[0].id, "Ann")
-    step = add_next_step(store, code, fac, "privacy", "Write a data protection impact assessment")
+    step = add_next_step(store.open(code, fac), "privacy", "Write a data protection impact assessment")
     one, two = new_page(), new_page()
     for page, url in (
         (one, f"{server.url}/?session={code}&admin={fac}"),
@@ -77,7 +77,7 @@ def test_next_steps_from_two_browsers_never_overwrite_silently(server, store, ne
     action_box(two).fill("Ask the council's DPO to review the DPIA")
     one.get_by_role("button", name="Save").filter(visible=True).first.click()
     wait_idle(one)
-    assert eventually(lambda: next_steps(store, code, fac)[0].action == "Publish the DPIA by March")
+    assert eventually(lambda: next_steps(store.open(code, fac))[0].action == "Publish the DPIA by March")
 
     two.get_by_role("button", name="Save").filter(visible=True).first.click()
     wait_idle(two)
@@ -85,12 +85,12 @@ def test_next_steps_from_two_browsers_never_overwrite_silently(server, store, ne
     expect(two.get_by_text("Publish the DPIA by March")).to_be_visible()  # theirs, shown beside mine
     expect(two.get_by_text("Ask the council's DPO to review the DPIA").first).to_be_visible()
     shot(two, "21-next-step-conflict")
-    assert next_steps(store, code, fac)[0].action == "Publish the DPIA by March", "nothing overwritten"
+    assert next_steps(store.open(code, fac))[0].action == "Publish the DPIA by March", "nothing overwritten"
 
     two.get_by_role("button", name="Save mine over theirs").click()
     wait_idle(two)
-    eventually(lambda: next_steps(store, code, fac)[0].version == step.version + 2)
-    saved = next_steps(store, code, fac)[0]
+    eventually(lambda: next_steps(store.open(code, fac))[0].version == step.version + 2)
+    saved = next_steps(store.open(code, fac))[0]
     assert saved.action == "Ask the council's DPO to review the DPIA" and saved.version == step.version + 2
     expect(one.get_by_text("Someone else has made changes since you opened this page")).to_be_visible(timeout=10000)
     events = [e.action for e in store.events(code, fac)]
@@ -100,7 +100,7 @@ def test_next_steps_from_two_browsers_never_overwrite_silently(server, store, ne
 def test_stakeholder_survey_from_its_link(server, store, new_page):
     made = store.create_session("Survey", ["Alpha", "Beta"], our_org="CityBus")
     code, fac = made.session.code, made.facilitator_token
-    survey = new_survey_link(store, code, fac)
+    survey = new_survey_link(store.open(code, fac))
     page = new_page(width=390, height=844, is_mobile=True, has_touch=True)
     open_app(page, f"{server.url}/?session={code}&survey={survey}")
     expect(page.get_by_text("Please tell CityBus how far you can trust them")).to_be_visible()
@@ -116,7 +116,7 @@ def test_stakeholder_survey_from_its_link(server, store, new_page):
     page.get_by_role("button", name="Send my answers").click()
     wait_idle(page)
     expect(page.get_by_text("Thank you: your answers are stored")).to_be_visible()
-    answers = eventually(lambda: feedback(store, code, fac))
+    answers = eventually(lambda: feedback(store.open(code, fac)))
     assert len(answers) == 1
     first_element = made.session.catalogue.ids[0]
     assert (answers[0].respondent, answers[0].element_id, answers[0].trust, answers[0].expectations) == (

@@ -26,9 +26,9 @@ def test_facilitator_downloads_every_export(server, store, new_page, tmp_path):
     store.submit(code, a.token, ids, round_number=1)
     store.submit(code, b.token, ids[::-1], round_number=1)
     store.reveal(code, fac)
-    add_next_step(store, code, fac, "privacy", "Publish the DPIA", due="Q2 2027")
-    survey = new_survey_link(store, code, fac)
-    submit_feedback(store, code, survey, "Forum", {"privacy": {"trust": 4, "comment": "Good"}})
+    add_next_step(store.open(code, fac), "privacy", "Publish the DPIA", due="Q2 2027")
+    survey = new_survey_link(store.open(code, fac))
+    submit_feedback(store.open(code, survey), "Forum", {"privacy": {"trust": 4, "comment": "Good"}})
 
     page = new_page()
     open_app(page, f"{server.url}/?session={code}&admin={fac}")

@@ -123,7 +123,7 @@ def test_the_whole_workshop_by_keyboard(server, store, new_page):
     tab_to(me, me.get_by_role("button", name="Add").first)
     me.keyboard.press("Enter")
     wait_idle(me)
-    steps = next_steps(store, code, admin.rsplit("admin=", 1)[1].split("&")[0])
+    steps = next_steps(store.open(code, admin.rsplit("admin=", 1)[1].split("&")[0]))
     assert [s.action for s in steps] == ["Publish the access policy"]
     shot(me, "keyboard-20-next-step")
 

@@ -121,7 +121,7 @@ EXPECTED = {  # setting -> (what a participant sees for Annwyl, what the facilit
 @pytest.mark.parametrize("setting", list(Anonymity))
 def test_each_anonymity_setting_on_the_pages_and_in_the_csv(server, store, new_page, setting):
     code, fac, ann = _room(store, setting)
-    set_joining(store, code, fac, open=True)  # the reveal closed joining: the join page's notice shows when open
+    set_joining(store.open(code, fac), open=True)  # the reveal closed joining: the join page's notice shows when open
     seen_by_participant, seen_by_facilitator = EXPECTED[setting]
     joiner = new_page()
     open_app(joiner, f"{server.url}/?session={code}")

@@ -53,8 +53,8 @@ def workshop(tmp_path_factory):
         store.submit(code, joined.token, order, round_number=1)
         me = me or joined.token
     store.reveal(code, admin)
-    set_joining(store, code, admin, open=True)  # the reveal closed joining; the join page is drawn with it open
-    survey = new_survey_link(store, code, admin)
+    set_joining(store.open(code, admin), open=True)  # the reveal closed joining; the join page is drawn with it open
+    survey = new_survey_link(store.open(code, admin))
     roles = {
         "visitor": ({}, ["start", "new", "privacy"]),
         "joiner": ({"session": code}, ["join", "privacy"]),
@@ -67,7 +67,7 @@ def workshop(tmp_path_factory):
             ["console", "compare", "next-steps", "worksheet", "reflect", "privacy"],
         ),
         "stakeholder": ({"session": code, "survey": survey}, ["survey", "privacy"]),
-        "presenter": ({"session": code, "presenter": new_presenter_link(store, code, admin)}, ["presenter"]),
+        "presenter": ({"session": code, "presenter": new_presenter_link(store.open(code, admin))}, ["presenter"]),
     }
     return tmp, db, roles
 

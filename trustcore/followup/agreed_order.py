@@ -11,7 +11,8 @@ from ..catalogue import validate_order
 from ..clock import now
 from ..errors import NotFound
 from ..rights import Action
-from ..store import UNKNOWN_CODE, Store
+from ..store import UNKNOWN_CODE
+from ..view import View
 from .common import _latest_orders, _one
 
 FIXED = "fixed by the facilitator"
@@ -19,8 +20,9 @@ NO_RANKINGS = "catalogue order (no rankings yet)"
 NOT_REVEALED = "catalogue order (no revealed rankings yet)"
 
 
-def set_agreed_order(store: Store, code: str, token: str, order) -> None:
+def set_agreed_order(view: View, order) -> None:
     """Fix Column A's order (facilitator only); None goes back to the consensus."""
+    store, code, token = view.store, view.session.code, view.token
     with store.write_as(code, token, Action.FIX_AGREED_ORDER) as (db, s):
         value = None if order is None else json.dumps(list(validate_order(order, s.catalogue)))
         db.execute("UPDATE sessions SET agreed_order = ?, updated_at = ? WHERE id = ?", [value, now(), s.id])
@@ -33,12 +35,13 @@ def _consensus(orders: list) -> tuple[tuple[str, ...], str]:
     return tuple(analysis.kemeny_consensus(orders)), "Kemeny"
 
 
-def agreed_order(store: Store, code: str, token: str, *, all_rounds: bool = True) -> tuple[tuple[str, ...], str]:
+def agreed_order(view: View, *, all_rounds: bool = True) -> tuple[tuple[str, ...], str]:
     """Column A: (order, where it comes from). The facilitator's fixed order if set; else the consensus
     (Kemeny; Borda for catalogues longer than analysis.KEMENY_MAX_ELEMENTS) of the parties' orders in the
     latest round with a ranking (for a participant, or with ``all_rounds=False`` for the facilitator's
     shareable copy (``audience.Audience.all_rounds``): the latest whose results participants may see);
     else the catalogue order."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     with dbmod.connection(store.path) as db:

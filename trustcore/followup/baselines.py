@@ -15,7 +15,8 @@ from ..errors import InvalidInput, NotAllowedNow
 from ..model import Session
 from ..results import party_orders as _party_consensus
 from ..rights import Action
-from ..store import Store, query_rankings
+from ..store import query_rankings
+from ..view import View
 from .common import _ExpectedVersion, _one, _party_id
 
 BASELINE_CHANGED = (
@@ -44,15 +45,14 @@ def _baseline(row, session: Session) -> Baseline:
     )
 
 
-def set_baseline(
-    store: Store, code: str, token: str, party_id: int, order, *, expected_version: int | None = None
-) -> Baseline:
+def set_baseline(view: View, party_id: int, order, *, expected_version: int | None = None) -> Baseline:
     """Store (or replace) a party's organisation-wide ranking (Activity 1): every element once.
     The facilitator sets it for any party, a participant for their own.
 
     ``expected_version`` is the version the page showed (None or 0: none saved yet). EditConflict
     (``current`` = the stored Baseline) when someone else saved another order in between; saving the
     stored order again changes nothing."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.ENTER_BASELINE)
     pid = _party_id(actor.session, party_id, field="The party")
     order = validate_order(order, actor.session.catalogue)
@@ -86,14 +86,15 @@ def set_baseline(
         )
 
 
-def baselines(store: Store, code: str, token: str) -> dict[str, tuple[str, ...]]:
+def baselines(view: View) -> dict[str, tuple[str, ...]]:
     """Party name -> its organisation-wide ranking, in session party order (parties without one left out)."""
-    return {party: b.order for party, b in baseline_records(store, code, token).items()}
+    return {party: b.order for party, b in baseline_records(view).items()}
 
 
-def baseline_records(store: Store, code: str, token: str) -> dict[str, Baseline]:
+def baseline_records(view: View) -> dict[str, Baseline]:
     """Party name -> its organisation-wide ranking with its version (what a page that edits it shows), in
     session party order (parties without one left out)."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.connection(store.path) as db:
         return _baselines(db, actor.session)
@@ -115,13 +116,14 @@ def _check_round(session: Session, round_number) -> int:
         raise InvalidInput(f"This session has no round {round_number}.") from None
 
 
-def baseline_comparison(store: Store, code: str, token: str, round_number: int) -> dict[str, dict]:
+def baseline_comparison(view: View, round_number: int) -> dict[str, dict]:
     """Per party with both an organisation-wide ranking and a ranking in ``round_number`` (its members'
     consensus): ``tau`` (Kendall tau-b), ``rho`` (Spearman), ``footrule`` (footrule similarity, 1 =
     identical), ``footrule_distance``, ``org_order``, ``relationship_order`` and ``moved``: the
     elements whose rank differs, as (element_id, org_rank, relationship_rank), biggest move first.
 
     A participant sees it only once the round's results are visible to participants (NotAllowedNow)."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     number = _check_round(s, round_number)

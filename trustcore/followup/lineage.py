@@ -11,7 +11,8 @@ from ..clock import now
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..model import STATUSES, Session
 from ..rights import Action
-from ..store import DENIED, Store
+from ..store import DENIED
+from ..view import View
 from .common import _latest_orders, _one
 from .next_steps import NextStep, _steps
 
@@ -33,9 +34,10 @@ class Changes:
     same_catalogue: bool  # False: the sessions ranked different elements, so no movement is computed
 
 
-def link_previous(store: Store, code: str, token: str, previous_code: str, previous_facilitator_token: str) -> None:
+def link_previous(view: View, previous_code: str, previous_facilitator_token: str) -> None:
     """Record that this session follows ``previous_code`` (the same relationship, revisited). Needs the
     facilitator token of both sessions; refuses the session itself and links that would make a loop."""
+    store, code, token = view.store, view.session.code, view.token
     previous = store.require(previous_code, previous_facilitator_token, Action.LINK_SESSIONS).session
     with store.write_as(code, token, Action.LINK_SESSIONS) as (db, s):
         if previous.id == s.id:
@@ -56,8 +58,9 @@ def link_previous(store: Store, code: str, token: str, previous_code: str, previ
         events.log(db, s.id, "facilitator", "previous_linked", {"previous_session": previous.id})
 
 
-def unlink_previous(store: Store, code: str, token: str) -> None:
+def unlink_previous(view: View) -> None:
     """Forget the link to an earlier session (facilitator only)."""
+    store, code, token = view.store, view.session.code, view.token
     with store.write_as(code, token, Action.LINK_SESSIONS) as (db, s):
         db.execute("UPDATE sessions SET previous_session_id = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
         events.log(db, s.id, "facilitator", "previous_unlinked", {})
@@ -67,7 +70,7 @@ def _headline(session: Session, orders: dict) -> wording.Headline | None:
     return results.headline(orders, session.catalogue.names) if len(orders) >= 2 else None
 
 
-def changes_since_previous(store: Store, code: str, token: str) -> Changes | None:
+def changes_since_previous(view: View) -> Changes | None:
     """What changed since the linked earlier session; None if there is none (or it was deleted, or has
     expired: an earlier session that grants nothing is as good as unlinked).
 
@@ -77,6 +80,7 @@ def changes_since_previous(store: Store, code: str, token: str) -> Changes | Non
     and only what a participant of either session may see: its title and date, and the agreement and
     movement from rounds whose results were revealed (in this session and in the earlier one); not the
     earlier next steps, whose owners are people of the earlier session."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     with dbmod.connection(store.path) as db:

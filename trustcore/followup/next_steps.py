@@ -19,8 +19,8 @@ from ..clock import now
 from ..errors import AccessDenied, EditConflict, InvalidInput
 from ..model import STATUSES, Actor, Session
 from ..rights import Action
-from ..store import Store
 from ..text import NAME_MAX, clean_line, clean_text
+from ..view import View
 from .common import _check_element, _ExpectedVersion, _one, _party_id
 
 ACTION_MAX = 500
@@ -127,8 +127,9 @@ def _same_step(step: NextStep, values: dict, session: Session) -> bool:
     return True
 
 
-def next_steps(store: Store, code: str, token: str) -> list[NextStep]:
+def next_steps(view: View) -> list[NextStep]:
     """The session's next steps, in catalogue order of their element, then oldest first."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.connection(store.path) as db:
         return _steps(db, actor.session)
@@ -151,9 +152,7 @@ def _logged(step: NextStep) -> dict:
 
 
 def add_next_step(
-    store: Store,
-    code: str,
-    token: str,
+    view: View,
     element_id: str,
     action: str,
     *,
@@ -164,6 +163,7 @@ def add_next_step(
     agreed_by=(),
 ) -> NextStep:
     """Record a next step for an element (facilitator or any participant)."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
     values = _step_values(
         actor.session,
@@ -209,7 +209,7 @@ def add_next_step(
         return added
 
 
-def update_next_step(store: Store, code: str, token: str, step_id: int, expected_version: int, **changes) -> NextStep:
+def update_next_step(view: View, step_id: int, expected_version: int, **changes) -> NextStep:
     """Change some fields of a next step (any of element_id, action, owner_party_id, owner_person, due,
     status, agreed_by), if nobody saved it since ``expected_version``; its version goes up by one.
 
@@ -222,6 +222,7 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
     deleted it in between; nothing is written then. Saving values the step already holds (a double
     click, or two people making the same change) writes nothing and returns the stored step.
     """
+    store, code, token = view.store, view.session.code, view.token
     unknown = sorted(set(changes) - set(STEP_FIELDS))
     if unknown:
         raise TypeError(f"update_next_step() got unexpected field(s): {', '.join(unknown)}")
@@ -279,10 +280,11 @@ def update_next_step(store: Store, code: str, token: str, step_id: int, expected
         return replace(saved, withdrawn=withdrawn)
 
 
-def delete_next_step(store: Store, code: str, token: str, step_id: int, expected_version: int) -> None:
+def delete_next_step(view: View, step_id: int, expected_version: int) -> None:
     """Delete a next step, if nobody saved it since ``expected_version`` (EditConflict otherwise, with the
     stored step in ``current``). Deleting a step that is already gone does nothing. A step that a party
     other than the deleter's own agreed to only the facilitator may delete (``DELETE_AGREED_STEP``)."""
+    store, code, token = view.store, view.session.code, view.token
     expected = _ExpectedVersion.of(expected_version, new_allowed=False)
     actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
     with store.write_as(code, token, Action.EDIT_NEXT_STEPS) as (db, session):
@@ -314,8 +316,9 @@ def delete_next_step(store: Store, code: str, token: str, step_id: int, expected
         )
 
 
-def elements_without_steps(store: Store, code: str, token: str) -> list[str]:
+def elements_without_steps(view: View) -> list[str]:
     """Element ids (catalogue order) that no next step addresses yet."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.connection(store.path) as db:
         addressed = {

@@ -10,8 +10,8 @@ from .. import events
 from ..clock import now
 from ..errors import InvalidInput
 from ..rights import Action
-from ..store import Store
 from ..text import TEXT_MAX, clean_text
+from ..view import View
 from .common import _ExpectedVersion, _one
 
 # The guidebook's Activity 6 reflection questions, paraphrased (CC BY-SA 4.0, ODI Trustworthy Data
@@ -40,10 +40,9 @@ def _reflection(row) -> Reflection:
     return Reflection(row["key"], REFLECTION_QUESTIONS[row["key"]], row["answer"], row["version"], row["updated_at"])
 
 
-def set_reflection(
-    store: Store, code: str, token: str, key: str, answer: str, *, expected_version: int | None = None
-) -> Reflection:
+def set_reflection(view: View, key: str, answer: str, *, expected_version: int | None = None) -> Reflection:
     """Answer one of REFLECTION_QUESTIONS (facilitator or any participant); versioned like the worksheet."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.ANSWER_REFLECTIONS)
     if key not in REFLECTION_QUESTIONS:
         raise InvalidInput(f"Unknown reflection question {key!r}: use one of {', '.join(REFLECTION_QUESTIONS)}.")
@@ -71,8 +70,9 @@ def set_reflection(
         return _reflection(_one(db, "SELECT * FROM reflections WHERE session_id = ? AND key = ?", [session.id, key]))
 
 
-def reflections(store: Store, code: str, token: str) -> dict[str, Reflection]:
+def reflections(view: View) -> dict[str, Reflection]:
     """The answered reflection questions, in REFLECTION_QUESTIONS order (unanswered ones left out)."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.connection(store.path) as db:
         stored = {

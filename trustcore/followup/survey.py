@@ -12,8 +12,9 @@ from ..clock import now
 from ..errors import AccessDenied, InvalidInput, NotFound
 from ..model import Session
 from ..rights import Action
-from ..store import DENIED, UNKNOWN_CODE, Store
+from ..store import DENIED, UNKNOWN_CODE
 from ..text import NAME_MAX, TEXT_MAX, clean_line, clean_text, unique_name
+from ..view import View
 from .common import CHOOSE_ELEMENT, _element_label, _one
 
 TRUST_SCALE = {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Completely"}
@@ -41,9 +42,10 @@ def _survey_hash(db, session_id: int) -> str | None:
     return row["survey_hash"]
 
 
-def new_survey_link(store: Store, code: str, token: str) -> str:
+def new_survey_link(view: View) -> str:
     """Create (or replace: the old one stops working) the session's survey token; returns it. Only its
     hash is stored. Build the link with ``links.survey_link``. Facilitator only."""
+    store, code, token = view.store, view.session.code, view.token
     survey_token = tokens.new_token()
     with store.write_as(code, token, Action.MANAGE_SURVEY) as (db, s):
         replaced = _survey_hash(db, s.id) is not None
@@ -55,22 +57,25 @@ def new_survey_link(store: Store, code: str, token: str) -> str:
     return survey_token
 
 
-def close_survey(store: Store, code: str, token: str) -> None:
+def close_survey(view: View) -> None:
     """Stop accepting feedback: the survey link stops working (facilitator only)."""
+    store, code, token = view.store, view.session.code, view.token
     with store.write_as(code, token, Action.MANAGE_SURVEY) as (db, s):
         db.execute("UPDATE sessions SET survey_hash = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
         events.log(db, s.id, "facilitator", "survey_closed", {})
 
 
-def survey_is_open(store: Store, code: str, token: str) -> bool:
+def survey_is_open(view: View) -> bool:
     """Whether the session has a survey link that works (facilitator only)."""
+    store, code, token = view.store, view.session.code, view.token
     session = store.require(code, token, Action.MANAGE_SURVEY).session
     with dbmod.connection(store.path) as db:
         return _survey_hash(db, session.id) is not None
 
 
-def survey_session(store: Store, code: str | None, survey_token: str | None) -> Session:
+def survey_session(view: View) -> Session:
     """The session, if ``survey_token`` is its current survey token; AccessDenied otherwise."""
+    store, code, survey_token = view.store, view.session.code, view.token
     if not survey_token:
         raise AccessDenied(DENIED)
     return store.require(code, survey_token, Action.FILL_SURVEY).session
@@ -114,7 +119,7 @@ def _answer(session: Session, element_id, answer) -> dict | None:
     return {"element_id": element_id, "trust": trust, **choices, "comment": comment}
 
 
-def submit_feedback(store: Store, code: str, survey_token: str, respondent: str, answers: Mapping) -> int:
+def submit_feedback(view: View, respondent: str, answers: Mapping) -> int:
     """Store a stakeholder's survey answers: ``answers`` maps element ids (and None, the overall
     question) to dicts with any of trust (1-5), expectations (EXPECTATIONS), evidence (EVIDENCE) and
     comment. Everything is checked first; then all rows are stored in one transaction. Answers with every
@@ -122,7 +127,8 @@ def submit_feedback(store: Store, code: str, survey_token: str, respondent: str,
 
     An empty respondent name becomes "Stakeholder N"; a name already used in the session gets " (2)"...
     so each submission stays one respondent."""
-    session = survey_session(store, code, survey_token)
+    store, survey_token = view.store, view.token
+    session = survey_session(view)
     respondent = clean_line(respondent, field="Your name", max_len=NAME_MAX, required=False)
     if not isinstance(answers, Mapping):
         raise InvalidInput("The survey answers must be given per element.")
@@ -157,8 +163,9 @@ def submit_feedback(store: Store, code: str, survey_token: str, respondent: str,
     return len(rows)
 
 
-def feedback(store: Store, code: str, token: str | None) -> list[FeedbackAnswer]:
+def feedback(view: View) -> list[FeedbackAnswer]:
     """Every stakeholder answer, in the order submitted (facilitator or participant)."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FEEDBACK)
     with dbmod.connection(store.path) as db:
         return [

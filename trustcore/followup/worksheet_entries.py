@@ -12,8 +12,8 @@ from ..clock import now
 from ..errors import InvalidInput
 from ..model import Session
 from ..rights import Action
-from ..store import Store
 from ..text import TEXT_MAX, clean_text
+from ..view import View
 from .common import _check_element, _ExpectedVersion, _one, _party_id
 
 COLUMNS = {"B": "Column B (steps we take)", "C": "Column C (how we demonstrate it)"}
@@ -46,11 +46,12 @@ def _entry(row, session: Session) -> WorksheetEntry:
     )
 
 
-def worksheet(store: Store, code: str, token: str, *, shareable: bool = False) -> list[WorksheetEntry]:
+def worksheet(view: View, *, shareable: bool = False) -> list[WorksheetEntry]:
     """Columns B and C, in catalogue order of the elements, then party order, then column.
 
     ``shareable=True`` leaves out entries marked internal. A participant never sees other parties'
     internal entries (only their own party's)."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
     with dbmod.connection(store.path) as db:
@@ -64,9 +65,7 @@ def worksheet(store: Store, code: str, token: str, *, shareable: bool = False) -
 
 
 def set_worksheet_entry(
-    store: Store,
-    code: str,
-    token: str,
+    view: View,
     element_id: str,
     party_id: int,
     column: str,
@@ -79,6 +78,7 @@ def set_worksheet_entry(
 
     ``expected_version`` is the version the editor started from; None (or 0) means the entry must not
     exist yet. EditConflict (``current`` = the stored entry) when someone else saved in between."""
+    store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.EDIT_WORKSHEET)
     s = actor.session
     element_id = _check_element(s, element_id)
