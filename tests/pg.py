@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL cluster from Debian's binaries, for the tests and benchmarks (no Playwright here).
 
-``cluster(folder)`` starts one on a free loopback port and stops it on exit. Under root, ``initdb`` and the
+``cluster(folder)`` starts one on a free loopback port and stops it on exit; ``stop``/``start`` take it down
+and bring it back meanwhile (the fault tests). Under root, ``initdb`` and the
 server run as the ``postgres`` user (``initdb`` refuses root). A missing server fails loudly: CI must never
 skip the PostgreSQL half of the suite.
 """
@@ -70,16 +71,35 @@ def cluster(folder: Path | None = None) -> Iterator[str]:
         f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c max_connections=300 "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"  # a throwaway cluster: speed first
     )
-    _run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]))
+    start_cmd = _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"])
+    _run(start_cmd)
+    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    _controls[url] = (start_cmd, _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]))
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        yield url
     finally:
+        _controls.pop(url, None)
         subprocess.run(
             _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
             capture_output=True,
         )
         if own:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+# a running cluster's URL -> (the command that starts it, the command that stops it), for ``stop``/``start``
+_controls: dict[str, tuple[list[str], list[str]]] = {}
+
+
+def stop(server: str) -> None:
+    """Stop a cluster ``cluster`` started, as an administrator would (``pg_ctl stop -m fast``: open
+    connections end with ``AdminShutdown``); ``start`` brings it back on the same port and data."""
+    _run(_controls[server][1])
+
+
+def start(server: str) -> None:
+    """Start a cluster ``stop`` stopped (returns once it accepts connections)."""
+    _run(_controls[server][0])
 
 
 def database_url(server: str, name: str) -> str:

@@ -304,14 +304,18 @@ def follow_round(ctx, page_path: str) -> str | None:
     return None
 
 
-def changed(ctx, key: str) -> bool:
-    """Whether the session changed since this tab last looked under ``key`` (records the new marker)."""
+def changed(ctx, key: str) -> tuple | None:
+    """The session's change marker if the session changed since this tab last showed it under ``key``,
+    else None. Records nothing: once what the change shows was read, call ``shown(ctx, key, marker)``. A
+    read that fails (the database is down a moment) then leaves the change for the next poll, instead of
+    consuming it and showing the stale drawing until something else changes."""
     marker = ctx.store.change_marker(ctx.session.code)
-    state_key = f"marker:{key}"
-    if st.session_state.get(state_key) == marker:
-        return False
-    st.session_state[state_key] = marker
-    return True
+    return None if st.session_state.get(f"marker:{key}") == marker else marker
+
+
+def shown(ctx, key: str, marker: tuple) -> None:
+    """Record that this tab now shows the session as of ``marker`` under ``key`` (see ``changed``)."""
+    st.session_state[f"marker:{key}"] = marker
 
 
 @st.fragment(run_every=FALLBACK_SECONDS)
@@ -321,8 +325,12 @@ def rerun_on_change(ctx, key: str) -> None:
     A poll that finds nothing new costs one query and draws nothing."""
     heal()
     try:
-        if changed(ctx, key) and st.session_state.get(f"primed:{key}"):
-            st.rerun(scope="app")
+        marker = changed(ctx, key)
+        if marker is not None:
+            # the page's own rerun reads what changed; recorded first, or that rerun would rerun again
+            shown(ctx, key, marker)
+            if st.session_state.get(f"primed:{key}"):
+                st.rerun(scope="app")
     except NotFound:
         st.rerun(scope="app")
     st.session_state[f"primed:{key}"] = True

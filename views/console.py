@@ -18,7 +18,7 @@ from ui.context import base_url, page_context, set_params
 from ui.downloads import download_section
 from ui.flash import flash
 from ui.flash import show as show_flash
-from ui.live import POLL_SECONDS, changed, heal, nudge
+from ui.live import POLL_SECONDS, changed, heal, nudge, shown
 from ui.secret_links import SecretLink, secret_link_controls
 from ui.timer import show_timer
 
@@ -45,11 +45,14 @@ with st.expander("Show the QR code large (for the projector)", icon=":material/q
 @st.fragment(run_every=POLL_SECONDS)
 def live_progress() -> None:
     heal()
-    if changed(ctx, "console") or "console_progress" not in st.session_state:
+    marker = changed(ctx, "console")
+    if marker is not None or "console_progress" not in st.session_state:
         try:
             st.session_state["console_progress"] = ctx.view.progress()
         except NotFound:
             st.rerun(scope="app")
+        if marker is not None:
+            shown(ctx, "console", marker)  # only once the progress was read: a failed read is retried next poll
     progress = st.session_state["console_progress"]
     live_round = progress.round  # its status counts a timer that ran out and locks, by the clock of now
     state = live_round.shown

@@ -37,7 +37,14 @@ WRITE_LOCK = 0x7472757374  # "trust": the advisory lock every writer takes
 MIGRATE_LOCK = WRITE_LOCK + 1
 MIGRATIONS_TABLE = "_trustcore_migrations"
 POOL_MAX = int(os.environ.get("TRUSTCORE_PG_POOL", "20"))
-POOL_TIMEOUT_S = 30
+# How long a unit of work waits for a connection before it fails with ``PoolTimeout`` (the database is
+# unavailable): well under a person's patience, and long enough for a busy room's queue at the pool.
+POOL_TIMEOUT_S = 5.0
+# How long the pool keeps retrying one lost connection (after 1 s, then 2 s...) before it gives up and
+# waits for a unit of work to ask again, which retries at once. psycopg_pool doubles its retry delay and
+# has no cap on it (its default, 5 minutes of retries, left a pool idle for 63 s after a 45 s outage): a
+# short retry window is the cap, so a pool is back within about a second of PostgreSQL.
+RECONNECT_S = 2.0
 
 
 @functools.lru_cache(maxsize=2048)
@@ -116,10 +123,24 @@ class PostgresBackend:
             min_size=1,
             max_size=POOL_MAX,
             timeout=POOL_TIMEOUT_S,
+            reconnect_timeout=RECONNECT_S,
+            check=self._check,
             kwargs={"autocommit": True},
             open=True,
             name="trustcore",
         )
+
+    def _check(self, conn: psycopg.Connection) -> None:
+        """Before the pool hands a connection out: one empty round trip. A connection the server closed
+        (a restart, a failover) is thrown away; so is every other idle one, which the same restart closed
+        too (``drain``; connections in use are replaced when they come back), so the unit of work gets a
+        new connection at once instead of trying the dead ones one by one, a second apart."""
+        try:
+            ConnectionPool.check_connection(conn)
+        except Exception:
+            if self._pool is not None:
+                self._pool.drain()
+            raise
 
     # ---- connections
 
