@@ -307,14 +307,18 @@ def test_non_utf8_bytes():
     data = b"id,name\n\xff\xfe,x\n"
     with pytest.raises(CatalogueError) as excinfo:
         parse(data, "x.csv")
-    assert problems_of(excinfo) == ["the file is not UTF-8 text (invalid start byte at byte 8)"]
+    assert problems_of(excinfo) == [
+        "the file is not UTF-8 text (invalid start byte at byte 8): save it as CSV UTF-8 or JSON"
+    ]
 
 
 def test_latin1_bytes_are_refused_not_misread():
     data = "id,name\na,Données\nb,B\n".encode("latin-1")
     with pytest.raises(CatalogueError) as excinfo:
         parse(data, "x.csv")
-    assert problems_of(excinfo) == ["the file is not UTF-8 text (invalid continuation byte at byte 14)"]
+    assert problems_of(excinfo) == [
+        "the file is not UTF-8 text (invalid continuation byte at byte 14): save it as CSV UTF-8 or JSON"
+    ]
 
 
 def test_bad_json():

@@ -26,6 +26,7 @@ LINK = re.compile(r"https?://\S+")
 def db(tmp_path, monkeypatch):
     monkeypatch.delenv("TRUSTCORE_DB", raising=False)
     monkeypatch.delenv(links.BASE_URL_ENV, raising=False)
+    monkeypatch.delenv(cli.TOKEN_ENV, raising=False)
     return tmp_path / "cli.db"
 
 
@@ -277,7 +278,7 @@ def test_real_subprocess(tmp_path):
 # ------------------------------------------------------------------------------------------- archive / import
 
 
-def test_archive_and_import(capsys, db, tmp_path):
+def test_archive_and_import(capsys, db, tmp_path, monkeypatch):
     code, token, *_ = new(capsys, db, "--members", "Us=Ann")
     store = Store(db)
     session = store.session(code)
@@ -286,7 +287,8 @@ def test_archive_and_import(capsys, db, tmp_path):
 
     file = tmp_path / "out" / "session.json"
     file.parent.mkdir()
-    rc, out, err = run(capsys, "--db", db, "archive", code, "--token", token, "--out", file)
+    monkeypatch.setenv(cli.TOKEN_ENV, token)
+    rc, out, err = run(capsys, "--db", db, "archive", code, "--out", file)
     assert rc == 0 and err == "", err
     assert str(file) in out and "private" in out
     assert json.loads(file.read_bytes())["session"]["code"] == code
@@ -362,28 +364,30 @@ def test_archive_and_import_in_a_real_subprocess(tmp_path):
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     created = Store(tmp_path / "a.db").initialise().create_session("Zürich", ["Us", "Them"])
 
-    def call(*argv):
+    def call(*argv, stdin=None):
         return subprocess.run(
             [sys.executable, "-m", "trustcore", *map(str, argv)],
             cwd=tmp_path,
             env=env,
+            input=stdin,
             capture_output=True,
             text=True,
             encoding="utf-8",
             timeout=120,
         )
 
-    done = call(
+    done = call(  # the token on standard input, never in the process list
         "--db",
         tmp_path / "a.db",
         "archive",
         created.session.code,
         "--token",
-        created.facilitator_token,
+        "-",
         "--out",
         tmp_path / "s.json",
+        stdin=created.facilitator_token + "\n",
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0 and done.stderr == "", done.stderr
     done = call("--db", tmp_path / "b.db", "import", tmp_path / "s.json")
     assert done.returncode == 0, done.stderr
     assert "Zürich" in done.stdout and f"?session={created.session.code}" in done.stdout

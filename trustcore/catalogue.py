@@ -21,6 +21,37 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "elements.csv"
 MIN_ELEMENTS, MAX_ELEMENTS = 2, 30
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 NAME_MAX, DESCRIPTION_MAX = 80, 500
+# The largest file a parser reads (an element list, an organisation-wide ranking), refused by its size before it
+# is decoded. Thirty elements at their longest fit in about 20 kB (120 kB with every character escaped in JSON),
+# so 1 MB is generous; .streamlit/config.toml's server.maxUploadSize = 1 (megabytes) is the same limit, applied
+# by Streamlit before the upload reaches a page (tests/test_upload_limits.py checks that the two agree).
+FILE_MAX_BYTES = 1024 * 1024
+_FIELDS = ("id", "name", "description", "level")
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr`` of something a person uploaded or typed, cut to about ``limit`` characters, so that a message
+    quoting it stays readable whatever its length."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def size_in_words(n_bytes: int) -> str:
+    """A file size as people say it: "17.8 MB", "650 kB", "12 bytes"."""
+    if n_bytes >= 1_000_000:
+        return f"{n_bytes / 1_000_000:.1f} MB"
+    if n_bytes >= 1_000:
+        return f"{n_bytes / 1_000:.0f} kB"
+    return f"{n_bytes} bytes"
+
+
+def too_big(data: bytes | str) -> str | None:
+    """What is wrong with the size of an uploaded file (or pasted text), or None if it may be read."""
+    if len(data) <= FILE_MAX_BYTES:
+        return None
+    return f"the file is {size_in_words(len(data))}; at most {size_in_words(FILE_MAX_BYTES)} is read"
 
 
 @dataclass(frozen=True)
@@ -78,14 +109,21 @@ def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:
     problems: list[str] = []
     if not isinstance(records, list):
         raise CatalogueError(["the file must hold a list of elements"])
-    if not MIN_ELEMENTS <= len(records) <= MAX_ELEMENTS:
-        problems.append(f"it has {len(records)} elements; a catalogue needs {MIN_ELEMENTS} to {MAX_ELEMENTS}")
+    count = f"it has {len(records)} elements; a catalogue needs {MIN_ELEMENTS} to {MAX_ELEMENTS}"
+    if len(records) > MAX_ELEMENTS:
+        raise CatalogueError([count])  # checking each of thousands of elements would only make a longer message
+    if len(records) < MIN_ELEMENTS:
+        problems.append(count)
     elements: list[Element] = []
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, int] = {}
     for i, rec in enumerate(records, start=1):
         if not isinstance(rec, dict):
             problems.append(f"element {i}: expected fields id, name, description, level")
+            continue
+        nested = [k for k in _FIELDS if isinstance(rec.get(k), (list, dict))]
+        if nested:
+            problems.append(f"element {i}: {', '.join(nested)} must be text or a number, not a list or an object")
             continue
         eid = str(rec.get("id") or "").strip()
         name = " ".join(str(rec.get("name") or "").split())
@@ -96,7 +134,7 @@ def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:
             problems.append(f"element {i}: the id is empty")
         elif not _ID.match(eid):
             problems.append(
-                f"element {i}: id {eid!r} must be 1-40 lowercase letters, digits, '-' or '_', starting with a letter or digit"
+                f"element {i}: id {shown(eid)} must be 1-40 lowercase letters, digits, '-' or '_', starting with a letter or digit"
             )
         elif eid in seen_ids:
             problems.append(f"element {i}: id {eid!r} is used again (first by element {seen_ids[eid]})")
@@ -118,11 +156,15 @@ def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:
             )
         if level_raw not in (None, ""):
             try:
-                level = int(str(level_raw).strip())
+                text = str(level_raw).strip()
+                if len(text) > 3:  # "1" to "4", give or take a sign: never int() of a 4,300-digit number
+                    raise ValueError
+                level = int(text)
                 if not 1 <= level <= 4:
                     raise ValueError
             except ValueError:
-                problems.append(f"element {i}: level {level_raw!r} must be empty or a whole number from 1 to 4")
+                level = None
+                problems.append(f"element {i}: level {shown(level_raw)} must be empty or a whole number from 1 to 4")
         elements.append(Element(eid, name, description, level))
     if problems:
         raise CatalogueError(problems)
@@ -133,16 +175,25 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
     """Parse an uploaded catalogue: CSV (header id,name,description[,level]) or JSON.
 
     JSON may be a list of element objects or ``{"elements": [...]}``. The file type is chosen by the
-    file name's extension.
+    file name's extension. A file over ``FILE_MAX_BYTES`` is refused before it is decoded, and a CSV is read
+    only up to its 31st element: whatever the file, the work done is bounded and every problem is a
+    CatalogueError that says what is wrong.
     """
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise CatalogueError([f"unsupported file type {shown(suffix or '(none)', 20)}: use .csv or .json"])
+    problem = too_big(data)
+    if problem:
+        raise CatalogueError([f"{problem}; an element list of {MAX_ELEMENTS} elements needs far less"])
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise CatalogueError([f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+            raise CatalogueError(
+                [f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as CSV UTF-8 or JSON"]
+            ) from None
     data = data.removeprefix("\ufeff")
-    source = Path(filename).name or "catalogue"
-    suffix = Path(filename).suffix.lower()
+    source = Path(filename).name[:NAME_MAX] or "catalogue"
     if suffix == ".json":
         try:
             loaded = json.loads(data)
@@ -150,24 +201,30 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
             raise CatalogueError(
                 [f"the JSON is not valid: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
             ) from None
+        except RecursionError:
+            raise CatalogueError(["the JSON is nested too deeply to be an element list"]) from None
+        except ValueError:  # Python reads integers of at most 4,300 digits (sys.get_int_max_str_digits)
+            raise CatalogueError(["the JSON holds a number with thousands of digits; no field needs one"]) from None
         if isinstance(loaded, dict):
             loaded = loaded.get("elements")
         return validate(loaded, source=source)
-    if suffix == ".csv":
-        try:
-            reader = csv.DictReader(io.StringIO(data, newline=""))
-            header = [h.strip().lower() for h in (reader.fieldnames or [])]
-            missing = [col for col in ("id", "name") if col not in header]
-            if missing:
+    reader = csv.DictReader(io.StringIO(data, newline=""))
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        missing = [col for col in ("id", "name") if col not in header]
+        if missing:
+            raise CatalogueError([f"the CSV header must name the columns id and name (missing: {', '.join(missing)})"])
+        reader.fieldnames = header
+        records: list[dict] = []
+        for row in reader:  # stops at the first element too many: a long file is never read to its end
+            if len(records) == MAX_ELEMENTS:
                 raise CatalogueError(
-                    [f"the CSV header must name the columns id and name (missing: {', '.join(missing)})"]
+                    [f"it has more than {MAX_ELEMENTS} elements; a catalogue needs {MIN_ELEMENTS} to {MAX_ELEMENTS}"]
                 )
-            reader.fieldnames = header
-            records = [dict(row) for row in reader]
-        except csv.Error as exc:
-            raise CatalogueError([f"the CSV cannot be read ({exc}, line {reader.line_num})"]) from None
-        return validate(records, source=source)
-    raise CatalogueError([f"unsupported file type {suffix or '(none)'!r}: use .csv or .json"])
+            records.append(dict(row))
+    except csv.Error as exc:
+        raise CatalogueError([f"the CSV cannot be read ({exc}, line {reader.line_num})"]) from None
+    return validate(records, source=source)
 
 
 def load(path: str | Path = DEFAULT_PATH) -> Catalogue:

@@ -1,5 +1,10 @@
 """The command line: ``python -m trustcore [--db DB] {new,list,export,backup,archive,import} ...``.
 
+A facilitator token (``archive``) is read from ``$TRUSTCORE_TOKEN``, from standard input (``--token -``) or, at a
+terminal, from a prompt that does not echo it: never from the command line, where every user of the machine
+sees it in the process list and the shell keeps it in its history. ``--token TOKEN`` still works, with a
+warning.
+
 Expected problems (bad input, unknown session, a file that exists already, a malformed catalogue) are
 reported on stderr as one message with exit code 2 and no traceback. Exit codes: 0 ok, 1 unexpected
 error, 2 usage error, invalid input or not found.
@@ -8,6 +13,7 @@ error, 2 usage error, invalid input or not found.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 import traceback
@@ -22,6 +28,7 @@ from .model import Anonymity
 from .store import RETENTION_ENV, Store
 
 PROG = "trustcore"
+TOKEN_ENV = "TRUSTCORE_TOKEN"
 OK, UNEXPECTED, USAGE = 0, 1, 2
 
 
@@ -117,9 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     arc.add_argument("code", metavar="CODE", help="the session's share code")
     arc.add_argument(
         "--token",
-        required=True,
         metavar="TOKEN",
-        help="the session's facilitator token (write --token=TOKEN for an old one starting with -)",
+        help=f"the session's facilitator token: give it in ${TOKEN_ENV}, or write --token - and pipe it to "
+        "standard input; without either, a terminal asks for it. Discouraged: --token=TOKEN itself (the "
+        "process list shows it to every user of the machine and the shell history keeps it)",
     )
     arc.add_argument("--out", required=True, metavar="FILE", help="the new file (must not exist)")
     arc.set_defaults(handler=_archive)
@@ -258,8 +266,33 @@ def _purge(store: Store, args, out) -> int:
     return OK
 
 
+def _facilitator_token(given: str | None) -> str:
+    """The facilitator token: ``--token -`` reads standard input's first line, ``--token TOKEN`` is taken with a
+    warning, otherwise ``$TRUSTCORE_TOKEN``, otherwise a prompt that does not echo (at a terminal only)."""
+    if given == "-":
+        token = sys.stdin.readline().strip()
+        if not token:
+            raise InvalidInput("--token - reads the facilitator token from standard input, and it was empty.")
+        return token
+    if given is not None:
+        _warning(
+            "a token on the command line is visible to every user of this machine (in the process list) and "
+            f"stays in your shell history: set ${TOKEN_ENV} or write --token - and pipe the token in instead"
+        )
+        return given
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token and sys.stdin is not None and sys.stdin.isatty():
+        token = getpass.getpass("Facilitator token (not shown): ").strip()
+    if not token:
+        raise InvalidInput(
+            f"Give the session's facilitator token: set ${TOKEN_ENV}, or write --token - and pipe it to standard "
+            "input (for example from a password manager)."
+        )
+    return token
+
+
 def _archive(store: Store, args, out) -> int:
-    data = archive.export_session(store.open(args.code, args.token))
+    data = archive.export_session(store.open(args.code, _facilitator_token(args.token)))
     target = Path(args.out)
     if not target.parent.is_dir():
         raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")
@@ -308,6 +341,10 @@ def _import(store: Store, args, out) -> int:
 
 def _error(message: str) -> None:
     sys.stderr.write(f"{PROG}: error: {message}\n")
+
+
+def _warning(message: str) -> None:
+    sys.stderr.write(f"{PROG}: warning: {message}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

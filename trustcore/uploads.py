@@ -7,9 +7,10 @@ reads the shipped ``data/elements.csv`` (``catalogue.load``)."""
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 
-from .catalogue import Catalogue, validate_order
+from .catalogue import Catalogue, shown, too_big, validate_order
 from .errors import InvalidInput
 
 _HEADER_WORDS = {"element_id", "id", "element", "name", "elements", "element_name", "rank"}
@@ -59,6 +60,9 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
     most important first, with an optional header line. InvalidInput lists every problem (with line
     numbers) otherwise.
     """
+    problem = too_big(data)
+    if problem:  # refused before it is decoded
+        raise InvalidInput(f"The organisation-wide ranking is too long: {problem}.")
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -73,14 +77,20 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
         raise InvalidInput(
             f"The organisation-wide ranking is too long: {len(text)} characters, at most {BASELINE_MAX_CHARS}."
         )
-    lines = [(i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip().strip(",;\t")]
+    n_elements = len(catalogue)
+    numbered = ((i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip().strip(",;\t"))
+    lines = list(itertools.islice(numbered, n_elements + 2))  # a header and one line per element, and one more
     if not lines:
         raise InvalidInput(
             "The organisation-wide ranking is empty: give one element per line, most important "
             "first, or a CSV with columns element_id (or element) and rank."
         )
+    if len(lines) > n_elements + 1:
+        raise InvalidInput(
+            f"The organisation-wide ranking has more than {n_elements + 1} lines (line {lines[-1][0]} is one too "
+            f"many): give one line per element ({n_elements}), with at most one header line."
+        )
     lookup = _lookup(catalogue)
-    n_elements = len(catalogue)
     problems: list[str] = []
     seen: dict[str, list[int]] = {}  # element id -> lines naming it
     ranked: list[tuple[int, int, str]] = []  # (rank, line, element id)
@@ -96,15 +106,17 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
             if not value:
                 problems.append(f"line {line_no}: no element given")
             elif element is None:
-                problems.append(f"line {line_no}: no element has the id or name {value!r}")
+                problems.append(f"line {line_no}: no element has the id or name {shown(value)}")
             else:
                 seen.setdefault(element, []).append(line_no)
             raw = cells[rank_col] if rank_col < len(cells) else ""
             try:
+                if len(raw) > 6:  # never int() of a 4,300-digit number
+                    raise ValueError
                 rank = int(raw)
             except ValueError:
                 problems.append(
-                    f"line {line_no}: the rank {raw!r} is not a whole number"
+                    f"line {line_no}: the rank {shown(raw)} is not a whole number"
                     if raw
                     else f"line {line_no}: the rank is missing"
                 )
@@ -120,7 +132,7 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
                 cells = [_key(c) for c in _cells(line, ",") if c]
                 if n == 0 and cells and all(c in _HEADER_WORDS for c in cells):
                     continue  # a header line ("element_id", "name"...)
-                problems.append(f"line {line_no}: no element has the id or name {line.strip()!r}")
+                problems.append(f"line {line_no}: no element has the id or name {shown(line.strip())}")
                 continue
             seen.setdefault(element, []).append(line_no)
             ranked.append((len(ranked) + 1, line_no, element))

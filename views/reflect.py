@@ -82,7 +82,7 @@ else:
         st.caption(
             "A CSV with columns element (or element_id) and rank, or one element per line, most important first."
         )
-        pasted = st.text_area("Paste here", key=f"paste:{party.id}", height=140)
+        pasted = st.text_area("Paste here", key=f"paste:{party.id}", height=140, max_chars=uploads.BASELINE_MAX_CHARS)
         upload = st.file_uploader("or upload a CSV", type=["csv", "txt"], key=f"upload:{party.id}")
         if st.button("Use this list", key=f"usepaste:{party.id}", icon=":material/upload:"):
             try:

@@ -8,6 +8,7 @@ nginx is Debian's package (``scripts/test.sh`` installs it when missing); under 
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import secrets
@@ -16,6 +17,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pg
 import pytest
@@ -34,7 +36,11 @@ PARTIES = ["CityBus", "Council"]
 
 
 class Nginx:
-    """nginx in the foreground on a free port, with the shipped site configuration pointed at ``ports``."""
+    """nginx in the foreground on a free port, with the shipped site configuration pointed at ``ports``, over plain
+    HTTP on loopback: its TLS lines (between "TLS begin" and "TLS end") and the redirect's ``listen ...:80`` lines
+    become ``listen`` on free ports, and its access log goes to this folder. Nothing else is changed."""
+
+    SHIPPED_LOG = "/var/log/nginx/trustcore.access.log"
 
     def __init__(self, folder: Path, ports: list[int]):
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -43,23 +49,32 @@ class Nginx:
             if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
                 pytest.fail(message)
             pytest.skip(message)
-        self.port = _free_port()
+        self.port, self.redirect_port = _free_port(), _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.access = folder / "access.log"
+        self.access = folder / "access.log"  # the test's own log of routing (path, replica, sticky cookie)
+        self.shipped_log = folder / "trustcore.access.log"  # the log in the shipped format
         site = SHIPPED.read_text()
         servers = "".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;\n" for p in ports)
         site, n = re.subn(r"(?m)^    server 127\.0\.0\.1:\d+ .*\n(?:    server 127\.0\.0\.1:\d+ .*\n)*", servers, site)
         assert n == 1, "the shipped configuration lists its replicas as 'server 127.0.0.1:PORT ...' lines"
-        site, n = re.subn(r"listen 80;", f"listen 127.0.0.1:{self.port};", site)
+        site, n = re.subn(r"(?s)    # TLS begin\n.*?    # TLS end\n", f"    listen 127.0.0.1:{self.port};\n", site)
+        assert n == 1, "the shipped configuration keeps its TLS lines between '# TLS begin' and '# TLS end'"
+        site, n = re.subn(
+            r"    listen 80;\n    listen \[::\]:80;\n", f"    listen 127.0.0.1:{self.redirect_port};\n", site
+        )
         assert n == 1
+        shipped_log = f"access_log {self.SHIPPED_LOG} trustcore_private;"
+        assert site.count(shipped_log) == 2, "both servers log in the trustcore_private format"
+        site = site.replace(
+            shipped_log, f"access_log {self.shipped_log} trustcore_private; access_log {self.access} routed;"
+        )
         (folder / "site.conf").write_text(site)
         (folder / "nginx.conf").write_text(
             f"""daemon off; worker_processes 1; pid {folder}/nginx.pid; error_log {folder}/error.log warn;
             {"user root;" if os.geteuid() == 0 else ""}
             events {{ worker_connections 1024; }}
             http {{
-              log_format routed '$request_uri $status $upstream_addr $cookie_trustcore_replica';
-              access_log {self.access} routed;
+              log_format routed '$uri $status $upstream_addr $cookie_trustcore_replica';
               client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;
               fastcgi_temp_path {folder}/fastcgi; uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
               include {folder}/site.conf;
@@ -164,6 +179,10 @@ def test_participants_on_both_replicas_through_nginx_and_the_reveal_reaches_ever
     for page, _ in people:  # every page, on either replica, opens the comparison by itself
         expect(page.get_by_text(headline.summary)).to_be_visible(timeout=15000)
     shot(people[0][0], "replicas-02-participant-after-reveal")
+    ann = people[0][0]
+    personal = parse_qs(urlsplit(ann.url).query)["me"][0]
+    ann.reload()  # the personal link as a browser's request: its token crosses nginx in the query string
+    expect(ann.get_by_text(headline.summary)).to_be_visible(timeout=15000)
 
     # nginx logs a websocket when it closes: close the tabs, then read where each one's websocket went
     for page in [console, *(p for p, _ in people)]:
@@ -171,6 +190,34 @@ def test_participants_on_both_replicas_through_nginx_and_the_reveal_reaches_ever
     sticky = {cookies["a"]: {f"127.0.0.1:{a.port}"}, cookies["b"]: {f"127.0.0.1:{b.port}"}}
     eventually(lambda: all(proxy.websockets().get(c) for c in sticky) or None)
     assert {c: proxy.websockets()[c] for c in sticky} == sticky  # each tab stayed on its replica, both used
+
+    # The shipped log format keeps no token: the facilitator's and the participant's page loads are in it, by
+    # path only, and no Referer (the pages' Referrer-Policy keeps the browser from sending one anyway).
+    log = proxy.shipped_log.read_text()
+    for secret in (fac, personal, "admin=", "me=", "?session="):
+        assert secret not in log, f"{secret!r} is in nginx's access log"
+    assert re.search(r'"GET / HTTP/1\.1" 200 ', log) and "/_stcore/stream" in log, log
+
+
+def test_the_proxy_sends_the_security_headers_and_redirects_plain_http_without_logging_the_token(replicas):
+    _, _, _, proxy = replicas
+    secret = "not-a-real-token-" + secrets.token_hex(8)
+    with urllib.request.urlopen(f"{proxy.url}/?session=abcdefghjkmnpq&admin={secret}", timeout=10) as response:
+        headers = response.headers
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+
+    plain = http.client.HTTPConnection("127.0.0.1", proxy.redirect_port, timeout=10)
+    plain.request("GET", f"/compare?session=abcdefghjkmnpq&me={secret}")
+    answer = plain.getresponse()
+    assert answer.status == 301
+    assert answer.getheader("Location") == f"https://trustcore.example.org/compare?session=abcdefghjkmnpq&me={secret}"
+    plain.close()
+    assert eventually(lambda: "/compare" in proxy.shipped_log.read_text() or None)
+    assert secret not in proxy.shipped_log.read_text() and secret not in proxy.access.read_text()
 
 
 def test_a_participant_on_one_replica_and_the_facilitator_on_the_other_see_each_other(replicas, new_page):
