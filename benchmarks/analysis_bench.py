@@ -140,7 +140,7 @@ def make_workshop(db: Path, parties: int = 12, members: int = 3, *, reveal: bool
             rng.shuffle(order)
             store.submit(code, joined.token, order, round_number=1)
     if reveal:
-        store.reveal(code, created.facilitator_token)
+        store.reveal(code, created.facilitator_token, round_number=1)
     return store, created
 
 

@@ -24,7 +24,7 @@ def _room(store, setting):
     for i, joined in enumerate(people.values()):
         order = ids if i != 1 else ids[::-1]
         store.submit(s.code, joined.token, order, {order[0]: f"reason number {i}"}, round_number=1)
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     return store.session(s.code), fac, {n: j.token for n, j in people.items()}
 
 
@@ -91,7 +91,7 @@ def test_anonymous_asks_no_name_and_nobody_sees_one(store):
     ids = list(s.catalogue.ids)
     store.submit(s.code, ann.token, ids, round_number=1)
     store.submit(s.code, bo.token, ids[::-1], round_number=1)
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     assert _csv_people(store, s, fac) == {"Participant 1", "Participant 2"}  # the facilitator too
     assert [p.participant.name for p in store.facilitator_progress(s.code, fac).participants] == [
         "Participant 1",

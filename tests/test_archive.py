@@ -78,11 +78,11 @@ def workshop(store: Store, title="Data sharing review", previous: Workshop | Non
     for k, t in enumerate(people.values()):
         store.submit(code, t, _order(ids, k), round_number=1)
     store.submit(code, people["Ann"], _order(ids, 10), round_number=1)  # replaces her first order (kept in the history)
-    store.reveal(code, tok)
-    store.next_round(code, tok)
+    store.reveal(code, tok, round_number=1)
+    store.next_round(code, tok, round_number=1)
     for k, name in enumerate(("Ann", "Cy", "Dï")):
         store.submit(code, people[name], _order(ids, 20 + k), round_number=2)
-    store.lock(code, tok)
+    store.lock(code, tok, round_number=2)
     step = add_next_step(
         store.open(code, tok),
         ids[0],

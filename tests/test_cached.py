@@ -18,7 +18,7 @@ def _revealed(store, anonymity=Anonymity.NAMED):
     for i, order in enumerate((ids, ids[::-1])):
         tokens.append(store.join(s.code, s.parties[i].id, f"Secret Person {i}").token)
         store.submit(s.code, tokens[-1], order, {ids[0]: "Because"}, round_number=1)
-    store.reveal(s.code, made.facilitator_token)
+    store.reveal(s.code, made.facilitator_token, round_number=1)
     return made, tokens
 
 

@@ -81,7 +81,7 @@ def test_new_list_export_backup(capsys, db, tmp_path):
     for i, (name, party) in enumerate((("Ann", 0), ("Cy", 1))):
         j = store.join(code, session.parties[party].id, name)
         store.submit(code, j.token, ids if i == 0 else ids[::-1], round_number=1)
-    store.next_round(code, token)
+    store.next_round(code, token, round_number=1)
 
     out_dir = tmp_path / "exports" / "nested"
     rc, out, err = run(capsys, "--db", db, "export", code, "--out", out_dir)

@@ -12,9 +12,9 @@ import threading
 import traceback
 
 import pytest
-from conftest import raw
+from conftest import count, raw
 
-from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
+from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, RoundChanged
 from trustcore.migrations import migrations
 from trustcore.store import Store
 
@@ -109,7 +109,7 @@ def test_no_submission_is_accepted_after_lock_returns(store, created):
         if i == len(joined):  # the facilitator
             barrier.wait(WAIT)
             store.submit(code, joined[0].token, ids, round_number=1)  # at least one ranking lands before the lock
-            store.lock(code, token)
+            store.lock(code, token, round_number=1)
             with raw(store) as conn:
                 at_lock.append(conn.execute("SELECT count(*) FROM rankings").fetchone()[0])
             stop.set()
@@ -236,23 +236,85 @@ def _before_write(monkeypatch, action) -> None:
 def test_unlock_racing_a_reveal_does_not_reopen_a_revealed_round(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
     ann = store.join(code, created.session.parties[0].id, "Ann")
-    _interleave(monkeypatch, "authorise", lambda s, c, t: s.reveal(c, t))
+    _interleave(monkeypatch, "authorise", lambda s, c, t: s.reveal(c, t, round_number=1))
     try:
-        store.unlock(code, token)
+        store.unlock(code, token, round_number=1)
     except NotAllowedNow:
         pass
     with pytest.raises(NotAllowedNow):
         store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)
 
 
-def test_next_round_twice_at_once_raises_no_database_error(store, created, monkeypatch):
+def _rounds(store, code: str) -> dict[int, tuple[bool, bool]]:
+    """Each round of the session: (locked, revealed), as stored."""
+    with raw(store) as conn:
+        rows = conn.execute(
+            """SELECT r.number, r.locked_at, r.revealed_at FROM rounds r JOIN sessions s ON s.id = r.session_id
+               WHERE s.code = ? ORDER BY r.number""",
+            [code],
+        ).fetchall()
+    return {r[0]: (r[1] is not None, r[2] is not None) for r in rows}
+
+
+def test_next_round_clicked_in_two_windows_opens_one_round_and_refuses_the_second(store, created, monkeypatch):
     code, token = created.session.code, created.facilitator_token
-    _interleave(monkeypatch, "authorise", lambda s, c, t: s.next_round(c, t))
-    try:
-        store.next_round(code, token)
-    except TrustcoreError:
-        pass
-    assert store.session(code).current_round in (2, 3)
+    store.reveal(code, token, round_number=1)
+    # both windows showed round 1, revealed; the other window's click lands first
+    _interleave(monkeypatch, "authorise", lambda s, c, t: s.next_round(c, t, round_number=1))
+    with pytest.raises(RoundChanged) as refused:
+        store.next_round(code, token, round_number=1)
+    assert str(refused.value) == (
+        "Round 2 was already opened from another window, so round 1 is no longer current: nothing was changed."
+        " The page now shows round 2."
+    )
+    assert store.session(code).current_round == 2
+    assert _rounds(store, code) == {1: (True, True), 2: (False, False)}
+    assert count(store, "SELECT count(*) FROM events WHERE action = 'round_opened'") == 1
+
+
+def test_next_round_landing_before_a_reveal_refuses_the_reveal_and_reveals_nothing(store, created, monkeypatch):
+    """Open next round (one window) and Reveal results (another), both clicked on round 1: the next round
+    lands first, so the reveal, meant for round 1, is refused instead of revealing an empty round 2."""
+    code, token = created.session.code, created.facilitator_token
+    _interleave(monkeypatch, "authorise", lambda s, c, t: s.next_round(c, t, round_number=1))
+    with pytest.raises(RoundChanged, match="Round 2 was already opened from another window"):
+        store.reveal(code, token, round_number=1)
+    assert store.session(code).current_round == 2
+    assert _rounds(store, code) == {1: (True, False), 2: (False, False)}
+    assert count(store, "SELECT count(*) FROM events WHERE action = 'round_revealed'") == 0
+
+
+def test_a_reveal_landing_before_next_round_reveals_round_1_then_opens_round_2(store, created, monkeypatch):
+    """The other order: round 1 is revealed, then the next round opens from it (what the facilitator
+    would have done anyway); round 1 stays revealed and round 2 is open and not revealed."""
+    code, token = created.session.code, created.facilitator_token
+    _interleave(monkeypatch, "authorise", lambda s, c, t: s.reveal(c, t, round_number=1))
+    store.next_round(code, token, round_number=1)
+    assert store.session(code).current_round == 2
+    assert _rounds(store, code) == {1: (True, True), 2: (False, False)}
+
+
+def test_next_round_and_reveal_at_once_leave_round_1_coherent(store, created):
+    """Two threads, both clicking on round 1: whichever lands first, one round is opened, round 2 is never
+    revealed, and round 1 is revealed exactly when the reveal won (it is refused otherwise)."""
+    code, token = created.session.code, created.facilitator_token
+    outcome: dict[str, str] = {}
+
+    def click(i: int, barrier: threading.Barrier) -> None:
+        action = (store.next_round, store.reveal)[i]
+        barrier.wait(WAIT)
+        try:
+            action(code, token, round_number=1)
+            outcome[action.__name__] = "done"
+        except RoundChanged:
+            outcome[action.__name__] = "refused"
+
+    assert run_threads(2, click) == []
+    assert outcome["next_round"] == "done"
+    assert store.session(code).current_round == 2
+    revealed_first = outcome["reveal"] == "done"
+    assert _rounds(store, code) == {1: (True, revealed_first), 2: (False, False)}
+    assert count(store, "SELECT count(*) FROM events WHERE action = 'round_opened'") == 1
 
 
 def test_submit_racing_a_delete_is_refused_cleanly(store, created, monkeypatch):
@@ -274,7 +336,7 @@ def test_submit_racing_a_lock_is_refused(store, created, monkeypatch):
     """The case the store does guard: the round is re-read inside submit's write transaction."""
     code, token = created.session.code, created.facilitator_token
     ann = store.join(code, created.session.parties[0].id, "Ann")
-    _before_write(monkeypatch, lambda s: s.lock(code, token))
+    _before_write(monkeypatch, lambda s: s.lock(code, token, round_number=1))
     with pytest.raises(NotAllowedNow):
         store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)
     assert store.rankings(code, history=True) == []

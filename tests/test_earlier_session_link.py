@@ -48,8 +48,8 @@ def test_a_participant_gets_no_share_code_nor_the_earlier_next_steps(store):
     assert "Publish the data map" not in repr(mine) and "Early 0" not in repr(mine)
     # nothing of the earlier session's rankings either, until that session revealed them
     assert (mine.previous_round, mine.agreement_then, mine.moved) == (None, None, {})
-    store.reveal(earlier.session.code, earlier.facilitator_token)
-    store.reveal(code, fac)
+    store.reveal(earlier.session.code, earlier.facilitator_token, round_number=1)
+    store.reveal(code, fac, round_number=1)
     full = changes_since_previous(store.open(code, fac))
     assert full.previous_code == earlier.session.code and len(full.previous_steps) == 1
     assert changes_since_previous(store.open(code, ann)) == dataclasses.replace(

@@ -207,7 +207,7 @@ def test_negative_looking_text_is_neutralised_but_numbers_are_not():
 def test_multiple_rounds(store):
     created, joined, orders = workshop(store)
     s, token = created.session, created.facilitator_token
-    store.next_round(s.code, token)
+    store.next_round(s.code, token, round_number=1)
     second = {}
     for i, j in enumerate(joined):
         second[j.participant.name] = shuffled(s.catalogue.ids, 50 + i)

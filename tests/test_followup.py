@@ -707,7 +707,7 @@ def test_baseline_comparison_needs_both_and_a_visible_round(w, store):
         baseline_comparison(store.open(w.code, w.ann), 1)
     with pytest.raises(InvalidInput, match="no round 2"):
         baseline_comparison(store.open(w.code, w.fac), 2)
-    store.reveal(w.code, w.fac)
+    store.reveal(w.code, w.fac, round_number=1)
     assert baseline_comparison(store.open(w.code, w.bob), 1) == baseline_comparison(store.open(w.code, w.fac), 1)
 
 
@@ -770,8 +770,8 @@ def test_the_survey_token_grants_nothing_in_the_store(w, call):
         "facilitator": lambda: s.facilitator(w.code, w.survey),
         "participant": lambda: s.participant(w.code, w.survey),
         "submit": lambda: s.submit(w.code, w.survey, w.ids, round_number=1),
-        "lock": lambda: s.lock(w.code, w.survey),
-        "reveal": lambda: s.reveal(w.code, w.survey),
+        "lock": lambda: s.lock(w.code, w.survey, round_number=1),
+        "reveal": lambda: s.reveal(w.code, w.survey, round_number=1),
         "events": lambda: s.events(w.code, w.survey),
         "delete_session": lambda: s.delete_session(w.code, w.survey),
         "followup_feedback": lambda: feedback(s.open(w.code, w.survey)),
@@ -1000,7 +1000,7 @@ def test_agreed_order_sources(w, store):
     store.submit(w.code, w.bob, orders["Beta"], round_number=1)
     expected = tuple(analysis.kemeny_consensus(list(orders.values())))
     assert agreed_order(store.open(w.code, w.fac)) == (expected, "consensus (Kemeny) of round 1")
-    store.next_round(w.code, w.fac)  # round 2 has no ranking yet: still round 1's
+    store.next_round(w.code, w.fac, round_number=1)  # round 2 has no ranking yet: still round 1's
     assert agreed_order(store.open(w.code, w.fac)) == (expected, "consensus (Kemeny) of round 1")
     store.submit(w.code, w.bob, orders["Alpha"], round_number=2)
     assert agreed_order(store.open(w.code, w.fac)) == (tuple(orders["Alpha"]), "consensus (Kemeny) of round 2")
@@ -1045,9 +1045,9 @@ def test_agreed_order_hides_unrevealed_rankings_from_participants(w, store):
     store.submit(w.code, w.ann, w.ids[::-1], round_number=1)
     assert agreed_order(store.open(w.code, w.fac))[1] == "consensus (Kemeny) of round 1"
     assert agreed_order(store.open(w.code, w.bob)) == (tuple(w.ids), "catalogue order (no revealed rankings yet)")
-    store.reveal(w.code, w.fac)
+    store.reveal(w.code, w.fac, round_number=1)
     assert agreed_order(store.open(w.code, w.bob)) == (tuple(w.ids[::-1]), "consensus (Kemeny) of round 1")
-    store.next_round(w.code, w.fac)
+    store.next_round(w.code, w.fac, round_number=1)
     store.submit(w.code, w.ann, w.ids, round_number=2)
     assert agreed_order(store.open(w.code, w.bob))[1] == "consensus (Kemeny) of round 1"  # round 2 not revealed
     assert agreed_order(store.open(w.code, w.fac)) == (tuple(w.ids), "consensus (Kemeny) of round 2")
@@ -1111,8 +1111,8 @@ def test_changes_for_participants_respect_blind_rounds(w, store, earlier):
     ch = changes_since_previous(store.open(w.code, w.bob))
     assert (ch.round, ch.moved, ch.agreement_now) == (None, {}, None)
     assert (ch.previous_code, ch.previous_steps) == (None, ())  # no key to the earlier session, nor its steps
-    store.reveal(w.code, w.fac)
-    store.reveal(prev.session.code, prev.facilitator_token)
+    store.reveal(w.code, w.fac, round_number=1)
+    store.reveal(prev.session.code, prev.facilitator_token, round_number=1)
     fac, bob = changes_since_previous(store.open(w.code, w.fac)), changes_since_previous(store.open(w.code, w.bob))
     assert (bob.round, bob.moved, bob.agreement_now, bob.agreement_then) == (
         fac.round,
@@ -1190,7 +1190,7 @@ def _setup(w: W) -> dict:
     prev = s.create_session("Earlier", ["Alpha", "Beta"])
     s.submit(w.code, w.ann, w.ids, round_number=1)
     s.submit(w.code, w.bob, w.ids[::-1], round_number=1)
-    s.reveal(w.code, w.fac)
+    s.reveal(w.code, w.fac, round_number=1)
     set_baseline(s.open(w.code, w.fac), w.alpha, w.ids)
     return {"step": step, "prev": prev}
 

@@ -21,7 +21,7 @@ def test_revealing_closes_joining_so_the_share_link_admits_nobody(store, created
     ann = store.join(code, created.session.parties[0].id, "Ann")
     store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)
     assert joining.closed_note(store.open(code, fac)) is None
-    revealed = store.reveal(code, fac)
+    revealed = store.reveal(code, fac, round_number=1)
     assert not revealed.joining_open and not store.session(code).joining_open
     assert ("joining_changed", {"open": False, "reason": "reveal"}) in _events(store, code, fac)
     with pytest.raises(NotAllowedNow, match="Joining this session has closed"):
@@ -36,7 +36,7 @@ def test_revealing_closes_joining_so_the_share_link_admits_nobody(store, created
 def test_the_facilitator_reopens_joining_to_admit_a_late_joiner(store, created):
     code, fac = created.session.code, created.facilitator_token
     council = created.session.parties[1].id
-    store.reveal(code, fac)
+    store.reveal(code, fac, round_number=1)
     assert joining.set_joining(store.open(code, fac), open=True).joining_open
     assert joining.closed_note(store.open(code, fac)) is None
     late = store.join(code, council, "Late")
@@ -47,9 +47,9 @@ def test_the_facilitator_reopens_joining_to_admit_a_late_joiner(store, created):
     joining.set_joining(store.open(code, fac), open=False)  # closed by hand: the note does not blame the reveal
     assert joining.closed_note(store.open(code, fac)).startswith("Joining is closed:")
     joining.set_joining(store.open(code, fac), open=True)
-    store.next_round(code, fac)
+    store.next_round(code, fac, round_number=1)
     store.join(code, council, "Round two")  # a new round keeps joining as the facilitator left it
-    store.reveal(code, fac)  # ... until its reveal closes it again
+    store.reveal(code, fac, round_number=2)  # ... until its reveal closes it again
     with pytest.raises(NotAllowedNow):
         store.join(code, council, "Too late")
     assert [d for a, d in _events(store, code, fac) if a == "joining_changed"] == [
@@ -64,7 +64,7 @@ def test_the_facilitator_reopens_joining_to_admit_a_late_joiner(store, created):
 def test_revealing_with_joining_closed_already_logs_no_change(store, created):
     code, fac = created.session.code, created.facilitator_token
     joining.set_joining(store.open(code, fac), open=False)
-    store.reveal(code, fac)
-    store.reveal(code, fac)
+    store.reveal(code, fac, round_number=1)
+    store.reveal(code, fac, round_number=1)
     assert [d for a, d in _events(store, code, fac) if a == "joining_changed"] == [{"open": False}]
     assert joining.closed_note(store.open(code, fac)).startswith("Joining is closed:")

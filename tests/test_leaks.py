@@ -66,7 +66,7 @@ def _build(store: Store, setting: Anonymity) -> World:
         people[name] = store.join(s.code, s.parties[party].id, name).token
         order = ids[party:] + ids[:party]
         store.submit(s.code, people[name], order, {order[0]: f"{ROUND_ONE_REASON} {i}"}, round_number=1)
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     for party, text in INTERNAL.items():
         set_worksheet_entry(store.open(s.code, fac), ids[0], s.parties[party].id, "C", text, internal=True)
         set_worksheet_entry(store.open(s.code, fac), ids[1], s.parties[party].id, "B", f"{SHARED_ENTRY} {party}")
@@ -76,7 +76,7 @@ def _build(store: Store, setting: Anonymity) -> World:
     survey = new_survey_link(store.open(s.code, fac))
     submit_feedback(store.open(s.code, survey), RESPONDENT, {ids[0]: {"trust": 4, "comment": "Clear and honest"}})
     shown = presenter.new_presenter_link(store.open(s.code, fac))
-    store.next_round(s.code, fac)
+    store.next_round(s.code, fac, round_number=1)
     for i, token in enumerate(people.values()):  # round 2: another order, a reason given only now
         order = ids[::-1] if i % 2 else ids[3:] + ids[:3]
         store.submit(s.code, token, order, {order[1]: ROUND_TWO_REASON}, round_number=2)

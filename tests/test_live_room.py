@@ -337,7 +337,7 @@ def test_a_lock_written_by_another_process_reaches_the_participants_pages_within
             sent = await page.click("Submit my ranking")
             assert await page.wait_for_text(CONFIRMATION, sent, 15), f"{party}'s click was lost"
         since = time.monotonic()
-        store.lock(code, created.facilitator_token)
+        store.lock(code, created.facilitator_token, round_number=1)
         got = [await p.wait_for_text("Round 1 is locked", since, deadline) for p in pages]
         for p in pages:
             await p.close()

@@ -116,7 +116,7 @@ def test_participant_sees_no_results_before_reveal(store, made):
     at.switch_page("views/compare.py").run()
     assert "hidden until the facilitator reveals it" in texts(at)
     assert not at.get("plotly_chart")
-    store.reveal(code, made.facilitator_token)
+    store.reveal(code, made.facilitator_token, round_number=1)
     at = run(session=code, me=joined.token)
     at.switch_page("views/compare.py").run()
     assert "hidden until" not in texts(at)
@@ -188,7 +188,7 @@ def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
     code, token = made.session.code, made.facilitator_token
     ann = store.join(code, made.session.parties[0].id, "Ann")
     store.submit(code, ann.token, made.session.catalogue.ids, round_number=1)
-    store.reveal(code, token)
+    store.reveal(code, token, round_number=1)
     add_next_step(store.open(code, token), "privacy", "Write the policy")
     for params in ({"admin": token}, {"me": ann.token}):
         for page in ("views/next_steps.py", "views/worksheet.py", "views/reflect.py", "views/compare.py"):
@@ -315,7 +315,7 @@ def test_the_presenter_link_shows_the_screen_and_follows_the_agenda(store, made)
     for i, party in enumerate(made.session.parties):
         joined = store.join(code, party.id, f"P{i}")
         store.submit(code, joined.token, ids if i == 0 else ids[::-1], round_number=1)
-    store.reveal(code, fac)
+    store.reveal(code, fac, round_number=1)
     show_agenda_item(store.open(code, fac), 1)
     at = run(session=code, presenter=shown)
     assert "Discussion agenda: item 2 of" in texts(at)
@@ -378,7 +378,7 @@ def test_the_comparison_shows_agreement_within_a_party_of_several_members(store)
     ids = list(s.catalogue.ids)
     for name, party, order in (("A1", 0, ids), ("A2", 0, ids[1:] + ids[:1]), ("B1", 1, ids[::-1])):
         store.submit(s.code, store.join(s.code, s.parties[party].id, name).token, order, round_number=1)
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["session"], at.query_params["admin"] = s.code, fac
     at.switch_page("views/compare.py").run()
@@ -400,7 +400,7 @@ def test_the_comparison_sends_only_the_chart_and_the_long_texts_that_are_open(st
         person = store.join(s.code, s.parties[i].id, f"P{i}")
         reasons = {e: f"reason {i} for {e}" for e in ids}
         store.submit(s.code, person.token, order, reasons=reasons, round_number=1)
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["session"], at.query_params["admin"] = s.code, fac
     at.switch_page("views/compare.py").run()
@@ -438,7 +438,7 @@ def test_the_download_buttons_are_drawn_only_once_their_section_is_opened(store,
     ids = list(s.catalogue.ids)
     for i, order in enumerate((ids, ids[::-1])):
         store.submit(s.code, store.join(s.code, s.parties[i].id, f"P{i}").token, order, round_number=1)
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     for page in ("views/console.py", "views/compare.py"):
         at = AppTest.from_file(APP, default_timeout=30)
         at.query_params["session"], at.query_params["admin"] = s.code, fac
@@ -506,7 +506,9 @@ def test_a_ranking_submitted_on_round_1_after_round_2_opened_is_refused_and_said
     code = made.session.code
     ann = store.join(code, made.session.parties[0].id, "Ann")
     at = run(session=code, me=ann.token)  # the page draws round 1
-    store.next_round(code, made.facilitator_token)  # the facilitator opens round 2 before the click lands
+    store.next_round(
+        code, made.facilitator_token, round_number=1
+    )  # the facilitator opens round 2 before the click lands
     at.button(key="submit_ranking").click().run()
     assert not at.exception
     assert store.rankings(code) == []  # neither round 1 nor round 2 got it
@@ -541,7 +543,7 @@ def test_reflect_refuses_an_organisation_wide_ranking_someone_else_saved_first_a
 
 def test_after_the_reveal_the_join_page_says_joining_closed_and_the_console_says_how_to_reopen(store, made):
     code, fac = made.session.code, made.facilitator_token
-    store.reveal(code, fac)
+    store.reveal(code, fac, round_number=1)
     at = run(session=code)
     assert any("Joining this session has closed" in i.value for i in at.info)
     assert not at.radio and not at.text_input

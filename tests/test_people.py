@@ -34,7 +34,7 @@ def test_a_removed_participant_leaves_the_comparison_and_the_exports(room):
     assert names == ["Ann", "Bob"]
     rankings = store.rankings(code)
     assert {r.participant for r in rankings} == {"Ann", "Bob"}
-    store.reveal(code, fac)
+    store.reveal(code, fac, round_number=1)
     res = round_results(store.session(code), rankings, 1)
     assert res.party_orders["Alpha"] == store.my_ranking(ann.participant, 1).order  # Ann alone, now
     csv = export.results_csv(store.session(code), store.visible_rankings(code, fac)).decode("utf-8-sig")

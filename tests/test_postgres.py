@@ -152,7 +152,7 @@ def test_the_archive_moves_a_session_from_sqlite_to_postgresql_and_back_unchange
     for i, party in enumerate(made.session.parties):
         joined = lite.join(code, party.id, f"Person {i}")
         lite.submit(code, joined.token, ids[i:] + ids[:i], round_number=1)
-    lite.reveal(code, fac)
+    lite.reveal(code, fac, round_number=1)
     exported = archive.export_session(lite.open(code, fac))
 
     assert archive.import_session(pg_store, exported) == code

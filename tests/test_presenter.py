@@ -59,7 +59,7 @@ def test_the_presenter_token_grants_nothing_else(room):
             with pytest.raises(AccessDenied):
                 view.require(action)
     with pytest.raises(AccessDenied):
-        store.lock(code, shown)
+        store.lock(code, shown, round_number=1)
     with pytest.raises(AccessDenied):
         new_presenter_link(store.open(code, ann.token))  # nor does a participant make one
     with pytest.raises(AccessDenied):
@@ -77,7 +77,7 @@ def test_before_the_reveal_the_screen_shows_counts_only(room):
 def test_after_the_reveal_the_facilitator_steps_through_the_agenda(room):
     store, code, fac, ann, bob, ids = room
     store.submit(code, bob.token, ids[::-1], round_number=1)
-    store.reveal(code, fac)
+    store.reveal(code, fac, round_number=1)
     view = screen(store, store.session(code))
     assert view.revealed and view.headline and len(view.agenda) > 3 and view.item == 0
     session = show_agenda_item(store.open(code, fac), 2)

@@ -264,8 +264,9 @@ def test_no_submission_after_the_lock(store, order, action):
     code, token = created.session.code, created.facilitator_token
     if action == "next_round":
         # Round 1 is locked by opening round 2; a submit for round 2 is refused once that one locks too.
-        store.next_round(code, token)
-    getattr(store, "lock" if action == "next_round" else action)(code, token)
+        store.next_round(code, token, round_number=1)
+    number = 2 if action == "next_round" else 1
+    getattr(store, "lock" if action == "next_round" else action)(code, token, round_number=number)
     before = count(store, "SELECT count(*) FROM rankings")
     with pytest.raises(NotAllowedNow):
         store.submit(code, joined.token, order, round_number=2 if action == "next_round" else 1)

@@ -138,7 +138,7 @@ def test_presenter_shows_the_reasons_of_the_agenda_item_on_screen(room):
     ids = list(s.catalogue.ids)
     store.submit(s.code, ann.token, ids, {ids[0]: "we need it first"}, round_number=1)
     store.submit(s.code, bo.token, ids[::-1], {ids[-1]: "we need it first too"}, round_number=1)
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     screen = presenter.screen(store, store.session(s.code))
     res = round_results(s, store.rankings(s.code), 1)
     wanted = {r.text for r in res.agenda_reasons(res.agenda[0])}

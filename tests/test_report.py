@@ -70,13 +70,13 @@ def build(store: Store, *, parties=(SCRIPT, IMG), rounds: int = 1, reveal: bool 
         store.submit(s.code, joined.token, shuffled(s.catalogue.ids, 20 + i), round_number=1)
         tokens[joined.participant.name] = joined.token
     if reveal:
-        store.reveal(s.code, fac)
+        store.reveal(s.code, fac, round_number=1)
     for number in range(2, rounds + 1):
-        store.next_round(s.code, fac)
+        store.next_round(s.code, fac, round_number=1)
         for i, token in enumerate(tokens.values()):
             store.submit(s.code, token, shuffled(s.catalogue.ids, 100 * number + i), round_number=number)
         if reveal:
-            store.reveal(s.code, fac)
+            store.reveal(s.code, fac, round_number=2)
     first, second = s.parties[:2]
     set_worksheet_entry(store.open(s.code, fac), "privacy", first.id, "B", "Steps " + SCRIPT)
     set_worksheet_entry(store.open(s.code, fac), "privacy", first.id, "C", INTERNAL, internal=True)
@@ -361,7 +361,7 @@ def test_rights(tmp_path):
             report.session_report(w.store.open(w.code, token))
     assert 'id="round-1"' not in report.session_report(w.store.open(w.code, w.fac))  # not revealed: not shared
     assert 'id="round-1"' in report.session_report(w.store.open(w.code, w.fac), shareable=False)
-    w.store.reveal(w.code, w.fac)
+    w.store.reveal(w.code, w.fac, round_number=1)
     page = report.session_report(w.store.open(w.code, participant))
     assert 'id="round-1"' in page and INTERNAL not in page
 

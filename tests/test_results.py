@@ -44,7 +44,7 @@ def test_rounds_comparison_reports_movement_and_trend(store):
     store.submit(code, a.token, ids, round_number=1)
     store.submit(code, b.token, ids[::-1], round_number=1)
     assert rounds_comparison(made.session, store.rankings(code), [1]) is None
-    store.next_round(code, made.facilitator_token)
+    store.next_round(code, made.facilitator_token, round_number=1)
     store.submit(code, a.token, ids, round_number=2)
     closer = ids[:5][::-1] + ids[5:]
     store.submit(code, b.token, closer, round_number=2)
@@ -95,7 +95,7 @@ def test_the_rounds_and_movement_charts_have_summaries_in_words(store):
     b = store.join(code, made.session.parties[1].id)
     store.submit(code, a.token, ids, round_number=1)
     store.submit(code, b.token, ids[::-1], round_number=1)
-    store.next_round(code, made.facilitator_token)
+    store.next_round(code, made.facilitator_token, round_number=1)
     store.submit(code, a.token, ids, round_number=2)
     store.submit(code, b.token, [ids[-1], ids[0], *ids[1:-1]][::-1], round_number=2)
     moved = rounds_comparison(store.session(code), store.rankings(code), [1, 2])

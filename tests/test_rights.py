@@ -72,9 +72,12 @@ ACTIONS = {
     "see who has joined and submitted": ({"F"}, lambda s, m, t: s.facilitator_progress(m.session.code, t)),
     "see the rankings and the comparison": ({"F"}, lambda s, m, t: s.visible_rankings(m.session.code, t, 1)),
     "download the workbook and report": ({"F"}, lambda s, m, t: workbook.session_workbook(s.open(m.session.code, t))),
-    "lock and unlock a round": ({"F"}, lambda s, m, t: (s.lock(m.session.code, t), s.unlock(m.session.code, t))),
-    "reveal results": ({"F"}, lambda s, m, t: s.reveal(m.session.code, t)),
-    "open a round": ({"F"}, lambda s, m, t: s.next_round(m.session.code, t)),
+    "lock and unlock a round": (
+        {"F"},
+        lambda s, m, t: (s.lock(m.session.code, t, round_number=1), s.unlock(m.session.code, t, round_number=1)),
+    ),
+    "reveal results": ({"F"}, lambda s, m, t: s.reveal(m.session.code, t, round_number=1)),
+    "open a round": ({"F"}, lambda s, m, t: s.next_round(m.session.code, t, round_number=1)),
     "replace the element list": ({"F"}, lambda s, m, t: s.replace_catalogue(m.session.code, t, m.session.catalogue)),
     "see the event log": ({"F"}, lambda s, m, t: s.events(m.session.code, t)),
     "create or close the survey link": ({"F"}, lambda s, m, t: new_survey_link(s.open(m.session.code, t))),
@@ -130,7 +133,7 @@ def test_join_needs_only_the_share_code(world):
 )
 def test_after_the_reveal_participants_see_the_comparison(world, holder, expected):
     store, made, tokens = world
-    store.reveal(made.session.code, tokens["F"])
+    store.reveal(made.session.code, tokens["F"], round_number=1)
     assert allowed(lambda: store.visible_rankings(made.session.code, tokens[holder], 1)) == expected
     assert allowed(lambda: workbook.session_workbook(store.open(made.session.code, tokens[holder]))) == expected
 
@@ -212,7 +215,10 @@ CALLS = {
     Action.SEE_PROGRESS: lambda s, m, t: s.facilitator_progress(m.session.code, t),
     Action.SEE_RESULTS: lambda s, m, t: s.visible_rankings(m.session.code, t, 1),
     Action.DOWNLOAD: lambda s, m, t: workbook.session_workbook(s.open(m.session.code, t)),
-    Action.RUN_ROUNDS: lambda s, m, t: (s.lock(m.session.code, t), s.reveal(m.session.code, t)),
+    Action.RUN_ROUNDS: lambda s, m, t: (
+        s.lock(m.session.code, t, round_number=1),
+        s.reveal(m.session.code, t, round_number=1),
+    ),
     Action.REPLACE_ELEMENTS: lambda s, m, t: s.replace_catalogue(m.session.code, t, m.session.catalogue),
     Action.SEE_EVENTS: lambda s, m, t: s.events(m.session.code, t),
     Action.MANAGE_JOINING: lambda s, m, t: set_joining(s.open(m.session.code, t), cap=50),
@@ -290,7 +296,7 @@ def test_the_rights_table_is_what_the_core_enforces(world, action, holder):
 @pytest.mark.parametrize("holder", HOLDERS)
 def test_rights_that_wait_for_the_reveal_hold_after_it(world, action, holder):
     store, made, tokens = world
-    store.reveal(made.session.code, tokens["F"])
+    store.reveal(made.session.code, tokens["F"], round_number=1)
     expected = holder in {HOLDER_OF[r] for r in RIGHTS[action].allowed}
     assert allowed(lambda: CALLS[action](store, made, tokens[holder])) == expected
 
@@ -307,7 +313,7 @@ def test_the_share_codes_rights_need_only_the_code(world, action):
 
 def test_a_locked_round_refuses_ranking_with_the_tables_message(world):
     store, made, tokens = world
-    store.lock(made.session.code, tokens["F"])
+    store.lock(made.session.code, tokens["F"], round_number=1)
     with pytest.raises(NotAllowedNow, match="locked"):
         store.submit(made.session.code, tokens["P"], ids(made), round_number=1)
 

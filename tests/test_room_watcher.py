@@ -36,7 +36,7 @@ def test_a_lock_makes_every_tab_of_the_round_stale_once_then_again_only_after_th
     _watch(store, code, "a", live.ROUND, shown)
     _watch(store, code, "b", live.ROUND, shown)
     assert live.stale_tabs(code, now=100.0) == []
-    store.lock(code, token)
+    store.lock(code, token, round_number=1)
     assert sorted(live.stale_tabs(code, now=100.0)) == [("a", "f1"), ("b", "f1")]
     assert live.stale_tabs(code, now=100.0 + live.RETRY_SECONDS / 2) == []  # their reruns are on their way
     assert len(live.stale_tabs(code, now=100.0 + live.RETRY_SECONDS)) == 2  # a lost rerun is asked again
@@ -68,7 +68,7 @@ def no_watcher(monkeypatch):
 def test_without_a_streamlit_runtime_nothing_is_nudged_and_no_watcher_starts(watched, no_watcher):
     store, code, token = watched
     _watch(store, code, "a", live.ROUND, store.current_round(code).shown)
-    store.lock(code, token)
+    store.lock(code, token, round_number=1)
     assert live.nudge(code) == 0
     live._start_watching()
     assert live._thread is None
@@ -91,6 +91,6 @@ def test_a_tab_whose_page_is_running_is_left_for_the_next_tick_and_not_counted_a
     shown = store.current_round(code).shown
     _watch(store, code, "running", live.ROUND, shown)
     _watch(store, code, "idle", live.ROUND, shown)
-    store.lock(code, token)
+    store.lock(code, token, round_number=1)
     assert live.stale_tabs(code, now=100.0, busy=lambda tab: tab == "running") == [("idle", "f1")]
     assert live.stale_tabs(code, now=100.5) == [("running", "f1")]  # its run ended still drawing the old round

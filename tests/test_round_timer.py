@@ -27,7 +27,7 @@ def _at(monkeypatch, seconds: float) -> None:
 def test_a_timer_that_locks_refuses_rankings_from_zero_on(room, monkeypatch):
     store, code, fac, ann = room
     ids = list(store.session(code).catalogue.ids)
-    session = start_timer(store.open(code, fac), 300, lock_at_zero=True)
+    session = start_timer(store.open(code, fac), 300, lock_at_zero=True, round_number=1)
     assert 298 <= session.round.seconds_left() <= 300 and session.round.timer_locks
     store.submit(code, ann.token, ids, round_number=1)  # in time
     _at(monkeypatch, 301)
@@ -40,7 +40,7 @@ def test_a_timer_that_locks_refuses_rankings_from_zero_on(room, monkeypatch):
 
 def test_a_timer_that_does_not_lock_only_says_time_is_up(room, monkeypatch):
     store, code, fac, ann = room
-    start_timer(store.open(code, fac), 60)
+    start_timer(store.open(code, fac), 60, round_number=1)
     _at(monkeypatch, 61)
     rnd = store.current_round(code)
     assert rnd.status is RoundStatus.OPEN and rnd.time_is_up
@@ -50,35 +50,37 @@ def test_a_timer_that_does_not_lock_only_says_time_is_up(room, monkeypatch):
 
 def test_extend_and_stop(room, monkeypatch):
     store, code, fac, ann = room
-    start_timer(store.open(code, fac), 120, lock_at_zero=True)
+    start_timer(store.open(code, fac), 120, lock_at_zero=True, round_number=1)
     ends = store.current_round(code).timer_ends_at
-    extended = extend_timer(store.open(code, fac), 60)
+    extended = extend_timer(store.open(code, fac), 60, round_number=1)
     assert extended.round.timer_ends_at == clock.later(60, ends)
-    stopped = stop_timer(store.open(code, fac))
+    stopped = stop_timer(store.open(code, fac), round_number=1)
     assert stopped.round.timer_ends_at is None and stopped.round.status is RoundStatus.OPEN
     with pytest.raises(NotAllowedNow):
-        extend_timer(store.open(code, fac), 60)  # nothing to extend
+        extend_timer(store.open(code, fac), 60, round_number=1)  # nothing to extend
     actions = [e.action for e in store.events(code, fac)]
     assert actions[-3:] == ["timer_started", "timer_extended", "timer_stopped"]
 
 
 def test_stopping_a_timer_that_locked_the_round_keeps_the_lock(room, monkeypatch):
     store, code, fac, ann = room
-    start_timer(store.open(code, fac), 30, lock_at_zero=True)
+    start_timer(store.open(code, fac), 30, lock_at_zero=True, round_number=1)
     ends = store.current_round(code).timer_ends_at
     _at(monkeypatch, 31)
-    session = stop_timer(store.open(code, fac))
+    session = stop_timer(store.open(code, fac), round_number=1)
     assert session.round.status is RoundStatus.LOCKED and session.round.locked_at == ends
-    session = store.unlock(code, fac)  # and unlocking opens it for good (no timer left to lock it again)
+    session = store.unlock(
+        code, fac, round_number=1
+    )  # and unlocking opens it for good (no timer left to lock it again)
     assert session.round.status is RoundStatus.OPEN and session.round.timer_ends_at is None
 
 
 def test_unlocking_a_round_the_timer_locked_clears_the_timer(room, monkeypatch):
     store, code, fac, ann = room
-    start_timer(store.open(code, fac), 10, lock_at_zero=True)
+    start_timer(store.open(code, fac), 10, lock_at_zero=True, round_number=1)
     _at(monkeypatch, 11)
     assert store.current_round(code).status is RoundStatus.LOCKED
-    assert store.unlock(code, fac).round.status is RoundStatus.OPEN
+    assert store.unlock(code, fac, round_number=1).round.status is RoundStatus.OPEN
     store.submit(code, ann.token, list(store.session(code).catalogue.ids), round_number=1)
 
 
@@ -86,19 +88,19 @@ def test_unlocking_a_round_the_timer_locked_clears_the_timer(room, monkeypatch):
 def test_nonsense_is_refused(room, seconds):
     store, code, fac, _ = room
     with pytest.raises(InvalidInput):
-        start_timer(store.open(code, fac), seconds)
+        start_timer(store.open(code, fac), seconds, round_number=1)
     assert store.current_round(code).timer_ends_at is None
 
 
 def test_only_the_facilitator_runs_the_timer_and_only_in_an_open_round(room):
     store, code, fac, ann = room
     with pytest.raises(AccessDenied):
-        start_timer(store.open(code, ann.token), 60)
+        start_timer(store.open(code, ann.token), 60, round_number=1)
     with pytest.raises(AccessDenied):
-        start_timer(store.open(code, "x" * 24), 60)
-    store.lock(code, fac)
+        start_timer(store.open(code, "x" * 24), 60, round_number=1)
+    store.lock(code, fac, round_number=1)
     with pytest.raises(NotAllowedNow):
-        start_timer(store.open(code, fac), 60)
+        start_timer(store.open(code, fac), 60, round_number=1)
 
 
 def test_describe_says_minutes_and_seconds():

@@ -38,7 +38,7 @@ def _room(store, setting):
         order = ids if party == 0 else ids[::-1]
         store.submit(s.code, joined.token, order, {order[0]: f"{REASON} ({i})"}, round_number=1)
         tokens[name] = joined.token
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     set_worksheet_entry(store.open(s.code, fac), "privacy", s.parties[0].id, "C", INTERNAL, internal=True)
     add_next_step(
         store.open(s.code, fac), "privacy", "Publish the DPIA", owner_party_id=s.parties[0].id, owner_person=PEOPLE[0]
@@ -97,7 +97,7 @@ def test_names_only_when_the_session_shows_them_and_the_facilitator_chooses(stor
 
 def test_a_shareable_copy_made_while_round_2_is_open_has_nothing_of_round_2(store):
     s, fac, tokens = _room(store, Anonymity.NAMED)
-    store.next_round(s.code, fac)
+    store.next_round(s.code, fac, round_number=1)
     ids = list(s.catalogue.ids)
     for token in tokens.values():  # everyone agrees in round 2: a consensus unlike round 1's
         store.submit(s.code, token, ids[3:] + ids[:3], {ids[3]: ROUND_TWO_REASON}, round_number=2)

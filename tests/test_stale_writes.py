@@ -21,7 +21,7 @@ def room(store, created):
 
 def test_a_ranking_for_round_1_sent_after_round_2_opened_is_refused_and_stores_nothing(store, room):
     code, fac, ann, ids = room
-    store.next_round(code, fac)
+    store.next_round(code, fac, round_number=1)
     before = count(store, "SELECT count(*) FROM rankings")
     with pytest.raises(RoundChanged) as refused:
         store.submit(code, ann.token, ids[::-1], round_number=1)
@@ -37,7 +37,7 @@ def test_a_ranking_for_round_1_sent_after_round_2_opened_is_refused_and_stores_n
 
 def test_a_ranking_for_the_round_on_the_page_is_stored_and_a_double_click_writes_nothing(store, room):
     code, fac, ann, ids = room
-    store.next_round(code, fac)
+    store.next_round(code, fac, round_number=1)
     first = store.submit(code, ann.token, ids, round_number=2)
     again = store.submit(code, ann.token, ids, round_number=2)
     assert (first.ranking.round, first.unchanged, again.unchanged) == (2, False, True)
@@ -47,8 +47,8 @@ def test_a_ranking_for_the_round_on_the_page_is_stored_and_a_double_click_writes
 def test_a_ranking_for_round_1_is_refused_once_round_2_opened_and_locked(store, room):
     code, fac, ann, ids = room
     store.submit(code, ann.token, ids, round_number=1)
-    store.next_round(code, fac)
-    store.lock(code, fac)
+    store.next_round(code, fac, round_number=1)
+    store.lock(code, fac, round_number=2)
     with pytest.raises(RoundChanged, match="^Round 1 has closed: your ranking was not saved"):
         store.submit(code, ann.token, ids[::-1], round_number=1)
     assert store.my_ranking(ann.participant, 1).order == tuple(ids)  # round 1 keeps what was stored there

@@ -462,7 +462,7 @@ def test_going_back_to_an_earlier_order_is_a_real_change(store, created, ann):
 def test_submit_refused_after_lock_or_reveal(store, created, ann, action):
     store.submit(code_of(created), ann.token, rotated(ids(created), 1), round_number=1)
     bob = store.join(code_of(created), party(created, 1), "Bob")
-    getattr(store, action)(code_of(created), tok(created))
+    getattr(store, action)(code_of(created), tok(created), round_number=1)
     rows, events = n_rankings(store), n_events(store)
     for token, order in [
         (ann.token, rotated(ids(created), 2)),
@@ -477,16 +477,16 @@ def test_submit_refused_after_lock_or_reveal(store, created, ann, action):
 
 
 def test_unlock_before_reveal_accepts_rankings_again(store, created, ann):
-    store.lock(code_of(created), tok(created))
-    s = store.unlock(code_of(created), tok(created))
+    store.lock(code_of(created), tok(created), round_number=1)
+    s = store.unlock(code_of(created), tok(created), round_number=1)
     assert s.round.status == "open"
     assert store.submit(code_of(created), ann.token, ids(created), round_number=1).unchanged is False
 
 
 def test_unlock_refused_after_reveal(store, created, ann):
-    store.reveal(code_of(created), tok(created))
+    store.reveal(code_of(created), tok(created), round_number=1)
     with pytest.raises(NotAllowedNow) as excinfo:
-        store.unlock(code_of(created), tok(created))
+        store.unlock(code_of(created), tok(created), round_number=1)
     assert str(excinfo.value) == REVEALED_UNLOCK
     assert store.session(code_of(created)).round.status == "revealed"
     with pytest.raises(NotAllowedNow):
@@ -495,17 +495,17 @@ def test_unlock_refused_after_reveal(store, created, ann):
 
 def test_round_status_transitions(store, created):
     code, t = code_of(created), tok(created)
-    s = store.lock(code, t)
+    s = store.lock(code, t, round_number=1)
     assert s.round.status == "locked"
     locked_at = s.round.locked_at
-    assert store.lock(code, t).round.locked_at == locked_at  # locking twice keeps the first time
-    s = store.reveal(code, t)
+    assert store.lock(code, t, round_number=1).round.locked_at == locked_at  # locking twice keeps the first time
+    s = store.reveal(code, t, round_number=1)
     assert s.round.status == "revealed"
     assert s.round.locked_at == locked_at
 
 
 def test_reveal_also_locks(store, created):
-    s = store.reveal(code_of(created), tok(created))
+    s = store.reveal(code_of(created), tok(created), round_number=1)
     assert s.round.locked_at and s.round.revealed_at
 
 
@@ -517,7 +517,7 @@ def test_next_round(store, created, ann):
     bob = store.join(code, party(created, 1), "Bob")  # never ranks in round 1
     r1 = rotated(ids(created), 3)
     store.submit(code, ann.token, r1, round_number=1)
-    s = store.next_round(code, t)
+    s = store.next_round(code, t, round_number=1)
     assert s.current_round == 2
     assert [(r.number, r.status) for r in s.rounds] == [(1, "locked"), (2, "open")]
     assert store.start_order(ann.participant, 2) == tuple(r1)
@@ -541,16 +541,16 @@ def test_third_round_starts_from_latest_ranked_round(store, created, ann):
     code, t = code_of(created), tok(created)
     r1 = rotated(ids(created), 1)
     store.submit(code, ann.token, r1, round_number=1)
-    store.next_round(code, t)
-    store.next_round(code, t)  # ann skips round 2
+    store.next_round(code, t, round_number=1)
+    store.next_round(code, t, round_number=2)  # ann skips round 2
     assert store.session(code).current_round == 3
     assert store.start_order(ann.participant, 3) == tuple(r1)
 
 
 def test_next_round_after_reveal_opens_unrevealed_round(store, created, ann):
     code, t = code_of(created), tok(created)
-    store.reveal(code, t)
-    s = store.next_round(code, t)
+    store.reveal(code, t, round_number=1)
+    s = store.next_round(code, t, round_number=1)
     assert [(r.number, r.status) for r in s.rounds] == [(1, "revealed"), (2, "open")]
     assert store.submit(code, ann.token, ids(created), round_number=2).ranking.round == 2
 
@@ -563,12 +563,12 @@ def test_results_visible_blind(store, created):
     s = store.session(code)
     assert s.results_visible() is False
     assert s.results_visible(facilitator=True) is True
-    s = store.lock(code, t)
+    s = store.lock(code, t, round_number=1)
     assert s.results_visible() is False
-    s = store.reveal(code, t)
+    s = store.reveal(code, t, round_number=1)
     assert s.results_visible() is True
     assert s.results_visible(1) is True
-    s = store.next_round(code, t)
+    s = store.next_round(code, t, round_number=1)
     assert s.results_visible() is False  # round 2 not revealed
     assert s.results_visible(2) is False
     assert s.results_visible(1) is True  # round 1 stays revealed
@@ -609,7 +609,7 @@ def test_progress_counts(store, created):
     ]
     assert prog.parties_submitted(c3.session) == {"Alpha": (1, 2), "Beta": (1, 1), "Gamma": (0, 0)}
 
-    store.next_round(code, c3.facilitator_token)
+    store.next_round(code, c3.facilitator_token, round_number=1)
     prog = store.progress(code)
     assert prog.round.number == 2
     assert prog.submitted == 0
@@ -647,13 +647,13 @@ def test_change_marker(store, created):
     unchanged()
     store.submit(code, j.token, rotated(order), round_number=1)
     changed()
-    store.lock(code, t)
+    store.lock(code, t, round_number=1)
     changed()
-    store.unlock(code, t)
+    store.unlock(code, t, round_number=1)
     changed()
-    store.reveal(code, t)
+    store.reveal(code, t, round_number=1)
     changed()
-    store.next_round(code, t)
+    store.next_round(code, t, round_number=1)
     changed()
 
 
@@ -679,10 +679,10 @@ def test_events_are_logged_for_each_action(store, created):
     store.submit(code, j.token, ids(created), round_number=1)
     store.submit(code, j.token, ids(created), round_number=1)  # unchanged: no event
     store.submit(code, j.token, rotated(ids(created)), round_number=1)
-    store.lock(code, t)
-    store.unlock(code, t)
-    store.reveal(code, t)
-    store.next_round(code, t)
+    store.lock(code, t, round_number=1)
+    store.unlock(code, t, round_number=1)
+    store.reveal(code, t, round_number=1)
+    store.next_round(code, t, round_number=1)
     events = store.events(code, t)
     assert [(e.actor, e.action, e.detail) for e in events] == [
         ("facilitator", "session_created", {"parties": 2, "elements": 10, "anonymity": "named"}),
@@ -706,12 +706,12 @@ def test_events_of_other_sessions_are_not_shown(store, created):
 
 def test_refused_actions_log_nothing(store, created, ann):
     before = n_events(store)
-    store.lock(code_of(created), tok(created))
+    store.lock(code_of(created), tok(created), round_number=1)
     with pytest.raises(NotAllowedNow):
         store.submit(code_of(created), ann.token, ids(created), round_number=1)
-    store.reveal(code_of(created), tok(created))
+    store.reveal(code_of(created), tok(created), round_number=1)
     with pytest.raises(NotAllowedNow):
-        store.unlock(code_of(created), tok(created))
+        store.unlock(code_of(created), tok(created), round_number=1)
     assert n_events(store) == before + 3  # the lock and the reveal (which closes joining) only
 
 
@@ -719,13 +719,19 @@ def test_refused_actions_log_nothing(store, created, ann):
 
 
 FACILITATOR_ACTIONS = ["lock", "unlock", "reveal", "next_round", "delete_session", "events"]
+ROUND_ACTIONS = {"lock", "unlock", "reveal", "next_round"}  # these name the round the page showed
+
+
+def _facilitator_action(store, action: str, code: str, token: str):
+    extra = {"round_number": 1} if action in ROUND_ACTIONS else {}
+    return getattr(store, action)(code, token, **extra)
 
 
 @pytest.mark.parametrize("action", FACILITATOR_ACTIONS)
 def test_facilitator_actions_refuse_a_participant_token(store, created, ann, action):
     before = (n_events(store), store.session(code_of(created)))
     with pytest.raises(AccessDenied) as excinfo:
-        getattr(store, action)(code_of(created), ann.token)
+        _facilitator_action(store, action, code_of(created), ann.token)
     assert str(excinfo.value) == DENIED
     assert (n_events(store), store.session(code_of(created))) == before
 
@@ -734,7 +740,7 @@ def test_facilitator_actions_refuse_a_participant_token(store, created, ann, act
 def test_facilitator_actions_refuse_another_sessions_facilitator(store, created, action):
     other = store.create_session("Other", ["X", "Y"])
     with pytest.raises(AccessDenied):
-        getattr(store, action)(code_of(created), tok(other))
+        _facilitator_action(store, action, code_of(created), tok(other))
     assert store.session(code_of(created)).round.status == "open"
 
 
@@ -748,7 +754,7 @@ def _populate(store, c) -> None:
     store.submit(code, a.token, list(c.session.catalogue.ids), round_number=1)
     store.submit(code, a.token, rotated(c.session.catalogue.ids), round_number=1)
     store.submit(code, b.token, list(c.session.catalogue.ids), round_number=1)
-    store.next_round(code, c.facilitator_token)
+    store.next_round(code, c.facilitator_token, round_number=1)
     store.submit(code, b.token, rotated(c.session.catalogue.ids, 2), round_number=2)
     extra = store.join(code, c.session.parties[1].id, "Removed")  # a removed personal link
     remove_participant(store.open(code, c.facilitator_token), extra.participant.id)
@@ -843,9 +849,9 @@ def test_after_delete_every_call_is_refused(store, created):
         lambda: store.facilitator(code, t),
         lambda: store.participant(code, j.token),
         lambda: store.submit(code, j.token, ids(created), round_number=1),
-        lambda: store.lock(code, t),
-        lambda: store.reveal(code, t),
-        lambda: store.next_round(code, t),
+        lambda: store.lock(code, t, round_number=1),
+        lambda: store.reveal(code, t, round_number=1),
+        lambda: store.next_round(code, t, round_number=1),
         lambda: store.events(code, t),
         lambda: store.delete_session(code, t),
     ):
@@ -931,7 +937,7 @@ def test_a_unit_of_work_resolves_each_token_once_until_it_writes(store, created,
     with dbmod.unit(store.path):
         first = store.authorise(code, token)
         assert store.authorise(code, token) is first and len(looked_up) == 1  # a page rerun: once
-        store.lock(code, token)  # a write forgets what the unit resolved
+        store.lock(code, token, round_number=1)  # a write forgets what the unit resolved
         again = store.authorise(code, token)
         assert again is not first and again.session.round.locked_at
     with dbmod.unit(store.path):

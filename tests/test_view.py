@@ -83,7 +83,7 @@ def test_the_token_is_resolved_once_per_unit_of_work(store, created):
 def test_a_write_re_reads_the_session_and_checks_the_right_again(store, created):
     joined = store.join(created.session.code, created.session.parties[0].id, "Ann")
     view = store.open(created.session.code, joined.token)  # opened while the round was open
-    store.lock(created.session.code, created.facilitator_token)
+    store.lock(created.session.code, created.facilitator_token, round_number=1)
     with pytest.raises(NotAllowedNow):
         with view.write(Action.RANK):
             pass

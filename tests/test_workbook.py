@@ -64,7 +64,7 @@ def build(store: Store, *, reveal: bool = True) -> Workshop:
         tokens[joined.participant.name] = joined.token
         orders[(1, joined.participant.name)] = order
     if reveal:
-        store.reveal(s.code, fac)
+        store.reveal(s.code, fac, round_number=1)
     alpha, evil = s.parties
     set_worksheet_entry(store.open(s.code, fac), "privacy", alpha.id, "B", PUBLIC)
     set_worksheet_entry(store.open(s.code, fac), "privacy", alpha.id, "C", INTERNAL, internal=True)
@@ -302,7 +302,7 @@ def test_participant_before_the_reveal_is_refused(tmp_path):
     # the facilitator may download at any time
     book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store.open(w.code, w.fac))))
     assert len(values(book["Rankings"])) == 3 * len(w.ids)
-    w.store.reveal(w.code, w.fac)
+    w.store.reveal(w.code, w.fac, round_number=1)
     book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store.open(w.code, w.tokens["Ann"]))))
     assert len(values(book["Rankings"])) == 3 * len(w.ids)
 
@@ -318,7 +318,7 @@ def test_survey_and_unknown_tokens_are_refused(ws):
 
 def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tmp_path):
     w = build(Store(tmp_path / "t.db").initialise())
-    w.store.next_round(w.code, w.fac)
+    w.store.next_round(w.code, w.fac, round_number=1)
     for i, token in enumerate(w.tokens.values()):
         w.store.submit(w.code, token, shuffled(w.ids, 99 + i), round_number=2)
 
@@ -333,7 +333,7 @@ def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tm
     assert rounds(w.tokens["Ann"]) == ({1}, {1}, {1})
     assert rounds(w.fac, shareable=True) == ({1}, {1}, {1})
     assert rounds(w.fac) == ({1, 2}, {1, 2}, {1, 2})
-    w.store.reveal(w.code, w.fac)
+    w.store.reveal(w.code, w.fac, round_number=1)
     assert rounds(w.tokens["Ann"]) == ({1, 2}, {1, 2}, {1, 2})
     book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(w.store.open(w.code, w.tokens["Ann"]))))
     comparison = values(book["Comparison"])

@@ -4,6 +4,8 @@ The time left is the server's: the end is stored in UTC (``rounds.timer_ends_at`
 what is left of it by the server's clock, so a phone whose clock is wrong still sees the truth. When the
 facilitator asked for it, the round locks at zero: ``Round.status`` counts a run-out timer that locks as
 a lock, so ``Store.submit`` refuses from that second on, without anything having to run at zero.
+Each action names the round the console showed (``round_number``): once another round is current, it is
+refused (RoundChanged) and nothing is written, so a timer never lands on a round nobody set it for.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from . import clock, events
 from .errors import InvalidInput, NotAllowedNow
 from .model import RoundStatus, Session
 from .rights import Action
+from .store import check_round
 from .view import View
 
 MAX_SECONDS = 3 * 60 * 60  # three hours: longer than any round of a workshop
@@ -29,12 +32,13 @@ def _seconds(value, *, what: str = "The timer") -> int:
     return round(seconds)
 
 
-def start_timer(view: View, seconds: float, *, lock_at_zero: bool = False) -> Session:
-    """Start (or restart) a countdown of ``seconds`` for the open round; with ``lock_at_zero``, the round
+def start_timer(view: View, seconds: float, *, round_number: int, lock_at_zero: bool = False) -> Session:
+    """Start (or restart) a countdown of ``seconds`` for round ``round_number``, the open one; with ``lock_at_zero``, the round
     locks when it runs out."""
     store, code, token = view.store, view.session.code, view.token
     length = _seconds(seconds)
     with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+        check_round(s.current_round, round_number)
         if s.round.status is not RoundStatus.OPEN:
             raise NotAllowedNow(NOT_OPEN)
         ends = clock.later(length)
@@ -52,11 +56,12 @@ def start_timer(view: View, seconds: float, *, lock_at_zero: bool = False) -> Se
         return store.load_session(db, s.code)
 
 
-def extend_timer(view: View, seconds: float) -> Session:
+def extend_timer(view: View, seconds: float, *, round_number: int) -> Session:
     """Add ``seconds`` to the running timer (to what is left, or from now if it already ran out)."""
     store, code, token = view.store, view.session.code, view.token
     more = _seconds(seconds, what="An extension")
     with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+        check_round(s.current_round, round_number)
         rnd = s.round
         if rnd.status is not RoundStatus.OPEN:
             raise NotAllowedNow(NOT_OPEN)
@@ -73,10 +78,11 @@ def extend_timer(view: View, seconds: float) -> Session:
         return store.load_session(db, s.code)
 
 
-def stop_timer(view: View) -> Session:
+def stop_timer(view: View, *, round_number: int) -> Session:
     """Take the timer off the round (the round stays as it is: open, or locked if it locked at zero)."""
     store, code, token = view.store, view.session.code, view.token
     with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+        check_round(s.current_round, round_number)
         rnd = s.round
         if not rnd.timer_ends_at:
             raise NotAllowedNow(NO_TIMER)

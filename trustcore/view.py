@@ -86,18 +86,19 @@ class View:
     # ------------------------------------------------------------------ the session's actions, for this holder
     # Each goes to the store with this view's link, which checks the rights table (and re-resolves the link
     # inside its write transaction); pages and the CLI call these, never the store with a code and a token.
+    # The round actions carry the round the page showed (``round_number``): refused once another is current.
 
-    def lock(self) -> Session:
-        return self.store.lock(self.session.code, self.token)
+    def lock(self, *, round_number: int) -> Session:
+        return self.store.lock(self.session.code, self.token, round_number=round_number)
 
-    def unlock(self) -> Session:
-        return self.store.unlock(self.session.code, self.token)
+    def unlock(self, *, round_number: int) -> Session:
+        return self.store.unlock(self.session.code, self.token, round_number=round_number)
 
-    def reveal(self) -> Session:
-        return self.store.reveal(self.session.code, self.token)
+    def reveal(self, *, round_number: int) -> Session:
+        return self.store.reveal(self.session.code, self.token, round_number=round_number)
 
-    def next_round(self) -> Session:
-        return self.store.next_round(self.session.code, self.token)
+    def next_round(self, *, round_number: int) -> Session:
+        return self.store.next_round(self.session.code, self.token, round_number=round_number)
 
     def replace_catalogue(self, catalogue: Catalogue) -> Session:
         return self.store.replace_catalogue(self.session.code, self.token, catalogue)

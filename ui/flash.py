@@ -12,11 +12,13 @@ from .common import plain
 
 _KEY = "tc_flash"
 DONE = ":material/check_circle:"
+WARNING = ":material/sync_problem:"
 
 
-def flash(message: str, *, icon: str = DONE) -> None:
-    """Leave ``message`` for the next run of this tab (whichever page it shows)."""
-    st.session_state[_KEY] = (str(message), icon)
+def flash(message: str, *, icon: str = DONE, kind: str = "success") -> None:
+    """Leave ``message`` for the next run of this tab (whichever page it shows); ``kind="warning"`` for a
+    click that did nothing (another window came first)."""
+    st.session_state[_KEY] = (str(message), icon, kind)
 
 
 def show(where=None) -> bool:
@@ -24,6 +26,7 @@ def show(where=None) -> bool:
     left = st.session_state.pop(_KEY, None)
     if left is None:
         return False
-    message, icon = left
-    (where or st).success(plain(message), icon=icon)
+    message, icon, kind = left
+    box = where or st
+    (box.warning if kind == "warning" else box.success)(plain(message), icon=icon)
     return True

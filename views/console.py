@@ -1,12 +1,14 @@
 """Facilitator console: share the session, watch who has submitted, lock, reveal, run rounds, delete."""
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from trustcore import anonymity, joining, links, presenter, round_timer
 from trustcore import catalogue as catalogue_mod
 from trustcore import people as people_mod
-from trustcore.errors import InvalidInput, NotFound, TrustcoreError
+from trustcore.errors import InvalidInput, NotFound, RoundChanged, TrustcoreError
 from trustcore.followup import lineage, survey
 from trustcore.model import Role, RoundStatus
 from trustcore.qr import alt_text, qr_png
@@ -16,7 +18,7 @@ from ui import cached
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context, set_params
 from ui.downloads import download_section
-from ui.flash import flash
+from ui.flash import WARNING, flash
 from ui.flash import show as show_flash
 from ui.live import POLL_SECONDS, changed, heal, nudge, shown
 from ui.secret_links import SecretLink, secret_link_controls
@@ -104,12 +106,36 @@ def act(action, success: str) -> None:
         problem(exc)
     else:
         nudge(session.code)  # every tab in the room shows it now, not at its next poll
-        if action == ctx.view.reveal:
+        flash(success)
+        st.rerun()
+
+
+ROUND_PROBLEM = "console_round_problem"
+
+
+def round_click(do: Callable[[int], object], number: int, success: str | Callable[[], str], warm: bool) -> None:
+    """A round button's on_click: ``do(number)``, ``number`` being the round the page showed when it drew
+    the button (bound then, as ``args``: a click's own rerun re-reads the session, which another window may
+    have moved on). A click for a round that is no longer current is refused (RoundChanged): say so; the
+    rerun that follows draws the current round."""
+    try:
+        do(number)
+    except RoundChanged as exc:
+        flash(str(exc), icon=WARNING, kind="warning")
+    except TrustcoreError as exc:
+        st.session_state[ROUND_PROBLEM] = str(exc)
+    else:
+        nudge(session.code)  # every tab in the room shows it now, not at its next poll
+        if warm:
             # The results, while the room's pages start (they wait for this one computation instead of
             # each starting its own). Warming before the nudge kept the whole room waiting.
             cached.warm(ctx.view)
-        flash(success)
-        st.rerun()
+        flash(success if isinstance(success, str) else success())
+
+
+def round_button(where, label: str, do, success, *, warm: bool = False, **kwargs) -> None:
+    """A button acting on the round this run draws (``rnd.number``, bound now), through ``round_click``."""
+    where.button(label, width="stretch", on_click=round_click, args=(do, rnd.number, success, warm), **kwargs)
 
 
 st.subheader("Round controls", anchor=False)
@@ -121,29 +147,42 @@ status_text = {
 st.write(f"Round {rnd.number} is **{status_text}**.")
 c1, c2, c3 = st.columns(3)
 if rnd.status is RoundStatus.OPEN:
-    if c1.button("Lock round", icon=":material/lock:", width="stretch"):
-        act(ctx.view.lock, "Round locked: participants can no longer change their rankings.")
+    round_button(
+        c1,
+        "Lock round",
+        lambda n: ctx.view.lock(round_number=n),
+        "Round locked: participants can no longer change their rankings.",
+        icon=":material/lock:",
+    )
 elif rnd.status is RoundStatus.LOCKED:
-    if c1.button("Unlock round", icon=":material/lock_open:", width="stretch"):
-        act(ctx.view.unlock, "Round unlocked: participants can change their rankings again.")
+    round_button(
+        c1,
+        "Unlock round",
+        lambda n: ctx.view.unlock(round_number=n),
+        "Round unlocked: participants can change their rankings again.",
+        icon=":material/lock_open:",
+    )
 if rnd.status is not RoundStatus.REVEALED:
-    if c2.button(
+    round_button(
+        c2,
         "Reveal results",
+        lambda n: ctx.view.reveal(round_number=n),
+        "Results revealed.",
+        warm=True,
         type="primary",
         icon=":material/visibility:",
-        width="stretch",
         help="Shows the comparison to everyone and locks the round.",
-    ):
-        act(ctx.view.reveal, "Results revealed.")
+    )
 else:
     c2.page_link("views/compare.py", label="Open the comparison", icon=":material/compare_arrows:")
-if c3.button(
+round_button(
+    c3,
     "Open next round",
+    lambda n: ctx.view.next_round(round_number=n),
+    f"Round {rnd.number + 1} is open.",
     icon=":material/replay:",
-    width="stretch",
     help="Locks this round; everyone re-ranks starting from their previous order.",
-):
-    act(ctx.view.next_round, f"Round {rnd.number + 1} is open.")
+)
 
 with st.expander("People: remove a participant, or move one to another party", icon=":material/group:"):
     people = st.session_state["console_progress"].participants  # read by live_progress above
@@ -195,22 +234,45 @@ if rnd.status is RoundStatus.OPEN:
     st.markdown("**Round timer**")
     if rnd.timer_ends_at and not rnd.time_is_up:
         t1, t2, t3 = st.columns(3)
-        if t1.button("Add 1 minute", icon=":material/more_time:", width="stretch"):
-            act(lambda: round_timer.extend_timer(ctx.view, 60), "One more minute on the timer.")
-        if t2.button("Add 5 minutes", icon=":material/more_time:", width="stretch"):
-            act(lambda: round_timer.extend_timer(ctx.view, 300), "Five more minutes on the timer.")
-        if t3.button("Stop the timer", icon=":material/timer_off:", width="stretch"):
-            act(lambda: round_timer.stop_timer(ctx.view), "Timer stopped.")
+        round_button(
+            t1,
+            "Add 1 minute",
+            lambda n: round_timer.extend_timer(ctx.view, 60, round_number=n),
+            "One more minute on the timer.",
+            icon=":material/more_time:",
+        )
+        round_button(
+            t2,
+            "Add 5 minutes",
+            lambda n: round_timer.extend_timer(ctx.view, 300, round_number=n),
+            "Five more minutes on the timer.",
+            icon=":material/more_time:",
+        )
+        round_button(
+            t3,
+            "Stop the timer",
+            lambda n: round_timer.stop_timer(ctx.view, round_number=n),
+            "Timer stopped.",
+            icon=":material/timer_off:",
+        )
     else:
         t1, t2, t3 = st.columns([1, 2, 1], vertical_alignment="bottom")
-        minutes = t1.number_input("Minutes", min_value=1, max_value=180, value=5, step=1, key="timer_minutes")
-        lock_at_zero = t2.checkbox("Lock the round when time is up", key="timer_locks")
-        if t3.button("Start the timer", icon=":material/timer:", width="stretch"):
-            act(
-                lambda: round_timer.start_timer(ctx.view, minutes * 60, lock_at_zero=lock_at_zero),
-                f"Timer started: {minutes} minute{'s' if minutes != 1 else ''}"
-                + (", then the round locks." if lock_at_zero else "."),
+        t1.number_input("Minutes", min_value=1, max_value=180, value=5, step=1, key="timer_minutes")
+        t2.checkbox("Lock the round when time is up", key="timer_locks")
+
+        def _start(number: int) -> None:  # the minutes and the checkbox as they are at the click
+            minutes, locks = st.session_state["timer_minutes"], st.session_state["timer_locks"]
+            round_timer.start_timer(ctx.view, minutes * 60, round_number=number, lock_at_zero=locks)
+
+        def _started() -> str:
+            minutes, locks = st.session_state["timer_minutes"], st.session_state["timer_locks"]
+            return f"Timer started: {minutes} minute{'s' if minutes != 1 else ''}" + (
+                ", then the round locks." if locks else "."
             )
+
+        round_button(t3, "Start the timer", _start, _started, icon=":material/timer:")
+if round_problem := st.session_state.pop(ROUND_PROBLEM, None):
+    problem(round_problem)
 show_flash()
 
 if not ctx.view.visible_rankings():

@@ -52,7 +52,7 @@ def sessions(server):
             code, joined.token, order, {order[0]: f"{party.name} needs it first", order[-1]: "Later"}, round_number=1
         )
         me = me or joined.token
-    store.reveal(code, admin)
+    store.reveal(code, admin, round_number=1)
     add_next_step(store.open(code, admin), ids[0], "Publish the data protection impact assessment")
     survey = new_survey_link(store.open(code, admin))
     submit_feedback(store.open(code, survey), "Pat", {ids[0]: {"trust": 3, "expectations": "partly"}})
@@ -67,8 +67,8 @@ def sessions(server):
     pair = [store.join(again.session.code, p.id, f"{p.name} person") for p in again.session.parties]
     for joined, order in zip(pair, (ids, ids[::-1]), strict=True):
         store.submit(again.session.code, joined.token, order, {order[0]: "Our reason for the top"}, round_number=1)
-    store.reveal(again.session.code, again.facilitator_token)
-    store.next_round(again.session.code, again.facilitator_token)
+    store.reveal(again.session.code, again.facilitator_token, round_number=1)
+    store.next_round(again.session.code, again.facilitator_token, round_number=1)
     return {
         "visitor": ({}, ["", "new", "privacy"]),
         "joiner": ({"session": live_code}, ["join"]),

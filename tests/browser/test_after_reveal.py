@@ -147,7 +147,7 @@ def test_the_comparison_draws_the_chart_of_each_tab_chosen_and_opens_the_full_ag
     for i, order in enumerate((ids, ids[::-1], ids[5:] + ids[:5])):
         person = store.join(s.code, s.parties[i].id, f"P{i}")
         store.submit(s.code, person.token, order, reasons={e: f"reason {i} for {e}" for e in ids}, round_number=1)
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     page = new_page()
     open_app(page, f"{server.url}/compare?session={s.code}&admin={fac}")
     panel = page.get_by_role("tabpanel")

@@ -25,7 +25,7 @@ def test_facilitator_downloads_every_export(server, store, new_page, tmp_path):
     b = store.join(code, made.session.parties[1].id, "@Bob")
     store.submit(code, a.token, ids, round_number=1)
     store.submit(code, b.token, ids[::-1], round_number=1)
-    store.reveal(code, fac)
+    store.reveal(code, fac, round_number=1)
     add_next_step(store.open(code, fac), "privacy", "Publish the DPIA", due="Q2 2027")
     survey = new_survey_link(store.open(code, fac))
     submit_feedback(store.open(code, survey), "Forum", {"privacy": {"trust": 4, "comment": "Good"}})
@@ -85,7 +85,7 @@ def test_participant_downloads_only_after_the_reveal(server, store, new_page):
     go(page, "Comparison")
     expect(page.get_by_role("button", name="Results CSV (all rounds)")).to_have_count(0)
     expect(page.get_by_text("CSV files, the Excel workbook", exact=False)).to_have_count(0)
-    store.reveal(code, made.facilitator_token)
+    store.reveal(code, made.facilitator_token, round_number=1)
     expect(page.get_by_text("The comparison appears when at least two parties have submitted")).to_be_visible(
         timeout=10000
     )

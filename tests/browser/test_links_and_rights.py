@@ -81,6 +81,6 @@ def test_locked_round_refuses_changes_in_the_page(server, store, new_page):
     made = store.create_session("Lock check", ["Alpha", "Beta"])
     page = new_page()
     join(page, f"{server.url}/?session={made.session.code}", "Alpha", "Al")
-    store.lock(made.session.code, made.facilitator_token)
+    store.lock(made.session.code, made.facilitator_token, round_number=1)
     expect(page.get_by_text("Round 1 is locked")).to_be_visible(timeout=10000)  # the page notices by itself
     expect(page.get_by_role("button", name="Submit my ranking")).to_have_count(0)

@@ -107,7 +107,7 @@ def _room(store, setting):
     ids = list(s.catalogue.ids)
     store.submit(s.code, ann.token, ids, {ids[0]: "Annwyl's reason"}, round_number=1)
     store.submit(s.code, bo.token, ids[::-1], {ids[0]: "Bodhi's reason"}, round_number=1)
-    store.reveal(s.code, fac)
+    store.reveal(s.code, fac, round_number=1)
     return s.code, fac, ann.token
 
 

@@ -52,7 +52,7 @@ def workshop(tmp_path_factory):
         joined = store.join(code, party.id, f"{party.name} person")
         store.submit(code, joined.token, order, round_number=1)
         me = me or joined.token
-    store.reveal(code, admin)
+    store.reveal(code, admin, round_number=1)
     set_joining(store.open(code, admin), open=True)  # the reveal closed joining; the join page is drawn with it open
     survey = new_survey_link(store.open(code, admin))
     roles = {

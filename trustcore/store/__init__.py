@@ -18,6 +18,7 @@ from .rows import (
     RETENTION_ENV,
     SESSION_FULL,
     UNKNOWN_CODE,
+    check_round,
     participant_count,
     query_rankings,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "SESSION_FULL",
     "UNKNOWN_CODE",
     "Store",
+    "check_round",
     "participant_count",
     "query_rankings",
     "retention_days_from_env",

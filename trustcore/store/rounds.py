@@ -19,7 +19,7 @@ from ..model import (
 )
 from ..rights import Action
 from .access import Access
-from .rows import UNKNOWN_CODE, _round, _touch
+from .rows import UNKNOWN_CODE, _round, _touch, check_round
 
 
 class Rounds(Access):
@@ -52,9 +52,14 @@ class Rounds(Access):
             raise NotFound(UNKNOWN_CODE)
         return _round(row)
 
-    def lock(self, code: str, token: str | None) -> Session:
-        """Stop accepting rankings in the current round (participants can no longer change theirs)."""
+    def lock(self, code: str, token: str | None, *, round_number: int) -> Session:
+        """Stop accepting rankings in round ``round_number``, the current one (participants can no longer
+        change theirs).
+
+        Like every round action, it carries the round the facilitator's page showed: once another round is
+        current (another window opened one), RoundChanged and nothing is written."""
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+            check_round(s.current_round, round_number)
             db.execute(
                 "UPDATE rounds SET locked_at = coalesce(locked_at, ?) WHERE session_id = ? AND number = ?",
                 [now(), s.id, s.current_round],
@@ -63,9 +68,10 @@ class Rounds(Access):
             events.log(db, s.id, "facilitator", "round_locked", {"round": s.current_round})
             return self.load_session(db, s.code)
 
-    def unlock(self, code: str, token: str | None) -> Session:
-        """Accept rankings again in the current round; not after its results were revealed."""
+    def unlock(self, code: str, token: str | None, *, round_number: int) -> Session:
+        """Accept rankings again in round ``round_number``, the current one; not after its results were revealed."""
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+            check_round(s.current_round, round_number)
             if s.round.status is RoundStatus.REVEALED:
                 raise NotAllowedNow("This round's results are revealed; open a new round instead of unlocking it.")
             db.execute(  # the timer goes too: one that ran out would lock the round again at once
@@ -77,11 +83,12 @@ class Rounds(Access):
             events.log(db, s.id, "facilitator", "round_unlocked", {"round": s.current_round})
             return self.load_session(db, s.code)
 
-    def reveal(self, code: str, token: str | None) -> Session:
-        """Show the current round's comparison to everyone. Revealing also locks the round, so nobody can
+    def reveal(self, code: str, token: str | None, *, round_number: int) -> Session:
+        """Show round ``round_number``'s comparison (the current round's) to everyone. Revealing also locks the round, so nobody can
         rank after seeing the others, and closes joining, so the share link (printed in a report, say) no
         longer makes anyone a member of a party; the facilitator reopens joining to admit a late joiner."""
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+            check_round(s.current_round, round_number)
             stamp = now()
             db.execute(
                 """UPDATE rounds SET locked_at = coalesce(locked_at, ?), revealed_at = coalesce(revealed_at, ?)
@@ -95,9 +102,12 @@ class Rounds(Access):
                 events.log(db, s.id, "facilitator", "joining_changed", {"open": False, "reason": "reveal"})
             return self.load_session(db, s.code)
 
-    def next_round(self, code: str, token: str | None) -> Session:
-        """Lock the current round and open the next one; everyone re-ranks from their previous order."""
+    def next_round(self, code: str, token: str | None, *, round_number: int) -> Session:
+        """Lock round ``round_number``, the current one, and open the next; everyone re-ranks from their previous
+        order. A second click from another window that still showed round ``round_number`` is refused
+        (RoundChanged), so one click opens one round."""
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+            check_round(s.current_round, round_number)
             stamp = now()
             db.execute(
                 "UPDATE rounds SET locked_at = coalesce(locked_at, ?) WHERE session_id = ? AND number = ?",

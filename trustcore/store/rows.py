@@ -6,6 +6,7 @@ import json
 
 from .. import tokens
 from ..clock import now
+from ..errors import InvalidInput, RoundChanged
 from ..model import (
     Participant,
     Ranking,
@@ -87,6 +88,25 @@ def _round_moved(shown: int, current: Round) -> str:
     else:
         said = f"Round {shown} has closed"
     return f"{said}: your ranking was not saved. The page now shows round {current.number}."
+
+
+def _round_acted(shown: int, current: int) -> str:
+    """Why a facilitator's action clicked on round ``shown``'s page did nothing, ``current`` being the current
+    round's number (another window opened a round meanwhile)."""
+    if current > shown:
+        said = f"Round {current} was already opened from another window, so round {shown} is no longer current"
+    else:
+        said = f"Round {shown} is not open yet"
+    return f"{said}: nothing was changed. The page now shows round {current}."
+
+
+def check_round(current: int, round_number: int) -> None:
+    """Refuse (RoundChanged, nothing written) an action meant for round ``round_number`` (the round the
+    page showed) when round ``current`` is the current one; called inside the write transaction."""
+    if isinstance(round_number, bool) or not isinstance(round_number, int):
+        raise InvalidInput("The round of an action must be a whole number.")
+    if round_number != current:
+        raise RoundChanged(_round_acted(round_number, current))
 
 
 def _round(row) -> Round:
