@@ -22,7 +22,7 @@ MAX_CAP = 2000
 
 def set_joining(view: View, *, open: bool | None = None, cap=None) -> Session:
     """Open or close joining (``open``) and/or set the cap (``cap``, 1 to 2000; not below who has joined)."""
-    store, code, token = view.store, view.session.code, view.token
+    store = view.store
     if cap is not None:
         try:
             cap = int(cap)
@@ -30,7 +30,7 @@ def set_joining(view: View, *, open: bool | None = None, cap=None) -> Session:
             raise InvalidInput("The limit must be a whole number of participants.") from None
         if not 1 <= cap <= MAX_CAP:
             raise InvalidInput(f"The limit must be between 1 and {MAX_CAP} participants.")
-    with store.write_as(code, token, Action.MANAGE_JOINING) as (db, s):
+    with view.write(Action.MANAGE_JOINING) as (db, s):
         detail: dict = {}
         if cap is not None and cap != s.join_cap:
             joined = participant_count(db, s.id)

@@ -32,8 +32,8 @@ def _participant_row(db, session: Session, participant_id) -> dict:
 
 def remove_participant(view: View, participant_id) -> Session:
     """Remove a participant and their rankings from the session (facilitator only)."""
-    store, code, token = view.store, view.session.code, view.token
-    with store.write_as(code, token, Action.MANAGE_PEOPLE) as (db, s):
+    store = view.store
+    with view.write(Action.MANAGE_PEOPLE) as (db, s):
         row = _participant_row(db, s, participant_id)
         db.execute(
             "INSERT INTO removed_links (session_id, token_hash, removed_at) VALUES (?, ?, ?)",
@@ -52,8 +52,8 @@ def remove_participant(view: View, participant_id) -> Session:
 
 def move_participant(view: View, participant_id, party_id) -> Session:
     """Move a participant, with their rankings, to another party of the session (facilitator only)."""
-    store, code, token = view.store, view.session.code, view.token
-    with store.write_as(code, token, Action.MANAGE_PEOPLE) as (db, s):
+    store = view.store
+    with view.write(Action.MANAGE_PEOPLE) as (db, s):
         row = _participant_row(db, s, participant_id)
         try:
             party = s.party(int(party_id))

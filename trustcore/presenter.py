@@ -14,19 +14,18 @@ from dataclasses import dataclass
 
 from . import db as dbmod
 from . import events, tokens, wording
-from .errors import AccessDenied, InvalidInput
+from .errors import InvalidInput
 from .model import RoundStatus, Session
 from .results import RoundResults, round_results
 from .rights import Action
-from .store import DENIED, Store
+from .store import Store
 from .view import View
 
 
 def new_presenter_link(view: View) -> str:
     """Create (or replace: the old one stops working) the presenter token; returns it. Facilitator only."""
-    store, code, token = view.store, view.session.code, view.token
     presenter_token = tokens.new_token()
-    with store.write_as(code, token, Action.MANAGE_PRESENTER) as (db, s):
+    with view.write(Action.MANAGE_PRESENTER) as (db, s):
         replaced = bool(db.execute("SELECT presenter_hash FROM sessions WHERE id = ?", [s.id]).fetchone()[0])
         db.execute("UPDATE sessions SET presenter_hash = ? WHERE id = ?", [tokens.hash_token(presenter_token), s.id])
         events.log(db, s.id, "facilitator", "presenter_link_replaced" if replaced else "presenter_link_created", {})
@@ -35,8 +34,7 @@ def new_presenter_link(view: View) -> str:
 
 def revoke_presenter_link(view: View) -> None:
     """The presenter link stops working (facilitator only)."""
-    store, code, token = view.store, view.session.code, view.token
-    with store.write_as(code, token, Action.MANAGE_PRESENTER) as (db, s):
+    with view.write(Action.MANAGE_PRESENTER) as (db, s):
         db.execute("UPDATE sessions SET presenter_hash = NULL WHERE id = ?", [s.id])
         events.log(db, s.id, "facilitator", "presenter_link_revoked", {})
 
@@ -51,10 +49,7 @@ def has_presenter_link(view: View) -> bool:
 
 def presenter_session(view: View) -> Session:
     """The session, if ``presenter_token`` is its current presenter token; AccessDenied otherwise."""
-    store, code, presenter_token = view.store, view.session.code, view.token
-    if not presenter_token:
-        raise AccessDenied(DENIED)
-    return store.require(code, presenter_token, Action.PRESENT).session
+    return view.store.require(view.session.code, view.token, Action.PRESENT).session  # its token, checked again
 
 
 def show_agenda_item(view: View, index: int) -> Session:
@@ -68,7 +63,7 @@ def show_agenda_item(view: View, index: int) -> Session:
     count = len(agenda(_results(store, session)))  # the statistics, before the write lock is taken
     if not 0 <= index < max(count, 1):
         raise InvalidInput(f"The agenda has {count} item{'s' if count != 1 else ''}: choose one of them.")
-    with store.write_as(code, token, Action.MANAGE_PRESENTER) as (db, s):
+    with view.write(Action.MANAGE_PRESENTER) as (db, s):
         db.execute("UPDATE sessions SET agenda_item = ? WHERE id = ?", [index, s.id])
         events.log(db, s.id, "facilitator", "agenda_item_shown", {"item": index})
         return store.load_session(db, s.code)

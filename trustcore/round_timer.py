@@ -35,9 +35,9 @@ def _seconds(value, *, what: str = "The timer") -> int:
 def start_timer(view: View, seconds: float, *, round_number: int, lock_at_zero: bool = False) -> Session:
     """Start (or restart) a countdown of ``seconds`` for round ``round_number``, the open one; with ``lock_at_zero``, the round
     locks when it runs out."""
-    store, code, token = view.store, view.session.code, view.token
+    store = view.store
     length = _seconds(seconds)
-    with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+    with view.write(Action.RUN_ROUNDS) as (db, s):
         check_round(s.current_round, round_number)
         if s.round.status is not RoundStatus.OPEN:
             raise NotAllowedNow(NOT_OPEN)
@@ -58,9 +58,9 @@ def start_timer(view: View, seconds: float, *, round_number: int, lock_at_zero: 
 
 def extend_timer(view: View, seconds: float, *, round_number: int) -> Session:
     """Add ``seconds`` to the running timer (to what is left, or from now if it already ran out)."""
-    store, code, token = view.store, view.session.code, view.token
+    store = view.store
     more = _seconds(seconds, what="An extension")
-    with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+    with view.write(Action.RUN_ROUNDS) as (db, s):
         check_round(s.current_round, round_number)
         rnd = s.round
         if rnd.status is not RoundStatus.OPEN:
@@ -80,8 +80,8 @@ def extend_timer(view: View, seconds: float, *, round_number: int) -> Session:
 
 def stop_timer(view: View, *, round_number: int) -> Session:
     """Take the timer off the round (the round stays as it is: open, or locked if it locked at zero)."""
-    store, code, token = view.store, view.session.code, view.token
-    with store.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
+    store = view.store
+    with view.write(Action.RUN_ROUNDS) as (db, s):
         check_round(s.current_round, round_number)
         rnd = s.round
         if not rnd.timer_ends_at:

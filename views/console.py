@@ -234,20 +234,14 @@ if rnd.status is RoundStatus.OPEN:
     st.markdown("**Round timer**")
     if rnd.timer_ends_at and not rnd.time_is_up:
         t1, t2, t3 = st.columns(3)
-        round_button(
-            t1,
-            "Add 1 minute",
-            lambda n: round_timer.extend_timer(ctx.view, 60, round_number=n),
-            "One more minute on the timer.",
-            icon=":material/more_time:",
-        )
-        round_button(
-            t2,
-            "Add 5 minutes",
-            lambda n: round_timer.extend_timer(ctx.view, 300, round_number=n),
-            "Five more minutes on the timer.",
-            icon=":material/more_time:",
-        )
+        for column, minutes, said in ((t1, 1, "One more minute"), (t2, 5, "Five more minutes")):
+            round_button(
+                column,
+                f"Add {minutes} minute{'s' if minutes != 1 else ''}",
+                lambda n, seconds=minutes * 60: round_timer.extend_timer(ctx.view, seconds, round_number=n),
+                f"{said} on the timer.",
+                icon=":material/more_time:",
+            )
         round_button(
             t3,
             "Stop the timer",

@@ -22,8 +22,7 @@ NOT_REVEALED = "catalogue order (no revealed rankings yet)"
 
 def set_agreed_order(view: View, order) -> None:
     """Fix Column A's order (facilitator only); None goes back to the consensus."""
-    store, code, token = view.store, view.session.code, view.token
-    with store.write_as(code, token, Action.FIX_AGREED_ORDER) as (db, s):
+    with view.write(Action.FIX_AGREED_ORDER) as (db, s):
         value = None if order is None else json.dumps(list(validate_order(order, s.catalogue)))
         db.execute("UPDATE sessions SET agreed_order = ?, updated_at = ? WHERE id = ?", [value, now(), s.id])
         events.log(db, s.id, "facilitator", "agreed_order_cleared" if value is None else "agreed_order_set", {})

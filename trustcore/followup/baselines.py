@@ -57,7 +57,7 @@ def set_baseline(view: View, party_id: int, order, *, expected_version: int | No
     pid = _party_id(actor.session, party_id, field="The party")
     order = validate_order(order, actor.session.catalogue)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)
-    with store.write_as(code, token, Action.ENTER_BASELINE, party_id=pid) as (db, session):
+    with view.write(Action.ENTER_BASELINE, party_id=pid) as (db, session):
         row = _one(db, "SELECT * FROM baselines WHERE session_id = ? AND party_id = ?", [session.id, pid])
         current = _baseline(row, session) if row else None
         if current is not None and current.order == order:

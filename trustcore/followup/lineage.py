@@ -37,9 +37,9 @@ class Changes:
 def link_previous(view: View, previous_code: str, previous_facilitator_token: str) -> None:
     """Record that this session follows ``previous_code`` (the same relationship, revisited). Needs the
     facilitator token of both sessions; refuses the session itself and links that would make a loop."""
-    store, code, token = view.store, view.session.code, view.token
+    store = view.store
     previous = store.require(previous_code, previous_facilitator_token, Action.LINK_SESSIONS).session
-    with store.write_as(code, token, Action.LINK_SESSIONS) as (db, s):
+    with view.write(Action.LINK_SESSIONS) as (db, s):
         if previous.id == s.id:
             raise InvalidInput("A session cannot follow itself: give the code of an earlier session.")
         seen = {s.id}
@@ -60,8 +60,7 @@ def link_previous(view: View, previous_code: str, previous_facilitator_token: st
 
 def unlink_previous(view: View) -> None:
     """Forget the link to an earlier session (facilitator only)."""
-    store, code, token = view.store, view.session.code, view.token
-    with store.write_as(code, token, Action.LINK_SESSIONS) as (db, s):
+    with view.write(Action.LINK_SESSIONS) as (db, s):
         db.execute("UPDATE sessions SET previous_session_id = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
         events.log(db, s.id, "facilitator", "previous_unlinked", {})
 

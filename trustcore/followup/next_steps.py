@@ -178,7 +178,7 @@ def add_next_step(
         },
     )
     _may_agree_for(actor, set(values["agreed_by"]))
-    with store.write_as(code, token, Action.EDIT_NEXT_STEPS) as (db, session):
+    with view.write(Action.EDIT_NEXT_STEPS) as (db, session):
         stamp = now()
         step_id = dbmod.insert(
             db,
@@ -229,7 +229,7 @@ def update_next_step(view: View, step_id: int, expected_version: int, **changes)
     expected = _ExpectedVersion.of(expected_version, new_allowed=False)
     actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
     values = _step_values(actor.session, changes)
-    with store.write_as(code, token, Action.EDIT_NEXT_STEPS) as (db, session):
+    with view.write(Action.EDIT_NEXT_STEPS) as (db, session):
         editor = Actor(session, actor.participant, actor.role)
         row = _one(db, "SELECT * FROM next_steps WHERE id = ? AND session_id = ?", [step_id, session.id])
         if row is None:
@@ -287,7 +287,7 @@ def delete_next_step(view: View, step_id: int, expected_version: int) -> None:
     store, code, token = view.store, view.session.code, view.token
     expected = _ExpectedVersion.of(expected_version, new_allowed=False)
     actor = store.require(code, token, Action.EDIT_NEXT_STEPS)
-    with store.write_as(code, token, Action.EDIT_NEXT_STEPS) as (db, session):
+    with view.write(Action.EDIT_NEXT_STEPS) as (db, session):
         editor = Actor(session, actor.participant, actor.role)
         row = _one(db, "SELECT * FROM next_steps WHERE id = ? AND session_id = ?", [step_id, session.id])
         if row is None:

@@ -48,7 +48,7 @@ def set_reflection(view: View, key: str, answer: str, *, expected_version: int |
         raise InvalidInput(f"Unknown reflection question {key!r}: use one of {', '.join(REFLECTION_QUESTIONS)}.")
     answer = clean_text(answer, field=f"The answer to “{REFLECTION_QUESTIONS[key]}”", max_len=TEXT_MAX)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)
-    with store.write_as(code, token, Action.ANSWER_REFLECTIONS) as (db, session):
+    with view.write(Action.ANSWER_REFLECTIONS) as (db, session):
         row = _one(db, "SELECT * FROM reflections WHERE session_id = ? AND key = ?", [session.id, key])
         current = _reflection(row) if row else None
         if current is not None and current.answer == answer:

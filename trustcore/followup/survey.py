@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import db as dbmod
-from .. import events, rights, tokens
+from .. import events, tokens
 from ..clock import now
-from ..errors import AccessDenied, InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound
 from ..model import Session
 from ..rights import Action
-from ..store import DENIED, UNKNOWN_CODE
+from ..store import UNKNOWN_CODE
 from ..text import NAME_MAX, TEXT_MAX, clean_line, clean_text, unique_name
 from ..view import View
 from .common import CHOOSE_ELEMENT, _element_label, _one
@@ -45,9 +45,8 @@ def _survey_hash(db, session_id: int) -> str | None:
 def new_survey_link(view: View) -> str:
     """Create (or replace: the old one stops working) the session's survey token; returns it. Only its
     hash is stored. Build the link with ``links.survey_link``. Facilitator only."""
-    store, code, token = view.store, view.session.code, view.token
     survey_token = tokens.new_token()
-    with store.write_as(code, token, Action.MANAGE_SURVEY) as (db, s):
+    with view.write(Action.MANAGE_SURVEY) as (db, s):
         replaced = _survey_hash(db, s.id) is not None
         db.execute(
             "UPDATE sessions SET survey_hash = ?, updated_at = ? WHERE id = ?",
@@ -59,8 +58,7 @@ def new_survey_link(view: View) -> str:
 
 def close_survey(view: View) -> None:
     """Stop accepting feedback: the survey link stops working (facilitator only)."""
-    store, code, token = view.store, view.session.code, view.token
-    with store.write_as(code, token, Action.MANAGE_SURVEY) as (db, s):
+    with view.write(Action.MANAGE_SURVEY) as (db, s):
         db.execute("UPDATE sessions SET survey_hash = NULL, updated_at = ? WHERE id = ?", [now(), s.id])
         events.log(db, s.id, "facilitator", "survey_closed", {})
 
@@ -75,10 +73,7 @@ def survey_is_open(view: View) -> bool:
 
 def survey_session(view: View) -> Session:
     """The session, if ``survey_token`` is its current survey token; AccessDenied otherwise."""
-    store, code, survey_token = view.store, view.session.code, view.token
-    if not survey_token:
-        raise AccessDenied(DENIED)
-    return store.require(code, survey_token, Action.FILL_SURVEY).session
+    return view.store.require(view.session.code, view.token, Action.FILL_SURVEY).session  # its token, checked again
 
 
 def _answer(session: Session, element_id, answer) -> dict | None:
@@ -127,7 +122,6 @@ def submit_feedback(view: View, respondent: str, answers: Mapping) -> int:
 
     An empty respondent name becomes "Stakeholder N"; a name already used in the session gets " (2)"...
     so each submission stays one respondent."""
-    store, survey_token = view.store, view.token
     session = survey_session(view)
     respondent = clean_line(respondent, field="Your name", max_len=NAME_MAX, required=False)
     if not isinstance(answers, Mapping):
@@ -143,10 +137,8 @@ def submit_feedback(view: View, respondent: str, answers: Mapping) -> int:
         raise InvalidInput(f"{CHOOSE_ELEMENT} Unknown: {', '.join(map(str, unknown))}.")
     if not rows:
         raise InvalidInput("The survey is empty: answer at least one question.")
-    with dbmod.write(store.path) as db:
-        # re-checked inside the transaction: a link replaced or closed a moment ago stops here
-        rights.ensure(store.resolve(db, session.code, survey_token, fresh=True), Action.FILL_SURVEY)
-        sid = session.id
+    with view.write(Action.FILL_SURVEY) as (db, fresh):  # a link replaced or closed a moment ago stops here
+        sid = fresh.id
         taken = {
             r["respondent"].casefold()
             for r in db.query("SELECT DISTINCT respondent FROM feedback WHERE session_id = ?", [sid])

@@ -90,7 +90,7 @@ def set_worksheet_entry(
     text = clean_text(text, field=COLUMNS[col], max_len=TEXT_MAX)
     internal = bool(internal)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)
-    with store.write_as(code, token, Action.EDIT_WORKSHEET, party_id=pid) as (db, session):
+    with view.write(Action.EDIT_WORKSHEET, party_id=pid) as (db, session):
         key = [session.id, element_id, pid, col]
         row = _one(
             db, "SELECT * FROM worksheet WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?", key
