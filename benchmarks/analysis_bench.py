@@ -148,13 +148,13 @@ def bench_round_results(repeat: int, db: Path) -> None:
     from trustcore import results
 
     store, created = make_workshop(db)
-    session = store.session(created.session.code)
-    rankings = store.rankings(session.code, 1)
+    session = store._session(created.session.code)
+    rankings = store._rankings(session.code, 1)
     print("\n3. results.round_results, 12 parties x 3 members")
     best, median = measure(lambda: results.round_results(session, rankings, 1), repeat)
     line("   round_results", best, median)
-    b, m = measure(lambda: store.rankings(session.code, 1), repeat, number=5)
-    line("   store.rankings (the query before it)", b, m)
+    b, m = measure(lambda: store._rankings(session.code, 1), repeat, number=5)
+    line("   store._rankings (the query before it)", b, m)
 
 
 # --------------------------------------------------------------------------------- page reruns
@@ -219,13 +219,13 @@ def breakdown(store, code: str, runs: int) -> None:
 
     from trustcore import charts, results
 
-    session = store.session(code)
-    rankings = store.rankings(code, 1)
+    session = store._session(code)
+    rankings = store._rankings(code, 1)
     res = results.round_results(session, rankings, 1)
     colours = charts.colour_map([p.name for p in session.parties])
     print("   where it goes (each part alone):")
-    b, m = measure(lambda: store.rankings(code, 1), runs)
-    line("     store.rankings", b, m)
+    b, m = measure(lambda: store._rankings(code, 1), runs)
+    line("     store._rankings", b, m)
     b, m = measure(lambda: results.round_results(session, rankings, 1), runs)
     line("     results.round_results", b, m)
     figures = {

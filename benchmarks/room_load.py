@@ -258,7 +258,7 @@ async def run_app(args, tmp: Path, run: int, pg_server: str | None = None) -> tu
         stop_profiler(profiler)
         if args.runlog:
             print(f"run {run + 1}: script runs in the submit burst: {count_runs(runlogs, clicked, time.time())}")
-        stored = {r.participant: r for r in store.rankings(code)}
+        stored = {r.participant: r for r in store._rankings(code)}
         exact = sum(
             1
             for i, order in enumerate(orders)
@@ -266,7 +266,7 @@ async def run_app(args, tmp: Path, run: int, pg_server: str | None = None) -> tu
         )
         reveal = None
         if args.reveal:
-            res = round_results(store.session(code), store.rankings(code, 1), 1)
+            res = round_results(store._session(code), store._rankings(code, 1), 1)
             profiler = start_profiler(args, server.pid, run, "reveal")
             await console.wait_for(lambda: "Reveal results" in console.widgets, args.timeout)
             cpu0 = cpu_all(pids)
@@ -292,7 +292,7 @@ async def run_app(args, tmp: Path, run: int, pg_server: str | None = None) -> tu
                     print("reveal runs:", run_timeline(runlogs, since_wall))
                 print("texts after the reveal:", [t for at, t in pages[0].texts if at >= since][:12])
                 print(
-                    "round:", store.session(code).round, "console:", [t for at, t in console.texts if at >= since][:6]
+                    "round:", store._session(code).round, "console:", [t for at, t in console.texts if at >= since][:6]
                 )
         for p in pages:
             errors += p.errors

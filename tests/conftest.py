@@ -96,6 +96,13 @@ def count(where: Store | str | Path, sql: str, args=()) -> int:
         return conn.execute(sql, args).fetchone()[0]
 
 
+def presenter_view(store: Store, code: str, facilitator_token: str):
+    """The view of a new presenter link of session ``code`` (what the projector's screen reads through)."""
+    from trustcore.presenter import new_presenter_link
+
+    return store.open(code, new_presenter_link(store.open(code, facilitator_token)))
+
+
 def every_row(where: Store | str | Path) -> dict:
     """Every row of every table, sorted: equal results mean nothing was written."""
     with raw(where) as conn:

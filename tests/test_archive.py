@@ -234,11 +234,11 @@ def view(store: Store, code: str, w: Workshop) -> dict:
             detail["previous_session"] = codes.get(detail["previous_session"])
         return (e.at, (who, names.get(int(n))) if n.isdigit() else e.actor, e.action, detail)
 
-    rankings = store.rankings(code, history=True)
+    rankings = store._rankings(code, history=True)
     return {
         "session": replace(s, id=0, code="", parties=tuple(replace(p, id=0) for p in s.parties)),
         "participants": {name: replace(p, id=0, session_id=0, party_id=parties[p.party_id]) for name, p in me.items()},
-        "progress": [(st.participant.name, st.submitted_at) for st in store.progress(code).participants],
+        "progress": [(st.participant.name, st.submitted_at) for st in store._progress(code).participants],
         "rankings": [
             (
                 names[r.participant_id],
@@ -252,15 +252,15 @@ def view(store: Store, code: str, w: Workshop) -> dict:
             )
             for r in rankings
         ],
-        "start_orders": {(name, n): store.start_order(p, n) for name, p in me.items() for n in (1, 2, 3)},
+        "start_orders": {(name, n): store._start_order(p, n) for name, p in me.items() for n in (1, 2, 3)},
         "my_rankings": {
-            (name, n): store.my_ranking(p, n) and replace(store.my_ranking(p, n), participant_id=0, party_id=0)
+            (name, n): store._my_ranking(p, n) and replace(store._my_ranking(p, n), participant_id=0, party_id=0)
             for name, p in me.items()
             for n in (1, 2)
         },
         "results": [
             (res.headline, res.divergence, res.party_orders, res.borda, res.kemeny)
-            for res in (results.round_results(s, store.rankings(code), r.number) for r in s.rounds)
+            for res in (results.round_results(s, store._rankings(code), r.number) for r in s.rounds)
         ],
         "events": [event(e) for e in store.events(code, tok) if e.action != "session_imported"],
         "steps": [replace(st, id=0, owner_party_id=parties.get(st.owner_party_id)) for st in steps],
@@ -381,7 +381,7 @@ def test_import_twice_and_into_the_original_database(source, tmp_path):
     with pytest.raises(AccessDenied):  # the copy's personal links were reset...
         dst.participant(second.code, main.people["Ann"])
     assert dst.participant(first.code, main.people["Ann"]).name == "Ann"  # ...the first import's work
-    assert len(dst.rankings(second.code, history=True)) == len(dst.rankings(first.code, history=True)) == 8
+    assert len(dst._rankings(second.code, history=True)) == len(dst._rankings(first.code, history=True)) == 8
     # into the database it came from: a copy beside the original, which is untouched
     before = json.loads(archive.export_session(src.open(main.code, main.token)))
     copy_code = archive.import_session(src, data)
@@ -443,7 +443,7 @@ def test_archive_from_an_older_schema_imports_with_defaults(tmp_path):
     dst = busy_store(tmp_path / "new.db")
     new = archive.import_session(dst, data)
     assert dst.participant(new, j.token).name == "Ann"
-    assert dst.rankings(new)[0].order == tuple(created.session.catalogue.ids[::-1])
+    assert dst._rankings(new)[0].order == tuple(created.session.catalogue.ids[::-1])
     again = archive.export_session(dst.open(new, tok))
     assert newest in json.loads(again)["schema"]
     old_doc, new_doc = normalise(data), normalise(again)
@@ -762,10 +762,10 @@ def test_random_damage_is_refused_or_imports_a_usable_session(source, tmp_path):
             assert dump(dst.path) == before
             continue
         outcomes["imported"] += 1
-        session = dst.session(code)
-        dst.rankings(code, history=True), dst.progress(code)
+        session = dst._session(code)
+        dst._rankings(code, history=True), dst._progress(code)
         for r in session.rounds:
-            results.round_results(session, dst.rankings(code), r.number)
+            results.round_results(session, dst._rankings(code), r.number)
         try:
             dst.facilitator(code, main.token)
         except AccessDenied:

@@ -405,9 +405,9 @@ def test_session_keeps_its_catalogue_snapshot(store, tmp_path, monkeypatch):
     later = store.create_session("Later", ["A", "B"])
 
     # ... and other catalogues are used later, yet old sessions keep the catalogue they were created with.
-    assert store.session(later.session.code).catalogue.ids == ["p", "q"]
-    assert store.session(first.session.code).catalogue == custom
-    old = store.session(default_session.session.code).catalogue
+    assert store._session(later.session.code).catalogue.ids == ["p", "q"]
+    assert store._session(first.session.code).catalogue == custom
+    old = store._session(default_session.session.code).catalogue
     assert [e.name for e in old.elements] == ODI_NAMES
     assert old.source == "ODI elements of trustworthy data stewardship"
 

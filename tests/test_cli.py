@@ -48,7 +48,7 @@ def rows(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
 
 
-def test_new_list_export_backup(capsys, db, tmp_path):
+def test_new_list_export_backup(capsys, db, tmp_path, monkeypatch):
     code, token, share, admin, out = new(
         capsys,
         db,
@@ -85,6 +85,13 @@ def test_new_list_export_backup(capsys, db, tmp_path):
 
     out_dir = tmp_path / "exports" / "nested"
     rc, out, err = run(capsys, "--db", db, "export", code, "--out", out_dir)
+    assert rc == 2 and "facilitator token" in err and not out_dir.exists()  # the code alone exports nothing
+    monkeypatch.setenv(cli.TOKEN_ENV, "not-the-token-not-the-token")
+    rc, out, err = run(capsys, "--db", db, "export", code, "--out", out_dir)
+    assert rc == 2 and "This link is not valid" in err, err
+    assert not out_dir.exists()
+    monkeypatch.setenv(cli.TOKEN_ENV, token)
+    rc, out, err = run(capsys, "--db", db, "export", code, "--out", out_dir)
     assert rc == 0, err
     written = [Path(p) for p in out.split()]
     assert [p.name for p in written] == [
@@ -113,8 +120,8 @@ def test_new_list_export_backup(capsys, db, tmp_path):
     rc, out, err = run(capsys, "--db", db, "backup", target)
     assert rc == 0 and err == "" and str(target) in out
     copy = Store(target)
-    assert copy.session(code).title == "Data sharing with Acme"
-    assert len(copy.rankings(code)) == 2
+    assert copy._session(code).title == "Data sharing with Acme"
+    assert len(copy._rankings(code)) == 2
     before = target.read_bytes()
     rc, out, err = run(capsys, "--db", db, "backup", target)
     assert rc == 2 and out == "" and "exists already" in err and "Traceback" not in err
@@ -143,7 +150,7 @@ def test_live_and_catalogue_options(capsys, db, tmp_path):
     cat = tmp_path / "cat.json"
     cat.write_text(json.dumps([{"id": "a", "name": "Alpha"}, {"id": "b", "name": "Beta"}]), encoding="utf-8")
     code, *_ = new(capsys, db, "--live", "--catalogue", cat)
-    session = Store(db).session(code)
+    session = Store(db)._session(code)
     assert not session.blind and session.catalogue.ids == ["a", "b"]
 
 
@@ -172,12 +179,13 @@ def test_expected_errors_go_to_stderr_with_exit_2(capsys, db, tmp_path, argv, me
     assert message in err and "Traceback" not in err
 
 
-def test_bad_catalogue_and_unknown_round(capsys, db, tmp_path):
+def test_bad_catalogue_and_unknown_round(capsys, db, tmp_path, monkeypatch):
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name\nx,One\nx,\n", encoding="utf-8")
     rc, _, err = run(capsys, "--db", db, "new", "--title", "T", "--party", "A", "--party", "B", "--catalogue", bad)
     assert rc == 2 and "catalogue has problems" in err and "is used again" in err and "Traceback" not in err
-    code, *_ = new(capsys, db)
+    code, token, *_ = new(capsys, db)
+    monkeypatch.setenv(cli.TOKEN_ENV, token)
     rc, out, err = run(capsys, "--db", db, "export", code, "--out", tmp_path / "o", "--round", "3")
     assert rc == 2 and "Round 3 does not exist" in err and not (tmp_path / "o").exists()
 
@@ -260,6 +268,7 @@ def test_real_subprocess(tmp_path):
     Store(tmp_path / "sub.db").facilitator(code, parse_qs(urlsplit(admin).query)["admin"][0])
     listed = call("list")
     assert listed.returncode == 0 and code in listed.stdout and "Zürich workshop" in listed.stdout
+    env[cli.TOKEN_ENV] = parse_qs(urlsplit(admin).query)["admin"][0]
     exported = call("export", code, "--out", tmp_path / "out")
     assert exported.returncode == 0, exported.stderr
     assert len(exported.stdout.split()) == 3 and all(Path(p).is_file() for p in exported.stdout.split())
@@ -281,7 +290,7 @@ def test_real_subprocess(tmp_path):
 def test_archive_and_import(capsys, db, tmp_path, monkeypatch):
     code, token, *_ = new(capsys, db, "--members", "Us=Ann")
     store = Store(db)
-    session = store.session(code)
+    session = store._session(code)
     joined = store.join(code, session.parties[1].id, "Cy")
     store.submit(code, joined.token, session.catalogue.ids[::-1], round_number=1)
 
@@ -302,7 +311,7 @@ def test_archive_and_import(capsys, db, tmp_path, monkeypatch):
     copy = Store(other)
     assert copy.facilitator(code, token).title == "Data sharing with Acme"
     assert copy.participant(code, joined.token).name == "Cy"
-    assert copy.rankings(code)[0].order == tuple(session.catalogue.ids[::-1])
+    assert copy._rankings(code)[0].order == tuple(session.catalogue.ids[::-1])
 
     rc, out, err = run(capsys, "--db", other, "import", file)  # again: the code is taken now
     assert rc == 0, err
@@ -432,6 +441,6 @@ def test_new_chooses_who_sees_names(capsys, db):
     assert "names hidden from other participants" in out
     from trustcore.model import Anonymity
 
-    assert Store(db).session(code).anonymity is Anonymity.HIDDEN
+    assert Store(db)._session(code).anonymity is Anonymity.HIDDEN
     status, _, err = run(capsys, "--db", db, "new", "--title", "T", "--party", "A", "--party", "B", "--names", "x")
     assert status != 0 and "invalid choice" in err

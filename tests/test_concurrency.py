@@ -77,12 +77,12 @@ def test_many_threads_submitting_to_one_session(store, created):
     assert current == {pid: 1 for pid in pids}
     assert (submitted, replaced) == (THREADS, THREADS * (SUBMISSIONS - 1))
 
-    history = store.rankings(code, 1, history=True)
+    history = store._rankings(code, 1, history=True)
     assert len(history) == THREADS * SUBMISSIONS
     for j in joined:
         mine = [r.order for r in history if r.participant_id == j.participant.id]
         assert mine == [tuple(orders[k % 2]) for k in range(SUBMISSIONS)]  # in submission order
-    final = store.rankings(code, 1)
+    final = store._rankings(code, 1)
     assert {r.participant_id: r.order for r in final} == {pid: tuple(orders[(SUBMISSIONS - 1) % 2]) for pid in pids}
 
 
@@ -149,7 +149,7 @@ def test_concurrent_first_initialise(tmp_path):
     assert {"sessions", "parties", "participants", "rounds", "rankings", "events"} <= tables
     # and the store works on it
     c = Store(path).create_session("After", ["A", "B"])
-    assert Store(path).session(c.session.code).title == "After"
+    assert Store(path)._session(c.session.code).title == "After"
 
 
 # ---------------------------------------------------------------- processes
@@ -158,7 +158,7 @@ def test_concurrent_first_initialise(tmp_path):
 def _process_worker(path: str, code: str, party_ids: list[int], worker: int, n: int, barrier, results) -> None:
     try:
         store = Store(path)
-        session = store.session(code)
+        session = store._session(code)
         ids = list(session.catalogue.ids)
         barrier.wait(WAIT)
         out = []
@@ -194,9 +194,9 @@ def test_processes_joining_and_submitting(store, created):
 
     expected = {pid: (name, tuple(order)) for _, _, out in reports for pid, name, order in out}
     assert len(expected) == PROCESSES * PER_PROCESS
-    stored = {r.participant_id: (r.participant, r.order) for r in store.rankings(created.session.code, 1)}
+    stored = {r.participant_id: (r.participant, r.order) for r in store._rankings(created.session.code, 1)}
     assert stored == expected
-    progress = store.progress(created.session.code)
+    progress = store._progress(created.session.code)
     assert (len(progress.participants), progress.submitted) == (PROCESSES * PER_PROCESS,) * 2
 
 
@@ -267,7 +267,7 @@ def test_next_round_clicked_in_two_windows_opens_one_round_and_refuses_the_secon
         "Round 2 was already opened from another window, so round 1 is no longer current: nothing was changed."
         " The page now shows round 2."
     )
-    assert store.session(code).current_round == 2
+    assert store._session(code).current_round == 2
     assert _rounds(store, code) == {1: (True, True), 2: (False, False)}
     assert count(store, "SELECT count(*) FROM events WHERE action = 'round_opened'") == 1
 
@@ -279,7 +279,7 @@ def test_next_round_landing_before_a_reveal_refuses_the_reveal_and_reveals_nothi
     _interleave(monkeypatch, "authorise", lambda s, c, t: s.next_round(c, t, round_number=1))
     with pytest.raises(RoundChanged, match="Round 2 was already opened from another window"):
         store.reveal(code, token, round_number=1)
-    assert store.session(code).current_round == 2
+    assert store._session(code).current_round == 2
     assert _rounds(store, code) == {1: (True, False), 2: (False, False)}
     assert count(store, "SELECT count(*) FROM events WHERE action = 'round_revealed'") == 0
 
@@ -290,7 +290,7 @@ def test_a_reveal_landing_before_next_round_reveals_round_1_then_opens_round_2(s
     code, token = created.session.code, created.facilitator_token
     _interleave(monkeypatch, "authorise", lambda s, c, t: s.reveal(c, t, round_number=1))
     store.next_round(code, token, round_number=1)
-    assert store.session(code).current_round == 2
+    assert store._session(code).current_round == 2
     assert _rounds(store, code) == {1: (True, True), 2: (False, False)}
 
 
@@ -311,7 +311,7 @@ def test_next_round_and_reveal_at_once_leave_round_1_coherent(store, created):
 
     assert run_threads(2, click) == []
     assert outcome["next_round"] == "done"
-    assert store.session(code).current_round == 2
+    assert store._session(code).current_round == 2
     revealed_first = outcome["reveal"] == "done"
     assert _rounds(store, code) == {1: (True, revealed_first), 2: (False, False)}
     assert count(store, "SELECT count(*) FROM events WHERE action = 'round_opened'") == 1
@@ -339,4 +339,4 @@ def test_submit_racing_a_lock_is_refused(store, created, monkeypatch):
     _before_write(monkeypatch, lambda s: s.lock(code, token, round_number=1))
     with pytest.raises(NotAllowedNow):
         store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)
-    assert store.rankings(code, history=True) == []
+    assert store._rankings(code, history=True) == []

@@ -98,4 +98,4 @@ def test_connections_per_run_for_a_participant_and_the_facilitator(tmp_path):
     for name, runs in measured.items():
         assert runs, f"{name}: no run was logged"
         assert sum(runs) <= limits[name], f"{name}: {runs} connections per run (at most {limits[name]} in all)"
-    assert [r.participant for r in store.rankings(code)] == ["Ann"]
+    assert [r.participant for r in store._rankings(code)] == ["Ann"]

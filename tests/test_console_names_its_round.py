@@ -38,7 +38,7 @@ def test_a_second_window_still_on_round_1_is_refused_once_round_2_is_open(store,
     first_window, second_window = console(code, token), console(code, token)
     click(first_window, "Open next round")
     click(second_window, second)
-    session = store.session(code)
+    session = store._session(code)
     assert session.current_round == 2
     assert [r.status for r in session.rounds] == ["locked", "open"]
     warned = [w.value for w in second_window.warning]

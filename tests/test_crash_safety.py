@@ -49,7 +49,7 @@ WRITER = textwrap.dedent("""
     from trustcore.store import Store
     db, code, log, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     store = Store(db)
-    session = store.session(code)
+    session = store._session(code)
     parties = [p.id for p in session.parties]
     ids = list(session.catalogue.ids)
     rng = random.Random(seed)
@@ -151,7 +151,7 @@ def check_database(db: Path | str, code: str, joins: dict, orders: dict) -> None
         assert current.get(pid) == stored[-1], (pid, current.get(pid), stored)
     # The store still works on the recovered file.
     store = Store(db).initialise()
-    session = store.session(code)
+    session = store._session(code)
     joined = store.join(code, session.parties[0].id, "after the crash")
     assert not store.submit(code, joined.token, list(session.catalogue.ids), round_number=1).unchanged
 
@@ -226,7 +226,7 @@ def test_backup_while_writers_run(tmp_path, workshop):
             )
         store = Store(copy).initialise()
         assert [s.code for s in store.sessions()] == [code]
-        session = store.session(code)
-        assert store.progress(code).participants
+        session = store._session(code)
+        assert store._progress(code).participants
         joined = store.join(code, session.parties[1].id, "restored")
         store.submit(code, joined.token, list(session.catalogue.ids), round_number=1)

@@ -224,9 +224,9 @@ def test_backup_is_a_consistent_copy_while_another_thread_writes(store, created,
         assert n_rank == n_rank_events  # a submission and its event are never split
         assert len(people) <= n_rank <= final_rankings
         copy = Store(target)
-        assert copy.session(code).title == created.session.title
+        assert copy._session(code).title == created.session.title
         assert copy.facilitator(code, created.facilitator_token).id == created.session.id
-        assert len(copy.rankings(code)) == len(people)
+        assert len(copy._rankings(code)) == len(people)
 
 
 # ---------------------------------------------------------------- schema
@@ -358,7 +358,7 @@ def test_m001_era_data_fixture_matches_the_current_schema_when_only_m001_exists(
     s = store.facilitator(data["code"], ftok)
     assert [p.name for p in s.parties] == ["Alpha", "Beta"]
     assert store.participant(data["code"], ptok).name == "Ann"
-    assert [r.order for r in store.rankings(data["code"])] == [tuple(data["ids"][::-1])]
+    assert [r.order for r in store._rankings(data["code"])] == [tuple(data["ids"][::-1])]
 
 
 @pytest.mark.parametrize(
@@ -389,7 +389,7 @@ def test_upgrade_keeps_m001_era_data(tmp_path, name):
     assert store.facilitator(data["code"], ftok).title == "Old session"
     ann = store.participant(data["code"], ptok)
     assert ann.name == "Ann"
-    assert [r.order for r in store.rankings(data["code"])] == [tuple(data["ids"][::-1])]
+    assert [r.order for r in store._rankings(data["code"])] == [tuple(data["ids"][::-1])]
     assert store.submit(data["code"], ptok, data["ids"], round_number=1).replaced is True
 
 
@@ -484,4 +484,4 @@ def test_m003_refuses_to_run_with_foreign_keys_on(tmp_path):
     with dbmod.connection(path) as db:  # foreign keys on: dropping sessions would cascade
         with pytest.raises(RuntimeError, match="foreign keys off"):
             migrations.apply(db)
-    assert Store(path).session(made.session.code).title == "Kept"
+    assert Store(path)._session(made.session.code).title == "Kept"

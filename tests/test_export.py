@@ -77,7 +77,7 @@ def workshop(
 def test_results_header_is_exact_and_first(store):
     created, _, _ = workshop(store)
     s = created.session
-    data = export.results_csv(s, store.rankings(s.code))
+    data = export.results_csv(s, store._rankings(s.code))
     assert data.startswith(
         codecs.BOM_UTF8
         + b"session_code,session_title,round,party,participant,element_id,element,rank,submitted_at,reason\r\n"
@@ -87,8 +87,8 @@ def test_results_header_is_exact_and_first(store):
 
 def test_rows_and_ranks_match_submitted_orders_exactly(store):
     created, joined, orders = workshop(store)
-    s = store.session(created.session.code)
-    rankings = store.rankings(s.code)
+    s = store._session(created.session.code)
+    rankings = store._rankings(s.code)
     rows = records(export.results_csv(s, rankings))
     assert len(rows) == 3 * len(s.catalogue) == 30
     names = s.catalogue.names
@@ -115,7 +115,7 @@ def test_rows_ordered_by_party_position_not_submission_order(store):
     early = store.join(s.code, s.parties[0].id, "Amy")
     store.submit(s.code, late.token, s.catalogue.ids, round_number=1)
     store.submit(s.code, early.token, list(reversed(s.catalogue.ids)), round_number=1)
-    shuffled_input = list(reversed(store.rankings(s.code)))
+    shuffled_input = list(reversed(store._rankings(s.code)))
     rows = records(export.results_csv(s, shuffled_input))
     assert [r["participant"] for r in rows[::10]] == ["Amy", "Zed"]
     assert [r["element_id"] for r in rows[:10]] == list(reversed(s.catalogue.ids))
@@ -125,7 +125,7 @@ def test_bom_present_and_accents_decode(store):
     created, _, _ = workshop(
         store, title="Échange de données – Zürich", parties=("Ministère", "Ōsaka"), people=(("Zoë", 0), ("Łukasz", 1))
     )
-    data = export.results_csv(created.session, store.rankings(created.session.code))
+    data = export.results_csv(created.session, store._rankings(created.session.code))
     assert data[:3] == codecs.BOM_UTF8
     text = data.decode("utf-8-sig")
     assert not text.startswith("\ufeff")
@@ -137,13 +137,13 @@ def test_formula_injection_neutralised_through_the_store(store):
     title = '=HYPERLINK("http://evil.example","click")'
     created, _, _ = workshop(store, title=title, parties=("+1", "-2"), people=(("@SUM(A1:A9)", 0), ("=1+1", 1)))
     s = created.session
-    rows = records(export.results_csv(s, store.rankings(s.code)))
+    rows = records(export.results_csv(s, store._rankings(s.code)))
     assert {r["session_title"] for r in rows} == {"'" + title}
     assert {r["party"] for r in rows} == {"'+1", "'-2"}
     assert {r["participant"] for r in rows} == {"'@SUM(A1:A9)", "'=1+1"}
     # numbers stay numbers: no apostrophe, and a spreadsheet reader sees integers
     assert sorted({r["rank"] for r in rows}, key=int) == [str(n) for n in range(1, 11)]
-    frame = pd.read_csv(io.BytesIO(export.results_csv(s, store.rankings(s.code))), encoding="utf-8-sig")
+    frame = pd.read_csv(io.BytesIO(export.results_csv(s, store._rankings(s.code))), encoding="utf-8-sig")
     assert list(frame.columns) == RESULTS_HEADER
     assert frame["rank"].dtype.kind == "i" and frame["round"].dtype.kind == "i"
     assert sorted(frame["rank"].unique().tolist()) == list(range(1, 11))
@@ -212,19 +212,19 @@ def test_multiple_rounds(store):
     for i, j in enumerate(joined):
         second[j.participant.name] = shuffled(s.catalogue.ids, 50 + i)
         store.submit(s.code, j.token, second[j.participant.name], round_number=2)
-    s = store.session(s.code)
-    rows = records(export.results_csv(s, store.rankings(s.code)))
+    s = store._session(s.code)
+    rows = records(export.results_csv(s, store._rankings(s.code)))
     assert len(rows) == 2 * 3 * 10
     assert [r["round"] for r in rows] == ["1"] * 30 + ["2"] * 30
     for number, expected in (("1", orders), ("2", second)):
         for person, order in expected.items():
             assert [r["element_id"] for r in rows if r["round"] == number and r["participant"] == person] == order
     # start orders: round 2 starts from the participant's round-1 order
-    starts = records(export.start_orders_csv(s, store.rankings(s.code)))
+    starts = records(export.start_orders_csv(s, store._rankings(s.code)))
     for person, order in orders.items():
         assert [r["element_id"] for r in starts if r["round"] == "2" and r["participant"] == person] == order
     # one round only
-    only2 = records(export.results_csv(s, store.rankings(s.code, 2)))
+    only2 = records(export.results_csv(s, store._rankings(s.code, 2)))
     assert len(only2) == 30 and {r["round"] for r in only2} == {"2"}
 
 
@@ -233,9 +233,9 @@ def test_history_is_not_exported(store):
     s = created.session
     replacement = list(reversed(orders["Ann"]))
     assert store.submit(s.code, joined[0].token, replacement, round_number=1).replaced
-    history = store.rankings(s.code, history=True)
+    history = store._rankings(s.code, history=True)
     assert len(history) == 3  # the replaced ranking is still stored
-    for given_rankings in (store.rankings(s.code), history):
+    for given_rankings in (store._rankings(s.code), history):
         rows = records(export.results_csv(s, given_rankings))
         assert len(rows) == 2 * 10
         assert [r["element_id"] for r in rows if r["participant"] == "Ann"] == replacement
@@ -246,7 +246,7 @@ def test_history_is_not_exported(store):
 def test_start_orders_are_the_shuffles_shown(store):
     created, joined, _ = workshop(store)
     s = created.session
-    data = export.start_orders_csv(s, store.rankings(s.code))
+    data = export.start_orders_csv(s, store._rankings(s.code))
     assert parse(data)[0] == START_HEADER
     rows = records(data)
     assert len(rows) == 30
@@ -266,7 +266,7 @@ def test_comparison_one_row_per_element_most_contested_first(store):
     people = (("Ann", 0), ("Bo", 1), ("Cy", 2))
     created, _, orders = workshop(store, parties=("Us", "Acme", "=Regulator"), people=people)
     s = created.session
-    res = results.round_results(s, store.rankings(s.code), 1)
+    res = results.round_results(s, store._rankings(s.code), 1)
     data = export.comparison_csv(res)
     table = parse(data)
     assert table[0] == [
@@ -302,7 +302,7 @@ def test_comparison_neutralises_element_and_party_text(store):
         [{"id": "a", "name": "@evil()"}, {"id": "b", "name": "Fine"}, {"id": "c", "name": "+x"}]
     )
     created, _, _ = workshop(store, parties=("=A", "B"), people=(("p", 0), ("q", 1)), catalogue=cat)
-    res = results.round_results(created.session, store.rankings(created.session.code), 1)
+    res = results.round_results(created.session, store._rankings(created.session.code), 1)
     data = export.comparison_csv(res)
     cells = [c for row in parse(data) for c in row]
     assert "'@evil()" in cells and "'+x" in cells and "@evil()" not in cells
@@ -319,7 +319,7 @@ def test_comparison_of_round_with_no_rankings_is_header_only(store):
 def test_all_csv_functions_share_one_writer(store, monkeypatch):
     created, _, _ = workshop(store)
     s = created.session
-    rankings = store.rankings(s.code)
+    rankings = store._rankings(s.code)
     res = results.round_results(s, rankings, 1)
     calls = []
     real = export._csv

@@ -1026,7 +1026,7 @@ def test_agreed_order_uses_kemeny_of_the_party_orders(store):
         store.submit(c.session.code, store.join(c.session.code, party.id).token, order, round_number=1)
     order, source = agreed_order(store.open(c.session.code, c.facilitator_token))
     assert order == tuple(analysis.kemeny_consensus(orders)) != tuple(analysis.borda_consensus(orders))
-    assert order == results.round_results(store.session(c.session.code), store.rankings(c.session.code), 1).kemeny
+    assert order == results.round_results(store._session(c.session.code), store._rankings(c.session.code), 1).kemeny
 
 
 def test_agreed_order_uses_borda_for_long_catalogues(store):
@@ -1359,7 +1359,7 @@ def test_writes_are_logged(w, name, actor, action, detail):
 
 
 def _fill(store: Store, code: str, fac: str) -> None:
-    s = store.session(code)
+    s = store._session(code)
     a, b = s.parties[0].id, s.parties[1].id
     ann = store.join(code, a, "Ann").token
     store.submit(code, ann, s.catalogue.ids, round_number=1)

@@ -33,7 +33,7 @@ def _results(tmp_path, parties: int):
     for i, party in enumerate(made.session.parties):  # one member per party, each order a little different
         order = ids[i:] + ids[:i] if i % 2 == 0 else ids[::-1]
         store.submit(code, store.join(code, party.id).token, order, round_number=1)
-    return store.session(code), store.rankings(code)
+    return store._session(code), store._rankings(code)
 
 
 @pytest.mark.parametrize("parties", [2, 3])

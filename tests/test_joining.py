@@ -27,7 +27,7 @@ def test_closing_joining_refuses_new_people_and_reopening_lets_them_in(store, cr
 def test_the_cap_refuses_the_one_too_many(store, created):
     code, fac = created.session.code, created.facilitator_token
     party = created.session.parties[1].id
-    assert store.session(code).join_cap == 200  # the default
+    assert store._session(code).join_cap == 200  # the default
     set_joining(store.open(code, fac), cap=2)
     store.join(code, party, "One")
     store.join(code, party, "Two")
@@ -42,14 +42,14 @@ def test_the_cap_refuses_the_one_too_many(store, created):
 def test_a_nonsense_cap_is_refused(store, created, cap):
     with pytest.raises(InvalidInput):
         set_joining(store.open(created.session.code, created.facilitator_token), cap=cap)
-    assert store.session(created.session.code).join_cap == 200
+    assert store._session(created.session.code).join_cap == 200
 
 
 def test_only_the_facilitator_manages_joining(store, created):
     ann = store.join(created.session.code, created.session.parties[0].id, "Ann")
     with pytest.raises(AccessDenied):
         set_joining(store.open(created.session.code, ann.token), open=False)
-    assert store.session(created.session.code).joining_open
+    assert store._session(created.session.code).joining_open
 
 
 def test_a_flood_of_joins_stops_at_the_cap(store, created):
@@ -64,6 +64,6 @@ def test_a_flood_of_joins_stops_at_the_cap(store, created):
         except NotAllowedNow:
             refused += 1
     assert refused == 800
-    assert len(store.progress(code).participants) == 200
+    assert len(store._progress(code).participants) == 200
     events = [e.action for e in store.events(code, created.facilitator_token)]
     assert events.count("joined") == 200  # refused joins log nothing either

@@ -22,7 +22,7 @@ def test_revealing_closes_joining_so_the_share_link_admits_nobody(store, created
     store.submit(code, ann.token, list(created.session.catalogue.ids), round_number=1)
     assert joining.closed_note(store.open(code, fac)) is None
     revealed = store.reveal(code, fac, round_number=1)
-    assert not revealed.joining_open and not store.session(code).joining_open
+    assert not revealed.joining_open and not store._session(code).joining_open
     assert ("joining_changed", {"open": False, "reason": "reveal"}) in _events(store, code, fac)
     with pytest.raises(NotAllowedNow, match="Joining this session has closed"):
         store.join(code, council, "Outsider")

@@ -193,3 +193,49 @@ def test_the_core_has_no_import_cycle():
         return any(n == target or (n not in seen and reaches(n, target, seen | {n})) for n in graph.get(start, ()))
 
     assert [m for m in graph if reaches(m, m, {m})] == []
+
+
+def _private_store_reads(source: str) -> list[str]:
+    """Uses of the store's private members (``store._rankings(...)``, ``ctx.store._session``): the readers that
+    check no right, which only the core may call, each behind a check of its own."""
+    return [
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and ast.unparse(node.value).split(".")[-1] == "store"
+    ]
+
+
+def test_no_page_ui_helper_or_command_calls_a_reader_that_checks_nothing():
+    files = [
+        *(ROOT / "views").glob("*.py"),
+        *(ROOT / "ui").glob("*.py"),
+        ROOT / "app.py",
+        ROOT / "trustcore" / "cli.py",
+    ]
+    offenders = {
+        str(p.relative_to(ROOT)): found for p in sorted(files) if (found := _private_store_reads(p.read_text()))
+    }
+    assert offenders == {}
+    assert _private_store_reads("ctx.store._rankings(code)") and not _private_store_reads("ctx.view.results(1)")
+
+
+def test_every_public_method_of_the_store_that_names_a_session_takes_its_link():
+    """A public method that reaches a session by its code also takes the token it checks, so nothing outside
+    the core reads a session without the rights table (the unchecked readers are private: ``Store._rankings``)."""
+    import inspect
+
+    from trustcore.store import Store
+
+    code_only = {
+        "join": "the share link is the code alone; it checks JOIN",
+        "load_session": "takes the connection of a write transaction that checked its right (``write_as``)",
+    }
+    unchecked = []
+    for name, member in inspect.getmembers(Store, inspect.isfunction):
+        params = inspect.signature(member).parameters
+        if not name.startswith("_") and "code" in params and "token" not in params and name not in code_only:
+            unchecked.append(name)
+    assert unchecked == []

@@ -271,7 +271,7 @@ def _comparison(world: World, view: View) -> str:
     store, s = world.store, view.session
     facilitator = view.actor.is_facilitator
     visible = [r.number for r in s.rounds if s.results_visible(r.number, facilitator=facilitator)]
-    marker = store.change_marker(s.code)
+    marker = store._change_marker(s.code)
     parts = []
     for number in visible:  # the view decides what its holder may see (View.results_reader)
         tables = cached.comparison_tables(view, number, marker)
@@ -286,13 +286,16 @@ def _presenter(world: World, view: View) -> str:
     """What the presenter screen shows (views/presenter.py): ``presenter.screen`` of the session its link
     opens (round 2 open: progress counts), and of the session as it was while revealed round 1 was the
     current one, stepped through every agenda item (the headline, the agenda, each item's reasons)."""
-    store = world.store
-    now = presenter.presenter_session(store.open(world.code, view.token))
-    shown = [presenter.screen(store, now)]
-    then = dataclasses.replace(now, rounds=now.rounds[:1], current_round=1)
-    first = presenter.screen(store, then)
+    present = world.store.open(world.code, view.token)
+    shown = [presenter.screen(present)]
+
+    def as_if(session) -> View:
+        return dataclasses.replace(present, actor=dataclasses.replace(present.actor, session=session))
+
+    then = dataclasses.replace(present.session, rounds=present.session.rounds[:1], current_round=1)
+    first = presenter.screen(as_if(then))
     assert first.revealed and first.agenda and first.reasons  # what is checked below is there
-    shown += [presenter.screen(store, dataclasses.replace(then, agenda_item=i)) for i in range(len(first.agenda))]
+    shown += [presenter.screen(as_if(dataclasses.replace(then, agenda_item=i))) for i in range(len(first.agenda))]
     return "\n".join(line for x in shown for line in (str(x.submitted), x.headline, x.detail, *x.agenda, *x.reasons))
 
 

@@ -86,7 +86,7 @@ def test_a_page_whose_confirmation_streamlit_dropped_heals_by_the_next_poll(tmp_
     finally:
         server.stop()
     assert any(m.startswith("dropped") for m in marks), f"the race was not reproduced: {marks}"
-    assert [r.participant for r in store.rankings(code)] == ["Ann"]
+    assert [r.participant for r in store._rankings(code)] == ["Ann"]
     assert latency is not None, "the page never showed that the ranking is stored"
 
 
@@ -134,7 +134,7 @@ def test_a_reorder_whose_run_streamlit_dropped_is_kept_by_the_repair(tmp_path):
     finally:
         server.stop()
     by_label = {label: eid for eid, label in names.items()}
-    assert list(store.rankings(code)[0].order) == [by_label[label] for label in new_order]
+    assert list(store._rankings(code)[0].order) == [by_label[label] for label in new_order]
 
 
 def _join(page: Page, party: str, name: str) -> asyncio.Future:
@@ -172,7 +172,7 @@ def test_a_reveal_on_the_console_shows_the_comparison_on_every_participants_page
     finally:
         server.stop()
     assert all(w is not None for w in waited), waited
-    assert store.session(code).round.status == "revealed"
+    assert store._session(code).round.status == "revealed"
 
 
 def test_room_load_benchmark_smoke_with_ten_participants():
@@ -254,7 +254,7 @@ def test_a_server_killed_in_a_submit_burst_keeps_every_confirmed_ranking_and_pag
     restarted, orders, confirmed, shown = asyncio.run(scenario())
     try:
         by_label = {label: eid for eid, label in names.items()}
-        stored = {r.participant: list(r.order) for r in store.rankings(code)}
+        stored = {r.participant: list(r.order) for r in store._rankings(code)}
         print(f"killed with {sum(confirmed)} confirmations shown and {len(stored)} of 30 rankings stored")
         for i, order in enumerate(orders):
             name = f"P{i:02d}"
@@ -311,7 +311,7 @@ def test_a_repair_right_after_joining_shows_the_new_participants_ranking_page(tm
     finally:
         server.stop()
     assert any(m.startswith("dropped") for m in _marks(mark)), f"the race was not reproduced: {_marks(mark)}"
-    assert "Ann" in [p.participant.name for p in store.progress(code).participants], "Ann joined"
+    assert "Ann" in [p.participant.name for p in store._progress(code).participants], "Ann joined"
     assert shown, "after the repair the tab showed the join form again"
     assert "me=" in query, f"the URL lost the personal token: {query}"
 

@@ -75,10 +75,10 @@ def test_join_then_rank_with_move_buttons_and_submit(store, made):
 
     at = run(session=code, me=me)  # the personal link, opened again
     at.segmented_control[0].set_value("Move buttons").run()
-    start = list(store.start_order(participant, 1))
+    start = list(store._start_order(participant, 1))
     at.button(key=f"rank:{code}:{participant.id}:1:down:{start[0]}").click().run()
     at.button(key="submit_ranking").click().run()
-    stored = store.my_ranking(participant, 1)
+    stored = store._my_ranking(participant, 1)
     assert stored is not None
     assert list(stored.order) == [start[1], start[0]] + start[2:]
 
@@ -88,7 +88,7 @@ def test_double_join_click_joins_once(store, made):
     at = run(session=code)
     at.radio[0].set_value(made.session.parties[0].id)
     at.button[0].click().run()
-    assert len(store.progress(code).participants) == 1
+    assert len(store._progress(code).participants) == 1
 
 
 def test_participant_token_used_as_facilitator_link_is_refused(store, made):
@@ -97,7 +97,7 @@ def test_participant_token_used_as_facilitator_link_is_refused(store, made):
     at = run(session=code, admin=joined.token)
     assert "This facilitator link is not valid" in texts(at)
     assert not any("Reveal results" == b.label for b in at.button)
-    assert store.session(code).round.status == "open"
+    assert store._session(code).round.status == "open"
 
 
 def test_tampered_personal_link_is_refused(store, made):
@@ -133,7 +133,7 @@ def test_facilitator_console_lock_reveal_next_round(store, made):
     ]:
         at = run(session=code, admin=token)  # AppTest does not rerun the entrypoint after a click: reload
         next(b for b in at.button if b.label == label).click().run()
-        assert check(store.session(code)), label
+        assert check(store._session(code)), label
     assert "Round 2: 0 of 0 submitted" in texts(run(session=code, admin=token))
 
 
@@ -145,7 +145,7 @@ def test_delete_needs_confirmation(store, made):
     at.text_input(key="delete_confirm").input("DELETE").run()
     next(b for b in at.button if b.label == "Delete session").click().run()
     with pytest.raises(NotFound):
-        store.session(code)
+        store._session(code)
     assert "No session has this code" in texts(run(session=code, admin=token))
 
 
@@ -277,7 +277,7 @@ def test_the_console_closes_joining_and_sets_the_limit(store, made):
     at.toggle(key="joining_open").set_value(False)
     next(b for b in at.button if b.label == "Save joining").click().run()
     assert not at.exception
-    session = store.session(made.session.code)
+    session = store._session(made.session.code)
     assert (session.join_cap, session.joining_open) == (30, False)
 
 
@@ -296,7 +296,7 @@ def test_the_console_removes_and_moves_participants(store, made):
     at.checkbox(key="people_sure").check().run()
     next(b for b in at.button if b.label == "Remove participant").click().run()
     assert not at.exception
-    assert [p.participant.name for p in store.progress(code).participants] == ["Ann"]
+    assert [p.participant.name for p in store._progress(code).participants] == ["Ann"]
     me = run(session=code, me=dup.token)  # the removed link says so
     assert any("removed this personal link" in e.value for e in me.error)
 
@@ -337,7 +337,7 @@ def test_reasons_typed_on_the_rank_page_are_saved_with_the_ranking(store, made):
     code = made.session.code
     joined = store.join(code, made.session.parties[0].id, "Ann")
     at = run(session=code, me=joined.token)
-    start = list(store.start_order(joined.participant, 1))
+    start = list(store._start_order(joined.participant, 1))
     top = at.text_input(key=f"rank:{code}:{joined.participant.id}:1:reason:{start[0]}")
     assert top.label.startswith("Why is ") and top.label.endswith(" at the top?")
     top.input("**not bold** <i>x</i>").run()
@@ -347,7 +347,7 @@ def test_reasons_typed_on_the_rank_page_are_saved_with_the_ranking(store, made):
     at.text_input(key=f"rank:{code}:{joined.participant.id}:1:reason:{start[4]}").input("a middle one").run()
     at.button(key="submit_ranking").click().run()
     assert not at.exception
-    assert store.my_ranking(joined.participant, 1).reasons == {
+    assert store._my_ranking(joined.participant, 1).reasons == {
         start[0]: "**not bold** <i>x</i>",
         start[4]: "a middle one",
     }
@@ -511,7 +511,7 @@ def test_a_ranking_submitted_on_round_1_after_round_2_opened_is_refused_and_said
     )  # the facilitator opens round 2 before the click lands
     at.button(key="submit_ranking").click().run()
     assert not at.exception
-    assert store.rankings(code) == []  # neither round 1 nor round 2 got it
+    assert store._rankings(code) == []  # neither round 1 nor round 2 got it
     assert "Round 1 has closed and round 2 is open: your ranking was not saved. The page now shows round 2." in [
         w.value for w in at.warning
     ]
@@ -553,7 +553,7 @@ def test_after_the_reveal_the_join_page_says_joining_closed_and_the_console_says
     assert at.toggle(key="joining_open").value is False
     at.toggle(key="joining_open").set_value(True)
     next(b for b in at.button if b.label == "Save joining").click().run()
-    assert store.session(code).joining_open
+    assert store._session(code).joining_open
     assert not any("Joining closed when you revealed" in i.value for i in at.info)
     at = run(session=code)
     assert at.radio  # the late joiner gets the form

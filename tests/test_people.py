@@ -30,14 +30,14 @@ def test_a_removed_participant_leaves_the_comparison_and_the_exports(room):
     store, created, ann, dup, bob = room
     code, fac = created.session.code, created.facilitator_token
     remove_participant(store.open(code, fac), dup.participant.id)
-    names = [p.participant.name for p in store.progress(code).participants]
+    names = [p.participant.name for p in store._progress(code).participants]
     assert names == ["Ann", "Bob"]
-    rankings = store.rankings(code)
+    rankings = store._rankings(code)
     assert {r.participant for r in rankings} == {"Ann", "Bob"}
     store.reveal(code, fac, round_number=1)
-    res = round_results(store.session(code), rankings, 1)
-    assert res.party_orders["Alpha"] == store.my_ranking(ann.participant, 1).order  # Ann alone, now
-    csv = export.results_csv(store.session(code), store.visible_rankings(code, fac)).decode("utf-8-sig")
+    res = round_results(store._session(code), rankings, 1)
+    assert res.party_orders["Alpha"] == store._my_ranking(ann.participant, 1).order  # Ann alone, now
+    csv = export.results_csv(store._session(code), store.visible_rankings(code, fac)).decode("utf-8-sig")
     assert "Ann again" not in csv and "Ann" in csv
     removed = [e for e in store.events(code, fac) if e.action == "participant_removed"]
     assert removed and removed[0].detail == {"participant": dup.participant.id, "party": "Alpha"}
@@ -71,7 +71,7 @@ def test_a_move_takes_the_rankings_to_the_new_party(room):
     code, fac = created.session.code, created.facilitator_token
     beta = created.session.parties[1]
     move_participant(store.open(code, fac), dup.participant.id, beta.id)
-    moved = {r.participant: r.party for r in store.rankings(code)}
+    moved = {r.participant: r.party for r in store._rankings(code)}
     assert moved == {"Ann": "Alpha", "Ann again": "Beta", "Bob": "Beta"}
     assert store.participant(code, dup.token).party == "Beta"  # their link still works, in the new party
     with pytest.raises(InvalidInput, match="parties"):
@@ -87,4 +87,4 @@ def test_only_the_facilitator_removes_or_moves(room):
         remove_participant(store.open(code, ann.token), dup.participant.id)
     with pytest.raises(AccessDenied):
         move_participant(store.open(code, bob.token), ann.participant.id, created.session.parties[1].id)
-    assert len(store.progress(code).participants) == 3
+    assert len(store._progress(code).participants) == 3

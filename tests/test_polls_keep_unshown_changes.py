@@ -11,12 +11,12 @@ import pytest
 from ui import live
 
 
-class _Store:
+class _View:
     def __init__(self):
         self.marker = (1, 1)
         self.progress_fails = False
 
-    def change_marker(self, code):
+    def change_marker(self):
         return self.marker
 
     def progress(self):
@@ -29,7 +29,7 @@ def _poll(ctx, shown_now: dict) -> None:
     """What the console's progress box does on each poll (views/console.py ``live_progress``)."""
     marker = live.changed(ctx, "console")
     if marker or "progress" not in shown_now:
-        shown_now["progress"] = ctx.store.progress()
+        shown_now["progress"] = ctx.view.progress()
         if marker is not None:
             live.shown(ctx, "console", marker)
 
@@ -37,18 +37,18 @@ def _poll(ctx, shown_now: dict) -> None:
 @pytest.fixture
 def ctx(monkeypatch):
     monkeypatch.setattr(live, "st", SimpleNamespace(session_state={}))
-    return SimpleNamespace(store=_Store(), session=SimpleNamespace(code="ABC"))
+    return SimpleNamespace(view=_View(), session=SimpleNamespace(code="ABC"))
 
 
 def test_a_change_whose_read_failed_is_shown_by_the_next_poll(ctx):
     drawn: dict = {}
     _poll(ctx, drawn)
     assert drawn["progress"] == "progress at (1, 1)"
-    ctx.store.marker = (1, 2)  # two more rankings
-    ctx.store.progress_fails = True
+    ctx.view.marker = (1, 2)  # two more rankings
+    ctx.view.progress_fails = True
     with pytest.raises(OSError):
         _poll(ctx, drawn)
-    ctx.store.progress_fails = False  # the fault is over; nothing else changes
+    ctx.view.progress_fails = False  # the fault is over; nothing else changes
     _poll(ctx, drawn)
     assert drawn["progress"] == "progress at (1, 2)"
 
@@ -56,6 +56,6 @@ def test_a_change_whose_read_failed_is_shown_by_the_next_poll(ctx):
 def test_a_poll_with_nothing_new_reads_nothing(ctx):
     drawn: dict = {}
     _poll(ctx, drawn)
-    ctx.store.progress_fails = True  # a read now would fail: the poll must not make one
+    ctx.view.progress_fails = True  # a read now would fail: the poll must not make one
     _poll(ctx, drawn)
     assert live.changed(ctx, "console") is None

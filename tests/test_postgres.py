@@ -83,7 +83,7 @@ def test_a_failed_statement_rolls_back_the_whole_write(pg_store):
             _insert_session(db, "abcdefghjkmnpq")  # UNIQUE code
     assert count(pg_store, "SELECT count(*) FROM sessions") == 0
     made = pg_store.create_session("After", ["A", "B"])  # the pooled connection is usable again
-    assert pg_store.session(made.session.code).title == "After"
+    assert pg_store._session(made.session.code).title == "After"
 
 
 def test_a_snapshot_ignores_commits_made_after_it_began(pg_store):
@@ -171,8 +171,8 @@ def test_the_archive_moves_a_session_from_sqlite_to_postgresql_and_back_unchange
     assert rows(from_pg) == rows(exported) == rows(again)  # the same rows, plus one import event per move
     assert json.loads(from_pg)["session"]["title"] == json.loads(again)["session"]["title"] == "Move me"
     for store in (pg_store, back):
-        assert [r.order for r in store.rankings(code)] == [r.order for r in lite.rankings(code)]
-        assert store.session(code).round.status == "revealed"
+        assert [r.order for r in store._rankings(code)] == [r.order for r in lite._rankings(code)]
+        assert store._session(code).round.status == "revealed"
     new = pg_store.create_session("After the import", ["A", "B"])  # new ids follow on from the imported ones
     assert new.session.id > json.loads(from_pg)["session"]["id"]
 

@@ -5,6 +5,7 @@ the agenda item the facilitator chose after it. Runs on both backends (the ``sto
 from __future__ import annotations
 
 import pytest
+from conftest import presenter_view
 
 from trustcore.errors import AccessDenied, InvalidInput
 from trustcore.model import Role
@@ -68,7 +69,7 @@ def test_the_presenter_token_grants_nothing_else(room):
 
 def test_before_the_reveal_the_screen_shows_counts_only(room):
     store, code, fac, *_ = room
-    view = screen(store, store.session(code))
+    view = screen(presenter_view(store, code, fac))
     assert not view.revealed and view.agenda == () and view.headline == ""
     assert view.submitted == {"Alpha": (1, 1), "Beta": (0, 1)}
     assert "Ann" not in repr(view.submitted) and "Bob" not in repr(view.submitted)
@@ -78,15 +79,18 @@ def test_after_the_reveal_the_facilitator_steps_through_the_agenda(room):
     store, code, fac, ann, bob, ids = room
     store.submit(code, bob.token, ids[::-1], round_number=1)
     store.reveal(code, fac, round_number=1)
-    view = screen(store, store.session(code))
+    present = presenter_view(store, code, fac)
+    view = screen(present)
     assert view.revealed and view.headline and len(view.agenda) > 3 and view.item == 0
-    session = show_agenda_item(store.open(code, fac), 2)
-    assert screen(store, session).item == 2
+    show_agenda_item(store.open(code, fac), 2)
+    assert screen(present.reopened()).item == 2
+    with pytest.raises(AccessDenied):
+        screen(store.open(code, fac))  # the screen is the presenter link's: the console shows its own
     with pytest.raises(InvalidInput, match="agenda has"):
         show_agenda_item(store.open(code, fac), len(view.agenda))
     with pytest.raises(InvalidInput):
         show_agenda_item(store.open(code, fac), "next")
     with pytest.raises(AccessDenied):
         show_agenda_item(store.open(code, ann.token), 1)
-    assert store.session(code).agenda_item == 2
+    assert store._session(code).agenda_item == 2
     assert [e.action for e in store.events(code, fac)][-1] == "agenda_item_shown"

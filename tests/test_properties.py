@@ -106,11 +106,11 @@ def expect_field_error(exc: InvalidInput, *words: str) -> None:
 
 def usable(store: Store, code: str) -> None:
     """A join and a submit work in the session."""
-    session = store.session(code)
+    session = store._session(code)
     joined = store.join(code, session.parties[0].id, "After the hostile input")
     sub = store.submit(code, joined.token, list(session.catalogue.ids), round_number=1)
     assert not sub.unchanged
-    assert store.my_ranking(joined.participant, session.current_round).order == tuple(session.catalogue.ids)
+    assert store._my_ranking(joined.participant, session.current_round).order == tuple(session.catalogue.ids)
 
 
 # ----------------------------------------------------------------------------- create_session
@@ -146,7 +146,7 @@ def test_create_session_refuses_clearly_or_stores_clean_text(store, title, names
         else:
             expect_field_error(exc, "party", "parties", "member")
         return
-    session = store.session(created.session.code)
+    session = store._session(created.session.code)
     assert session.title == created.session.title == clean_line(title, field="t", max_len=TITLE_MAX)
     assert_clean(session.title, TITLE_MAX)
     assert [p.name for p in session.parties] == [clean_line(n, field="p", max_len=NAME_MAX) for n in names]
@@ -176,7 +176,7 @@ def test_join_refuses_clearly_or_stores_clean_name(store, name):
         joined = store.join(code, created.session.parties[1].id, name)
     except InvalidInput as exc:
         expect_field_error(exc, "name")
-        assert store.progress(code).participants == ()
+        assert store._progress(code).participants == ()
         usable(store, code)
         return
     stored = store.participant(code, joined.token)
@@ -246,7 +246,7 @@ def test_malformed_rankings_are_refused_and_nothing_is_stored(store, order):
         store.submit(created.session.code, joined.token, order, round_number=1)
     assert "ranking" in str(info.value).lower()
     assert (count(store, "SELECT count(*) FROM rankings"), count(store, "SELECT count(*) FROM events")) == before
-    assert store.my_ranking(joined.participant, 1) is None
+    assert store._my_ranking(joined.participant, 1) is None
 
 
 @pytest.mark.parametrize("order", ["abc", b"abc", 42, None, {"a": 1}])
@@ -436,7 +436,7 @@ def test_malformed_url_parameters_give_only_not_found_or_access_denied(store, co
     if use_real_code:
         code = created.session.code.upper()
     for call, allowed in (
-        (lambda: store.session(code), (NotFound,)),
+        (lambda: store._session(code), (NotFound,)),
         (lambda: store.facilitator(code, token), (AccessDenied,)),
         (lambda: store.participant(code, token), (AccessDenied,)),
         (lambda: store.authorise(code, token), (AccessDenied, NotFound)),
@@ -448,7 +448,7 @@ def test_malformed_url_parameters_give_only_not_found_or_access_denied(store, co
         except Exception as exc:  # noqa: BLE001
             pytest.fail(f"{type(exc).__name__} for code={code!r} token={token!r}: {exc}")
     if use_real_code:
-        assert store.session(code).code == created.session.code
+        assert store._session(code).code == created.session.code
 
 
 # ----------------------------------------------------------------------------- CSV export
@@ -472,7 +472,7 @@ def test_results_csv_of_hostile_names_parses_back(store, title, parties, people)
     for i, person in enumerate(people):
         joined = store.join(session.code, session.parties[i % len(session.parties)].id, person)
         store.submit(session.code, joined.token, list(session.catalogue.ids), round_number=1)
-    rankings = store.rankings(session.code, 1)
+    rankings = store._rankings(session.code, 1)
     data = export.results_csv(session, rankings)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))

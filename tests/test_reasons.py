@@ -8,7 +8,7 @@ import json
 
 import openpyxl
 import pytest
-from conftest import count, ranked_before, raw
+from conftest import count, presenter_view, ranked_before, raw
 
 from trustcore import export, presenter, reasons, report, workbook
 from trustcore.errors import InvalidInput
@@ -33,9 +33,9 @@ def test_reasons_are_saved_with_the_ranking_cleaned_and_in_catalogue_order(room)
     )
     assert done.ranking.reasons == {ids[0]: "first", ids[-1]: "last but not least"}
     assert list(done.ranking.reasons) == [ids[0], ids[-1]]  # catalogue order, the empty one left out
-    assert store.my_ranking(ann.participant, 1).reasons == done.ranking.reasons
-    assert store.rankings(s.code)[0].reasons == done.ranking.reasons
-    assert store.my_round(s.code, ann.participant).ranking.reasons == done.ranking.reasons
+    assert store._my_ranking(ann.participant, 1).reasons == done.ranking.reasons
+    assert store._rankings(s.code)[0].reasons == done.ranking.reasons
+    assert store._my_round(s.code, ann.participant).ranking.reasons == done.ranking.reasons
 
 
 def test_a_resubmission_saves_its_own_reasons_and_the_history_keeps_the_old(room):
@@ -46,7 +46,7 @@ def test_a_resubmission_saves_its_own_reasons_and_the_history_keeps_the_old(room
         s.code, ann.token, ids, {ids[0]: "v2"}, round_number=1
     )  # same order, new reason: a new ranking
     assert again.replaced and not again.unchanged
-    assert [r.reasons for r in store.rankings(s.code, history=True)] == [{ids[0]: "v1"}, {ids[0]: "v2"}]
+    assert [r.reasons for r in store._rankings(s.code, history=True)] == [{ids[0]: "v1"}, {ids[0]: "v2"}]
     twice = store.submit(s.code, ann.token, ids, {ids[0]: "v2"}, round_number=1)  # a double click writes nothing
     assert twice.unchanged
     assert count(store, "SELECT count(*) FROM rankings") == 2
@@ -59,7 +59,7 @@ def test_an_over_long_reason_is_refused_whole_with_the_element_named(room):
     name = s.catalogue.names[ids[1]]
     with pytest.raises(InvalidInput, match=f"The reason for {name} is too long: {REASON_MAX + 1} characters"):
         store.submit(s.code, ann.token, ids[::-1], {ids[0]: "fine", ids[1]: "x" * (REASON_MAX + 1)}, round_number=1)
-    mine = store.my_ranking(ann.participant, 1)  # nothing half-saved: neither the order nor a reason
+    mine = store._my_ranking(ann.participant, 1)  # nothing half-saved: neither the order nor a reason
     assert list(mine.order) == ids and mine.reasons == {ids[0]: "kept"}
     assert (
         store.submit(s.code, ann.token, ids, {ids[1]: "x" * REASON_MAX}, round_number=1).ranking.reasons[ids[1]]
@@ -72,7 +72,7 @@ def test_reasons_for_unknown_elements_or_of_the_wrong_shape_are_refused(room, ba
     store, s, _, ann, _ = room
     with pytest.raises(InvalidInput):
         store.submit(s.code, ann.token, list(s.catalogue.ids), bad, round_number=1)
-    assert store.my_ranking(ann.participant, 1) is None
+    assert store._my_ranking(ann.participant, 1) is None
 
 
 def test_markup_and_formulas_are_stored_as_typed_and_exported_safely(room):
@@ -82,7 +82,7 @@ def test_markup_and_formulas_are_stored_as_typed_and_exported_safely(room):
         s.code, ann.token, ids, {ids[0]: '=HYPERLINK("http://x")', ids[1]: "<b>bold</b> **md**"}, round_number=1
     )
     store.submit(s.code, bo.token, ids[::-1], round_number=1)
-    rows = list(csv.DictReader(io.StringIO(export.results_csv(s, store.rankings(s.code)).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(export.results_csv(s, store._rankings(s.code)).decode("utf-8-sig"))))
     by = {(r["participant"], r["element_id"]): r["reason"] for r in rows}
     assert by[("Ann", ids[0])] == '\'=HYPERLINK("http://x")'  # never run as a formula
     assert by[("Ann", ids[1])] == "<b>bold</b> **md**" and by[("Bo", ids[0])] == ""
@@ -95,7 +95,7 @@ def test_the_results_csv_keeps_its_columns_and_adds_reason_last(room):
     ids = list(s.catalogue.ids)
     store.submit(s.code, ann.token, ids, {ids[0]: "why first"}, round_number=1)
     store.submit(s.code, bo.token, ids[::-1], round_number=1)
-    header = export.results_csv(s, store.rankings(s.code)).decode("utf-8-sig").splitlines()[0].split(",")
+    header = export.results_csv(s, store._rankings(s.code)).decode("utf-8-sig").splitlines()[0].split(",")
     assert header[-1] == "reason" and header[:-1] == list(export.RESULTS_COLUMNS[:-1])
     assert header[:9] == ["session_code", "session_title", "round", "party", "participant"] + [
         "element_id",
@@ -110,7 +110,7 @@ def test_results_hold_the_reasons_by_element_and_agenda_item(room):
     ids = list(s.catalogue.ids)
     store.submit(s.code, ann.token, ids, {ids[0]: "top for us", ids[-1]: "least for us"}, round_number=1)
     store.submit(s.code, bo.token, ids[::-1], {ids[0]: "bottom for us", ids[4]: "middling"}, round_number=1)
-    res = round_results(s, store.rankings(s.code), 1)
+    res = round_results(s, store._rankings(s.code), 1)
     assert [(r.party, r.participant, r.rank, r.text) for r in res.reasons_for(ids[0])] == [
         ("Alpha", "Ann", 1, "top for us"),
         ("Beta", "Bo", 10, "bottom for us"),
@@ -139,8 +139,8 @@ def test_presenter_shows_the_reasons_of_the_agenda_item_on_screen(room):
     store.submit(s.code, ann.token, ids, {ids[0]: "we need it first"}, round_number=1)
     store.submit(s.code, bo.token, ids[::-1], {ids[-1]: "we need it first too"}, round_number=1)
     store.reveal(s.code, fac, round_number=1)
-    screen = presenter.screen(store, store.session(s.code))
-    res = round_results(s, store.rankings(s.code), 1)
+    screen = presenter.screen(presenter_view(store, s.code, fac))
+    res = round_results(s, store._rankings(s.code), 1)
     wanted = {r.text for r in res.agenda_reasons(res.agenda[0])}
     assert wanted and {line.split("“")[1].rstrip("”") for line in screen.reasons} == wanted
 
@@ -167,7 +167,7 @@ def test_to_reconsider_picks_the_elements_ranked_furthest_from_the_other_parties
     theirs = ids[::-1]
     store.submit(s.code, ann.token, ids, {ids[0]: "mine, never shown to me"}, round_number=1)
     store.submit(s.code, bo.token, theirs, {ids[0]: "least for Beta", ids[5]: "not far apart"}, round_number=1)
-    res = round_results(s, store.rankings(s.code), 1)
+    res = round_results(s, store._rankings(s.code), 1)
     mine = next(r for r in res.rankings if r.participant_id == ann.participant.id)
     picked = reasons.to_reconsider(mine, res.party_orders, res.reasons, limit=2)
     assert [c.element_id for c in picked] == [ids[0], ids[-1]]  # 9 places apart each, mine higher first
@@ -186,7 +186,7 @@ def test_reasons_survive_an_archive_round_trip(room, tmp_path):
     store.submit(s.code, ann.token, ids, {ids[2]: "kept through the archive"}, round_number=1)
     other = Store(tmp_path / "other.db").initialise()
     code = archive.import_session(other, archive.export_session(store.open(s.code, fac)))
-    assert other.rankings(code)[0].reasons == {ids[2]: "kept through the archive"}
+    assert other._rankings(code)[0].reasons == {ids[2]: "kept through the archive"}
 
 
 def test_a_database_before_m008_reads_as_no_reasons_and_names_shown(tmp_path):
@@ -197,7 +197,7 @@ def test_a_database_before_m008_reads_as_no_reasons_and_names_shown(tmp_path):
     _, made, _ = ranked_before(path, "m008_reasons_and_anonymity")
     dbmod.initialise(path)
     new = Store(path)
-    assert new.rankings(made.session.code)[0].reasons == {}
-    assert new.session(made.session.code).anonymity.value == "named"
+    assert new._rankings(made.session.code)[0].reasons == {}
+    assert new._session(made.session.code).anonymity.value == "named"
     with raw(path) as conn:
         assert json.loads(conn.execute("SELECT reasons FROM rankings").fetchone()[0]) == {}

@@ -251,9 +251,9 @@ def _cells(table: str) -> list[list[str]]:
 
 
 def test_contents(ws, internal):
-    s = ws.store.session(ws.code)
+    s = ws.store._session(ws.code)
     names = s.catalogue.names
-    rankings = ws.store.rankings(s.code)
+    rankings = ws.store._rankings(s.code)
     visible = Page(internal).visible
     for number in (1, 2):
         res = results.round_results(s, rankings, number)
@@ -312,11 +312,11 @@ def test_contents(ws, internal):
 
 def test_one_round_has_no_trend_and_three_parties_get_the_bump_chart(tmp_path):
     w = build(Store(tmp_path / "t.db").initialise(), parties=("Alpha", "Beta", "Gamma"))
-    s = w.store.session(w.code)
+    s = w.store._session(w.code)
     page = report.session_report(w.store.open(w.code, w.fac))
     assert 'id="rounds"' not in page and "Across rounds" not in Page(page).visible
     assert 'id="round-1"' in page and 'id="round-2"' not in page
-    res = results.round_results(s, w.store.rankings(w.code), 1)
+    res = results.round_results(s, w.store._rankings(w.code), 1)
     assert "among 3 parties: Kendall's W" in res.headline.summary
     assert html.escape(res.headline.summary) in _round_section(page, 1)
     assert page.count('class="plotly-graph-div"') == 2  # bump chart + heatmap

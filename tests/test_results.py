@@ -18,7 +18,7 @@ def test_round_results_uses_member_consensus_and_party_order(store):
     ids = made.session.catalogue.ids
     rev = ids[::-1]
     _submit_all(store, made, {"B": [rev, rev, ids], "A": [ids]})
-    res = round_results(made.session, store.rankings(made.session.code), 1)
+    res = round_results(made.session, store._rankings(made.session.code), 1)
     assert list(res.party_orders) == ["A", "B"]  # session order; C has not submitted
     assert res.party_orders["B"] == tuple(analysis.kemeny_consensus([rev, rev, ids]))
     assert res.parties["B"].members == 3 and res.parties["B"].within_w is not None
@@ -32,7 +32,7 @@ def test_round_results_uses_member_consensus_and_party_order(store):
 def test_round_results_with_one_party_is_not_comparable(store):
     made = store.create_session("R", ["A", "B"])
     _submit_all(store, made, {"A": [made.session.catalogue.ids]})
-    res = round_results(made.session, store.rankings(made.session.code), 1)
+    res = round_results(made.session, store._rankings(made.session.code), 1)
     assert not res.comparable and res.agreement is None and res.agenda == ()
 
 
@@ -43,13 +43,13 @@ def test_rounds_comparison_reports_movement_and_trend(store):
     b = store.join(code, made.session.parties[1].id)
     store.submit(code, a.token, ids, round_number=1)
     store.submit(code, b.token, ids[::-1], round_number=1)
-    assert rounds_comparison(made.session, store.rankings(code), [1]) is None
+    assert rounds_comparison(made.session, store._rankings(code), [1]) is None
     store.next_round(code, made.facilitator_token, round_number=1)
     store.submit(code, a.token, ids, round_number=2)
     closer = ids[:5][::-1] + ids[5:]
     store.submit(code, b.token, closer, round_number=2)
-    session = store.session(code)
-    moved = rounds_comparison(session, store.rankings(code), [1, 2])
+    session = store._session(code)
+    moved = rounds_comparison(session, store._rankings(code), [1, 2])
     assert (moved.previous, moved.latest) == (1, 2)
     assert moved.stability["A"] == 1.0
     assert moved.stability["B"] == analysis.kendall_tau(ids[::-1], closer)
@@ -78,7 +78,7 @@ def test_every_comparison_chart_has_a_summary_in_words(store):
     made = store.create_session("Charts", ["A", "B", "C"])
     ids = made.session.catalogue.ids
     _submit_all(store, made, {"A": [ids], "B": [ids[::-1]], "C": [ids[1:] + ids[:1]]})
-    res = round_results(made.session, store.rankings(made.session.code), 1)
+    res = round_results(made.session, store._rankings(made.session.code), 1)
     words = wording.chart_summaries(res.divergence, res.agreement)
     assert set(words) == {"divergence", "heatmap", "agreement", "spread"}
     top = res.divergence.rows[0]
@@ -98,7 +98,7 @@ def test_the_rounds_and_movement_charts_have_summaries_in_words(store):
     store.next_round(code, made.facilitator_token, round_number=1)
     store.submit(code, a.token, ids, round_number=2)
     store.submit(code, b.token, [ids[-1], ids[0], *ids[1:-1]][::-1], round_number=2)
-    moved = rounds_comparison(store.session(code), store.rankings(code), [1, 2])
+    moved = rounds_comparison(store._session(code), store._rankings(code), [1, 2])
     trend_words = wording.rounds_summary(moved.trend)
     w1, w2 = moved.trend["kendalls_w"]
     assert f"Kendall's W of all parties: round 1 {w1:.2f}, round 2 {w2:.2f}" in trend_words

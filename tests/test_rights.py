@@ -148,9 +148,9 @@ def test_live_sessions_show_results_to_participants_at_once(tmp_path):
 def test_a_participant_changes_only_their_own_ranking(world):
     store, made, tokens = world
     store.submit(made.session.code, tokens["Q"], ids(made)[::-1], round_number=1)
-    before = {r.participant: r.order for r in store.rankings(made.session.code)}
+    before = {r.participant: r.order for r in store._rankings(made.session.code)}
     store.submit(made.session.code, tokens["P"], ids(made), round_number=1)
-    after = {r.participant: r.order for r in store.rankings(made.session.code)}
+    after = {r.participant: r.order for r in store._rankings(made.session.code)}
     assert after["Quin"] == before["Quin"] and after["Pat"] == tuple(ids(made))
 
 

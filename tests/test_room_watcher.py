@@ -17,22 +17,22 @@ def watched(store):
 
 
 def _watch(store, code, tab, wants, shows, fragment="f1"):
-    live._watchers.setdefault(code, {})[(tab, fragment)] = live._Watch(fragment, store, wants, shows)
+    live._watchers.setdefault(code, {})[(tab, fragment)] = live._Watch(fragment, store.open(code, None), wants, shows)
 
 
 def test_only_tabs_that_show_something_else_than_what_is_stored_are_stale(watched):
     store, code, _ = watched
-    shown = store.current_round(code).shown
+    shown = store._current_round(code).shown
     _watch(store, code, "up-to-date", live.ROUND, shown)
     _watch(store, code, "behind", live.ROUND, (shown[0], "open-long-ago", None))
-    _watch(store, code, "marker-ok", live.MARKER, store.change_marker(code), fragment="f2")
+    _watch(store, code, "marker-ok", live.MARKER, store._change_marker(code), fragment="f2")
     _watch(store, code, "marker-old", live.MARKER, ("old",), fragment="f2")
     assert sorted(live.stale_tabs(code, now=100.0)) == [("behind", "f1"), ("marker-old", "f2")]
 
 
 def test_a_lock_makes_every_tab_of_the_round_stale_once_then_again_only_after_the_retry_delay(watched):
     store, code, token = watched
-    shown = store.current_round(code).shown
+    shown = store._current_round(code).shown
     _watch(store, code, "a", live.ROUND, shown)
     _watch(store, code, "b", live.ROUND, shown)
     assert live.stale_tabs(code, now=100.0) == []
@@ -40,21 +40,21 @@ def test_a_lock_makes_every_tab_of_the_round_stale_once_then_again_only_after_th
     assert sorted(live.stale_tabs(code, now=100.0)) == [("a", "f1"), ("b", "f1")]
     assert live.stale_tabs(code, now=100.0 + live.RETRY_SECONDS / 2) == []  # their reruns are on their way
     assert len(live.stale_tabs(code, now=100.0 + live.RETRY_SECONDS)) == 2  # a lost rerun is asked again
-    _watch(store, code, "a", live.ROUND, store.current_round(code).shown)  # tab a redrew the locked round
+    _watch(store, code, "a", live.ROUND, store._current_round(code).shown)  # tab a redrew the locked round
     assert live.stale_tabs(code, now=200.0) == [("b", "f1")]
 
 
 def test_a_join_changes_the_marker_but_not_the_round(watched):
     store, code, _ = watched
-    _watch(store, code, "ranking", live.ROUND, store.current_round(code).shown)
-    _watch(store, code, "console-like", live.MARKER, store.change_marker(code), fragment="f2")
-    store.join(code, store.session(code).parties[0].id, "Ann")
+    _watch(store, code, "ranking", live.ROUND, store._current_round(code).shown)
+    _watch(store, code, "console-like", live.MARKER, store._change_marker(code), fragment="f2")
+    store.join(code, store._session(code).parties[0].id, "Ann")
     assert live.stale_tabs(code, now=100.0) == [("console-like", "f2")]
 
 
 def test_a_deleted_session_makes_its_tabs_stale_so_they_show_it_is_gone(watched):
     store, code, token = watched
-    _watch(store, code, "a", live.ROUND, store.current_round(code).shown)
+    _watch(store, code, "a", live.ROUND, store._current_round(code).shown)
     store.delete_session(code, token)
     assert live.stale_tabs(code, now=100.0) == [("a", "f1")]
 
@@ -67,7 +67,7 @@ def no_watcher(monkeypatch):
 
 def test_without_a_streamlit_runtime_nothing_is_nudged_and_no_watcher_starts(watched, no_watcher):
     store, code, token = watched
-    _watch(store, code, "a", live.ROUND, store.current_round(code).shown)
+    _watch(store, code, "a", live.ROUND, store._current_round(code).shown)
     store.lock(code, token, round_number=1)
     assert live.nudge(code) == 0
     live._start_watching()
@@ -88,7 +88,7 @@ def test_an_apptest_run_starts_no_watcher(no_watcher, monkeypatch):
 
 def test_a_tab_whose_page_is_running_is_left_for_the_next_tick_and_not_counted_as_nudged(watched):
     store, code, token = watched
-    shown = store.current_round(code).shown
+    shown = store._current_round(code).shown
     _watch(store, code, "running", live.ROUND, shown)
     _watch(store, code, "idle", live.ROUND, shown)
     store.lock(code, token, round_number=1)

@@ -60,7 +60,7 @@ def test_a_round_that_does_not_exist_yet_is_refused(store, created):
     view = store.open(created.session.code, created.facilitator_token)
     with pytest.raises(RoundChanged, match="Round 2 is not open yet: nothing was changed"):
         view.next_round(round_number=2)
-    assert store.session(created.session.code).current_round == 1
+    assert store._session(created.session.code).current_round == 1
 
 
 @pytest.mark.parametrize("bad", ["1", 1.0, True, None])

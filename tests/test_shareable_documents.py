@@ -45,7 +45,7 @@ def _room(store, setting):
     )
     survey = new_survey_link(store.open(s.code, fac))
     submit_feedback(store.open(s.code, survey), RESPONDENT, {"privacy": {"trust": 4, "comment": "Clear and honest"}})
-    return store.session(s.code), fac, tokens
+    return store._session(s.code), fac, tokens
 
 
 def _book_text(data: bytes) -> str:

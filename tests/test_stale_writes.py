@@ -30,8 +30,8 @@ def test_a_ranking_for_round_1_sent_after_round_2_opened_is_refused_and_stores_n
     )
     assert isinstance(refused.value, NotAllowedNow)
     assert count(store, "SELECT count(*) FROM rankings") == before == 0
-    assert store.my_ranking(ann.participant, 2) is None
-    assert store.my_ranking(ann.participant, 1) is None
+    assert store._my_ranking(ann.participant, 2) is None
+    assert store._my_ranking(ann.participant, 1) is None
     assert [e.action for e in store.events(code, fac)].count("ranking_submitted") == 0
 
 
@@ -51,8 +51,8 @@ def test_a_ranking_for_round_1_is_refused_once_round_2_opened_and_locked(store, 
     store.lock(code, fac, round_number=2)
     with pytest.raises(RoundChanged, match="^Round 1 has closed: your ranking was not saved"):
         store.submit(code, ann.token, ids[::-1], round_number=1)
-    assert store.my_ranking(ann.participant, 1).order == tuple(ids)  # round 1 keeps what was stored there
-    assert store.my_ranking(ann.participant, 2) is None
+    assert store._my_ranking(ann.participant, 1).order == tuple(ids)  # round 1 keeps what was stored there
+    assert store._my_ranking(ann.participant, 2) is None
 
 
 def test_a_ranking_for_a_round_not_open_yet_is_refused(store, room):

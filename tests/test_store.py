@@ -79,7 +79,7 @@ def test_create_session_returns_session_and_token(store):
     assert tokens.normalise_code(s.code) == s.code
     assert tokens.looks_like_token(c.facilitator_token)
     assert len(s.catalogue) == 10
-    assert store.session(s.code) == s
+    assert store._session(s.code) == s
 
 
 def test_create_session_is_blind_by_default(created):
@@ -165,7 +165,7 @@ def test_members_parsed_from_comma_text(store):
     ).session
     assert [p.members for p in s.parties] == [("Ann", "Bob", "Cara"), ("Dee", "Eve"), (), ("Fay", "Gus")]
     # stored, not only returned
-    assert [p.members for p in store.session(s.code).parties] == [
+    assert [p.members for p in store._session(s.code).parties] == [
         ("Ann", "Bob", "Cara"),
         ("Dee", "Eve"),
         (),
@@ -195,13 +195,13 @@ def test_sessions_listing(store, created):
 
 def test_session_by_typed_code(store, created):
     shown = tokens.display_code(code_of(created)).upper()
-    assert store.session(shown).id == created.session.id
+    assert store._session(shown).id == created.session.id
 
 
 @pytest.mark.parametrize("code", [None, "", "nonsense", "abcdefghjkmnpq"])
 def test_session_unknown_code(store, created, code):
     with pytest.raises(NotFound) as excinfo:
-        store.session(code)
+        store._session(code)
     assert str(excinfo.value) == UNKNOWN_CODE
 
 
@@ -300,7 +300,7 @@ def test_start_order_is_a_permutation_and_recorded(store, created):
     assert sorted(j.participant.start_order) == sorted(ids(created))
     assert len(j.participant.start_order) == 10
     assert store.participant(code_of(created), j.token).start_order == j.participant.start_order
-    assert store.start_order(j.participant, 1) == j.participant.start_order
+    assert store._start_order(j.participant, 1) == j.participant.start_order
 
 
 def test_start_order_uses_the_given_rng(store, created):
@@ -372,8 +372,8 @@ def test_submit_stores_the_ranking(store, created, ann):
         tuple(order),
     )
     assert r.start_order == ann.participant.start_order
-    assert store.rankings(code_of(created)) == [r]
-    assert store.my_ranking(ann.participant, 1) == r
+    assert store._rankings(code_of(created)) == [r]
+    assert store._my_ranking(ann.participant, 1) == r
 
 
 @pytest.mark.parametrize(
@@ -433,12 +433,12 @@ def test_resubmit_replaces_and_keeps_history(store, created, ann):
     store.submit(code_of(created), ann.token, first, round_number=1)
     sub = store.submit(code_of(created), ann.token, second, round_number=1)
     assert (sub.replaced, sub.unchanged) == (True, False)
-    assert [r.order for r in store.rankings(code_of(created))] == [tuple(second)]
-    history = store.rankings(code_of(created), history=True)
+    assert [r.order for r in store._rankings(code_of(created))] == [tuple(second)]
+    history = store._rankings(code_of(created), history=True)
     assert [r.order for r in history] == [tuple(first), tuple(second)]
     assert {r.start_order for r in history} == {ann.participant.start_order}
     assert count(store, "SELECT count(*) FROM rankings WHERE current = 1") == 1
-    assert store.my_ranking(ann.participant, 1).order == tuple(second)
+    assert store._my_ranking(ann.participant, 1).order == tuple(second)
 
 
 def test_identical_resubmit_is_unchanged_and_writes_nothing(store, created, ann):
@@ -455,7 +455,7 @@ def test_going_back_to_an_earlier_order_is_a_real_change(store, created, ann):
     a, b = rotated(ids(created), 1), rotated(ids(created), 2)
     for order in (a, b, a):
         assert store.submit(code_of(created), ann.token, order, round_number=1).unchanged is False
-    assert [r.order for r in store.rankings(code_of(created), 1, history=True)] == [tuple(a), tuple(b), tuple(a)]
+    assert [r.order for r in store._rankings(code_of(created), 1, history=True)] == [tuple(a), tuple(b), tuple(a)]
 
 
 @pytest.mark.parametrize("action", ["lock", "reveal"])
@@ -473,7 +473,7 @@ def test_submit_refused_after_lock_or_reveal(store, created, ann, action):
             store.submit(code_of(created), token, order, round_number=1)
         assert str(excinfo.value) == LOCKED
     assert (n_rankings(store), n_events(store)) == (rows, events)
-    assert [r.order for r in store.rankings(code_of(created))] == [tuple(rotated(ids(created), 1))]
+    assert [r.order for r in store._rankings(code_of(created))] == [tuple(rotated(ids(created), 1))]
 
 
 def test_unlock_before_reveal_accepts_rankings_again(store, created, ann):
@@ -488,7 +488,7 @@ def test_unlock_refused_after_reveal(store, created, ann):
     with pytest.raises(NotAllowedNow) as excinfo:
         store.unlock(code_of(created), tok(created), round_number=1)
     assert str(excinfo.value) == REVEALED_UNLOCK
-    assert store.session(code_of(created)).round.status == "revealed"
+    assert store._session(code_of(created)).round.status == "revealed"
     with pytest.raises(NotAllowedNow):
         store.submit(code_of(created), ann.token, ids(created), round_number=1)
 
@@ -520,18 +520,18 @@ def test_next_round(store, created, ann):
     s = store.next_round(code, t, round_number=1)
     assert s.current_round == 2
     assert [(r.number, r.status) for r in s.rounds] == [(1, "locked"), (2, "open")]
-    assert store.start_order(ann.participant, 2) == tuple(r1)
-    assert store.start_order(bob.participant, 2) == bob.participant.start_order
+    assert store._start_order(ann.participant, 2) == tuple(r1)
+    assert store._start_order(bob.participant, 2) == bob.participant.start_order
 
     r2 = rotated(ids(created), 5)
     sub = store.submit(code, ann.token, r2, round_number=2)
     assert (sub.ranking.round, sub.replaced) == (2, False)
     assert sub.ranking.start_order == tuple(r1)
-    assert [r.order for r in store.rankings(code, 1)] == [tuple(r1)]
-    assert [r.order for r in store.rankings(code, 2)] == [tuple(r2)]
-    assert [(r.round, r.order) for r in store.rankings(code)] == [(1, tuple(r1)), (2, tuple(r2))]
-    assert store.my_ranking(ann.participant, 1).order == tuple(r1)
-    assert store.my_ranking(bob.participant, 2) is None
+    assert [r.order for r in store._rankings(code, 1)] == [tuple(r1)]
+    assert [r.order for r in store._rankings(code, 2)] == [tuple(r2)]
+    assert [(r.round, r.order) for r in store._rankings(code)] == [(1, tuple(r1)), (2, tuple(r2))]
+    assert store._my_ranking(ann.participant, 1).order == tuple(r1)
+    assert store._my_ranking(bob.participant, 2) is None
 
     bob_sub = store.submit(code, bob.token, ids(created), round_number=2)
     assert bob_sub.ranking.start_order == bob.participant.start_order
@@ -543,8 +543,8 @@ def test_third_round_starts_from_latest_ranked_round(store, created, ann):
     store.submit(code, ann.token, r1, round_number=1)
     store.next_round(code, t, round_number=1)
     store.next_round(code, t, round_number=2)  # ann skips round 2
-    assert store.session(code).current_round == 3
-    assert store.start_order(ann.participant, 3) == tuple(r1)
+    assert store._session(code).current_round == 3
+    assert store._start_order(ann.participant, 3) == tuple(r1)
 
 
 def test_next_round_after_reveal_opens_unrevealed_round(store, created, ann):
@@ -560,7 +560,7 @@ def test_next_round_after_reveal_opens_unrevealed_round(store, created, ann):
 
 def test_results_visible_blind(store, created):
     code, t = code_of(created), tok(created)
-    s = store.session(code)
+    s = store._session(code)
     assert s.results_visible() is False
     assert s.results_visible(facilitator=True) is True
     s = store.lock(code, t, round_number=1)
@@ -592,14 +592,14 @@ def test_progress_counts(store, created):
     a1 = store.join(code, p[0], "A1")
     a2 = store.join(code, p[0], "A2")
     b1 = store.join(code, p[1], "B1")
-    prog = store.progress(code)
+    prog = store._progress(code)
     assert prog.submitted == 0
     assert prog.parties_submitted(c3.session) == {"Alpha": (0, 2), "Beta": (0, 1), "Gamma": (0, 0)}
 
     store.submit(code, a2.token, ids(c3), round_number=1)
     store.submit(code, b1.token, ids(c3), round_number=1)
     store.submit(code, b1.token, rotated(ids(c3)), round_number=1)  # a replacement is still one participant
-    prog = store.progress(code)
+    prog = store._progress(code)
     assert prog.round.number == 1
     assert prog.submitted == 2
     assert [(st.participant.name, bool(st.submitted_at)) for st in prog.participants] == [
@@ -610,11 +610,11 @@ def test_progress_counts(store, created):
     assert prog.parties_submitted(c3.session) == {"Alpha": (1, 2), "Beta": (1, 1), "Gamma": (0, 0)}
 
     store.next_round(code, c3.facilitator_token, round_number=1)
-    prog = store.progress(code)
+    prog = store._progress(code)
     assert prog.round.number == 2
     assert prog.submitted == 0
     store.submit(code, a1.token, ids(c3), round_number=2)
-    assert store.progress(code).parties_submitted(c3.session) == {"Alpha": (1, 2), "Beta": (0, 1), "Gamma": (0, 0)}
+    assert store._progress(code).parties_submitted(c3.session) == {"Alpha": (1, 2), "Beta": (0, 1), "Gamma": (0, 0)}
 
 
 # ---------------------------------------------------------------- change marker
@@ -622,19 +622,19 @@ def test_progress_counts(store, created):
 
 def test_change_marker(store, created):
     code, t = code_of(created), tok(created)
-    markers = [store.change_marker(code)]
+    markers = [store._change_marker(code)]
 
     def changed() -> None:
-        m = store.change_marker(code)
+        m = store._change_marker(code)
         assert m not in markers
         markers.append(m)
 
     def unchanged() -> None:
-        assert store.change_marker(code) == markers[-1]
+        assert store._change_marker(code) == markers[-1]
 
     j = store.join(code, party(created), "Ann")
     changed()
-    store.session(code), store.facilitator(code, t), store.progress(code), store.rankings(code, history=True)
+    store._session(code), store.facilitator(code, t), store._progress(code), store._rankings(code, history=True)
     store.participant(code, j.token), store.events(code, t)
     unchanged()
     order = ids(created)
@@ -659,14 +659,14 @@ def test_change_marker(store, created):
 
 def test_change_marker_is_per_session(store, created):
     other = store.create_session("Other", ["X", "Y"])
-    before = store.change_marker(code_of(created))
+    before = store._change_marker(code_of(created))
     store.join(other.session.code, other.session.parties[0].id, "Zed")
-    assert store.change_marker(code_of(created)) == before
+    assert store._change_marker(code_of(created)) == before
 
 
 def test_change_marker_unknown_code(store):
     with pytest.raises(NotFound):
-        store.change_marker("abcdefghjkmnpq")
+        store._change_marker("abcdefghjkmnpq")
 
 
 # ---------------------------------------------------------------- events
@@ -729,11 +729,11 @@ def _facilitator_action(store, action: str, code: str, token: str):
 
 @pytest.mark.parametrize("action", FACILITATOR_ACTIONS)
 def test_facilitator_actions_refuse_a_participant_token(store, created, ann, action):
-    before = (n_events(store), store.session(code_of(created)))
+    before = (n_events(store), store._session(code_of(created)))
     with pytest.raises(AccessDenied) as excinfo:
         _facilitator_action(store, action, code_of(created), ann.token)
     assert str(excinfo.value) == DENIED
-    assert (n_events(store), store.session(code_of(created))) == before
+    assert (n_events(store), store._session(code_of(created))) == before
 
 
 @pytest.mark.parametrize("action", FACILITATOR_ACTIONS)
@@ -741,7 +741,7 @@ def test_facilitator_actions_refuse_another_sessions_facilitator(store, created,
     other = store.create_session("Other", ["X", "Y"])
     with pytest.raises(AccessDenied):
         _facilitator_action(store, action, code_of(created), tok(other))
-    assert store.session(code_of(created)).round.status == "open"
+    assert store._session(code_of(created)).round.status == "open"
 
 
 # ---------------------------------------------------------------- delete
@@ -837,10 +837,10 @@ def test_after_delete_every_call_is_refused(store, created):
     store.delete_session(code, t)
 
     for call in (
-        lambda: store.session(code),
-        lambda: store.change_marker(code),
-        lambda: store.progress(code),
-        lambda: store.rankings(code),
+        lambda: store._session(code),
+        lambda: store._change_marker(code),
+        lambda: store._progress(code),
+        lambda: store._rankings(code),
         lambda: store.join(code, party(created), "Bob"),
     ):
         with pytest.raises(NotFound):
@@ -887,7 +887,7 @@ def test_replace_catalogue_only_before_any_ranking_and_only_by_the_facilitator(s
     store.submit(code, ann.token, ["c", "b", "a"], round_number=1)
     with pytest.raises(NotAllowedNow):
         store.replace_catalogue(code, token, created.session.catalogue)
-    assert store.session(code).catalogue.ids == ["a", "b", "c"]
+    assert store._session(code).catalogue.ids == ["a", "b", "c"]
     assert "catalogue_replaced" in [e.action for e in store.events(code, token)]
 
 
@@ -898,7 +898,7 @@ def test_expired_sessions_grant_nothing_and_are_purged(tmp_path):
     ann = young.join(made.session.code, made.session.parties[0].id, "Ann")
     with raw(young) as conn:
         conn.execute("UPDATE sessions SET created_at = '2020-01-01T00:00:00Z'")
-    for call in (lambda: young.session(made.session.code),):
+    for call in (lambda: young._session(made.session.code),):
         with pytest.raises(NotFound, match="expired"):
             call()
     with pytest.raises(AccessDenied):
@@ -906,7 +906,7 @@ def test_expired_sessions_grant_nothing_and_are_purged(tmp_path):
     with pytest.raises(AccessDenied):
         young.participant(made.session.code, ann.token)
     forever = Store(path, retention_days=None)
-    assert forever.session(made.session.code).title == "Old", "without a retention period nothing expires"
+    assert forever._session(made.session.code).title == "Old", "without a retention period nothing expires"
     kept = young.create_session("New", ["A", "B"])
     assert young.purge_expired() == 1
     assert [s.code for s in forever.sessions()] == [kept.session.code]

@@ -91,7 +91,7 @@ def test_a_write_re_reads_the_session_and_checks_the_right_again(store, created)
     with fac.write(Action.RUN_ROUNDS) as (db, session):
         assert session.round.locked_at is not None  # the session as stored now, not as opened
         db.execute("UPDATE sessions SET title = ? WHERE id = ?", ["Renamed", session.id])
-    assert store.session(created.session.code).title == "Renamed"
+    assert store._session(created.session.code).title == "Renamed"
 
 
 def test_a_snapshot_sees_one_state_while_someone_writes(store, created):

@@ -156,7 +156,7 @@ def test_header_rows_exact_bold_frozen_and_wrapped(book):
 
 def test_rankings_rows_equal_the_stored_orders(ws, book):
     rows = values(book["Rankings"])
-    stored = ws.store.rankings(ws.code)
+    stored = ws.store._rankings(ws.code)
     assert len(rows) == len(stored) * len(ws.ids)
     by_person: dict[str, list] = {}
     for r in rows:
@@ -171,7 +171,7 @@ def test_rankings_rows_equal_the_stored_orders(ws, book):
 
 
 def test_comparison_is_the_divergence_table(ws, book):
-    s = ws.store.session(ws.code)
+    s = ws.store._session(ws.code)
     res = analysis.divergence(
         {
             "Alpha": analysis.party_consensus([ws.orders[(1, "Ann")], ws.orders[(1, "Bob")]]).order,
@@ -206,7 +206,7 @@ def test_statistics_match_the_analysis(ws, book):
 
 def test_worksheet_rows_follow_column_a_with_b_to_e(ws, book):
     order, _ = agreed_order(ws.store.open(ws.code, ws.fac))
-    names = ws.store.session(ws.code).catalogue.names
+    names = ws.store._session(ws.code).catalogue.names
     rows = values(book["Worksheet"])[: len(ws.ids)]
     assert [r[0] for r in rows] == list(range(1, len(ws.ids) + 1))
     assert [r[1] for r in rows] == [names[e] for e in order]
@@ -222,7 +222,7 @@ def test_worksheet_rows_follow_column_a_with_b_to_e(ws, book):
 
 
 def test_next_steps_and_feedback_sheets_match_the_csv_rows(ws, book):
-    s = ws.store.session(ws.code)
+    s = ws.store._session(ws.code)
     steps = export.next_steps_rows(s, next_steps(ws.store.open(ws.code, ws.fac)))
     assert [[("" if v is None else v) for v in r] for r in values(book["Next steps"])] == [
         [export._plain(v) if not isinstance(v, str) else export.spreadsheet_safe(v) for v in r] for r in steps
@@ -368,7 +368,7 @@ def test_a_write_that_lands_during_the_build_is_in_the_file_whole_or_not_at_all(
 
     store = Store(tmp_path / "snap.db").initialise()
     w = build(store)
-    session = store.session(w.code)
+    session = store._session(w.code)
     real_build = worksheet_mod.build
 
     def write_elsewhere() -> None:  # another tab, on another thread, in one transaction

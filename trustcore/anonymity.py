@@ -8,7 +8,7 @@
   "Participant N" and the party.
 
 What a whole document may carry (names, rounds, internal entries, the session code) is decided by
-``trustcore.audience``. Names are masked where rankings are read for someone (``Store.rankings(..., masked=True)``,
+``trustcore.audience``. Names are masked where rankings are read for someone (``Store._rankings(..., masked=True)``,
 ``Store.visible_rankings``), so the comparison, the reasons, the exports, the report and the presenter
 screen all show what that reader may see without each deciding it again.
 """

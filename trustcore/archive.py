@@ -77,6 +77,7 @@ class Imported:
     code: str
     original_code: str
     links_reset: int = 0
+    title: str = ""
 
     @property
     def code_changed(self) -> bool:
@@ -539,7 +540,7 @@ def _insert(store: Store, db, doc: dict, *, new_code: bool) -> Imported:
             "links_reset": links_reset,
         },
     )
-    return Imported(code, original_code, links_reset)
+    return Imported(code, original_code, links_reset, str(session_row.get("title") or ""))
 
 
 def _remap_id_list(value, ids: dict, col: str, where: str):

@@ -1,6 +1,6 @@
 """The command line: ``python -m trustcore [--db DB] {new,list,export,backup,archive,import} ...``.
 
-A facilitator token (``archive``) is read from ``$TRUSTCORE_TOKEN``, from standard input (``--token -``) or, at a
+A facilitator token (``export``, ``archive``) is read from ``$TRUSTCORE_TOKEN``, from standard input (``--token -``) or, at a
 terminal, from a prompt that does not echo it: never from the command line, where every user of the machine
 sees it in the process list and the shell keeps it in its history. ``--token TOKEN`` still works, with a
 warning.
@@ -25,7 +25,9 @@ from . import catalogue as catalogue_mod
 from . import db as dbmod
 from .errors import InvalidInput, TrustcoreError
 from .model import Anonymity
+from .rights import Action
 from .store import RETENTION_ENV, Store
+from .view import View
 
 PROG = "trustcore"
 TOKEN_ENV = "TRUSTCORE_TOKEN"
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("code", metavar="CODE", help="the session's share code")
     exp.add_argument("--out", required=True, metavar="DIR", help="the folder to write to (created if needed)")
     exp.add_argument("--round", type=int, metavar="N", help="export only this round")
+    _token_argument(exp)
     exp.set_defaults(handler=_export)
 
     bak = sub.add_parser("backup", parents=[common], help="copy the database consistently, even while in use")
@@ -122,13 +125,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write one session, with everything about it, to a JSON file (to import elsewhere)",
     )
     arc.add_argument("code", metavar="CODE", help="the session's share code")
-    arc.add_argument(
-        "--token",
-        metavar="TOKEN",
-        help=f"the session's facilitator token: give it in ${TOKEN_ENV}, or write --token - and pipe it to "
-        "standard input; without either, a terminal asks for it. Discouraged: --token=TOKEN itself (the "
-        "process list shows it to every user of the machine and the shell history keeps it)",
-    )
+    _token_argument(arc)
     arc.add_argument("--out", required=True, metavar="FILE", help="the new file (must not exist)")
     arc.set_defaults(handler=_archive)
 
@@ -217,14 +214,34 @@ def _list(store: Store, args, out) -> int:
     return OK
 
 
+def _token_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--token",
+        metavar="TOKEN",
+        help=f"the session's facilitator token: give it in ${TOKEN_ENV}, or write --token - and pipe it to "
+        "standard input; without either, a terminal asks for it. Discouraged: --token=TOKEN itself (the "
+        "process list shows it to every user of the machine and the shell history keeps it)",
+    )
+
+
+def _facilitator_view(store: Store, args) -> View:
+    """The session through its facilitator link: the code first (an unknown one is said as such before a token
+    is asked for), then the token (``_facilitator_token``)."""
+    store.open(args.code, None)
+    view = store.open(args.code, _facilitator_token(args.token))
+    view.require(Action.DOWNLOAD)
+    return view
+
+
 def _export(store: Store, args, out) -> int:
-    session = store.session(args.code)
+    view = _facilitator_view(store, args)
+    session = view.session
     numbers = [r.number for r in session.rounds]
     if args.round is not None and args.round not in numbers:
         raise InvalidInput(
             f"Round {args.round} does not exist in this session (rounds: {', '.join(map(str, numbers))})."
         )
-    rankings = store.rankings(session.code, args.round)
+    rankings = view.visible_rankings(args.round)
     suffix = f"-round-{args.round}" if args.round is not None else ""
     files = {
         export.file_name(session, "results" + suffix): export.results_csv(session, rankings),
@@ -292,7 +309,7 @@ def _facilitator_token(given: str | None) -> str:
 
 
 def _archive(store: Store, args, out) -> int:
-    data = archive.export_session(store.open(args.code, _facilitator_token(args.token)))
+    data = archive.export_session(_facilitator_view(store, args))
     target = Path(args.out)
     if not target.parent.is_dir():
         raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")
@@ -318,7 +335,7 @@ def _import(store: Store, args, out) -> int:
     except OSError as exc:
         raise InvalidInput(f"Cannot read the archive file {args.file}: {exc.strerror or exc}.") from None
     done = archive.import_archive(store, data, new_code=args.new_code)
-    print(f"Imported session: {store.session(done.code).title}", file=out)
+    print(f"Imported session: {done.title}", file=out)
     print(f"Code: {done.code}", file=out)
     print(f"Share link (for everyone taking part): {links.share_link(base, done.code)}", file=out)
     if done.code_changed:

@@ -72,7 +72,7 @@ def show_agenda_item(view: View, index: int) -> Session:
 def _results(store: Store, session: Session) -> RoundResults:
     """The current round's results as the room may see them (names masked where the session hides them)."""
     number = session.current_round
-    return round_results(session, store.rankings(session.code, number, masked=True), number)
+    return round_results(session, store._rankings(session.code, number, masked=True), number)
 
 
 def agenda(res: RoundResults) -> tuple[str, ...]:
@@ -96,14 +96,15 @@ class Screen:
     reasons: tuple[str, ...] = ()  # the item's reasons, one line each
 
 
-def screen(store: Store, session: Session, results: RoundResults | None = None) -> Screen:
-    """The presenter screen's content for ``session`` (as ``presenter_session`` loaded it); ``results``: the
-    current round's as the room may see them (``Store.rankings(..., masked=True)``), if the caller has them
-    already (a page's cache), read here otherwise."""
-    submitted = store.progress(session.code).parties_submitted(session)
+def screen(view: View, results: RoundResults | None = None) -> Screen:
+    """The presenter screen's content, for the presenter link's ``view`` (``PRESENT``); ``results``: the
+    current round's as the room may see them (``View.results``), if the caller has them already (a page's
+    cache), read here otherwise."""
+    session = view.require(Action.PRESENT).session
+    submitted = view.store._progress(session.code).parties_submitted(session)
     if session.round.status is not RoundStatus.REVEALED:
         return Screen(session, False, submitted)
-    res = results or _results(store, session)
+    res = results or _results(view.store, session)
     items = agenda(res)
     item = min(session.agenda_item, max(len(items) - 1, 0))
     names = session.catalogue.names

@@ -29,10 +29,12 @@ from .model import (
     Progress,
     Ranking,
     Role,
+    Round,
     RoundStatus,
     Session,
     Submission,
 )
+from .results import RoundResults, round_results
 from .rights import Action
 
 if TYPE_CHECKING:
@@ -56,6 +58,10 @@ class View:
     @property
     def participant(self) -> Participant | None:
         return self.actor.participant
+
+    def reopened(self) -> View:
+        """The same link opened again: its holder and session as stored now (after a change of this run's)."""
+        return self.store.open(self.session.code, self.token)
 
     def require(self, action: Action, *, party_id: int | None = None, round_number: int | None = None) -> Actor:
         """The actor, once the rights table allows them ``action`` now (AccessDenied or NotAllowedNow)."""
@@ -106,6 +112,30 @@ class View:
     def delete(self) -> None:
         self.store.delete_session(self.session.code, self.token)
 
+    def change_marker(self) -> tuple:
+        """A fingerprint of everything the session's pages show: equal markers, nothing changed (``SEE_SESSION``;
+        every holder may watch the session it holds a link to)."""
+        self.require(Action.SEE_SESSION)
+        return self.store._change_marker(self.session.code)
+
+    def current_round(self) -> Round:
+        """The current round, its timer included, in one cheap query: what open pages poll (``SEE_SESSION``)."""
+        self.require(Action.SEE_SESSION)
+        return self.store._current_round(self.session.code)
+
+    def results(self, number: int, reader: str | None = None) -> RoundResults:
+        """Round ``number``'s results as this holder may see them (``results_reader``: with people's names, or
+        with "Participant N" where the session hides names from this holder), from the session as stored now.
+        ``reader`` asks for a class this holder may see, for a cache shared by that class: "masked" always
+        is ("names" seen as the room sees them), "names" only by a holder who sees names."""
+        allowed = self.results_reader(number)
+        reader = reader or allowed
+        if reader not in ("names", "masked") or (reader == "names" and allowed != "names"):
+            raise AccessDenied(rights.DENIED)
+        masked = reader == "masked"
+        session = self.store._session(self.session.code)
+        return round_results(session, self.store._rankings(session.code, number, masked=masked), number)
+
     def events(self) -> list[Event]:
         return self.store.events(self.session.code, self.token)
 
@@ -130,13 +160,13 @@ class View:
 
     def my_round(self) -> MyRound:
         """The current round and this participant's ranking in it (what their ranking page polls)."""
-        return self.store.my_round(self.session.code, self._me())
+        return self.store._my_round(self.session.code, self._me())
 
     def my_ranking(self, round_number: int) -> Ranking | None:
-        return self.store.my_ranking(self._me(), round_number)
+        return self.store._my_ranking(self._me(), round_number)
 
     def start_order(self, round_number: int) -> tuple[str, ...]:
-        return self.store.start_order(self._me(), round_number)
+        return self.store._start_order(self._me(), round_number)
 
     def snapshot(self):
         """One read transaction: every read inside it sees the same committed state (exports)."""

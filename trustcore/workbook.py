@@ -120,12 +120,12 @@ def _session_data(view: View, *, shareable: bool, names: bool) -> SessionData:
         raise NotAllowedNow(NOT_REVEALED_YET)
     seen = audience_mod.of(s, facilitator=actor.is_facilitator, shareable=shareable, names=names)
     rounds = [r.number for r in s.rounds if seen.sees_round(s, r.number)]
-    people = [st.participant for st in store.progress(s.code).participants]
+    people = [st.participant for st in store._progress(s.code).participants]
     shown = {p.id: p.name for p in people} if seen.participant_names else anonymity.pseudonyms(p.id for p in people)
     rankings = tuple(
-        anonymity.mask((r for r in store.rankings(s.code) if r.round in rounds), shown)
+        anonymity.mask((r for r in store._rankings(s.code) if r.round in rounds), shown)
         if not seen.participant_names
-        else (r for r in store.rankings(s.code) if r.round in rounds)
+        else (r for r in store._rankings(s.code) if r.round in rounds)
     )
     results = tuple(round_results(s, rankings, n) for n in rounds if any(r.round == n for r in rankings))
     trend = rounds_comparison(s, rankings, [r.round for r in results]) if len(results) > 1 else None

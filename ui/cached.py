@@ -21,7 +21,7 @@ from trustcore import anonymity, charts, wording
 from trustcore.catalogue import Catalogue
 from trustcore.followup import survey
 from trustcore.model import Session
-from trustcore.results import RoundResults, round_results
+from trustcore.results import RoundResults
 from trustcore.rights import Action
 from trustcore.view import View
 
@@ -30,16 +30,17 @@ from .memo import shared
 
 
 def results(view: View, number: int, marker: tuple) -> RoundResults:
-    """A round's results as this view's holder may see them (``marker``: ``store.change_marker(code)``).
+    """A round's results as this view's holder may see them (``marker``: ``view.change_marker()``).
     Every caller is checked (``View.results_reader``); the shared value is keyed by what the holder may
     see ("names" or "masked"), so a hundred participants share one computation and nobody gets another
     class's copy."""
-    return _results(view.store, view.session.code, number, marker, view.results_reader(number))
+    return _results(view, view.session.code, number, marker, view.results_reader(number))
 
 
-@shared()
-def _results(store, code: str, number: int, marker: tuple, reader: str) -> RoundResults:
-    return round_results(store.session(code), store.rankings(code, number, masked=reader == "masked"), number)
+@shared(ignore=("view",))
+def _results(view: View, code: str, number: int, marker: tuple, reader: str) -> RoundResults:
+    # keyed by ``reader``, the class ``view.results`` computes for (the same for every view of that class)
+    return view.results(number, reader)
 
 
 def _room(session: Session) -> str:
@@ -51,15 +52,15 @@ def comparison_charts(view: View, number: int, marker: tuple) -> dict[str, Chart
     """The comparison's four charts, as JSON ready to draw (empty when fewer than two parties ranked). They
     show parties, never people, and are built from the room's results, so every holder shares them."""
     view.results_reader(number)
-    return _charts(view.store, view.session.code, number, marker, _room(view.session))
+    return _charts(view, view.session.code, number, marker, _room(view.session))
 
 
-@shared()
-def _charts(store, code: str, number: int, marker: tuple, reader: str) -> dict[str, Chart]:
-    res = _results(store, code, number, marker, reader)
+@shared(ignore=("view",))
+def _charts(view: View, code: str, number: int, marker: tuple, reader: str) -> dict[str, Chart]:
+    res = _results(view, code, number, marker, reader)
     if not res.comparable:
         return {}
-    colours = charts.colour_map([p.name for p in store.session(code).parties])
+    colours = charts.colour_map([p.name for p in view.session.parties])
     two = len(res.party_orders) == 2
     words = wording.chart_summaries(res.divergence, res.agreement)
     return {
@@ -80,8 +81,8 @@ def warm(view: View) -> None:
     headlines would wait behind; the first page to draw its details (after every headline,
     ``ui.live.heavy_slot``) builds them."""
     view.require(Action.RUN_ROUNDS)
-    store, code = view.store, view.session.code
-    _results(store, code, store.session(code).current_round, store.change_marker(code), _room(view.session))
+    number = view.current_round().number
+    _results(view, view.session.code, number, view.change_marker(), _room(view.session))
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,13 @@ AGENDA_TOP = 10
 def comparison_tables(view: View, number: int, marker: tuple) -> Tables:
     """The comparison's tables and agenda text, as this view's holder may see them (the agenda names
     people; keyed like ``results``)."""
-    return _tables(view.store, view.session.code, number, marker, view.results_reader(number))
+    return _tables(view, view.session.code, number, marker, view.results_reader(number))
 
 
-@shared()
-def _tables(store, code: str, number: int, marker: tuple, reader: str) -> Tables:
-    res = _results(store, code, number, marker, reader)
-    names = store.session(code).catalogue.names
+@shared(ignore=("view",))
+def _tables(view: View, code: str, number: int, marker: tuple, reader: str) -> Tables:
+    res = _results(view, code, number, marker, reader)
+    names = view.session.catalogue.names
     frame = (
         res.divergence.to_frame()
         .drop(columns=["element_id"])

@@ -82,8 +82,9 @@ class Context:
 
     def reload(self) -> None:
         """Re-read the session after a change (the page goes on with fresh state)."""
-        if self.session:
-            self.session = self.store.session(self.session.code)
+        if self.view:
+            self.view = self.view.reopened()
+            self.session = self.view.session
 
 
 def _read_params() -> dict[str, str]:

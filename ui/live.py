@@ -21,6 +21,7 @@ import streamlit as st
 
 from trustcore.errors import NotFound
 from trustcore.model import RoundStatus
+from trustcore.view import View
 
 from . import editing, healing
 from . import streamlit_internals as internals
@@ -39,7 +40,7 @@ RETRY_SECONDS = 3.0  # a nudged tab that still shows the old value (its rerun lo
 _FOLLOWED = "tc_followed_round"
 
 ROUND = "round"  # the tab shows the current round (``Round.shown``): number, status, timer
-MARKER = "marker"  # the tab shows everything in the session (``Store.change_marker``)
+MARKER = "marker"  # the tab shows everything in the session (``View.change_marker``)
 
 
 @dataclass
@@ -47,7 +48,7 @@ class _Watch:
     """One polling fragment of one tab: what it shows now, so the watcher can tell when that is stale."""
 
     fragment_id: str
-    store: object
+    view: View  # the tab's view: what the watcher reads the session through
     wants: str  # ROUND or MARKER
     shows: object  # the value of ``wants`` the tab drew
     nudged_at: float = 0.0
@@ -59,14 +60,15 @@ _watchers_lock = threading.Lock()
 _thread: threading.Thread | None = None
 
 
-def _register(store, code: str, wants: str, shows) -> None:
-    """Remember what this tab's current fragment shows of ``code`` (so the watcher can rerun it)."""
+def _register(view, wants: str, shows) -> None:
+    """Remember what this tab's current fragment shows of the view's session (so the watcher can rerun it)."""
     session_id = internals.this_session_id()
     fragment_id = internals.this_fragment_id() if session_id is not None else ""
     if session_id is None or not fragment_id:
         return
+    code = view.session.code
     with _watchers_lock:
-        _watchers.setdefault(code, {})[(session_id, fragment_id)] = _Watch(fragment_id, store, wants, shows)
+        _watchers.setdefault(code, {})[(session_id, fragment_id)] = _Watch(fragment_id, view, wants, shows)
     _start_watching()
 
 
@@ -103,9 +105,9 @@ def _watch_forever() -> None:
                 _LOGGER.warning("room watcher: cannot check session %s", code, exc_info=True)
 
 
-def _now_shown(store, code: str, wants: str):
+def _now_shown(view, wants: str):
     try:
-        return store.current_round(code).shown if wants == ROUND else store.change_marker(code)
+        return view.current_round().shown if wants == ROUND else view.change_marker()
     except NotFound:
         return None  # the session was deleted: every tab showing it is stale
 
@@ -120,9 +122,9 @@ def stale_tabs(code: str, now: float, busy=lambda session_id: False) -> list[tup
     current: dict[tuple[int, str], object] = {}
     stale = []
     for (session_id, _), watch in watches:
-        kind = (id(watch.store), watch.wants)
+        kind = (id(watch.view.store), watch.wants)
         if kind not in current:
-            current[kind] = _now_shown(watch.store, code, watch.wants)
+            current[kind] = _now_shown(watch.view, watch.wants)
         if current[kind] != watch.shows and now - watch.nudged_at >= RETRY_SECONDS and not busy(session_id):
             watch.nudged_at = now
             stale.append((session_id, watch.fragment_id))
@@ -260,9 +262,9 @@ def watch_round(ctx) -> None:
     """Rerun the whole page when the current round opens, locks or is revealed, or its timer changes
     (participants' view)."""
     heal()
-    _register(ctx.store, ctx.session.code, ROUND, ctx.drawn_round)
+    _register(ctx.view, ROUND, ctx.drawn_round)
     try:
-        now = ctx.store.current_round(ctx.session.code)
+        now = ctx.view.current_round()
     except NotFound:
         st.rerun(scope="app")  # the session was deleted: the context will say so
         return
@@ -309,7 +311,7 @@ def changed(ctx, key: str) -> tuple | None:
     else None. Records nothing: once what the change shows was read, call ``shown(ctx, key, marker)``. A
     read that fails (the database is down a moment) then leaves the change for the next poll, instead of
     consuming it and showing the stale drawing until something else changes."""
-    marker = ctx.store.change_marker(ctx.session.code)
+    marker = ctx.view.change_marker()
     return None if st.session_state.get(f"marker:{key}") == marker else marker
 
 
@@ -334,14 +336,14 @@ def rerun_on_change(ctx, key: str) -> None:
     except NotFound:
         st.rerun(scope="app")
     st.session_state[f"primed:{key}"] = True
-    _register(ctx.store, ctx.session.code, MARKER, st.session_state.get(f"marker:{key}"))
+    _register(ctx.view, MARKER, st.session_state.get(f"marker:{key}"))
 
 
 def changes_notice(ctx, key: str, *, forget: str = "") -> None:
     """On pages where people type (next steps, worksheet), never rerun under their fingers: say that
     others changed something, and offer a refresh, which also drops the forms' unsaved values (the
     session-state keys under the ``forget`` prefix, see ``editing.forget``) so they show what is stored."""
-    st.session_state[f"seen:{key}"] = ctx.store.change_marker(ctx.session.code)
+    st.session_state[f"seen:{key}"] = ctx.view.change_marker()
     _notice(ctx, key, forget)
 
 
@@ -349,11 +351,11 @@ def changes_notice(ctx, key: str, *, forget: str = "") -> None:
 def _notice(ctx, key: str, forget: str) -> None:
     heal()
     try:
-        marker = ctx.store.change_marker(ctx.session.code)
+        marker = ctx.view.change_marker()
     except NotFound:
         st.rerun(scope="app")
         return
-    _register(ctx.store, ctx.session.code, MARKER, marker)
+    _register(ctx.view, MARKER, marker)
     if marker != st.session_state.get(f"seen:{key}"):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.info(

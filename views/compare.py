@@ -52,7 +52,7 @@ rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round
 
 # ``visible`` holds only the rounds this tab's actor may see (resolved from its token for this rerun), and
 # ``number`` is one of them: the cached results below are read only after that check.
-marker = store.change_marker(session.code)
+marker = ctx.view.change_marker()
 res = cached.results(ctx.view, number, marker)  # as this tab's holder may see them
 rnd = session.get_round(number)
 if facilitator and rnd.status is not RoundStatus.REVEALED:

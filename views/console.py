@@ -307,7 +307,7 @@ secret_link_controls(
     ),
 )
 if rnd.status is RoundStatus.REVEALED:
-    agenda = presenter.agenda(cached.results(ctx.view, rnd.number, store.change_marker(session.code)))
+    agenda = presenter.agenda(cached.results(ctx.view, rnd.number, ctx.view.change_marker()))
     if agenda:
         item = min(session.agenda_item, len(agenda) - 1)
         st.markdown(f"On the presenter screen: agenda item **{item + 1} of {len(agenda)}**")

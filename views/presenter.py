@@ -22,10 +22,10 @@ REASONS_SHOWN = 4  # what fits under the item in large type
 
 ctx = page_context(Role.PRESENTER)
 session = ctx.session
-marker = ctx.store.change_marker(session.code)
+marker = ctx.view.change_marker()
 number = session.current_round
 revealed = session.round.status is RoundStatus.REVEALED
-view = presenter.screen(ctx.store, session, cached.results(ctx.view, number, marker) if revealed else None)
+screen = presenter.screen(ctx.view, cached.results(ctx.view, number, marker) if revealed else None)
 
 st.html(
     """<style>
@@ -38,29 +38,29 @@ st.html(
 st.title(plain(session.title), anchor=False)
 
 with st.container(key="tc-present"):
-    if not view.revealed:
+    if not screen.revealed:
         left, right = st.columns([3, 2], gap="large", vertical_alignment="center")
         with left:
             st.markdown(f"Join at the share link or with the code **{display_code(session.code)}**")
             show_timer(session.round)
-            for party, (done, joined) in view.submitted.items():
+            for party, (done, joined) in screen.submitted.items():
                 st.markdown(plain(f"{party}: {done} of {joined} submitted"))
         with right:
             share = links.share_link(base_url(), session.code)
             st.image(qr_png(share, scale=14), width="stretch", alt=alt_text(session.code))
     else:
-        st.markdown(f"**{plain(view.headline)}**")
-        if view.detail:
-            st.markdown(plain(view.detail))
+        st.markdown(f"**{plain(screen.headline)}**")
+        if screen.detail:
+            st.markdown(plain(screen.detail))
         ready = cached.comparison_charts(ctx.view, number, marker)
-        if view.agenda:
-            st.caption(f"Discussion agenda: item {view.item + 1} of {len(view.agenda)}")
+        if screen.agenda:
+            st.caption(f"Discussion agenda: item {screen.item + 1} of {len(screen.agenda)}")
             with st.container(key="tc-agenda-item"):
-                st.markdown(f"### {plain(view.agenda[view.item])}")
-            for line in view.reasons[:REASONS_SHOWN]:
+                st.markdown(f"### {plain(screen.agenda[screen.item])}")
+            for line in screen.reasons[:REASONS_SHOWN]:
                 st.markdown(plain(line))
-            if len(view.reasons) > REASONS_SHOWN:
-                st.caption(f"… and {len(view.reasons) - REASONS_SHOWN} more reasons on the comparison page.")
+            if len(screen.reasons) > REASONS_SHOWN:
+                st.caption(f"… and {len(screen.reasons) - REASONS_SHOWN} more reasons on the comparison page.")
         else:
             st.markdown("Every party ranked the elements in the same order: nothing to discuss on the agenda.")
         if "divergence" in ready:

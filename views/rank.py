@@ -27,7 +27,7 @@ def show_other_reasons(ctx, previous: int) -> None:
     session, me = ctx.session, ctx.participant
     if not session.results_visible(previous):
         return
-    res = cached.results(ctx.view, previous, ctx.store.change_marker(session.code))
+    res = cached.results(ctx.view, previous, ctx.view.change_marker())
     contrasts = res.to_reconsider(me.id)
     if not contrasts:
         return

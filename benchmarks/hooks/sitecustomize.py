@@ -84,7 +84,7 @@ if _RUNLOG:
 # ------------------------------------------------------------------------------------- slow polls
 # Two delays that stretch windows which exist anyway on a loaded server (a thread can be descheduled for
 # tens of milliseconds anywhere), so a test can hit them every time (tests/test_benchmark_smoke.py):
-# - TRUSTCORE_SLOW_POLL=<s>: Store.current_round (what a participant's page polls every 2 s in its
+# - TRUSTCORE_SLOW_POLL=<s>: Store._current_round (what a participant's page polls every 2 s in its
 #   watch_round fragment) sleeps first;
 # - TRUSTCORE_SLOW_FINISH=<s>: SessionState.on_script_finished (the end-of-run clean-up that resets button
 #   triggers) sleeps first.
@@ -109,14 +109,14 @@ def _install_delays(poll: float, finish: float) -> None:
 
     def patch_poll() -> None:
         store_cls = wait_for("trustcore.store", "Store")
-        original = store_cls.current_round
+        original = store_cls._current_round
 
         def current_round(self, code):
             _mark("poll")
             time.sleep(poll)
             return original(self, code)
 
-        store_cls.current_round = current_round
+        store_cls._current_round = current_round
 
     def patch_finish() -> None:
         state_cls = wait_for("streamlit.runtime.state.session_state", "SessionState")

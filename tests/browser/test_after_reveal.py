@@ -52,7 +52,7 @@ def test_second_round_starts_from_previous_order_and_shows_movement(server, stor
     expect(console.get_by_role("heading", name="From round 1 to round 2")).to_be_visible()
     expect(console.get_by_text("Agreement (Kendall's W) went from")).to_be_visible()
     shot(console, "20-comparison-round-2")
-    assert [r.round for r in store.rankings(code)] == [1, 1, 2, 2]
+    assert [r.round for r in store._rankings(code)] == [1, 1, 2, 2]
 
 
 def test_next_steps_from_two_browsers_never_overwrite_silently(server, store, new_page):

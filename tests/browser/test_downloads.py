@@ -71,7 +71,7 @@ def test_facilitator_downloads_every_export(server, store, new_page, tmp_path):
     assert json.loads(data)["format"] == "trustcore-session"
     elsewhere = Store(tmp_path / "elsewhere.db", retention_days=None).initialise()
     new_code = archive.import_session(elsewhere, data)
-    assert [r.order for r in elsewhere.rankings(new_code)] == [r.order for r in store.rankings(code)]
+    assert [r.order for r in elsewhere._rankings(new_code)] == [r.order for r in store._rankings(code)]
     shot(page, "31-console-downloads")
 
 

@@ -98,8 +98,8 @@ def test_the_whole_workshop_by_keyboard(server, store, new_page):
 
     # another party ranks too (through the core: the comparison needs two)
     code = share.rsplit("session=", 1)[1].split("&")[0]
-    other = store.join(code, store.session(code).parties[0].id, "Other")
-    store.submit(code, other.token, list(store.session(code).catalogue.ids), round_number=1)
+    other = store.join(code, store._session(code).parties[0].id, "Other")
+    store.submit(code, other.token, list(store._session(code).catalogue.ids), round_number=1)
 
     # the facilitator locks and reveals from the console (opened from the facilitator link)
     open_app(fac, admin)
@@ -107,7 +107,7 @@ def test_the_whole_workshop_by_keyboard(server, store, new_page):
         tab_to(fac, fac.get_by_role("button", name=button))
         fac.keyboard.press("Enter")
         wait_idle(fac)
-    assert store.session(code).round.status == "revealed"
+    assert store._session(code).round.status == "revealed"
 
     # the participant's page shows the comparison by itself; they read it and add a next step
     expect(me.get_by_text("Side by side, most contested first")).to_be_visible(timeout=20000)

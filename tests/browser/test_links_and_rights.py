@@ -51,7 +51,7 @@ def test_participant_link_cannot_act_as_facilitator(server, store, new_page):
     tampered = made.facilitator_token[:-1] + ("A" if made.facilitator_token[-1] != "A" else "B")
     open_app(page, f"{server.url}/?session={made.session.code}&admin={tampered}")
     expect(page.get_by_text("This facilitator link is not valid")).to_be_visible()
-    assert store.session(made.session.code).round.status == "open"
+    assert store._session(made.session.code).round.status == "open"
 
 
 def test_move_buttons_rank_without_dragging(server, store, new_page):
@@ -69,8 +69,8 @@ def test_move_buttons_rank_without_dragging(server, store, new_page):
     page.get_by_role("button", name="Submit my ranking").click()
     wait_idle(page)
     expected = [start[1], start[0]] + start[2:-2] + [start[-1], start[-2]]
-    participant = store.progress(made.session.code).participants[0].participant
-    ranking = eventually(lambda: store.my_ranking(participant, 1))
+    participant = store._progress(made.session.code).participants[0].participant
+    ranking = eventually(lambda: store._my_ranking(participant, 1))
     assert [NAMES[e] for e in ranking.order] == expected
     page.get_by_text("Drag and drop").click()
     wait_idle(page)

@@ -51,7 +51,7 @@ def test_the_presenter_screen_follows_the_console_through_the_agenda(server, sto
         expect(page.get_by_text("Discussion agenda: item 1 of")).to_be_visible(timeout=15000)
     console.get_by_role("button", name="Next item").click()
     wait_idle(console)
-    assert store.session(code).agenda_item == 1
+    assert store._session(code).agenda_item == 1
     for page in screens.values():  # the screen follows within a poll, with the item's reasons under it
         expect(page.get_by_text("Discussion agenda: item 2 of")).to_be_visible(timeout=15000)
         expect(page.get_by_text("“Every timetable depends on it”", exact=False)).to_be_visible()

@@ -50,7 +50,7 @@ def test_reasons_typed_on_a_phone_are_shown_after_the_reveal_and_in_the_next_rou
     shot(phone, "30-reasons-phone")
     submit(phone)
     ids = {v: k for k, v in names.items()}
-    stored = store.rankings(code)[0].reasons
+    stored = store._rankings(code)[0].reasons
     assert stored == {ids[ann_top]: "Without it nobody shares anything", ids[ann_bottom]: "We already do this well"}
 
     # Bob ranks the other way round, from another device, and explains his top (Ann's bottom).
@@ -150,7 +150,7 @@ def test_each_anonymity_setting_on_the_pages_and_in_the_csv(server, store, new_p
         assert expected in people and (("Annwyl Quist" in people) == (expected == "Annwyl Quist")), (who, people)
         if setting is Anonymity.HIDDEN and who == "participant":
             shot(page, "33-reasons-names-hidden")
-    assert eventually(lambda: store.session(code).anonymity is setting)
+    assert eventually(lambda: store._session(code).anonymity is setting)
 
 
 def test_the_setting_is_chosen_on_the_create_page(server, new_page):

@@ -175,9 +175,19 @@ def test_participants_on_both_replicas_through_nginx_and_the_reveal_reaches_ever
 
     console.get_by_role("button", name="Reveal results").click()
     wait_idle(console)
-    headline = round_results(store.session(code), store.rankings(code), 1).headline
-    for page, _ in people:  # every page, on either replica, opens the comparison by itself
-        expect(page.get_by_text(headline.summary)).to_be_visible(timeout=15000)
+    headline = round_results(store._session(code), store._rankings(code), 1).headline
+    for i, (page, _) in enumerate(people):  # every page, on either replica, opens the comparison by itself
+        try:
+            expect(page.get_by_text(headline.summary)).to_be_visible(timeout=15000)
+        except AssertionError:  # say which tab, on which replica, showed what (a flake must be diagnosable)
+            for j, (other, _) in enumerate(people):
+                shot(other, f"replicas-failed-person-{j}")
+            shown = page.locator("[data-testid='stMain']").inner_text()[:2000]
+            raise AssertionError(
+                f"person {i} (replica {'ab'[i % 2]}, {urlsplit(page.url).path}) shows no comparison:\n{shown}\n"
+                f"--- replica a log:\n{a.log_path.read_text()[-3000:]}\n--- replica b log:\n"
+                f"{b.log_path.read_text()[-3000:]}"
+            ) from None
     shot(people[0][0], "replicas-02-participant-after-reveal")
     ann = people[0][0]
     personal = parse_qs(urlsplit(ann.url).query)["me"][0]

@@ -49,6 +49,6 @@ def test_a_timer_that_locks_the_round_at_zero_on_two_pages(server, store, new_pa
     start_timer(store.open(code, fac), 4, lock_at_zero=True, round_number=1)  # a short one, started as the console does
     for page in people:
         expect(page.get_by_text("Round 1 is locked")).to_be_visible(timeout=20000)
-    assert store.current_round(code).status is RoundStatus.LOCKED
+    assert store._current_round(code).status is RoundStatus.LOCKED
     expect(console.get_by_role("button", name="Unlock round")).to_be_visible(timeout=15000)
     shot(people[1], "timer-03-phone-locked-at-zero")

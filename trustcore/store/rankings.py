@@ -36,7 +36,7 @@ from .rows import (
 
 
 class Rankings(Participants):
-    def my_round(self, code: str, participant: Participant) -> MyRound:
+    def _my_round(self, code: str, participant: Participant) -> MyRound:
         """The current round, its status and the participant's current ranking in it, in one query: what a
         participant's ranking page polls for. NotFound when the session (or the participant) is gone."""
         code = tokens.normalise_code(code) or ""
@@ -110,7 +110,7 @@ class Rankings(Participants):
             )
             if previous and tuple(json.loads(previous["ordering"])) == order and _reasons(previous) == why:
                 return Submission(_ranking(previous, me), replaced=False, unchanged=True)
-            start = previous["start_order"] if previous else json.dumps(list(self._start_order(db, me, number)))
+            start = previous["start_order"] if previous else json.dumps(list(self._start_order_in(db, me, number)))
             if previous:
                 db.execute("UPDATE rankings SET current = 0 WHERE id = ?", [previous["id"]])
             stamp = now()
@@ -139,14 +139,14 @@ class Rankings(Participants):
             }
         return Submission(_ranking(row, me), replaced=previous is not None, unchanged=False)
 
-    def start_order(self, participant: Participant, round_number: int) -> tuple[str, ...]:
+    def _start_order(self, participant: Participant, round_number: int) -> tuple[str, ...]:
         """The order a participant starts from in a round: their random shuffle in round 1, their
         previous round's order afterwards (or the shuffle if they did not rank then)."""
         with dbmod.connection(self.path) as db:
-            return self._start_order(db, participant, round_number)
+            return self._start_order_in(db, participant, round_number)
 
     @staticmethod
-    def _start_order(db, participant: Participant, round_number: int) -> tuple[str, ...]:
+    def _start_order_in(db, participant: Participant, round_number: int) -> tuple[str, ...]:
         row = next(
             iter(
                 db.query(
@@ -159,7 +159,7 @@ class Rankings(Participants):
         )
         return tuple(json.loads(row["ordering"])) if row else participant.start_order
 
-    def my_ranking(self, participant: Participant, round_number: int) -> Ranking | None:
+    def _my_ranking(self, participant: Participant, round_number: int) -> Ranking | None:
         """The participant's current order in a round, if they submitted one."""
         with dbmod.connection(self.path) as db:
             row = next(
@@ -175,7 +175,7 @@ class Rankings(Participants):
 
     # ------------------------------------------------------------------ results
 
-    def rankings(
+    def _rankings(
         self, code: str, round_number: int | None = None, *, history: bool = False, masked: bool = False
     ) -> list[Ranking]:
         """Current rankings of one round (or every round when ``round_number`` is None), in party then
@@ -185,7 +185,7 @@ class Rankings(Participants):
 
         The caller decides who may see them (``Session.results_visible``); pages show them only then.
         """
-        session = self.session(code)
+        session = self._session(code)
         with dbmod.connection(self.path) as db:
             found = query_rankings(db, session.id, round_number, history=history)
             if masked and not anonymity_mod.shows_names(session, facilitator=False):
@@ -199,7 +199,7 @@ class Rankings(Participants):
         is not); AccessDenied for anyone else. ``round_number`` None: every visible round."""
         if round_number is not None:
             actor = self.require(code, token, Action.SEE_RESULTS, round_number=round_number)
-            return self.rankings(actor.session.code, round_number, masked=not actor.is_facilitator)
+            return self._rankings(actor.session.code, round_number, masked=not actor.is_facilitator)
         try:
             actor = self.require(code, token, Action.SEE_RESULTS)
         except NotAllowedNow:  # a participant before any round was revealed: nothing to see yet
@@ -208,15 +208,15 @@ class Rankings(Participants):
         rounds = {
             r.number for r in session.rounds if session.results_visible(r.number, facilitator=actor.is_facilitator)
         }
-        return [r for r in self.rankings(session.code, masked=not actor.is_facilitator) if r.round in rounds]
+        return [r for r in self._rankings(session.code, masked=not actor.is_facilitator) if r.round in rounds]
 
     def facilitator_progress(self, code: str, token: str | None) -> Progress:
         """Who has joined and who has submitted (facilitator only)."""
-        return self.progress(self.require(code, token, Action.SEE_PROGRESS).session.code)
+        return self._progress(self.require(code, token, Action.SEE_PROGRESS).session.code)
 
-    def progress(self, code: str) -> Progress:
+    def _progress(self, code: str) -> Progress:
         """Who has joined and who has submitted in the current round."""
-        session = self.session(code)
+        session = self._session(code)
         with dbmod.connection(self.path) as db:
             rows = list(
                 db.query(

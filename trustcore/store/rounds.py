@@ -23,7 +23,7 @@ from .rows import UNKNOWN_CODE, _round, _touch, check_round
 
 
 class Rounds(Access):
-    def change_marker(self, code: str) -> tuple:
+    def _change_marker(self, code: str) -> tuple:
         """A cheap fingerprint of everything live views show; equal markers mean nothing changed.
 
         Every change to a session writes an event, so the newest event id is the marker."""
@@ -39,7 +39,7 @@ class Rounds(Access):
             raise NotFound(UNKNOWN_CODE)
         return tuple(row.values())
 
-    def current_round(self, code: str) -> Round:
+    def _current_round(self, code: str) -> Round:
         """The current round, its timer included, in one cheap query (what the open pages poll)."""
         code = tokens.normalise_code(code) or ""
         row = dbmod.query_one(

@@ -14,6 +14,7 @@ from ..model import (
     Round,
     RoundStatus,
 )
+from ..rights import DENIED  # noqa: F401 - the message of any wrong token (``trustcore.store.DENIED``)
 
 JOINING_CLOSED = (
     "Joining this session has closed (it closes when the facilitator reveals the results, or when they close it)."
@@ -21,7 +22,7 @@ JOINING_CLOSED = (
 )
 SESSION_FULL = "This session is full: it takes at most {cap} participants. Ask the facilitator to raise the limit."
 REMOVED = "The facilitator removed this personal link from the session. Ask them, or join again from the share link."
-DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
+
 UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
 _LINK_COLUMNS = (
     (Role.FACILITATOR, "facilitator_hash"),
@@ -35,7 +36,7 @@ RETENTION_ENV = "TRUSTCORE_RETENTION_DAYS"
 def query_rankings(db, session_id: int, round_number: int | None = None, *, history: bool = False) -> list[Ranking]:
     """A session's current rankings of one round (or every round when ``round_number`` is None), read on
     the connection ``db``, in round, party then participant order (oldest first); ``history=True`` adds
-    the replaced ones too. Checks no rights: ``Store.rankings`` and the follow-up features call it."""
+    the replaced ones too. Checks no rights: ``Store._rankings`` and the follow-up features call it."""
     sql = """SELECT r.*, q.name AS participant, q.party_id, p.name AS party
              FROM rankings r JOIN participants q ON q.id = r.participant_id JOIN parties p ON p.id = q.party_id
              WHERE r.session_id = ?"""

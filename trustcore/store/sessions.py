@@ -107,7 +107,7 @@ class Sessions:
 
     # ------------------------------------------------------------------ reading sessions
 
-    def session(self, code: str | None) -> Session:
+    def _session(self, code: str | None) -> Session:
         """The session with this share code; NotFound (with a message for people) otherwise."""
         code = tokens.normalise_code(code)
         if code is None:
