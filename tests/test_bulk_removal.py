@@ -90,6 +90,7 @@ def test_only_the_facilitator_removes_people_and_the_request_must_say_whom(room)
         ({"participant_ids": [1], "joined_within_minutes": 5}, "Choose whom to remove"),
         ({"participant_ids": []}, "Tick the people to remove first."),
         ({"participant_ids": ["x"]}, "no longer in this session"),
+        ({"participant_ids": "12"}, "no longer in this session"),
         ({"joined_within_minutes": 0}, "between 1 and 1440"),
         ({"joined_within_minutes": "ten"}, "whole number"),
     ):

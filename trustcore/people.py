@@ -78,6 +78,8 @@ def remove_participants(
             raise InvalidInput(f"The number of minutes must be between 1 and {MINUTES_MAX}.")
         since = later(-60 * minutes)
     else:
+        if isinstance(participant_ids, (str, bytes)):
+            raise InvalidInput(GONE)
         try:
             ids = {int(pid) for pid in participant_ids or ()}
         except (TypeError, ValueError):
