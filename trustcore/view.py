@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import anonymity, rights
+from . import anonymity, limits, rights
 from . import db as dbmod
 from .catalogue import Catalogue
 from .errors import AccessDenied, NotAllowedNow
@@ -146,8 +146,11 @@ class View:
     def visible_rankings(self, round_number: int | None = None) -> list[Ranking]:
         return self.store.visible_rankings(self.session.code, self.token, round_number)
 
-    def join(self, party_id: int, name: str = "") -> Joined:
-        """Join a party through the share link (``JOIN``)."""
+    def join(self, party_id: int, name: str = "", *, client: str | None = None) -> Joined:
+        """Join a party through the share link (``JOIN``); ``client`` (``limits.client_address``, as the page
+        sees it) is held to ``limits.JOINS`` first."""
+        if client is not None:
+            limits.JOINS.admit(client)
         return self.store.join(self.session.code, party_id, name)
 
     def submit(self, order, reasons=None, *, round_number: int) -> Submission:

@@ -208,6 +208,63 @@ with st.expander("People: remove a participant, or move one to another party", i
         if st.button("Remove participant", icon=":material/person_remove:", disabled=not sure):
             act(lambda: people_mod.remove_participant(ctx.view, who), "Removed, with their rankings.")
 
+        st.markdown("**Remove many at once** (a flood of joins, a link shared too widely)")
+        ids = [p.participant.id for p in people]
+        label = {
+            p.participant.id: f"{p.participant.name} ({p.participant.party}), joined {p.participant.joined_at[11:16]} UTC"
+            for p in people
+        }
+        by_minutes = (
+            st.radio(
+                "Whom",
+                ["Those I tick", "Everyone who joined in the last minutes"],
+                horizontal=True,
+                key="people_bulk_how",
+            )
+            != "Those I tick"
+        )
+        if by_minutes:
+            minutes = st.number_input(
+                "Joined in the last … minutes",
+                min_value=1,
+                max_value=people_mod.MINUTES_MAX,
+                value=10,
+                step=1,
+                key="people_bulk_minutes",
+            )
+            chosen = [p.id for p in people_mod.joined_within([p.participant for p in people], int(minutes))]
+            st.caption(
+                f"Right now that is {len(chosen)} of {len(ids)}: "
+                + (", ".join(esc(label[pid]) for pid in chosen) or "nobody")
+                + ". Anyone who joins before you press the button is removed too."
+            )
+            how: dict = {"joined_within_minutes": int(minutes)}
+        else:
+            chosen = st.multiselect("People to remove", ids, format_func=label.get, key="people_bulk_ticked")
+            how = {"participant_ids": chosen}
+        bulk_sure = st.checkbox(
+            "Yes, remove them and their rankings from this session (their personal links stop working)",
+            key="people_bulk_sure",
+        )
+        if st.button(
+            "Remove these people",
+            icon=":material/group_remove:",
+            disabled=not (bulk_sure and chosen),
+            key="people_bulk",
+        ):
+            try:
+                _, removed = people_mod.remove_participants(ctx.view, **how)
+            except TrustcoreError as exc:
+                problem(exc)
+            else:
+                nudge(session.code)
+                flash(
+                    f"Removed {removed} {'person' if removed == 1 else 'people'}, with their rankings."
+                    if removed
+                    else "Nobody matched any more: nobody was removed."
+                )
+                st.rerun()
+
 st.markdown("**Joining**")
 closed_note = joining.closed_note(ctx.view)
 if closed_note:

@@ -7,6 +7,7 @@ from trustcore.errors import TrustcoreError
 from trustcore.model import Anonymity, Role
 from trustcore.store import JOINING_CLOSED
 from trustcore.text import markdown_escape as esc
+from ui.client import address as client_address
 from ui.common import leave_session_button, problem, session_header, show_error
 from ui.context import page_context, set_params
 from ui.flash import flash
@@ -66,7 +67,7 @@ if go:
         st.error("Choose your party first.", icon=":material/error:")
     else:
         try:
-            joined = ctx.view.join(party_id, name)
+            joined = ctx.view.join(party_id, name, client=client_address())
         except TrustcoreError as exc:
             problem(exc)
         else:

@@ -8,6 +8,7 @@ from trustcore.errors import TrustcoreError
 from trustcore.followup import survey
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
+from ui.client import address as client_address
 from ui.common import problem, session_header
 from ui.context import page_context
 
@@ -74,7 +75,7 @@ with st.form("survey"):
 
 if sent:
     try:
-        stored = survey.submit_feedback(ctx.view, respondent, answers)
+        stored = survey.submit_feedback(ctx.view, respondent, answers, client=client_address())
     except TrustcoreError as exc:
         problem(exc)
     else:

@@ -244,3 +244,36 @@ def test_a_participant_on_one_replica_and_the_facilitator_on_the_other_see_each_
     expect(console.get_by_text("Round 1: 1 of 1 submitted")).to_be_visible(timeout=10000)
     console.get_by_role("button", name="Lock round").click()  # on B
     expect(me.get_by_text("Round 1 is locked")).to_be_visible(timeout=10000)  # reaches A within a poll
+
+
+def test_joins_through_nginx_are_limited_per_client(replicas, new_page, tmp_path):
+    """Behind the shipped nginx, the limit on joins counts each client the proxy names: two browsers that nginx
+    forwards for different addresses (as two people on two networks would reach it), one replica allowing 2 joins
+    a minute per client. The first client's third join is refused with the message and creates nobody; the
+    second client still joins."""
+    store, _, _, _ = replicas
+    limited = Server(store.path, tmp_path / "limited.log", {"TRUSTCORE_JOINS_PER_MINUTE": "2"})  # type: ignore[arg-type]
+    proxy = Nginx(tmp_path, [limited.port])
+    try:
+        made = store.create_session("Joins through the proxy", PARTIES)
+        code = made.session.code
+        share = links.share_link(proxy.url, code)
+
+        def client(address: str):
+            return new_page(extra_http_headers={"X-Forwarded-For": address})
+
+        first = client("203.0.113.7")
+        for i in range(2):
+            join(first, share, PARTIES[0], f"Ann {i}")
+        open_app(first, share)
+        first.get_by_text(PARTIES[0], exact=True).click()
+        first.get_by_role("button", name="Join and start ranking").click()
+        wait_idle(first)
+        expect(first.get_by_text("Too many people have joined from your network in the last minute")).to_be_visible()
+        assert len(store._progress(code).participants) == 2
+        join(client("198.51.100.9"), share, PARTIES[1], "Bob")  # another client, through the same proxy
+        assert sorted(p.participant.name for p in store._progress(code).participants) == ["Ann 0", "Ann 1", "Bob"]
+    finally:
+        proxy.stop()
+        limited.stop()
+    assert "Traceback" not in (tmp_path / "limited.log").read_text()

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .. import db as dbmod
-from .. import events, rights
+from .. import events, limits, rights
 from ..clock import now
 from ..errors import AccessDenied, EditConflict, InvalidInput
 from ..model import STATUSES, Actor, Session
@@ -179,6 +179,7 @@ def add_next_step(
     )
     _may_agree_for(actor, set(values["agreed_by"]))
     with view.write(Action.EDIT_NEXT_STEPS) as (db, session):
+        limits.NEXT_STEPS.check_count(db, "SELECT COUNT(*) AS n FROM next_steps WHERE session_id = ?", [session.id])
         stamp = now()
         step_id = dbmod.insert(
             db,

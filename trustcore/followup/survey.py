@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import db as dbmod
-from .. import events, tokens
+from .. import events, limits, tokens
 from ..clock import now
 from ..errors import InvalidInput, NotFound
 from ..model import Session
@@ -114,14 +114,20 @@ def _answer(session: Session, element_id, answer) -> dict | None:
     return {"element_id": element_id, "trust": trust, **choices, "comment": comment}
 
 
-def submit_feedback(view: View, respondent: str, answers: Mapping) -> int:
+def submit_feedback(view: View, respondent: str, answers: Mapping, *, client: str | None = None) -> int:
     """Store a stakeholder's survey answers: ``answers`` maps element ids (and None, the overall
     question) to dicts with any of trust (1-5), expectations (EXPECTATIONS), evidence (EVIDENCE) and
     comment. Everything is checked first; then all rows are stored in one transaction. Answers with every
     field empty are skipped; returns the number of rows stored.
 
     An empty respondent name becomes "Stakeholder N"; a name already used in the session gets " (2)"...
-    so each submission stays one respondent."""
+    so each submission stays one respondent.
+
+    ``client`` (the page's ``limits.client_address``) is held to ``limits.SURVEY_ANSWERS`` before anything is
+    read; the session holds at most ``limits.SURVEY_RESPONSES`` respondents (RateLimited / NotAllowedNow, and
+    nothing stored)."""
+    if client is not None:
+        limits.SURVEY_ANSWERS.admit(client)
     session = survey_session(view)
     respondent = clean_line(respondent, field="Your name", max_len=NAME_MAX, required=False)
     if not isinstance(answers, Mapping):
@@ -143,6 +149,7 @@ def submit_feedback(view: View, respondent: str, answers: Mapping) -> int:
             r["respondent"].casefold()
             for r in db.query("SELECT DISTINCT respondent FROM feedback WHERE session_id = ?", [sid])
         }
+        limits.SURVEY_RESPONSES.check(len(taken))
         respondent = unique_name(respondent, taken, anonymous="Stakeholder")
         stamp = now()
         for r in rows:

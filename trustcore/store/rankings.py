@@ -6,7 +6,7 @@ import json
 
 from .. import anonymity as anonymity_mod
 from .. import db as dbmod
-from .. import events, rights, tokens
+from .. import events, limits, rights, tokens
 from .. import reasons as reasons_mod
 from ..catalogue import Catalogue, validate_order
 from ..clock import now
@@ -110,6 +110,9 @@ class Rankings(Participants):
             )
             if previous and tuple(json.loads(previous["ordering"])) == order and _reasons(previous) == why:
                 return Submission(_ranking(previous, me), replaced=False, unchanged=True)
+            limits.RANKINGS.check_count(
+                db, "SELECT COUNT(*) AS n FROM rankings WHERE session_id = ?", [rnd["session_id"]]
+            )
             start = previous["start_order"] if previous else json.dumps(list(self._start_order_in(db, me, number)))
             if previous:
                 db.execute("UPDATE rankings SET current = 0 WHERE id = ?", [previous["id"]])
