@@ -20,6 +20,7 @@ from trustcore.followup.next_steps import next_steps
 from trustcore.store import Store
 
 CHARS_PER_WIDTH = 1.35  # the most ordinary text Calibri/Carlito fit per unit of column width (measured)
+LINE = 15.0  # points: a line of 11 pt Calibri (Excel's default row height)
 
 
 @pytest.fixture(scope="module")
@@ -54,29 +55,33 @@ def test_no_row_is_shorter_than_its_wrapped_text(book):
     for sheet in book:
         spans = {(m.min_row, m.min_col): m for m in sheet.merged_cells}
         for row in sheet.iter_rows():
-            height = sheet.row_dimensions[row[0].row].height or workbook.LINE_HEIGHT
+            height = sheet.row_dimensions[row[0].row].height or LINE
             for cell in row:
                 if not isinstance(cell.value, str):
                     continue
                 merged = spans.get((cell.row, cell.column))
                 columns = range(merged.min_col, merged.max_col + 1) if merged else [cell.column]
                 lines = _least_lines(cell.value, sum(_width(sheet, c) for c in columns))
-                assert height >= lines * workbook.LINE_HEIGHT, (sheet.title, cell.coordinate, height, cell.value)
+                assert height >= lines * LINE, (sheet.title, cell.coordinate, height, cell.value)
                 checked += lines > 1
     assert checked > 20  # the session has long reasons, entries and comments: many rows wrap
 
 
 def test_a_row_is_not_much_taller_than_its_text_needs(book):
-    """Generous, not wasteful: one line of room to spare at most, per the workbook's own estimate."""
+    """Generous, not wasteful: no taller than twice the fewest lines its text can take, plus one."""
     for sheet in book:
-        for row in sheet.iter_rows(min_row=2):
+        spans = {(m.min_row, m.min_col): m for m in sheet.merged_cells}
+        for row in sheet.iter_rows():
             height = sheet.row_dimensions[row[0].row].height
             if height is None:
                 continue
-            most = max(
-                workbook.wrapped_lines(str(c.value), _width(sheet, c.column) * 2) for c in row if c.value is not None
-            )
-            assert height <= (2 * most + 2) * workbook.LINE_HEIGHT, (sheet.title, row[0].row)
+            need = 1
+            for cell in row:
+                if cell.value is not None:
+                    merged = spans.get((cell.row, cell.column))
+                    columns = range(merged.min_col, merged.max_col + 1) if merged else [cell.column]
+                    need = max(need, _least_lines(str(cell.value), sum(_width(sheet, c) for c in columns)))
+            assert height <= (2 * need + 1) * LINE, (sheet.title, row[0].row, height, need)
 
 
 def test_wrapped_lines_counts_line_breaks_and_wraps_words():
@@ -124,7 +129,7 @@ def test_times_are_date_cells_in_utc_with_a_date_format(world, book):
         at = [c.value for c in sheet[1]].index(column) + 1
         cells = [sheet.cell(row=r, column=at) for r in range(2, sheet.max_row + 1)]
         assert cells and all(isinstance(c.value, datetime) for c in cells), name
-        assert {c.number_format for c in cells} == {workbook.DATE_FORMAT}, name
+        assert {c.number_format for c in cells} == {"yyyy-mm-dd hh:mm"}, name
     stored = store.rankings(code)[0].submitted_at
     assert book["Rankings"]["I2"].value.strftime("%Y-%m-%dT%H:%M:%SZ") in {r.submitted_at for r in store.rankings(code)}
     assert stored.endswith("Z")
