@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages in .venv, Debian's Chromium, PostgreSQL and nginx when missing)
-# and run the whole suite. Extra arguments go to pytest.
+# Install everything the tests need (Python packages in .venv, Debian's Chromium, PostgreSQL, nginx and LibreOffice
+# when missing) and run the whole suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh requirements-dev.txt
@@ -25,11 +25,22 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   $apt_get update -qq
   DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq nginx-light >/dev/null
 fi
+# LibreOffice, for the test of the workbook as LibreOffice prints it (tests/test_workbook_in_libreoffice.py):
+# Calc, its uno bridge for Debian's python3, poppler-utils to read the PDF, and Carlito (Calibri's metric twin).
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+  || ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi carlito; then
+  echo "LibreOffice, python3-uno, poppler-utils or Carlito not found: installing Debian's packages" >&2
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq libreoffice-calc python3-uno poppler-utils \
+    fonts-crosextra-carlito >/dev/null
+fi
 # Lint, format and types first: cheap, and CI fails on them.
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
 .venv/bin/mypy
-# Under CI a missing browser fails the browser tests (see tests/browser/conftest.py), never skips them.
+# Under CI a missing browser fails the browser tests (see tests/browser/conftest.py), never skips them; so does a
+# missing LibreOffice the workbook's LibreOffice test (tests/test_workbook_in_libreoffice.py).
 if [ "$#" -gt 0 ]; then
   exec .venv/bin/python -m pytest "$@"
 fi

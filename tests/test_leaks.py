@@ -146,8 +146,9 @@ def _read(doc: documents.Document, data: bytes) -> tuple[str, set[str]]:
         text = data.decode("utf-8")
     rounds = set()
     for table in tables:
-        if table and "round" in table[0]:
-            column = table[0].index("round")
+        names = [h.lower() for h in table[0]] if table else []  # "round" in a CSV, "Round" in the workbook
+        if "round" in names:
+            column = names.index("round")
             rounds |= {row[column] for row in table[1:] if column < len(row) and row[column]}
     return text, rounds
 

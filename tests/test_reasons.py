@@ -153,10 +153,10 @@ def test_workbook_and_report_include_the_reasons(room):
     book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store.open(s.code, fac))))
     sheet = book["Reasons"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == list(workbook.REASONS_COLUMNS)
+    assert rows[0] == [workbook.heading(c) for c in workbook.REASONS_COLUMNS]
     assert rows[1][1] == ids[0] and rows[1][4:] == ["Alpha", "Ann", 1, "the reason in the workbook"]
     ranks = [[c.value for c in row] for row in book["Rankings"].iter_rows()]
-    assert ranks[0][-1] == "reason" and ["the reason in the workbook"] == [r[-1] for r in ranks[1:] if r[-1]]
+    assert ranks[0][-1] == "Reason" and ["the reason in the workbook"] == [r[-1] for r in ranks[1:] if r[-1]]
     html = report.session_report(store.open(s.code, fac), shareable=False)
     assert "the reason in the workbook" in html and "<h3>Reasons</h3>" in html
 

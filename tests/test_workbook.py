@@ -8,6 +8,7 @@ import random
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -122,19 +123,50 @@ def test_sheet_names_and_order(book):
 
 
 def test_header_rows_exact_bold_frozen_and_wrapped(book):
-    assert header(book["Rankings"]) == list(export.RESULTS_COLUMNS)
-    assert header(book["Next steps"]) == list(export.NEXT_STEPS_COLUMNS)
-    assert header(book["Feedback"]) == list(export.FEEDBACK_COLUMNS)
-    assert header(book["Statistics"]) == ["round", "statistic", "between", "value", "in words"]
+    assert header(book["Rankings"]) == [
+        "Session code",
+        "Session",
+        "Round",
+        "Party",
+        "Participant",
+        "Element ID",
+        "Element",
+        "Rank",
+        "Submitted (UTC)",
+        "Reason",
+    ]
+    assert header(book["Next steps"]) == [
+        "Element ID",
+        "Element",
+        "Action",
+        "Owner (party)",
+        "Owner (person)",
+        "Due",
+        "Status",
+        "Agreed by",
+        "Updated (UTC)",
+    ]
+    assert header(book["Feedback"]) == [
+        "Respondent",
+        "Element ID",
+        "Element",
+        "Trust (1-5)",
+        "Trust in words",
+        "Meets expectations",
+        "Evidence helps trust",
+        "Comment",
+        "Submitted (UTC)",
+    ]
+    assert header(book["Statistics"]) == ["Round", "Statistic", "Between", "Value", "In words"]
     assert header(book["Comparison"]) == [
-        "round",
-        "element_id",
-        "element",
-        "rank (Alpha)",
-        f"rank ({EVIL_PARTY})",
-        "mean_rank",
-        "spread",
-        "sd",
+        "Round",
+        "Element ID",
+        "Element",
+        "Rank (Alpha)",
+        f"Rank ({EVIL_PARTY})",
+        "Mean rank",
+        "Spread",
+        "Standard deviation",
     ]
     assert header(book["Worksheet"]) == [
         "A: position",
@@ -162,12 +194,12 @@ def test_rankings_rows_equal_the_stored_orders(ws, book):
     for r in rows:
         by_person.setdefault(r[4], []).append(r)
     for ranking in stored:
-        mine = by_person["'" + ranking.participant if ranking.participant == EVIL_PERSON else ranking.participant]
+        mine = by_person[ranking.participant]
         assert [r[5] for r in mine] == list(ranking.order) == ws.orders[(1, ranking.participant)]
         assert [r[7] for r in mine] == list(range(1, len(ws.ids) + 1))  # numbers, not text
         assert {r[2] for r in mine} == {1}
-        assert {r[8] for r in mine} == {ranking.submitted_at}
-    assert [r[3] for r in rows[:: len(ws.ids)]] == ["Alpha", "Alpha", "'" + EVIL_PARTY]
+        assert {r[8] for r in mine} == {datetime.strptime(ranking.submitted_at, "%Y-%m-%dT%H:%M:%SZ")}
+    assert [r[3] for r in rows[:: len(ws.ids)]] == ["Alpha", "Alpha", EVIL_PARTY]
 
 
 def test_comparison_is_the_divergence_table(ws, book):
@@ -217,15 +249,16 @@ def test_worksheet_rows_follow_column_a_with_b_to_e(ws, book):
     assert "partly 1" in privacy[6] and "“Show us the audit” (Pat)" in privacy[6]
     assert "Publish the DPIA summary (Alpha / Ann; due Q2 2027; agreed" in privacy[7]
     quality = rows[order.index("quality")]
-    assert quality[4] == "'=1+1 checks every week"
+    assert quality[4] == "=1+1 checks every week"
     assert quality[6] == "no feedback yet" and quality[7] == "none yet"
 
 
 def test_next_steps_and_feedback_sheets_match_the_csv_rows(ws, book):
     s = ws.store._session(ws.code)
     steps = export.next_steps_rows(s, next_steps(ws.store.open(ws.code, ws.fac)))
+    when = export.NEXT_STEPS_COLUMNS.index("updated_at")
     assert [[("" if v is None else v) for v in r] for r in values(book["Next steps"])] == [
-        [export._plain(v) if not isinstance(v, str) else export.spreadsheet_safe(v) for v in r] for r in steps
+        [datetime.strptime(v, "%Y-%m-%dT%H:%M:%SZ") if i == when else v for i, v in enumerate(r)] for r in steps
     ]
     feedback = values(book["Feedback"])
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in feedback] == [
@@ -238,20 +271,29 @@ def test_next_steps_and_feedback_sheets_match_the_csv_rows(ws, book):
 # ------------------------------------------------------------------------------------------- formulas
 
 
-def test_formula_looking_text_is_stored_as_text(ws):
+def test_formula_looking_text_is_stored_as_text_with_the_quote_prefix_style(ws):
+    """Shown as typed (no apostrophe in the value), a text cell, with the quote-prefix style so that editing
+    the cell in Excel or LibreOffice keeps it text; no formula anywhere in the file."""
     data = workbook.session_workbook(ws.store.open(ws.code, ws.fac))
     book = openpyxl.load_workbook(io.BytesIO(data))
     cell = book["Rankings"]["D" + str(2 + 2 * len(ws.ids))]
-    assert cell.value == "'" + EVIL_PARTY and cell.data_type == "s"
+    assert cell.value == EVIL_PARTY and cell.data_type == "s" and cell.quotePrefix
     person = book["Rankings"]["E" + str(2 + 2 * len(ws.ids))]
-    assert person.value == "'" + EVIL_PERSON and person.data_type == "s"
+    assert person.value == EVIL_PERSON and person.data_type == "s" and person.quotePrefix
+    assert not book["Rankings"]["D2"].quotePrefix  # "Alpha": plain text needs no prefix
+    formula_like = 0
     for sheet in book:
         for row in sheet.iter_rows():
             for c in row:
                 assert c.data_type != "f", (sheet.title, c.coordinate, c.value)
+                if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    assert c.quotePrefix and c.data_type == "s", (sheet.title, c.coordinate)
+                    formula_like += 1
                 if isinstance(c.value, str):
-                    assert not c.value.startswith(("=", "+", "-", "@", "\t", "\r")), (sheet.title, c.coordinate)
+                    assert not c.value.startswith("'"), (sheet.title, c.coordinate)
+    assert formula_like > 3
     with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert 'quotePrefix="1"' in z.read("xl/styles.xml").decode()
         for name in z.namelist():
             if name.startswith("xl/worksheets/"):
                 assert not re.search(r"<f[ >]", z.read(name).decode()), name  # no formula element at all
@@ -339,19 +381,6 @@ def test_unrevealed_round_is_left_out_for_participants_and_the_shareable_copy(tm
     comparison = values(book["Comparison"])
     blank = comparison.index([None] * 8)
     assert blank == len(w.ids) and len(comparison) == 2 * len(w.ids) + 1  # one block per round
-
-
-def test_text_is_typed_as_a_string_even_without_the_apostrophe(ws, monkeypatch):
-    """Defence in depth: were neutralising ever bypassed, text would still be stored as a string, not a formula."""
-    monkeypatch.setattr(workbook, "spreadsheet_safe", lambda value: value)
-    data = workbook.session_workbook(ws.store.open(ws.code, ws.fac))
-    book = openpyxl.load_workbook(io.BytesIO(data))
-    cell = book["Rankings"]["D" + str(2 + 2 * len(ws.ids))]
-    assert cell.value == EVIL_PARTY and cell.data_type == "s"
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        for name in z.namelist():
-            if name.startswith("xl/worksheets/"):
-                assert not re.search(r"<f[ >]", z.read(name).decode()), name
 
 
 @pytest.mark.parametrize("make", ["workbook", "report"])

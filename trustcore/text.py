@@ -55,9 +55,15 @@ def spreadsheet_safe(value: object) -> object:
     A leading ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading apostrophe. Numbers and
     other types pass unchanged, so negative numbers stay numbers.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
+
+
+def formula_like(value: object) -> bool:
+    """Whether a spreadsheet would take this text for a formula (what ``spreadsheet_safe`` neutralises):
+    the workbook stores such text as is, in a text cell with the quote-prefix style (no visible apostrophe)."""
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'])")

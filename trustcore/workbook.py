@@ -11,8 +11,15 @@ People's names are what the reader may see (``trustcore.anonymity``): a particip
 hides names sees everyone as "Participant N". What the whole file may carry (names, rounds, internal
 entries, the session code) is its ``audience.Audience``: the shareable copy names nobody unless chosen.
 
-Every text cell goes through ``text.spreadsheet_safe`` and is stored as a string (data type "s"), so
-a name such as ``=HYPERLINK(...)`` is shown as text and never run. Numbers stay numbers.
+Every text cell is stored as a string (data type "s"), so a name such as ``=HYPERLINK(...)`` is shown as
+text and never run; text a spreadsheet would take for a formula (``text.formula_like``) also gets the cell's
+quote-prefix style, so editing the cell keeps it text, with no apostrophe shown (the CSVs, which have no
+styles, keep ``text.spreadsheet_safe``'s apostrophe). Numbers stay numbers; times are date cells (UTC).
+
+Headers are words for people (``heading``: "Submitted (UTC)" for ``submitted_at``), while the CSVs keep
+their column names. Each sheet prints landscape on A4, fitted to the page width, its header row repeated
+on every page, the sheet's name in the page header; each row is as tall as its wrapped text
+(``wrapped_lines``), since LibreOffice does not fit rows to their text when it opens the file.
 
 Rights (``session_data``, shared with ``report``): the facilitator token, or a participant token once
 the results of at least one round are visible to participants; a participant only ever gets the
@@ -23,17 +30,20 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import combinations
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
-from . import analysis, anonymity, export, wording
+from . import analysis, anonymity, clock, export, wording
 from . import audience as audience_mod
 from . import db as dbmod
 from . import worksheet as worksheet_mod
@@ -46,7 +56,7 @@ from .followup.survey import FeedbackAnswer
 from .model import Ranking, Session
 from .results import RoundResults, RoundsComparison, round_results, rounds_comparison
 from .rights import Action
-from .text import spreadsheet_safe
+from .text import formula_like
 from .view import View
 
 SHEETS = ("Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback", "Reasons")
@@ -58,10 +68,48 @@ NOT_REVEALED_YET = (
 )
 INTERNAL_MARK = "[internal] "
 
-_HEADER_FONT = Font(bold=True)
+HEADINGS = {  # the CSVs' column names -> the workbook's headers
+    "session_code": "Session code",
+    "session_title": "Session",
+    "round": "Round",
+    "party": "Party",
+    "participant": "Participant",
+    "element_id": "Element ID",
+    "element": "Element",
+    "rank": "Rank",
+    "submitted_at": "Submitted (UTC)",
+    "reason": "Reason",
+    "mean_rank": "Mean rank",
+    "spread": "Spread",
+    "sd": "Standard deviation",
+    "action": "Action",
+    "owner_party": "Owner (party)",
+    "owner_person": "Owner (person)",
+    "due": "Due",
+    "status": "Status",
+    "agreed_by": "Agreed by",
+    "updated_at": "Updated (UTC)",
+    "respondent": "Respondent",
+    "trust": "Trust (1-5)",
+    "trust_label": "Trust in words",
+    "expectations": "Meets expectations",
+    "evidence": "Evidence helps trust",
+    "comment": "Comment",
+    "statistic": "Statistic",
+    "between": "Between",
+    "value": "Value",
+    "in words": "In words",
+}
+DATE_COLUMNS = frozenset({"submitted_at", "updated_at"})  # stored as clock.FORMAT text, written as dates
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri (Excel's default row height)
+
+_FONT_NAME = "Calibri"  # Excel's default; LibreOffice shows its metric twin Carlito
+_HEADER_FONT = Font(name=_FONT_NAME, family=2, size=11, bold=True)  # family 2: a sans-serif (swiss) font
 _HEADER_FILL = PatternFill("solid", fgColor="E0E0E0")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_MIN_WIDTH, _MAX_WIDTH = 8, 60
+_MIN_WIDTH, _MAX_WIDTH = 8, 50
+_TEXT_WIDTH = 40  # long free text columns (reasons, actions, comments, worksheet entries)
 
 
 # --------------------------------------------------------------------------------------- what a reader may get
@@ -237,13 +285,32 @@ def statistics_rows(res: RoundResults) -> list[tuple]:
 # --------------------------------------------------------------------------------------- writing cells
 
 
+def heading(column: str) -> str:
+    """The workbook's header for a CSV column name (``HEADINGS``; "rank (Alpha)" -> "Rank (Alpha)")."""
+    if column in HEADINGS:
+        return HEADINGS[column]
+    if column.startswith("rank ("):
+        return "Rank" + column[4:]
+    return column
+
+
+def _when(value):
+    """A stored time (``clock.FORMAT``, UTC) as a date cell's value; anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value, clock.FORMAT)
+        except ValueError:
+            return value
+    return value
+
+
 def _value(value):
-    """A cell value: plain Python, no NaN/inf (Excel refuses them), text neutralised and XML-legal."""
+    """A cell value: plain Python, no NaN/inf (Excel refuses them), text XML-legal."""
     value = export._plain(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, str):
-        return spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
@@ -253,6 +320,10 @@ def _put(ws: Sheet, row: int, column: int, value, *, number_format: str | None =
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # text, whatever it looks like: never a formula
+        if formula_like(value):
+            cell.quotePrefix = True  # and it stays text when someone edits it (no apostrophe shown)
+    elif isinstance(value, datetime):
+        cell.number_format = DATE_FORMAT
     elif isinstance(value, float) and number_format:
         cell.number_format = number_format
     cell.alignment = _WRAP
@@ -261,7 +332,7 @@ def _put(ws: Sheet, row: int, column: int, value, *, number_format: str | None =
 
 def _header(ws: Sheet, header: Sequence[str]) -> None:
     for column, name in enumerate(header, start=1):
-        cell = _put(ws, 1, column, name)
+        cell = _put(ws, 1, column, heading(name))
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
     ws.freeze_panes = "A2"
@@ -277,20 +348,89 @@ def _rows(ws: Sheet, rows: Iterable[Sequence], *, start: int = 2, number_format:
     return r
 
 
-def _widths(ws: Sheet, fixed: dict[int, float] | None = None) -> None:
-    """Each column as wide as its longest line (within bounds; longer text wraps)."""
-    fixed = fixed or {}
+def _shown(value) -> str:
+    """A cell's value as it shows (near enough to size columns and rows)."""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, datetime):
+        return "yyyy-mm-dd hh:mm"
+    return str(value)
+
+
+def _merged(ws: Sheet) -> set[tuple[int, int]]:
+    """(row, column) of every cell in a merged range (asking ``ws.merged_cells`` per cell is slow)."""
+    return {
+        (r, c)
+        for m in ws.merged_cells
+        for r in range(m.min_row, m.max_row + 1)
+        for c in range(m.min_col, m.max_col + 1)
+    }
+
+
+def _widths(ws: Sheet, fixed: dict[int, float] | None = None, *, most: dict[int, float] | None = None) -> None:
+    """Each column as wide as its longest line (within bounds, ``most`` for a column's own upper bound;
+    longer text wraps), or its ``fixed`` width."""
+    fixed, most = fixed or {}, most or {}
     longest: dict[int, int] = {}
+    merged = _merged(ws)
     for row in ws.iter_rows():
         for cell in row:
-            if cell.value is None:
+            if cell.value is None or (cell.row, cell.column) in merged:
                 continue
-            text = f"{cell.value:.3f}" if isinstance(cell.value, float) else str(cell.value)
-            size = max(len(line) for line in text.split("\n"))
+            size = max(len(line) for line in _shown(cell.value).split("\n"))
             longest[cell.column] = max(longest.get(cell.column, 0), size)
     for column, size in longest.items():
-        width = fixed.get(column, min(_MAX_WIDTH, max(_MIN_WIDTH, size + 2)))
+        width = fixed.get(column, min(most.get(column, _MAX_WIDTH), max(_MIN_WIDTH, size + 2)))
         ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def wrapped_lines(text: str, width: float, *, bold: bool = False) -> int:
+    """How many lines ``text`` takes in a wrapping cell ``width`` characters wide (Excel's unit, the width
+    of a digit): its line breaks, and its words wrapped as a spreadsheet wraps them. Calibri (and its
+    metric twin Carlito) fit 1.2 to 1.35 characters of ordinary text per unit of width; this counts 1.2
+    (1.05 in bold) less two for the cell's margins, so that a row is rather too tall than too short."""
+    per_line = max(1, int(width * (1.05 if bold else 1.2)) - 2)
+    return sum(max(1, len(textwrap.wrap(line, per_line, break_on_hyphens=False))) for line in text.split("\n"))
+
+
+def _heights(ws: Sheet) -> None:
+    """Each row as tall as its tallest cell's wrapped text (LibreOffice does not fit rows on opening a
+    file; Excel does not either once a height is set): ``wrapped_lines`` lines of ``LINE_HEIGHT``."""
+    widths = {c: ws.column_dimensions[get_column_letter(c)].width or 13 for c in range(1, ws.max_column + 1)}
+    spans = {(m.min_row, m.min_col): sum(widths[c] for c in range(m.min_col, m.max_col + 1)) for m in ws.merged_cells}
+    merged = _merged(ws)
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.value is None or ((cell.row, cell.column) in merged and (cell.row, cell.column) not in spans):
+                continue
+            width = spans.get((cell.row, cell.column), widths[cell.column])
+            lines = max(lines, wrapped_lines(_shown(cell.value), width, bold=bool(cell.font.bold)))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = lines * LINE_HEIGHT
+
+
+def _print_setup(ws: Sheet) -> None:
+    """Landscape A4, fitted to the page width (as many pages down as it takes), the header row on every
+    page, the sheet's name above and the page number below (not "of N": LibreOffice counts N over the
+    whole file, Excel over the sheet), grid lines printed."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.oddHeader.center.text = "&A"  # the sheet's name
+    ws.oddHeader.center.font = f"{_FONT_NAME},Bold"
+    ws.oddFooter.center.text = "Page &P"
+    ws.oddFooter.center.font = _FONT_NAME
+
+
+def _finish(ws: Sheet) -> None:
+    _heights(ws)
+    _print_setup(ws)
 
 
 def _table(
@@ -300,10 +440,17 @@ def _table(
     *,
     number_format: str = "0.00",
     fixed: dict[int, float] | None = None,
+    most: dict[int, float] | None = None,
 ) -> None:
+    """A sheet of ``rows`` under ``header`` (CSV column names: the workbook shows ``heading``); the values
+    of DATE_COLUMNS are written as dates."""
+    dates = [i for i, name in enumerate(header) if name in DATE_COLUMNS]
+    if dates:
+        rows = [[_when(v) if i in dates else v for i, v in enumerate(values)] for values in rows]
     _header(ws, header)
     _rows(ws, rows, number_format=number_format)
-    _widths(ws, fixed)
+    _widths(ws, fixed, most=most)
+    _finish(ws)
 
 
 # --------------------------------------------------------------------------------------- sheets
@@ -323,6 +470,7 @@ def _comparison(ws: Sheet, data: SessionData) -> None:
             row += 1
         row = _rows(ws, ([values[at[c]] if c in at else None for c in header] for values in block), start=row)
     _widths(ws)
+    _finish(ws)
 
 
 def reasons_rows(data: SessionData) -> list[tuple]:
@@ -364,8 +512,10 @@ def _worksheet(ws: Sheet, data: SessionData) -> None:
     for i, (label, text) in enumerate(notes, start=after + 1):
         _put(ws, i, 1, label).font = _HEADER_FONT
         _put(ws, i, 2, text)
-    wide = {c: 40 for c in range(3, len(header) + 1)}
-    _widths(ws, {1: 12, 2: 30, **wide})
+        ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=len(header))  # a note spans the sheet
+    wide = {c: 30 for c in range(3, len(header) - 1)}  # B and C of each party
+    _widths(ws, {1: 12, 2: 24, **wide, len(header) - 1: _TEXT_WIDTH, len(header): 30})  # D holds the most text
+    _finish(ws)
 
 
 def session_workbook(view: View, *, shareable: bool = False, names: bool = False) -> bytes:
@@ -381,7 +531,13 @@ def session_workbook(view: View, *, shareable: bool = False, names: bool = False
     wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", s.title)
     ws = wb.active
     ws.title = SHEETS[0]
-    _table(ws, export.RESULTS_COLUMNS, export.results_rows(s, data.rankings, session_code=data.audience.session_code))
+    _table(
+        ws,
+        export.RESULTS_COLUMNS,
+        export.results_rows(s, data.rankings, session_code=data.audience.session_code),
+        fixed={10: _TEXT_WIDTH},
+        most={2: 60},  # the session's title, the same on every row: one line, not two
+    )
     _comparison(wb.create_sheet(SHEETS[1]), data)
     _table(
         wb.create_sheet(SHEETS[2]),
@@ -390,9 +546,10 @@ def session_workbook(view: View, *, shareable: bool = False, names: bool = False
         number_format="0.000",
     )
     _worksheet(wb.create_sheet(SHEETS[3]), data)
-    _table(wb.create_sheet(SHEETS[4]), export.NEXT_STEPS_COLUMNS, export.next_steps_rows(s, data.steps), fixed={3: 50})
-    _table(wb.create_sheet(SHEETS[5]), export.FEEDBACK_COLUMNS, export.feedback_rows(s, data.feedback), fixed={8: 50})
-    _table(wb.create_sheet(SHEETS[6]), REASONS_COLUMNS, reasons_rows(data), fixed={8: 60})
+    steps, answers = export.next_steps_rows(s, data.steps), export.feedback_rows(s, data.feedback)
+    _table(wb.create_sheet(SHEETS[4]), export.NEXT_STEPS_COLUMNS, steps, fixed={3: _TEXT_WIDTH})
+    _table(wb.create_sheet(SHEETS[5]), export.FEEDBACK_COLUMNS, answers, fixed={8: _TEXT_WIDTH})
+    _table(wb.create_sheet(SHEETS[6]), REASONS_COLUMNS, reasons_rows(data), fixed={8: 50})
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
