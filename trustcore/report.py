@@ -64,10 +64,10 @@ def _counts(values: dict[str, int], keys: Sequence[str]) -> str:
 
 
 def _status(data: SessionData, res: RoundResults) -> str:
+    """Whether the participants see the round (its reveal time is ``revealed``, shown by the template)."""
     s = data.session
-    rnd = s.get_round(res.round)
-    if rnd.revealed_at:
-        return f"Revealed {rnd.revealed_at[:16].replace('T', ' ')} UTC."
+    if s.get_round(res.round).revealed_at:
+        return ""
     if s.results_visible(res.round):
         return "Results shown live to everyone in this session."
     return "Not revealed to the participants yet: only the facilitator sees this round."
@@ -80,6 +80,7 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str]) -> dic
     out: dict = {
         "res": res,
         "status": _status(data, res),
+        "revealed": (s.get_round(res.round).revealed_at or "")[:16].replace("T", " "),
         "waiting": [p.name for p in s.parties if p.name not in res.party_orders],
     }
     if not res.comparable:
