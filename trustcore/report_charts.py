@@ -80,6 +80,11 @@ def _ticks(n: int) -> list[int]:
     return list(range(1, n + 1, step))
 
 
+def _head_wrap(room: float) -> int:
+    """Characters per line of a bold column head ("■ " and the name) that fit ``room`` user units."""
+    return max(6, int(room / 9) - 2)
+
+
 def _blue(t: float) -> str:
     """The colour at ``t`` (0 = lightest, 1 = darkest) of :data:`BLUES`."""
     t = min(max(t, 0.0), 1.0) * (len(BLUES) - 1)
@@ -154,10 +159,10 @@ def bump(div: Divergence, colours: Mapping[str, str] | None = None, *, title: st
     n, k = len(div.rows), len(parties)
     hot = charts._highlighted(div.rows)
     hot_colour = {row.element_id: charts.HIGHLIGHT_COLOURS[i] for i, row in enumerate(hot)}
-    heads = [label(p, 16) for p in parties]
-    top = max(h.height for h in heads) + 14
-    side_w = 150
+    side_w = 180  # a name wrapped at 20 characters may run to 25 on a line (``charts._wrap_lines``)
     left, right = side_w + 14, WIDTH - side_w - 14
+    heads = [label(p, _head_wrap((right - left) / max(k - 1, 1))) for p in parties]
+    top = max(h.height for h in heads) + 14
 
     def side(party: str) -> list[dict]:
         at_rank = {row.ranks[party]: row for row in div.rows}
@@ -215,7 +220,7 @@ def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None, *, t
     row_h = _row_height(labels)
     left = 215
     cell_w = min(140.0, (WIDTH - left - 4) / k)
-    heads = [label(p, max(8, int(cell_w / 8))) for p in parties]
+    heads = [label(p, _head_wrap(cell_w)) for p in parties]
     top = max(h.height for h in heads) + 10
     cells = []
     for i, row in enumerate(div.rows):
