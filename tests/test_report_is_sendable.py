@@ -101,3 +101,20 @@ def test_due_dates_are_kept_on_one_line(pages):
     dates = re.findall(r"\d{4}-\d{2}-\d{2}", Text(page).text)
     wrapped = re.findall(r'<span class="date">(\d{4}-\d{2}-\d{2})', page)
     assert len(dates) > 8 and Counter(wrapped) == Counter(dates)  # every date in the page, each in a nowrap span
+
+
+def test_every_template_ships_with_the_package():
+    import tomllib
+    from pathlib import Path, PurePosixPath
+
+    root = Path(__file__).resolve().parent.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["trustcore"]
+    templates = [p.relative_to(root / "trustcore").as_posix() for p in (root / "trustcore/templates").rglob("*.*")]
+
+    def shipped(path: str) -> bool:  # as setuptools globs it: "*" stays within one folder
+        return any(
+            len(PurePosixPath(path).parts) == len(PurePosixPath(p).parts) and PurePosixPath(path).match(p)
+            for p in patterns
+        )
+
+    assert templates and [t for t in templates if not shipped(t)] == []
