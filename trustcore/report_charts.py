@@ -22,7 +22,7 @@ from .analysis import Divergence
 WIDTH = 680  # user units: about the 180 mm text column at 96 dpi, so 1 unit ≈ 1 CSS px on screen
 FONT = 13
 LINE = 15  # one line of label text
-LABEL_WRAP = 26
+LABEL_WRAP = 22  # at most 27 characters on a line (``charts._wrap_lines``): about 185 units, left of the plot
 MIN_ROW = 28
 AXIS = "#666666"
 GRID = "#E3E3E3"
