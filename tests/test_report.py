@@ -154,7 +154,18 @@ def shared(ws) -> str:
 
 
 SVG_TAGS = {"svg", "text", "tspan", "line", "circle", "rect", "path", "polyline"}
-SVG_ATTRS = {"class", "viewbox", "width", "height", "role", "aria-label", "font-size", "font-family", "font-weight"}
+SVG_ATTRS = {
+    "class",
+    "overflow",
+    "viewbox",
+    "width",
+    "height",
+    "role",
+    "aria-label",
+    "font-size",
+    "font-family",
+    "font-weight",
+}
 SVG_ATTRS |= {"x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "d", "points", "fill", "stroke", "stroke-width"}
 SVG_ATTRS |= {"stroke-linecap", "stroke-linejoin", "stroke-dasharray", "text-anchor", "dominant-baseline", "transform"}
 
