@@ -130,8 +130,8 @@ def test_times_are_date_cells_in_utc_with_a_date_format(world, book):
         cells = [sheet.cell(row=r, column=at) for r in range(2, sheet.max_row + 1)]
         assert cells and all(isinstance(c.value, datetime) for c in cells), name
         assert {c.number_format for c in cells} == {"yyyy-mm-dd hh:mm"}, name
-    stored = store.rankings(code)[0].submitted_at
-    assert book["Rankings"]["I2"].value.strftime("%Y-%m-%dT%H:%M:%SZ") in {r.submitted_at for r in store.rankings(code)}
+    stored = store._rankings(code)[0].submitted_at
+    assert book["Rankings"]["I2"].value.strftime("%Y-%m-%dT%H:%M:%SZ") in {r.submitted_at for r in store._rankings(code)}
     assert stored.endswith("Z")
 
 
@@ -145,8 +145,8 @@ def test_headers_are_words_in_an_explicit_sans_serif_font(book):
 
 def test_the_csvs_keep_their_column_names_and_their_apostrophe(world):
     store, code, fac, _ = world
-    s = store.session(code)
-    rankings = store.rankings(code)
+    s = store._session(code)
+    rankings = store._rankings(code)
     rows = list(csv.reader(io.StringIO(export.results_csv(s, rankings).decode("utf-8-sig"))))
     assert tuple(rows[0]) == export.RESULTS_COLUMNS
     assert "'" + FORMULA_PARTY in {r[3] for r in rows[1:]}

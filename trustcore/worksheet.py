@@ -40,14 +40,15 @@ class FeedbackSummary:
             return "no feedback yet"
         parts = []
         if self.mean_trust is not None:
-            parts.append(f"trust {self.mean_trust:.1f}/5 ({sum(self.trust_counts.values())} answers)")
+            trusted = sum(self.trust_counts.values())
+            parts.append(f"trust {self.mean_trust:.1f}/5 ({trusted} answer{'s' if trusted != 1 else ''})")
         if self.expectations:
             parts.append("expectations met: " + ", ".join(f"{k} {v}" for k, v in self.expectations.items()))
         if self.evidence:
             parts.append("evidence helped: " + ", ".join(f"{k} {v}" for k, v in self.evidence.items()))
         if self.comments:
             parts.append(f"{len(self.comments)} comment{'s' if len(self.comments) != 1 else ''}")
-        return " · ".join(parts) or f"{self.answers} answers"
+        return " · ".join(parts) or f"{self.answers} answer{'s' if self.answers != 1 else ''}"
 
 
 def summarise_feedback(answers: list[FeedbackAnswer]) -> FeedbackSummary:
