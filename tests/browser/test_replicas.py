@@ -280,7 +280,7 @@ def test_a_tab_whose_replica_died_and_came_back_downloads_and_uploads_on_the_rep
     connected = console.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
     expect(connected).to_be_attached(timeout=20000)
     wait_idle(console)
-    expect(console.get_by_text("Round 1: 0 of 0 submitted")).to_be_visible()
+    expect(console.get_by_text("Round 1: 0 of 0 submitted")).to_be_visible(timeout=30000)
 
     again = Server(a.db_path, tmp_path / "a-again.log", a.env, port=a.port)  # type: ignore[arg-type]
     try:
@@ -294,12 +294,12 @@ def test_a_tab_whose_replica_died_and_came_back_downloads_and_uploads_on_the_rep
             files=[{"name": "elements.csv", "mimeType": "text/csv", "buffer": ELEMENTS.encode()}]
         )
         try:  # the button shows once the file is uploaded
-            console.get_by_role("button", name="Use this list").click(timeout=10000)
+            console.get_by_role("button", name="Use this list").click(timeout=30000)
         except PlaywrightError as exc:
             problems.append(f"the upload failed: {str(exc).splitlines()[0]}")
         else:
             elements = lambda: [e.name for e in store.session(code).catalogue.elements]  # noqa: E731
-            assert eventually(lambda: elements() == ["Openness", "Consent", "Security"]), elements()
+            assert eventually(lambda: elements() == ["Openness", "Consent", "Security"], 30), elements()
             wait_idle(console)
 
         try:
