@@ -1,7 +1,9 @@
 """Two app replicas on one PostgreSQL database, behind nginx with the shipped configuration
 (``deploy/nginx-trustcore.conf``): participants join through the proxy, sticky sessions keep each tab on
 its replica, the facilitator's console shows everyone, and the reveal reaches every page. A second test
-puts a participant on one replica and the facilitator on the other, with no proxy between them.
+puts a participant on one replica and the facilitator on the other, with no proxy between them. The last
+kills a replica under a console and restarts it: the console, moved to the other replica, still uploads and
+downloads there.
 
 nginx is Debian's package (``scripts/test.sh`` installs it when missing); under CI a missing nginx fails.
 """
@@ -38,8 +40,8 @@ PARTIES = ["CityBus", "Council"]
 
 
 class Nginx:
-    """nginx in the foreground on a free port, with the shipped site configuration pointed at ``ports``, over plain
-    HTTP on loopback: its TLS lines (between "TLS begin" and "TLS end") and the redirect's ``listen ...:80`` lines
+    """nginx in the foreground on a free port, with the shipped site configuration pointed at ``ports`` (in place of
+    8501 and 8502, wherever the file writes them), over plain HTTP on loopback: its TLS lines (between "TLS begin" and "TLS end") and the redirect's ``listen ...:80`` lines
     become ``listen`` on free ports, and its access log goes to this folder. Nothing else is changed."""
 
     SHIPPED_LOG = "/var/log/nginx/trustcore.access.log"
