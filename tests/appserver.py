@@ -69,6 +69,7 @@ class Server:
         flags: list[str] | None = None,
     ):
         self.db_path = db_path
+        self.env = env or {}  # kept, so a test can restart the server as it was (same port, same settings)
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path

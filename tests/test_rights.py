@@ -223,7 +223,7 @@ CALLS = {
     Action.SEE_EVENTS: lambda s, m, t: s.events(m.session.code, t),
     Action.MANAGE_JOINING: lambda s, m, t: set_joining(s.open(m.session.code, t), cap=50),
     Action.MANAGE_PEOPLE: lambda s, m, t: move_participant(
-        s.open(m.session.code, t), s.progress(m.session.code).participants[-1].participant.id, m.session.parties[0].id
+        s.open(m.session.code, t), s._progress(m.session.code).participants[-1].participant.id, m.session.parties[0].id
     ),
     Action.MANAGE_SURVEY: lambda s, m, t: new_survey_link(s.open(m.session.code, t)),
     Action.ARCHIVE: lambda s, m, t: archive.export_session(s.open(m.session.code, t)),

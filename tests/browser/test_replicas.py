@@ -1,7 +1,9 @@
 """Two app replicas on one PostgreSQL database, behind nginx with the shipped configuration
 (``deploy/nginx-trustcore.conf``): participants join through the proxy, sticky sessions keep each tab on
 its replica, the facilitator's console shows everyone, and the reveal reaches every page. A second test
-puts a participant on one replica and the facilitator on the other, with no proxy between them.
+puts a participant on one replica and the facilitator on the other, with no proxy between them. The last
+kills a replica under a console and restarts it: the console, moved to the other replica, still uploads and
+downloads there.
 
 nginx is Debian's package (``scripts/test.sh`` installs it when missing); under CI a missing nginx fails.
 """
@@ -9,6 +11,7 @@ nginx is Debian's package (``scripts/test.sh`` installs it when missing); under 
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -22,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pg
 import pytest
 from appserver import ROOT, Server, _free_port, wait_healthy
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from trustcore import db as dbmod
@@ -29,18 +33,19 @@ from trustcore import links
 from trustcore.results import round_results
 from trustcore.store import Store
 
-from .helpers import current_order, eventually, join, open_app, shot, submit, wait_idle
+from .helpers import current_order, download, eventually, join, open_app, shot, submit, wait_idle
 
 SHIPPED = ROOT / "deploy" / "nginx-trustcore.conf"
 PARTIES = ["CityBus", "Council"]
 
 
 class Nginx:
-    """nginx in the foreground on a free port, with the shipped site configuration pointed at ``ports``, over plain
-    HTTP on loopback: its TLS lines (between "TLS begin" and "TLS end") and the redirect's ``listen ...:80`` lines
+    """nginx in the foreground on a free port, with the shipped site configuration pointed at ``ports`` (in place of
+    8501 and 8502, wherever the file writes them), over plain HTTP on loopback: its TLS lines (between "TLS begin" and "TLS end") and the redirect's ``listen ...:80`` lines
     become ``listen`` on free ports, and its access log goes to this folder. Nothing else is changed."""
 
     SHIPPED_LOG = "/var/log/nginx/trustcore.access.log"
+    SHIPPED_PORTS = (8501, 8502)  # the replicas' ports in the shipped file, in the order of ``ports``
 
     def __init__(self, folder: Path, ports: list[int]):
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -54,9 +59,9 @@ class Nginx:
         self.access = folder / "access.log"  # the test's own log of routing (path, replica, sticky cookie)
         self.shipped_log = folder / "trustcore.access.log"  # the log in the shipped format
         site = SHIPPED.read_text()
-        servers = "".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;\n" for p in ports)
-        site, n = re.subn(r"(?m)^    server 127\.0\.0\.1:\d+ .*\n(?:    server 127\.0\.0\.1:\d+ .*\n)*", servers, site)
-        assert n == 1, "the shipped configuration lists its replicas as 'server 127.0.0.1:PORT ...' lines"
+        for shipped, port in zip(self.SHIPPED_PORTS, ports, strict=True):  # as written or in a regex: 127\.0\.0\.1
+            site, n = re.subn(rf"(127(?:\\?\.0){{2}}\\?\.1:){shipped}\b", rf"\g<1>{port}", site)
+            assert n, f"the shipped configuration names its replicas 127.0.0.1:{self.SHIPPED_PORTS}"
         site, n = re.subn(r"(?s)    # TLS begin\n.*?    # TLS end\n", f"    listen 127.0.0.1:{self.port};\n", site)
         assert n == 1, "the shipped configuration keeps its TLS lines between '# TLS begin' and '# TLS end'"
         site, n = re.subn(
@@ -74,7 +79,7 @@ class Nginx:
             {"user root;" if os.geteuid() == 0 else ""}
             events {{ worker_connections 1024; }}
             http {{
-              log_format routed '$uri $status $upstream_addr $cookie_trustcore_replica';
+              log_format routed '$uri|$status|$upstream_addr|$cookie_trustcore_replica';
               client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;
               fastcgi_temp_path {folder}/fastcgi; uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
               include {folder}/site.conf;
@@ -87,26 +92,34 @@ class Nginx:
         )
         wait_healthy(self.url, self.proc, 20, lambda: "nginx did not start: " + (folder / "stderr.log").read_text())
 
-    def replica_for(self, cookie: str) -> str:
-        """The replica (host:port) that nginx sends a browser with this sticky cookie to."""
+    def replica_for(self, cookie: str) -> tuple[str, str]:
+        """The replica (host:port) that nginx sends a browser with this sticky cookie to, and the sticky cookie
+        its answer gives that browser."""
         request = urllib.request.Request(
             self.url + "/_stcore/health", headers={"Cookie": f"trustcore_replica={cookie}"}
         )
-        urllib.request.urlopen(request, timeout=5).read()
+        with urllib.request.urlopen(request, timeout=5) as response:
+            response.read()
+            given = [c for c in response.headers.get_all("Set-Cookie") or [] if c.startswith("trustcore_replica=")]
+        assert len(given) == 1, f"nginx answered with the sticky cookies {given}"
         deadline = time.time() + 5
         while time.time() < deadline:  # nginx writes the line just after the response
-            for line in reversed(self.access.read_text().splitlines()):
-                uri, _status, upstream, sent = line.split()[:4]
+            for uri, _status, upstream, sent in reversed(self.routed()):
                 if uri == "/_stcore/health" and sent == cookie:
-                    return upstream
+                    return upstream, given[0].split(";")[0].removeprefix("trustcore_replica=")
             time.sleep(0.05)
         raise AssertionError(f"nginx logged no request with the cookie {cookie}")
+
+    def routed(self) -> list[tuple[str, str, str, str]]:
+        """Every request so far: (path, status, the replicas nginx tried (``A, B`` when A failed), the sticky
+        cookie it came with)."""
+        lines = self.access.read_text().splitlines()
+        return [(uri, status, upstream, cookie) for uri, status, upstream, cookie in (x.split("|") for x in lines)]
 
     def websockets(self) -> dict[str, set[str]]:
         """For each sticky cookie: the replicas its websocket requests went to."""
         routed: dict[str, set[str]] = {}
-        for line in self.access.read_text().splitlines():
-            uri, _status, upstream, cookie = (line.split() + ["-"] * 4)[:4]
+        for uri, _status, upstream, cookie in self.routed():
             if uri.startswith("/_stcore/stream"):
                 routed.setdefault(cookie, set()).add(upstream)
         return routed
@@ -140,14 +153,17 @@ def replicas(tmp_path_factory):
 
 
 def _sticky_cookies(proxy: Nginx, a: Server, b: Server) -> dict[str, str]:
-    """A sticky-cookie value that nginx routes to each replica (found by asking it)."""
+    """For each replica, the sticky cookie nginx gives a browser it sent there, and which keeps sending that
+    browser there (found by asking it)."""
     found: dict[str, str] = {}
     for i in range(200):
-        value = f"probe-{i}"
-        found.setdefault(proxy.replica_for(value), value)
+        replica, given = proxy.replica_for(f"probe-{i}")
+        found.setdefault(replica, given)
         if len(found) == 2:
             break
     assert set(found) == {f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"}, found
+    for replica, cookie in found.items():
+        assert proxy.replica_for(cookie) == (replica, cookie), f"the cookie {cookie} does not keep to {replica}"
     return {"a": found[f"127.0.0.1:{a.port}"], "b": found[f"127.0.0.1:{b.port}"]}
 
 
@@ -253,7 +269,7 @@ def test_joins_through_nginx_are_limited_per_client(replicas, new_page, tmp_path
     second client still joins."""
     store, _, _, _ = replicas
     limited = Server(store.path, tmp_path / "limited.log", {"TRUSTCORE_JOINS_PER_MINUTE": "2"})  # type: ignore[arg-type]
-    proxy = Nginx(tmp_path, [limited.port])
+    proxy = Nginx(tmp_path, [limited.port, limited.port])  # the shipped file names two replicas: both are this one
     try:
         made = store.create_session("Joins through the proxy", PARTIES)
         code = made.session.code
@@ -277,3 +293,73 @@ def test_joins_through_nginx_are_limited_per_client(replicas, new_page, tmp_path
         proxy.stop()
         limited.stop()
     assert "Traceback" not in (tmp_path / "limited.log").read_text()
+
+
+ELEMENTS = "id,name,description\ne1,Openness,Say what you hold\ne2,Consent,Ask first\ne3,Security,Keep it safe\n"
+
+
+def test_a_tab_whose_replica_died_and_came_back_downloads_and_uploads_on_the_replica_it_moved_to(
+    replicas, new_page, tmp_path
+):
+    """Replica A dies under a facilitator's console: the console reconnects through nginx to B. A comes back
+    on the same port, and nginx sends A's new browsers to it again. The console, whose Streamlit session is on
+    B now, still uploads an element list and downloads the session: its plain HTTP requests (the upload, the
+    file under /media/) go where its websocket is, never to A, which knows neither the session nor the file.
+    (Run last in this file: it kills and replaces replica A.)"""
+    store, a, b, proxy = replicas
+    made = store.create_session("Failover", PARTIES)
+    code, fac = made.session.code, made.facilitator_token
+    cookies = _sticky_cookies(proxy, a, b)
+    at_a, at_b = f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"
+    console = new_page()
+    console.context.add_cookies([{"name": "trustcore_replica", "value": cookies["a"], "url": proxy.url}])
+    console.goto(links.facilitator_link(proxy.url, code, fac))
+    expect(console.get_by_text("Round 1: 0 of 0 submitted")).to_be_visible(timeout=60000)  # a replica's first page
+    wait_idle(console)
+    assert {r[2] for r in proxy.routed() if r[0] == "/_stcore/host-config" and r[3] == cookies["a"]} == {at_a}
+
+    seen = len(proxy.routed())
+    a.kill()
+    # the console's reconnection pings find A gone and reach B; its websocket follows
+    assert eventually(lambda: any(r[0] == "/_stcore/health" and r[2].endswith(at_b) for r in proxy.routed()[seen:]))
+    connected = console.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
+    expect(connected).to_be_attached(timeout=20000)
+    wait_idle(console)
+    expect(console.get_by_text("Round 1: 0 of 0 submitted")).to_be_visible(timeout=30000)
+
+    again = Server(a.db_path, tmp_path / "a-again.log", a.env, port=a.port)  # type: ignore[arg-type]
+    try:
+        # nginx sends A's browsers to A again (once its passive health check lets A back in)
+        assert eventually(lambda: proxy.replica_for(cookies["a"])[0] == at_a, timeout=30)
+        seen = len(proxy.routed())
+        problems = []
+
+        console.get_by_text("Change the elements to rank (until someone submits)").click()
+        console.locator("input[type='file']").set_input_files(
+            files=[{"name": "elements.csv", "mimeType": "text/csv", "buffer": ELEMENTS.encode()}]
+        )
+        try:  # the button shows once the file is uploaded
+            console.get_by_role("button", name="Use this list").click(timeout=30000)
+        except PlaywrightError as exc:
+            problems.append(f"the upload failed: {str(exc).splitlines()[0]}")
+        else:
+            elements = lambda: [e.name for e in store._session(code).catalogue.elements]  # noqa: E731
+            assert eventually(lambda: elements() == ["Openness", "Consent", "Security"], 30), elements()
+            wait_idle(console)
+
+        try:
+            archive = download(console, "Whole session (JSON archive)")
+        except PlaywrightError as exc:
+            problems.append(f"the download failed: {str(exc).splitlines()[0]}")
+        else:
+            assert json.loads(archive)["session"]["code"] == code
+
+        plain = [r for r in proxy.routed()[seen:] if r[0].startswith(("/media/", "/_stcore/upload_file/"))]
+        assert not problems, f"{problems}; nginx routed {plain} (the websocket is on {at_b})"
+        assert {r[0].split("/")[1] for r in plain} == {"media", "_stcore"}
+        assert all(r[2] == at_b and r[1] in ("200", "204") for r in plain), plain
+        shot(console, "replicas-03-moved-console-after-upload-and-download")
+    finally:
+        again.stop()
+    log = again.log_path.read_text()
+    assert "Traceback" not in log, f"the restarted replica logged an error:\n{log}"
