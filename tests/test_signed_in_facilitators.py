@@ -5,6 +5,7 @@ the owner recorded with a session, "My sessions", opening the console without th
 from __future__ import annotations
 
 import pytest
+from conftest import columns
 
 from trustcore import db as dbmod
 from trustcore import owners, signin
@@ -13,8 +14,6 @@ from trustcore.model import Role
 from trustcore.owners import hand_over, mine
 from trustcore.signin import SignedIn, may_create, parse_rule
 from trustcore.store import Store
-
-from conftest import columns
 
 ANA, BEN = "ana@example.org", "ben@example.net"
 
