@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages in .venv, Debian's Chromium, PostgreSQL and nginx when missing)
+# Install everything the tests need (Python packages in .venv, Debian's Chromium, PostgreSQL and nginx when missing,
+# the pinned npm packages in node_modules)
 # and run the whole suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,11 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq
   DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq nginx-light >/dev/null
+fi
+# Node's oidc-provider, the OpenID Connect provider the sign-in browser tests start on loopback (pinned in
+# package-lock.json; tests/oidc_provider.mjs).
+if [ ! -d node_modules/oidc-provider ]; then
+  npm ci --no-audit --no-fund
 fi
 # Lint, format and types first: cheap, and CI fails on them.
 .venv/bin/ruff format --check .

@@ -465,7 +465,8 @@ def test_m003_keeps_rows_indexes_and_references(tmp_path):
         assert after == before
         assert (
             sorted(
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+                r[0]
+                for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
                 if r[0] not in LATER_INDEXES
             )
             == indexes
