@@ -167,3 +167,12 @@ def test_signed_in_without_an_address_cannot_own(store):
     with pytest.raises(InvalidInput):
         store.create_session("Mine", ["A", "B"], owner="")
     assert signin.email_of(None) is None
+
+
+def test_an_address_the_provider_did_not_verify_is_no_address():
+    assert signin.address_of({"is_logged_in": True, "email": "Ana@Example.org"}) == ANA
+    assert signin.address_of({"is_logged_in": True, "email": ANA, "email_verified": True}) == ANA
+    assert signin.address_of({"is_logged_in": True, "email": ANA, "email_verified": False}) is None
+    assert signin.address_of({"is_logged_in": False, "email": ANA}) is None
+    assert signin.address_of({"email": ANA}) is None  # AppTest's default user, and a server without [auth]
+    assert signin.address_of({"is_logged_in": True}) is None

@@ -152,3 +152,16 @@ def test_the_facilitator_link_still_opens_the_console_and_can_hand_the_session_o
     button(at, "Hand over").click().run()
     assert [s.code for s in mine(store, ANA)] == [made.session.code]
     assert "Facilitator console" in texts(at)  # the link's holder keeps the console
+
+
+def test_a_sign_in_without_a_verified_address_owns_nothing_and_is_told_why(store, monkeypatch):
+    monkeypatch.setenv("TRUSTCORE_CREATE", "signed-in")
+    store.create_session("Ana's", ["A", "B"], owner=ANA)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets = dict(AUTH)
+    at.user = {"is_logged_in": True, "email": ANA, "email_verified": False}
+    at.run()
+    at.switch_page("views/create.py").run()
+    assert "no verified e-mail address" in texts(at) and "Create session" not in labels(at)
+    at.switch_page("views/my_sessions.py").run()
+    assert "no verified e-mail address" in texts(at) and "Ana's" not in texts(at)

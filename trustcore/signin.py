@@ -34,6 +34,15 @@ def email_of(text: object) -> str | None:
     return clean if len(clean) <= EMAIL_MAX and _EMAIL.match(clean) else None
 
 
+def address_of(claims: dict) -> str | None:
+    """The signed-in user's address from their ID token's claims (``st.user``): its ``email``, unless the
+    provider says it is not verified (``email_verified`` false: anyone could have typed it). None when
+    nobody is signed in or the token carries no usable address."""
+    if claims.get("is_logged_in") is not True or claims.get("email_verified") is False:
+        return None
+    return email_of(claims.get("email"))
+
+
 def parse_email(text: str) -> str:
     """An address a person typed (to hand a session over); InvalidInput, in words, if it is not one."""
     clean = email_of(text)

@@ -24,9 +24,12 @@ def configured() -> bool:
 
 def email() -> str | None:
     """The signed-in user's e-mail address (lower-cased), None when nobody is signed in here."""
-    if st.user.get("is_logged_in") is not True:
-        return None
-    return signin.email_of(st.user.get("email"))
+    return signin.address_of(st.user.to_dict())
+
+
+def without_address() -> bool:
+    """Signed in, but the provider gave no (verified) e-mail address: this user cannot own sessions."""
+    return st.user.get("is_logged_in") is True and email() is None
 
 
 def user() -> signin.SignedIn | None:
@@ -54,6 +57,14 @@ def sign_in_button(*, key: str = "sign_in", primary: bool = True) -> None:
 
 def signed_in_bar(*, key: str = "sign_out") -> None:
     """Who is signed in, with a sign-out button (nothing when nobody is)."""
+    if without_address():
+        st.warning(
+            "You are signed in, but your identity provider gave no verified e-mail address, which trustcore "
+            "knows facilitators by. Ask whoever runs this server to have the provider send the `email` claim.",
+            icon=":material/warning:",
+        )
+        st.button("Sign out", key=key, type="tertiary", icon=":material/logout:", on_click=st.logout)
+        return
     address = email()
     if address is None:
         return

@@ -26,7 +26,7 @@ signin_ui.signed_in_bar()
 if not decision.allowed:
     st.warning(plain(decision.why), icon=":material/lock:")
     if decision.sign_in_helps:
-        if owner is None:
+        if owner is None and not signin_ui.without_address():
             signin_ui.sign_in_button(key="sign_in_create")
         else:
             st.caption("To use another account, sign out and sign in again.")

@@ -18,6 +18,9 @@ show_error(ctx)
 show_flash()
 
 address = signin.email()
+if address is None and signin.without_address():
+    signin.signed_in_bar(key="sign_out_mine")
+    st.stop()
 if address is None:
     st.write(
         "Facilitators who sign in find every session they created here, and open its console without the "
