@@ -167,6 +167,7 @@ def test_signed_in_without_an_address_cannot_own(store):
     with pytest.raises(InvalidInput):
         store.create_session("Mine", ["A", "B"], owner="")
     assert signin.email_of(None) is None
+    assert signin.email_of("an`a@example.org") is None  # shown in code spans: a backquote would end one
 
 
 def test_an_address_the_provider_did_not_verify_is_no_address():

@@ -22,7 +22,7 @@ from .errors import InvalidInput
 CREATE_ENV = "TRUSTCORE_CREATE"
 OPEN, SIGNED_IN = "open", "signed-in"
 EMAIL_MAX = 254
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+_EMAIL = re.compile(r"^[^@\s,;<>`\"]+@[^@\s,;<>`\"]+\.[^@\s,;<>`\"]+$")  # no backquote: shown in code spans
 _DOMAIN = re.compile(r"^@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 

@@ -24,6 +24,7 @@ from playwright.sync_api import Page, expect
 
 from .conftest import ROOT, Server
 from .helpers import open_app, shot, wait_idle
+from .test_accessibility import FAILING, audit
 
 try:
     from appserver import _free_port
@@ -153,7 +154,17 @@ def sign_in(page: Page, app: str, email: str) -> None:
     page.wait_for_url(re.compile(re.escape(app)))
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(state="attached")
     wait_idle(page)
-    expect(page.get_by_text(f"Signed in as {email}")).to_be_visible()
+    shown = email.replace("@", "@\u2060")  # the caption's word joiner keeps the address from becoming a link
+    expect(page.get_by_text(f"Signed in as {shown}")).to_be_visible()
+
+
+def serious(page: Page) -> list[str]:
+    """axe-core's serious or critical violations on the page (as tests/browser/test_accessibility.py)."""
+    return [
+        f"{v['id']}: {v['help']} at {[(n.get('target'), n.get('failureSummary')) for n in v.get('nodes', [])][:3]}"
+        for v in audit(page)
+        if v.get("impact") in FAILING
+    ]
 
 
 def go_to(page: Page, name: str) -> None:
@@ -182,6 +193,7 @@ def test_sign_in_create_find_hand_over_and_sign_out(signed_in_server, person):
     expect(again.get_by_text("Signed-in workshop")).to_be_visible()
     expect(again.get_by_text("round 1 open · 0 of 0 submitted")).to_be_visible()
     shot(again, "signin-03-my-sessions")
+    assert not serious(again)
     again.get_by_role("button", name="Open console").click()
     wait_idle(again)
     expect(again.get_by_text("Facilitator console")).to_be_visible()
@@ -228,6 +240,7 @@ def test_signed_in_only_refuses_an_anonymous_visitor(signed_in_server, person):
     expect(page.get_by_role("button", name="Create session")).to_have_count(0)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     shot(page, "signin-07-anonymous-refused")
+    assert not serious(page)
 
 
 def test_an_allowlist_refuses_a_signed_in_user_outside_it(allowlist_server, person):
