@@ -177,3 +177,18 @@ def test_an_address_the_provider_did_not_verify_is_no_address():
     assert signin.address_of({"is_logged_in": False, "email": ANA}) is None
     assert signin.address_of({"email": ANA}) is None  # AppTest's default user, and a server without [auth]
     assert signin.address_of({"is_logged_in": True}) is None
+
+
+def test_the_owner_downloads_every_file_the_facilitator_link_offers(store):
+    from trustcore import documents
+
+    made = store.create_session("Mine", ["A", "B"], owner=ANA)
+    code = made.session.code
+    p = store.join(code, made.session.parties[0].id, "Pat")
+    store.submit(code, p.token, list(made.session.catalogue.ids), round_number=1)
+    store.open(code, made.facilitator_token).reveal(round_number=1)
+    by_link = [d.key for d in documents.offered(store.open(code, made.facilitator_token))]
+    owned = documents.offered(store.open(code, SignedIn(ANA)))
+    assert [d.key for d in owned] == by_link and "archive" in by_link
+    for document in owned:
+        assert document.build(), document.key
