@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages in .venv, Debian's Chromium, PostgreSQL, nginx and LibreOffice
-# when missing) and run the whole suite. Extra arguments go to pytest.
+# when missing, the pinned npm packages in node_modules) and run the whole suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh requirements-dev.txt
@@ -34,6 +34,11 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&
   $apt_get update -qq
   DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq libreoffice-calc python3-uno poppler-utils \
     fonts-crosextra-carlito >/dev/null
+fi
+# Node's oidc-provider, the OpenID Connect provider the sign-in browser tests start on loopback (pinned in
+# package-lock.json; tests/oidc_provider.mjs).
+if [ ! -d node_modules/oidc-provider ]; then
+  npm ci --no-audit --no-fund
 fi
 # Lint, format and types first: cheap, and CI fails on them.
 .venv/bin/ruff format --check .

@@ -23,6 +23,7 @@ from trustcore.followup.survey import feedback, new_survey_link, submit_feedback
 from trustcore.followup.worksheet_entries import set_worksheet_entry
 from trustcore.joining import set_joining
 from trustcore.model import Role
+from trustcore.owners import hand_over
 from trustcore.people import move_participant
 from trustcore.presenter import new_presenter_link, presenter_session
 from trustcore.rights import RIGHTS, Action, When
@@ -248,6 +249,7 @@ CALLS = {
     Action.FILL_SURVEY: lambda s, m, t: submit_feedback(s.open(m.session.code, t), "", {"privacy": {"trust": 3}}),
     Action.PRESENT: lambda s, m, t: presenter_session(s.open(m.session.code, t)),
     Action.MANAGE_PRESENTER: lambda s, m, t: new_presenter_link(s.open(m.session.code, t)),
+    Action.HAND_OVER: lambda s, m, t: hand_over(s.open(m.session.code, t), "co@example.org"),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),

@@ -131,7 +131,9 @@ def test_times_are_date_cells_in_utc_with_a_date_format(world, book):
         assert cells and all(isinstance(c.value, datetime) for c in cells), name
         assert {c.number_format for c in cells} == {"yyyy-mm-dd hh:mm"}, name
     stored = store._rankings(code)[0].submitted_at
-    assert book["Rankings"]["I2"].value.strftime("%Y-%m-%dT%H:%M:%SZ") in {r.submitted_at for r in store._rankings(code)}
+    assert book["Rankings"]["I2"].value.strftime("%Y-%m-%dT%H:%M:%SZ") in {
+        r.submitted_at for r in store._rankings(code)
+    }
     assert stored.endswith("Z")
 
 

@@ -605,7 +605,8 @@ def _check_contents(store: Store, db, schema: dict[str, _Table], sid: int, code:
                 validate_order(order if isinstance(order, list) else "", session.catalogue)
             except InvalidInput as exc:
                 raise InvalidInput(f"The archive's {table}.{col} holds an invalid order: {exc}") from None
-    for table, col in [("parties", "members"), *[(t, c) for t, c in DETAIL_COLUMNS]]:
+    # a ranking's reasons (m008) are a JSON object too: a damaged one would break every read of the rankings
+    for table, col in [("parties", "members"), ("rankings", "reasons"), *[(t, c) for t, c in DETAIL_COLUMNS]]:
         if table in schema and col in schema[table].columns:
             kind = list if col == "members" else dict
             for (value,) in db.execute(f"SELECT {_q(col)} FROM {_q(table)} WHERE {OWNER} = ?", [sid]).fetchall():

@@ -274,3 +274,15 @@ def m009_baseline_versions(db):
     """A version on each party's organisation-wide ranking, like the worksheet's entries: a save names the
     version it started from, so nobody overwrites someone else's newer ranking without seeing it."""
     _run(db, "ALTER TABLE baselines ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
+@migrations()
+def m010_session_owner(db):
+    """The signed-in facilitator who owns a session (their e-mail address, lower-cased; NULL for a session
+    created without sign-in, which only its facilitator link controls): "My sessions" lists a user's
+    sessions by it, and the owner opens the console without the link (``Store.identify``)."""
+    _run(
+        db,
+        "ALTER TABLE sessions ADD COLUMN owner_email TEXT",
+        "CREATE INDEX sessions_owner ON sessions(owner_email)",
+    )

@@ -53,6 +53,7 @@ class Action(StrEnum):
     FILL_SURVEY = "fill in the stakeholder survey"
     PRESENT = "show the presenter screen (what the room may see; it controls nothing)"
     MANAGE_PRESENTER = "create, replace or revoke the presenter link, and step through its agenda"
+    HAND_OVER = "hand the session to a co-facilitator who signs in (by e-mail address)"
 
 
 class When(StrEnum):
@@ -107,6 +108,7 @@ RIGHTS: dict[Action, Right] = {
     Action.FILL_SURVEY: Right({V: ALWAYS}),
     Action.PRESENT: Right({R: ALWAYS}),
     Action.MANAGE_PRESENTER: Right({F: ALWAYS}),
+    Action.HAND_OVER: Right({F: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)

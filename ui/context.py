@@ -2,7 +2,8 @@
 
 The URL is the source of truth for a tab (it is what people share, bookmark and reload):
 ``?session=<code>`` (join), ``&me=<token>`` (a participant's personal link), ``&admin=<token>``
-(the facilitator link). Streamlit clears query parameters on page switches, so the last ones seen are
+(the facilitator link), ``&owner=me`` (the console of a session the signed-in user owns: no token in the
+URL; ``Store.identify`` checks the sign-in). Streamlit clears query parameters on page switches, so the last ones seen are
 kept in ``st.session_state`` and written back to the URL on every run.
 """
 
@@ -20,10 +21,11 @@ from trustcore.model import Participant, Role, Session
 from trustcore.store import DENIED, Store
 from trustcore.view import View
 
-from . import healing
+from . import healing, signin
 from .memo import shared
 
-PARAMS = ("session", "me", "admin", "survey", "presenter")
+PARAMS = ("session", "me", "admin", "survey", "presenter", "owner")
+OWNER = "me"  # ``&owner=me``: the signed-in owner's console, opened without the link (``ui/signin.py``)
 _STATE = "tc_params"
 
 
@@ -125,6 +127,12 @@ LINKS = (
         Role.PRESENTER,
         "This presenter link is not valid, or it was revoked. Ask the facilitator for a new one.",
     ),
+    (
+        "owner",
+        Role.FACILITATOR,
+        "Only this session's owner can open its console without the facilitator link: sign in with the account "
+        "that owns it (see My sessions), or use the facilitator link.",
+    ),
 )
 
 
@@ -144,7 +152,11 @@ def resolve() -> Context:
         if not params.get(key):
             continue
         try:
-            view = store.open(code, params[key])
+            # the owner's console carries no token: the signed-in address is the credential (None: refused)
+            credential = signin.user() if key == "owner" else params[key]
+            if credential is None:
+                raise AccessDenied(DENIED)
+            view = store.open(code, credential)
             if view.role is not role:  # e.g. a personal link's token pasted as the facilitator's
                 raise AccessDenied(DENIED)
             ctx.view = view
@@ -192,6 +204,7 @@ def base_url() -> str:
 PAGES = {  # name: (file, title, icon, url path)
     "home": ("views/home.py", "Start", ":material/home:", "start"),
     "create": ("views/create.py", "New session", ":material/add_circle:", "new"),
+    "mine": ("views/my_sessions.py", "My sessions", ":material/folder_shared:", "my-sessions"),
     "join": ("views/join.py", "Join", ":material/login:", "join"),
     "rank": ("views/rank.py", "My ranking", ":material/reorder:", "rank"),
     "console": ("views/console.py", "Console", ":material/tune:", "console"),
@@ -208,7 +221,7 @@ WIDE = ("console", "compare", "worksheet", "presenter")  # pages drawn full widt
 WIDE_PATHS = frozenset(PAGES[name][3] for name in WIDE)
 
 ROLE_PAGES = {  # the pages each role has, its main page first
-    Role.VISITOR: ["home", "create", "privacy"],
+    Role.VISITOR: ["home", "create", "mine", "privacy"],
     Role.JOINER: ["join", "privacy"],
     Role.PARTICIPANT: ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
     Role.FACILITATOR: ["console", "compare", "steps", "worksheet", "reflect", "privacy"],

@@ -16,6 +16,7 @@ import streamlit as st
 
 from trustcore.model import Role
 
+from . import signin
 from .context import PAGES, ROLE_PAGES
 
 _made: dict[Role, tuple[st.Page, ...]] = {}
@@ -36,7 +37,8 @@ def pages_for(role: Role) -> list[st.Page]:
 
 
 def _make(role: Role) -> tuple[st.Page, ...]:
-    mine = ROLE_PAGES[role]
+    # "My sessions" is in the navigation only where people can sign in (``ui/signin.py``)
+    mine = [name for name in ROLE_PAGES[role] if name != "mine" or signin.configured()]
     landing = st.Page("views/landing.py", title="trustcore", url_path="welcome", default=True, visibility="hidden")
     return (
         landing,

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from trustcore import anonymity, joining, links, presenter, round_timer
+from trustcore import anonymity, joining, links, owners, presenter, round_timer
 from trustcore import catalogue as catalogue_mod
 from trustcore import people as people_mod
 from trustcore.errors import InvalidInput, NotFound, RoundChanged, TrustcoreError
@@ -14,7 +14,7 @@ from trustcore.model import Role, RoundStatus
 from trustcore.qr import alt_text, qr_png
 from trustcore.text import markdown_escape as esc
 from trustcore.tokens import display_code
-from ui import cached
+from ui import cached, signin
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context, set_params
 from ui.downloads import download_section
@@ -26,7 +26,7 @@ from ui.timer import show_timer
 
 ctx = page_context(Role.FACILITATOR)
 store, session = ctx.store, ctx.session
-token = ctx.params["admin"]
+token = ctx.params.get("admin")  # None: the signed-in owner's console (``&owner=me``), opened without the link
 rnd = session.round
 
 session_header(session, subtitle="Facilitator console")
@@ -464,8 +464,30 @@ else:
 
 download_section(ctx)
 
-with st.expander("Your facilitator link", icon=":material/key:"):
-    link_box("Keep it private: it controls this session.", links.facilitator_link(base_url(), session.code, token))
+if token:
+    with st.expander("Your facilitator link", icon=":material/key:"):
+        link_box("Keep it private: it controls this session.", links.facilitator_link(base_url(), session.code, token))
+
+with st.expander("Hand this session to a co-facilitator", icon=":material/person_add:"):
+    st.write(
+        "They sign in with this e-mail address and find the session under My sessions. It leaves the current "
+        "owner's My sessions; the facilitator link keeps working."
+    )
+    now_owner = owners.owner_of(ctx.view)
+    st.caption(f"Owner now: {esc(now_owner)}" if now_owner else "Nobody signed in owns this session yet.")
+    with st.form("hand_over", border=False):
+        to = st.text_input("Co-facilitator's e-mail address", max_chars=254, placeholder="name@example.org")
+        if st.form_submit_button("Hand over", icon=":material/person_add:"):
+            try:
+                handed = owners.hand_over(ctx.view, to)
+            except TrustcoreError as exc:
+                problem(exc)
+            else:
+                flash(f"The session is now {handed}'s: it is under their My sessions.", icon=":material/check:")
+                if not token:  # opened as its owner: this tab no longer controls the session
+                    set_params()
+                    st.switch_page("views/my_sessions.py")
+                st.rerun()
 
 with st.expander("Delete this session", icon=":material/delete_forever:"):
     st.write(
@@ -482,3 +504,8 @@ with st.expander("Delete this session", icon=":material/delete_forever:"):
             set_params()
             flash("The session and everything about it were deleted.", icon=":material/delete:")
             st.rerun()
+
+if signin.email():  # a signed-in facilitator goes back to their list (nothing is deleted)
+    if st.button("Back to My sessions", icon=":material/folder_shared:", type="tertiary"):
+        set_params()
+        st.switch_page("views/my_sessions.py")

@@ -2,17 +2,35 @@
 
 import streamlit as st
 
-from trustcore import anonymity, links
+from trustcore import anonymity, links, signin
 from trustcore import catalogue as catalogue_mod
 from trustcore.errors import InvalidInput
 from trustcore.model import MAX_PARTIES, MIN_PARTIES, Anonymity, Role
-from ui.common import link_box, problem
+from trustcore.text import markdown_escape as esc
+from ui import signin as signin_ui
+from ui.common import link_box, plain, problem
 from ui.context import base_url, page_context, set_params
 
 ctx = page_context(Role.VISITOR)
 store = ctx.store
 
 st.title("New co-ranking session", anchor=False)
+
+# Who may create here (``TRUSTCORE_CREATE``, decided in the core); a signed-in creator owns the session.
+owner = signin_ui.email()
+try:
+    decision = signin.may_create(signin.rule_from_env(), owner)
+except ValueError as exc:  # a setting the server does not understand refuses, rather than opening creation
+    decision = signin.CreateDecision(False, f"This server's setting for who may create sessions is not valid: {exc}")
+signin_ui.signed_in_bar()
+if not decision.allowed:
+    st.warning(plain(decision.why), icon=":material/lock:")
+    if decision.sign_in_helps:
+        if owner is None and not signin_ui.without_address():
+            signin_ui.sign_in_button(key="sign_in_create")
+        else:
+            st.caption("To use another account, sign out and sign in again.")
+    st.stop()
 
 created = st.session_state.get("created")
 if created:
@@ -30,6 +48,12 @@ if created:
         icon=":material/key:",
     )
     link_box("Facilitator link (private)", links.facilitator_link(base, code, token))
+    if owner:
+        st.info(
+            f"You are signed in, so this session is also under **My sessions**: you can open its console "
+            f"there without the link, from any browser where you sign in as {esc(owner)}.",
+            icon=":material/folder_shared:",
+        )
     if st.button("Open the facilitator console", type="primary", icon=":material/tune:"):
         del st.session_state["created"]
         set_params(session=code, admin=token)
@@ -101,6 +125,7 @@ if submitted:
             catalogue=catalogue,
             blind=not live,
             anonymity=privacy,
+            owner=owner,
         )
     except InvalidInput as exc:
         problem(exc)

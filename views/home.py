@@ -4,6 +4,7 @@ import streamlit as st
 
 from trustcore.model import Role
 from trustcore.tokens import normalise_code
+from ui import signin
 from ui.common import show_error
 from ui.context import page_context, set_params
 from ui.flash import show as show_flash
@@ -41,3 +42,10 @@ with create_col:
     st.subheader("Run a workshop", anchor=False)
     st.write("Create a session for one relationship and share one link with the parties.")
     st.page_link("views/create.py", label="Create a new session", icon=":material/add_circle:")
+    if signin.configured():  # facilitators may sign in to find their sessions again (participants never need to)
+        if signin.email():
+            st.page_link("views/my_sessions.py", label="My sessions", icon=":material/folder_shared:")
+            signin.signed_in_bar(key="sign_out_home")
+        else:
+            st.caption("Facilitators: sign in to find your sessions again without their links.")
+            signin.sign_in_button(key="sign_in_home", primary=False)

@@ -17,7 +17,8 @@ any member names the facilitator lists, each participant's display name (a name 
 empty to appear as "Participant N"), every ranking with the random start order and the time it was
 submitted (earlier versions are kept as history), next steps, worksheet notes, stakeholder feedback, and
 an event log of who did what and when. Links carry secret tokens; only a fingerprint (SHA-256) of each
-token is stored.
+token is stored. A facilitator who signs in to create a session (where the server offers sign-in) is
+stored with it by their e-mail address, so that they find it again; participants never sign in.
 
 **Who sees what:** participants see only their own ranking until the facilitator reveals the results
 (unless the facilitator chose live results). The facilitator sees who has joined and submitted.

@@ -20,6 +20,7 @@ from .helpers import open_app, shot
 PAGE_TEXT = {
     "start": "Co-rank what makes data stewardship trustworthy",
     "new": "New co-ranking session",
+    "my-sessions": "Facilitators who sign in find every session they created here",
     "privacy": "What is stored for a session",
     "join": "Which party are you ranking for?",
     "rank": "Round 1 is locked",
@@ -56,7 +57,7 @@ def workshop(tmp_path_factory):
     set_joining(store.open(code, admin), open=True)  # the reveal closed joining; the join page is drawn with it open
     survey = new_survey_link(store.open(code, admin))
     roles = {
-        "visitor": ({}, ["start", "new", "privacy"]),
+        "visitor": ({}, ["start", "new", "my-sessions", "privacy"]),
         "joiner": ({"session": code}, ["join", "privacy"]),
         "participant": (
             {"session": code, "me": me},

@@ -7,7 +7,7 @@ import contextlib
 from typing import TYPE_CHECKING, cast
 
 from .. import db as dbmod
-from .. import rights, tokens
+from .. import rights, signin, tokens
 from ..errors import AccessDenied, LinkRemoved, NotFound
 from ..model import (
     Actor,
@@ -60,7 +60,12 @@ class Access(Sessions):
         The token is compared, in constant time, with the session's facilitator, survey and presenter
         tokens, then with its participants' personal tokens. AccessDenied, with one message whether or
         not the session exists, for anything else (an expired session too); LinkRemoved for a personal
-        link the facilitator removed."""
+        link the facilitator removed.
+
+        A ``signin.SignedIn`` address (a signed-in user opening a session without its link) makes its
+        holder the facilitator of a session that address owns (``owner_email``), and nothing else."""
+        if isinstance(token, signin.SignedIn):
+            return self._signed_in(db, code, token), None
         if code is None or not tokens.looks_like_token(token):
             raise AccessDenied(DENIED)
         row = next(iter(db.query("SELECT * FROM sessions WHERE code = ?", [code])), None)
@@ -84,6 +89,13 @@ class Access(Sessions):
         if self._removed(db, code, str(token)):
             raise LinkRemoved(REMOVED)
         raise AccessDenied(DENIED)
+
+    def _signed_in(self, db, code: str | None, user: signin.SignedIn) -> Role:
+        """The facilitator, if ``user`` owns the live session ``code``; AccessDenied (one message) otherwise."""
+        row = next(iter(db.query("SELECT * FROM sessions WHERE code = ?", [code])), None) if code else None
+        if row is None or self._expired(row["created_at"]) or row.get("owner_email") != user.email:
+            raise AccessDenied(DENIED)
+        return Role.FACILITATOR
 
     def facilitator(self, code: str | None, token: str | None) -> Session:
         """The session, if ``token`` is its facilitator token; AccessDenied (one message) otherwise."""

@@ -11,7 +11,7 @@ from typing import Any, Literal, Self
 from .. import anonymity as anonymity_mod
 from .. import catalogue as catalogue_mod
 from .. import db as dbmod
-from .. import events, tokens
+from .. import events, signin, tokens
 from ..catalogue import Catalogue
 from ..clock import now
 from ..errors import InvalidInput, NotFound
@@ -188,9 +188,14 @@ class Sessions:
         catalogue: Catalogue | None = None,
         blind: bool = True,
         anonymity: Anonymity | str = Anonymity.NAMED,
+        owner: str | None = None,
     ) -> Created:
         """Create a session and its first round; returns it with the facilitator token (shown once).
-        ``anonymity``: who sees people's names (``trustcore.anonymity``), fixed for the session's life."""
+        ``anonymity``: who sees people's names (``trustcore.anonymity``), fixed for the session's life;
+        ``owner``: the signed-in creator's e-mail address (``trustcore.signin``), None without sign-in."""
+        owner_email = signin.email_of(owner) if owner is not None else None
+        if owner is not None and owner_email is None:
+            raise InvalidInput("The signed-in account has no e-mail address, so the session cannot be yours.")
         anonymity = anonymity_mod.parse(anonymity)
         title = clean_line(title, field="The title", max_len=TITLE_MAX)
         our_org = clean_line(our_org, field="Our organisation", max_len=NAME_MAX, required=False)
@@ -230,6 +235,8 @@ class Sessions:
             )
             if anonymity is not Anonymity.NAMED:  # the column's default (which a database before m008 lacks)
                 db.execute("UPDATE sessions SET anonymity = ? WHERE id = ?", [anonymity.value, sid])
+            if owner_email:  # m010's column: who signed in to create it ("My sessions")
+                db.execute("UPDATE sessions SET owner_email = ? WHERE id = ?", [owner_email, sid])
             for pos, (name, members) in enumerate(party_list):
                 db.execute(
                     "INSERT INTO parties (session_id, position, name, members) VALUES (?, ?, ?, ?)",
