@@ -274,3 +274,16 @@ def m009_baseline_versions(db):
     """A version on each party's organisation-wide ranking, like the worksheet's entries: a save names the
     version it started from, so nobody overwrites someone else's newer ranking without seeing it."""
     _run(db, "ALTER TABLE baselines ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
+@migrations()
+def m010_survey_documents(db):
+    """What the stakeholder survey shows (``followup.survey_documents``): the documents shown with it and
+    their columns, as JSON (NULL: the default, the relationship worksheet's shareable steps and evidence);
+    and, with each answer, which versions of the worksheet's entries its page showed (JSON, '' for answers
+    given before this)."""
+    _run(
+        db,
+        "ALTER TABLE sessions ADD COLUMN survey_documents TEXT",
+        "ALTER TABLE feedback ADD COLUMN shown TEXT NOT NULL DEFAULT ''",
+    )
