@@ -369,7 +369,7 @@ if shows.open:  # drawn only while open: the whole worksheet is many elements
         stored = "".join(current) or "none"
         show = {
             column: st.checkbox(
-                f"Show {survey_documents.COLUMNS[column].lower()} (Column {column})",
+                {"B": "Show the steps (Column B)", "C": "Show the evidence (Column C)"}[column],
                 value=column in current,
                 key=f"survey_show:{column}:{stored}",  # redrawn from what is stored after every change
             )

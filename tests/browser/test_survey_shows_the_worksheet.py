@@ -4,6 +4,7 @@ preview on the console shows exactly the same."""
 
 from __future__ import annotations
 
+import html
 import json
 
 from playwright.sync_api import expect
@@ -41,7 +42,7 @@ def test_a_stakeholder_on_a_phone_sees_the_shareable_steps_and_evidence_the_prev
     open_app(console, f"{server.url}/?session={s.code}&admin={fac}")
     preview = console.locator("[data-testid='stExpander'] details").filter(has_text=PREVIEW)
     expect(preview).to_be_visible(timeout=60000)  # the console is long; a loaded machine draws it slowly
-    preview.locator("summary").click()
+    preview.locator("summary").click(timeout=60000)
     wait_idle(console)
     expect(preview.get_by_text(f"CityBus: {STEP}")).to_be_visible()
     previewed = _entry_texts(preview)
@@ -65,6 +66,11 @@ def test_a_stakeholder_on_a_phone_sees_the_shareable_steps_and_evidence_the_prev
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     expect(phone.get_by_role("button", name="Worksheet shared with the survey (printable)")).to_be_visible()
     shot(phone, "survey-shows-worksheet-phone")
+    with phone.expect_download() as info:  # the same worksheet, to print or keep
+        phone.get_by_role("button", name="Worksheet shared with the survey (printable)").click()
+    printable = html.unescape(open(info.value.path(), encoding="utf-8").read())
+    assert STEP in printable and EVIDENCE in printable and OTHER_STEP in printable and INTERNAL not in printable
+    assert s.code not in printable and info.value.suggested_filename.endswith("-shared-worksheet.html")
 
     # An answer records the versions of the entries the page showed.
     phone.get_by_role("radiogroup").first.get_by_role("radio", name="4 · Mostly").check(force=True)
@@ -76,7 +82,7 @@ def test_a_stakeholder_on_a_phone_sees_the_shareable_steps_and_evidence_the_prev
     assert entries == [[first.id, "CityBus", "B", 1], [first.id, "Council", "C", 1]]
 
     # The facilitator leaves the evidence out: preview and survey both stop showing it.
-    preview.get_by_text("Show how we show it (our evidence) (Column C)").click()
+    preview.get_by_text("Show the evidence (Column C)").click()
     wait_idle(console)
     expect(preview.get_by_text(f"Council: {EVIDENCE}")).to_have_count(0)
     phone.get_by_role("button", name="Answer again, as someone else").click()
