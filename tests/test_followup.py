@@ -21,6 +21,7 @@ from trustcore.backends import is_postgres
 from trustcore.catalogue import default as default_catalogue
 from trustcore.catalogue import validate as validate_catalogue
 from trustcore.errors import AccessDenied, EditConflict, InvalidInput, NotAllowedNow, NotFound
+from trustcore.followup import survey_documents
 from trustcore.followup.agreed_order import NO_RANKINGS, agreed_order, set_agreed_order
 from trustcore.followup.baselines import baseline_comparison, baseline_records, baselines, set_baseline
 from trustcore.followup.lineage import changes_since_previous, link_previous, unlink_previous
@@ -1192,7 +1193,7 @@ def _setup(w: W) -> dict:
     s.submit(w.code, w.bob, w.ids[::-1], round_number=1)
     s.reveal(w.code, w.fac, round_number=1)
     set_baseline(s.open(w.code, w.fac), w.alpha, w.ids)
-    return {"step": step, "prev": prev}
+    return {"step": step, "prev": prev, "session": s.open(w.code, w.fac).session}
 
 
 CALLS = {
@@ -1233,6 +1234,14 @@ CALLS = {
     ),
     "unlink_previous": (FAC, lambda w, x, t: unlink_previous(w.store.open(w.code, t))),
     "changes_since_previous": (ALL, lambda w, x, t: changes_since_previous(w.store.open(w.code, t))),
+    "chosen": (FAC | SURVEY, lambda w, x, t: survey_documents.chosen(w.store.open(w.code, t))),
+    "choose": (FAC, lambda w, x, t: survey_documents.choose(w.store.open(w.code, t), ["B"])),
+    "shared": (FAC | SURVEY, lambda w, x, t: survey_documents.shared(w.store.open(w.code, t))),
+    "html": (FAC | SURVEY, lambda w, x, t: survey_documents.html(w.store.open(w.code, t))),
+    "recorded": (
+        FAC | SURVEY,
+        lambda w, x, t: survey_documents.recorded(w.store.open(w.code, t), x["session"], ["privacy"], None),
+    ),
 }
 WRITES = {
     "add_next_step",
@@ -1247,6 +1256,7 @@ WRITES = {
     "set_agreed_order",
     "link_previous",
     "unlink_previous",
+    "choose",
 }
 
 
@@ -1264,7 +1274,8 @@ def test_every_public_function_is_in_the_rights_matrix():
         and getattr(v, "__module__", "") == module.__name__
         and not isinstance(v, type)
     }
-    assert public - {"parse_baseline_csv"} == set(CALLS) - {"worksheet_shareable"}
+    pure = {"parse_baseline_csv", "version", "check_version", "intro"}  # no session read: no right to check
+    assert public - pure == set(CALLS) - {"worksheet_shareable"}
 
 
 @pytest.mark.parametrize("role", ROLES)

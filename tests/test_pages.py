@@ -451,7 +451,8 @@ def test_the_download_buttons_are_drawn_only_once_their_section_is_opened(store,
         at.run()
         assert not at.exception, at.exception
         labels = [b.proto.label for b in at.get("download_button")]
-        assert len(labels) == 9 and "Whole session (JSON archive)" in labels, (page, labels)
+        assert len(labels) == 10 and "Whole session (JSON archive)" in labels, (page, labels)
+        assert "Worksheet shared with the survey (printable)" in labels, labels
         assert {"Excel workbook (shareable)", "Printable report (shareable)"} <= set(labels), labels
         names = [c for c in at.checkbox if c.key == "downloads:names"]  # a session that shows names
         assert len(names) == 1 and names[0].value is False, "names are out unless the facilitator chooses"

@@ -14,6 +14,7 @@ import pytest
 
 from trustcore import archive, rights, workbook
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
+from trustcore.followup import survey_documents
 from trustcore.followup.agreed_order import set_agreed_order
 from trustcore.followup.baselines import set_baseline
 from trustcore.followup.lineage import link_previous
@@ -111,6 +112,8 @@ ACTIONS = {
         lambda s, m, t: submit_feedback(s.open(m.session.code, t), "", {"privacy": {"trust": 3}}),
     ),
     "read the survey answers": ({"F", "P"}, lambda s, m, t: feedback(s.open(m.session.code, t))),
+    "see what the survey shows": ({"F", "V"}, lambda s, m, t: survey_documents.shared(s.open(m.session.code, t))),
+    "choose what the survey shows": ({"F"}, lambda s, m, t: survey_documents.choose(s.open(m.session.code, t), "B")),
 }
 
 
@@ -247,6 +250,8 @@ CALLS = {
     Action.ANSWER_REFLECTIONS: lambda s, m, t: set_reflection(s.open(m.session.code, t), "areas", "Yes"),
     Action.READ_FEEDBACK: lambda s, m, t: feedback(s.open(m.session.code, t)),
     Action.FILL_SURVEY: lambda s, m, t: submit_feedback(s.open(m.session.code, t), "", {"privacy": {"trust": 3}}),
+    Action.SEE_SURVEY_DOCUMENTS: lambda s, m, t: survey_documents.shared(s.open(m.session.code, t)),
+    Action.CHOOSE_SURVEY_DOCUMENTS: lambda s, m, t: survey_documents.choose(s.open(m.session.code, t), ["B"]),
     Action.PRESENT: lambda s, m, t: presenter_session(s.open(m.session.code, t)),
     Action.MANAGE_PRESENTER: lambda s, m, t: new_presenter_link(s.open(m.session.code, t)),
     Action.HAND_OVER: lambda s, m, t: hand_over(s.open(m.session.code, t), "co@example.org"),

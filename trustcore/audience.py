@@ -10,6 +10,9 @@ and the CSV downloads all read (no Streamlit here).
   may see, no entry marked internal, no session code or link, and no participant's, respondent's or
   next-step owner's name ("Participant N", "Respondent N", the owner's party only), unless the session
   shows names (``Anonymity.NAMED``) and the facilitator chose to include them.
+- ``STAKEHOLDER``: the holder of the survey link (``stakeholder()``), and the facilitator's preview of what
+  that holder sees: the shareable rules, never names, and of the worksheet only the columns the facilitator
+  chose to show with the survey (``followup.survey_documents``).
 
 A shareable copy never carries more than its maker may see: a participant's shareable copy is the
 participant's copy with the shareable rules on top.
@@ -30,6 +33,11 @@ T = TypeVar("T")
 A = TypeVar("A", bound="_Answer")
 
 
+class _Entry(Protocol):
+    @property
+    def internal(self) -> bool: ...
+
+
 class _Answer(Protocol):
     @property
     def respondent(self) -> str: ...
@@ -39,6 +47,7 @@ class Reader(enum.Enum):
     FACILITATOR = "facilitator"
     PARTICIPANT = "participant"
     SHAREABLE = "shareable"
+    STAKEHOLDER = "stakeholder"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,7 +62,12 @@ class Audience:
     @property
     def shareable(self) -> bool:
         """Entries marked internal are left out (``worksheet_entries.worksheet(shareable=True)``)."""
-        return self.reader is Reader.SHAREABLE
+        return self.reader in (Reader.SHAREABLE, Reader.STAKEHOLDER)
+
+    def shows_entry(self, entry: _Entry) -> bool:
+        """Whether a worksheet entry (Column B or C) may appear: never an internal one in a shareable copy
+        or to a stakeholder (what a participant sees of other parties' internal entries the rights decide)."""
+        return not (entry.internal and self.shareable)
 
     @property
     def session_code(self) -> bool:
@@ -100,6 +114,11 @@ def of(session: Session, *, facilitator: bool, shareable: bool = False, names: b
         other_names=True,
         all_rounds=False,
     )
+
+
+def stakeholder() -> Audience:
+    """The survey link's holder (and the facilitator's preview of the survey): the shareable rules, no names."""
+    return Audience(Reader.STAKEHOLDER, participant_names=False, other_names=False, all_rounds=False)
 
 
 def may_include_names(session: Session, *, facilitator: bool) -> bool:

@@ -18,7 +18,7 @@ from typing import cast
 
 from . import archive, audience, export, report, rights, workbook
 from .errors import TrustcoreError
-from .followup import next_steps, survey
+from .followup import next_steps, survey, survey_documents
 from .results import round_results
 from .rights import Action
 from .view import View
@@ -46,6 +46,7 @@ KINDS: dict[str, Kind] = {
     "report": Kind(_COPY),
     "report-shareable": Kind(_COPY, shareable=True),
     "archive": Kind((Action.ARCHIVE,)),
+    "survey-worksheet": Kind((Action.SEE_SURVEY_DOCUMENTS,), shareable=True),  # what the survey shows
 }
 
 
@@ -154,6 +155,13 @@ def every(view: View, *, round_number: int | None = None, names: bool = False) -
             lambda: archive.export_session(view),
             export.file_name(session, "archive", "json"),
             "application/json",
+        ),
+        Document(
+            "survey-worksheet",
+            "Worksheet shared with the survey (printable)",
+            lambda: survey_documents.html(view).encode(),
+            export.file_name(session, "shared-worksheet", "html", session_code=False),
+            "text/html",
         ),
     ]
 

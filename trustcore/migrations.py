@@ -286,3 +286,16 @@ def m010_session_owner(db):
         "ALTER TABLE sessions ADD COLUMN owner_email TEXT",
         "CREATE INDEX sessions_owner ON sessions(owner_email)",
     )
+
+
+@migrations()
+def m011_survey_documents(db):
+    """What the stakeholder survey shows (``followup.survey_documents``): the documents shown with it and
+    their columns, as JSON (NULL: the default, the relationship worksheet's shareable steps and evidence);
+    and, with each answer, which versions of the worksheet's entries its page showed (JSON, '' for answers
+    given before this)."""
+    _run(
+        db,
+        "ALTER TABLE sessions ADD COLUMN survey_documents TEXT",
+        "ALTER TABLE feedback ADD COLUMN shown TEXT NOT NULL DEFAULT ''",
+    )

@@ -51,6 +51,8 @@ class Action(StrEnum):
     ANSWER_REFLECTIONS = "answer the reflection questions"
     READ_FEEDBACK = "read the stakeholder survey's answers"
     FILL_SURVEY = "fill in the stakeholder survey"
+    SEE_SURVEY_DOCUMENTS = "see what the survey shows: the worksheet's shareable steps and evidence"
+    CHOOSE_SURVEY_DOCUMENTS = "choose what the survey shows (leave out the steps or the evidence)"
     PRESENT = "show the presenter screen (what the room may see; it controls nothing)"
     MANAGE_PRESENTER = "create, replace or revoke the presenter link, and step through its agenda"
     HAND_OVER = "hand the session to a co-facilitator who signs in (by e-mail address)"
@@ -106,6 +108,8 @@ RIGHTS: dict[Action, Right] = {
     Action.ANSWER_REFLECTIONS: Right({F: ALWAYS, P: ALWAYS}),
     Action.READ_FEEDBACK: Right({F: ALWAYS, P: ALWAYS}),
     Action.FILL_SURVEY: Right({V: ALWAYS}),
+    Action.SEE_SURVEY_DOCUMENTS: Right({F: ALWAYS, V: ALWAYS}),
+    Action.CHOOSE_SURVEY_DOCUMENTS: Right({F: ALWAYS}),
     Action.PRESENT: Right({R: ALWAYS}),
     Action.MANAGE_PRESENTER: Right({F: ALWAYS}),
     Action.HAND_OVER: Right({F: ALWAYS}),

@@ -9,7 +9,7 @@ from trustcore import anonymity, joining, links, owners, presenter, round_timer
 from trustcore import catalogue as catalogue_mod
 from trustcore import people as people_mod
 from trustcore.errors import InvalidInput, NotFound, RoundChanged, TrustcoreError
-from trustcore.followup import lineage, survey
+from trustcore.followup import lineage, survey, survey_documents
 from trustcore.model import Role, RoundStatus
 from trustcore.qr import alt_text, qr_png
 from trustcore.text import markdown_escape as esc
@@ -22,6 +22,7 @@ from ui.flash import WARNING, flash
 from ui.flash import show as show_flash
 from ui.live import POLL_SECONDS, changed, heal, nudge, shown
 from ui.secret_links import SecretLink, secret_link_controls
+from ui.survey_documents import preview as survey_preview
 from ui.timer import show_timer
 
 ctx = page_context(Role.FACILITATOR)
@@ -408,6 +409,34 @@ secret_link_controls(
         close=lambda: survey.close_survey(ctx.view),
     ),
 )
+shows = st.expander(
+    "What stakeholders see with the survey (preview)",
+    icon=":material/preview:",
+    key="survey_preview",
+    on_change="rerun",
+)
+if shows.open:  # drawn only while open: the whole worksheet is many elements
+    with shows:
+        st.write(
+            "Under each element the survey shows the steps (Column B) and the evidence (Column C) of this "
+            "relationship's worksheet, leaving out entries marked internal. Leave a column out here; the "
+            "worksheet shared with the survey is also in the *Download* section."
+        )
+        current = survey_documents.chosen(ctx.view)[0].columns  # the relationship worksheet, today the only one
+        stored = "".join(current) or "none"
+        show = {
+            column: st.checkbox(
+                {"B": "Show the steps (Column B)", "C": "Show the evidence (Column C)"}[column],
+                value=column in current,
+                key=f"survey_show:{column}:{stored}",  # redrawn from what is stored after every change
+            )
+            for column in survey_documents.COLUMNS
+        }
+        wanted = tuple(column for column, on in show.items() if on)
+        if wanted != current:
+            act(lambda: survey_documents.choose(ctx.view, wanted), "The survey shows what the preview shows now.")
+        st.markdown("**The survey, as stakeholders see it**")
+        survey_preview(session, survey_documents.shared(ctx.view))
 
 st.subheader("Earlier session of this relationship", anchor=False)
 changes = lineage.changes_since_previous(ctx.view)

@@ -4,13 +4,15 @@ grants nothing else."""
 
 import streamlit as st
 
+from trustcore import documents as documents_mod
 from trustcore.errors import TrustcoreError
-from trustcore.followup import survey
+from trustcore.followup import survey, survey_documents
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from ui.client import address as client_address
 from ui.common import problem, session_header
 from ui.context import page_context
+from ui.survey_documents import element_documents, element_heading, intro
 
 ctx = page_context(Role.STAKEHOLDER)
 session = ctx.session
@@ -30,6 +32,23 @@ st.write(
     f"Please tell {us} how far you can trust them in each element of trustworthy data stewardship. "
     "Every question is optional; answer what you can. Your answers go to the facilitator of this session."
 )
+shared = survey_documents.shared(ctx.view)  # what this survey shows, as the survey link's holder may see it
+# a form's widgets do not rerun the page: what its reader saw when they pressed Send is what the run before drew
+on_screen = st.session_state.get("survey_shown", {})
+st.session_state["survey_shown"] = {
+    eid: survey_documents.version(shared, eid) for eid in [*session.catalogue.ids, None]
+}
+intro(session, shared)
+for doc in documents_mod.offered(ctx.view):  # the worksheet shared with the survey, to print or keep
+    st.download_button(
+        doc.label,
+        data=doc.build,
+        file_name=doc.file_name,
+        mime=doc.mime,
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"download:{doc.key}",
+    )
 
 TRUST = survey.TRUST_SCALE
 EXPECT = {"yes": "Yes", "partly": "Partly", "no": "No"}
@@ -64,9 +83,8 @@ with st.form("survey"):
     answers = {}
     for element in session.catalogue.elements:
         with st.container(border=True):
-            st.markdown(f"**{esc(element.name)}**")
-            if element.description:
-                st.caption(esc(element.description))
+            element_heading(element)
+            element_documents(shared, element.id)
             answers[element.id] = questions(element.id)
     with st.container(border=True):
         st.markdown(f"**Overall**: all things considered, how far can you trust {us} with data?")
@@ -75,7 +93,8 @@ with st.form("survey"):
 
 if sent:
     try:
-        stored = survey.submit_feedback(ctx.view, respondent, answers, client=client_address())
+        shown = on_screen or st.session_state["survey_shown"]
+        stored = survey.submit_feedback(ctx.view, respondent, answers, shown=shown, client=client_address())
     except TrustcoreError as exc:
         problem(exc)
     else:

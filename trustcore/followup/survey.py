@@ -15,6 +15,7 @@ from ..rights import Action
 from ..store import UNKNOWN_CODE
 from ..text import NAME_MAX, TEXT_MAX, clean_line, clean_text, unique_name
 from ..view import View
+from . import survey_documents
 from .common import CHOOSE_ELEMENT, _element_label, _one
 
 TRUST_SCALE = {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Completely"}
@@ -33,6 +34,7 @@ class FeedbackAnswer:
     evidence: str | None  # EVIDENCE
     comment: str
     submitted_at: str
+    shown: str = ""  # the versions of the entries the survey showed with it (``survey_documents.version``)
 
 
 def _survey_hash(db, session_id: int) -> str | None:
@@ -114,7 +116,9 @@ def _answer(session: Session, element_id, answer) -> dict | None:
     return {"element_id": element_id, "trust": trust, **choices, "comment": comment}
 
 
-def submit_feedback(view: View, respondent: str, answers: Mapping, *, client: str | None = None) -> int:
+def submit_feedback(
+    view: View, respondent: str, answers: Mapping, *, shown: Mapping | None = None, client: str | None = None
+) -> int:
     """Store a stakeholder's survey answers: ``answers`` maps element ids (and None, the overall
     question) to dicts with any of trust (1-5), expectations (EXPECTATIONS), evidence (EVIDENCE) and
     comment. Everything is checked first; then all rows are stored in one transaction. Answers with every
@@ -122,6 +126,9 @@ def submit_feedback(view: View, respondent: str, answers: Mapping, *, client: st
 
     An empty respondent name becomes "Stakeholder N"; a name already used in the session gets " (2)"...
     so each submission stays one respondent.
+
+    ``shown`` maps each question (element id, None) to what the page showed beside it
+    (``survey_documents.version``), stored with its answer; without it, what the survey shows now.
 
     ``client`` (the page's ``limits.client_address``) is held to ``limits.SURVEY_ANSWERS`` before anything is
     read; the session holds at most ``limits.SURVEY_RESPONSES`` respondents (RateLimited / NotAllowedNow, and
@@ -143,6 +150,7 @@ def submit_feedback(view: View, respondent: str, answers: Mapping, *, client: st
         raise InvalidInput(f"{CHOOSE_ELEMENT} Unknown: {', '.join(map(str, unknown))}.")
     if not rows:
         raise InvalidInput("The survey is empty: answer at least one question.")
+    seen = survey_documents.recorded(view, session, [r["element_id"] for r in rows], shown)
     with view.write(Action.FILL_SURVEY) as (db, fresh):  # a link replaced or closed a moment ago stops here
         sid = fresh.id
         taken = {
@@ -155,8 +163,9 @@ def submit_feedback(view: View, respondent: str, answers: Mapping, *, client: st
         for r in rows:
             db.execute(
                 """INSERT INTO feedback (session_id, respondent, element_id, trust, expectations, evidence, comment,
-                                         submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [sid, respondent, r["element_id"], r["trust"], r["expectations"], r["evidence"], r["comment"], stamp],
+                                         submitted_at, shown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [sid, respondent, r["element_id"], r["trust"], r["expectations"], r["evidence"], r["comment"], stamp]
+                + [seen[r["element_id"]]],
             )
         events.log(db, sid, "survey", "feedback_submitted", {"answers": len(rows)})
     return len(rows)
@@ -176,6 +185,7 @@ def feedback(view: View) -> list[FeedbackAnswer]:
                 r["evidence"],
                 r["comment"],
                 r["submitted_at"],
+                r["shown"],
             )
             for r in db.query("SELECT * FROM feedback WHERE session_id = ? ORDER BY id", [actor.session.id])
         ]

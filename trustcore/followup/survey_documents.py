@@ -1,0 +1,275 @@
+"""What the stakeholder survey shows (the guidebook's Activity 6): tidied-up, non-sensitive versions of the
+organisation's documentation, beside the questions about them.
+
+A survey shows a small list of documents (``Shown``); today its one kind is the relationship worksheet
+(``WORKSHEET``), of which the stakeholder sees, under each element, the steps (Column B) and the evidence
+(Column C) that ``audience.stakeholder()`` lets out (never an entry marked internal). By default a survey
+shows both columns; the facilitator may leave one or both out (``choose``, stored on the session as JSON).
+Other kinds (an organisation-wide internal worksheet, a data ecosystem map) would be further ``Shown``
+kinds, each with its own builder in ``shared``.
+
+The facilitator's preview is ``shared`` built with the facilitator's link for the same audience: what the
+survey link's holder sees, exactly. Each answer records the versions of the entries its page showed
+(``Element.version``), so a change of wording after the answer stays visible.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .. import audience as audience_mod
+from .. import db as dbmod
+from .. import events
+from ..clock import now
+from ..errors import InvalidInput, NotFound
+from ..model import Session
+from ..rights import Action
+from ..store import UNKNOWN_CODE
+from ..view import View
+from .common import _element_label, _one
+from .worksheet_entries import _entry
+
+WORKSHEET = "worksheet"  # the relationship worksheet's Columns B and C
+KINDS = {WORKSHEET: "Relationship worksheet"}  # the kinds of document a survey may show, with their titles
+COLUMNS = {"B": "Steps we take", "C": "How we show it (our evidence)"}  # the worksheet's columns, as headed
+VERSION_MAX = 20_000  # the longest version record an answer may carry (characters)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One document shown with the survey: its kind (KINDS) and the columns of it shown (in COLUMNS order)."""
+
+    kind: str
+    columns: tuple[str, ...]
+
+
+DEFAULT = (Shown(WORKSHEET, tuple(COLUMNS)),)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One shareable entry as the stakeholder sees it: a party's text in one column, and its version."""
+
+    party: str
+    column: str  # "B" or "C"
+    text: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element of a shared document: its name, its description and the entries shown under it."""
+
+    element_id: str
+    name: str
+    description: str
+    entries: tuple[Entry, ...]  # party order, then column
+
+    def column(self, column: str) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.column == column)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document as the stakeholder sees it (the relationship worksheet, with the columns chosen)."""
+
+    kind: str
+    title: str
+    columns: tuple[str, ...]
+    elements: tuple[Element, ...]  # the session's elements, in catalogue order (the survey's order)
+
+    def element(self, element_id: str) -> Element | None:
+        return next((e for e in self.elements if e.element_id == element_id), None)
+
+
+# ------------------------------------------------------------------------------------------- the choice
+
+
+def _parse_choice(text: str | None) -> tuple[Shown, ...]:
+    if text is None:
+        return DEFAULT
+    return tuple(Shown(d["kind"], tuple(d["columns"])) for d in json.loads(text) if d.get("kind") in KINDS)
+
+
+def chosen(view: View) -> tuple[Shown, ...]:
+    """The documents this session's survey shows, and their columns (the default: ``DEFAULT``)."""
+    store = view.store
+    session = store.require(view.session.code, view.token, Action.SEE_SURVEY_DOCUMENTS).session
+    with dbmod.connection(store.path) as db:
+        row = _one(db, "SELECT survey_documents FROM sessions WHERE id = ?", [session.id])
+    if row is None:
+        raise NotFound(UNKNOWN_CODE)
+    return _parse_choice(row["survey_documents"])
+
+
+def choose(view: View, columns: Iterable[str]) -> tuple[Shown, ...]:
+    """Show the relationship worksheet's ``columns`` ("B" steps, "C" evidence; none: only the element names)
+    with the survey (facilitator only). Returns the new choice."""
+    wanted = {str(c).strip().upper() for c in columns}
+    unknown = sorted(wanted - set(COLUMNS))
+    if unknown:
+        raise InvalidInput("The survey can show the worksheet's Column B (steps) and Column C (evidence) only.")
+    choice = (Shown(WORKSHEET, tuple(c for c in COLUMNS if c in wanted)),)
+    stored = json.dumps([{"kind": d.kind, "columns": list(d.columns)} for d in choice])
+    with view.write(Action.CHOOSE_SURVEY_DOCUMENTS) as (db, s):
+        db.execute("UPDATE sessions SET survey_documents = ?, updated_at = ? WHERE id = ?", [stored, now(), s.id])
+        events.log(db, s.id, view.actor.label, "survey_documents_chosen", {WORKSHEET: "".join(choice[0].columns)})
+    return choice
+
+
+# ------------------------------------------------------------------------------------------- what is shown
+
+
+def _worksheet(db, session: Session, columns: tuple[str, ...]) -> Document:
+    stakeholder = audience_mod.stakeholder()
+    position = {p.id: p.position for p in session.parties}
+    rows = db.query("SELECT * FROM worksheet WHERE session_id = ?", [session.id])
+    entries = [_entry(r, session) for r in rows]
+    shown = sorted(
+        (e for e in entries if e.column in columns and e.text.strip() and stakeholder.shows_entry(e)),
+        key=lambda e: (position[e.party_id], e.column),
+    )
+    return Document(
+        WORKSHEET,
+        KINDS[WORKSHEET],
+        columns,
+        tuple(
+            Element(
+                element.id,
+                element.name,
+                element.description,
+                tuple(Entry(e.party, e.column, e.text, e.version) for e in shown if e.element_id == element.id),
+            )
+            for element in session.catalogue.elements
+        ),
+    )
+
+
+def shared(view: View) -> tuple[Document, ...]:
+    """What the survey link's holder sees with the survey: each document chosen, as ``audience.stakeholder()``
+    may see it. The facilitator gets the same (their preview), never their own fuller copy."""
+    store = view.store
+    session = store.require(view.session.code, view.token, Action.SEE_SURVEY_DOCUMENTS).session
+    with dbmod.connection(store.path) as db:
+        row = _one(db, "SELECT survey_documents FROM sessions WHERE id = ?", [session.id])
+        if row is None:
+            raise NotFound(UNKNOWN_CODE)
+        return tuple(_worksheet(db, session, d.columns) for d in _parse_choice(row["survey_documents"]))
+
+
+def version(documents: Iterable[Document], element_id: str | None) -> str:
+    """The versions of what ``documents`` show for ``element_id`` (None: the overall question, which follows
+    every element), as the JSON an answer records: [{"kind", "columns", "entries": [[element, party, column,
+    version], ...]}]."""
+    return json.dumps(
+        [
+            {
+                "kind": d.kind,
+                "columns": list(d.columns),
+                "entries": [
+                    [el.element_id, e.party, e.column, e.version]
+                    for el in d.elements
+                    if element_id is None or el.element_id == element_id
+                    for e in el.entries
+                ],
+            }
+            for d in documents
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def check_version(session: Session, text: object, *, field: str) -> str:
+    """A version record a page passes with an answer (``version``), checked for shape; InvalidInput if not."""
+    problem = InvalidInput(f"{field}: the record of what the survey showed is not readable. Reload the page.")
+    if not isinstance(text, str) or len(text) > VERSION_MAX:
+        raise problem
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        raise problem from None
+    parties = {p.name for p in session.parties}
+    ok = isinstance(parsed, list) and all(
+        isinstance(d, dict)
+        and set(d) == {"kind", "columns", "entries"}
+        and d["kind"] in KINDS
+        and isinstance(d["columns"], list)
+        and set(d["columns"]) <= set(COLUMNS)
+        and isinstance(d["entries"], list)
+        and all(
+            isinstance(e, list)
+            and len(e) == 4
+            and e[0] in session.catalogue.ids
+            and e[1] in parties
+            and e[2] in d["columns"]
+            and type(e[3]) is int
+            and e[3] > 0
+            for e in d["entries"]
+        )
+        for d in parsed
+    )
+    if not ok:
+        raise problem
+    return text
+
+
+def recorded(
+    view: View, session: Session, element_ids: Iterable[str | None], shown: Mapping | None
+) -> dict[str | None, str]:
+    """What each answer records as shown beside it: the page's ``shown`` (element id or None -> its
+    ``version``), checked; without it (a caller that drew no page), what the survey shows now."""
+    element_ids = list(element_ids)
+    if not shown:
+        docs = shared(view)
+        return {eid: version(docs, eid) for eid in element_ids}
+    if not isinstance(shown, Mapping):
+        raise InvalidInput("The record of what the survey showed must be given per element. Reload the page.")
+    return {eid: check_version(session, shown.get(eid), field=_element_label(session, eid)) for eid in element_ids}
+
+
+# ------------------------------------------------------------------------------------------- the download
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def html(view: View) -> str:
+    """The documents shown with the survey as one shareable, print-ready HTML page
+    (``templates/survey_worksheet.html.j2``): what the survey link's holder sees, and nothing else (no
+    session code, no names of people, no entry marked internal)."""
+    documents = shared(view)
+    session = view.session
+    relationship = " and ".join(o for o in (session.our_org, session.partner_org) if o)
+    return _TEMPLATES.get_template("survey_worksheet.html.j2").render(
+        heading=KINDS[WORKSHEET],
+        title=session.title,
+        relationship=relationship,
+        date=now()[:10],
+        intro=intro(session, documents),
+        documents=documents,
+        column_titles=COLUMNS,
+    )
+
+
+def intro(session: Session, documents: Iterable[Document]) -> str:
+    """One sentence saying what the shared documents show (the survey page, the preview and the download)."""
+    us = session.our_org or "the organisation"
+    said = {"B": "the steps they take", "C": "how they show it (their evidence)"}
+    parts = [said[c] for d in documents for c in d.columns]
+    if not parts:
+        return f"The elements of trustworthy data stewardship on which {us} asks for your view."
+    return (
+        f"For each element of trustworthy data stewardship, what {us} chose to share with you: "
+        f"{' and '.join(parts)}. Notes marked internal are left out."
+    )

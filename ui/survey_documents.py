@@ -1,0 +1,48 @@
+"""What the stakeholder survey shows beside its questions (``trustcore.followup.survey_documents``), drawn
+by ONE set of functions for the survey page and for the facilitator's preview on the console, so the
+preview is what the stakeholder sees. Typed text is shown as text (``st.text``), never as markdown."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trustcore.catalogue import Element
+from trustcore.followup import survey_documents
+from trustcore.followup.survey_documents import Document
+from trustcore.model import Session
+from trustcore.text import markdown_escape as esc
+
+
+def intro(session: Session, documents: tuple[Document, ...]) -> None:
+    """The sentence saying what the shared documents hold."""
+    st.caption(esc(survey_documents.intro(session, documents)))
+
+
+def element_heading(element: Element) -> None:
+    st.markdown(f"**{esc(element.name)}**")
+    if element.description:
+        st.caption(esc(element.description))
+
+
+def element_documents(documents: tuple[Document, ...], element_id: str) -> None:
+    """Under one element: each shown column of each document, each party's shareable text."""
+    for document in documents:
+        shared = document.element(element_id)
+        if shared is None:
+            continue
+        for column in document.columns:
+            st.markdown(f"*{esc(survey_documents.COLUMNS[column])}*")
+            entries = shared.column(column)
+            if not entries:
+                st.caption("Nothing written yet.")
+            for entry in entries:
+                st.text(f"{entry.party}: {entry.text}")
+
+
+def preview(session: Session, documents: tuple[Document, ...]) -> None:
+    """The survey's elements with what it shows under each, as the survey page draws them (no questions)."""
+    intro(session, documents)
+    for element in session.catalogue.elements:
+        with st.container(border=True):
+            element_heading(element)
+            element_documents(documents, element.id)
