@@ -7,10 +7,11 @@ timeout, read-only or failing). Anything else is a bug and is raised as before.
 - A whole page run that fails on such a fault (``page_failed``, called by ``app.py``) shows the message where
   the page stopped, and a small fragment that asks the database every ``RETRY_SECONDS`` whether it answers
   again, then reruns the page: a page whose first load failed loads by itself.
-- A fragment's own run (a poll, a click) that fails on it (``in_fragment``) shows the message inside the
-  fragment; the fragment asks the room watcher to rerun it once the database answers (``live.retry_soon``),
-  and its next successful run draws it without the message. In a whole page run the fault goes on to
-  ``page_failed``, so the page says it once.
+- A fragment that fails on it (``in_fragment``; Streamlit would show its own error box in the fragment,
+  in a whole page run as in the fragment's own) shows the message inside the fragment; the fragment asks
+  the room watcher to rerun it once the database answers (``live.retry_soon``), and its next successful
+  run draws it without the message. The page says it once: a fragment or the page, whichever meets the
+  fault first in a run.
 - The message says whether the participant's ranking was saved (``saved``), never a stack trace and never
   Streamlit's redacted error box.
 """
@@ -79,15 +80,15 @@ class Outcome:
 
 @contextlib.contextmanager
 def in_fragment(saved: bool | None = None) -> Iterator[Outcome]:
-    """Run a fragment's block. In the fragment's own run, a transient database fault ends the block, and the
-    fragment says so (unless another fragment of this tab already does); ``outcome.failed`` tells the
-    caller to ask for a retry. In a whole page run the fault is raised on, to ``page_failed``."""
+    """Run a fragment's block. A transient database fault ends the block, and the fragment says so (unless
+    another fragment of this tab, or the page, already does); ``outcome.failed`` tells the caller to ask for
+    a retry. Anything else is raised, as before."""
     outcome = Outcome()
     me = internals.this_fragment_id() or "page"
     try:
         yield outcome
     except Exception as exc:
-        if not transient(exc) or not internals.fragment_run():
+        if not transient(exc):
             raise
         outcome.failed = True
         tell(saved)
@@ -106,8 +107,9 @@ def page_failed(exc: BaseException, target) -> bool:
     the page once it answers again (True); anything else is not handled here (False)."""
     if not transient(exc):
         return False
+    if st.session_state.get(_SHOWN_BY) is None:  # else a fragment of this run already says it
+        say()
     st.session_state[_SHOWN_BY] = "page"
-    say()
     _retry_page(str(target))
     return True
 
