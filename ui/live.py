@@ -263,6 +263,18 @@ def retry_soon(ctx, wants: str = ROUND) -> None:
     _register(ctx.store, ctx.session.code, wants, FAILED)
 
 
+def settled() -> None:
+    """This fragment's run succeeded after ``retry_soon``: the room watcher stops rerunning it (a fragment
+    that registers what it shows at each run replaces its watch instead)."""
+    session_id = internals.this_session_id()
+    if session_id is None:
+        return
+    key = (session_id, internals.this_fragment_id())
+    with _watchers_lock:
+        for tabs in _watchers.values():
+            tabs.pop(key, None)
+
+
 def heal() -> None:
     """Rerun the whole page if Streamlit dropped this tab's last output (call first in every poll)."""
     if healing.output_was_dropped():

@@ -17,7 +17,7 @@ from ui import cached, outage, ranking
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context
 from ui.flash import show as show_flash
-from ui.live import move_on, retry_soon, watch_round
+from ui.live import move_on, retry_soon, settled, watch_round
 from ui.timer import show_timer
 
 
@@ -197,6 +197,8 @@ def submit_block() -> None:
         draw_submit_block()
     if run.failed:
         retry_soon(ctx)
+    else:
+        settled()
 
 
 def draw_submit_block() -> None:
