@@ -82,7 +82,7 @@ def through_a_fault(new_page, server: Server, store: Store, begin, end, *, late_
         no_error_box(console, first, second, late)
         if not late_fails:  # reads work (a lock held on writes): nothing was stored in the fault
             assert stored(store, code, tokens) == 1
-    except BaseException:
+    except BaseException:  # the pages as they were in the fault (after it, the server may be gone)
         from browser.conftest import _save_pages
 
         _save_pages("during-the-fault", [p.context for p in (console, first, second, late) if p is not None])
