@@ -19,6 +19,7 @@ timeout, read-only or failing). Anything else is a bug and is raised as before.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ _SAYS = {
     False: f"{NOT_ANSWERING} Your ranking was not saved yet: keep this page open, we will retry.",
     True: f"{NOT_ANSWERING} Your ranking was saved: keep this page open, we will retry.",
 }
+_down = threading.Event()  # this process's last database call in a fragment failed on a fault
 UNSAVED = "tc_outage_unsaved"  # set while a page holds a ranking it could not store yet (``unsaved``)
 _SHOWN_BY = "tc_outage_shown_by"  # the fragment (or "page") whose message is on screen now
 
@@ -82,17 +84,31 @@ class Outcome:
 def in_fragment(saved: bool | None = None) -> Iterator[Outcome]:
     """Run a fragment's block. A transient database fault ends the block, and the fragment says so (unless
     another fragment of this tab, or the page, already does); ``outcome.failed`` tells the caller to ask for
-    a retry. Anything else is raised, as before."""
+    a retry. Anything else is raised, as before.
+
+    While this process's last database call failed (``_down``), the message is drawn first, in a slot the
+    block's success empties: a poll that waits for the database (a pool's timeout) and is then cut short
+    by the next poll's rerun still leaves the message on the page."""
     outcome = Outcome()
     me = internals.this_fragment_id() or "page"
+    early = None
+    if _down.is_set() and st.session_state.get(_SHOWN_BY) in (None, me):
+        st.session_state[_SHOWN_BY] = me
+        early = st.empty()
+        say(saved, early)
     try:
         yield outcome
     except Exception as exc:
         if not transient(exc):
             raise
+        _down.set()
         outcome.failed = True
-        tell(saved)
+        if early is None:
+            tell(saved)
     else:
+        _down.clear()
+        if early is not None:
+            early.empty()
         if st.session_state.get(_SHOWN_BY) == me:
             del st.session_state[_SHOWN_BY]
 
@@ -107,6 +123,7 @@ def page_failed(exc: BaseException, target) -> bool:
     the page once it answers again (True); anything else is not handled here (False)."""
     if not transient(exc):
         return False
+    _down.set()
     if st.session_state.get(_SHOWN_BY) is None:  # else a fragment of this run already says it
         say()
     st.session_state[_SHOWN_BY] = "page"

@@ -98,10 +98,13 @@ def through_a_fault(new_page, server: Server, store: Store, begin, end, *, late_
     stored_after = time.monotonic() - back
     late_load = left() if late_fails else LOADED  # else its first load met no fault: it only loads
     expect(late.get_by_role("button", name="Submit my ranking")).to_be_visible(timeout=late_load)
+    late_after = time.monotonic() - back
     expect(console.get_by_text("Round 1: 2 of 3 submitted")).to_be_visible(timeout=left())
+    console_after = time.monotonic() - back
     for page in (console, first, second, late):
         expect(page.get_by_text(NOT_ANSWERING)).to_have_count(0, timeout=left())
     healed = time.monotonic() - back
+    print(f"the late page loaded {late_after:.1f} s, the console counted {console_after:.1f} s after the fault")
     no_error_box(console, first, second, late)
     assert stored(store, code, tokens) == 2  # every confirmed ranking, and the one submitted in the fault
     print(f"the ranking was stored {stored_after:.1f} s and every page healed {healed:.1f} s after the fault ended")
