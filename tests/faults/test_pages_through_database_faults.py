@@ -70,6 +70,7 @@ def through_a_fault(new_page, server: Server, store: Store, begin, end, *, late_
     expect(console.get_by_text("Round 1: 1 of 3 submitted")).to_be_visible(timeout=LOADED)
 
     begin()
+    began = time.monotonic()
     late = None
     try:
         second.get_by_role("button", name="Submit my ranking").click()
@@ -90,6 +91,7 @@ def through_a_fault(new_page, server: Server, store: Store, begin, end, *, late_
     finally:
         end()
     back = time.monotonic()
+    print(f"the fault lasted {back - began:.1f} s")
 
     def left() -> float:  # ms until HEAL_S after the fault ended
         return max(1000.0, (back + HEAL_S - time.monotonic()) * 1000)
