@@ -73,10 +73,11 @@ def through_a_fault(new_page, server: Server, store: Store, begin, end, *, late_
     began = time.monotonic()
     late = None
     try:
-        second.get_by_role("button", name="Submit my ranking").click()
-        expect(second.get_by_text(NOT_SAVED)).to_be_visible(timeout=20000)
+        # the click and the late first load meet the fault together (each waits for the database once)
         late = new_page()
+        second.get_by_role("button", name="Submit my ranking").click()
         late.goto(f"{server.url}/?session={code}&me={tokens[2]}")
+        expect(second.get_by_text(NOT_SAVED)).to_be_visible(timeout=20000)
         if late_fails:  # its first load meets the fault
             expect(late.get_by_text(NOT_ANSWERING)).to_be_visible(timeout=20000)
             expect(console.get_by_text(NOT_ANSWERING)).to_be_visible(timeout=20000)  # its next poll
