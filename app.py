@@ -7,7 +7,8 @@ Run with ``streamlit run app.py``. This entrypoint runs on every rerun: it resol
 import streamlit as st
 
 from trustcore import db
-from ui import healing, live, process
+from trustcore.model import Role
+from ui import healing, live, outage, process
 from ui.common import calm_motion
 from ui.context import WIDE_PATHS, get_store, resolve
 from ui.navigation import pages_for
@@ -20,22 +21,36 @@ calm_motion()  # no animation for whoever asks their system for less motion
 # One database connection for the whole rerun: every read the entrypoint and the page make shares it; and
 # one of a few places for a full run at a time (``live.gate``: a hundred tabs revealed at once get their
 # pages one after another instead of all at the end).
-with live.gate.run(), db.unit(get_store().path):
-    live.forget_tab()  # the page drawn now registers its polling fragments again (``live.nudge``)
-    ctx = resolve()
-    st.session_state["ctx"] = ctx
+# When the database is not answering (it restarts, its file is locked or read-only), the page says so in
+# plain words and reruns by itself once it answers again (``ui/outage.py``).
+outage.page_starts()
+path = db.default_path()
+navigated = False
+try:
+    with live.gate.run(), db.unit(get_store().path):
+        live.forget_tab()  # the page drawn now registers its polling fragments again (``live.nudge``)
+        ctx = resolve()
+        st.session_state["ctx"] = ctx
 
-    # Every page has its own URL, for every role (``ui/navigation.py``): any URL the address bar ever showed
-    # works as a first request.
-    page = st.navigation(pages_for(ctx.role), position="top")
-    # One page config per run, once the page is known (a second call for a wide page was one more message to
-    # every tab on every rerun).
-    st.set_page_config(
-        page_title="trustcore co-ranking",
-        page_icon=":material/handshake:",
-        layout="wide" if page.url_path in WIDE_PATHS else "centered",
-    )
-    target = live.follow_round(ctx, page.url_path)  # a reveal shows the comparison, a new round the ranking
-    if target:
-        st.switch_page(target)
-    page.run()
+        # Every page has its own URL, for every role (``ui/navigation.py``): any URL the address bar ever
+        # showed works as a first request.
+        page = st.navigation(pages_for(ctx.role), position="top")
+        navigated = True
+        # One page config per run, once the page is known (a second call for a wide page was one more
+        # message to every tab on every rerun).
+        st.set_page_config(
+            page_title="trustcore co-ranking",
+            page_icon=":material/handshake:",
+            layout="wide" if page.url_path in WIDE_PATHS else "centered",
+        )
+        target = live.follow_round(ctx, page.url_path)  # a reveal shows the comparison, a new round the ranking
+        if target:
+            st.switch_page(target)
+        page.run()
+except Exception as exc:
+    if not outage.transient(exc):
+        raise
+    if not navigated:
+        # the first load of this tab, before anyone is known: keep the URL's page and link for the retry
+        st.navigation(pages_for(Role.VISITOR), position="hidden")
+    outage.page_failed(exc, path)

@@ -13,7 +13,11 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime import Runtime
 from streamlit.runtime.app_session import AppSession, AppSessionState
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.scriptrunner_utils.script_run_context import FragmentThreadState, ThreadState
+from streamlit.runtime.scriptrunner_utils.script_run_context import (
+    FragmentThreadState,
+    ScriptRunContext,
+    ThreadState,
+)
 
 from ui import streamlit_internals as internals
 
@@ -30,6 +34,7 @@ def test_the_session_attributes_it_reads_are_set_by_streamlit():
     assert callable(Runtime.exists) and callable(Runtime.instance)
     assert callable(ThreadState.get)
     assert "fragment_id" in {f.name for f in dataclasses.fields(FragmentThreadState)}
+    assert "fragment_ids_this_run" in inspect.signature(ScriptRunContext.__init__).parameters
 
 
 def test_the_chart_element_is_built_from_parts_that_exist():

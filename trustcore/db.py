@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -49,6 +50,49 @@ def target_of(value: str | Path) -> Target:
 def dialect(target: Target) -> str:
     """``"sqlite"`` or ``"postgresql"``."""
     return for_target(target).dialect
+
+
+# What SQLite says when the file cannot be used for a while (another process holds it past the busy timeout,
+# the disk or its permissions turned read-only, the disk fails): words of its messages, lower case.
+_SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "readonly", "disk i/o", "unable to open")
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is unavailable for a while, not that the request was wrong: the
+    server stopped or restarted (psycopg's ``OperationalError``, ``AdminShutdown`` among them), the pool
+    found no connection in time (``PoolTimeout``), or SQLite's file is locked, read-only or failing.
+    Trying the same thing again once the fault ends may succeed; pages say so and retry (``ui/outage.py``).
+    Looks through the exception's causes, so a fault re-raised as another exception still counts."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _unavailable_here(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _unavailable_here(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.OperationalError):
+        message = str(exc).lower()
+        return any(words in message for words in _SQLITE_UNAVAILABLE)
+    try:
+        import psycopg
+    except ImportError:  # PostgreSQL's driver is optional; then none of its errors can happen
+        return False
+    return isinstance(exc, psycopg.OperationalError)  # PoolTimeout, AdminShutdown, a refused connection
+
+
+def answering(target: Target) -> bool:
+    """Whether the database answers a trivial read now (a page that could not load asks before it retries)."""
+    try:
+        query_one(target, "SELECT 1 AS one")
+    except Exception as exc:
+        if unavailable(exc):
+            return False
+        raise
+    return True
 
 
 def integrity_errors(target: Target) -> tuple[type[Exception], ...]:

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from trustcore import db
 from trustcore.errors import NotFound
 from trustcore.model import RoundStatus
 from trustcore.view import View
 
-from . import editing, healing
+from . import editing, healing, outage
 from . import streamlit_internals as internals
 
 _LOGGER = logging.getLogger(__name__)
@@ -41,6 +42,9 @@ _FOLLOWED = "tc_followed_round"
 
 ROUND = "round"  # the tab shows the current round (``Round.shown``): number, status, timer
 MARKER = "marker"  # the tab shows everything in the session (``View.change_marker``)
+# What a fragment "shows" when its last run failed on a database fault: never what is stored, so the room
+# watcher reruns it as soon as it can read the session again (``retry_soon``).
+FAILED = "failed: the database did not answer"
 
 
 @dataclass
@@ -101,8 +105,11 @@ def _watch_forever() -> None:
         for code in codes:
             try:
                 nudge(code)
-            except Exception:  # noqa: BLE001 - a dead database must not stop the watcher; tabs' own polls remain
-                _LOGGER.warning("room watcher: cannot check session %s", code, exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - a dead database must not stop the watcher; tabs' own polls remain
+                if db.unavailable(exc):  # it says so on the pages; the next tick tries again
+                    _LOGGER.warning("room watcher: the database is not answering (%s)", type(exc).__name__)
+                else:
+                    _LOGGER.warning("room watcher: cannot check session %s", code, exc_info=True)
 
 
 def _now_shown(view, wants: str):
@@ -251,6 +258,25 @@ def heavy_slot():
         yield
 
 
+def retry_soon(ctx, wants: str = ROUND) -> None:
+    """This fragment's run failed on a database fault (``outage.in_fragment``): the room watcher reruns it once
+    it can read the session again (a dead PostgreSQL), or every ``RETRY_SECONDS`` while reads work and the
+    fault is in writes (a locked or read-only SQLite file), instead of at the fragment's slow timer."""
+    _register(ctx.view, wants, FAILED)
+
+
+def settled() -> None:
+    """This fragment's run succeeded after ``retry_soon``: the room watcher stops rerunning it (a fragment
+    that registers what it shows at each run replaces its watch instead)."""
+    session_id = internals.this_session_id()
+    if session_id is None:
+        return
+    key = (session_id, internals.this_fragment_id())
+    with _watchers_lock:
+        for tabs in _watchers.values():
+            tabs.pop(key, None)
+
+
 def heal() -> None:
     """Rerun the whole page if Streamlit dropped this tab's last output (call first in every poll)."""
     if healing.output_was_dropped():
@@ -263,14 +289,17 @@ def watch_round(ctx) -> None:
     (participants' view)."""
     heal()
     _register(ctx.view, ROUND, ctx.drawn_round)
-    try:
-        now = ctx.view.current_round()
-    except NotFound:
-        st.rerun(scope="app")  # the session was deleted: the context will say so
-        return
-    # a new round, a lock (the timer's too), a reveal, or a timer started, extended or stopped
-    if now.shown != ctx.drawn_round:
-        move_on(ctx, now.number, now.status)
+    with outage.in_fragment() as poll:
+        try:
+            now = ctx.view.current_round()
+        except NotFound:
+            st.rerun(scope="app")  # the session was deleted: the context will say so
+            return
+        # a new round, a lock (the timer's too), a reveal, or a timer started, extended or stopped
+        if now.shown != ctx.drawn_round:
+            move_on(ctx, now.number, now.status)
+    if poll.failed:
+        retry_soon(ctx)
 
 
 def move_on(ctx, number: int, status: RoundStatus) -> None:
@@ -321,22 +350,29 @@ def shown(ctx, key: str, marker: tuple) -> None:
 
 
 @st.fragment(run_every=FALLBACK_SECONDS)
-def rerun_on_change(ctx, key: str) -> None:
-    """Rerun the whole page when anything in the session changed (a join, a submission, a reveal...).
+def rerun_on_change(ctx, drawn: tuple) -> None:
+    """Rerun the whole page when anything in the session changed (a join, a submission, a reveal...) since
+    the page drew it. ``drawn`` is the change marker the page read before the reads it drew from: call this
+    once they succeeded, so a page whose reads failed is never taken as showing that change (the marker
+    moves only with a page that drew it).
 
-    A poll that finds nothing new costs one query and draws nothing."""
+    A poll that finds nothing new costs one query and draws nothing. In the whole page's run it only tells
+    the room watcher what the page shows: a change that came in meanwhile is caught by the watcher's next
+    tick (a rerun at once would rerun a busy room's pages back to back)."""
     heal()
-    try:
-        marker = changed(ctx, key)
-        if marker is not None:
-            # the page's own rerun reads what changed; recorded first, or that rerun would rerun again
-            shown(ctx, key, marker)
-            if st.session_state.get(f"primed:{key}"):
-                st.rerun(scope="app")
-    except NotFound:
-        st.rerun(scope="app")
-    st.session_state[f"primed:{key}"] = True
-    _register(ctx.view, MARKER, st.session_state.get(f"marker:{key}"))
+    _register(ctx.view, MARKER, drawn)
+    if not internals.fragment_run():
+        return
+    with outage.in_fragment() as poll:
+        try:
+            marker = ctx.view.change_marker()
+        except NotFound:
+            st.rerun(scope="app")
+            return
+        if marker != drawn:
+            st.rerun(scope="app")
+    if poll.failed:
+        retry_soon(ctx, MARKER)
 
 
 def changes_notice(ctx, key: str, *, forget: str = "") -> None:
@@ -350,10 +386,14 @@ def changes_notice(ctx, key: str, *, forget: str = "") -> None:
 @st.fragment(run_every=FALLBACK_SECONDS)
 def _notice(ctx, key: str, forget: str) -> None:
     heal()
-    try:
-        marker = ctx.view.change_marker()
-    except NotFound:
-        st.rerun(scope="app")
+    with outage.in_fragment() as poll:
+        try:
+            marker = ctx.view.change_marker()
+        except NotFound:
+            st.rerun(scope="app")
+            return
+    if poll.failed:
+        retry_soon(ctx, MARKER)
         return
     _register(ctx.view, MARKER, marker)
     if marker != st.session_state.get(f"seen:{key}"):

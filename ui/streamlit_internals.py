@@ -21,7 +21,7 @@ What it touches, and why:
   ``AppSession._pages_manager.current_page_script_hash``: the browser's last state, replayed for such a
   rerun (``replay_state``).
 - ``streamlit.runtime.scriptrunner_utils.script_run_context``: ``get_script_run_ctx().session_id`` (which
-  browser session this run draws for) and ``ThreadState.get().fragment_id`` (which fragment is running).
+  browser session this run draws for), ``.fragment_ids_this_run`` (whether a run reruns fragments only) and ``ThreadState.get().fragment_id`` (which fragment is running).
 - ``streamlit.runtime.Runtime`` (``exists``, ``instance``, ``_session_mgr.get_active_session_info``) and
   ``AppSessionState.APP_IS_RUNNING``: the room watcher finds a tab's session and whether its page is
   running (``serving``, ``active_session``, ``is_running``).
@@ -133,6 +133,12 @@ def this_session_id() -> str | None:
 def this_fragment_id() -> str:
     """The fragment running now on this script thread ("" in a full run; call it only during a run)."""
     return ThreadState.get().fragment_id or ""
+
+
+def fragment_run() -> bool:
+    """Whether this script run reruns fragments only (a poll, a click in a fragment), not the whole page."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx is not None and bool(ctx.fragment_ids_this_run)
 
 
 def serving() -> bool:

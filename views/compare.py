@@ -48,12 +48,13 @@ if len(visible) > 1:
         )
         or visible[-1]
     )
-rerun_on_change(ctx, "compare")  # a submission, a lock, a reveal or a new round: the page follows
 
 # ``visible`` holds only the rounds this tab's actor may see (resolved from its token for this rerun), and
 # ``number`` is one of them: the cached results below are read only after that check.
 marker = ctx.view.change_marker()
 res = cached.results(ctx.view, number, marker)  # as this tab's holder may see them
+# a submission, a lock, a reveal or a new round: the page follows (drawn once the results were read)
+rerun_on_change(ctx, marker)
 rnd = session.get_round(number)
 if facilitator and rnd.status is not RoundStatus.REVEALED:
     st.caption(

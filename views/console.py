@@ -14,7 +14,7 @@ from trustcore.model import Role, RoundStatus
 from trustcore.qr import alt_text, qr_png
 from trustcore.text import markdown_escape as esc
 from trustcore.tokens import display_code
-from ui import cached, signin
+from ui import cached, outage, signin
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context, set_params
 from ui.downloads import download_section
@@ -48,14 +48,17 @@ with st.expander("Show the QR code large (for the projector)", icon=":material/q
 @st.fragment(run_every=POLL_SECONDS)
 def live_progress() -> None:
     heal()
-    marker = changed(ctx, "console")
-    if marker is not None or "console_progress" not in st.session_state:
-        try:
-            st.session_state["console_progress"] = ctx.view.progress()
-        except NotFound:
-            st.rerun(scope="app")
-        if marker is not None:
-            shown(ctx, "console", marker)  # only once the progress was read: a failed read is retried next poll
+    with outage.in_fragment() as poll:  # the database not answering: say so here, the next poll retries
+        marker = changed(ctx, "console")
+        if marker is not None or "console_progress" not in st.session_state:
+            try:
+                st.session_state["console_progress"] = ctx.view.progress()
+            except NotFound:
+                st.rerun(scope="app")
+            if marker is not None:
+                shown(ctx, "console", marker)  # only once the progress was read: a failed read is retried next poll
+    if poll.failed:
+        return
     progress = st.session_state["console_progress"]
     live_round = progress.round  # its status counts a timer that ran out and locks, by the clock of now
     state = live_round.shown
@@ -123,6 +126,11 @@ def round_click(do: Callable[[int], object], number: int, success: str | Callabl
         do(number)
     except RoundChanged as exc:
         flash(str(exc), icon=WARNING, kind="warning")
+    except Exception as exc:
+        if not outage.transient(exc):
+            raise
+        # nothing was changed: the run that follows says the database is not answering, then shows the
+        # round as it is stored, with its button to press again
     except TrustcoreError as exc:
         st.session_state[ROUND_PROBLEM] = str(exc)
     else:

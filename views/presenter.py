@@ -66,4 +66,4 @@ with st.container(key="tc-present"):
         if "divergence" in ready:
             figures.show(figures.standalone(ready["divergence"]), key="chart:divergence")  # no table here
 
-rerun_on_change(ctx, "presenter")
+rerun_on_change(ctx, marker)  # once everything above was read and drawn

@@ -13,11 +13,11 @@ from trustcore import links, wording
 from trustcore.errors import NotAllowedNow, NotFound, RoundChanged, TrustcoreError
 from trustcore.model import Role, RoundStatus
 from trustcore.text import markdown_escape as esc
-from ui import cached, ranking
+from ui import cached, outage, ranking
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context
 from ui.flash import show as show_flash
-from ui.live import move_on, watch_round
+from ui.live import move_on, retry_soon, settled, watch_round
 from ui.timer import show_timer
 
 
@@ -137,29 +137,71 @@ NOTES = {
 }
 
 
-def submit(shown: int) -> None:
-    """The submit button's callback: it runs first in the click's run, so the button and the status drawn
-    after it already show the stored ranking (one run per click, and no stale "Submit" left enabled).
-    ``shown`` is the round the page drew: the core refuses the ranking if another round is open now."""
+PENDING = f"{key}:pending"  # (order, reasons, round) of a click not stored yet: the database did not answer
+TRIED = f"{key}:tried"  # this run already tried to store it (the click's own run): no second try at once
+SAVED_NOW = f"{key}:saved-now"  # this run stored it
+
+
+def store_pending() -> None:
+    """Store the ranking of the last click (``PENDING``). When the database is not answering it stays
+    pending: the page says the ranking was not saved yet, and the block tries again (``live.retry_soon``)
+    until it is stored or refused."""
+    order, reasons, shown = st.session_state[PENDING]
     try:
-        order = st.session_state[f"{key}:order"]
-        result = ctx.view.submit(order, ranking.current_reasons(key, order), round_number=shown)
-    except RoundChanged as exc:  # another round opened first: the page of that round says so
-        st.session_state[MOVED] = str(exc)
+        result = ctx.view.submit(order, reasons, round_number=shown)
+    except Exception as exc:
+        if outage.transient(exc):
+            outage.unsaved(True)
+            return
+        del st.session_state[PENDING]
+        outage.unsaved(False)
+        if isinstance(exc, RoundChanged):  # another round opened first: the page of that round says so
+            st.session_state[MOVED] = str(exc)
+        elif isinstance(exc, NotAllowedNow):
+            pass  # the round locked first: the fragment below sees it and shows the locked round
+        elif isinstance(exc, TrustcoreError):
+            st.session_state[f"{key}:problem"] = str(exc)
+        else:
+            raise
         return
-    except NotAllowedNow:
-        return  # the round locked first: the fragment below sees it and shows the locked round
-    except TrustcoreError as exc:
-        st.session_state[f"{key}:problem"] = str(exc)
-        return
+    del st.session_state[PENDING]
+    outage.unsaved(False)
+    st.session_state[SAVED_NOW] = True
     st.session_state[f"{key}:note"] = NOTES[
         "unchanged" if result.unchanged else "replaced" if result.replaced else "stored"
     ]
 
 
+def submit(shown: int) -> None:
+    """The submit button's callback: it runs first in the click's run, so the button and the status drawn
+    after it already show the stored ranking (one run per click, and no stale "Submit" left enabled).
+    ``shown`` is the round the page drew: the core refuses the ranking if another round is open now."""
+    order = list(st.session_state[f"{key}:order"])
+    st.session_state[PENDING] = (order, ranking.current_reasons(key, order), shown)
+    st.session_state[TRIED] = True
+    store_pending()
+
+
 @st.fragment
 def submit_block() -> None:
-    """The submit button and what is stored (a click reruns only this)."""
+    """The submit button and what is stored (a click reruns only this). A ranking that could not be stored
+    because the database was not answering is stored here, by the reruns the room watcher asks for."""
+    if PENDING in st.session_state and not st.session_state.pop(TRIED, False):
+        store_pending()
+    st.session_state.pop(TRIED, None)
+    if PENDING in st.session_state:  # still not stored: say so (no read now, it would wait as long again)
+        outage.tell(saved=False)
+        retry_soon(ctx)
+        return
+    with outage.in_fragment(saved=True if st.session_state.pop(SAVED_NOW, False) else None) as run:
+        draw_submit_block()
+    if run.failed:
+        retry_soon(ctx)
+    else:
+        settled()
+
+
+def draw_submit_block() -> None:
     try:
         state = ctx.view.my_round()
     except NotFound:
