@@ -50,8 +50,8 @@ if [ "$#" -gt 0 ]; then
   exec .venv/bin/python -m pytest "$@"
 fi
 # The whole suite: the core, page and protocol tests on two workers (each starts its own PostgreSQL
-# cluster), then the browser tests on one (their servers and Chromium want the machine to themselves).
+# cluster), then the browser and fault tests on one (their servers and Chromium want the machine to themselves).
 status=0
-.venv/bin/python -m pytest -n 2 --ignore=tests/browser || status=$?
-.venv/bin/python -m pytest tests/browser || status=$?
+.venv/bin/python -m pytest -n 2 --ignore=tests/browser --ignore=tests/faults || status=$?
+.venv/bin/python -m pytest tests/browser tests/faults || status=$?
 exit "$status"
