@@ -54,7 +54,7 @@ def counted(monkeypatch):
     return calls
 
 
-def _room(store, anonymity=Anonymity.HIDDEN):
+def _room(store, anonymity=Anonymity.HIDDEN, *, internal=True):
     made = store.create_session("Download burst", list(MEMBERS), anonymity=anonymity)
     s, fac = made.session, made.facilitator_token
     ids = list(s.catalogue.ids)
@@ -66,7 +66,7 @@ def _room(store, anonymity=Anonymity.HIDDEN):
             store.submit(s.code, token, ids[k:] + ids[:k], {}, round_number=1)
             people.setdefault(name, []).append(token)
     store.reveal(s.code, fac, round_number=1)
-    for name, text in INTERNAL.items():
+    for name, text in INTERNAL.items() if internal else ():
         set_worksheet_entry(store.open(s.code, fac), ids[0], party[name].id, "C", text, internal=True)
     return s.code, fac, people
 
@@ -105,6 +105,20 @@ def test_each_class_of_reader_gets_its_own_build_and_shares_it(store, counted):
     assert counted["workbook"] == 4 + 1
     _doc(store, code, fac, "workbook-shareable", names=True).build()  # a hidden-names session: names refused
     assert counted["workbook"] == 5
+
+
+def test_without_internal_entries_every_participant_shares_one_copy_until_a_party_marks_one(store, counted):
+    code, fac, people = _room(store, internal=False)
+    everyone = [t for members in people.values() for t in members]
+    for token in everyone:
+        _doc(store, code, token, "workbook").build()
+    assert counted["workbook"] == 1
+    view = store.open(code, fac)
+    gamma = next(p for p in view.session.parties if p.name == "Gamma")
+    set_worksheet_entry(view, view.session.catalogue.ids[0], gamma.id, "B", "GAMMA-INTERNAL", internal=True)
+    texts = {t: _read(d := _doc(store, code, t, "workbook"), d.build())[0] for t in everyone}
+    assert counted["workbook"] == 3  # the change: Gamma's members, and everyone else
+    assert all(("GAMMA-INTERNAL" in text) == (t in people["Gamma"]) for t, text in texts.items())
 
 
 def test_a_change_of_the_session_builds_again_and_drops_the_old_files(store, counted):

@@ -11,7 +11,8 @@ so the first reader of a class builds it, the others of that class who ask meanw
 an event, which moves the marker (``Store.change_marker``): the next reader builds afresh.
 
 - **Classes never cross.** The class (``audience.reader_class``) is the reader's ``Audience`` and, for a
-  participant's own copy, their party; everything else a file carries is the session's state. A file is
+  participant's own copy, their party if it marked entries internal (so in a session without internal
+  entries every participant shares one copy); everything else a file carries is the session's state. A file is
   only ever handed to a reader of the class it was built for.
 - **Every reader is checked, every time.** Before looking at the shelf, ``fetch`` resolves the reader's
   link afresh and checks every right the document needs (``documents.KINDS``), on one read snapshot with
@@ -32,6 +33,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from . import audience, rights
+from .followup import worksheet_entries
 from .rights import Action
 from .view import View
 
@@ -149,10 +151,13 @@ def key(
         actor = store.require(code, view.token, needs[0], round_number=round_number)
         for action in needs[1:]:
             rights.ensure(actor, action, round_number=round_number)
+        party = actor.participant.party_id if actor.participant else None
+        internal = worksheet_entries.parties_with_internal_entries(view) if party is not None else ()
         reader = audience.reader_class(
             actor.session,
             facilitator=actor.is_facilitator,
-            party_id=actor.participant.party_id if actor.participant else None,
+            party_id=party,
+            internal_parties=internal,
             shareable=shareable,
             names=names,
         )
