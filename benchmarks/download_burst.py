@@ -15,7 +15,7 @@ Each run, on a fresh database and a fresh ``streamlit run app.py``:
 3. **One build**: the first participant downloads the workbook and the report while nothing is built yet
    (a button's callable, then the file's URL, as the browser does): the server's CPU for the two files.
    Then the facilitator adds a next step, so the burst starts with nothing built (the last change of a
-   workshop).
+   workshop), and every tab reruns for it (the room watcher); the burst waits until they have.
 4. **Floor**: ``--probes`` of those ranking pages submit, one a second, while the room polls: the time
    from the click to "Your ranking is stored".
 5. **Burst**: every participant downloads its workbook, then its report, each starting at a random moment
@@ -219,7 +219,12 @@ async def one_run(args, tmp: Path, run: int) -> RunResult:
                 result_why.extend(why)
             one_build = cpu_seconds(pid) - cpu0
             view = store.open(session.code, session.facilitator)
+            changed = time.monotonic()
             add_next_step(view, view.session.catalogue.ids[1], "Agree the review date", owner_party_id=None)
+            # every tab of the room reruns for the change (the room watcher), with new download buttons:
+            # the burst starts once the room is quiet again
+            await asyncio.gather(*(p.finished_since(changed, args.timeout) for p in pages))
+            await asyncio.sleep(2.0)
 
             floor = []
             for ranker in rankers[: args.probes]:
