@@ -33,6 +33,7 @@ WIDGETS = (
     "checkbox",
     "selectbox",
     "segmented_control",
+    "download_button",
 )
 
 
@@ -63,6 +64,9 @@ class Page:
     errors: list[str] = field(default_factory=list)
     on_message: Callable[[ForwardMsg], None] | None = None
     polling: set[str] = field(default_factory=set)  # the fragments the server asked to poll (auto_rerun)
+    page_name: str = ""  # the page of a multipage app to open first (its URL path), as a browser's address does
+    operations: dict[str, object] = field(default_factory=dict)  # request id -> backend_operation_response
+    session_id: str = ""  # the server's id of this tab's session (new_session), which backend operations name
 
     def __post_init__(self):
         self._ws = None
@@ -75,8 +79,8 @@ class Page:
     # ---------------------------------------------------------------- connection
 
     @classmethod
-    async def open(cls, base: str, query: str, *, poll: bool = True) -> Page:
-        page = cls(base.replace("http://", "ws://").rstrip("/") + "/_stcore/stream", query, poll)
+    async def open(cls, base: str, query: str, *, poll: bool = True, page_name: str = "") -> Page:
+        page = cls(base.replace("http://", "ws://").rstrip("/") + "/_stcore/stream", query, poll, page_name=page_name)
         page._ws = await websockets.connect(
             page.ws_url, subprotocols=["streamlit"], max_size=2**26, open_timeout=60, ping_interval=None
         )
@@ -124,9 +128,10 @@ class Page:
         cs = msg.rerun_script
         cs.query_string = self.query
         cs.page_script_hash = self.page_script_hash
+        cs.page_name = "" if self.page_script_hash else self.page_name
         cs.fragment_id = fragment_id
         cs.is_auto_rerun = auto
-        cs.context_info.url = "http://127.0.0.1/?" + self.query
+        cs.context_info.url = f"http://127.0.0.1/{self.page_name}?{self.query}"
         cs.context_info.timezone = "UTC"
         cs.context_info.locale = "en-GB"
         states = dict(self.values)
@@ -153,6 +158,7 @@ class Page:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             self.runs_started += 1
+            self.session_id = msg.new_session.initialize.session_id or self.session_id
             self.page_script_hash = msg.new_session.page_script_hash or self.page_script_hash
             if not list(msg.metadata.run.fragment_ids):  # a full run restarts the polls, as the frontend does
                 self._full_run = True
@@ -160,6 +166,8 @@ class Page:
                 for t in self._timers.values():
                     t.cancel()
                 self._timers.clear()
+        elif kind == "navigation" and self.page_name:  # the page st.navigation ran: ask for it again
+            self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
@@ -169,6 +177,14 @@ class Page:
                 self._timers[fid] = asyncio.get_running_loop().create_task(self._poll(fid, msg.auto_rerun.interval))
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             self._element(msg.delta.new_element, msg.delta.fragment_id, now)
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
+            block = msg.delta.add_block
+            if block.WhichOneof("type") == "expandable" and block.expandable.id:  # an expander with a state
+                label = block.expandable.label
+                self.widgets[label] = Widget("expandable", block.expandable.id, label, block.expandable)
+                self._drawn.add(label)
+        elif kind == "backend_operation_response":
+            self.operations[msg.backend_operation_response.request_id] = msg.backend_operation_response
         elif kind == "script_finished":
             status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
             self.finished.append((now, status))
@@ -226,6 +242,22 @@ class Page:
         sent = time.monotonic()
         await self.rerun(fragment_id=w.fragment_id, triggers={w.id: WidgetState(id=w.id, trigger_value=True)})
         return sent
+
+    async def deferred_file(self, label: str, timeout: float = 60.0):
+        """Click a download button whose file is made on click (``st.download_button(data=callable)``) as
+        the frontend does: ask the server to run the callable (a backend operation). Returns the server's
+        ``BackendOperationResponse`` (``.deferred_file.url`` to fetch the file from, or ``.error_msg``), or
+        None without an answer within ``timeout``."""
+        w = self.widget(label)
+        request_id = f"{w.id}:{time.monotonic()}"
+        msg = BackMsg()
+        msg.backend_operation_request.request_id = request_id
+        msg.backend_operation_request.session_id = self.session_id
+        msg.backend_operation_request.deferred_file.file_id = w.proto.deferred_file_id
+        await self._send(msg)
+        if not await self.wait_for(lambda: request_id in self.operations, timeout):
+            return None
+        return self.operations.pop(request_id)
 
     def reorder(self, label: str, order: list[str]) -> None:
         """The sortable's value for ``order`` (labels), as ``streamlit-sortables`` sends it on a drop."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, Protocol, TypeVar
 
 from . import anonymity
@@ -124,3 +124,28 @@ def stakeholder() -> Audience:
 def may_include_names(session: Session, *, facilitator: bool) -> bool:
     """Whether a shareable copy may carry names at all (the option the facilitator is offered)."""
     return facilitator and session.anonymity is Anonymity.NAMED
+
+
+def reader_class(
+    session: Session,
+    *,
+    facilitator: bool,
+    party_id: int | None,
+    internal_parties: Collection[int] = (),
+    shareable: bool = False,
+    names: bool = False,
+) -> tuple[Audience, int | None]:
+    """The class of reader a document is built for: everything besides the session's state that its
+    content depends on. Two readers of one class get the same file, so a file built for one is shared
+    with the others (``trustcore.shelf``), and never with a reader of another class.
+
+    The class is the ``Audience`` (``of``), and for a participant's own copy their party when that party
+    marked entries internal (``internal_parties``): the copy carries their own party's internal entries,
+    and nothing else sets it apart from another party's member's. It is never the person: a participant's
+    own copy shows every ranking alike (names, or "Participant N") and marks none as theirs. A document
+    that came to carry something of its reader alone (their own ranking marked, their name) would have to
+    add it here; ``tests/test_download_sharing.py`` compares the shared file with one built for its
+    reader alone, for every holder, and fails if two readers of one class ever need different files."""
+    seen = of(session, facilitator=facilitator, shareable=shareable, names=names)
+    own_entries = seen.reader is Reader.PARTICIPANT and party_id in internal_parties
+    return seen, (party_id if own_entries else None)

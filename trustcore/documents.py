@@ -5,18 +5,22 @@ Each kind of document names the rights it needs (``KINDS``, checked against ``tr
 with their conditions, for the view's holder now), so a holder is offered exactly the files the core
 would build for their link; building one still goes through the core function, which checks the token
 again. What a document carries (names, rounds, internal entries, the session code) is its
-``audience.Audience``. ``tests/test_leaks.py`` builds every document offered to every holder of
+``audience.Audience``. A file is built once for each change of the session and each class of reader
+(``audience.reader_class``: the facilitator, a participant of a party, a shareable copy with or without
+names) and shared among that class's readers (``trustcore.shelf``): ``Document.build`` checks its reader
+and reads the shared file, ``Document.make`` builds one for this reader alone. ``tests/test_leaks.py`` builds every document offered to every holder of
 ``rights.COLUMNS`` and checks it carries nothing its reader may not see: a new document added here is
 covered there without anyone remembering to add it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from . import archive, audience, export, report, rights, workbook
+from . import archive, audience, export, report, rights, shelf, workbook
 from .errors import TrustcoreError
 from .followup import next_steps, survey, survey_documents
 from .results import round_results
@@ -52,14 +56,34 @@ KINDS: dict[str, Kind] = {
 
 @dataclass(frozen=True)
 class Document:
-    """One file a holder may download: built (``build()``, bytes) only when asked for."""
+    """One file a holder may download: built (``build()``, bytes) only when asked for, shared with the
+    readers of its class (``make()``: built for this reader alone, on one read snapshot)."""
 
     key: str  # its kind, one of KINDS
     label: str
-    build: Callable[[], bytes]
+    make: Callable[[], bytes]
     file_name: str
     mime: str
     round_number: int | None = None  # the one round it shows, if it shows one (the comparison)
+    view: View | None = None  # whose link it is built with (``every`` sets it)
+    names: bool = False  # people's names in a shareable copy (where ``audience.of`` allows them)
+
+    def build(self) -> bytes:
+        """The file for this document's reader: the reader's rights checked now, then the one built for
+        their class at the session's state now, built here if nobody has (``trustcore.shelf``)."""
+        if self.view is None:
+            return self.make()
+        view = self.view
+        document = self.key if self.round_number is None else f"{self.key}:{self.round_number}"
+        return shelf.fetch(
+            view,
+            document,
+            KINDS[self.key].needs,
+            self.make,
+            round_number=self.round_number,
+            shareable=self.shareable,
+            names=self.names,
+        )
 
     @property
     def shareable(self) -> bool:
@@ -98,18 +122,20 @@ def every(view: View, *, round_number: int | None = None, names: bool = False) -
         return export.file_name(session, kind, ext, session_code=own.session_code)
 
     def results() -> bytes:
-        return export.results_csv(session, store.visible_rankings(code, token), session_code=own.session_code)
+        rankings = store.visible_rankings(code, token)
+        return export.results_csv(store._session(code), rankings, session_code=own.session_code)
 
     def comparison() -> bytes:
-        return export.comparison_csv(round_results(session, store.visible_rankings(code, token, number), number))
+        rankings = store.visible_rankings(code, token, number)
+        return export.comparison_csv(round_results(store._session(code), rankings, number))
 
     def steps() -> bytes:
-        return export.next_steps_csv(session, next_steps.next_steps(view))
+        return export.next_steps_csv(store._session(code), next_steps.next_steps(view))
 
     def feedback() -> bytes:
-        return export.feedback_csv(session, survey.feedback(view))
+        return export.feedback_csv(store._session(code), survey.feedback(view))
 
-    return [
+    docs = [
         Document("results", "Results CSV (all rounds)", results, name("results", "csv"), "text/csv"),
         Document(
             "comparison",
@@ -164,6 +190,7 @@ def every(view: View, *, round_number: int | None = None, names: bool = False) -
             "text/html",
         ),
     ]
+    return [dataclasses.replace(d, view=view, names=names and d.shareable) for d in docs]
 
 
 def allowed(view: View, document: Document) -> bool:

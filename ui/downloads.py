@@ -1,6 +1,8 @@
 """Download buttons for a session's exports: one for each document ``trustcore.documents.offered`` offers
-the tab's holder (the one list of exports). Each file is built only when its button is clicked, with the
-tab's own token, so the core decides what its holder may take away.
+the tab's holder (the one list of exports). Each file is fetched only when its button is clicked
+(Streamlit calls ``Document.build`` in a thread of its own then), with the tab's own token, so the core
+decides what its holder may take away; the core builds it once for each change of the session and class
+of reader and shares it (``trustcore.shelf``), so a room downloading at once costs a build per class.
 
 The buttons sit in an expander that draws them only while it is open (``on_change="rerun"``): seven
 download buttons and their columns were a quarter of the messages of every comparison and console rerun
@@ -12,17 +14,6 @@ import streamlit as st
 
 from trustcore import documents, rights
 from trustcore.rights import Action
-
-
-def _snapshot(view, build):
-    """``build`` run on the view's one read snapshot of the database: the file shows a concurrent write
-    whole or not at all. (Streamlit calls it in its own thread, when the button is clicked.)"""
-
-    def run():
-        with view.snapshot():
-            return build()
-
-    return run
 
 
 def download_section(ctx, round_number: int | None = None) -> None:
@@ -54,7 +45,7 @@ def _download_buttons(ctx, round_number: int | None = None) -> None:
     for i, doc in enumerate(offered):
         columns[i % 2].download_button(
             doc.label,
-            data=_snapshot(view, doc.build),
+            data=doc.build,
             file_name=doc.file_name,
             mime=doc.mime,
             icon=":material/download:",

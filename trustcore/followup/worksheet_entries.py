@@ -64,6 +64,19 @@ def worksheet(view: View, *, shareable: bool = False) -> list[WorksheetEntry]:
     return sorted(entries, key=lambda e: (rank.get(e.element_id, len(rank)), position[e.party_id], e.column))
 
 
+def parties_with_internal_entries(view: View) -> frozenset[int]:
+    """The parties (ids) that marked an entry internal: a participant's own copy of the workbook or the
+    report differs from another party's member's only by their own party's internal entries, so only the
+    members of these parties need a copy of their own (``audience.reader_class``)."""
+    store = view.store
+    actor = store.require(view.session.code, view.token, Action.READ_FOLLOWUP)
+    with dbmod.connection(store.path) as db:
+        rows = db.query(
+            "SELECT DISTINCT party_id FROM worksheet WHERE session_id = ? AND internal = 1", [actor.session.id]
+        )
+        return frozenset(r["party_id"] for r in rows)
+
+
 def set_worksheet_entry(
     view: View,
     element_id: str,
