@@ -28,6 +28,21 @@ def download_section(ctx, round_number: int | None = None) -> None:
             _download_buttons(ctx, round_number)
 
 
+def download_button(doc: documents.Document, **layout) -> None:
+    """The button that downloads ``doc``, built only when clicked (``Document.build``: the holder's rights are
+    checked then, and the file is shared by every reader of its class, ``trustcore.shelf``)."""
+    st.download_button(
+        doc.label,
+        data=doc.build,
+        file_name=doc.file_name,
+        mime=doc.mime,
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"download:{doc.file_name}",
+        **layout,
+    )
+
+
 def _download_buttons(ctx, round_number: int | None = None) -> None:
     """A button for each document ``trustcore.documents.offered`` offers the tab's holder: the holder's own
     copies, and the shareable report and workbook (``trustcore.audience`` decides what each carries; the
@@ -43,16 +58,8 @@ def _download_buttons(ctx, round_number: int | None = None) -> None:
     offered = documents.offered(view, round_number=round_number, names=names)
     columns = st.columns(2)
     for i, doc in enumerate(offered):
-        columns[i % 2].download_button(
-            doc.label,
-            data=doc.build,
-            file_name=doc.file_name,
-            mime=doc.mime,
-            icon=":material/download:",
-            on_click="ignore",
-            width="stretch",
-            key=f"download:{doc.file_name}",
-        )
+        with columns[i % 2]:
+            download_button(doc, width="stretch")
     st.caption(
         "The shareable report and workbook are for people outside the session: they leave out entries "
         "marked internal, rounds not revealed to the participants yet, the session code and people's names"

@@ -12,6 +12,7 @@ from trustcore.text import markdown_escape as esc
 from ui.client import address as client_address
 from ui.common import problem, session_header
 from ui.context import page_context
+from ui.downloads import download_button
 from ui.survey_documents import element_documents, element_heading, intro
 
 ctx = page_context(Role.STAKEHOLDER)
@@ -40,15 +41,7 @@ st.session_state["survey_shown"] = {
 }
 intro(session, shared)
 for doc in documents_mod.offered(ctx.view):  # the worksheet shared with the survey, to print or keep
-    st.download_button(
-        doc.label,
-        data=doc.build,
-        file_name=doc.file_name,
-        mime=doc.mime,
-        icon=":material/download:",
-        on_click="ignore",
-        key=f"download:{doc.key}",
-    )
+    download_button(doc)
 
 TRUST = survey.TRUST_SCALE
 EXPECT = {"yes": "Yes", "partly": "Partly", "no": "No"}

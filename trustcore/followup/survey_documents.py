@@ -101,7 +101,11 @@ def chosen(view: View) -> tuple[Shown, ...]:
     store = view.store
     session = store.require(view.session.code, view.token, Action.SEE_SURVEY_DOCUMENTS).session
     with dbmod.connection(store.path) as db:
-        row = _one(db, "SELECT survey_documents FROM sessions WHERE id = ?", [session.id])
+        return _choice(db, session)
+
+
+def _choice(db, session: Session) -> tuple[Shown, ...]:
+    row = _one(db, "SELECT survey_documents FROM sessions WHERE id = ?", [session.id])
     if row is None:
         raise NotFound(UNKNOWN_CODE)
     return _parse_choice(row["survey_documents"])
@@ -156,10 +160,7 @@ def shared(view: View) -> tuple[Document, ...]:
     store = view.store
     session = store.require(view.session.code, view.token, Action.SEE_SURVEY_DOCUMENTS).session
     with dbmod.connection(store.path) as db:
-        row = _one(db, "SELECT survey_documents FROM sessions WHERE id = ?", [session.id])
-        if row is None:
-            raise NotFound(UNKNOWN_CODE)
-        return tuple(_worksheet(db, session, d.columns) for d in _parse_choice(row["survey_documents"]))
+        return tuple(_worksheet(db, session, d.columns) for d in _choice(db, session))
 
 
 def version(documents: Iterable[Document], element_id: str | None) -> str:
