@@ -44,7 +44,7 @@ from trustcore.followup.survey import (
     survey_is_open,
     survey_session,
 )
-from trustcore.followup.worksheet_entries import set_worksheet_entry, worksheet
+from trustcore.followup.worksheet_entries import parties_with_internal_entries, set_worksheet_entry, worksheet
 from trustcore.migrations import migrations
 from trustcore.model import STATUSES
 from trustcore.people import remove_participant
@@ -1234,6 +1234,7 @@ CALLS = {
     ),
     "unlink_previous": (FAC, lambda w, x, t: unlink_previous(w.store.open(w.code, t))),
     "changes_since_previous": (ALL, lambda w, x, t: changes_since_previous(w.store.open(w.code, t))),
+    "parties_with_internal_entries": (ALL, lambda w, x, t: parties_with_internal_entries(w.store.open(w.code, t))),
     "chosen": (FAC | SURVEY, lambda w, x, t: survey_documents.chosen(w.store.open(w.code, t))),
     "choose": (FAC, lambda w, x, t: survey_documents.choose(w.store.open(w.code, t), ["B"])),
     "shared": (FAC | SURVEY, lambda w, x, t: survey_documents.shared(w.store.open(w.code, t))),

@@ -127,8 +127,8 @@ def poll(monkeypatch):
     monkeypatch.setattr(live.internals, "fragment_run", lambda: True)
     monkeypatch.setattr(live.internals, "this_fragment_id", lambda: "poll")
     marker = {"now": (1, 1)}
-    store = SimpleNamespace(change_marker=lambda code: marker["now"])
-    ctx = SimpleNamespace(store=store, session=SimpleNamespace(code="ABC"))
+    view = SimpleNamespace(change_marker=lambda: marker["now"], session=SimpleNamespace(code="ABC"))
+    ctx = SimpleNamespace(view=view, session=view.session)
     return ctx, marker, reruns
 
 
@@ -155,9 +155,9 @@ def test_a_poll_that_cannot_read_says_so_and_asks_for_a_retry(poll, monkeypatch)
     retried: list[str] = []
     monkeypatch.setattr(live, "retry_soon", lambda ctx, wants=live.ROUND: retried.append(wants))
 
-    def down(code):
+    def down():
         raise FAULTS["postgresql"]
 
-    ctx.store.change_marker = down
+    ctx.view.change_marker = down
     live.rerun_on_change.__wrapped__(ctx, (1, 1))
     assert said == [outage.message()] and retried == [live.MARKER] and reruns == []
