@@ -32,7 +32,7 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&
   echo "LibreOffice, python3-uno, poppler-utils or Carlito not found: installing Debian's packages" >&2
   if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq
-  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq libreoffice-calc python3-uno poppler-utils \
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq --no-install-recommends libreoffice-calc python3-uno poppler-utils \
     fonts-crosextra-carlito >/dev/null
 fi
 # Node's oidc-provider, the OpenID Connect provider the sign-in browser tests start on loopback (pinned in
@@ -52,6 +52,6 @@ fi
 # The whole suite: the core, page and protocol tests on two workers (each starts its own PostgreSQL
 # cluster), then the browser and fault tests on one (their servers and Chromium want the machine to themselves).
 status=0
-.venv/bin/python -m pytest -n 2 --ignore=tests/browser --ignore=tests/faults || status=$?
-.venv/bin/python -m pytest tests/browser tests/faults || status=$?
+.venv/bin/python -m pytest -n 2 --durations=15 --ignore=tests/browser --ignore=tests/faults || status=$?
+.venv/bin/python -m pytest --durations=25 tests/browser tests/faults || status=$?
 exit "$status"

@@ -28,7 +28,7 @@ def test_a_timer_that_locks_the_round_at_zero_on_two_pages(server, store, new_pa
 
     console = new_page(1280, 1000)
     open_app(console, links.facilitator_link(server.url, code, fac))
-    console.get_by_label("Minutes").fill("2")
+    console.get_by_label("Minutes", exact=True).fill("2")
     console.get_by_text("Lock the round when time is up").click()
     console.get_by_role("button", name="Start the timer").click()
     wait_idle(console)
