@@ -197,3 +197,16 @@ def test_the_workspace_migration_leaves_todays_sessions_as_they_were(tmp_path):
     wview = store.open_workspace(*_made(store))
     ws.link_session(view, wview, old.session.parties[1].id)
     assert ws.linked_sessions(wview)[0].party == "B"
+
+
+def test_the_console_opens_a_workspace_from_its_pasted_link_and_refuses_anything_else(store):
+    from trustcore import links
+    from trustcore.errors import InvalidInput
+
+    made = ws.create_workspace(store, "Acme")
+    pasted = links.workspace_link("https://example.org", made.workspace.id, made.token)
+    assert ws.open_link(store, f"  {pasted} ").workspace.name == "Acme"
+    with pytest.raises(InvalidInput, match="whole link"):
+        ws.open_link(store, "https://example.org/?session=abc")
+    with pytest.raises(AccessDenied, match=rights.DENIED[:20]):
+        ws.open_link(store, pasted.replace(made.token, "B" * 24))

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from . import catalogue as catalogue_mod
 from . import db as dbmod
-from . import events, rights, signin, tokens
+from . import events, links, rights, signin, tokens
 from .catalogue import Catalogue, validate_order
 from .clock import now
 from .errors import EditConflict, InvalidInput, NotAllowedNow
@@ -110,6 +110,17 @@ class WorkspaceView:
             self.store.identify_workspace(db, self.workspace.id, self.token)
             rights.ensure_role(self.role, action)
             yield db
+
+
+NOT_A_WORKSPACE_LINK = "Paste the organisation workspace's whole link (it contains workspace=... and org=...)."
+
+
+def open_link(store: Store, pasted: str) -> WorkspaceView:
+    """The workspace a pasted link opens (the console's gesture: linking a session, adopting a consensus)."""
+    found = links.parse(pasted)
+    if not found.get("workspace") or not found.get("org"):
+        raise InvalidInput(NOT_A_WORKSPACE_LINK)
+    return store.open_workspace(found["workspace"], found["org"])
 
 
 def create_workspace(store: Store, name: str, *, owner: str | None = None) -> CreatedWorkspace:
