@@ -59,3 +59,37 @@ def test_the_console_adopts_a_revealed_consensus_into_the_workspace(store):  # n
     current = ws.current_ranking(store.open_workspace(org.workspace.id, org.token))
     assert current is not None and current.version == 1
     assert current.order == tuple(store.open(code, fac).results(1).borda)
+
+
+def test_a_visitor_creates_a_workspace_and_the_tab_then_holds_its_link(store):  # noqa: F811
+    at = run()
+    at.switch_page("views/workspace.py").run()
+    assert "New organisation workspace" in texts(at)
+    at.text_input[0].input("Acme Data")
+    next(b for b in at.button if b.label == "Create the workspace").click().run()
+    assert not at.exception, at.exception
+    wid, token = at.query_params["workspace"], at.query_params["org"]
+    assert store.open_workspace(wid, token).workspace.name == "Acme Data"
+    at = run(workspace=wid, org=token)  # the link as a first request
+    assert "Acme Data" in texts(at) and "No organisation-wide ranking yet" in texts(at)
+
+
+def test_the_workspace_page_saves_a_version_shows_the_versions_and_its_sessions(store, made):  # noqa: F811
+    org = ws.create_workspace(store, "CityBus organisation")
+    wview = store.open_workspace(org.workspace.id, org.token)
+    first = ws.set_ranking(wview, list(made.session.catalogue.ids))
+    ws.link_session(store.open(made.session.code, made.facilitator_token), wview, made.session.parties[0].id)
+    at = run(workspace=str(org.workspace.id), org=org.token)
+    assert "Version 1" in texts(at) and "Bus data" in texts(at)  # the linked session, by its title
+    ws.set_ranking(wview, list(reversed(first.order)), expected_version=1)  # someone else saves first
+    next(b for b in at.button if b.label == "Save the organisation-wide ranking").click().run()
+    assert not at.exception, at.exception
+    assert "Someone else saved the organisation" in texts(at)  # (as shown: markdown escaped)
+    assert [v.version for v in ws.rankings(wview)] == [1, 2]  # theirs kept, nothing overwritten
+
+
+def test_a_tampered_workspace_link_is_refused_in_words_and_grants_nothing(store):  # noqa: F811
+    org = ws.create_workspace(store, "Acme")
+    at = run(workspace=str(org.workspace.id), org=org.token[:-2] + "zz")
+    assert "This organisation workspace link is not valid" in texts(at)
+    assert "Acme" not in texts(at)  # the start page, nothing of the workspace
