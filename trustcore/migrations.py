@@ -166,6 +166,8 @@ def m002_followup(db):
 
 # tables whose integer id other rows, links or the event log refer to
 _ID_TABLES = ("sessions", "parties", "participants", "rankings", "next_steps", "feedback", "events")
+# tables made later with an integer id, created with AUTOINCREMENT from the start (m003 never rebuilds them)
+LATER_ID_TABLES = ("workspaces",)
 
 
 @migrations()
