@@ -11,7 +11,6 @@ from trustcore import workspace as ws
 from trustcore.errors import TrustcoreError
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
-from trustcore.tokens import display_code
 from ui import editing, ranking
 from ui import signin as signin_ui
 from ui.common import link_box, plain, problem, show_error
@@ -124,7 +123,5 @@ if not linked:
         "workspace), with this workspace's link."
     )
 for s in linked:
-    st.markdown(
-        f"**{esc(s.title)}** · code {display_code(s.code)} · {esc(s.party)} is the organisation · "
-        f"linked {s.linked_at[:10]}"
-    )
+    # not the session's code: it would let the workspace's holder join the session
+    st.markdown(f"**{esc(s.title)}** · {esc(s.party)} is the organisation · linked {s.linked_at[:10]}")
