@@ -113,6 +113,8 @@ def test_the_facilitator_of_a_departments_session_adopts_its_consensus_as_a_new_
     assert adopted.order == tuple(view.results(1).borda)
     assert adopted.version == 2 and "Departments" in adopted.source
     assert ws.current_ranking(wview) == adopted
+    logged = view.events()[-1]
+    assert (logged.action, logged.detail) == ("consensus_adopted", {"round": 1, "version": 2})
 
 
 def test_a_consensus_is_adopted_only_once_revealed_and_only_by_its_facilitator(store):

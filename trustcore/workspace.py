@@ -231,7 +231,9 @@ def adopt_consensus(wview: WorkspaceView, view: View) -> OrgRanking:
         raise NotAllowedNow(NO_CONSENSUS)
     source = f"Adopted from “{session.title}”, round {number} (consensus of {len(session.parties)} departments)"
     with wview.write(Action.RANK_ORGANISATION) as db:
-        return _add_version(db, wview.workspace.id, borda, source)
+        adopted = _add_version(db, wview.workspace.id, borda, source)
+        events.log(db, session.id, view.actor.label, "consensus_adopted", {"round": number, "version": adopted.version})
+        return adopted
 
 
 # ------------------------------------------------------------------ relationship sessions linked to the workspace
@@ -264,6 +266,7 @@ def unlink_session(view: View) -> None:
     """Stop reading the workspace's ranking (the session's facilitator): *Reflect* asks for it again."""
     with view.write(Action.LINK_WORKSPACE) as (db, session):
         db.execute("DELETE FROM workspace_sessions WHERE session_code = ?", [session.code])
+        events.log(db, session.id, view.actor.label, "workspace_unlinked", {})
 
 
 def linked_sessions(wview: WorkspaceView) -> list[LinkedSession]:
