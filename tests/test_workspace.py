@@ -212,3 +212,12 @@ def test_the_console_opens_a_workspace_from_its_pasted_link_and_refuses_anything
         ws.open_link(store, "https://example.org/?session=abc")
     with pytest.raises(AccessDenied, match=rights.DENIED[:20]):
         ws.open_link(store, pasted.replace(made.token, "B" * 24))
+
+
+def test_a_new_version_is_news_to_every_linked_session_open_pages_and_downloads_see_it(store):
+    wview = store.open_workspace(*_made(store))
+    made, view = _relationship(store, wview)
+    before = view.change_marker()
+    ws.set_ranking(wview, ids())
+    assert view.change_marker() != before  # the open Reflect page redraws; a cached download is built again
+    assert view.events()[-1].action == "organisation_ranking_changed"
