@@ -415,7 +415,7 @@ def test_a_future_migration_can_rebuild_a_referenced_table(tmp_path, monkeypatch
 
 
 def test_every_table_with_an_integer_id_has_autoincrement(store):
-    from trustcore.migrations import _ID_TABLES
+    from trustcore.migrations import _ID_TABLES, LATER_ID_TABLES
 
     with raw(store.path) as conn:
         tables = {
@@ -424,7 +424,7 @@ def test_every_table_with_an_integer_id_has_autoincrement(store):
             if not name.startswith(("sqlite_", "_"))
         }
         with_id = {t for t in tables if any(r[1] == "id" and r[5] for r in conn.execute(f"PRAGMA table_info({t})"))}
-    assert with_id == set(_ID_TABLES)
+    assert with_id == set(_ID_TABLES) | set(LATER_ID_TABLES)
     for table in with_id:
         assert "id INTEGER PRIMARY KEY AUTOINCREMENT" in tables[table], table
 
@@ -440,7 +440,7 @@ def test_a_deleted_sessions_id_is_not_given_again(store):
     assert store.join(again.session.code, again.session.parties[0].id, "Bo").participant.id > joined.participant.id
 
 
-LATER_INDEXES = {"sessions_owner"}  # indexes migrations after m003 add (m010)
+LATER_INDEXES = {"sessions_owner", "workspaces_owner", "workspace_sessions_workspace"}  # added after m003 (m010, m012)
 
 
 def test_m003_keeps_rows_indexes_and_references(tmp_path):

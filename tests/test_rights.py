@@ -2,8 +2,10 @@
 
 Holders: the facilitator link (F), a participant's personal link (P, acting for their own party), another
 participant's link (Q), the share link alone (S: the code, no token), the survey link (V), the presenter
-link (R, view only), and nobody
-(N: a made-up token). A deleted or expired session grants nothing to anyone.
+link (R, view only), an organisation workspace's link (W: no session's, so it has none of a session's rights),
+and nobody (N: a made-up token). A deleted or expired session grants nothing to anyone. Linking a session to
+the workspace, or adopting its consensus there, needs both links: each cell tries one link with the other
+one valid.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from trustcore import archive, rights, workbook
+from trustcore import workspace as ws
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
 from trustcore.followup import survey_documents
 from trustcore.followup.agreed_order import set_agreed_order
@@ -30,7 +33,8 @@ from trustcore.presenter import new_presenter_link, presenter_session
 from trustcore.rights import RIGHTS, Action, When
 from trustcore.store import Store
 
-HOLDERS = ("F", "P", "S", "V", "R", "N")
+HOLDERS = ("F", "P", "S", "V", "R", "W", "N")
+_WORKSPACES: dict[str, tuple[int, str]] = {}  # database -> (its workspace's id, the workspace link's token)
 
 
 @pytest.fixture
@@ -42,6 +46,8 @@ def world(tmp_path):
     q = store.join(code, made.session.parties[1].id, "Quin")
     survey = new_survey_link(store.open(code, made.facilitator_token))
     shown = new_presenter_link(store.open(code, made.facilitator_token))
+    org = ws.create_workspace(store, "Organisation")
+    _WORKSPACES[str(store.path)] = (org.workspace.id, org.token)
     tokens = {
         "F": made.facilitator_token,
         "P": p.token,
@@ -49,6 +55,7 @@ def world(tmp_path):
         "S": None,
         "V": survey,
         "R": shown,
+        "W": org.token,
         "N": "A" * 24,
     }
     return store, made, tokens
@@ -197,7 +204,27 @@ HOLDER_OF = {
     Role.JOINER: "S",
     Role.STAKEHOLDER: "V",
     Role.PRESENTER: "R",
+    Role.WORKSPACE: "W",
 }
+
+
+_OWN = object()
+
+
+def _workspace(s, t=_OWN):
+    """The world's organisation workspace opened with the token ``t`` (by default its own link)."""
+    wid, token = _WORKSPACES[str(s.path)]
+    return s.open_workspace(wid, token if t is _OWN else t)
+
+
+def _revealed(s, m):
+    """Round 1 ranked by someone and revealed (what adopting a consensus needs), unless it already is."""
+    if s._session(m.session.code).round.revealed_at:
+        return
+    person = s.join(m.session.code, m.session.parties[0].id, "Ranker")
+    s.submit(m.session.code, person.token, ids(m), round_number=1)
+    s.lock(m.session.code, m.facilitator_token, round_number=1)
+    s.reveal(m.session.code, m.facilitator_token, round_number=1)
 
 
 def _earlier(s, m):
@@ -255,6 +282,15 @@ CALLS = {
     Action.PRESENT: lambda s, m, t: presenter_session(s.open(m.session.code, t)),
     Action.MANAGE_PRESENTER: lambda s, m, t: new_presenter_link(s.open(m.session.code, t)),
     Action.HAND_OVER: lambda s, m, t: hand_over(s.open(m.session.code, t), "co@example.org"),
+    Action.LINK_WORKSPACE: lambda s, m, t: ws.link_session(
+        s.open(m.session.code, t), _workspace(s), m.session.parties[0].id
+    ),
+    Action.ADOPT_CONSENSUS: lambda s, m, t: (
+        _revealed(s, m),
+        ws.adopt_consensus(_workspace(s), s.open(m.session.code, t)),
+    ),
+    Action.SEE_WORKSPACE: lambda s, m, t: ws.linked_sessions(_workspace(s, t)),
+    Action.RANK_ORGANISATION: lambda s, m, t: ws.set_ranking(_workspace(s, t), ids(m)),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),
@@ -275,7 +311,7 @@ def test_every_row_of_the_table_is_consulted_by_the_core(world, monkeypatch):
     monkeypatch.setattr(rights, "ensure_role", spy)
     for by_code in BY_CODE.values():
         by_code(store, made)
-    for holder in ("V", "R", "S", "P", "F"):  # the facilitator last: some of its calls delete or move people
+    for holder in ("W", "V", "R", "S", "P", "F"):  # the facilitator last: some of its calls delete or move people
         for call in CALLS.values():
             allowed(lambda call=call, token=tokens[holder]: call(store, made, token))
     assert consulted == set(Action), set(Action) - consulted

@@ -61,10 +61,17 @@ def presenter_link(base: str, code: str, token: str) -> str:
     return _link(base, {"session": code, "presenter": token})
 
 
+def workspace_link(base: str, workspace_id: int, token: str) -> str:
+    """An organisation workspace's link (``trustcore.workspace``): whoever holds it keeps the organisation's
+    ranking, and links sessions to it together with their facilitator link."""
+    return _link(base, {"workspace": str(workspace_id), "org": token})
+
+
 def parse(link: str) -> dict[str, str]:
-    """The session parameters (session, me, admin, survey, presenter) in a pasted link; {} when there are none."""
+    """The link parameters (session, me, admin, survey, presenter; workspace, org) in a pasted link; {} when
+    there are none."""
     from urllib.parse import parse_qs
 
     query = urlsplit(str(link).strip()).query
-    wanted = ("session", "me", "admin", "survey", "presenter")
+    wanted = ("session", "me", "admin", "survey", "presenter", "workspace", "org")
     return {k: v[-1] for k, v in parse_qs(query).items() if k in wanted and v and v[-1]}

@@ -166,6 +166,8 @@ def m002_followup(db):
 
 # tables whose integer id other rows, links or the event log refer to
 _ID_TABLES = ("sessions", "parties", "participants", "rankings", "next_steps", "feedback", "events")
+# tables made later with an integer id, created with AUTOINCREMENT from the start (m003 never rebuilds them)
+LATER_ID_TABLES = ("workspaces",)
 
 
 @migrations()
@@ -298,4 +300,38 @@ def m011_survey_documents(db):
         db,
         "ALTER TABLE sessions ADD COLUMN survey_documents TEXT",
         "ALTER TABLE feedback ADD COLUMN shown TEXT NOT NULL DEFAULT ''",
+    )
+
+
+@migrations()
+def m012_workspaces(db):
+    """The organisation workspace (``trustcore.workspace``): its name, its link's token hash and the signed-in
+    creator who owns it; its organisation-wide rankings (Activity 1), one row per dated version, earlier ones
+    kept; and the relationship sessions linked to it (by session code, with the position of the party that is
+    the organisation; no ``session_id``, so a session's archive does not carry the link)."""
+    _run(
+        db,
+        """CREATE TABLE workspaces (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            owner_email TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX workspaces_owner ON workspaces(owner_email)",
+        """CREATE TABLE workspace_rankings (
+            workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            ordering TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            entered_at TEXT NOT NULL,
+            PRIMARY KEY (workspace_id, version)
+        )""",
+        """CREATE TABLE workspace_sessions (
+            session_code TEXT PRIMARY KEY,
+            workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            party_position INTEGER NOT NULL,
+            linked_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX workspace_sessions_workspace ON workspace_sessions(workspace_id)",
     )

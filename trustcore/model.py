@@ -38,6 +38,7 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"  # the facilitator link
     STAKEHOLDER = "stakeholder"  # the survey link
     PRESENTER = "presenter"  # the presenter link: the projector's screen, view only
+    WORKSPACE = "workspace"  # an organisation workspace's link (trustcore.workspace), no session's
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,10 @@ class Action(StrEnum):
     PRESENT = "show the presenter screen (what the room may see; it controls nothing)"
     MANAGE_PRESENTER = "create, replace or revoke the presenter link, and step through its agenda"
     HAND_OVER = "hand the session to a co-facilitator who signs in (by e-mail address)"
+    LINK_WORKSPACE = "link the session to an organisation workspace (with the workspace link too)"
+    ADOPT_CONSENSUS = "adopt the session's consensus as an organisation's ranking (with the workspace link too)"
+    SEE_WORKSPACE = "see the organisation workspace: its ranking, its versions, its sessions"
+    RANK_ORGANISATION = "enter the organisation-wide ranking (Activity 1) in the workspace"
 
 
 class When(StrEnum):
@@ -80,6 +84,7 @@ class Right:
 
 
 F, P, S, V, R = Role.FACILITATOR, Role.PARTICIPANT, Role.JOINER, Role.STAKEHOLDER, Role.PRESENTER
+W = Role.WORKSPACE
 ALWAYS = When.ALWAYS
 
 RIGHTS: dict[Action, Right] = {
@@ -113,6 +118,12 @@ RIGHTS: dict[Action, Right] = {
     Action.PRESENT: Right({R: ALWAYS}),
     Action.MANAGE_PRESENTER: Right({F: ALWAYS}),
     Action.HAND_OVER: Right({F: ALWAYS}),
+    # an organisation workspace (trustcore.workspace): its link is no session's, so a session's links have
+    # none of its rights; linking a session to it, or adopting a session's consensus, needs both links
+    Action.LINK_WORKSPACE: Right({F: ALWAYS}),
+    Action.ADOPT_CONSENSUS: Right({F: ALWAYS}),
+    Action.SEE_WORKSPACE: Right({W: ALWAYS}),
+    Action.RANK_ORGANISATION: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)
@@ -122,6 +133,7 @@ COLUMNS = {
     Role.JOINER: "share link",
     Role.STAKEHOLDER: "survey link",
     Role.PRESENTER: "presenter link",
+    Role.WORKSPACE: "workspace link",
 }
 
 

@@ -3,7 +3,8 @@
 The URL is the source of truth for a tab (it is what people share, bookmark and reload):
 ``?session=<code>`` (join), ``&me=<token>`` (a participant's personal link), ``&admin=<token>``
 (the facilitator link), ``&owner=me`` (the console of a session the signed-in user owns: no token in the
-URL; ``Store.identify`` checks the sign-in). Streamlit clears query parameters on page switches, so the last ones seen are
+URL; ``Store.identify`` checks the sign-in); ``?workspace=<id>&org=<token>`` an organisation workspace's link
+(``&owner=me`` instead of the token for its signed-in owner). Streamlit clears query parameters on page switches, so the last ones seen are
 kept in ``st.session_state`` and written back to the URL on every run.
 """
 
@@ -20,11 +21,12 @@ from trustcore.errors import AccessDenied, LinkRemoved, NotFound
 from trustcore.model import Participant, Role, Session
 from trustcore.store import DENIED, Store
 from trustcore.view import View
+from trustcore.workspace import WorkspaceView
 
 from . import healing, signin
 from .memo import shared
 
-PARAMS = ("session", "me", "admin", "survey", "presenter", "owner")
+PARAMS = ("session", "me", "admin", "survey", "presenter", "owner", "workspace", "org")
 OWNER = "me"  # ``&owner=me``: the signed-in owner's console, opened without the link (``ui/signin.py``)
 _STATE = "tc_params"
 
@@ -51,6 +53,7 @@ class Context:
     presenter: bool = False  # holds the presenter link: sees the presenter screen, controls nothing
     error: str | None = None
     view: View | None = None  # the view this tab's link gives (the share link too), opened once per rerun
+    workspace: WorkspaceView | None = None  # an organisation workspace's link, in a tab without a session
     # the current round as this run drew it: (number, status, timer end). ``Round.status`` reads the clock
     # (a timer that locks), so polls compare against this, taken once, rather than against the live object.
     drawn_round: tuple | None = None
@@ -80,6 +83,8 @@ class Context:
             return Role.PRESENTER
         if self.session:
             return Role.JOINER
+        if self.workspace:
+            return Role.WORKSPACE
         return Role.VISITOR
 
     def reload(self) -> None:
@@ -91,8 +96,8 @@ class Context:
 
 def _read_params() -> dict[str, str]:
     url = {k: st.query_params.get(k) for k in PARAMS if st.query_params.get(k)}
-    if "session" in url:
-        # A URL naming a session is the whole truth: tokens it does not carry are dropped.
+    if "session" in url or "workspace" in url:
+        # A URL naming a session (or a workspace) is the whole truth: tokens it does not carry are dropped.
         params = url
     else:
         params = dict(st.session_state.get(_STATE, {}))
@@ -175,6 +180,8 @@ def resolve() -> Context:
         ctx.presenter = view.role is Role.PRESENTER
         params["session"] = view.session.code  # canonical form of a typed code
         ctx.drawn_round = view.session.round.shown
+    if not ctx.view and params.get("workspace"):
+        _open_workspace(ctx, params)
     ctx.error = ctx.error or st.session_state.pop(_CARRIED, None)
     ctx.params = params
     set_params(**params)
@@ -182,6 +189,22 @@ def resolve() -> Context:
 
 
 _CARRIED = "tc_carried_error"
+WORKSPACE_REFUSED = (
+    "This organisation workspace link is not valid (it may be mistyped). Ask whoever created the workspace for it."
+)
+
+
+def _open_workspace(ctx: Context, params: dict[str, str]) -> None:
+    """A tab holding an organisation workspace's link (or its signed-in owner's ``&owner=me``)."""
+    credential = params.get("org") or (signin.user() if params.get("owner") == OWNER else None)
+    try:
+        if credential is None:
+            raise AccessDenied(DENIED)
+        ctx.workspace = ctx.store.open_workspace(params["workspace"], credential)
+    except AccessDenied:
+        ctx.error = WORKSPACE_REFUSED
+        for key in ("workspace", "org", "owner"):
+            params.pop(key, None)
 
 
 def carry_error(ctx: Context) -> None:
@@ -215,18 +238,20 @@ PAGES = {  # name: (file, title, icon, url path)
     "survey": ("views/survey.py", "Survey", ":material/rate_review:", "survey"),
     "privacy": ("views/privacy.py", "Privacy", ":material/shield:", "privacy"),
     "presenter": ("views/presenter.py", "Presenter screen", ":material/co_present:", "presenter"),
+    "workspace": ("views/workspace.py", "Organisation", ":material/domain:", "workspace"),
 }
 
 WIDE = ("console", "compare", "worksheet", "presenter")  # pages drawn full width (tables, charts, a projector)
 WIDE_PATHS = frozenset(PAGES[name][3] for name in WIDE)
 
 ROLE_PAGES = {  # the pages each role has, its main page first
-    Role.VISITOR: ["home", "create", "mine", "privacy"],
+    Role.VISITOR: ["home", "create", "mine", "workspace", "privacy"],
     Role.JOINER: ["join", "privacy"],
     Role.PARTICIPANT: ["rank", "compare", "steps", "worksheet", "reflect", "privacy"],
     Role.FACILITATOR: ["console", "compare", "steps", "worksheet", "reflect", "privacy"],
     Role.STAKEHOLDER: ["survey", "privacy"],
     Role.PRESENTER: ["presenter"],
+    Role.WORKSPACE: ["workspace", "privacy"],
 }
 
 MAIN_PAGE = {role: PAGES[names[0]][0] for role, names in ROLE_PAGES.items()}

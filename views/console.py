@@ -24,6 +24,7 @@ from ui.live import POLL_SECONDS, changed, heal, nudge, shown
 from ui.secret_links import SecretLink, secret_link_controls
 from ui.survey_documents import preview as survey_preview
 from ui.timer import show_timer
+from ui.workspace_link import console_section as workspace_section
 
 ctx = page_context(Role.FACILITATOR)
 store, session = ctx.store, ctx.session
@@ -445,6 +446,8 @@ if shows.open:  # drawn only while open: the whole worksheet is many elements
             act(lambda: survey_documents.choose(ctx.view, wanted), "The survey shows what the preview shows now.")
         st.markdown("**The survey, as stakeholders see it**")
         survey_preview(session, survey_documents.shared(ctx.view))
+
+workspace_section(ctx)
 
 st.subheader("Earlier session of this relationship", anchor=False)
 changes = lineage.changes_since_previous(ctx.view)

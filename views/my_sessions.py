@@ -3,6 +3,7 @@
 import streamlit as st
 
 from trustcore import owners
+from trustcore import workspace as ws
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from trustcore.tokens import display_code
@@ -30,6 +31,25 @@ if address is None:
     st.stop()
 
 signin.signed_in_bar(key="sign_out_mine")
+
+
+def open_workspace(workspace_id: int) -> None:
+    set_params(workspace=str(workspace_id), owner=OWNER)
+
+
+for workspace in ws.mine(ctx.store, address):  # organisation workspaces created while signed in
+    with st.container(border=True):
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.markdown(f"**{esc(workspace.name)}**")
+        left.caption(f"Organisation workspace · created {workspace.created_at[:10]}")
+        right.button(
+            "Open workspace",
+            key=f"open_workspace_{workspace.id}",
+            icon=":material/domain:",
+            on_click=open_workspace,
+            args=(workspace.id,),
+        )
+
 sessions = owners.mine(ctx.store, address)
 if not sessions:
     st.info(

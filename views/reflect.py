@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from trustcore import charts, uploads, wording
+from trustcore import workspace as ws
 from trustcore.errors import NotAllowedNow, TrustcoreError
 from trustcore.followup import baselines, reflections
 from trustcore.model import Role
@@ -52,8 +53,21 @@ def save_baseline(order, base, *, then_show: bool = False) -> None:
     editing.save(edit, call, typed=list(order), done=done)
 
 
+# a session linked to an organisation workspace reads the organisation's ranking from there (the console links it)
+link = ws.linked_ranking(ctx.view)
+from_workspace = link.ranking if link and link.fits and link.party_id == party.id else None
+
 conflict = editing.conflict(edit)
-if conflict:
+if link is not None and from_workspace is not None:
+    st.info(
+        plain(
+            f"{party.name}'s organisation-wide ranking comes from the organisation workspace “{link.workspace}” "
+            f"(version {from_workspace.version}, {from_workspace.entered_at[:10]}): it is changed there, not here."
+        ),
+        icon=":material/domain:",
+    )
+    st.text("\n".join(f"{i}. {names[e]}" for i, e in enumerate(from_workspace.order, 1)))
+elif conflict:
     yours, theirs, message = conflict
     st.warning(plain(message), icon=":material/sync_problem:")
     mine_col, theirs_col = st.columns(2)

@@ -31,6 +31,7 @@ PAGE_TEXT = {
     "reflect": "Organisation-wide ranking",
     "survey": "Stakeholder survey",
     "presenter": "Discussion agenda: item 1 of",
+    "workspace": "organisation workspace",  # the visitor's "New organisation workspace", the holder's own
 }
 
 
@@ -41,6 +42,7 @@ def workshop(tmp_path_factory):
     from trustcore.joining import set_joining
     from trustcore.presenter import new_presenter_link
     from trustcore.store import Store
+    from trustcore.workspace import create_workspace
 
     tmp = tmp_path_factory.mktemp("reconnect")
     db = tmp / "trustcore.db"
@@ -56,8 +58,9 @@ def workshop(tmp_path_factory):
     store.reveal(code, admin, round_number=1)
     set_joining(store.open(code, admin), open=True)  # the reveal closed joining; the join page is drawn with it open
     survey = new_survey_link(store.open(code, admin))
+    org = create_workspace(store, "Reconnect organisation")
     roles = {
-        "visitor": ({}, ["start", "new", "my-sessions", "privacy"]),
+        "visitor": ({}, ["start", "new", "my-sessions", "workspace", "privacy"]),
         "joiner": ({"session": code}, ["join", "privacy"]),
         "participant": (
             {"session": code, "me": me},
@@ -69,11 +72,14 @@ def workshop(tmp_path_factory):
         ),
         "stakeholder": ({"session": code, "survey": survey}, ["survey", "privacy"]),
         "presenter": ({"session": code, "presenter": new_presenter_link(store.open(code, admin))}, ["presenter"]),
+        "workspace": ({"workspace": str(org.workspace.id), "org": org.token}, ["workspace", "privacy"]),
     }
     return tmp, db, roles
 
 
-@pytest.mark.parametrize("role", ["visitor", "joiner", "participant", "facilitator", "stakeholder", "presenter"])
+@pytest.mark.parametrize(
+    "role", ["visitor", "joiner", "participant", "facilitator", "stakeholder", "presenter", "workspace"]
+)
 def test_every_page_url_works_as_the_first_request_after_a_restart(workshop, role, new_page):
     tmp, db, roles = workshop
     params, paths = roles[role]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .. import analysis, events
+from .. import analysis, events, workspace
 from .. import db as dbmod
 from ..catalogue import validate_order
 from ..clock import now
@@ -19,6 +19,9 @@ from ..store import query_rankings
 from ..view import View
 from .common import _ExpectedVersion, _one, _party_id
 
+FROM_WORKSPACE = (
+    "{party}'s organisation-wide ranking comes from the organisation workspace “{workspace}”: change it there."
+)
 BASELINE_CHANGED = (
     "Someone else saved {party}'s organisation-wide ranking while you were ranking it; your order was not saved."
 )
@@ -58,6 +61,9 @@ def set_baseline(view: View, party_id: int, order, *, expected_version: int | No
     order = validate_order(order, actor.session.catalogue)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)
     with view.write(Action.ENTER_BASELINE, party_id=pid) as (db, session):
+        link = workspace.linked(store.path, db, session)
+        if link is not None and link.party_id == pid and link.fits:
+            raise NotAllowedNow(FROM_WORKSPACE.format(party=session.party(pid).name, workspace=link.workspace))
         row = _one(db, "SELECT * FROM baselines WHERE session_id = ? AND party_id = ?", [session.id, pid])
         current = _baseline(row, session) if row else None
         if current is not None and current.order == order:
@@ -97,15 +103,23 @@ def baseline_records(view: View) -> dict[str, Baseline]:
     store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     with dbmod.connection(store.path) as db:
-        return _baselines(db, actor.session)
+        return _baselines(db, actor.session, store.path)
 
 
-def _baselines(db, session: Session) -> dict[str, Baseline]:
+def _baselines(db, session: Session, path) -> dict[str, Baseline]:
+    """Each party's stored ranking; for the organisation's party of a session linked to an organisation
+    workspace, the workspace's current ranking instead (when it orders this session's elements)."""
     stored = {
         r["party_id"]: _baseline(r, session)
         for r in db.query("SELECT * FROM baselines WHERE session_id = ?", [session.id])
         if any(p.id == r["party_id"] for p in session.parties)
     }
+    link = workspace.linked(path, db, session)
+    if link is not None and link.fits and link.ranking is not None:
+        r = link.ranking
+        stored[link.party_id] = Baseline(
+            link.party_id, session.party(link.party_id).name, r.order, r.version, r.entered_at
+        )
     return {p.name: stored[p.id] for p in session.parties if p.id in stored}
 
 
@@ -130,7 +144,7 @@ def baseline_comparison(view: View, round_number: int) -> dict[str, dict]:
     if not s.results_visible(number, facilitator=actor.is_facilitator):
         raise NotAllowedNow(f"The results of round {number} are not revealed yet.")
     with dbmod.connection(store.path) as db:
-        base = {party: b.order for party, b in _baselines(db, s).items()}
+        base = {party: b.order for party, b in _baselines(db, s, store.path).items()}
         relation = {name: pc.order for name, pc in _party_consensus(s, query_rankings(db, s.id, number)).items()}
     out: dict[str, dict] = {}
     for party, org in base.items():

@@ -17,6 +17,7 @@ from ..model import (
 )
 from ..rights import Action
 from ..view import View
+from ..workspace import Workspace, WorkspaceView, workspace_row
 from .rows import _LINK_COLUMNS, DENIED, REMOVED, UNKNOWN_CODE, _participant, _removed_link
 from .sessions import Sessions
 
@@ -89,6 +90,29 @@ class Access(Sessions):
         if self._removed(db, code, str(token)):
             raise LinkRemoved(REMOVED)
         raise AccessDenied(DENIED)
+
+    def identify_workspace(self, db, workspace_id, token) -> Workspace:
+        """The same door for an organisation workspace's link (``?workspace=<id>&org=<token>``): the
+        workspace whose token hash ``token`` matches (constant time), or, for a ``signin.SignedIn`` address,
+        the workspace that address owns. AccessDenied with the one message of any wrong link otherwise."""
+        try:
+            wid = int(workspace_id)
+        except (TypeError, ValueError):
+            raise AccessDenied(DENIED) from None
+        row = next(iter(db.query("SELECT * FROM workspaces WHERE id = ?", [wid])), None)
+        if isinstance(token, signin.SignedIn):
+            if row is None or row.get("owner_email") != token.email:
+                raise AccessDenied(DENIED)
+        elif not tokens.token_matches(token, row["token_hash"] if row else None):
+            raise AccessDenied(DENIED)
+        return workspace_row(row)
+
+    def open_workspace(self, workspace_id, token) -> WorkspaceView:
+        """The view an organisation workspace's link gives (``identify_workspace``), once it may see it."""
+        with dbmod.connection(self.path) as db:
+            workspace = self.identify_workspace(db, workspace_id, token)
+        rights.ensure_role(Role.WORKSPACE, Action.SEE_WORKSPACE)
+        return WorkspaceView(cast("Store", self), workspace, token)
 
     def _signed_in(self, db, code: str | None, user: signin.SignedIn) -> Role:
         """The facilitator, if ``user`` owns the live session ``code``; AccessDenied (one message) otherwise."""
