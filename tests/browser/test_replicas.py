@@ -192,9 +192,12 @@ def test_participants_on_both_replicas_through_nginx_and_the_reveal_reaches_ever
     console.get_by_role("button", name="Reveal results").click()
     wait_idle(console)
     headline = round_results(store._session(code), store._rankings(code), 1).headline
-    for i, (page, _) in enumerate(people):  # every page, on either replica, opens the comparison by itself
+    # Every page, on either replica, opens the comparison by itself: within a second or two on a quiet machine;
+    # the bound is the fallback poll (10 s) and the healing after it, with room for a loaded CI machine (one
+    # tab once missed 15 s there, cause unknown: the message below says which tab showed what).
+    for i, (page, _) in enumerate(people):
         try:
-            expect(page.get_by_text(headline.summary)).to_be_visible(timeout=15000)
+            expect(page.get_by_text(headline.summary)).to_be_visible(timeout=30000)
         except AssertionError:  # say which tab, on which replica, showed what (a flake must be diagnosable)
             for j, (other, _) in enumerate(people):
                 shot(other, f"replicas-failed-person-{j}")
