@@ -48,7 +48,7 @@ try:
             st.switch_page(target)
         page.run()
 except Exception as exc:
-    if not outage.transient(exc):
+    if not db.unavailable(exc):
         raise
     if not navigated:
         # the first load of this tab, before anyone is known: keep the URL's page and link for the retry

@@ -363,16 +363,23 @@ def rerun_on_change(ctx, drawn: tuple) -> None:
     _register(ctx.view, MARKER, drawn)
     if not internals.fragment_run():
         return
+    marker = _polled_marker(ctx)
+    if marker is not None and marker != drawn:
+        st.rerun(scope="app")
+
+
+def _polled_marker(ctx) -> tuple | None:
+    """The session's change marker, read by a poll; None when the database did not answer (the poll says
+    so and asks the room watcher for a retry). A deleted session reruns the page, whose context says so."""
+    marker = None
     with outage.in_fragment() as poll:
         try:
             marker = ctx.view.change_marker()
         except NotFound:
             st.rerun(scope="app")
-            return
-        if marker != drawn:
-            st.rerun(scope="app")
     if poll.failed:
         retry_soon(ctx, MARKER)
+    return marker
 
 
 def changes_notice(ctx, key: str, *, forget: str = "") -> None:
@@ -386,14 +393,8 @@ def changes_notice(ctx, key: str, *, forget: str = "") -> None:
 @st.fragment(run_every=FALLBACK_SECONDS)
 def _notice(ctx, key: str, forget: str) -> None:
     heal()
-    with outage.in_fragment() as poll:
-        try:
-            marker = ctx.view.change_marker()
-        except NotFound:
-            st.rerun(scope="app")
-            return
-    if poll.failed:
-        retry_soon(ctx, MARKER)
+    marker = _polled_marker(ctx)
+    if marker is None:
         return
     _register(ctx.view, MARKER, marker)
     if marker != st.session_state.get(f"seen:{key}"):

@@ -42,11 +42,6 @@ UNSAVED = "tc_outage_unsaved"  # set while a page holds a ranking it could not s
 _SHOWN_BY = "tc_outage_shown_by"  # the fragment (or "page") whose message is on screen now
 
 
-def transient(exc: BaseException) -> bool:
-    """Whether ``exc`` is the database being unavailable for a while (``trustcore.db.unavailable``)."""
-    return db.unavailable(exc)
-
-
 def message(saved: bool | None = None) -> str:
     """What the page says: ``saved`` is None when no ranking is at stake, else whether it was stored."""
     return _SAYS[saved]
@@ -99,7 +94,7 @@ def in_fragment(saved: bool | None = None) -> Iterator[Outcome]:
     try:
         yield outcome
     except Exception as exc:
-        if not transient(exc):
+        if not db.unavailable(exc):
             raise
         _down.set()
         outcome.failed = True
@@ -121,7 +116,7 @@ def page_starts() -> None:
 def page_failed(exc: BaseException, target) -> bool:
     """After a whole page run raised ``exc`` (``app.py``): when the database is unavailable, say so and retry
     the page once it answers again (True); anything else is not handled here (False)."""
-    if not transient(exc):
+    if not db.unavailable(exc):
         return False
     _down.set()
     if st.session_state.get(_SHOWN_BY) is None:  # else a fragment of this run already says it

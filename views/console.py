@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from trustcore import anonymity, joining, links, owners, presenter, round_timer
+from trustcore import anonymity, db, joining, links, owners, presenter, round_timer
 from trustcore import catalogue as catalogue_mod
 from trustcore import people as people_mod
 from trustcore.errors import InvalidInput, NotFound, RoundChanged, TrustcoreError
@@ -128,7 +128,7 @@ def round_click(do: Callable[[int], object], number: int, success: str | Callabl
     except RoundChanged as exc:
         flash(str(exc), icon=WARNING, kind="warning")
     except Exception as exc:
-        if not outage.transient(exc):
+        if not db.unavailable(exc):
             raise
         # nothing was changed: the run that follows says the database is not answering, then shows the
         # round as it is stored, with its button to press again

@@ -9,7 +9,7 @@ fragment, which stores the order and shows the confirmation in its own run. A ti
 
 import streamlit as st
 
-from trustcore import links, wording
+from trustcore import db, links, wording
 from trustcore.errors import NotAllowedNow, NotFound, RoundChanged, TrustcoreError
 from trustcore.model import Role, RoundStatus
 from trustcore.text import markdown_escape as esc
@@ -150,7 +150,7 @@ def store_pending() -> None:
     try:
         result = ctx.view.submit(order, reasons, round_number=shown)
     except Exception as exc:
-        if outage.transient(exc):
+        if db.unavailable(exc):
             outage.unsaved(True)
             return
         del st.session_state[PENDING]
