@@ -8,7 +8,7 @@ process, and every live page waited behind them. Here a file is kept under
 
 so the first reader of a class builds it, the others of that class who ask meanwhile wait for that build
 (one build per key, however many ask at once), and later ones read it. Any change of the session writes
-an event, which moves the marker (``Store.change_marker``): the next reader builds afresh.
+an event, which moves the marker (``View.change_marker``): the next reader builds afresh.
 
 - **Classes never cross.** The class (``audience.reader_class``) is the reader's ``Audience`` and, for a
   participant's own copy, their party if it marked entries internal (so in a session without internal
@@ -21,8 +21,8 @@ an event, which moves the marker (``Store.change_marker``): the next reader buil
   file goes on the shelf only if they are still those of the key it was asked for (a write in between:
   the builder keeps its newer file for itself, and whoever waited for it asks again).
 - **Bounded.** Keeping a newer marker of a session drops its files of older markers (nobody asks for
-  them again), and the shelf drops the least recently read files beyond ``MAX_BYTES`` in all (a report
-  embeds plotly.js, about 4.5 MB). Waiting for a build holds no database connection.
+  them again), and the shelf drops the least recently read files beyond ``MAX_BYTES`` in all (a workbook
+  of a 100-participant session is a few hundred kB). Waiting for a build holds no database connection.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ MAX_BYTES = 192 * 2**20  # every session's shared files together
 class Key:
     target: str  # the database (a SQLite path or a PostgreSQL address)
     code: str
-    marker: tuple  # Store.change_marker: grows with every change of the session
+    marker: tuple  # View.change_marker: grows with every change of the session
     document: str  # its kind, and what varies within it (the comparison's round)
     reader: Hashable  # audience.reader_class
 
