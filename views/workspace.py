@@ -1,17 +1,15 @@
-"""Organisation: the organisation workspace (its link, or its signed-in owner): the organisation-wide ranking
-(Activity 1) with its dated versions, the form to enter a new one, and the relationship sessions linked to it.
-Without a workspace link (a visitor), the form that creates one."""
+"""Organisation: the organisation workspace (its link, or its signed-in owner), one tab per part of the
+organisation's own side of the guidebook's Assess section (each drawn by its ``ui/`` module). Without a
+workspace link (a visitor), the form that creates one."""
 
-import pandas as pd
 import streamlit as st
 
-from trustcore import catalogue as catalogue_mod
 from trustcore import links, signin
 from trustcore import workspace as ws
 from trustcore.errors import TrustcoreError
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
-from ui import editing, ranking
+from ui import ecosystem_map, relationships, workspace_downloads, workspace_ranking, workspace_worksheet
 from ui import signin as signin_ui
 from ui.common import link_box, plain, problem, show_error
 from ui.context import base_url, page_context, set_params
@@ -61,67 +59,16 @@ if token:
             help="Whoever holds it keeps the organisation's ranking. Keep it like a facilitator link.",
         )
 
-catalogue = catalogue_mod.default()
-names = catalogue.names
-versions = ws.rankings(wview)
-current = versions[-1] if versions else None
 
-st.subheader("Organisation-wide ranking (Activity 1)", anchor=False)
-if current is None:
-    st.info(
-        "No organisation-wide ranking yet: enter one below, or adopt a departments' session's consensus "
-        "from its console.",
-        icon=":material/info:",
-    )
-else:
-    st.caption(
-        f"Version {current.version}, {current.entered_at[:10]}" + (f" · {current.source}" if current.source else "")
-    )
-    st.text("\n".join(f"{i}. {names.get(e, e)}" for i, e in enumerate(current.order, 1)))
-if len(versions) > 1:
-    with st.expander(f"Earlier versions ({len(versions) - 1})", icon=":material/history:"):
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Version": [v.version for v in reversed(versions)],
-                    "Date": [v.entered_at[:10] for v in reversed(versions)],
-                    "From": [v.source or "entered here" for v in reversed(versions)],
-                    "First three": ["; ".join(names.get(e, e) for e in v.order[:3]) for v in reversed(versions)],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-
-key, edit = "org-ranking", "org-ranking-edit"
-conflict = editing.conflict(edit)
-if conflict:
-    yours, theirs, message = conflict
-    st.warning(plain(message), icon=":material/sync_problem:")
-    if st.button("Keep theirs", key=f"{edit}:keep", icon=":material/check:"):
-        editing.forget(edit)
-        if theirs:
-            ranking.reset(key, list(theirs.order))
-        st.rerun()
-else:
-    with st.expander("Enter a new version", icon=":material/edit:", expanded=current is None):
-        base = editing.base_version(edit, current.version if current else None)
-        order = ranking.ranking_input(key, catalogue, list(current.order if current else catalogue.ids))
-        if st.button("Save the organisation-wide ranking", key=f"{key}:save", type="primary", icon=":material/save:"):
-            editing.save(
-                edit,
-                lambda: ws.set_ranking(wview, order, expected_version=base),
-                typed=list(order),
-                done="Saved a new version of the organisation-wide ranking.",
-            )
-
-st.subheader("Relationship sessions", anchor=False)
-linked = ws.linked_sessions(wview)
-if not linked:
-    st.caption(
-        "No session reads this ranking yet. A session's facilitator links it on the console (Organisation "
-        "workspace), with this workspace's link."
-    )
-for s in linked:
-    # not the session's code: it would let the workspace's holder join the session
-    st.markdown(f"**{esc(s.title)}** · {esc(s.party)} is the organisation · linked {s.linked_at[:10]}")
+tabs = st.tabs(
+    [
+        "Ranking (Activity 1)",
+        "Internal worksheet (Activity 2)",
+        "Ecosystem map (Activity 4)",
+        "Relationships",
+        "Downloads",
+    ]
+)
+for tab, part in zip(tabs, (workspace_ranking, workspace_worksheet, ecosystem_map, relationships, workspace_downloads)):
+    with tab:
+        part.render(wview)
