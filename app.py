@@ -8,12 +8,13 @@ import streamlit as st
 
 from trustcore import db
 from trustcore.model import Role
-from ui import healing, live, outage, process
+from ui import downloads, healing, live, outage, process
 from ui.common import calm_motion
 from ui.context import WIDE_PATHS, get_store, resolve
 from ui.navigation import pages_for
 
 healing.install()  # pages repair themselves when Streamlit drops a run's output (ui/healing.py)
+downloads.install()  # a clicked file stays fetchable in a busy room, and workbooks are not gzipped again
 process.settle()  # once per process: load what the pages use, then keep the collector off it (ui/process.py)
 
 calm_motion()  # no animation for whoever asks their system for less motion

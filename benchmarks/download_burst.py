@@ -50,7 +50,7 @@ for path in (ROOT, ROOT / "benchmarks"):
         sys.path.insert(0, str(path))
 
 import httpx  # noqa: E402
-from room_load import PARTY_NAMES, cpu_seconds, pct, status_mb  # noqa: E402
+from room_load import PARTY_NAMES, cpu_seconds, pct, py_spy, status_mb, stop_profiler  # noqa: E402
 from stprotocol import Page  # noqa: E402
 
 from tests.appserver import Server  # noqa: E402
@@ -121,7 +121,7 @@ async def open_downloads(url: str, query: str, timeout: float) -> Page:
 
 
 async def download(
-    page: Page, client: httpx.AsyncClient, base: str, label: str, timeout: float
+    page: Page, client: httpx.AsyncClient, base: str, label: str, timeout: float, latency: float = 0.0
 ) -> tuple[float, int, list[str]]:
     """Click ``label`` and fetch its file: (seconds from the first click to the whole file, its size, why
     earlier clicks failed). A click that fails is made again, as a person would, up to three times: a
@@ -141,6 +141,7 @@ async def download(
             await page.wait_for(lambda old=before: page.widget(label).proto.deferred_file_id != old, 5)  # type: ignore[attr-defined,misc]
             continue
         url = answer.deferred_file.url  # type: ignore[attr-defined]
+        await asyncio.sleep(latency)  # the browser's request reaches the server a round trip later
         try:
             got = await client.get(base + url if url.startswith("/") else url, timeout=timeout)
         except httpx.HTTPError as exc:
@@ -243,7 +244,7 @@ async def one_run(args, tmp: Path, run: int) -> RunResult:
             async def participant(page: Page, at: float, t0: float) -> None:
                 await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
                 for label in FILES:
-                    took, size, why = await download(page, client, server.url, label, args.timeout)
+                    took, size, why = await download(page, client, server.url, label, args.timeout, args.latency)
                     result.downloads.append(took)
                     result.failed += size == 0
                     result.why.extend(why)
@@ -255,9 +256,11 @@ async def one_run(args, tmp: Path, run: int) -> RunResult:
                     await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
                     result.probes.append(await submit(ranker, args.timeout))
 
+            spy = py_spy(pid, f"{args.profile}.{run}", rate=500, fmt="raw") if args.profile else None
             cpu0, t0 = cpu_seconds(pid), time.monotonic()
             await asyncio.gather(probes(t0), *(participant(p, at, t0) for p, at in zip(pages, starts)))
             result.burst_cpu, result.burst_wall = cpu_seconds(pid) - cpu0, time.monotonic() - t0
+            stop_profiler(spy)
             result.rss_hwm_mb = status_mb(pid, "VmHWM")
             for p in [*rankers, *pages]:
                 if p.errors:
@@ -338,6 +341,15 @@ def main(argv=None) -> int:
         "'identity' leaves that to a proxy in front",
     )
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help="seconds from a click's answer to its file's request (a phone's round trip)",
+    )
+    parser.add_argument(
+        "--profile", help="py-spy on the server during each burst: raw folded stacks in FILE.<run> (costs CPU too)"
+    )
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--concurrency", type=int, default=10, help="pages opening at once")
     return asyncio.run(main_async(parser.parse_args(argv)))

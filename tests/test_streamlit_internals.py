@@ -37,6 +37,17 @@ def test_the_session_attributes_it_reads_are_set_by_streamlit():
     assert "fragment_ids_this_run" in inspect.signature(ScriptRunContext.__init__).parameters
 
 
+def test_the_download_parts_it_wraps_exist():
+    from starlette.middleware.gzip import GZipResponder
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    init = inspect.getsource(MediaFileManager.__init__)
+    assert "self._lock" in init and "self._files_by_session_and_coord" in init
+    assert "_files_by_session_and_coord.values()" in inspect.getsource(MediaFileManager._get_inactive_file_ids)
+    assert list(inspect.signature(MediaFileManager.execute_deferred).parameters) == ["self", "file_id"]
+    assert "exclude_content_types" in inspect.signature(GZipResponder.__init__).parameters
+
+
 def test_the_chart_element_is_built_from_parts_that_exist():
     assert hasattr(st, "_main") and callable(DeltaGenerator._enqueue)
     assert "layout_config" in inspect.signature(DeltaGenerator._enqueue).parameters

@@ -14,6 +14,16 @@ import streamlit as st
 
 from trustcore import documents, rights
 from trustcore.rights import Action
+from ui import streamlit_internals as internals
+
+
+def install() -> None:
+    """Once per process, in a real server: a file made by a click stays fetchable for a while after other tabs
+    have run (``internals.keep_made_files``: Streamlit dropped it within milliseconds in a polling room), and
+    the workbook, already a zip, is not compressed again for every download (``serve_zips_as_they_are``)."""
+    if internals.serving():
+        internals.keep_made_files()
+        internals.serve_zips_as_they_are()
 
 
 def download_section(ctx, round_number: int | None = None) -> None:
