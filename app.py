@@ -6,10 +6,10 @@ Run with ``streamlit run app.py``. This entrypoint runs on every rerun: it resol
 
 import streamlit as st
 
-from trustcore import db
+from trustcore import db, settings
 from trustcore.model import Role
 from ui import downloads, healing, live, outage, process
-from ui.common import calm_motion
+from ui.common import calm_motion, plain
 from ui.context import WIDE_PATHS, get_store, resolve
 from ui.navigation import pages_for
 
@@ -18,6 +18,18 @@ downloads.install()  # a clicked file stays fetchable in a busy room, and workbo
 process.settle()  # once per process: load what the pages use, then keep the collector off it (ui/process.py)
 
 calm_motion()  # no animation for whoever asks their system for less motion
+
+# A server with a setting that is not valid serves no page until it is fixed, and says which (trustcore.settings).
+misconfigured = settings.problems()
+if misconfigured:
+    st.error(
+        plain(
+            "This server is not set up correctly, so it serves no page until whoever runs it fixes its settings "
+            "(the README's configuration table describes each):\n\n" + "\n\n".join(misconfigured)
+        ),
+        icon=":material/settings_alert:",
+    )
+    st.stop()
 
 # One database connection for the whole rerun: every read the entrypoint and the page make shares it; and
 # one of a few places for a full run at a time (``live.gate``: a hundred tabs revealed at once get their

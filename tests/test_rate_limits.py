@@ -115,10 +115,10 @@ def test_the_trusted_proxies_come_from_the_environment_and_default_to_loopback(m
 
 def test_the_rates_can_be_set_in_the_environment(monkeypatch):
     monkeypatch.setenv(limits.JOINS_VARIABLE, "500")
-    assert limits._setting(limits.JOINS_VARIABLE, 120) == 500
+    assert limits.setting(limits.JOINS_VARIABLE, 120) == 500
     monkeypatch.setenv(limits.JOINS_VARIABLE, "0")
     with pytest.raises(ValueError, match="TRUSTCORE_JOINS_PER_MINUTE must be a whole number of 1 or more"):
-        limits._setting(limits.JOINS_VARIABLE, 120)
+        limits.setting(limits.JOINS_VARIABLE, 120)
 
 
 @pytest.fixture

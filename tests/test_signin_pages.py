@@ -78,7 +78,9 @@ def test_a_setting_that_is_not_understood_refuses_creation(store, monkeypatch):
     monkeypatch.setenv("TRUSTCORE_CREATE", "sigend-in")
     at = app(ANA)
     at.switch_page("views/create.py").run()
-    assert "not valid" in texts(at) and "Create session" not in labels(at)
+    shown = texts(at)
+    assert "This server is not set up correctly" in shown and "TRUSTCORE_CREATE" in shown
+    assert "Create session" not in labels(at)
 
 
 def test_a_listed_user_creates_a_session_that_is_theirs(store, monkeypatch):

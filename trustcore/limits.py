@@ -133,7 +133,7 @@ def _seconds(n: int) -> str:
     return "1 second" if n == 1 else f"{n} seconds" if n < 120 else f"{math.ceil(n / 60)} minutes"
 
 
-def _setting(variable: str, default: int) -> int:
+def setting(variable: str, default: int) -> int:
     """A positive whole number from the environment (``default`` when unset); ValueError names a bad one."""
     text = os.environ.get(variable, "").strip()
     if not text:
@@ -143,12 +143,22 @@ def _setting(variable: str, default: int) -> int:
     return int(text)
 
 
+def _setting_at_start(variable: str, default: int) -> int:
+    """``setting``, or ``default`` when the setting is not valid: importing this module never fails, and a
+    server with a bad setting serves no page at all (``trustcore.settings.problems``, checked by ``app.py``)."""
+    try:
+        return setting(variable, default)
+    except ValueError:
+        return default
+
+
 JOINS_VARIABLE = "TRUSTCORE_JOINS_PER_MINUTE"
 SURVEY_VARIABLE = "TRUSTCORE_SURVEY_RESPONSES_PER_HOUR"
+JOINS_DEFAULT, SURVEY_DEFAULT = 120, 60
 # A room on the venue's wifi joins from one public address: 120 joins a minute lets a room of a hundred or
 # more join at once, and slows a script to two a second (the session's cap on participants bounds the rest).
 JOINS = SlidingWindow(
-    _setting(JOINS_VARIABLE, 120),
+    _setting_at_start(JOINS_VARIABLE, JOINS_DEFAULT),
     60,
     "Too many people have joined from your network in the last minute ({limit}, the most one address may "
     "add). Please try again in {wait}.",
@@ -156,7 +166,7 @@ JOINS = SlidingWindow(
 # Stakeholders answer from their own organisations, a few at a time; a script sending answers in a loop is
 # held to one a minute on average.
 SURVEY_ANSWERS = SlidingWindow(
-    _setting(SURVEY_VARIABLE, 60),
+    _setting_at_start(SURVEY_VARIABLE, SURVEY_DEFAULT),
     3600,
     "Too many survey responses have come from your network in the last hour ({limit}, the most one address "
     "may send). Please try again in {wait}; your answers are still on the page.",

@@ -150,3 +150,12 @@ def may_create(rule: CreateRule, email: str | None) -> CreateDecision:
     if rule.mode == SIGNED_IN or who in rule.addresses or "@" + who.rsplit("@", 1)[1] in rule.domains:
         return CreateDecision(True)
     return CreateDecision(False, NOT_LISTED.format(email=who), sign_in_helps=True)
+
+
+def may_create_here(email: str | None) -> CreateDecision:
+    """``may_create`` under this server's ``TRUSTCORE_CREATE``; a setting it does not understand refuses, rather
+    than opening creation (``app.py`` already stops every page then: ``trustcore.settings``)."""
+    try:
+        return may_create(rule_from_env(), email)
+    except ValueError as exc:
+        return CreateDecision(False, f"This server's setting for who may create is not valid: {exc}")

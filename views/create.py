@@ -18,10 +18,7 @@ st.title("New co-ranking session", anchor=False)
 
 # Who may create here (``TRUSTCORE_CREATE``, decided in the core); a signed-in creator owns the session.
 owner = signin_ui.email()
-try:
-    decision = signin.may_create(signin.rule_from_env(), owner)
-except ValueError as exc:  # a setting the server does not understand refuses, rather than opening creation
-    decision = signin.CreateDecision(False, f"This server's setting for who may create sessions is not valid: {exc}")
+decision = signin.may_create_here(owner)
 signin_ui.signed_in_bar()
 if not decision.allowed:
     st.warning(plain(decision.why), icon=":material/lock:")

@@ -27,10 +27,7 @@ if ctx.workspace is None:
         "sessions that read it on their Reflect page."
     )
     owner = signin_ui.email()
-    try:
-        decision = signin.may_create(signin.rule_from_env(), owner)
-    except ValueError as exc:
-        decision = signin.CreateDecision(False, f"This server's setting for who may create is not valid: {exc}")
+    decision = signin.may_create_here(owner)
     if not decision.allowed:
         st.warning(plain(decision.why), icon=":material/lock:")
         st.stop()
