@@ -21,6 +21,11 @@ from .results import RoundResults, RoundsComparison
 # The width (rem) a column needs to be read in a table: a number, the text naming the row, another text.
 # Below their sum the table lays its rows out as cards.
 ROW_HEADER_REM, NUMBER_REM, TEXT_REM = 10.0, 4.5, 7.0
+WORD_REM = 0.6  # a character of a word, which is never broken inside (a column is at least its longest word)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
 
 
 @dataclass(frozen=True)
@@ -43,9 +48,14 @@ class Table:
 
     @property
     def narrow_below(self) -> float:
-        """The width (rem) under which each row becomes a card."""
+        """The width (rem) under which each row becomes a card: what each column needs, and at least its
+        longest word (a table breaks no word, so a long one would push it wider than the page; a card's
+        lines break even a long word)."""
         return sum(
-            NUMBER_REM if i in self.numeric else ROW_HEADER_REM if i == self.row_header else TEXT_REM
+            max(
+                NUMBER_REM if i in self.numeric else ROW_HEADER_REM if i == self.row_header else TEXT_REM,
+                WORD_REM * max(_longest_word(text) for text in (self.headers[i], *(row[i] for row in self.rows))),
+            )
             for i in range(len(self.headers))
         )
 

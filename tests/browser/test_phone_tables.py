@@ -2,7 +2,8 @@
 
 A participant of a three-party session (one party of two members), two rounds revealed, reads the
 comparison's tables (side by side, consensus, agreement within parties, round to round), their own locked
-ranking, the Reflect page's organisation-wide comparison and, in an open round, what the elements mean.
+ranking, the Reflect page's organisation-wide comparison and, in an open round, what the elements mean;
+next steps, the worksheet and the survey have no table, and must not scroll sideways either.
 Each party's rank for every element must lie inside the 390 px viewport, and nothing on the page may
 scroll sideways (no table hides its columns behind a horizontal scroll of its own). The comparison is
 also shot at 1280 px, where it stays a table.
@@ -14,8 +15,10 @@ from playwright.sync_api import Page, expect
 
 from trustcore.followup.baselines import set_baseline
 from trustcore.followup.next_steps import add_next_step
+from trustcore.followup.survey import new_survey_link
 
 from .helpers import open_app, shot, wait_idle
+from .test_accessibility import FAILING, audit
 
 PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
 PARTIES = ["CityBus Operations", "County Council", "Riders' Forum"]
@@ -43,6 +46,12 @@ def inside(page: Page, locator, what: str) -> None:
     box = locator.bounding_box()
     width = page.viewport_size["width"]
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, f"{what}: {box}"
+
+
+def no_serious_axe_violation(page: Page, where: str) -> None:
+    """axe-core finds nothing serious in the page (the tables' roles, names and contrast in the card layout)."""
+    serious = [f"{v['id']}: {v['help']}" for v in audit(page) if v.get("impact") in FAILING]
+    assert serious == [], f"{where}: {serious}"
 
 
 def table(page: Page, name: str):
@@ -102,18 +111,24 @@ def test_a_participant_reads_every_table_on_a_390_px_phone(server, store, new_pa
     assert {cell.inner_text().strip() for cell in cells[PARTIES[1]]} == {str(n) for n in range(1, len(ids) + 1)}
     for name in ("Consensus order", "Agreement within parties", "From round 1 to round 2"):
         every_cell_inside(page, table(page, name), name)
+    no_serious_axe_violation(page, "the comparison")
 
     open_app(page, f"{server.url}/rank?session={code}&me={me}")
     every_cell_inside(page, table(page, "The ranking you submitted in round 2"), "my ranking")
     no_sideways_scroll(page, "my ranking")
+    shot(page, "phone-tables-rank-390")
 
     open_app(page, f"{server.url}/reflect?session={code}&me={me}")
     every_cell_inside(page, table(page, "Organisation-wide against this relationship (round 2)"), "reflect")
     no_sideways_scroll(page, "reflect")
+    shot(page, "phone-tables-reflect-390")
 
     for path in ("next-steps", "worksheet"):  # no tables: their columns stack on a phone
         open_app(page, f"{server.url}/{path}?session={code}&me={me}")
         no_sideways_scroll(page, path)
+    survey = new_survey_link(store.open(code, fac))  # a stakeholder's page: no table either
+    open_app(page, f"{server.url}/survey?session={code}&survey={survey}")
+    no_sideways_scroll(page, "the survey")
 
     # an open round: what the elements mean, under the ranking
     store.next_round(code, fac, round_number=2)
@@ -122,6 +137,8 @@ def test_a_participant_reads_every_table_on_a_390_px_phone(server, store, new_pa
     wait_idle(page)
     every_cell_inside(page, table(page, "What the elements mean"), "what the elements mean")
     no_sideways_scroll(page, "the ranking page")
+    no_serious_axe_violation(page, "the ranking page")
+    shot(page, "phone-tables-elements-390")
 
     wide = new_page(1280, 900)
     open_app(wide, f"{server.url}/compare?session={code}&me={me}")
