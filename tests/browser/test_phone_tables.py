@@ -112,6 +112,11 @@ def test_a_participant_reads_every_table_on_a_390_px_phone(server, store, new_pa
     for name in ("Consensus order", "Agreement within parties", "From round 1 to round 2"):
         every_cell_inside(page, table(page, name), name)
     no_serious_axe_violation(page, "the comparison")
+    page.set_viewport_size({"width": 320, "height": 844})  # WCAG's reflow width: still no sideways scroll
+    page.wait_for_function("() => document.documentElement.clientWidth <= 320")
+    no_sideways_scroll(page, "the comparison")
+    every_cell_inside(page, side, "side by side at 320 px", PARTIES)
+    page.set_viewport_size({"width": 390, "height": 844})
 
     open_app(page, f"{server.url}/rank?session={code}&me={me}")
     every_cell_inside(page, table(page, "The ranking you submitted in round 2"), "my ranking")
@@ -147,3 +152,4 @@ def test_a_participant_reads_every_table_on_a_390_px_phone(server, store, new_pa
     first, second = (cells_by_column(side)[p][0].bounding_box() for p in PARTIES[:2])
     assert abs(first["y"] - second["y"]) < 2, "at 1280 px the parties' ranks sit side by side in one row"
     shot(wide, "phone-tables-compare-1280")
+    no_serious_axe_violation(wide, "the comparison at 1280 px")
