@@ -288,7 +288,8 @@ def _comparison(world: World, view: View) -> str:
     for number in visible:  # the view decides what its holder may see (View.results_reader)
         tables = cached.comparison_tables(view, number, marker)
         res = cached.results(view, number, marker)
-        parts += [str(tables.side_by_side.to_pylist()), str(tables.consensus.to_pylist())]
+        shown = [t for t in (tables.side_by_side, tables.consensus, tables.within) if t is not None]
+        parts += [str((t.caption, t.headers, t.rows)) for t in shown]  # the cells' text, before escaping
         parts += [tables.agenda_top, tables.agenda_rest, str([why for _, why in res.contested_with_reasons])]
     moved = rounds_comparison(s, store.visible_rankings(s.code, str(view.token)), visible)
     return "\n".join([*parts, str(moved)])

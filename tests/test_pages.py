@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from trustcore import tables
 from trustcore.errors import NotFound
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -384,9 +385,11 @@ def test_the_comparison_shows_agreement_within_a_party_of_several_members(store)
     at.switch_page("views/compare.py").run()
     assert not at.exception, at.exception
     assert "Agreement within parties" in [h.value for h in at.subheader]
-    within = next(d.value for d in at.dataframe if "Kendall's W" in d.value.columns)
-    assert list(within["Party"]) == ["Alpha"] and list(within["Members who ranked"]) == [2]
-    assert 0 < within["Kendall's W"][0] < 1
+    within = next(h.value for h in at.html if 'aria-label="Agreement within parties"' in h.value)
+    res = store.open(s.code, fac).results(1)
+    assert within == tables.within(res).html  # the core's table (tests/test_tables_fit_a_phone.py), as it is
+    assert [name for name, pc in res.parties.items() if pc.within_w] == ["Alpha"] and res.parties["Alpha"].members == 2
+    assert 0 < res.parties["Alpha"].within_w.w < 1
 
 
 def test_the_comparison_sends_only_the_chart_and_the_long_texts_that_are_open(store):

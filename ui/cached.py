@@ -3,7 +3,7 @@
 The key includes the session's change marker, so a new submission or reveal computes afresh. The
 values are shared, not copied (``ui/memo.py``): a hundred tabs opening the comparison at once read one
 object, computed once, and its charts as ready JSON (``ui/figures.py``). Everything cached is immutable
-(frozen dataclasses, strings, pyarrow tables); pages only read it. The results (milliseconds) and the
+(frozen dataclasses, strings); pages only read it. The results (milliseconds) and the
 charts (a few hundred milliseconds of plotly) are cached apart, so a page can show the headline before the
 charts exist. Each public function takes the tab's ``View`` and checks its holder's right on every call;
 the shared values are keyed by what that holder may see (``View.results_reader``), never by who asked
@@ -15,9 +15,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import pyarrow as pa
-
-from trustcore import anonymity, charts, wording
+from trustcore import anonymity, charts, tables, wording
 from trustcore.catalogue import Catalogue
 from trustcore.followup import survey
 from trustcore.model import Session
@@ -87,13 +85,13 @@ def warm(view: View) -> None:
 
 @dataclass(frozen=True)
 class Tables:
-    """What the comparison page draws as tables and text, ready to send (pyarrow tables are immutable)."""
+    """What the comparison page draws as tables and text, ready to send (each table's HTML rendered once)."""
 
-    side_by_side: pa.Table
-    consensus: pa.Table
+    side_by_side: tables.Table
+    consensus: tables.Table
     agenda_top: str  # the AGENDA_TOP most divergent pairs, each with its reasons (RoundResults.agenda_text)
     agenda_rest: str  # the others
-    within: pa.Table | None  # agreement within each party of several members (None: no such party)
+    within: tables.Table | None  # agreement within each party of several members (None: no such party)
 
 
 AGENDA_TOP = 10
@@ -108,51 +106,20 @@ def comparison_tables(view: View, number: int, marker: tuple) -> Tables:
 @shared(ignore=("view",))
 def _tables(view: View, code: str, number: int, marker: tuple, reader: str) -> Tables:
     res = _results(view, code, number, marker, reader)
-    names = view.session.catalogue.names
-    frame = (
-        res.divergence.to_frame()
-        .drop(columns=["element_id"])
-        .rename(columns={"element": "Element", "mean_rank": "Mean rank", "spread": "Spread", "sd": "SD"})
-    )
-    frame.columns = [c[len("rank (") : -1] if c.startswith("rank (") else c for c in frame.columns]
-    consensus = {"Rank": list(range(1, len(res.borda) + 1)), "Borda": [names[e] for e in res.borda]}
-    if res.kemeny:
-        consensus["Kemeny"] = [names[e] for e in res.kemeny]
     return Tables(
-        side_by_side=pa.Table.from_pandas(frame, preserve_index=False),
-        consensus=pa.table(consensus),
+        side_by_side=tables.side_by_side(res),
+        consensus=tables.consensus(res, view.session.catalogue.names),
         agenda_top=res.agenda_text(0, AGENDA_TOP),
         agenda_rest=res.agenda_text(AGENDA_TOP),
-        within=_within(res),
-    )
-
-
-def _within(res: RoundResults) -> pa.Table | None:
-    """Kendall's W within each party of several members, in words too (a pyarrow table: st.dataframe sends
-    it as it is, where a pandas frame would be converted again on every rerun of every tab)."""
-    multi = {name: (pc.members, pc.within_w.w) for name, pc in res.parties.items() if pc.within_w is not None}
-    if not multi:
-        return None
-    return pa.table(
-        {
-            "Party": list(multi),
-            "Members who ranked": [members for members, _ in multi.values()],
-            "Kendall's W": [w for _, w in multi.values()],
-            "In words": [wording.agreement_label(w, "w") for _, w in multi.values()],
-        }
+        within=tables.within(res),
     )
 
 
 @functools.lru_cache(maxsize=64)
-def elements_table(catalogue: Catalogue) -> pa.Table:
+def elements_table(catalogue: Catalogue) -> tables.Table:
     """The ranking page's "What the elements mean" table (a catalogue is immutable, and its object is the
     same for every session with the same elements: ``Catalogue.from_json`` caches it)."""
-    return pa.table(
-        {
-            "Element": [e.name for e in catalogue.elements],
-            "What it covers": [e.description for e in catalogue.elements],
-        }
-    )
+    return tables.elements(catalogue)
 
 
 def feedback(view: View, marker: tuple) -> tuple[survey.FeedbackAnswer, ...]:

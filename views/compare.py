@@ -4,10 +4,10 @@ The facilitator always sees it; participants once the round is revealed (or live
 shows results live). It updates by itself as submissions arrive.
 """
 
-import pandas as pd
 import streamlit as st
 
 from trustcore import analysis, anonymity, charts, wording
+from trustcore import tables as table_of
 from trustcore.model import Role, RoundStatus
 from trustcore.results import rounds_comparison
 from trustcore.text import markdown_escape as esc
@@ -17,6 +17,7 @@ from ui.common import session_header
 from ui.context import page_context
 from ui.downloads import download_section
 from ui.live import heavy_slot, rerun_on_change, watch_round
+from ui.tables import show as show_table
 
 REASONS_OPEN = 3  # elements whose reasons are shown before "more elements"
 CHARTS = {"Divergence": "divergence", "Heatmap": "heatmap", "Agreement": "agreement", "Spread": "spread"}
@@ -92,15 +93,7 @@ def details() -> None:
     # ---- side by side
     st.subheader("Side by side, most contested first", anchor=False)
     tables = cached.comparison_tables(ctx.view, number, marker)
-    st.dataframe(
-        tables.side_by_side,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Mean rank": st.column_config.NumberColumn(format="%.1f"),
-            "SD": st.column_config.NumberColumn(format="%.2f"),
-        },
-    )
+    show_table(tables.side_by_side)  # a table where it fits, one card per element on a phone
 
     # ---- reasons, beside the divergence
     contested = res.contested_with_reasons
@@ -154,16 +147,11 @@ def details() -> None:
     )
     if not res.kemeny:
         st.caption(f"The exact Kemeny order is computed for up to {analysis.KEMENY_MAX_ELEMENTS} elements.")
-    st.dataframe(tables.consensus, hide_index=True, width="stretch")
+    show_table(tables.consensus)
 
     if tables.within is not None:
         st.subheader("Agreement within parties", anchor=False)
-        st.dataframe(
-            tables.within,
-            hide_index=True,
-            width="stretch",
-            column_config={"Kendall's W": st.column_config.NumberColumn(format="%.2f")},
-        )
+        show_table(tables.within)
 
     # ---- stakeholder feedback, beside the rankings
     answers = cached.feedback(ctx.view, marker)
@@ -189,20 +177,7 @@ def details() -> None:
             figures.show(
                 figures.chart(charts.rounds_chart(moved.trend), wording.rounds_summary(moved.trend)), key="chart:rounds"
             )
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "Party": list(moved.stability),
-                        "τ with its previous order": list(moved.stability.values()),
-                        "Similarity to its previous order": [
-                            wording.agreement_label(t, "tau") for t in moved.stability.values()
-                        ],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-                column_config={"τ with its previous order": st.column_config.NumberColumn(format="%.2f")},
-            )
+            show_table(table_of.stability(moved))
             labels = {"before": f"round {moved.previous}", "after": f"round {moved.latest}"}
             figures.show(
                 figures.chart(

@@ -10,6 +10,7 @@ fragment, which stores the order and shows the confirmation in its own run. A ti
 import streamlit as st
 
 from trustcore import db, links, wording
+from trustcore import tables as table_of
 from trustcore.errors import NotAllowedNow, NotFound, RoundChanged, TrustcoreError
 from trustcore.model import Role, RoundStatus
 from trustcore.text import markdown_escape as esc
@@ -18,6 +19,7 @@ from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context
 from ui.flash import show as show_flash
 from ui.live import move_on, retry_soon, settled, watch_round
+from ui.tables import show as show_table
 from ui.timer import show_timer
 
 
@@ -68,10 +70,8 @@ with st.expander("Your personal link", icon=":material/link:"):
     )
 
 
-def show_order(order) -> None:
-    st.dataframe(
-        {"Rank": list(range(1, len(order) + 1)), "Element": [names[e] for e in order]}, hide_index=True, width="stretch"
-    )
+def show_order(order, caption: str) -> None:
+    show_table(table_of.order(caption, order, names))
 
 
 if rnd.status is not RoundStatus.OPEN:
@@ -79,7 +79,7 @@ if rnd.status is not RoundStatus.OPEN:
     mine = ctx.view.my_ranking(rnd.number)
     if mine:
         st.info(f"Round {rnd.number} is locked. This is the ranking you submitted:", icon=":material/lock:")
-        show_order(mine.order)
+        show_order(mine.order, f"The ranking you submitted in round {rnd.number}")
     else:
         st.warning(f"Round {rnd.number} is locked, and you did not submit a ranking in it.", icon=":material/lock:")
     if session.results_visible():
@@ -128,7 +128,7 @@ with st.container():
     ranking.reasons_input(key, catalogue, order_now)
 
 with st.expander("What the elements mean", icon=":material/info:"):
-    st.dataframe(cached.elements_table(catalogue), hide_index=True, width="stretch")  # built once
+    show_table(cached.elements_table(catalogue))  # built once
 
 NOTES = {
     "unchanged": "(That order was already stored: nothing changed.)",

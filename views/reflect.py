@@ -1,10 +1,10 @@
 """Reflect: each party's organisation-wide ranking (Activity 1) against its ranking for this
 relationship, and the guidebook's reflection questions."""
 
-import pandas as pd
 import streamlit as st
 
 from trustcore import charts, uploads, wording
+from trustcore import tables as table_of
 from trustcore import workspace as ws
 from trustcore.errors import NotAllowedNow, TrustcoreError
 from trustcore.followup import baselines, reflections
@@ -15,6 +15,7 @@ from ui.common import plain, problem, session_header
 from ui.context import page_context
 from ui.flash import show as show_flash
 from ui.live import changes_notice
+from ui.tables import show as show_table
 
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 session = ctx.session
@@ -115,25 +116,7 @@ if visible and saved:
         compared = {}
     if compared:
         st.subheader(f"Organisation-wide against this relationship (round {visible[-1]})", anchor=False)
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Party": list(compared),
-                    "Kendall τ-b": [c["tau"] for c in compared.values()],
-                    "Spearman ρ": [c["rho"] for c in compared.values()],
-                    "Biggest moves": [
-                        "; ".join(f"{names[e]} {a}→{b}" for e, a, b in c["moved"][:3]) or "none"
-                        for c in compared.values()
-                    ],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Kendall τ-b": st.column_config.NumberColumn(format="%.2f"),
-                "Spearman ρ": st.column_config.NumberColumn(format="%.2f"),
-            },
-        )
+        show_table(table_of.baseline_comparison(visible[-1], compared, names))
         colours = charts.colour_map([p.name for p in session.parties])
         org = {p: c["org_order"] for p, c in compared.items()}
         relationship = {p: c["relationship_order"] for p, c in compared.items()}

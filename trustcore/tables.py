@@ -1,0 +1,172 @@
+"""The tables people read on a page, as plain data and as one accessible HTML table that fits any width.
+
+A ``Table`` holds text only (numbers already formatted) and its HTML, rendered once from
+``templates/table.html.j2`` through ``templating`` (autoescaped: a name someone typed stays text). The
+HTML is a real table wherever its columns fit, and one card per row where they do not (a CSS container
+query on the width the table is given, not the screen's): on a 390 px phone, each party's rank for an
+element sits in that element's card instead of behind a sideways scroll. Explicit ARIA roles keep it a
+table for screen readers in both layouts. The pages draw it with ``ui.tables.show``; the functions below
+shape each page's table from what the core computed (no statistics here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from . import templating, wording
+from .catalogue import Catalogue
+from .results import RoundResults, RoundsComparison
+
+# The width (rem) a column needs to be read in a table: a number, the text naming the row, another text.
+# Below their sum the table lays its rows out as cards.
+ROW_HEADER_REM, NUMBER_REM, TEXT_REM = 10.0, 4.5, 7.0
+WORD_REM = 0.6  # a character of a word, which is never broken inside (a column is at least its longest word)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table to read: ``caption`` is its accessible name; ``numeric`` marks the columns of numbers;
+    ``row_header`` is the column that names each row (an element, a party). ``html`` is rendered once."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: frozenset[int] = frozenset()
+    row_header: int = 0
+    html: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            if len(row) != len(self.headers):
+                raise ValueError(f"a row of {len(row)} cells under {len(self.headers)} headers")
+        object.__setattr__(self, "html", templating.render("table.html.j2", table=self))
+
+    @property
+    def narrow_below(self) -> float:
+        """The width (rem) under which each row becomes a card: what each column needs, and at least its
+        longest word (a table breaks no word, so a long one would push it wider than the page; a card's
+        lines break even a long word)."""
+        return sum(
+            max(
+                NUMBER_REM if i in self.numeric else ROW_HEADER_REM if i == self.row_header else TEXT_REM,
+                WORD_REM * max(_longest_word(text) for text in (self.headers[i], *(row[i] for row in self.rows))),
+            )
+            for i in range(len(self.headers))
+        )
+
+    @property
+    def css_class(self) -> str:
+        """The class its card layout is keyed by (one per threshold: equal thresholds, equal rules)."""
+        return "tc-table-" + f"{self.narrow_below:g}".replace(".", "-")
+
+
+def _number(value: float | None, digits: int) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def side_by_side(res: RoundResults) -> Table:
+    """The comparison's table: each element (most contested first), each party's rank, the mean rank, the
+    spread and the standard deviation."""
+    div = res.divergence
+    parties = div.parties
+    return Table(
+        caption="Side by side, most contested first",
+        headers=("Element", *parties, "Mean rank", "Spread", "SD"),
+        rows=tuple(
+            (
+                row.element,
+                *(str(row.ranks[p]) for p in parties),
+                _number(row.mean_rank, 1),
+                str(row.spread),
+                _number(row.sd, 2),
+            )
+            for row in div.rows
+        ),
+        numeric=frozenset(range(1, len(parties) + 4)),
+    )
+
+
+def consensus(res: RoundResults, names: Mapping[str, str]) -> Table:
+    """The consensus orders: Borda, and Kemeny when it was computed."""
+    columns = [[names[e] for e in res.borda]]
+    if res.kemeny:
+        columns.append([names[e] for e in res.kemeny])
+    return Table(
+        caption="Consensus order",
+        headers=("Rank", "Borda", *(("Kemeny",) if res.kemeny else ())),
+        rows=tuple((str(n), *(c[n - 1] for c in columns)) for n in range(1, len(res.borda) + 1)),
+        numeric=frozenset({0}),
+    )
+
+
+def within(res: RoundResults) -> Table | None:
+    """Kendall's W within each party of several members, in words too (None: no such party)."""
+    multi = {name: pc for name, pc in res.parties.items() if pc.within_w is not None}
+    if not multi:
+        return None
+    return Table(
+        caption="Agreement within parties",
+        headers=("Party", "Members who ranked", "Kendall's W", "In words"),
+        rows=tuple(
+            (name, str(pc.members), _number(pc.within_w.w, 2), wording.agreement_label(pc.within_w.w, "w"))
+            for name, pc in multi.items()
+            if pc.within_w is not None
+        ),
+        numeric=frozenset({1, 2}),
+    )
+
+
+def stability(moved: RoundsComparison) -> Table:
+    """How far each party moved from its previous order."""
+    return Table(
+        caption=f"From round {moved.previous} to round {moved.latest}",
+        headers=("Party", "τ with its previous order", "Similarity to its previous order"),
+        rows=tuple(
+            (party, _number(tau, 2), wording.agreement_label(tau, "tau")) for party, tau in moved.stability.items()
+        ),
+        numeric=frozenset({1}),
+    )
+
+
+def order(caption: str, element_order: Sequence[str], names: Mapping[str, str]) -> Table:
+    """A ranking: each rank and its element (the element names the row)."""
+    return Table(
+        caption=caption,
+        headers=("Rank", "Element"),
+        rows=tuple((str(n), names[e]) for n, e in enumerate(element_order, start=1)),
+        numeric=frozenset({0}),
+        row_header=1,
+    )
+
+
+def elements(catalogue: Catalogue) -> Table:
+    """What the elements mean: each element and its description."""
+    return Table(
+        caption="What the elements mean",
+        headers=("Element", "What it covers"),
+        rows=tuple((e.name, e.description) for e in catalogue.elements),
+    )
+
+
+def baseline_comparison(round_number: int, compared: Mapping[str, Mapping], names: Mapping[str, str]) -> Table:
+    """Each party's organisation-wide ranking against its ranking for this relationship
+    (``followup.baselines.baseline_comparison``): τ, ρ and its three biggest moves."""
+    return Table(
+        caption=f"Organisation-wide against this relationship (round {round_number})",
+        headers=("Party", "Kendall τ-b", "Spearman ρ", "Biggest moves"),
+        rows=tuple(
+            (
+                party,
+                _number(c["tau"], 2),
+                _number(c["rho"], 2),
+                "; ".join(f"{names[e]} {a}→{b}" for e, a, b in c["moved"][:3]) or "none",
+            )
+            for party, c in compared.items()
+        ),
+        numeric=frozenset({1, 2}),
+    )
