@@ -282,7 +282,7 @@ def _insert(store: Store, db, doc: dict, owner_email: str | None) -> ImportedWor
     home = dict(doc["workspace"])
     _check_row(schema[HOME], home, "workspace", home=True)
     name = clean_line(home.get("name"), field="The archive's workspace name", max_len=ws.NAME_MAX)
-    created_at = home.get("created_at") if isinstance(home.get("created_at"), str) else now()
+    created_at = str(home["created_at"]) if isinstance(home.get("created_at"), str) else now()
     rows_by_table = {t: [dict(r) for r in doc["tables"].get(t, [])] for t in order}
     for t, rows in rows_by_table.items():
         for i, row in enumerate(rows, start=1):
@@ -304,8 +304,8 @@ def _insert(store: Store, db, doc: dict, owner_email: str | None) -> ImportedWor
         pk = schema[t].rowid_pk
         if not pk:
             continue
-        old = [row.get(pk) for row in rows_by_table[t]]
-        if None in old or len(set(old)) != len(old):
+        old = [row[pk] for row in rows_by_table[t] if row.get(pk) is not None]
+        if len(old) != len(rows_by_table[t]) or len(set(old)) != len(old):
             raise InvalidInput(f"The archive's {t} has a row without an id, or two rows with the same id.")
         start = dbmod.first_free_id(store.path, db, t, pk)
         idmap[t] = {o: start + k for k, o in enumerate(old)}
