@@ -58,6 +58,7 @@ def test_an_archive_round_trip_makes_a_new_workspace_with_a_new_link_and_every_v
         store.open_workspace(copy.workspace.id, made.token)
     ws.set_ranking(imported, ids(), expected_version=2)  # the copy is a workspace like any other
     assert len(ws.rankings(wview)) == 2
+    assert ws.create_workspace(store, "Next").workspace.id > copy.workspace.id  # new ids follow on (PostgreSQL)
 
 
 def test_the_archive_holds_no_link_no_hash_and_no_owner(store):
