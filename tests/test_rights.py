@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from trustcore import archive, rights, workbook
+from trustcore import archive, rights, workbook, workspace_admin, workspace_archive
 from trustcore import workspace as ws
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
 from trustcore.followup import survey_documents
@@ -34,7 +34,8 @@ from trustcore.rights import RIGHTS, Action, When
 from trustcore.store import Store
 
 HOLDERS = ("F", "P", "S", "V", "R", "W", "N")
-_WORKSPACES: dict[str, tuple[int, str]] = {}  # database -> (its workspace's id, the workspace link's token)
+_WORKSPACES: dict[str, tuple[int, str]] = {}  # database -> (its workspace's id, the workspace link's token now)
+_W_TOKEN: dict[str, str] = {}  # database -> the W holder's token: stands for the workspace's link now
 
 
 @pytest.fixture
@@ -48,6 +49,7 @@ def world(tmp_path):
     shown = new_presenter_link(store.open(code, made.facilitator_token))
     org = ws.create_workspace(store, "Organisation")
     _WORKSPACES[str(store.path)] = (org.workspace.id, org.token)
+    _W_TOKEN[str(store.path)] = org.token
     tokens = {
         "F": made.facilitator_token,
         "P": p.token,
@@ -212,9 +214,22 @@ _OWN = object()
 
 
 def _workspace(s, t=_OWN):
-    """The world's organisation workspace opened with the token ``t`` (by default its own link)."""
+    """The world's organisation workspace opened with the token ``t`` (by default its own link). The W holder
+    holds the workspace's link as it is now: once it replaced the link (or deleted the workspace, which the world
+    then makes again), its token stands for the new one."""
     wid, token = _WORKSPACES[str(s.path)]
-    return s.open_workspace(wid, token if t is _OWN else t)
+    return s.open_workspace(wid, token if t is _OWN or t == _W_TOKEN[str(s.path)] else t)
+
+
+def _link_replaced(s, t):
+    token = workspace_admin.replace_link(_workspace(s, t))
+    _WORKSPACES[str(s.path)] = (_WORKSPACES[str(s.path)][0], token)
+
+
+def _workspace_deleted(s, t):
+    workspace_admin.delete_workspace(_workspace(s, t), "Organisation")
+    org = ws.create_workspace(s, "Organisation")  # the rows still to try need a workspace
+    _WORKSPACES[str(s.path)] = (org.workspace.id, org.token)
 
 
 def _revealed(s, m):
@@ -291,6 +306,9 @@ CALLS = {
     ),
     Action.SEE_WORKSPACE: lambda s, m, t: ws.linked_sessions(_workspace(s, t)),
     Action.RANK_ORGANISATION: lambda s, m, t: ws.set_ranking(_workspace(s, t), ids(m)),
+    Action.ARCHIVE_WORKSPACE: lambda s, m, t: workspace_archive.export_workspace(_workspace(s, t)),
+    Action.REPLACE_WORKSPACE_LINK: lambda s, m, t: _link_replaced(s, t),
+    Action.DELETE_WORKSPACE: lambda s, m, t: _workspace_deleted(s, t),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),

@@ -1,6 +1,7 @@
-"""The command line: ``python -m trustcore [--db DB] {new,list,export,backup,archive,import} ...``.
+"""The command line: ``python -m trustcore [--db DB] {new,list,export,backup,archive,import,workspace-archive,
+workspace-import} ...``.
 
-A facilitator token (``export``, ``archive``) is read from ``$TRUSTCORE_TOKEN``, from standard input (``--token -``) or, at a
+A facilitator token (``export``, ``archive``), or an organisation workspace's token (``workspace-archive``), is read from ``$TRUSTCORE_TOKEN``, from standard input (``--token -``) or, at a
 terminal, from a prompt that does not echo it: never from the command line, where every user of the machine
 sees it in the process list and the shell keeps it in its history. ``--token TOKEN`` still works, with a
 warning.
@@ -20,7 +21,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import anonymity, archive, export, links, results
+from . import anonymity, archive, export, links, results, workspace_archive
 from . import catalogue as catalogue_mod
 from . import db as dbmod
 from .errors import InvalidInput, TrustcoreError
@@ -140,6 +141,27 @@ def _parser() -> argparse.ArgumentParser:
         help=f"the app's address (default: ${links.BASE_URL_ENV} or {links.DEFAULT_BASE_URL})",
     )
     imp.set_defaults(handler=_import)
+
+    warc = sub.add_parser(
+        "workspace-archive",
+        parents=[common],
+        help="write one organisation workspace to a JSON file (to import elsewhere); its linked sessions are not in it",
+    )
+    warc.add_argument("workspace", metavar="ID", help="the workspace's number (workspace=ID in its link)")
+    _token_argument(warc, "the workspace link's token (org=... in its link)")
+    warc.add_argument("--out", required=True, metavar="FILE", help="the new file (must not exist)")
+    warc.set_defaults(handler=_workspace_archive)
+
+    wimp = sub.add_parser(
+        "workspace-import", parents=[common], help="add a workspace, with a new link, from a 'workspace-archive' file"
+    )
+    wimp.add_argument("file", metavar="FILE", help="the archive file")
+    wimp.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"the app's address (default: ${links.BASE_URL_ENV} or {links.DEFAULT_BASE_URL})",
+    )
+    wimp.set_defaults(handler=_workspace_import)
     return parser
 
 
@@ -214,11 +236,11 @@ def _list(store: Store, args, out) -> int:
     return OK
 
 
-def _token_argument(parser: argparse.ArgumentParser) -> None:
+def _token_argument(parser: argparse.ArgumentParser, what: str = "the session's facilitator token") -> None:
     parser.add_argument(
         "--token",
         metavar="TOKEN",
-        help=f"the session's facilitator token: give it in ${TOKEN_ENV}, or write --token - and pipe it to "
+        help=f"{what}: give it in ${TOKEN_ENV}, or write --token - and pipe it to "
         "standard input; without either, a terminal asks for it. Discouraged: --token=TOKEN itself (the "
         "process list shows it to every user of the machine and the shell history keeps it)",
     )
@@ -283,13 +305,16 @@ def _purge(store: Store, args, out) -> int:
     return OK
 
 
-def _facilitator_token(given: str | None) -> str:
-    """The facilitator token: ``--token -`` reads standard input's first line, ``--token TOKEN`` is taken with a
-    warning, otherwise ``$TRUSTCORE_TOKEN``, otherwise a prompt that does not echo (at a terminal only)."""
+def _facilitator_token(
+    given: str | None, what: str = "the session's facilitator token", prompt: str = "Facilitator token"
+) -> str:
+    """The facilitator token (or ``what``): ``--token -`` reads standard input's first line, ``--token TOKEN`` is
+    taken with a warning, otherwise ``$TRUSTCORE_TOKEN``, otherwise a prompt that does not echo (at a terminal
+    only)."""
     if given == "-":
         token = sys.stdin.readline().strip()
         if not token:
-            raise InvalidInput("--token - reads the facilitator token from standard input, and it was empty.")
+            raise InvalidInput(f"--token - reads {what} from standard input, and it was empty.")
         return token
     if given is not None:
         _warning(
@@ -299,10 +324,10 @@ def _facilitator_token(given: str | None) -> str:
         return given
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token and sys.stdin is not None and sys.stdin.isatty():
-        token = getpass.getpass("Facilitator token (not shown): ").strip()
+        token = getpass.getpass(f"{prompt} (not shown): ").strip()
     if not token:
         raise InvalidInput(
-            f"Give the session's facilitator token: set ${TOKEN_ENV}, or write --token - and pipe it to standard "
+            f"Give {what}: set ${TOKEN_ENV}, or write --token - and pipe it to standard "
             "input (for example from a password manager)."
         )
     return token
@@ -348,6 +373,54 @@ def _import(store: Store, args, out) -> int:
         print(
             f"Note: {done.links_reset} personal link(s) were already in use in this database (the session was "
             "imported here before) and do not work for this copy.",
+            file=out,
+        )
+    return OK
+
+
+def _workspace_archive(store: Store, args, out) -> int:
+    token = _facilitator_token(args.token, "the workspace link's token", "Workspace link's token")
+    data = workspace_archive.export_workspace(store.open_workspace(args.workspace, token))
+    target = Path(args.out)
+    if not target.parent.is_dir():
+        raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")
+    try:  # readable by its owner only: it holds the organisation's own side of the guidebook
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    except FileExistsError:
+        raise FileExistsError(f"{target} exists already; choose a new file name") from None
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    print(f"Archived the workspace to {target}", file=out)
+    print(
+        "It holds no link (an import makes a new one) and not the sessions linked to the workspace, only their titles.",
+        file=out,
+    )
+    return OK
+
+
+def _workspace_import(store: Store, args, out) -> int:
+    base = links.base_url(args.base_url)
+    try:
+        size = Path(args.file).stat().st_size
+        if size > workspace_archive.MAX_BYTES:  # refused before the file is read
+            raise InvalidInput(
+                f"This file is too large for a workspace archive ({size / 2**20:.1f} MB; "
+                f"at most {workspace_archive.MAX_BYTES // 2**20} MB)."
+            )
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read the archive file {args.file}: {exc.strerror or exc}.") from None
+    done = workspace_archive.import_workspace(store, data)
+    print(f"Imported workspace: {done.workspace.name}", file=out)
+    print(
+        f"Workspace link (shown once; keep it like a facilitator link): "
+        f"{links.workspace_link(base, done.workspace.id, done.token)}",
+        file=out,
+    )
+    if done.linked_sessions:
+        print(
+            "Sessions that were linked to it (not imported; link each again from its console): "
+            + "; ".join(done.linked_sessions),
             file=out,
         )
     return OK

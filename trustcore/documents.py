@@ -20,12 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from . import archive, audience, export, report, rights, shelf, workbook
+from . import archive, audience, export, report, rights, shelf, workbook, workspace_archive
 from .errors import TrustcoreError
 from .followup import next_steps, survey, survey_documents
 from .results import round_results
 from .rights import Action
 from .view import View
+from .workspace import WorkspaceView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,7 +89,7 @@ class Document:
     @property
     def shareable(self) -> bool:
         """A copy for people outside the session (``audience.Reader.SHAREABLE``)."""
-        return KINDS[self.key].shareable
+        return self.key in KINDS and KINDS[self.key].shareable
 
 
 def may_include_names(view: View) -> bool:
@@ -206,3 +207,24 @@ def allowed(view: View, document: Document) -> bool:
 def offered(view: View, *, round_number: int | None = None, names: bool = False) -> list[Document]:
     """The documents the view's holder may download now, in the order to offer them (see ``every``)."""
     return [d for d in every(view, round_number=round_number, names=names) if allowed(view, d)]
+
+
+# ------------------------------------------------------------------ an organisation workspace's files
+
+# A workspace is no session: its files are not in KINDS (whose holders are a session's) nor on the shelf (no
+# class of reader to share among); each is built for its holder when clicked, the right checked then.
+WORKSPACE_KINDS: dict[str, tuple[Action, ...]] = {"workspace-archive": (Action.ARCHIVE_WORKSPACE,)}
+
+
+def workspace_offered(wview: WorkspaceView) -> list[Document]:
+    """The files an organisation workspace's holder may download, in the order to offer them."""
+    docs = [
+        Document(
+            "workspace-archive",
+            "Whole workspace (JSON archive)",
+            lambda: workspace_archive.export_workspace(wview),
+            export.file_name(f"workspace-{wview.workspace.id}", "archive", "json"),
+            "application/json",
+        )
+    ]
+    return [d for d in docs if all(rights.may(wview.role, a) for a in WORKSPACE_KINDS[d.key])]

@@ -60,6 +60,9 @@ class Action(StrEnum):
     ADOPT_CONSENSUS = "adopt the session's consensus as an organisation's ranking (with the workspace link too)"
     SEE_WORKSPACE = "see the organisation workspace: its ranking, its versions, its sessions"
     RANK_ORGANISATION = "enter the organisation-wide ranking (Activity 1) in the workspace"
+    ARCHIVE_WORKSPACE = "archive the organisation workspace (JSON)"
+    REPLACE_WORKSPACE_LINK = "replace the workspace link (the old one stops working at once)"
+    DELETE_WORKSPACE = "delete the organisation workspace (its linked sessions are unlinked and keep working)"
 
 
 class When(StrEnum):
@@ -124,6 +127,9 @@ RIGHTS: dict[Action, Right] = {
     Action.ADOPT_CONSENSUS: Right({F: ALWAYS}),
     Action.SEE_WORKSPACE: Right({W: ALWAYS}),
     Action.RANK_ORGANISATION: Right({W: ALWAYS}),
+    Action.ARCHIVE_WORKSPACE: Right({W: ALWAYS}),
+    Action.REPLACE_WORKSPACE_LINK: Right({W: ALWAYS}),
+    Action.DELETE_WORKSPACE: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)

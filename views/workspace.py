@@ -53,7 +53,8 @@ if token:
         link_box(
             "Workspace link",
             links.workspace_link(base_url(), workspace.id, token),
-            help="Whoever holds it keeps the organisation's ranking. Keep it like a facilitator link.",
+            help="Whoever holds it keeps the organisation's ranking. Keep it like a facilitator link; if it leaks, "
+            "replace it under Downloads and link.",
         )
 
 
@@ -63,7 +64,7 @@ tabs = st.tabs(
         "Internal worksheet (Activity 2)",
         "Ecosystem map (Activity 4)",
         "Relationships",
-        "Downloads",
+        "Downloads and link",
     ]
 )
 for tab, part in zip(tabs, (workspace_ranking, workspace_worksheet, ecosystem_map, relationships, workspace_downloads)):
