@@ -60,6 +60,9 @@ class Action(StrEnum):
     ADOPT_CONSENSUS = "adopt the session's consensus as an organisation's ranking (with the workspace link too)"
     SEE_WORKSPACE = "see the organisation workspace: its ranking, its versions, its sessions"
     RANK_ORGANISATION = "enter the organisation-wide ranking (Activity 1) in the workspace"
+    SEE_RELATIONSHIPS = (
+        "see the relationships of the workspace's linked sessions: their revealed agreement and next steps, no names"
+    )
 
 
 class When(StrEnum):
@@ -124,6 +127,7 @@ RIGHTS: dict[Action, Right] = {
     Action.ADOPT_CONSENSUS: Right({F: ALWAYS}),
     Action.SEE_WORKSPACE: Right({W: ALWAYS}),
     Action.RANK_ORGANISATION: Right({W: ALWAYS}),
+    Action.SEE_RELATIONSHIPS: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)
