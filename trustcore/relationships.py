@@ -10,7 +10,8 @@ A workspace's link is none of these sessions' links: it reads them as ``audience
 party that is the organisation: a session created from the partner's side), its other organisation
 (``our_org``), unless that names the organisation too; when it is empty (or both name the organisation), the names of its parties other than the organisation's,
 joined with " & ". Names are compared ignoring case, and spaces at the ends and repeated inside (``key``):
-"City Bus", "city  bus " and "CITY BUS" are one relationship.
+"City Bus", "city  bus " and "CITY BUS" are one relationship, named as most of its sessions spell it (the
+oldest one's on a tie).
 
 **Agreement over time**: for each revealed round of each session, oldest session first, the headline the
 session's comparison shows (``results.headline`` of the parties' orders): Kendall's τ-b for two parties,
@@ -100,7 +101,7 @@ class RelationshipSession:
 @dataclass(frozen=True)
 class Relationship:
     key: str
-    partner: str  # as the newest session names it
+    partner: str  # as most of its sessions spell it (the oldest one's on a tie)
     sessions: tuple[RelationshipSession, ...]  # oldest first
 
     @property
@@ -111,6 +112,44 @@ class Relationship:
     @property
     def steps(self) -> tuple[Step, ...]:
         return tuple(step for s in self.sessions for step in s.steps)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One revealed round with an agreement, on a relationship's timeline."""
+
+    session: str  # its title
+    date: str  # the session's date (YYYY-MM-DD)
+    agreement: Agreement
+
+    @property
+    def label(self) -> str:
+        return f"{self.session} ({self.date}), round {self.agreement.round}"
+
+
+def over_time(relationship: Relationship) -> list[Point]:
+    """Every revealed round of the relationship's sessions that had two parties or more, oldest first."""
+    return [
+        Point(s.title, s.created_at[:10], a) for s in relationship.sessions for a in s.agreement if a.value is not None
+    ]
+
+
+def _stated(a: Agreement) -> str:
+    return f"{a.label} ({a.statistic} = {a.value:.2f})"
+
+
+def in_words(relationship: Relationship) -> str:
+    """The relationship's agreement over time in one sentence (the chart's text alternative)."""
+    points = over_time(relationship)
+    if not points:
+        return "No round of this relationship's sessions has been revealed yet, so there is no agreement to show."
+    first, last = points[0], points[-1]
+    if len(points) == 1:
+        return f"One revealed round so far: {_stated(first.agreement)} in {first.label}."
+    return (
+        f"Over {len(points)} revealed rounds, agreement went from {_stated(first.agreement)} in {first.label} "
+        f"to {_stated(last.agreement)} in {last.label}."
+    )
 
 
 @dataclass(frozen=True)
@@ -242,6 +281,11 @@ def _read(db, session: Session, organisation: str, workspace_name: str, on: date
     )
 
 
+def _spelling(names: list[str]) -> str:
+    """The spelling most sessions use, the oldest session's on a tie."""
+    return max(names, key=lambda n: (names.count(n), -names.index(n)))
+
+
 def relationships(wview: WorkspaceView, *, on: date | None = None) -> list[Relationship]:
     """The workspace's linked sessions grouped by partner (the module's rule), each relationship's sessions
     oldest first, relationships by partner name. ``on``: the day overdue is judged on (today, UTC)."""
@@ -249,7 +293,7 @@ def relationships(wview: WorkspaceView, *, on: date | None = None) -> list[Relat
     store = wview.store
     on = on or today()
     grouped: dict[str, list[RelationshipSession]] = {}
-    partners: dict[str, str] = {}
+    spellings: dict[str, list[str]] = {}  # key -> the partner's name as each session spells it, oldest first
     with dbmod.connection(store.path) as db:
         if "workspace_sessions" not in dbmod.tables(store.path, db):
             return []
@@ -270,9 +314,9 @@ def relationships(wview: WorkspaceView, *, on: date | None = None) -> list[Relat
             read = _read(db, session, organisation, w.name, on)
             partner = partner_of(session, organisation, w.name)
             grouped.setdefault(key(partner), []).append(read)
-            partners[key(partner)] = partner  # the newest session's spelling
+            spellings.setdefault(key(partner), []).append(partner)
     return sorted(
-        (Relationship(k, partners[k], tuple(sessions)) for k, sessions in grouped.items()),
+        (Relationship(k, _spelling(spellings[k]), tuple(sessions)) for k, sessions in grouped.items()),
         key=lambda r: r.key,
     )
 
