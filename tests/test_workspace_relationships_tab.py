@@ -23,7 +23,7 @@ def _linked(store, wview, title, partner, order_b):  # noqa: F811
 
 
 def _frames(at):
-    return [d.value for d in at.dataframe]
+    return [d.value for d in at.table]
 
 
 def test_the_tab_shows_each_relationship_its_agreement_and_column_e_with_filters(store):  # noqa: F811

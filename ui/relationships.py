@@ -16,15 +16,21 @@ from ui import figures
 FILTERS = {"Overdue": rel.OVERDUE, "Open": rel.OPEN, "Done": rel.DONE}
 
 
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
 def _sessions_table(relationship: rel.Relationship) -> pd.DataFrame:
     rows = []
     for s in relationship.sessions:
         base = {"Session": s.title, "Date": s.created_at[:10], "Rounds": s.rounds, "Organisation": s.organisation}
         if not s.agreement:
-            rows.append({**base, "Round": "", "Agreement": "no revealed round yet", "Statistic": "", "Value": None})
+            rows.append({**base, "Round": "", "Agreement": "no revealed round yet", "Statistic": "", "Value": ""})
         for a in s.agreement:
             label = a.label or a.summary
-            rows.append({**base, "Round": str(a.round), "Agreement": label, "Statistic": a.statistic, "Value": a.value})
+            rows.append(
+                {**base, "Round": str(a.round), "Agreement": label, "Statistic": a.statistic, "Value": _number(a.value)}
+            )
     return pd.DataFrame(rows)
 
 
@@ -48,12 +54,7 @@ def _relationship(i: int, relationship: rel.Relationship, summary: rel.Summary) 
         st.subheader(esc(relationship.partner), anchor=False)
         count = len(relationship.sessions)
         st.caption(f"{count} session{'' if count == 1 else 's'} · {esc(rel.annotation(summary))}")
-        st.dataframe(
-            _sessions_table(relationship),
-            hide_index=True,
-            width="stretch",
-            column_config={"Value": st.column_config.NumberColumn(format="%.2f")},
-        )
+        st.table(_sessions_table(relationship), hide_index=True, border="horizontal")
         points = rel.over_time(relationship)
         if len(points) > 1:
             figure = charts.agreement_over_time([(p.label, p.agreement.statistic, p.agreement.value) for p in points])
@@ -84,7 +85,7 @@ def render(wview: WorkspaceView) -> None:
     if not steps:
         st.caption("No next step to show: choose Overdue, Open or Done above.")
         return
-    st.dataframe(_steps_table(steps), hide_index=True, width="stretch")
+    st.table(_steps_table(steps), hide_index=True, border="horizontal")
     st.caption(
         "A step is overdue when its due date is past and it is not done; a due timeframe (such as “Q2 2027”) "
         "is never overdue."
