@@ -16,20 +16,16 @@ from ui import figures
 FILTERS = {"Overdue": rel.OVERDUE, "Open": rel.OPEN, "Done": rel.DONE}
 
 
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
 def _sessions_table(relationship: rel.Relationship) -> pd.DataFrame:
     rows = []
     for s in relationship.sessions:
-        base = {"Session": s.title, "Date": s.created_at[:10], "Rounds": s.rounds, "Organisation": s.organisation}
+        base = {"Session": s.title, "Date": s.created_at[:10], "Rounds held": s.rounds}
         if not s.agreement:
-            rows.append({**base, "Round": "", "Agreement": "no revealed round yet", "Statistic": "", "Value": ""})
+            rows.append({**base, "Revealed round": "", "Agreement": "no revealed round yet", "Statistic": ""})
         for a in s.agreement:
-            label = a.label or a.summary
+            statistic = f"{a.statistic} = {a.value:.2f}" if a.value is not None else ""
             rows.append(
-                {**base, "Round": str(a.round), "Agreement": label, "Statistic": a.statistic, "Value": _number(a.value)}
+                {**base, "Revealed round": str(a.round), "Agreement": a.label or a.summary, "Statistic": statistic}
             )
     return pd.DataFrame(rows)
 
@@ -37,6 +33,7 @@ def _sessions_table(relationship: rel.Relationship) -> pd.DataFrame:
 def _steps_table(steps: list[rel.Step]) -> pd.DataFrame:
     return pd.DataFrame(
         {
+            "State": [s.state for s in steps],
             "Partner": [s.partner for s in steps],
             "Session": [s.session for s in steps],
             "Element": [s.element for s in steps],
