@@ -13,6 +13,13 @@ and the CSV downloads all read (no Streamlit here).
 - ``STAKEHOLDER``: the holder of the survey link (``stakeholder()``), and the facilitator's preview of what
   that holder sees: the shareable rules, never names, and of the worksheet only the columns the facilitator
   chose to show with the survey (``followup.survey_documents``).
+- ``WORKSPACE``: an organisation workspace's link reading the sessions linked to it (``workspace()``,
+  ``trustcore.relationships``). It is none of those sessions' links, not their facilitator: only rounds
+  whose results were revealed (not an open round of a live session, whose numbers still move), no entry
+  marked internal, no person's name (participants, next steps' owners), and never a session code or link
+  (a code lets anyone join). What it reads of a session is its title, date, number of rounds, party
+  names, its partner organisation, each revealed round's agreement headline, and its next steps' words,
+  owning party, due date, status and the parties that agreed.
 
 A shareable copy never carries more than its maker may see: a participant's shareable copy is the
 participant's copy with the shareable rules on top.
@@ -26,7 +33,7 @@ from collections.abc import Collection, Iterable
 from typing import Any, Protocol, TypeVar
 
 from . import anonymity
-from .model import Anonymity, Session
+from .model import Anonymity, RoundStatus, Session
 
 RESPONDENT = "Respondent {n}"
 T = TypeVar("T")
@@ -48,6 +55,7 @@ class Reader(enum.Enum):
     PARTICIPANT = "participant"
     SHAREABLE = "shareable"
     STAKEHOLDER = "stakeholder"
+    WORKSPACE = "workspace"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +70,7 @@ class Audience:
     @property
     def shareable(self) -> bool:
         """Entries marked internal are left out (``worksheet_entries.worksheet(shareable=True)``)."""
-        return self.reader in (Reader.SHAREABLE, Reader.STAKEHOLDER)
+        return self.reader in (Reader.SHAREABLE, Reader.STAKEHOLDER, Reader.WORKSPACE)
 
     def shows_entry(self, entry: _Entry) -> bool:
         """Whether a worksheet entry (Column B or C) may appear: never an internal one in a shareable copy
@@ -76,7 +84,9 @@ class Audience:
 
     def sees_round(self, session: Session, number: int) -> bool:
         """Whether this document may show round ``number`` (its rankings, comparison, agenda, reasons,
-        statistics, and the consensus that orders Column A)."""
+        statistics, and the consensus that orders Column A). The workspace reads revealed rounds only."""
+        if self.reader is Reader.WORKSPACE:
+            return any(r.number == number and r.status is RoundStatus.REVEALED for r in session.rounds)
         return session.results_visible(number, facilitator=self.all_rounds)
 
     def respondents(self, answers: Iterable[A]) -> list[A]:
@@ -119,6 +129,12 @@ def of(session: Session, *, facilitator: bool, shareable: bool = False, names: b
 def stakeholder() -> Audience:
     """The survey link's holder (and the facilitator's preview of the survey): the shareable rules, no names."""
     return Audience(Reader.STAKEHOLDER, participant_names=False, other_names=False, all_rounds=False)
+
+
+def workspace() -> Audience:
+    """An organisation workspace's link reading a session linked to it (``trustcore.relationships``): revealed
+    rounds only, no names, no internal entries, no session code (see the module's docstring)."""
+    return Audience(Reader.WORKSPACE, participant_names=False, other_names=False, all_rounds=False)
 
 
 def may_include_names(session: Session, *, facilitator: bool) -> bool:

@@ -52,6 +52,7 @@ __all__ = [
     "agreement_heatmap",
     "spread_bar",
     "rounds_chart",
+    "agreement_over_time",
     "movement_chart",
     "feedback_heatmap",
     "figure_html",
@@ -655,6 +656,41 @@ def rounds_chart(trend: pd.DataFrame) -> go.Figure:
     legend_px = legend_lines * (LINE_PX + 3) + 16
     fig = _base_layout(fig, height=300 + legend_px, legend=True)
     return fig.update_layout(legend=dict(maxheight=legend_px + 20))
+
+
+def agreement_over_time(points: Sequence[tuple[str, str, float | None]]) -> go.Figure:
+    """A relationship's agreement across its sessions' revealed rounds, oldest first: ``points`` are
+    (label of the session and round, statistic, value); one line per statistic (Kendall τ-b for two
+    parties, Kendall's W for three or more: they are not the same scale, so they are never joined)."""
+    if not points:
+        return empty_figure()
+    labels = _unique([wrap_label(label, 24) for label, _, _ in points], [str(i) for i in range(len(points))])
+    fig = go.Figure()
+    for i, statistic in enumerate(dict.fromkeys(stat for _, stat, _ in points)):
+        colour = INK if i == 0 else HIGHLIGHT_COLOURS[i % len(HIGHLIGHT_COLOURS)]
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=[value if stat == statistic else None for _, stat, value in points],
+                mode="lines+markers",
+                name=_esc(statistic),
+                connectgaps=True,
+                line=dict(color=colour, width=3),
+                marker=dict(size=10, color=colour),
+                hovertemplate=f"%{{x}}<br>{_esc(statistic)} = %{{y:.2f}}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(type="category", fixedrange=True)
+    fig.update_yaxes(
+        range=[-1.05, 1.05],
+        dtick=0.5,
+        zeroline=True,
+        zerolinecolor="#999999",
+        fixedrange=True,
+        title=dict(text="agreement", standoff=4),
+    )
+    lines = max(_line_count(label) for label in labels)
+    return _base_layout(fig, height=300 + lines * LINE_PX, legend=True)
 
 
 _TITLE_WRAP = {1: 48, 2: 30, 3: 22, 4: 16}  # party names over the panels, by number of columns

@@ -63,6 +63,9 @@ class Action(StrEnum):
     ARCHIVE_WORKSPACE = "archive the organisation workspace (JSON)"
     REPLACE_WORKSPACE_LINK = "replace the workspace link (the old one stops working at once)"
     DELETE_WORKSPACE = "delete the organisation workspace (its linked sessions are unlinked and keep working)"
+    SEE_RELATIONSHIPS = (
+        "see the relationships of the workspace's linked sessions: their revealed agreement and next steps, no names"
+    )
 
 
 class When(StrEnum):
@@ -130,6 +133,7 @@ RIGHTS: dict[Action, Right] = {
     Action.ARCHIVE_WORKSPACE: Right({W: ALWAYS}),
     Action.REPLACE_WORKSPACE_LINK: Right({W: ALWAYS}),
     Action.DELETE_WORKSPACE: Right({W: ALWAYS}),
+    Action.SEE_RELATIONSHIPS: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)
