@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from trustcore import archive, rights, workbook
+from trustcore import archive, internal_worksheet, rights, workbook
 from trustcore import workspace as ws
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
 from trustcore.followup import survey_documents
@@ -291,6 +291,9 @@ CALLS = {
     ),
     Action.SEE_WORKSPACE: lambda s, m, t: ws.linked_sessions(_workspace(s, t)),
     Action.RANK_ORGANISATION: lambda s, m, t: ws.set_ranking(_workspace(s, t), ids(m)),
+    Action.EDIT_INTERNAL_WORKSHEET: lambda s, m, t: internal_worksheet.set_entry(
+        _workspace(s, t), "privacy", "B", "Steps"
+    ),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),

@@ -60,6 +60,9 @@ class Action(StrEnum):
     ADOPT_CONSENSUS = "adopt the session's consensus as an organisation's ranking (with the workspace link too)"
     SEE_WORKSPACE = "see the organisation workspace: its ranking, its versions, its sessions"
     RANK_ORGANISATION = "enter the organisation-wide ranking (Activity 1) in the workspace"
+    EDIT_INTERNAL_WORKSHEET = (
+        "edit the internal worksheet (Activity 2) in the workspace, each field internal or shareable"
+    )
 
 
 class When(StrEnum):
@@ -124,6 +127,7 @@ RIGHTS: dict[Action, Right] = {
     Action.ADOPT_CONSENSUS: Right({F: ALWAYS}),
     Action.SEE_WORKSPACE: Right({W: ALWAYS}),
     Action.RANK_ORGANISATION: Right({W: ALWAYS}),
+    Action.EDIT_INTERNAL_WORKSHEET: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)
