@@ -33,7 +33,7 @@ ENTRY_CHANGED = (
     "Someone else changed this entry of the internal worksheet while you were editing it; your text was not saved."
 )
 CHOOSE_ELEMENT = "Choose one of the elements in Column A of the organisation's worksheet."
-DEFAULT_ORDER = "the default order of the elements: the workspace has no organisation-wide ranking yet"
+DEFAULT_ORDER = "the elements in their default order (no organisation-wide ranking yet)"
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _column_a(db, workspace_id: int) -> tuple[tuple[str, ...], int | None, str]:
     if not versions:
         return tuple(catalogue_mod.default().ids), None, DEFAULT_ORDER
     current = versions[-1]
-    when = f"version {current.version} of the organisation-wide ranking, {current.entered_at[:10]}"
+    when = f"the elements in the order of the organisation-wide ranking (version {current.version}, {current.entered_at[:10]})"
     return current.order, current.version, when
 
 

@@ -13,16 +13,20 @@ from trustcore.text import markdown_escape as esc
 from trustcore.workspace import WorkspaceView
 from ui import editing
 from ui.common import plain, problem
-from ui.flash import flash
+from ui.flash import DONE
 
 INTERNAL_LABEL = "Internal (never shown with a stakeholder survey)"
+SAVED = "iw-saved"  # what the last save did, said once at the top of this tab
 
 
 def render(wview: WorkspaceView) -> None:
     sheet = iw.build(wview)
+    saved = st.session_state.pop(SAVED, None)
+    if saved:
+        st.success(plain(saved), icon=DONE)
     st.caption(
         esc(
-            f"Column A: the elements in the order of {sheet.order_source}. Columns B and C: what the organisation "
+            f"Column A: {sheet.order_source}. Columns B and C: what the organisation "
             "does and how it shows it, across all its relationships. A field not marked internal is shareable: a "
             "relationship session linked to this workspace can show it with its stakeholder survey."
         )
@@ -82,5 +86,7 @@ def _entry_form(wview: WorkspaceView, row: iw.Row) -> None:
             problem(exc)
             return
     editing.forget(key)
-    flash(f"Saved the internal worksheet's entries for {row.element}.")
+    # said inside this tab, not by ``ui.flash`` above the page: a message drawn above the tabs would make them
+    # new elements, and the rerun would show the first tab instead of this one
+    st.session_state[SAVED] = f"Saved the internal worksheet's entries for {row.element}."
     st.rerun()
