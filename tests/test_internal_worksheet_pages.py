@@ -58,6 +58,17 @@ def test_the_tab_shows_both_texts_when_someone_else_saved_first(store):  # noqa:
     assert at.text_area(key="iw:privacy:B:text").value == "Someone else's words"
 
 
+def test_someone_elses_save_of_the_other_field_is_no_conflict(store):  # noqa: F811
+    org, wview = _workspace(store)
+    at = run(workspace=str(org.workspace.id), org=org.token)
+    iw.set_entry(wview, "privacy", "C", "Their evidence")  # saved in between, in the field left alone here
+    at.text_area(key="iw:privacy:B:text").input("My steps")
+    _save(at, "privacy")
+    assert "Someone else changed" not in texts(at)
+    row = next(r for r in iw.build(wview).rows if r.element_id == "privacy")
+    assert (row.entries["B"].text, row.entries["C"].text) == ("My steps", "Their evidence")
+
+
 def test_the_console_of_a_linked_session_shows_the_shareable_fields_with_the_survey(store, made):  # noqa: F811
     s, fac = made.session, made.facilitator_token
     org, wview = _workspace(store)

@@ -60,6 +60,10 @@ def _entry_form(wview: WorkspaceView, row: iw.Row) -> None:
         return
     entries = {col: row.entries.get(col) for col in COLUMNS}
     bases = {col: editing.base_version(f"{key}:{col}", e.version if e else None) for col, e in entries.items()}
+    drawn = {  # what each field held when this user started editing (forgotten with the form, like its base)
+        col: st.session_state.setdefault(f"{key}:{col}:drawn", (e.text, e.internal) if e else ("", False))
+        for col, e in entries.items()
+    }
     with st.form(f"form:{key}", border=False):
         values = {}
         for col, label in COLUMNS.items():
@@ -74,9 +78,8 @@ def _entry_form(wview: WorkspaceView, row: iw.Row) -> None:
     if not saved:
         return
     for col, (text, internal) in values.items():
-        entry = entries[col]
-        if (entry is None and not text.strip()) or (entry and (entry.text, entry.internal) == (text.strip(), internal)):
-            continue  # nothing written or changed here: another's save of this field is no conflict of ours
+        if (text.strip(), internal) == drawn[col]:
+            continue  # left as it was: someone else's save of this field meanwhile is no conflict of ours
         try:
             iw.set_entry(wview, row.element_id, col, text, internal=internal, expected_version=bases[col])
         except EditConflict as exc:
