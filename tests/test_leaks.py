@@ -8,9 +8,10 @@ them. A new export, a new holder or a new right is covered without anyone adding
 reader may see is ``trustcore.audience``'s decision; this file only checks that every file keeps to it.
 
 One world per backend and setting: three parties (Alpha has two members), reasons, internal and shareable
-worksheet entries of Alpha and Beta, a next step owned by a named person, a named survey respondent, a
-revealed round 1, and an open round 2 (a blind session: participants may not see it) whose rankings carry
-a reason given only in round 2.
+worksheet entries of Alpha and Beta, an organisation workspace linked to Alpha whose internal worksheet's
+shareable field the survey shows (its internal field is in nobody's document), a next step owned by a named
+person, a named survey respondent, a revealed round 1, and an open round 2 (a blind session: participants
+may not see it) whose rankings carry a reason given only in round 2.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ import openpyxl
 import pg
 import pytest
 
-from trustcore import documents, presenter, rights, tokens
+from trustcore import documents, internal_worksheet, presenter, rights, tokens, workspace
 from trustcore.errors import AccessDenied, TrustcoreError
+from trustcore.followup import survey_documents
 from trustcore.followup.next_steps import add_next_step
 from trustcore.followup.survey import new_survey_link, submit_feedback
 from trustcore.followup.worksheet_entries import set_worksheet_entry
@@ -43,6 +45,8 @@ RESPONDENT = "Valentina Moonstone"
 OWNER = "Ulrich Bramblewood"  # a next step's owner person (typed, not a participant)
 INTERNAL = {0: "INTERNAL-ONLY-TEXT-ALPHA", 1: "INTERNAL-ONLY-TEXT-BETA"}  # party index -> its internal entry
 SHARED_ENTRY = "SHAREABLE-ENTRY-TEXT"
+ORG_INTERNAL = "INTERNAL-ONLY-TEXT-ORGANISATION"  # a field of the linked workspace's worksheet marked internal
+ORG_SHARED = "SHAREABLE-ORGANISATION-TEXT"  # its shareable field, which the survey shows
 ROUND_ONE_REASON = "ROUND-ONE-REASON"
 ROUND_TWO_REASON = "ROUND-TWO-ONLY-REASON"
 ROUND_TWO = re.compile(r"round[ -]2\b|round2\b", re.I)
@@ -73,6 +77,12 @@ def _build(store: Store, setting: Anonymity) -> World:
     add_next_step(
         store.open(s.code, fac), ids[0], "Publish the DPIA", owner_party_id=s.parties[0].id, owner_person=OWNER
     )
+    org = workspace.create_workspace(store, "Leak test organisation")  # Alpha's internal worksheet (Activity 2)
+    wview = store.open_workspace(org.workspace.id, org.token)
+    workspace.link_session(store.open(s.code, fac), wview, s.parties[0].id)
+    internal_worksheet.set_entry(wview, ids[0], "B", ORG_SHARED)
+    internal_worksheet.set_entry(wview, ids[0], "C", ORG_INTERNAL, internal=True)
+    survey_documents.choose(store.open(s.code, fac), ["B", "C"], kind=survey_documents.INTERNAL)
     survey = new_survey_link(store.open(s.code, fac))
     submit_feedback(store.open(s.code, survey), RESPONDENT, {ids[0]: {"trust": 4, "comment": "Clear and honest"}})
     shown = presenter.new_presenter_link(store.open(s.code, fac))
@@ -198,6 +208,7 @@ def _check(world: World, text: str, may: May, *, where: str) -> None:
         assert may.participant_names or name not in text, f"{where}: participant's name {name!r}"
     for name in (RESPONDENT, OWNER):
         assert may.other_names or name not in text, f"{where}: {name!r}"
+    assert ORG_INTERNAL not in text, f"{where}: the organisation's internal worksheet's internal field"
     for party, internal in INTERNAL.items():
         assert party in may.internal_of or internal not in text, f"{where}: internal entry {internal!r}"
     if 2 not in may.rounds:
@@ -235,8 +246,6 @@ def test_a_document_carries_only_what_its_reader_may_see(world, holder, kind, nu
 def test_an_organisation_workspaces_link_opens_no_session(world):
     """The workspace link is left out of the holders above because no session's document or screen is
     built for it: presented to a session, it is any wrong token."""
-    from trustcore import workspace
-
     org = workspace.create_workspace(world.store, "Leak test organisation")
     with pytest.raises(AccessDenied):
         world.store.open(world.code, org.token)
@@ -272,6 +281,8 @@ def test_the_probes_are_real(world):
         expected += list(PEOPLE)
     assert [t for t in expected if t not in text] == []
     assert rounds == {"1", "2"} and world.code in text
+    shared = next(d for d in documents.offered(_actor_view(world, Role.STAKEHOLDER)) if d.key == "survey-worksheet")
+    assert ORG_SHARED in shared.build().decode()  # the survey carries the organisation's worksheet
 
 
 # ------------------------------------------------------------------------------------------- screens

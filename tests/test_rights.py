@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from trustcore import archive, relationships, rights, workbook, workspace_admin, workspace_archive
+from trustcore import archive, internal_worksheet, relationships, rights, workbook, workspace_admin, workspace_archive
 from trustcore import workspace as ws
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
 from trustcore.followup import survey_documents
@@ -310,6 +310,9 @@ CALLS = {
     Action.REPLACE_WORKSPACE_LINK: lambda s, m, t: _link_replaced(s, t),
     Action.DELETE_WORKSPACE: lambda s, m, t: _workspace_deleted(s, t),
     Action.SEE_RELATIONSHIPS: lambda s, m, t: relationships.relationships(_workspace(s, t)),
+    Action.EDIT_INTERNAL_WORKSHEET: lambda s, m, t: internal_worksheet.set_entry(
+        _workspace(s, t), "privacy", "B", "Steps"
+    ),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),

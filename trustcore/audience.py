@@ -12,7 +12,8 @@ and the CSV downloads all read (no Streamlit here).
   shows names (``Anonymity.NAMED``) and the facilitator chose to include them.
 - ``STAKEHOLDER``: the holder of the survey link (``stakeholder()``), and the facilitator's preview of what
   that holder sees: the shareable rules, never names, and of the worksheet only the columns the facilitator
-  chose to show with the survey (``followup.survey_documents``).
+  chose to show with the survey (``followup.survey_documents``); of a linked organisation workspace's
+  internal worksheet (Activity 2), likewise only fields not marked internal (``shows_entry``).
 - ``WORKSPACE``: an organisation workspace's link reading the sessions linked to it (``workspace()``,
   ``trustcore.relationships``). It is none of those sessions' links, not their facilitator: only rounds
   whose results were revealed (not an open round of a live session, whose numbers still move), no entry

@@ -335,3 +335,23 @@ def m012_workspaces(db):
         )""",
         "CREATE INDEX workspace_sessions_workspace ON workspace_sessions(workspace_id)",
     )
+
+
+@migrations()
+def m013_internal_worksheet(db):
+    """The organisation's internal trustworthiness mapping worksheet (Activity 2, ``trustcore.internal_worksheet``):
+    one text per workspace, element and column (B steps, C evidence), each internal or shareable, versioned
+    like the relationship worksheet's entries; removed with its workspace."""
+    _run(
+        db,
+        """CREATE TABLE workspace_worksheet (
+            workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            element_id TEXT NOT NULL,
+            col TEXT NOT NULL CHECK (col IN ('B', 'C')),
+            text TEXT NOT NULL DEFAULT '',
+            internal INTEGER NOT NULL DEFAULT 0 CHECK (internal IN (0, 1)),
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (workspace_id, element_id, col)
+        )""",
+    )

@@ -66,6 +66,9 @@ class Action(StrEnum):
     SEE_RELATIONSHIPS = (
         "see the relationships of the workspace's linked sessions: their revealed agreement and next steps, no names"
     )
+    EDIT_INTERNAL_WORKSHEET = (
+        "edit the internal worksheet (Activity 2) in the workspace, each field internal or shareable"
+    )
 
 
 class When(StrEnum):
@@ -134,6 +137,7 @@ RIGHTS: dict[Action, Right] = {
     Action.REPLACE_WORKSPACE_LINK: Right({W: ALWAYS}),
     Action.DELETE_WORKSPACE: Right({W: ALWAYS}),
     Action.SEE_RELATIONSHIPS: Right({W: ALWAYS}),
+    Action.EDIT_INTERNAL_WORKSHEET: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)

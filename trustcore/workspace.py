@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from .view import View
 
 NAME_MAX = 120
-# the workspace's tables (m012): about an organisation, not a session, so no session's archive carries them
-TABLES = ("workspaces", "workspace_rankings", "workspace_sessions")
+# the workspace's tables (m012, m013): about an organisation, not a session, so no session's archive carries them
+TABLES = ("workspaces", "workspace_rankings", "workspace_sessions", "workspace_worksheet")
 RANKING_CHANGED = (
     "Someone else saved the organisation-wide ranking while you were ranking it; your order was not saved."
 )
@@ -307,6 +307,7 @@ class Linked:
     party_id: int
     ranking: OrgRanking | None  # None: the workspace has no ranking yet
     fits: bool  # the ranking orders exactly this session's elements (else Reflect asks for one, as before)
+    workspace_id: int
 
 
 def linked(path, db, session: Session) -> Linked | None:
@@ -330,7 +331,7 @@ def linked(path, db, session: Session) -> Linked | None:
     versions = _versions(db, int(row["workspace_id"]))
     current = versions[-1] if versions else None
     fits = current is not None and sorted(current.order) == sorted(session.catalogue.ids)
-    return Linked(row["name"], party.id, current, fits)
+    return Linked(row["name"], party.id, current, fits, int(row["workspace_id"]))
 
 
 def linked_ranking(view: View) -> Linked | None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from trustcore import workspace
 from trustcore.catalogue import Element
 from trustcore.followup import survey_documents
 from trustcore.followup.survey_documents import Document
 from trustcore.model import Session
 from trustcore.text import markdown_escape as esc
+from trustcore.view import View
 
 
 def intro(session: Session, documents: tuple[Document, ...]) -> None:
@@ -30,6 +32,8 @@ def element_documents(documents: tuple[Document, ...], element_id: str) -> None:
         shared = document.element(element_id)
         if shared is None:
             continue
+        if len(documents) > 1:  # which document each column comes from (the relationship's or the organisation's)
+            st.markdown(f"**{esc(document.title)}**")
         for column in document.columns:
             st.markdown(f"*{esc(survey_documents.COLUMNS[column])}*")
             entries = shared.column(column)
@@ -46,3 +50,33 @@ def preview(session: Session, documents: tuple[Document, ...]) -> None:
         with st.container(border=True):
             element_heading(element)
             element_documents(documents, element.id)
+
+
+INTERNAL_COLUMNS = {
+    "B": "Show the organisation's steps (internal worksheet, Column B)",
+    "C": "Show the organisation's evidence (internal worksheet, Column C)",
+}
+
+
+def internal_chooser(view: View) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """For a session linked to an organisation workspace, the checkboxes that show its internal worksheet's
+    shareable columns with the survey: (the columns chosen now, the columns ticked); None when the session is
+    linked to no workspace, so there is nothing to choose. The caller stores a change with
+    ``survey_documents.choose(..., kind=INTERNAL)``."""
+    linked = workspace.linked_ranking(view)
+    if linked is None:
+        return None
+    current = next((d.columns for d in survey_documents.chosen(view) if d.kind == survey_documents.INTERNAL), ())
+    stored = "".join(current) or "none"
+    st.caption(
+        esc(
+            f"This session is linked to the organisation workspace “{linked.workspace}”: the survey can also show "
+            "its internal worksheet (Activity 2), only the fields marked shareable there."
+        )
+    )
+    ticked = tuple(
+        column
+        for column, label in INTERNAL_COLUMNS.items()
+        if st.checkbox(label, value=column in current, key=f"survey_show_internal:{column}:{stored}")
+    )
+    return current, ticked

@@ -22,6 +22,7 @@ from ui.flash import WARNING, flash
 from ui.flash import show as show_flash
 from ui.live import POLL_SECONDS, changed, heal, nudge, shown
 from ui.secret_links import SecretLink, secret_link_controls
+from ui.survey_documents import internal_chooser as survey_internal_chooser
 from ui.survey_documents import preview as survey_preview
 from ui.timer import show_timer
 from ui.workspace_link import console_section as workspace_section
@@ -444,6 +445,12 @@ if shows.open:  # drawn only while open: the whole worksheet is many elements
         wanted = tuple(column for column, on in show.items() if on)
         if wanted != current:
             act(lambda: survey_documents.choose(ctx.view, wanted), "The survey shows what the preview shows now.")
+        internal = survey_internal_chooser(ctx.view)  # a session linked to a workspace: its internal worksheet
+        if internal is not None and internal[1] != internal[0]:
+            act(
+                lambda: survey_documents.choose(ctx.view, internal[1], kind=survey_documents.INTERNAL),
+                "The survey shows what the preview shows now.",
+            )
         st.markdown("**The survey, as stakeholders see it**")
         survey_preview(session, survey_documents.shared(ctx.view))
 

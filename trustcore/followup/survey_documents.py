@@ -5,8 +5,11 @@ A survey shows a small list of documents (``Shown``); today its one kind is the 
 (``WORKSHEET``), of which the stakeholder sees, under each element, the steps (Column B) and the evidence
 (Column C) that ``audience.stakeholder()`` lets out (never an entry marked internal). By default a survey
 shows both columns; the facilitator may leave one or both out (``choose``, stored on the session as JSON).
-Other kinds (an organisation-wide internal worksheet, a data ecosystem map) would be further ``Shown``
-kinds, each with its own builder in ``shared``.
+A session linked to an organisation workspace (``workspace.linked``) may also show the organisation's internal
+worksheet (Activity 2, ``INTERNAL``; ``trustcore.internal_worksheet``), beside the relationship worksheet: the
+facilitator chooses it and its columns (``choose(..., kind=INTERNAL)``); the stakeholder sees only the fields
+marked shareable, each under the name of the session's party that is the organisation. Other kinds (a data
+ecosystem map) would be further ``Shown`` kinds, each with its own builder in ``shared``.
 
 The facilitator's preview is ``shared`` built with the facilitator's link for the same audience: what the
 survey link's holder sees, exactly. Each answer records the versions of the entries its page showed
@@ -24,9 +27,10 @@ import jinja2
 
 from .. import audience as audience_mod
 from .. import db as dbmod
-from .. import events
+from .. import events, internal_worksheet
+from .. import workspace as workspace_mod
 from ..clock import now
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotAllowedNow, NotFound
 from ..model import Session
 from ..rights import Action
 from ..store import UNKNOWN_CODE
@@ -35,7 +39,15 @@ from .common import _element_label, _one
 from .worksheet_entries import _entry
 
 WORKSHEET = "worksheet"  # the relationship worksheet's Columns B and C
-KINDS = {WORKSHEET: "Relationship worksheet"}  # the kinds of document a survey may show, with their titles
+INTERNAL = "internal-worksheet"  # the organisation's internal worksheet's shareable Columns B and C (Activity 2)
+KINDS = {  # the kinds of document a survey may show, with their titles
+    WORKSHEET: "Relationship worksheet",
+    INTERNAL: "Organisation-wide worksheet",
+}
+NOT_LINKED = (
+    "Link this session to its organisation workspace first (Organisation workspace, on the console): the survey "
+    "can show that workspace's internal worksheet only then."
+)
 COLUMNS = {"B": "Steps we take", "C": "How we show it (our evidence)"}  # the worksheet's columns, as headed
 VERSION_MAX = 20_000  # the longest version record an answer may carry (characters)
 
@@ -111,19 +123,31 @@ def _choice(db, session: Session) -> tuple[Shown, ...]:
     return _parse_choice(row["survey_documents"])
 
 
-def choose(view: View, columns: Iterable[str]) -> tuple[Shown, ...]:
-    """Show the relationship worksheet's ``columns`` ("B" steps, "C" evidence; none: only the element names)
-    with the survey (facilitator only). Returns the new choice."""
+def choose(view: View, columns: Iterable[str], *, kind: str = WORKSHEET) -> tuple[Shown, ...]:
+    """Show the ``columns`` ("B" steps, "C" evidence) of the document ``kind`` with the survey (facilitator
+    only), keeping what is chosen of the other kinds. The relationship worksheet with no column shows only the
+    element names; the internal worksheet (``INTERNAL``, only for a session linked to a workspace) with no
+    column is not shown. Returns the new choice."""
+    if kind not in KINDS:
+        raise InvalidInput("Choose one of the documents the survey can show.")
     wanted = {str(c).strip().upper() for c in columns}
     unknown = sorted(wanted - set(COLUMNS))
     if unknown:
         raise InvalidInput("The survey can show the worksheet's Column B (steps) and Column C (evidence) only.")
-    choice = (Shown(WORKSHEET, tuple(c for c in COLUMNS if c in wanted)),)
-    stored = json.dumps([{"kind": d.kind, "columns": list(d.columns)} for d in choice])
+    this = Shown(kind, tuple(c for c in COLUMNS if c in wanted))
     with view.write(Action.CHOOSE_SURVEY_DOCUMENTS) as (db, s):
+        if kind == INTERNAL and this.columns and workspace_mod.linked(view.store.path, db, s) is None:
+            raise NotAllowedNow(NOT_LINKED)
+        kept = [d for d in _choice(db, s) if d.kind != kind]
+        choice = tuple(sorted([*kept, this] if this.columns or kind == WORKSHEET else kept, key=_in_kind_order))
+        stored = json.dumps([{"kind": d.kind, "columns": list(d.columns)} for d in choice])
         db.execute("UPDATE sessions SET survey_documents = ?, updated_at = ? WHERE id = ?", [stored, now(), s.id])
-        events.log(db, s.id, view.actor.label, "survey_documents_chosen", {WORKSHEET: "".join(choice[0].columns)})
+        events.log(db, s.id, view.actor.label, "survey_documents_chosen", {kind: "".join(this.columns)})
     return choice
+
+
+def _in_kind_order(shown: Shown) -> int:
+    return list(KINDS).index(shown.kind)
 
 
 # ------------------------------------------------------------------------------------------- what is shown
@@ -154,13 +178,50 @@ def _worksheet(db, session: Session, columns: tuple[str, ...]) -> Document:
     )
 
 
+def _internal_worksheet(path, db, session: Session, columns: tuple[str, ...]) -> Document | None:
+    """The organisation's internal worksheet (Activity 2) of the workspace ``session`` is linked to, as
+    ``audience.stakeholder()`` may see it: only its fields marked shareable, each under the name of the
+    session's party that is the organisation. None when the session is linked to no workspace (any more)."""
+    link = workspace_mod.linked(path, db, session)
+    if link is None:
+        return None
+    organisation = session.party(link.party_id).name
+    shown = [e for e in internal_worksheet.entries(db, link.workspace_id, shareable=True) if e.column in columns]
+    return Document(
+        INTERNAL,
+        KINDS[INTERNAL],
+        columns,
+        tuple(
+            Element(
+                element.id,
+                element.name,
+                element.description,
+                tuple(
+                    Entry(organisation, e.column, e.text, e.version)
+                    for e in sorted(shown, key=lambda e: e.column)
+                    if e.element_id == element.id
+                ),
+            )
+            for element in session.catalogue.elements
+        ),
+    )
+
+
+def _document(path, db, session: Session, shown: Shown) -> Document | None:
+    """One chosen document, built by its kind's builder."""
+    if shown.kind == INTERNAL:
+        return _internal_worksheet(path, db, session, shown.columns)
+    return _worksheet(db, session, shown.columns)
+
+
 def shared(view: View) -> tuple[Document, ...]:
     """What the survey link's holder sees with the survey: each document chosen, as ``audience.stakeholder()``
     may see it. The facilitator gets the same (their preview), never their own fuller copy."""
     store = view.store
     session = store.require(view.session.code, view.token, Action.SEE_SURVEY_DOCUMENTS).session
     with dbmod.connection(store.path) as db:
-        return tuple(_worksheet(db, session, d.columns) for d in _choice(db, session))
+        built = [_document(store.path, db, session, d) for d in _choice(db, session)]
+    return tuple(d for d in built if d is not None)
 
 
 def version(documents: Iterable[Document], element_id: str | None) -> str:
@@ -253,7 +314,7 @@ def html(view: View) -> str:
     session = view.session
     relationship = " and ".join(o for o in (session.our_org, session.partner_org) if o)
     return _TEMPLATES.get_template("survey_worksheet.html.j2").render(
-        heading=KINDS[WORKSHEET],
+        heading=KINDS[WORKSHEET] if len(documents) < 2 else "Worksheets shared with the survey",
         title=session.title,
         relationship=relationship,
         date=now()[:10],
@@ -267,10 +328,15 @@ def intro(session: Session, documents: Iterable[Document]) -> str:
     """One sentence saying what the shared documents show (the survey page, the preview and the download)."""
     us = session.our_org or "the organisation"
     said = {"B": "the steps they take", "C": "how they show it (their evidence)"}
-    parts = [said[c] for d in documents for c in d.columns]
-    if not parts:
+    documents = list(documents)
+    parts = [said[c] for d in documents if d.kind == WORKSHEET for c in d.columns]
+    across = [said[c] for d in documents if d.kind == INTERNAL for c in d.columns]
+    if not parts and not across:
         return f"The elements of trustworthy data stewardship on which {us} asks for your view."
+    shared_text = " and ".join(parts)
+    if across:
+        shared_text += (", and, " if parts else "") + f"from its {KINDS[INTERNAL].lower()}, " + " and ".join(across)
     return (
         f"For each element of trustworthy data stewardship, what {us} chose to share with you: "
-        f"{' and '.join(parts)}. Notes marked internal are left out."
+        f"{shared_text}. Notes marked internal are left out."
     )
