@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from trustcore import archive, internal_worksheet, relationships, rights, workbook, workspace_admin, workspace_archive
+from trustcore import (
+    archive,
+    internal_worksheet,
+    relationships,
+    rights,
+    workbook,
+    workspace_admin,
+    workspace_archive,
+    workspace_workbook,
+)
 from trustcore import workspace as ws
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
 from trustcore.followup import survey_documents
@@ -313,6 +322,7 @@ CALLS = {
     Action.EDIT_INTERNAL_WORKSHEET: lambda s, m, t: internal_worksheet.set_entry(
         _workspace(s, t), "privacy", "B", "Steps"
     ),
+    Action.DOWNLOAD_WORKSPACE: lambda s, m, t: workspace_workbook.workspace_workbook(_workspace(s, t)),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),

@@ -69,6 +69,10 @@ class Action(StrEnum):
     EDIT_INTERNAL_WORKSHEET = (
         "edit the internal worksheet (Activity 2) in the workspace, each field internal or shareable"
     )
+    DOWNLOAD_WORKSPACE = (
+        "download the organisation workspace as a workbook and a printable report, full or shareable "
+        "(no field marked internal)"
+    )
 
 
 class When(StrEnum):
@@ -138,6 +142,7 @@ RIGHTS: dict[Action, Right] = {
     Action.DELETE_WORKSPACE: Right({W: ALWAYS}),
     Action.SEE_RELATIONSHIPS: Right({W: ALWAYS}),
     Action.EDIT_INTERNAL_WORKSHEET: Right({W: ALWAYS}),
+    Action.DOWNLOAD_WORKSPACE: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)
