@@ -59,6 +59,7 @@ class World:
     setting: Anonymity
     code: str
     links: dict[str, str | None]  # holder -> token
+    workspace: tuple[int, str] = (0, "")  # the linked organisation workspace's id and link token
 
 
 def _build(store: Store, setting: Anonymity) -> World:
@@ -99,7 +100,7 @@ def _build(store: Store, setting: Anonymity) -> World:
         Role.PRESENTER: shown,
         WRONG: tokens.new_token(),
     }
-    return World(store, setting, s.code, links)
+    return World(store, setting, s.code, links, (org.workspace.id, org.token))
 
 
 @pytest.fixture(
@@ -249,6 +250,24 @@ def test_an_organisation_workspaces_link_opens_no_session(world):
     org = workspace.create_workspace(world.store, "Leak test organisation")
     with pytest.raises(AccessDenied):
         world.store.open(world.code, org.token)
+
+
+@pytest.mark.parametrize("kind", list(documents.WORKSPACE_KINDS))
+def test_a_workspace_document_carries_only_what_its_reader_may_see(world, kind):
+    """Every file the workspace link is offered (``documents.workspace_offered``) reads the linked session as
+    ``audience.workspace`` says: no person's name, no session code, no round not revealed. Its shareable
+    copies carry no field of the organisation's worksheet marked internal; its own full copies do."""
+    wid, token = world.workspace
+    wview = world.store.open_workspace(wid, token)
+    doc = next(d for d in documents.workspace_offered(wview) if d.key == kind)
+    text, _ = _read(doc, doc.build())
+    if not kind.endswith("-shareable"):
+        assert ORG_INTERNAL in text, kind  # the probe is real: the organisation's own copy has it
+        text = text.replace(ORG_INTERNAL, "")
+    may = May(False, False, frozenset({1}), frozenset(), session_code=False)
+    _check(world, f"{doc.file_name}\n{doc.label}\n{text}", may, where=f"{world.setting} workspace {doc.file_name}")
+    for holder, secret in world.links.items():
+        assert not secret or secret not in text, f"{kind}: the {holder}'s token"
 
 
 def test_a_wrong_token_gets_nothing_even_through_a_view_it_should_not_have(world):

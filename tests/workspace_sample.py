@@ -65,7 +65,12 @@ def sample(store, name: str = "Acme Data") -> Sample:
         tokens.append(fac)
     bus_view = store.open(bus.session.code, bus.facilitator_token)
     add_next_step(
-        bus_view, "privacy", "Publish a DPIA", owner_party_id=bus.session.parties[1].id, owner_person=OWNER, due="2020-01-31"
+        bus_view,
+        "privacy",
+        "Publish a DPIA",
+        owner_party_id=bus.session.parties[1].id,
+        owner_person=OWNER,
+        due="2020-01-31",
     )
     add_next_step(bus_view, "privacy", "Old step", due="2020-01-01", status="done")
     add_next_step(store.open(water.session.code, water.facilitator_token), "privacy", "Share logs", due="Q3 2099")

@@ -20,7 +20,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from . import archive, audience, export, report, rights, shelf, workbook, workspace_archive
+from . import (
+    archive,
+    audience,
+    export,
+    report,
+    rights,
+    shelf,
+    workbook,
+    workspace_archive,
+    workspace_report,
+    workspace_workbook,
+)
 from .errors import TrustcoreError
 from .followup import next_steps, survey, survey_documents
 from .results import round_results
@@ -213,18 +224,58 @@ def offered(view: View, *, round_number: int | None = None, names: bool = False)
 
 # A workspace is no session: its files are not in KINDS (whose holders are a session's) nor on the shelf (no
 # class of reader to share among); each is built for its holder when clicked, the right checked then.
-WORKSPACE_KINDS: dict[str, tuple[Action, ...]] = {"workspace-archive": (Action.ARCHIVE_WORKSPACE,)}
+WORKSPACE_KINDS: dict[str, tuple[Action, ...]] = {
+    "workspace-workbook": (Action.DOWNLOAD_WORKSPACE,),
+    "workspace-workbook-shareable": (Action.DOWNLOAD_WORKSPACE,),
+    "workspace-report": (Action.DOWNLOAD_WORKSPACE,),
+    "workspace-report-shareable": (Action.DOWNLOAD_WORKSPACE,),
+    "workspace-archive": (Action.ARCHIVE_WORKSPACE,),
+}
 
 
 def workspace_offered(wview: WorkspaceView) -> list[Document]:
-    """The files an organisation workspace's holder may download, in the order to offer them."""
+    """The files an organisation workspace's holder may download, in the order to offer them: the workbook and
+    the printable report, each full and shareable (``audience.organisation``), then the JSON archive."""
+    base = f"workspace-{wview.workspace.id}"
+
+    def name(kind: str, ext: str) -> str:
+        return export.file_name(base, kind, ext)
+
     docs = [
+        Document(
+            "workspace-workbook",
+            "Excel workbook (full)",
+            lambda: workspace_workbook.workspace_workbook(wview),
+            name("workbook", "xlsx"),
+            XLSX,
+        ),
+        Document(
+            "workspace-workbook-shareable",
+            "Excel workbook (shareable)",
+            lambda: workspace_workbook.workspace_workbook(wview, shareable=True),
+            name("workbook-shareable", "xlsx"),
+            XLSX,
+        ),
+        Document(
+            "workspace-report",
+            "Printable report (full)",
+            lambda: workspace_report.workspace_report(wview).encode(),
+            name("report", "html"),
+            "text/html",
+        ),
+        Document(
+            "workspace-report-shareable",
+            "Printable report (shareable)",
+            lambda: workspace_report.workspace_report(wview, shareable=True).encode(),
+            name("report-shareable", "html"),
+            "text/html",
+        ),
         Document(
             "workspace-archive",
             "Whole workspace (JSON archive)",
             lambda: workspace_archive.export_workspace(wview),
-            export.file_name(f"workspace-{wview.workspace.id}", "archive", "json"),
+            name("archive", "json"),
             "application/json",
-        )
+        ),
     ]
     return [d for d in docs if all(rights.may(wview.role, a) for a in WORKSPACE_KINDS[d.key])]

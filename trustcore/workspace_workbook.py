@@ -158,7 +158,10 @@ def _about(sh: Sheet, data: WorkspaceData) -> None:
             if current
             else "none yet",
         ),
-        ("Relationships", f"{len(data.relationships)} partner(s), {sum(len(r.sessions) for r in data.relationships)} session(s)"),
+        (
+            "Relationships",
+            f"{len(data.relationships)} partner(s), {sum(len(r.sessions) for r in data.relationships)} session(s)",
+        ),
         ("This copy", shareable_notice(data)),
     ]
     _table(sh, ["About", "Value"], rows, fixed={1: 26, 2: 90})
@@ -167,7 +170,9 @@ def _about(sh: Sheet, data: WorkspaceData) -> None:
 def _ranking(sh: Sheet, data: WorkspaceData) -> None:
     """The elements in the current order, with their rank in every version (newest first)."""
     versions = list(reversed(data.versions))
-    header = ["Rank (current)", "Element", "Element ID"] + [f"Version {v.version} ({v.entered_at[:10]})" for v in versions]
+    header = ["Rank (current)", "Element", "Element ID"] + [
+        f"Version {v.version} ({v.entered_at[:10]})" for v in versions
+    ]
     order = list(data.current.order) if data.current else list(catalogue_mod.default().ids)
     for v in versions:  # an element only an earlier version had (a co-ranking session's own list)
         order += [e for e in v.order if e not in order]
@@ -222,11 +227,22 @@ def _relationships(sh: Sheet, data: WorkspaceData) -> None:
 
 
 def _agreement(sh: Sheet, data: WorkspaceData) -> None:
-    header = ["Partner", "Session", "Held", "Organisation's party", "Parties", "Round", "Statistic", "Value", "In words", "Headline"]
-    rows = []
+    header = [
+        "Partner",
+        "Session",
+        "Held",
+        "Organisation's party",
+        "Parties",
+        "Round",
+        "Statistic",
+        "Value",
+        "In words",
+        "Headline",
+    ]
+    rows: list[list[object]] = []
     for r in data.relationships:
         for s in r.sessions:
-            base = [r.partner, s.title, s.created_at[:10], s.organisation, ", ".join(s.parties)]
+            base: list[object] = [r.partner, s.title, s.created_at[:10], s.organisation, ", ".join(s.parties)]
             if not s.agreement:
                 rows.append([*base, None, "", None, "no round revealed yet", ""])
             for a in s.agreement:
@@ -237,7 +253,17 @@ def _agreement(sh: Sheet, data: WorkspaceData) -> None:
 def _steps(sh: Sheet, data: WorkspaceData) -> None:
     header = ["State", "Partner", "Session", "Element", "Action", "Owner (party)", "Due", "Status", "Agreed by"]
     rows = [
-        [STATE_WORDS[state], s.partner, s.session, s.element, s.action, s.owner_party or "", s.due, s.status, ", ".join(s.agreed_by)]
+        [
+            STATE_WORDS[state],
+            s.partner,
+            s.session,
+            s.element,
+            s.action,
+            s.owner_party or "",
+            s.due,
+            s.status,
+            ", ".join(s.agreed_by),
+        ]
         for state in relationships.STATES
         for s in data.column_e[state]
     ]

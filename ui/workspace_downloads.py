@@ -1,4 +1,5 @@
-"""The workspace's Downloads tab: its files (``trustcore.documents.workspace_offered``: the JSON archive), then
+"""The workspace's Downloads tab: its files (``trustcore.documents.workspace_offered``: the workbook and the printable
+report, each full and shareable, and the JSON archive), then
 its link and its deletion (``trustcore.workspace_admin``): replace the link (the new one shown once; the old one
 refused at once, in every open tab too) and delete the workspace once its name is typed."""
 
@@ -20,8 +21,22 @@ NEW_LINK = "workspace:new-link"  # the replaced link, shown once on the next run
 
 def render(wview: WorkspaceView) -> None:
     st.subheader("Download", anchor=False)
-    for doc in documents.workspace_offered(wview):
-        download_button(doc)
+    offered = documents.workspace_offered(wview)
+    copies = [d for d in offered if d.key != "workspace-archive"]
+    columns = st.columns(2)
+    for i, doc in enumerate(copies):
+        with columns[i % 2]:
+            download_button(doc, width="stretch")
+    if copies:
+        st.caption(
+            "The workbook and the printable report hold the organisation-wide ranking and its versions, the internal "
+            "worksheet, the relationships and their next steps. The full copies include the fields marked internal: "
+            "keep them inside the organisation. The shareable copies leave those fields out, name nobody and hold "
+            "no link: they are for stakeholders, partners or a board."
+        )
+    for doc in offered:
+        if doc.key == "workspace-archive":
+            download_button(doc)
     st.caption(
         "The JSON archive holds the workspace (its name and every version of its ranking, with its other parts) "
         "to import into another trustcore installation, where it gets a new link "
