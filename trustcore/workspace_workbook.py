@@ -198,13 +198,13 @@ def _worksheet(sh: Sheet, data: WorkspaceData) -> None:
         (row.position, row.element, entry_text(row.entries.get("B")), entry_text(row.entries.get("C")))
         for row in data.sheet.rows
     ]
-    _table(sh, header, rows, fixed={1: 12, 2: 26, 3: 50, 4: 50})
+    _table(sh, header, rows, fixed={1: 12, 2: 30, 3: 50, 4: 50})
     notes = [("Column A order", data.sheet.order_source), ("This copy", shareable_notice(data))]
     for i, (label, text) in enumerate(notes, start=len(rows) + 3):
         _put(sh, i, 1, label).font = _HEADER_FONT
         _put(sh, i, 2, text)
         sh.merge_cells(start_row=i, start_column=2, end_row=i, end_column=len(header))
-    _widths(sh, {1: 12, 2: 26, 3: 50, 4: 50})
+    _widths(sh, {1: 12, 2: 30, 3: 50, 4: 50})
     _finish(sh)
 
 
@@ -247,7 +247,7 @@ def _agreement(sh: Sheet, data: WorkspaceData) -> None:
                 rows.append([*base, None, "", None, "no round revealed yet", ""])
             for a in s.agreement:
                 rows.append([*base, a.round, a.statistic, a.value, a.label, a.summary])
-    _table(sh, header, rows, fixed={2: 26, 10: _TEXT_WIDTH})
+    _table(sh, header, rows, fixed={2: 26, 10: _TEXT_WIDTH}, most={5: 24, 9: 24})
 
 
 def _steps(sh: Sheet, data: WorkspaceData) -> None:
