@@ -47,7 +47,7 @@ def render(data: WorkspaceData, *, generated: str | None = None, on: date | None
         }
         for i, eid in enumerate(order, start=1)
     ]
-    rest = 100 - 8 - 42
+    column = min(14.0, 50 / len(shown)) if shown else 0.0  # a version's rank column
     contents = [
         ("ranking", "Organisation-wide ranking (Activity 1)"),
         ("worksheet", "Internal worksheet (Activity 2)"),
@@ -66,7 +66,7 @@ def render(data: WorkspaceData, *, generated: str | None = None, on: date | None
         versions=list(data.versions),
         shown_versions=shown,
         version_heads=[f"v{v.version} ({v.entered_at[:10]})" for v in shown],
-        rank_widths=[8, 42, *([rest / len(shown)] * len(shown))] if shown else [8, 92],
+        rank_widths=[8, 92 - column * len(shown), *([column] * len(shown))],
         ranking=ranking,
         source=source,
         relationships=[
