@@ -184,14 +184,15 @@ def _two_party_headline(
     tau, rho = numbers.kendall_tau_b, numbers.spearman_rho
     differing, pairs = numbers.discordant_pairs, numbers.element_pairs
     label = agreement_label(tau, "tau", t)
+    # Translators: {n} (the plural's number) is how many of the {pairs} element pairs the parties order differently
     text = t.ngettext(
-        "{label}: Kendall τ-b = {tau}, Spearman ρ = {rho} ({differing} of {n} element pair ordered differently).",
-        "{label}: Kendall τ-b = {tau}, Spearman ρ = {rho} ({differing} of {n} element pairs ordered differently).",
-        pairs,
+        "{label}: Kendall τ-b = {tau}, Spearman ρ = {rho} ({n} of {pairs} element pairs ordered differently).",
+        "{label}: Kendall τ-b = {tau}, Spearman ρ = {rho} ({n} of {pairs} element pairs ordered differently).",
+        differing,
         label=_capitalised(label),
         tau=t.decimal(tau, 2),
         rho=t.decimal(rho, 2),
-        differing=differing,
+        pairs=pairs,
     )
     detail = ""
     if biggest:
