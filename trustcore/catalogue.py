@@ -18,6 +18,7 @@ import functools
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -251,7 +252,7 @@ def _languages(records: list, own: str, problems: list[str]) -> list[str] | None
 
 
 def _translations(
-    i: int, rec: dict, languages: list[str], seen: dict[str, dict[str, int]], problems: list[str]
+    i: int, rec: dict, languages: Sequence[str], seen: dict[str, dict[str, int]], problems: list[str]
 ) -> tuple[tuple[str, str, str], ...]:
     """One element's (language, name, description) triples, checked like its own name and description: an
     empty cell means "not translated" (the catalogue's own wording is shown)."""
