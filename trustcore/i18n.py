@@ -29,11 +29,12 @@ import datetime as dt
 import functools
 import gettext
 import io
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from babel import dates, numbers
+from babel import Locale, dates, numbers
 from babel.messages import mofile, pofile
 
 DOMAIN = "trustcore"
@@ -83,7 +84,9 @@ class Translator:
 
     def percent(self, value: float, places: int = 0) -> str:
         """``value`` (a fraction: 0.25) as a percentage in the locale (``25 %`` in French)."""
-        pattern = "#,##0" + ("." + "0" * places if places > 0 else "") + "%"
+        pattern = Locale.parse(self.locale).percent_formats[None].pattern  # "#,##0%", "#,##0\u00a0%" in French
+        if places > 0:
+            pattern = pattern.replace("0", "0." + "0" * places, 1)  # the one "0" of the integer part
         return numbers.format_percent(value, format=pattern, locale=self.locale, decimal_quantization=True)
 
     def date(self, value: dt.date | dt.datetime, format: str = "medium") -> str:
@@ -128,7 +131,7 @@ def compile_catalogues() -> list[Path]:
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
         data = _compiled(po)
-        temporary = mo.with_suffix(".mo.tmp")
+        temporary = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")  # processes compiling at once never collide
         temporary.write_bytes(data)
         temporary.replace(mo)  # atomic: another process never reads half a file
         written.append(mo)
