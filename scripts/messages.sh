@@ -6,13 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pybabel=.venv/bin/pybabel
-[ -x "$pybabel" ] || pybabel=/work/main/.venv/bin/pybabel
+[ -x "$pybabel" ] || pybabel=pybabel  # Babel is a runtime dependency: scripts/run.sh installs it
 pot=trustcore/locales/trustcore.pot
-"$pybabel" -q extract -F babel.cfg -o "$pot" --project=trustcore --copyright-holder="the trustcore contributors" --no-location --sort-output \
+"$pybabel" -q extract -w 120 -F babel.cfg -o "$pot" --project=trustcore --copyright-holder="the trustcore contributors" --no-location --sort-output \
   -k gettext -k ngettext:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -k N_ \
   --add-comments=Translators: .
 if [ "${1:-}" = init ]; then
-  "$pybabel" -q init -D trustcore -d trustcore/locales -i "$pot" -l "$2"
+  "$pybabel" -q init -w 120 -D trustcore -d trustcore/locales -i "$pot" -l "$2"
 else
-  "$pybabel" -q update -D trustcore -d trustcore/locales -i "$pot" --no-fuzzy-matching --ignore-obsolete
+  "$pybabel" -q update -w 120 -D trustcore -d trustcore/locales -i "$pot" --no-fuzzy-matching --ignore-obsolete
 fi
