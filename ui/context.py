@@ -26,7 +26,7 @@ from trustcore.workspace import WorkspaceView
 from . import healing, signin
 from .memo import shared
 
-PARAMS = ("session", "me", "admin", "survey", "presenter", "owner", "workspace", "org")
+PARAMS = ("session", "me", "admin", "survey", "presenter", "owner", "workspace", "org", "lang")  # lang: ui/i18n.py
 OWNER = "me"  # ``&owner=me``: the signed-in owner's console, opened without the link (``ui/signin.py``)
 _STATE = "tc_params"
 
@@ -106,6 +106,8 @@ def _read_params() -> dict[str, str]:
 
 def set_params(**params: str | None) -> None:
     """Replace this tab's session parameters (e.g. after joining) and the URL with them."""
+    if "lang" not in params:  # the tab's language outlives its links (joining, leaving a session)
+        params["lang"] = st.session_state.get(_STATE, {}).get("lang")
     clean = {k: v for k, v in params.items() if k in PARAMS and v}
     st.session_state[_STATE] = clean
     # An unchanged URL needs no message to the browser on this run (one per run of every tab), unless a
