@@ -11,6 +11,7 @@ from trustcore.model import Role
 from ui import downloads, healing, live, outage, process
 from ui.common import calm_motion, plain
 from ui.context import WIDE_PATHS, get_store, resolve
+from ui.i18n import follow_html_lang
 from ui.navigation import pages_for
 
 healing.install()  # pages repair themselves when Streamlit drops a run's output (ui/healing.py)
@@ -59,6 +60,7 @@ try:
         target = live.follow_round(ctx, page.url_path)  # a reveal shows the comparison, a new round the ranking
         if target:
             st.switch_page(target)
+        follow_html_lang(ctx, page.url_path)  # <html lang>: the page's language (ui/i18n.py)
         page.run()
 except Exception as exc:
     if not db.unavailable(exc):

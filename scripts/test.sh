@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh requirements-dev.txt
+# Compile the translation catalogues (.po -> .mo, only those that changed; nothing compiled is committed).
+.venv/bin/python -m trustcore.i18n
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
   echo "Chromium not found at $CHROMIUM: installing Debian's chromium package" >&2

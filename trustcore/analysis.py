@@ -151,9 +151,9 @@ class AgendaItem:
     gap: int
     text: str
 
-    def sentence(self, names: Mapping[str, str] | None = None) -> str:
-        """The talking point in words, using ``names`` for the element names."""
-        return wording.agenda_sentence(self.party_a, self.party_b, self.higher_in_a, self.higher_in_b, names)
+    def sentence(self, names: Mapping[str, str] | None = None, t: wording.Translator = wording.ENGLISH) -> str:
+        """The talking point in words, using ``names`` for the element names, in ``t``'s language."""
+        return wording.agenda_sentence(self.party_a, self.party_b, self.higher_in_a, self.higher_in_b, names, t)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -19,19 +19,23 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 
 from .errors import InvalidInput
+from .i18n import N_
 from .model import Anonymity, Ranking, Session
 
+# marked for translation (i18n.N_): a page shows t.gettext(LABELS[...])
 LABELS = {
-    Anonymity.NAMED: "Names shown",
-    Anonymity.HIDDEN: "Names hidden from other participants",
-    Anonymity.ANONYMOUS: "Anonymous",
+    Anonymity.NAMED: N_("Names shown"),
+    Anonymity.HIDDEN: N_("Names hidden from other participants"),
+    Anonymity.ANONYMOUS: N_("Anonymous"),
 }
 EXPLAINED = {
-    Anonymity.NAMED: "Everyone in this session sees who ranked what and who gave which reason.",
-    Anonymity.HIDDEN: (
+    Anonymity.NAMED: N_("Everyone in this session sees who ranked what and who gave which reason."),
+    Anonymity.HIDDEN: N_(
         "Other participants see you as “Participant N” of your party, never your name; the facilitator sees names."
     ),
-    Anonymity.ANONYMOUS: ("Nobody's name is asked or stored: everyone, the facilitator too, sees parties, not people."),
+    Anonymity.ANONYMOUS: N_(
+        "Nobody's name is asked or stored: everyone, the facilitator too, sees parties, not people."
+    ),
 }
 PSEUDONYM = "Participant {n}"
 

@@ -3,6 +3,12 @@
 A catalogue is data, never code: the shipped one is ``data/elements.csv``; a facilitator may load another
 CSV or JSON file. Each session stores a snapshot of its catalogue (``Catalogue.to_json``), so editing the
 shipped file never changes an old session.
+
+Each element may carry its name and description in other languages (CSV columns or JSON keys ``name_fr``,
+``description_fr``, ...; ``docs/catalogue-format.md``); a page asks ``Catalogue.names_in(lang)`` and gets the
+catalogue's own wording (``Catalogue.language``) for any element not translated into ``lang``. The shipped
+catalogue's French and Spanish names and descriptions are our own translations, not the guidebook's wording
+(``TRANSLATION_NOTE``).
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ import functools
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import CatalogueError, InvalidInput
+from .i18n import N_
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "elements.csv"
 MIN_ELEMENTS, MAX_ELEMENTS = 2, 30
@@ -27,6 +35,13 @@ NAME_MAX, DESCRIPTION_MAX = 80, 500
 # by Streamlit before the upload reaches a page (tests/test_upload_limits.py checks that the two agree).
 FILE_MAX_BYTES = 1024 * 1024
 _FIELDS = ("id", "name", "description", "level")
+# a translation column (CSV) or key (JSON): name_fr, description_es, ... (a lowercase ISO 639 language code)
+_TRANSLATION = re.compile(r"^(name|description)_([a-z]{2,3})$")
+MAX_LANGUAGES = 12  # languages besides the catalogue's own (a file with more is refused, before its elements are read)
+# shown beside a translated name of the shipped catalogue (a page translates it with the reader's translator)
+TRANSLATION_NOTE = N_(
+    "The element names and descriptions in this language are trustcore's own translation, not the guidebook's wording."
+)
 
 
 def shown(value: object, limit: int = 60) -> str:
@@ -60,12 +75,33 @@ class Element:
     name: str
     description: str = ""
     level: int | None = None  # place in the guidebook's hierarchy (1 = hygiene), when known; never invented
+    # (language, name, description) for each language the element is translated into; "" = not translated
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def name_in(self, lang: str | None) -> str:
+        """The name in ``lang``, or the catalogue's own when it has no translation there."""
+        return next((name for code, name, _ in self.translations if code == lang and name), self.name)
+
+    def description_in(self, lang: str | None) -> str:
+        """The description in ``lang``, or the catalogue's own when it has no translation there."""
+        return next((text for code, _, text in self.translations if code == lang and text), self.description)
+
+    def record(self) -> dict:
+        """The element as the upload format has it (flat ``name_fr`` keys; none when untranslated)."""
+        out: dict = {"id": self.id, "name": self.name, "description": self.description, "level": self.level}
+        for code, name, description in self.translations:
+            if name:
+                out[f"name_{code}"] = name
+            if description:
+                out[f"description_{code}"] = description
+        return out
 
 
 @dataclass(frozen=True)
 class Catalogue:
     elements: tuple[Element, ...]
     source: str = "ODI elements of trustworthy data stewardship"
+    language: str = "en"  # the language of ``name`` and ``description`` (the fallback of every translation)
 
     @property
     def ids(self) -> list[str]:
@@ -74,6 +110,19 @@ class Catalogue:
     @property
     def names(self) -> dict[str, str]:
         return {e.id: e.name for e in self.elements}
+
+    @property
+    def languages(self) -> list[str]:
+        """The catalogue's own language, then each language some element is translated into."""
+        found = [code for e in self.elements for code, _, _ in e.translations]
+        return [self.language] + sorted(set(found) - {self.language})
+
+    def names_in(self, lang: str | None) -> dict[str, str]:
+        """Each element's name in ``lang`` (its own name where it has no translation)."""
+        return {e.id: e.name_in(lang) for e in self.elements}
+
+    def descriptions_in(self, lang: str | None) -> dict[str, str]:
+        return {e.id: e.description_in(lang) for e in self.elements}
 
     def __len__(self) -> int:
         return len(self.elements)
@@ -85,7 +134,14 @@ class Catalogue:
         raise KeyError(element_id)
 
     def to_json(self) -> str:
-        return json.dumps({"source": self.source, "elements": [asdict(e) for e in self.elements]}, ensure_ascii=False)
+        data: dict = {"source": self.source}
+        if self.language != "en":
+            data["language"] = self.language
+        data["elements"] = [
+            e.record() if e.translations else {k: v for k, v in asdict(e).items() if k != "translations"}
+            for e in self.elements
+        ]
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Catalogue:
@@ -97,11 +153,12 @@ class Catalogue:
 @functools.lru_cache(maxsize=256)
 def _from_json(text: str) -> Catalogue:
     data = json.loads(text)
-    return validate(data["elements"], source=data.get("source", "catalogue"))
+    return validate(data["elements"], source=data.get("source", "catalogue"), language=data.get("language", "en"))
 
 
-def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:
-    """Check raw records (dicts with id, name, description, level) and build a Catalogue.
+def validate(records: list[dict], *, source: str = "catalogue", language: str = "en") -> Catalogue:
+    """Check raw records (dicts with id, name, description, level, and any ``name_<lang>`` and
+    ``description_<lang>`` translations) and build a Catalogue whose own language is ``language``.
 
     Collects every problem (with its row number, 1 = first element) and raises CatalogueError listing
     them all, so a facilitator can fix a file in one go.
@@ -114,6 +171,10 @@ def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:
         raise CatalogueError([count])  # checking each of thousands of elements would only make a longer message
     if len(records) < MIN_ELEMENTS:
         problems.append(count)
+    languages = _languages(records, language, problems)
+    if problems and languages is None:
+        raise CatalogueError(problems)
+    seen_translated: dict[str, dict[str, int]] = {code: {} for code in languages or ()}
     elements: list[Element] = []
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, int] = {}
@@ -121,7 +182,7 @@ def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:
         if not isinstance(rec, dict):
             problems.append(f"element {i}: expected fields id, name, description, level")
             continue
-        nested = [k for k in _FIELDS if isinstance(rec.get(k), (list, dict))]
+        nested = [k for k in rec if (k in _FIELDS or _TRANSLATION.match(str(k))) and isinstance(rec[k], (list, dict))]
         if nested:
             problems.append(f"element {i}: {', '.join(nested)} must be text or a number, not a list or an object")
             continue
@@ -165,16 +226,62 @@ def validate(records: list[dict], *, source: str = "catalogue") -> Catalogue:
             except ValueError:
                 level = None
                 problems.append(f"element {i}: level {shown(level_raw)} must be empty or a whole number from 1 to 4")
-        elements.append(Element(eid, name, description, level))
+        translations = _translations(i, rec, languages or (), seen_translated, problems)
+        elements.append(Element(eid, name, description, level, translations))
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(tuple(elements), source=source)
+    return Catalogue(tuple(elements), source=source, language=language)
+
+
+def _languages(records: list, own: str, problems: list[str]) -> list[str] | None:
+    """The languages the records are translated into (from their ``name_xx``/``description_xx`` keys), or None
+    when there are too many to read (a problem says so)."""
+    found: set[str] = set()
+    for rec in records:
+        if isinstance(rec, dict):
+            found.update(m.group(2) for k in rec if (m := _TRANSLATION.match(str(k))))
+        if len(found) > MAX_LANGUAGES + 1:
+            break
+    if own in found:
+        problems.append(f"the columns name_{own} and description_{own} repeat the catalogue's own language ({own})")
+        found.discard(own)
+    if len(found) > MAX_LANGUAGES:
+        problems.append(f"it has translations into more than {MAX_LANGUAGES} languages; at most {MAX_LANGUAGES}")
+        return None
+    return sorted(found)
+
+
+def _translations(
+    i: int, rec: dict, languages: Sequence[str], seen: dict[str, dict[str, int]], problems: list[str]
+) -> tuple[tuple[str, str, str], ...]:
+    """One element's (language, name, description) triples, checked like its own name and description: an
+    empty cell means "not translated" (the catalogue's own wording is shown)."""
+    out = []
+    for code in languages:
+        name = " ".join(str(rec.get(f"name_{code}") or "").split())
+        description = " ".join(str(rec.get(f"description_{code}") or "").split())
+        if len(name) > NAME_MAX:
+            problems.append(f"element {i}: name_{code} is {len(name)} characters long, at most {NAME_MAX}")
+        elif name and name.casefold() in seen[code]:
+            problems.append(
+                f"element {i}: name_{code} {name!r} is used again (first by element {seen[code][name.casefold()]})"
+            )
+        elif name:
+            seen[code][name.casefold()] = i
+        if len(description) > DESCRIPTION_MAX:
+            problems.append(
+                f"element {i}: description_{code} is {len(description)} characters long, at most {DESCRIPTION_MAX}"
+            )
+        if name or description:
+            out.append((code, name, description))
+    return tuple(out)
 
 
 def parse(data: bytes | str, filename: str) -> Catalogue:
-    """Parse an uploaded catalogue: CSV (header id,name,description[,level]) or JSON.
+    """Parse an uploaded catalogue: CSV (header id,name,description[,level][,name_fr,description_fr,...]) or JSON.
 
-    JSON may be a list of element objects or ``{"elements": [...]}``. The file type is chosen by the
+    JSON may be a list of element objects or ``{"elements": [...]}`` (with ``"language"``, the catalogue's own
+    language; English by default). Translations: ``docs/catalogue-format.md``. The file type is chosen by the
     file name's extension. A file over ``FILE_MAX_BYTES`` is refused before it is decoded, and a CSV is read
     only up to its 31st element: whatever the file, the work done is bounded and every problem is a
     CatalogueError that says what is wrong.
@@ -205,9 +312,13 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
             raise CatalogueError(["the JSON is nested too deeply to be an element list"]) from None
         except ValueError:  # Python reads integers of at most 4,300 digits (sys.get_int_max_str_digits)
             raise CatalogueError(["the JSON holds a number with thousands of digits; no field needs one"]) from None
+        language = "en"
         if isinstance(loaded, dict):
+            language = loaded.get("language") or "en"
+            if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}", language):
+                raise CatalogueError([f"language {shown(language, 20)} must be a language code such as en, fr or es"])
             loaded = loaded.get("elements")
-        return validate(loaded, source=source)
+        return validate(loaded, source=source, language=language)
     reader = csv.DictReader(io.StringIO(data, newline=""))
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]

@@ -41,9 +41,9 @@ def share_link(base: str, code: str) -> str:
     return _link(base, {"session": code})
 
 
-def participant_link(base: str, code: str, token: str) -> str:
-    """A participant's personal link back to their own ranking."""
-    return _link(base, {"session": code, "me": token})
+def participant_link(base: str, code: str, token: str, lang: str | None = None) -> str:
+    """A participant's personal link back to their own ranking (in their language, ``lang``, if they chose one)."""
+    return _link(base, {"session": code, "me": token} | ({"lang": lang} if lang else {}))
 
 
 def facilitator_link(base: str, code: str, token: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import analysis, wording
+from .i18n import ENGLISH, Translator
 from .model import Ranking, Session
 from .reasons import Contrast, Reason, for_elements, of_rankings, to_reconsider
 
@@ -45,19 +46,37 @@ class RoundResults:
         """The reasons the agenda item's two parties gave for its two elements."""
         return for_elements(self.reasons, [item.higher_in_a, item.higher_in_b], [item.party_a, item.party_b])
 
-    def agenda_text(self, start: int = 0, stop: int | None = None) -> str:
+    def headline_in(self, t: Translator = ENGLISH, names: dict[str, str] | None = None) -> wording.Headline:
+        """The headline in ``t``'s language (``names``: the element names in it), worded again from the numbers
+        this round already computed (``headline`` is the English one)."""
+        if t is ENGLISH and names is None:
+            return self.headline
+        return wording.headline(
+            list(self.party_orders),
+            pair=self.pair,
+            concordance=self.concordance,
+            agenda=self.agenda,
+            divergence=self.divergence,
+            t=t,
+            names=names,
+        )
+
+    def agenda_text(
+        self, start: int = 0, stop: int | None = None, t: Translator = ENGLISH, names: dict[str, str] | None = None
+    ) -> str:
         """Agenda items ``start:stop`` as plain text, one per line, each followed (indented) by the reasons
         its parties gave for its elements that no earlier item of the text showed: an element's reasons
-        come once, under the first pair it is in, not under each of its pairs."""
-        names = {row.element_id: row.element for row in self.divergence.rows}
+        come once, under the first pair it is in, not under each of its pairs. ``t``: the reader's translator,
+        ``names``: the element names in its language."""
+        names = names or {row.element_id: row.element for row in self.divergence.rows}
         lines: list[str] = []
         shown: set = set()
         for i, item in enumerate(self.agenda[:stop]):
             fresh = [r for r in self.agenda_reasons(item) if r not in shown] if self.reasons else []
             shown.update(fresh)
             if i >= start:  # the items before ``start`` only count as shown (the text is split in two)
-                lines.append("• " + item.text)
-                lines += ["    – " + wording.reason_line(r, names) for r in fresh]
+                lines.append("• " + (item.text if t is ENGLISH else item.sentence(names, t)))
+                lines += ["    – " + wording.reason_line(r, names, t) for r in fresh]
         return "\n".join(lines)
 
     def to_reconsider(self, participant_id: int) -> tuple[Contrast, ...]:
@@ -137,7 +156,7 @@ def _agreement(
     return None, None
 
 
-def headline(party_orders, names=None) -> wording.Headline:
+def headline(party_orders, names=None, t: Translator = ENGLISH) -> wording.Headline:
     """The agreement headline of some party orders alone (party -> order), outside a round's results (a
     follow-up session's then and now): the same numbers and words as ``round_results``."""
     lists = {party: list(order) for party, order in party_orders.items()}
@@ -145,7 +164,9 @@ def headline(party_orders, names=None) -> wording.Headline:
     agenda = tuple(analysis.discussion_agenda(lists, names)) if two else ()
     divergence = analysis.divergence(lists, names) if len(lists) >= 3 else None
     pair, concordance = _agreement(lists, agenda, analysis.agreement_matrix(lists) if two else None)
-    return wording.headline(list(lists), pair=pair, concordance=concordance, agenda=agenda, divergence=divergence)
+    return wording.headline(
+        list(lists), pair=pair, concordance=concordance, agenda=agenda, divergence=divergence, t=t, names=names
+    )
 
 
 @dataclass(frozen=True)
@@ -162,20 +183,29 @@ class RoundsComparison:
     @property
     def summary(self) -> str:
         """Whether agreement grew, in words, with Kendall's W of the first and latest round."""
+        return self.describe()
+
+    def describe(self, t: Translator = ENGLISH) -> str:
+        """``summary`` in ``t``'s language."""
         w = self.trend["kendalls_w"].dropna()
         if len(w) < 2:
-            return "Agreement across rounds needs at least two parties in two rounds."
+            return t.gettext("Agreement across rounds needs at least two parties in two rounds.")
         first, last = float(w.iloc[0]), float(w.iloc[-1])
         verdict = (
-            "the parties came closer"
+            t.gettext("the parties came closer")
             if last - first > 0.05
-            else "the parties moved apart"
+            else t.gettext("the parties moved apart")
             if last - first < -0.05
-            else "about the same"
+            else t.gettext("about the same")
         )
-        return (
-            f"Agreement (Kendall's W) went from {first:.2f} in round {int(self.trend['round'].iloc[0])} "
-            f"to {last:.2f} in round {int(self.trend['round'].iloc[-1])}: {verdict}."
+        return t.gettext(
+            "Agreement (Kendall's W) went from {first} in round {first_round} to {last} in round {last_round}: "
+            "{verdict}.",
+            first=t.decimal(first, 2),
+            first_round=int(self.trend["round"].iloc[0]),
+            last=t.decimal(last, 2),
+            last_round=int(self.trend["round"].iloc[-1]),
+            verdict=verdict,
         )
 
 
@@ -199,7 +229,9 @@ def rounds_comparison(session: Session, rankings, rounds: list[int]) -> RoundsCo
     )
 
 
-def element_agenda_order(session: Session, rankings, *, facilitator: bool) -> tuple[list[str], str]:
+def element_agenda_order(
+    session: Session, rankings, *, facilitator: bool, t: Translator = ENGLISH
+) -> tuple[list[str], str]:
     """The elements in the order a discussion of next steps takes them: most contested first in the
     latest round the reader may see, or catalogue order when nothing can be compared yet.
     Returns (element ids, a few words saying which order it is)."""
@@ -208,7 +240,7 @@ def element_agenda_order(session: Session, rankings, *, facilitator: bool) -> tu
             continue
         res = round_results(session, rankings, rnd.number)
         if res.comparable:
-            return [
-                row.element_id for row in res.divergence.rows
-            ], f"divergence in round {rnd.number}, most contested first"
-    return list(session.catalogue.ids), "the catalogue (no comparison yet)"
+            return [row.element_id for row in res.divergence.rows], t.gettext(
+                "divergence in round {round}, most contested first", round=rnd.number
+            )
+    return list(session.catalogue.ids), t.gettext("the catalogue (no comparison yet)")

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import AccessDenied, NotAllowedNow
+from .i18n import N_
 from .model import Actor, Role
 
-DENIED = "This link is not valid (it may be mistyped, or the session was deleted)."
+DENIED = N_("This link is not valid (it may be mistyped, or the session was deleted).")
 NOT_YOURS = "You can only change your own party's entries."
 NOT_YET = "The results of this round are hidden until the facilitator reveals them."
-LOCKED = "This round is locked: the facilitator is no longer accepting rankings."
+LOCKED = N_("This round is locked: the facilitator is no longer accepting rankings.")
 
 
 class Action(StrEnum):

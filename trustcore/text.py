@@ -69,12 +69,17 @@ def formula_like(value: object) -> bool:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'])")
 
 
+# any run of whitespace but the non-breaking spaces (U+00A0, U+202F), which typography puts where a line must not break
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def markdown_escape(value: object) -> str:
     """Make user text inert inside Streamlit markdown: every ASCII punctuation mark that markdown,
     LaTeX (``$``) or Streamlit's directives (``:red[...]``) could act on gets a backslash, and line
     breaks become spaces. Use it whenever a typed name sits inside markdown; prefer plain-text
-    elements (``st.text``, dataframes) where the layout allows."""
-    text = " ".join(str(value).split())
+    elements (``st.text``, dataframes) where the layout allows. Non-breaking spaces stay (French puts one
+    before ``:`` and a narrow one before ``;``, ``?`` and ``!``)."""
+    text = _BREAKING_SPACE.sub(" ", str(value)).strip(" ")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from trustcore.errors import TrustcoreError
+from trustcore.i18n import ENGLISH, Translator
 from trustcore.model import Session
 from trustcore.text import markdown_escape as esc
 
@@ -26,18 +28,18 @@ def calm_motion() -> None:
     st.html(f"<style>{REDUCED_MOTION}</style>")
 
 
-def session_header(session: Session, *, subtitle: str | None = None) -> None:
-    """The session's title and relationship, as plain text."""
+def session_header(session: Session, *, subtitle: str | None = None, t: Translator = ENGLISH) -> None:
+    """The session's title and relationship, as plain text (``t``: the reader's translator)."""
     st.header(esc(session.title), anchor=False)
     parts = []
     if session.our_org or session.partner_org:
         parts.append(f"{esc(session.our_org or '?')} ↔ {esc(session.partner_org or '?')}")
-    parts.append(f"Round {session.current_round}")
+    parts.append(t.gettext("Round {round}", round=session.current_round))
     if subtitle:
         parts.append(esc(subtitle))
     st.caption(" · ".join(parts))
     if session.flows:
-        with st.expander("Flows between the organisations"):
+        with st.expander(t.gettext("Flows between the organisations")):
             st.text(session.flows)
 
 
@@ -65,6 +67,7 @@ def plain(message: str) -> str:
     return "  \n".join(esc(line) for line in str(message).splitlines())
 
 
-def problem(exc: Exception | str) -> None:
-    """Show a refusal from the core as a clear error."""
-    st.error(plain(str(exc)), icon=":material/error:")
+def problem(exc: Exception | str, t: Translator | None = None) -> None:
+    """Show a refusal from the core as a clear error, in ``t``'s language when the message was marked for it
+    (``TrustcoreError.translated``)."""
+    st.error(plain(exc.translated(t) if isinstance(exc, TrustcoreError) else str(exc)), icon=":material/error:")

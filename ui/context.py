@@ -26,7 +26,7 @@ from trustcore.workspace import WorkspaceView
 from . import healing, signin
 from .memo import shared
 
-PARAMS = ("session", "me", "admin", "survey", "presenter", "owner", "workspace", "org")
+PARAMS = ("session", "me", "admin", "survey", "presenter", "owner", "workspace", "org", "lang")  # lang: ui/i18n.py
 OWNER = "me"  # ``&owner=me``: the signed-in owner's console, opened without the link (``ui/signin.py``)
 _STATE = "tc_params"
 
@@ -106,6 +106,8 @@ def _read_params() -> dict[str, str]:
 
 def set_params(**params: str | None) -> None:
     """Replace this tab's session parameters (e.g. after joining) and the URL with them."""
+    if "lang" not in params:  # the tab's language outlives its links (joining, leaving a session)
+        params["lang"] = st.session_state.get(_STATE, {}).get("lang")
     clean = {k: v for k, v in params.items() if k in PARAMS and v}
     st.session_state[_STATE] = clean
     # An unchanged URL needs no message to the browser on this run (one per run of every tab), unless a
@@ -241,7 +243,7 @@ PAGES = {  # name: (file, title, icon, url path)
     "workspace": ("views/workspace.py", "Organisation", ":material/domain:", "workspace"),
 }
 
-WIDE = ("console", "compare", "worksheet", "presenter")  # pages drawn full width (tables, charts, a projector)
+WIDE = ("console", "compare", "worksheet", "presenter", "workspace")  # pages drawn full width (tables, charts, a map, a projector)
 WIDE_PATHS = frozenset(PAGES[name][3] for name in WIDE)
 
 ROLE_PAGES = {  # the pages each role has, its main page first

@@ -1,4 +1,7 @@
-"""Join: someone opened the share link; they pick their party (and a name) and get a personal link."""
+"""Join: someone opened the share link; they pick their party (and a name) and get a personal link.
+
+The first page drawn in the reader's language (``ui/i18n.py``): its strings are marked (``t.gettext``), the
+language comes from the browser or ``?lang=``, and ``<html lang>`` follows it."""
 
 import streamlit as st
 
@@ -11,51 +14,71 @@ from ui.client import address as client_address
 from ui.common import leave_session_button, problem, session_header, show_error
 from ui.context import page_context, set_params
 from ui.flash import flash
+from ui.i18n import page_language, switcher
 
 ctx = page_context(Role.JOINER)
 session = ctx.session
+t = page_language(ctx)
 
-session_header(session)
+session_header(session, t=t)
 show_error(ctx)
+switcher(ctx, t)
 st.write(
-    "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
-    "Your ranking stays private until the facilitator reveals the comparison."
+    t.gettext(
+        "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
+        "Your ranking stays private until the facilitator reveals the comparison."
+    )
     if session.blind
-    else "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
-    "In this session, results are shown live as rankings arrive."
+    else t.gettext(
+        "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "
+        "In this session, results are shown live as rankings arrive."
+    )
 )
+leave_label = t.gettext("Not your session? Enter another code")
 
 if not session.joining_open:  # nothing to fill in: say so, and keep the way to another session
-    st.info(JOINING_CLOSED, icon=":material/block:")
-    leave_session_button(ctx, label="Not your session? Enter another code")
+    st.info(t.gettext(JOINING_CLOSED), icon=":material/block:")
+    leave_session_button(ctx, label=leave_label)
     st.stop()
 
-st.info(f"{anonymity.LABELS[session.anonymity]}: {anonymity.EXPLAINED[session.anonymity]}", icon=":material/badge:")
+st.info(
+    t.gettext(
+        "{label}: {explained}",
+        label=t.gettext(anonymity.LABELS[session.anonymity]),
+        explained=t.gettext(anonymity.EXPLAINED[session.anonymity]),
+    ),
+    icon=":material/badge:",
+)
 labels = {}
 for p in session.parties:
-    label = p.name + (f" (members: {', '.join(p.members)})" if p.members else "")
-    labels[p.id] = label
+    labels[p.id] = (
+        t.gettext("{party} (members: {members})", party=p.name, members=", ".join(p.members)) if p.members else p.name
+    )
 named = session.anonymity is not Anonymity.ANONYMOUS
 
 with st.form("join"):
     party_id = st.radio(
-        "Which party are you ranking for?", list(labels), format_func=lambda pid: esc(labels[pid]), index=None
+        t.gettext("Which party are you ranking for?"),
+        list(labels),
+        format_func=lambda pid: esc(labels[pid]),
+        index=None,
+        key="join_party",
     )
     name = (
         st.text_input(
-            "Your name (optional)",
+            t.gettext("Your name (optional)"),
             max_chars=80,
             help=(
-                "Shown to the facilitator and in the results"
+                t.gettext("Shown to the facilitator and in the results. Leave empty to appear as “Participant N”.")
                 if session.anonymity is Anonymity.NAMED
-                else "Shown to the facilitator only"
-            )
-            + ". Leave empty to appear as “Participant N”.",
+                else t.gettext("Shown to the facilitator only. Leave empty to appear as “Participant N”.")
+            ),
+            key="join_name",
         )
         if named
         else ""  # an anonymous session asks for no name
     )
-    go = st.form_submit_button("Join and start ranking", type="primary", icon=":material/login:")
+    go = st.form_submit_button(t.gettext("Join and start ranking"), type="primary", icon=":material/login:")
 
 # A token this tab already got for this session (a double click on Join must not join twice).
 mine = st.session_state.setdefault("my_tokens", {})
@@ -64,19 +87,19 @@ if go and mine.get(session.code):
     st.rerun()
 if go:
     if party_id is None:
-        st.error("Choose your party first.", icon=":material/error:")
+        st.error(t.gettext("Choose your party first."), icon=":material/error:")
     else:
         try:
             joined = ctx.view.join(party_id, name, client=client_address())
         except TrustcoreError as exc:
-            problem(exc)
+            problem(exc, t)
         else:
             mine[session.code] = joined.token
             set_params(session=session.code, me=joined.token)
             flash(
-                "You have joined. Your personal link below brings you back to this page from any device.",
+                t.gettext("You have joined. Your personal link below brings you back to this page from any device."),
                 icon=":material/waving_hand:",
             )
             st.rerun()
 
-leave_session_button(ctx, label="Not your session? Enter another code")
+leave_session_button(ctx, label=leave_label)

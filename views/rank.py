@@ -66,7 +66,7 @@ with st.expander("Your personal link", icon=":material/link:"):
     link_box(
         "Bookmark or copy it to come back to your ranking later, on any device. Keep it to yourself: "
         "it lets whoever has it change your ranking.",
-        links.participant_link(base_url(), session.code, ctx.params["me"]),
+        links.participant_link(base_url(), session.code, ctx.params["me"], ctx.params.get("lang")),
     )
 
 

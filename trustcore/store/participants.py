@@ -9,6 +9,7 @@ from .. import db as dbmod
 from .. import events, tokens
 from ..clock import now
 from ..errors import InvalidInput, NotAllowedNow, NotFound
+from ..i18n import N_
 from ..model import (
     DEFAULT_JOIN_CAP,
     Anonymity,
@@ -41,7 +42,7 @@ class Participants(Rounds):
         try:
             party = session.party(int(party_id))
         except (KeyError, TypeError, ValueError):
-            raise InvalidInput("Choose one of this session's parties.") from None
+            raise InvalidInput(N_("Choose one of this session's parties.")) from None
         start = list(session.catalogue.ids)
         (rng or random.SystemRandom()).shuffle(start)
         token = tokens.new_token()
@@ -53,7 +54,7 @@ class Participants(Rounds):
                 raise NotAllowedNow(JOINING_CLOSED)
             cap = int(now_session.get("join_cap") or DEFAULT_JOIN_CAP)
             if participant_count(db, session.id) >= cap:
-                raise NotAllowedNow(SESSION_FULL.format(cap=cap))
+                raise NotAllowedNow(SESSION_FULL, cap=cap)
             names = [r["name"] for r in db.query("SELECT name FROM participants WHERE session_id = ?", [session.id])]
             if not (name and session.anonymity is Anonymity.HIDDEN):  # no name oracle where names are hidden
                 name = unique_name(name, {n.casefold() for n in names}, anonymous="Participant", count=len(names))

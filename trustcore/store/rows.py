@@ -7,6 +7,7 @@ import json
 from .. import tokens
 from ..clock import now
 from ..errors import InvalidInput, RoundChanged
+from ..i18n import N_
 from ..model import (
     Participant,
     Ranking,
@@ -16,14 +17,16 @@ from ..model import (
 )
 from ..rights import DENIED  # noqa: F401 - the message of any wrong token (``trustcore.store.DENIED``)
 
-JOINING_CLOSED = (
+JOINING_CLOSED = N_(
     "Joining this session has closed (it closes when the facilitator reveals the results, or when they close it)."
     " If you should be in it, ask the facilitator to open joining again."
 )
-SESSION_FULL = "This session is full: it takes at most {cap} participants. Ask the facilitator to raise the limit."
-REMOVED = "The facilitator removed this personal link from the session. Ask them, or join again from the share link."
+SESSION_FULL = N_("This session is full: it takes at most {cap} participants. Ask the facilitator to raise the limit.")
+REMOVED = N_(
+    "The facilitator removed this personal link from the session. Ask them, or join again from the share link."
+)
 
-UNKNOWN_CODE = "No session has this code. Check the code or the link and try again."
+UNKNOWN_CODE = N_("No session has this code. Check the code or the link and try again.")
 _LINK_COLUMNS = (
     (Role.FACILITATOR, "facilitator_hash"),
     (Role.STAKEHOLDER, "survey_hash"),
