@@ -60,6 +60,8 @@ class Action(StrEnum):
     ADOPT_CONSENSUS = "adopt the session's consensus as an organisation's ranking (with the workspace link too)"
     SEE_WORKSPACE = "see the organisation workspace: its ranking, its versions, its sessions"
     RANK_ORGANISATION = "enter the organisation-wide ranking (Activity 1) in the workspace"
+    EDIT_MAP = "draw the organisation's data ecosystem map (Activity 4): its actors and flows"
+    START_SESSION_FROM_MAP = "start a session from a relationship on the ecosystem map (linked to the workspace)"
 
 
 class When(StrEnum):
@@ -124,6 +126,8 @@ RIGHTS: dict[Action, Right] = {
     Action.ADOPT_CONSENSUS: Right({F: ALWAYS}),
     Action.SEE_WORKSPACE: Right({W: ALWAYS}),
     Action.RANK_ORGANISATION: Right({W: ALWAYS}),
+    Action.EDIT_MAP: Right({W: ALWAYS}),
+    Action.START_SESSION_FROM_MAP: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)

@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from .view import View
 
 NAME_MAX = 120
-# the workspace's tables (m012): about an organisation, not a session, so no session's archive carries them
-TABLES = ("workspaces", "workspace_rankings", "workspace_sessions")
+# the workspace's tables (m012, m014): about an organisation, not a session, so no session's archive carries them
+TABLES = ("workspaces", "workspace_rankings", "workspace_sessions", "ecosystem_actors", "ecosystem_flows")
 RANKING_CHANGED = (
     "Someone else saved the organisation-wide ranking while you were ranking it; your order was not saved."
 )
