@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from trustcore import archive, rights, workbook
+from trustcore import archive, ecosystem, rights, signin, workbook
 from trustcore import workspace as ws
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
 from trustcore.followup import survey_documents
@@ -232,6 +232,13 @@ def _earlier(s, m):
     return earlier.session.code, earlier.facilitator_token
 
 
+def _partner_on_the_map(s) -> int:
+    """The world's workspace's map with the organisation and one partner (drawn with the workspace's own link)."""
+    own = _workspace(s)
+    ecosystem.add_actor(own, "Organisation", "organisation")
+    return ecosystem.add_actor(own, "Partner", "organisation").id
+
+
 def _agreed_by_beta(s, m):
     """(id, version) of a new step that Beta (not P's party) agreed to."""
     step = add_next_step(
@@ -291,6 +298,10 @@ CALLS = {
     ),
     Action.SEE_WORKSPACE: lambda s, m, t: ws.linked_sessions(_workspace(s, t)),
     Action.RANK_ORGANISATION: lambda s, m, t: ws.set_ranking(_workspace(s, t), ids(m)),
+    Action.EDIT_MAP: lambda s, m, t: ecosystem.add_actor(_workspace(s, t), "Council", "organisation"),
+    Action.START_SESSION_FROM_MAP: lambda s, m, t: ecosystem.start_session(
+        _workspace(s, t), _partner_on_the_map(s), rule=signin.parse_rule("open")
+    ),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),
