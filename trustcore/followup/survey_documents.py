@@ -5,8 +5,9 @@ A survey shows a small list of documents (``Shown``); today its one kind is the 
 (``WORKSHEET``), of which the stakeholder sees, under each element, the steps (Column B) and the evidence
 (Column C) that ``audience.stakeholder()`` lets out (never an entry marked internal). By default a survey
 shows both columns; the facilitator may leave one or both out (``choose``, stored on the session as JSON).
-Other kinds (an organisation-wide internal worksheet, a data ecosystem map) would be further ``Shown``
-kinds, each with its own builder in ``shared``.
+Other kinds are further ``Shown`` kinds, each with its own builder in ``shared``: the organisation's data
+ecosystem map (``MAP``, Activity 4), which the facilitator may add for a session linked to an organisation
+workspace (``choose_map``): its shareable version only (``ecosystem.EcosystemMap.shareable``), as a diagram.
 
 The facilitator's preview is ``shared`` built with the facilitator's link for the same audience: what the
 survey link's holder sees, exactly. Each answer records the versions of the entries its page showed
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .. import audience as audience_mod
 from .. import db as dbmod
-from .. import events
+from .. import ecosystem, ecosystem_svg, events
 from ..clock import now
 from ..errors import InvalidInput, NotFound
 from ..model import Session
@@ -35,7 +37,12 @@ from .common import _element_label, _one
 from .worksheet_entries import _entry
 
 WORKSHEET = "worksheet"  # the relationship worksheet's Columns B and C
-KINDS = {WORKSHEET: "Relationship worksheet"}  # the kinds of document a survey may show, with their titles
+MAP = "ecosystem_map"  # the linked workspace's data ecosystem map (Activity 4), its shareable version
+KINDS = {WORKSHEET: "Relationship worksheet", MAP: "Data ecosystem map"}  # the kinds a survey may show, titled
+NOT_LINKED = (
+    "This session is not linked to an organisation workspace, so it has no ecosystem map to show: link it on "
+    "the console (Organisation workspace) first."
+)
 COLUMNS = {"B": "Steps we take", "C": "How we show it (our evidence)"}  # the worksheet's columns, as headed
 VERSION_MAX = 20_000  # the longest version record an answer may carry (characters)
 
@@ -82,6 +89,8 @@ class Document:
     title: str
     columns: tuple[str, ...]
     elements: tuple[Element, ...]  # the session's elements, in catalogue order (the survey's order)
+    figure: Markup | None = None  # a diagram (MAP: the shareable map as SVG, from its own autoescaped template)
+    summary: str = ""  # the figure in words (its alternative text)
 
     def element(self, element_id: str) -> Element | None:
         return next((e for e in self.elements if e.element_id == element_id), None)
@@ -118,15 +127,37 @@ def choose(view: View, columns: Iterable[str]) -> tuple[Shown, ...]:
     unknown = sorted(wanted - set(COLUMNS))
     if unknown:
         raise InvalidInput("The survey can show the worksheet's Column B (steps) and Column C (evidence) only.")
-    choice = (Shown(WORKSHEET, tuple(c for c in COLUMNS if c in wanted)),)
-    stored = json.dumps([{"kind": d.kind, "columns": list(d.columns)} for d in choice])
+    choice: tuple[Shown, ...] = (Shown(WORKSHEET, tuple(c for c in COLUMNS if c in wanted)),)
     with view.write(Action.CHOOSE_SURVEY_DOCUMENTS) as (db, s):
+        choice += tuple(d for d in _choice(db, s) if d.kind != WORKSHEET)  # the other kinds stay as chosen
+        stored = json.dumps([{"kind": d.kind, "columns": list(d.columns)} for d in choice])
         db.execute("UPDATE sessions SET survey_documents = ?, updated_at = ? WHERE id = ?", [stored, now(), s.id])
         events.log(db, s.id, view.actor.label, "survey_documents_chosen", {WORKSHEET: "".join(choice[0].columns)})
     return choice
 
 
+def choose_map(view: View, shown: bool) -> tuple[Shown, ...]:
+    """Show (or stop showing) the linked workspace's shareable ecosystem map with the survey (facilitator only;
+    the session must be linked to a workspace). Returns the new choice."""
+    with view.write(Action.CHOOSE_SURVEY_DOCUMENTS) as (db, s):
+        if shown and ecosystem.linked_map(view.store.path, db, s.code) is None:
+            raise InvalidInput(NOT_LINKED)
+        choice = tuple(d for d in _choice(db, s) if d.kind != MAP) + ((Shown(MAP, ()),) if shown else ())
+        stored = json.dumps([{"kind": d.kind, "columns": list(d.columns)} for d in choice])
+        db.execute("UPDATE sessions SET survey_documents = ?, updated_at = ? WHERE id = ?", [stored, now(), s.id])
+        events.log(db, s.id, view.actor.label, "survey_documents_chosen", {MAP: bool(shown)})
+    return choice
+
+
 # ------------------------------------------------------------------------------------------- what is shown
+
+
+def _map(path, db, session: Session) -> Document | None:
+    """The linked workspace's shareable map (none when the session is no longer linked to a workspace)."""
+    found = ecosystem.linked_map(path, db, session.code)
+    if found is None:
+        return None
+    return Document(MAP, KINDS[MAP], (), (), ecosystem_svg.svg(found), ecosystem_svg.summary(found))
 
 
 def _worksheet(db, session: Session, columns: tuple[str, ...]) -> Document:
@@ -160,7 +191,11 @@ def shared(view: View) -> tuple[Document, ...]:
     store = view.store
     session = store.require(view.session.code, view.token, Action.SEE_SURVEY_DOCUMENTS).session
     with dbmod.connection(store.path) as db:
-        return tuple(_worksheet(db, session, d.columns) for d in _choice(db, session))
+        built = (
+            _map(store.path, db, session) if d.kind == MAP else _worksheet(db, session, d.columns)
+            for d in _choice(db, session)
+        )
+        return tuple(d for d in built if d is not None)
 
 
 def version(documents: Iterable[Document], element_id: str | None) -> str:
@@ -268,6 +303,7 @@ def intro(session: Session, documents: Iterable[Document]) -> str:
     us = session.our_org or "the organisation"
     said = {"B": "the steps they take", "C": "how they show it (their evidence)"}
     parts = [said[c] for d in documents for c in d.columns]
+    parts += ["a map of the data ecosystem it is part of" for d in documents if d.kind == MAP]
     if not parts:
         return f"The elements of trustworthy data stewardship on which {us} asks for your view."
     return (
