@@ -42,6 +42,8 @@ def test_the_tab_adds_actors_and_flows_and_starts_a_session_from_a_relationship(
     assert "choose two different actors" in texts(at)
     assert [f.label for f in ecosystem.read(wview).flows] == ["timetables"]
     assert "CityBus → Council <b>: data (timetables)" in texts(at)  # the relationship's flows, as text
+    [drawn] = _maps(at)
+    assert "Data: timetables" in drawn and "Council &lt;b&gt;" in drawn
     _click(at, "Start a session from this relationship")
     assert "Your facilitator link is shown only now" in texts(at)
     [linked] = ws.linked_sessions(wview)
@@ -81,3 +83,38 @@ def test_the_map_is_drawn_with_an_annotation_per_partner():
     assert "Council: Agreed on 2026-11-02; 2 open next steps." in ecosystem_svg.summary(
         m, {"council": "Agreed on 2026-11-02; 2 open next steps"}
     )
+
+
+def test_the_console_adds_the_shareable_map_to_the_survey_and_the_stakeholder_sees_it(store):  # noqa: F811
+    from trustcore.followup.survey import new_survey_link
+
+    made = store.create_session("Bus data", ["CityBus", "Council"], our_org="CityBus", partner_org="Council")
+    code, fac = made.session.code, made.facilitator_token
+    org = ws.create_workspace(store, "CityBus")
+    wview = store.open_workspace(org.workspace.id, org.token)
+    bus = ecosystem.add_actor(wview, "CityBus", "organisation")
+    council = ecosystem.add_actor(wview, "Council", "organisation")
+    hidden = ecosystem.add_actor(wview, "Hidden Ltd", "organisation", internal=True)
+    ecosystem.add_flow(wview, bus.id, council.id, "data", label="timetables")
+    ecosystem.add_flow(wview, bus.id, hidden.id, "money")
+    ws.link_session(store.open(code, fac), wview, made.session.parties[0].id)
+    link = new_survey_link(store.open(code, fac))
+    at = run(session=code, admin=fac)
+    at.session_state["survey_preview"] = True  # open the preview
+    at.run()
+    at.checkbox(key="survey_show:map:False").check().run()
+    assert not at.exception, at.exception
+    assert len(_maps(at)) == 1 and "Data ecosystem map" in texts(at)  # the console's preview
+    page = run(session=code, survey=link)
+    [shown] = _maps(page)
+    assert "timetables" in shown and "Hidden Ltd" not in shown
+    assert "a map of the data ecosystem" in texts(page)
+
+
+def _maps(at) -> list[str]:
+    """The SVG images a page draws (st.image sends an SVG as a data: URL), decoded."""
+    import base64
+
+    prefix = "data:image/svg+xml;base64,"
+    urls = [img.url for element in at.get("image") for img in element.proto.imgs]
+    return [base64.b64decode(u[len(prefix) :]).decode() for u in urls if u.startswith(prefix)]
