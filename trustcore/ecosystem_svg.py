@@ -23,11 +23,11 @@ from markupsafe import Markup
 from . import charts, templating
 from .ecosystem import FLOW_KINDS, KINDS, ORGANISATION, PEOPLE, ROLES, TECHNOLOGY, Actor, EcosystemMap
 
-FONT = 22  # an actor's name: readable from the back of a room
-SMALL = 17  # roles, flow labels, annotations, the legend
-LINE = 26
-NODE_W = 210
-WRAP = 16  # characters on a line of an actor's name
+FONT = 24  # an actor's name: readable from the back of a room
+SMALL = 19  # roles, flow labels, annotations, the legend
+LINE = 28
+NODE_W = 220
+WRAP = 14  # characters on a line of an actor's name
 MARGIN = 170  # around the circle: room for the nodes and their annotations
 LEGEND_W = 270
 # (colour, dash) per flow kind: colours from the Okabe-Ito palette (distinguishable with colour blindness),
@@ -159,10 +159,22 @@ def layout(m: EcosystemMap, annotations: Mapping[str, str] | None = None) -> dic
             arrows.append(
                 Arrow(f"M{sx:.1f} {sy:.1f} Q{mx:.1f} {my:.1f} {tx:.1f} {ty:.1f}", colour, dash, f.kind, text, lx, ly)
             )
-    legend_x = size + 20
-    height = max(size, 120 + 44 * (len(FLOW_KINDS) + len(KINDS)) + 60)
+    # the drawing is cropped to what is drawn (the title above it, the legend to its right), so the map fills
+    # the screen it is shown on instead of an empty corner of the circle's square
+    xs = [v for n in nodes.values() for v in (n.x - n.w / 2, n.x + n.w / 2)]
+    xs += [v for n in nodes.values() if n.note for v in (n.x - 130, n.x + 130)]
+    xs += [v for a in arrows for v in (a.x - a.text_width / 2, a.x + a.text_width / 2)]
+    ys = [v for n in nodes.values() for v in (n.y - n.h / 2 - 8, n.y + n.h / 2 + 8)]
+    ys += [v for n in nodes.values() if n.note for v in (n.note_y - SMALL, n.note_y + len(n.note) * (SMALL + 4))]
+    left, right = (min(xs), max(xs)) if xs else (0.0, 600.0)
+    top, bottom = (min(ys), max(ys)) if ys else (0.0, 400.0)
+    left, top = left - 30, top - 90  # room for the title
+    legend_x = right + 50
+    height = max(bottom + 30 - top, 140 + 40 * len(FLOW_KINDS) + 30 + 46 * len(KINDS) + 90)
     return {
-        "width": size + LEGEND_W,
+        "left": left,
+        "top": top,
+        "width": legend_x + LEGEND_W - left,
         "height": height,
         "nodes": list(nodes.values()),
         "arrows": arrows,

@@ -78,6 +78,7 @@ def _diagram(wview: WorkspaceView, m: EcosystemMap, annotations: Mapping[str, st
     svg = str(ecosystem_svg.svg(shown, annotations))
     summary = ecosystem_svg.summary(shown, annotations)
     st.image(svg, width="stretch", alt=summary)
+    st.caption("On a projector, show the map full screen: the button at its top right corner.")
     with st.expander("The map in words", icon=":material/description:"):
         st.text(summary)
     stem = f"trustcore-workspace-{wview.workspace.id}-ecosystem-map" + ("-shareable" if shareable else "")
