@@ -12,6 +12,8 @@ from trustcore.errors import AccessDenied, InvalidInput
 from trustcore.followup import survey_documents
 from trustcore.followup.survey import new_survey_link
 
+WORKSPACES: dict = {}  # database -> the linked workspace's view
+
 
 @pytest.fixture
 def linked(store):
@@ -27,6 +29,7 @@ def linked(store):
     ecosystem.add_flow(wview, council.id, bus.id, "money", label="confidential subsidy", internal=True)
     ecosystem.add_flow(wview, bus.id, secret.id, "data", label="ridership")
     ws.link_session(store.open(code, fac), wview, made.session.parties[0].id)
+    WORKSPACES[str(store.path)] = wview
     return store, code, fac, new_survey_link(store.open(code, fac))
 
 
@@ -67,3 +70,13 @@ def test_only_the_facilitator_of_a_linked_session_chooses_the_map(linked, store)
     other = store.create_session("Unlinked", ["A", "B"])
     with pytest.raises(InvalidInput, match="not linked to an organisation workspace"):
         survey_documents.choose_map(store.open(other.session.code, other.facilitator_token), True)
+
+
+def test_a_change_of_the_map_is_news_to_every_linked_session_so_no_stale_copy_is_served(linked):
+    store, code, fac, _ = linked
+    view = store.open(code, fac)
+    before = view.change_marker()
+    wview = WORKSPACES[str(store.path)]
+    ecosystem.add_actor(wview, "Riders", "people")
+    assert view.change_marker() != before  # a cached shared worksheet (with the map) is built again
+    assert view.events()[-1].action == ecosystem.MAP_CHANGED

@@ -57,6 +57,8 @@ NOT_A_RELATIONSHIP = (
     "Choose a relationship on the map: the organisation itself and one other organisation. Mark which actor "
     "is the organisation if none is."
 )
+# logged in every linked session: what its survey shows (the shareable map) and its downloads may have changed
+MAP_CHANGED = "ecosystem_map_changed"
 CSV_COLUMNS = ("record", "name", "kind", "role", "organisation", "from", "to", "label", "shareable")
 
 
@@ -259,6 +261,7 @@ def add_actor(
         )
         if organisation:
             db.execute("UPDATE ecosystem_actors SET is_self = 0 WHERE workspace_id = ? AND is_self = 1", [wid])
+        ws.tell_linked_sessions(db, wid, MAP_CHANGED, {})
         new_id = dbmod.insert(
             db,
             """INSERT INTO ecosystem_actors (workspace_id, name, kind, role, is_self, internal, version, updated_at)
@@ -297,6 +300,7 @@ def edit_actor(
                       version = version + 1, updated_at = ? WHERE id = ? AND workspace_id = ?""",
             [name, kind, role, int(bool(organisation)), int(bool(internal)), now(), stored.id, wid],
         )
+        ws.tell_linked_sessions(db, wid, MAP_CHANGED, {})
         return _actor(_one(db, "SELECT * FROM ecosystem_actors WHERE id = ?", [stored.id]))
 
 
@@ -309,6 +313,7 @@ def remove_actor(wview: WorkspaceView, actor_id: int, *, expected_version: int) 
         assert stored is not None
         db.execute("DELETE FROM ecosystem_flows WHERE source_id = ? OR target_id = ?", [stored.id, stored.id])
         db.execute("DELETE FROM ecosystem_actors WHERE id = ?", [stored.id])
+        ws.tell_linked_sessions(db, wview.workspace.id, MAP_CHANGED, {})
 
 
 # ------------------------------------------------------------------------------------------- flows
@@ -325,6 +330,7 @@ def add_flow(
         limits.ECOSYSTEM_FLOWS.check_count(
             db, "SELECT COUNT(*) AS n FROM ecosystem_flows WHERE workspace_id = ?", [wid]
         )
+        ws.tell_linked_sessions(db, wid, MAP_CHANGED, {})
         new_id = dbmod.insert(
             db,
             """INSERT INTO ecosystem_flows (workspace_id, source_id, target_id, kind, label, internal, version,
@@ -368,6 +374,7 @@ def edit_flow(
                       version = version + 1, updated_at = ? WHERE id = ?""",
             [source, target, kind, label, int(bool(internal)), now(), stored.id],
         )
+        ws.tell_linked_sessions(db, wview.workspace.id, MAP_CHANGED, {})
         return _flow(_one(db, "SELECT * FROM ecosystem_flows WHERE id = ?", [stored.id]))
 
 
@@ -378,6 +385,7 @@ def remove_flow(wview: WorkspaceView, flow_id: int, *, expected_version: int) ->
         expected.check(stored, FLOW_CHANGED)
         assert stored is not None
         db.execute("DELETE FROM ecosystem_flows WHERE id = ?", [stored.id])
+        ws.tell_linked_sessions(db, wview.workspace.id, MAP_CHANGED, {})
 
 
 # ------------------------------------------------------------------------------------------- a session from a relationship

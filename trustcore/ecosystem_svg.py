@@ -107,10 +107,8 @@ def _node(actor: Actor, x: float, y: float, *, centre: bool, note: str, ring_cen
 def _clip(node: Node, towards: tuple[float, float]) -> tuple[float, float]:
     """Where the line from the node's centre towards ``towards`` leaves its box (plus a gap for the arrowhead)."""
     dx, dy = towards[0] - node.x, towards[1] - node.y
-    length = math.hypot(dx, dy) or 1.0
-    t = min((node.w / 2 + 6) / abs(dx) if dx else math.inf, (node.h / 2 + 6) / abs(dy) if dy else math.inf)
-    t = min(t, 1.0)
-    return node.x + dx * t, node.y + dy * t if length else node.y
+    t = min((node.w / 2 + 6) / abs(dx) if dx else math.inf, (node.h / 2 + 6) / abs(dy) if dy else math.inf, 1.0)
+    return node.x + dx * t, node.y + dy * t
 
 
 def layout(m: EcosystemMap, annotations: Mapping[str, str] | None = None) -> dict:
@@ -120,7 +118,6 @@ def layout(m: EcosystemMap, annotations: Mapping[str, str] | None = None) -> dic
     ring = [a for a in m.actors if us is None or a.id != us.id]
     radius = max(340.0, len(ring) * (NODE_W + 40) / (2 * math.pi))
     cx = cy = radius + MARGIN
-    size = 2 * (radius + MARGIN)
     nodes: dict[int, Node] = {}
     if us is not None:
         nodes[us.id] = _node(us, cx, cy, centre=True, note="", ring_centre=cy)
