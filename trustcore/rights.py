@@ -70,6 +70,8 @@ class Action(StrEnum):
     EDIT_INTERNAL_WORKSHEET = (
         "edit the internal worksheet (Activity 2) in the workspace, each field internal or shareable"
     )
+    EDIT_MAP = "draw the organisation's data ecosystem map (Activity 4): its actors and flows"
+    START_SESSION_FROM_MAP = "start a session from a relationship on the ecosystem map (linked to the workspace)"
 
 
 class When(StrEnum):
@@ -139,6 +141,8 @@ RIGHTS: dict[Action, Right] = {
     Action.DELETE_WORKSPACE: Right({W: ALWAYS}),
     Action.SEE_RELATIONSHIPS: Right({W: ALWAYS}),
     Action.EDIT_INTERNAL_WORKSHEET: Right({W: ALWAYS}),
+    Action.EDIT_MAP: Right({W: ALWAYS}),
+    Action.START_SESSION_FROM_MAP: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)
