@@ -440,7 +440,13 @@ def test_a_deleted_sessions_id_is_not_given_again(store):
     assert store.join(again.session.code, again.session.parties[0].id, "Bo").participant.id > joined.participant.id
 
 
-LATER_INDEXES = {"sessions_owner", "workspaces_owner", "workspace_sessions_workspace"}  # added after m003 (m010, m012)
+LATER_INDEXES = {
+    "sessions_owner",
+    "workspaces_owner",
+    "workspace_sessions_workspace",
+    "ecosystem_actors_workspace",
+    "ecosystem_flows_workspace",
+}  # added after m003 (m010, m012, m014)
 
 
 def test_m003_keeps_rows_indexes_and_references(tmp_path):

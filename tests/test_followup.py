@@ -1237,6 +1237,7 @@ CALLS = {
     "parties_with_internal_entries": (ALL, lambda w, x, t: parties_with_internal_entries(w.store.open(w.code, t))),
     "chosen": (FAC | SURVEY, lambda w, x, t: survey_documents.chosen(w.store.open(w.code, t))),
     "choose": (FAC, lambda w, x, t: survey_documents.choose(w.store.open(w.code, t), ["B"])),
+    "choose_map": (FAC, lambda w, x, t: survey_documents.choose_map(w.store.open(w.code, t), False)),
     "shared": (FAC | SURVEY, lambda w, x, t: survey_documents.shared(w.store.open(w.code, t))),
     "html": (FAC | SURVEY, lambda w, x, t: survey_documents.html(w.store.open(w.code, t))),
     "recorded": (
@@ -1258,6 +1259,7 @@ WRITES = {
     "link_previous",
     "unlink_previous",
     "choose",
+    "choose_map",
 }
 
 

@@ -16,9 +16,11 @@ import pytest
 
 from trustcore import (
     archive,
+    ecosystem,
     internal_worksheet,
     relationships,
     rights,
+    signin,
     workbook,
     workspace_admin,
     workspace_archive,
@@ -256,6 +258,13 @@ def _earlier(s, m):
     return earlier.session.code, earlier.facilitator_token
 
 
+def _partner_on_the_map(s) -> int:
+    """The world's workspace's map with the organisation and one partner (drawn with the workspace's own link)."""
+    own = _workspace(s)
+    ecosystem.add_actor(own, "Organisation", "organisation")
+    return ecosystem.add_actor(own, "Partner", "organisation").id
+
+
 def _agreed_by_beta(s, m):
     """(id, version) of a new step that Beta (not P's party) agreed to."""
     step = add_next_step(
@@ -321,6 +330,10 @@ CALLS = {
     Action.SEE_RELATIONSHIPS: lambda s, m, t: relationships.relationships(_workspace(s, t)),
     Action.EDIT_INTERNAL_WORKSHEET: lambda s, m, t: internal_worksheet.set_entry(
         _workspace(s, t), "privacy", "B", "Steps"
+    ),
+    Action.EDIT_MAP: lambda s, m, t: ecosystem.add_actor(_workspace(s, t), "Council", "organisation"),
+    Action.START_SESSION_FROM_MAP: lambda s, m, t: ecosystem.start_session(
+        _workspace(s, t), _partner_on_the_map(s), rule=signin.parse_rule("open")
     ),
     Action.DOWNLOAD_WORKSPACE: lambda s, m, t: workspace_workbook.workspace_workbook(_workspace(s, t)),
 }

@@ -73,6 +73,19 @@ RANKINGS = Quota(
 )
 
 
+# An organisation's data ecosystem map (Activity 4, per workspace) is read on a projector: a few to twenty
+# actors and a few dozen flows. The diagram places every actor on one circle, so more would not be readable.
+ECOSYSTEM_ACTORS = Quota(
+    40,
+    "This ecosystem map already has {limit} actors, the most a map can hold and stay readable: remove one "
+    "before adding another.",
+)
+ECOSYSTEM_FLOWS = Quota(
+    150,
+    "This ecosystem map already has {limit} flows, the most a map can hold and stay readable: remove one "
+    "(or describe two in one label) before adding another.",
+)
+
 # ---------------------------------------------------------------------------------------------- rates
 
 

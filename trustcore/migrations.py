@@ -167,7 +167,7 @@ def m002_followup(db):
 # tables whose integer id other rows, links or the event log refer to
 _ID_TABLES = ("sessions", "parties", "participants", "rankings", "next_steps", "feedback", "events")
 # tables made later with an integer id, created with AUTOINCREMENT from the start (m003 never rebuilds them)
-LATER_ID_TABLES = ("workspaces",)
+LATER_ID_TABLES = ("workspaces", "ecosystem_actors", "ecosystem_flows")
 
 
 @migrations()
@@ -354,4 +354,39 @@ def m013_internal_worksheet(db):
             updated_at TEXT NOT NULL,
             PRIMARY KEY (workspace_id, element_id, col)
         )""",
+    )
+
+
+@migrations()
+def m014_ecosystem_map(db):
+    """The organisation workspace's data ecosystem map (Activity 4, ``trustcore.ecosystem``): its actors (name,
+    kind, optional role, whether it is the organisation itself, internal or shareable) and the flows between
+    them (kind, short label, internal or shareable), each row versioned for the edit check. Keyed by
+    workspace: deleting a workspace deletes its map; deleting an actor deletes its flows."""
+    _run(
+        db,
+        """CREATE TABLE ecosystem_actors (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT '',
+            is_self INTEGER NOT NULL DEFAULT 0,
+            internal INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX ecosystem_actors_workspace ON ecosystem_actors(workspace_id)",
+        """CREATE TABLE ecosystem_flows (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            source_id INTEGER NOT NULL REFERENCES ecosystem_actors(id) ON DELETE CASCADE,
+            target_id INTEGER NOT NULL REFERENCES ecosystem_actors(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            internal INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX ecosystem_flows_workspace ON ecosystem_flows(workspace_id)",
     )

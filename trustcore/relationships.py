@@ -40,16 +40,14 @@ from .followup.next_steps import _steps
 from .model import Session
 from .rights import Action
 from .store import query_rankings
+from .text import name_key
 from .workspace import WorkspaceView
 
 OPEN, OVERDUE, DONE = "open", "overdue", "done"
 STATES = (OPEN, OVERDUE, DONE)
 
 
-def key(name: str) -> str:
-    """A partner's name as relationships are grouped and the ecosystem map is keyed: lower case, spaces at
-    the ends dropped and runs of spaces made one."""
-    return " ".join(str(name or "").split()).lower()
+key = name_key  # a partner's name as relationships are grouped and the ecosystem map is keyed
 
 
 # ------------------------------------------------------------------ what the workspace reads of a session

@@ -70,6 +70,8 @@ class Action(StrEnum):
     EDIT_INTERNAL_WORKSHEET = (
         "edit the internal worksheet (Activity 2) in the workspace, each field internal or shareable"
     )
+    EDIT_MAP = "draw the organisation's data ecosystem map (Activity 4): its actors and flows"
+    START_SESSION_FROM_MAP = "start a session from a relationship on the ecosystem map (linked to the workspace)"
     DOWNLOAD_WORKSPACE = (
         "download the organisation workspace as a workbook and a printable report, full or shareable "
         "(no field marked internal)"
@@ -143,6 +145,8 @@ RIGHTS: dict[Action, Right] = {
     Action.DELETE_WORKSPACE: Right({W: ALWAYS}),
     Action.SEE_RELATIONSHIPS: Right({W: ALWAYS}),
     Action.EDIT_INTERNAL_WORKSHEET: Right({W: ALWAYS}),
+    Action.EDIT_MAP: Right({W: ALWAYS}),
+    Action.START_SESSION_FROM_MAP: Right({W: ALWAYS}),
     Action.DOWNLOAD_WORKSPACE: Right({W: ALWAYS}),
 }
 

@@ -105,3 +105,10 @@ def unique_name(
         if candidate.casefold() not in taken:
             return candidate
         n += 1
+
+
+def name_key(name: str) -> str:
+    """An organisation's name as relationships are grouped and the ecosystem map is annotated
+    (``trustcore.relationships``, ``trustcore.ecosystem``): lower case, spaces at the ends dropped and runs of
+    spaces made one."""
+    return " ".join(str(name or "").split()).lower()

@@ -37,8 +37,16 @@ if TYPE_CHECKING:
     from .view import View
 
 NAME_MAX = 120
-# the workspace's tables (m012, m013): about an organisation, not a session, so no session's archive carries them
-TABLES = ("workspaces", "workspace_rankings", "workspace_sessions", "workspace_worksheet")
+# the workspace's tables (m012, m013, m014): about an organisation, not a session, so no session's archive
+# carries them
+TABLES = (
+    "workspaces",
+    "workspace_rankings",
+    "workspace_sessions",
+    "workspace_worksheet",
+    "ecosystem_actors",
+    "ecosystem_flows",
+)
 RANKING_CHANGED = (
     "Someone else saved the organisation-wide ranking while you were ranking it; your order was not saved."
 )
@@ -184,16 +192,20 @@ def _add_version(db, workspace_id: int, order: tuple[str, ...], source: str) -> 
         "INSERT INTO workspace_rankings (workspace_id, version, ordering, source, entered_at) VALUES (?, ?, ?, ?, ?)",
         [workspace_id, number, json.dumps(list(order)), source, at],
     )
-    # what every linked session shows changed: its event log says so, which is also what its open pages
-    # poll and its downloads are keyed by (``Store._change_marker``: the newest event)
+    tell_linked_sessions(db, workspace_id, "organisation_ranking_changed", {"version": number})
+    return OrgRanking(number, order, at, source)
+
+
+def tell_linked_sessions(db, workspace_id: int, action: str, detail: dict) -> None:
+    """What every linked session shows changed: its event log says so, which is also what its open pages
+    poll and its downloads are keyed by (``Store._change_marker``: the newest event)."""
     linked_ids = db.query(
         """SELECT s.id FROM workspace_sessions l JOIN sessions s ON s.code = l.session_code
            WHERE l.workspace_id = ?""",
         [workspace_id],
     )
     for row in list(linked_ids):
-        events.log(db, row["id"], "workspace", "organisation_ranking_changed", {"version": number})
-    return OrgRanking(number, order, at, source)
+        events.log(db, row["id"], "workspace", action, detail)
 
 
 def set_ranking(

@@ -243,7 +243,13 @@ PAGES = {  # name: (file, title, icon, url path)
     "workspace": ("views/workspace.py", "Organisation", ":material/domain:", "workspace"),
 }
 
-WIDE = ("console", "compare", "worksheet", "presenter", "workspace")  # pages drawn full width (tables, charts, a map, a projector)
+WIDE = (
+    "console",
+    "compare",
+    "worksheet",
+    "presenter",
+    "workspace",
+)  # pages drawn full width (tables, charts, a map, a projector)
 WIDE_PATHS = frozenset(PAGES[name][3] for name in WIDE)
 
 ROLE_PAGES = {  # the pages each role has, its main page first

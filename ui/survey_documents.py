@@ -16,8 +16,12 @@ from trustcore.view import View
 
 
 def intro(session: Session, documents: tuple[Document, ...]) -> None:
-    """The sentence saying what the shared documents hold."""
+    """The sentence saying what the shared documents hold, and the documents drawn as a figure (the ecosystem map)."""
     st.caption(esc(survey_documents.intro(session, documents)))
+    for document in documents:
+        if document.figure is not None:
+            st.markdown(f"**{esc(document.title)}**")
+            st.image(str(document.figure), width="stretch", alt=document.summary)
 
 
 def element_heading(element: Element) -> None:

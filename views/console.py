@@ -8,6 +8,7 @@ import streamlit as st
 from trustcore import anonymity, db, joining, links, owners, presenter, round_timer
 from trustcore import catalogue as catalogue_mod
 from trustcore import people as people_mod
+from trustcore import workspace as ws
 from trustcore.errors import InvalidInput, NotFound, RoundChanged, TrustcoreError
 from trustcore.followup import lineage, survey, survey_documents
 from trustcore.model import Role, RoundStatus
@@ -451,6 +452,20 @@ if shows.open:  # drawn only while open: the whole worksheet is many elements
                 lambda: survey_documents.choose(ctx.view, internal[1], kind=survey_documents.INTERNAL),
                 "The survey shows what the preview shows now.",
             )
+        if ws.linked_ranking(ctx.view) is not None:  # linked to a workspace: its shareable ecosystem map may go too
+            mapped = any(d.kind == survey_documents.MAP for d in survey_documents.chosen(ctx.view))
+            if (
+                st.checkbox(
+                    "Show the organisation's ecosystem map (its shareable version)",
+                    value=mapped,
+                    key=f"survey_show:map:{mapped}",
+                )
+                != mapped
+            ):
+                act(
+                    lambda: survey_documents.choose_map(ctx.view, not mapped),
+                    "The survey shows what the preview shows now.",
+                )
         st.markdown("**The survey, as stakeholders see it**")
         survey_preview(session, survey_documents.shared(ctx.view))
 

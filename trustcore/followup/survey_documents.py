@@ -8,8 +8,10 @@ shows both columns; the facilitator may leave one or both out (``choose``, store
 A session linked to an organisation workspace (``workspace.linked``) may also show the organisation's internal
 worksheet (Activity 2, ``INTERNAL``; ``trustcore.internal_worksheet``), beside the relationship worksheet: the
 facilitator chooses it and its columns (``choose(..., kind=INTERNAL)``); the stakeholder sees only the fields
-marked shareable, each under the name of the session's party that is the organisation. Other kinds (a data
-ecosystem map) would be further ``Shown`` kinds, each with its own builder in ``shared``.
+marked shareable, each under the name of the session's party that is the organisation. The organisation's data
+ecosystem map (``MAP``, Activity 4), which the facilitator may add for a session linked to an organisation
+workspace (``choose_map``), shows its shareable version only (``ecosystem.EcosystemMap.shareable``), as a
+diagram. Each kind has its own builder (``_document``).
 
 The facilitator's preview is ``shared`` built with the facilitator's link for the same audience: what the
 survey link's holder sees, exactly. Each answer records the versions of the entries its page showed
@@ -24,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .. import audience as audience_mod
 from .. import db as dbmod
-from .. import events, internal_worksheet
+from .. import ecosystem, ecosystem_svg, events, internal_worksheet
 from .. import workspace as workspace_mod
 from ..clock import now
 from ..errors import InvalidInput, NotAllowedNow, NotFound
@@ -40,10 +43,16 @@ from .worksheet_entries import _entry
 
 WORKSHEET = "worksheet"  # the relationship worksheet's Columns B and C
 INTERNAL = "internal-worksheet"  # the organisation's internal worksheet's shareable Columns B and C (Activity 2)
+MAP = "ecosystem_map"  # the linked workspace's data ecosystem map (Activity 4), its shareable version
 KINDS = {  # the kinds of document a survey may show, with their titles
     WORKSHEET: "Relationship worksheet",
     INTERNAL: "Organisation-wide worksheet",
+    MAP: "Data ecosystem map",
 }
+MAP_NOT_LINKED = (
+    "This session is not linked to an organisation workspace, so it has no ecosystem map to show: link it on "
+    "the console (Organisation workspace) first."
+)
 NOT_LINKED = (
     "Link this session to its organisation workspace first (Organisation workspace, on the console): the survey "
     "can show that workspace's internal worksheet only then."
@@ -94,6 +103,8 @@ class Document:
     title: str
     columns: tuple[str, ...]
     elements: tuple[Element, ...]  # the session's elements, in catalogue order (the survey's order)
+    figure: Markup | None = None  # a diagram (MAP: the shareable map as SVG, from its own autoescaped template)
+    summary: str = ""  # the figure in words (its alternative text)
 
     def element(self, element_id: str) -> Element | None:
         return next((e for e in self.elements if e.element_id == element_id), None)
@@ -150,7 +161,29 @@ def _in_kind_order(shown: Shown) -> int:
     return list(KINDS).index(shown.kind)
 
 
+def choose_map(view: View, shown: bool) -> tuple[Shown, ...]:
+    """Show (or stop showing) the linked workspace's shareable ecosystem map with the survey (facilitator only;
+    the session must be linked to a workspace). Returns the new choice."""
+    with view.write(Action.CHOOSE_SURVEY_DOCUMENTS) as (db, s):
+        if shown and ecosystem.linked_map(view.store.path, db, s.code) is None:
+            raise InvalidInput(MAP_NOT_LINKED)
+        kept = [d for d in _choice(db, s) if d.kind != MAP]
+        choice = tuple(sorted([*kept, Shown(MAP, ())] if shown else kept, key=_in_kind_order))
+        stored = json.dumps([{"kind": d.kind, "columns": list(d.columns)} for d in choice])
+        db.execute("UPDATE sessions SET survey_documents = ?, updated_at = ? WHERE id = ?", [stored, now(), s.id])
+        events.log(db, s.id, view.actor.label, "survey_documents_chosen", {MAP: bool(shown)})
+    return choice
+
+
 # ------------------------------------------------------------------------------------------- what is shown
+
+
+def _map(path, db, session: Session) -> Document | None:
+    """The linked workspace's shareable map (none when the session is no longer linked to a workspace)."""
+    found = ecosystem.linked_map(path, db, session.code)
+    if found is None:
+        return None
+    return Document(MAP, KINDS[MAP], (), (), ecosystem_svg.svg(found), ecosystem_svg.summary(found))
 
 
 def _worksheet(db, session: Session, columns: tuple[str, ...]) -> Document:
@@ -211,6 +244,8 @@ def _document(path, db, session: Session, shown: Shown) -> Document | None:
     """One chosen document, built by its kind's builder."""
     if shown.kind == INTERNAL:
         return _internal_worksheet(path, db, session, shown.columns)
+    if shown.kind == MAP:
+        return _map(path, db, session)
     return _worksheet(db, session, shown.columns)
 
 
@@ -331,11 +366,14 @@ def intro(session: Session, documents: Iterable[Document]) -> str:
     documents = list(documents)
     parts = [said[c] for d in documents if d.kind == WORKSHEET for c in d.columns]
     across = [said[c] for d in documents if d.kind == INTERNAL for c in d.columns]
-    if not parts and not across:
+    mapped = any(d.kind == MAP for d in documents)
+    if not parts and not across and not mapped:
         return f"The elements of trustworthy data stewardship on which {us} asks for your view."
     shared_text = " and ".join(parts)
     if across:
         shared_text += (", and, " if parts else "") + f"from its {KINDS[INTERNAL].lower()}, " + " and ".join(across)
+    if mapped:
+        shared_text += (", and " if shared_text else "") + "a map of the data ecosystem it is part of"
     return (
         f"For each element of trustworthy data stewardship, what {us} chose to share with you: "
         f"{shared_text}. Notes marked internal are left out."
