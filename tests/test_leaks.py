@@ -27,7 +27,7 @@ import openpyxl
 import pg
 import pytest
 
-from trustcore import documents, internal_worksheet, presenter, rights, tokens, workspace
+from trustcore import documents, ecosystem, internal_worksheet, presenter, rights, tokens, workspace
 from trustcore.errors import AccessDenied, TrustcoreError
 from trustcore.followup import survey_documents
 from trustcore.followup.next_steps import add_next_step
@@ -83,6 +83,7 @@ def _build(store: Store, setting: Anonymity) -> World:
     workspace.link_session(store.open(s.code, fac), wview, s.parties[0].id)
     internal_worksheet.set_entry(wview, ids[0], "B", ORG_SHARED)
     internal_worksheet.set_entry(wview, ids[0], "C", ORG_INTERNAL, internal=True)
+    ecosystem.add_actor(wview, f"{ORG_INTERNAL} ACTOR", "technology", internal=True)  # on its map (Activity 4)
     survey_documents.choose(store.open(s.code, fac), ["B", "C"], kind=survey_documents.INTERNAL)
     survey = new_survey_link(store.open(s.code, fac))
     submit_feedback(store.open(s.code, survey), RESPONDENT, {ids[0]: {"trust": 4, "comment": "Clear and honest"}})

@@ -11,7 +11,20 @@ import zipfile
 import openpyxl
 import pytest
 from markupsafe import escape
-from workspace_sample import FORMULA, INTERNAL_B, INTERNAL_C, OWNER, SCRIPT, SHARED_B, SHARED_C, sample
+from workspace_sample import (
+    FORMULA,
+    INTERNAL_ACTOR,
+    INTERNAL_B,
+    INTERNAL_C,
+    INTERNAL_FLOW,
+    OWNER,
+    SCRIPT,
+    SHARED_B,
+    SHARED_C,
+    SHARED_FLOW,
+    TO_INTERNAL,
+    sample,
+)
 
 from trustcore import audience, documents, workspace_admin, workspace_report, workspace_workbook
 from trustcore.errors import AccessDenied
@@ -27,6 +40,9 @@ def _xml(data: bytes) -> str:
 def _cells(data: bytes) -> dict[str, list[tuple]]:
     book = openpyxl.load_workbook(io.BytesIO(data))
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+INTERNAL = (INTERNAL_B, INTERNAL_C, INTERNAL_ACTOR, INTERNAL_FLOW, TO_INTERNAL)  # none in a shareable copy
 
 
 def _secrets(found) -> list[str]:
@@ -58,6 +74,12 @@ def test_the_workbook_opens_and_holds_each_part(store):
             ("Overdue", "Publish a DPIA"),
             ("Done", "Old step"),
         ]
+        actors = [row[0] for row in cells["Map actors"][1:]]
+        assert actors[:2] == ["Acme Data", "CityBus"] and cells["Map actors"][1][3] == "yes"  # the organisation
+        flows = cells["Map flows"][1:]
+        assert ("CityBus", "Acme Data", "Data", SHARED_FLOW, "yes") in flows
+        assert (INTERNAL_ACTOR in actors) is not shareable
+        assert len(flows) == (1 if shareable else 3)
 
 
 def test_the_full_workbook_marks_the_internal_fields(store):
@@ -70,10 +92,10 @@ def test_the_full_workbook_marks_the_internal_fields(store):
 def test_the_shareable_workbook_holds_no_internal_text_no_name_and_no_link(store):
     found = sample(store)
     full = workspace_workbook.workspace_workbook(found.wview)
-    assert INTERNAL_B in _xml(full)  # the planted text is where the check looks
+    assert all(text in _xml(full) for text in INTERNAL)  # the planted texts are where the check looks
     data = workspace_workbook.workspace_workbook(found.wview, shareable=True)
     xml = _xml(data)
-    for secret in (INTERNAL_B, INTERNAL_C, *_secrets(found)):
+    for secret in (*INTERNAL, *_secrets(found)):
         assert secret.encode() not in data and secret not in xml, secret
     assert SHARED_B in xml and SHARED_C in xml
 
@@ -81,11 +103,12 @@ def test_the_shareable_workbook_holds_no_internal_text_no_name_and_no_link(store
 def test_the_shareable_report_holds_no_internal_text_no_name_and_no_link(store):
     found = sample(store)
     full = workspace_report.workspace_report(found.wview)
-    assert INTERNAL_B in full and INTERNAL_C in full and ">internal</span>" in full
+    assert all(text in full for text in INTERNAL) and ">internal</span>" in full
     page = workspace_report.workspace_report(found.wview, shareable=True)
-    for secret in (INTERNAL_B, INTERNAL_C, *_secrets(found)):
+    for secret in (*INTERNAL, *_secrets(found)):
         assert secret not in page, secret
-    assert SHARED_B in page and SHARED_C in page and "Shareable version" in page
+    assert SHARED_B in page and SHARED_C in page and SHARED_FLOW in page and "Shareable version" in page
+    assert "<svg" in page and "data ecosystem map" in page  # the shareable map, drawn
     for part in ("Acme Data", "Adopted from “Departments 2026”", "CityBus", "Water Board", "Publish a DPIA"):
         assert part.replace("“", "&#8220;") in page or part in page, part
 
@@ -127,7 +150,7 @@ def test_the_downloads_offer_the_four_copies_and_the_archive(store):
     ]
     built = {d.key: d.build() for d in offered}
     for key in ("workspace-workbook-shareable", "workspace-report-shareable"):
-        assert INTERNAL_B.encode() not in built[key] and INTERNAL_C.encode() not in built[key]
+        assert not [text for text in INTERNAL if text.encode() in built[key]], key
     assert all(found.token not in d.file_name for d in offered)
 
 

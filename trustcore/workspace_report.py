@@ -9,15 +9,19 @@ same Content-Security-Policy: the page makes no request and runs no script.
 It shows what ``workspace_workbook.workspace_data`` gathered, for its audience (``audience.organisation``):
 the workspace's name and dates, Activity 1 (the current ranking, the rank in the latest versions and every
 version with where it came from), Activity 2 (Column A in the Activity 1 order, B and C), the relationships
-(each partner, its sessions and agreement over time) and Column E across them (open, overdue, done). The
-shareable copy leaves out every field marked internal. Rights: ``Action.DOWNLOAD_WORKSPACE``.
+(each partner, its sessions and agreement over time), Column E across them (open, overdue, done) and the
+data ecosystem map (Activity 4: its SVG, from its own autoescaped template, with each relationship's latest
+agreement and open next steps, then its actors and flows in tables). The shareable copy leaves out every
+field marked internal, and shows the map's shareable version. Rights: ``Action.DOWNLOAD_WORKSPACE``.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from . import relationships, templating
+from markupsafe import Markup
+
+from . import ecosystem, ecosystem_svg, relationships, templating
 from .report import _CSP, CREDIT, MADE_WITH
 from .workspace import WorkspaceView
 from .workspace_workbook import (
@@ -53,7 +57,11 @@ def render(data: WorkspaceData, *, generated: str | None = None, on: date | None
         ("worksheet", "Internal worksheet (Activity 2)"),
         ("relationships", "Relationships"),
         ("next-steps", "Next steps (Column E)"),
+        ("map", "Data ecosystem map (Activity 4)"),
     ]
+    notes = relationships.annotations_of(relationships.summaries(list(data.relationships)))
+    m = data.map
+    us = m.organisation
     page = templating.render(
         "workspace_report.html.j2",
         data=data,
@@ -79,6 +87,19 @@ def render(data: WorkspaceData, *, generated: str | None = None, on: date | None
             for r in data.relationships
         ],
         column_e=data.column_e,
+        map_svg=Markup(ecosystem_svg.svg(m, notes)) if m.actors else "",
+        map_words=ecosystem_svg.summary(m, notes),
+        actors=[
+            (
+                a.name,
+                ecosystem.KINDS.get(a.kind, a.kind),
+                ecosystem.ROLES.get(a.role, a.role) if a.role else "—",
+                us is not None and a.id == us.id,
+                a.internal,
+            )
+            for a in m.actors
+        ],
+        flows=[(m.describe(f), f.internal) for f in m.flows],
         states=list(STATE_WORDS.items()),
         today=(on or relationships.today()).isoformat(),
         credit=CREDIT,

@@ -6,15 +6,18 @@ and what the copy leaves out), Ranking (Activity 1: the elements in the current 
 order, with their rank in every version), Ranking versions (each version's date and where it came from),
 Worksheet (Activity 2: Column A in the Activity 1 order, B the steps the organisation takes, C how it
 demonstrates them), Relationships (each partner: its sessions, latest agreement and agreement over time in
-words, its next steps counted), Agreement (each revealed round of each linked session) and Next steps
-(Column E across the relationships: open, overdue, done).
+words, its next steps counted), Agreement (each revealed round of each linked session), Next steps
+(Column E across the relationships: open, overdue, done), and the data ecosystem map (Activity 4) as Map
+actors and Map flows (the columns of the map's own CSV, ``ecosystem.CSV_COLUMNS``, in words).
 
 It is written with the session workbook's machinery (``trustcore.workbook``): every text cell typed text
 (never a formula; formula-looking text quote-prefixed), rows as tall as their wrapped text, each sheet
 printing landscape on A4 fitted to the width with its header row on every page.
 
 What a copy carries is its ``audience.organisation`` (the one decision, in ``trustcore.audience``): the
-workspace link's full copy marks internal fields "[internal]"; the shareable copy leaves them out. Either copy
+workspace link's full copy marks internal fields "[internal]" (and says which actors and flows of the map are
+shareable); the shareable copy leaves them out, with the map's internal actors and flows and every flow
+touching an internal actor (``ecosystem.EcosystemMap.shareable``, what a survey shows of it). Either copy
 reads the linked sessions as ``trustcore.relationships`` does (revealed rounds only, no person's name, no
 session code). Rights: ``Action.DOWNLOAD_WORKSPACE`` (the workspace link), the link identified again on
 the one read snapshot everything is read on, so a replaced link reads nothing.
@@ -33,17 +36,28 @@ from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
 from . import audience as audience_mod
 from . import catalogue as catalogue_mod
-from . import clock, internal_worksheet, relationships
+from . import clock, ecosystem, internal_worksheet, relationships
 from . import db as dbmod
 from . import workspace as ws
 from .audience import Audience
+from .ecosystem import EcosystemMap
 from .internal_worksheet import Entry, InternalWorksheet
 from .relationships import Relationship, Step
 from .rights import Action
 from .workbook import _HEADER_FONT, _TEXT_WIDTH, INTERNAL_MARK, _finish, _put, _table, _when, _widths
 from .workspace import OrgRanking, Workspace, WorkspaceView
 
-SHEETS = ("About", "Ranking", "Ranking versions", "Worksheet", "Relationships", "Agreement", "Next steps")
+SHEETS = (
+    "About",
+    "Ranking",
+    "Ranking versions",
+    "Worksheet",
+    "Relationships",
+    "Agreement",
+    "Next steps",
+    "Map actors",
+    "Map flows",
+)
 TYPED_IN = "entered in the workspace"
 STATE_WORDS = {relationships.OPEN: "Open", relationships.OVERDUE: "Overdue", relationships.DONE: "Done"}
 
@@ -63,6 +77,7 @@ class WorkspaceData:
     sheet: InternalWorksheet  # Activity 2, only the entries the audience may see
     relationships: tuple[Relationship, ...]
     column_e: dict[str, list[Step]]  # open / overdue / done
+    map: EcosystemMap  # Activity 4, as the audience may see it
 
     @property
     def shareable(self) -> bool:
@@ -88,6 +103,7 @@ def workspace_data(wview: WorkspaceView, *, shareable: bool = False, on: date | 
         versions = tuple(ws.rankings(wview))
         sheet = internal_worksheet.build(wview)
         found = relationships.relationships(wview, on=on)
+        drawn = ecosystem.read(wview, shareable=seen.shareable)
     names = dict(catalogue_mod.default().names)
     rows = tuple(
         dataclasses.replace(row, entries={c: e for c, e in row.entries.items() if e.text and seen.shows_entry(e)})
@@ -102,6 +118,7 @@ def workspace_data(wview: WorkspaceView, *, shareable: bool = False, on: date | 
         sheet=dataclasses.replace(sheet, rows=rows),
         relationships=tuple(found),
         column_e=relationships.column_e(found),
+        map=drawn,
     )
 
 
@@ -112,12 +129,13 @@ def shareable_notice(data: WorkspaceData) -> str:
     """What the copy is, and what a shareable one leaves out, in words (the report's first page, About)."""
     if data.shareable:
         return (
-            "Shareable version: the internal worksheet's fields marked internal are left out; it names no person "
-            "and holds no link or session code. The relationships show revealed rounds only."
+            "Shareable version: the internal worksheet's fields marked internal, and the ecosystem map's internal "
+            "actors and flows, are left out; it names no person and holds no link or session code. The "
+            "relationships show revealed rounds only."
         )
     return (
         "Full version, for the organisation: it includes the internal worksheet's fields marked internal "
-        "(marked as such). Share the shareable version instead."
+        "(marked as such) and the ecosystem map's internal actors and flows. Share the shareable version instead."
     )
 
 
@@ -270,6 +288,45 @@ def _steps(sh: Sheet, data: WorkspaceData) -> None:
     _table(sh, header, rows, fixed={5: _TEXT_WIDTH})
 
 
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _actors(sh: Sheet, data: WorkspaceData) -> None:
+    m = data.map
+    us = m.organisation
+    header = ["Actor", "Kind", "Role", "The organisation", "Shareable"]
+    rows = [
+        [
+            a.name,
+            ecosystem.KINDS.get(a.kind, a.kind),
+            ecosystem.ROLES.get(a.role, a.role) if a.role else "",
+            _yes(us is not None and a.id == us.id),
+            _yes(not a.internal),
+        ]
+        for a in m.actors
+    ]
+    _table(sh, header, rows, fixed={1: 34})
+
+
+def _flows(sh: Sheet, data: WorkspaceData) -> None:
+    m = data.map
+    header = ["From", "To", "Kind", "Label", "Shareable"]
+    rows = []
+    for f in m.flows:
+        source, target = m.actor(f.source_id), m.actor(f.target_id)
+        rows.append(
+            [
+                source.name if source else "",
+                target.name if target else "",
+                ecosystem.FLOW_KINDS.get(f.kind, f.kind),
+                f.label,
+                _yes(not f.internal),
+            ]
+        )
+    _table(sh, header, rows, fixed={1: 30, 2: 30, 4: 40})
+
+
 def render(data: WorkspaceData) -> bytes:
     """The workbook of already gathered data (``workspace_workbook`` checks the right first)."""
     wb = Workbook()
@@ -278,7 +335,8 @@ def render(data: WorkspaceData) -> bytes:
     first = wb.active
     first.title = SHEETS[0]
     _about(first, data)
-    for title, draw in zip(SHEETS[1:], (_ranking, _versions, _worksheet, _relationships, _agreement, _steps)):
+    sheets = (_ranking, _versions, _worksheet, _relationships, _agreement, _steps, _actors, _flows)
+    for title, draw in zip(SHEETS[1:], sheets, strict=True):
         draw(wb.create_sheet(title), data)
     buffer = io.BytesIO()
     wb.save(buffer)
