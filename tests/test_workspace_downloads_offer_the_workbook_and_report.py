@@ -22,7 +22,7 @@ def test_the_tab_offers_the_workbook_and_the_report_full_and_shareable(store):  
         "Printable report (shareable)",
     ]
     assert labels[4:] == ["Whole workspace (JSON archive)"]
-    assert "The shareable copies leave those fields out" in texts(at)
+    assert "The shareable copies leave those out" in texts(at)
     names = {b.proto.label: b.proto for b in tab.get("download_button")}
     offered = {d.label: d for d in documents.workspace_offered(found.wview)}
     shareable = offered["Printable report (shareable)"].build()

@@ -25,7 +25,8 @@ and the CSV downloads all read (no Streamlit here).
   report, ``trustcore.workspace_workbook``/``workspace_report``) for the holder of its link: every field of its
   internal worksheet (Activity 2), internal ones marked as such. Its shareable copy (``organisation(shareable=
   True)``, reader ``SHAREABLE``) is for people outside the organisation (stakeholders, a partner, a board):
-  no field marked internal (Activity 2; the ecosystem map's internal actors and flows), and nothing that
+  no field marked internal (Activity 2; the ecosystem map's internal actors and flows, and every flow to an
+  internal actor: ``ecosystem.EcosystemMap.shareable``, what a survey shows of the map), and nothing that
   names a person or opens anything: no link, token or session code, no participant's or next step's owner's
   name. Either copy reads the linked sessions as ``WORKSPACE`` does (revealed rounds, no names, no codes), so
   the relationships and Column E across them are the same in both; Activity 1 (every version of the ranking,

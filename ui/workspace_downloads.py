@@ -30,9 +30,9 @@ def render(wview: WorkspaceView) -> None:
     if copies:
         st.caption(
             "The workbook and the printable report hold the organisation-wide ranking and its versions, the internal "
-            "worksheet, the relationships and their next steps. The full copies include the fields marked internal: "
-            "keep them inside the organisation. The shareable copies leave those fields out, name nobody and hold "
-            "no link: they are for stakeholders, partners or a board."
+            "worksheet, the relationships and their next steps, and the ecosystem map. The full copies include the "
+            "fields, actors and flows marked internal: keep them inside the organisation. The shareable copies leave "
+            "those out, name nobody and hold no link: they are for stakeholders, partners or a board."
         )
     for doc in offered:
         if doc.key == "workspace-archive":
