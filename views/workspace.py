@@ -65,7 +65,11 @@ tabs = st.tabs(
         "Ecosystem map (Activity 4)",
         "Relationships",
         "Downloads and link",
-    ]
+    ],
+    # keyed and stateful: the tab open stays open when a message drawn above the tabs (a flash after a save)
+    # shifts the page, instead of jumping back to the first tab
+    key="workspace:part",
+    on_change="rerun",
 )
 for tab, part in zip(tabs, (workspace_ranking, workspace_worksheet, ecosystem_map, relationships, workspace_downloads)):
     with tab:
