@@ -28,10 +28,10 @@ class SecretLink:
     close: Callable[[], None]
 
 
-def secret_link_controls(code: str, spec: SecretLink, t: Translator = ENGLISH) -> None:
+def secret_link_controls(session_code: str, spec: SecretLink, t: Translator = ENGLISH) -> None:
     """The new link (once), and the buttons that create, replace or close it (``t``: the reader's translator).
     The buttons' keys are stable, so the page may switch language between two clicks."""
-    key = f"{spec.name}_link:{code}"
+    key = f"{spec.name}_link:{session_code}"
     new = st.session_state.get(key)
     if new:
         st.warning(spec.shown_once, icon=":material/key:")
