@@ -305,7 +305,13 @@ with st.expander(t.gettext("People: remove a participant, or move one to another
             )
             how: dict = {"joined_within_minutes": int(minutes)}
         else:
-            chosen = st.multiselect(t.gettext("People to remove"), ids, format_func=label.get, key="people_bulk_ticked")
+            chosen = st.multiselect(
+                t.gettext("People to remove"),
+                ids,
+                format_func=label.get,
+                placeholder=t.gettext("Choose the people to remove"),
+                key="people_bulk_ticked",
+            )
             how = {"participant_ids": chosen}
         bulk_sure = st.checkbox(
             t.gettext("Yes, remove them and their rankings from this session (their personal links stop working)"),
