@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import clock, events
 from .errors import InvalidInput, NotAllowedNow
+from .i18n import ENGLISH, Translator
 from .model import RoundStatus, Session
 from .rights import Action
 from .store import check_round
@@ -99,11 +100,23 @@ def stop_timer(view: View, *, round_number: int) -> Session:
         return store.load_session(db, s.code)
 
 
-def describe(seconds_left: int | None, *, locks: bool) -> str:
-    """The timer in words, as pages show it: "4:05 left", then what happens at zero."""
+def wording(*, locks: bool, t: Translator = ENGLISH) -> tuple[str, str]:
+    """The timer's two sentences in ``t``'s language: while it runs (``{time}`` is the minutes and seconds
+    left, "4:05"), and at zero. The browser's countdown (``ui/timer.py``) fills ``{time}`` itself."""
+    if locks:
+        return (
+            t.gettext("{time} left (the round locks at zero)", time="{time}"),
+            t.gettext("Time is up: the round is locked."),
+        )
+    return t.gettext("{time} left", time="{time}"), t.gettext("Time is up: submit your ranking now.")
+
+
+def describe(seconds_left: int | None, *, locks: bool, t: Translator = ENGLISH) -> str:
+    """The timer in words, as pages show it: "4:05 left", then what happens at zero (in ``t``'s language)."""
     if seconds_left is None:
         return ""
+    running, up = wording(locks=locks, t=t)
     if seconds_left <= 0:
-        return "Time is up: the round is locked." if locks else "Time is up: submit your ranking now."
+        return up
     minutes, seconds = divmod(seconds_left, 60)
-    return f"{minutes}:{seconds:02d} left" + (" (the round locks at zero)" if locks else "")
+    return running.replace("{time}", f"{minutes}:{seconds:02d}")
