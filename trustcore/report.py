@@ -21,6 +21,7 @@ calls ``_``, ``ngettext`` and ``pgettext`` (bound to ``t``; ``pybabel`` extracts
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 from collections.abc import Callable, Sequence
@@ -29,13 +30,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import charts, report_charts, templating, wording
+from . import analysis, charts, report_charts, templating, wording
 from .followup import survey
 from .followup.next_steps import NextStep
 from .i18n import ENGLISH, N_, Translator
 from .results import RoundResults
 from .view import View
-from .workbook import SessionData, feedback_text, session_data, shareable_notice
+from .workbook import SessionData, feedback_text, session_data, shareable_notice, status_words
 
 AGENDA_TOP = 10
 CREDIT = N_(
@@ -47,8 +48,6 @@ CREDIT = N_(
 MADE_WITH = N_("Made with trustcore.")
 # the survey's answers (``survey.EXPECTATIONS``, ``survey.EVIDENCE``: stored codes), as the report words them
 ANSWERS = {"yes": N_("yes"), "partly": N_("partly"), "no": N_("no"), "unsure": N_("unsure")}
-# a next step's status (``model.STATUSES``: stored codes), as the report words them
-STATUSES = {"proposed": N_("proposed"), "agreed": N_("agreed"), "in progress": N_("in progress"), "done": N_("done")}
 _CSP = (
     "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; "
     "connect-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'"
@@ -104,6 +103,12 @@ def _day(text: str | None, t: Translator) -> str:
         return text
 
 
+def _named(div: analysis.Divergence, names: dict[str, str]) -> analysis.Divergence:
+    """The divergence with its elements named in the reader's language (the charts write the names)."""
+    rows = tuple(dataclasses.replace(row, element=names.get(row.element_id, row.element)) for row in div.rows)
+    return dataclasses.replace(div, rows=rows)
+
+
 def _status(data: SessionData, res: RoundResults, t: Translator = ENGLISH) -> str:
     """Whether the participants see the round (its reveal time is ``revealed``, shown by the template)."""
     s = data.session
@@ -130,18 +135,19 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str], t: Tra
     if not res.comparable:
         return out
     parties = list(res.party_orders)
+    divergence = res.divergence if english else _named(res.divergence, names)
     if len(parties) == 2:
         caption = t.gettext(
             "Each element's rank per party (1 = most important, on the left), most contested at the top; "
             "the bar joins the two parties' ranks, and each party has its own marker shape."
         )
-        order_chart = _chart(report_charts.dumbbell, res.divergence, colours, title=caption, t=t)
+        order_chart = _chart(report_charts.dumbbell, divergence, colours, title=caption, t=t)
     else:
         caption = t.gettext(
             "Each element's rank across the parties (1 = most important, at the top); the most contested "
             "elements are drawn thick and named at both ends."
         )
-        order_chart = _chart(report_charts.bump, res.divergence, colours, title=caption, t=t)
+        order_chart = _chart(report_charts.bump, divergence, colours, title=caption, t=t)
     rank_width = min(14.0, 52 / len(parties))
     # Reasons: once per element (most contested first); the agenda's pairs point to them.
     blocks: list[dict[str, Any]] = []
@@ -180,7 +186,7 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str], t: Tra
         heatmap=Markup(
             _chart(
                 report_charts.rank_heatmap,
-                res.divergence,
+                divergence,
                 colours,
                 title=t.gettext("Ranks as a table: the rank in each cell, darker = more important."),
                 t=t,
@@ -289,7 +295,7 @@ def render(data: SessionData, *, generated: str | None = None, t: Translator = E
         else [],
         worksheet=_worksheet(data, names),
         owner=_owner,
-        status=lambda code: t.gettext(STATUSES[code]) if code in STATUSES else code,
+        status=lambda code: status_words(code, t),
         respondents=len({a.respondent for a in data.feedback}),
         trust_low=t.gettext(survey.TRUST_SCALE[1]).lower(),
         trust_high=t.gettext(survey.TRUST_SCALE[5]).lower(),
