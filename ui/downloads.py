@@ -14,6 +14,7 @@ import streamlit as st
 
 from trustcore import documents, rights
 from trustcore.rights import Action
+from ui import i18n
 from ui import streamlit_internals as internals
 
 
@@ -65,7 +66,7 @@ def _download_buttons(ctx, round_number: int | None = None) -> None:
         help="Off: participants, survey respondents and next steps' owners are left out of the shareable "
         "copies. This session shows names, so you may include them.",
     )
-    offered = documents.offered(view, round_number=round_number, names=names)
+    offered = documents.offered(view, round_number=round_number, names=names, lang=i18n.language(ctx))
     columns = st.columns(2)
     for i, doc in enumerate(offered):
         with columns[i % 2]:
