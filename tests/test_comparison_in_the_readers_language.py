@@ -41,6 +41,7 @@ def test_the_side_by_side_table_speaks_french_with_french_element_names_and_deci
     assert {row[0] for row in table.rows} == set(names.values())
     assert all("," in row[3] and "." not in row[3] for row in table.rows)  # the mean rank: 5,5 in French
     assert "Rang moyen" in table.html and "Mean rank" not in table.html
+    assert 'attr(data-label) "\u00a0: "' in table.html  # a card's "Rang moyen : 5,5", French typography
     # the card threshold is computed from the French words: it still turns into cards on a phone
     assert table.narrow_below > PHONE_REM
     assert tables.side_by_side(res).headers[-3:] == ("Mean rank", "Spread", "SD")  # English stays the default

@@ -44,6 +44,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     numeric: frozenset[int] = frozenset()
     row_header: int = 0
+    label_separator: str = ": "  # between a card's label and its value (French: a no-break space before ":")
     html: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -69,6 +70,11 @@ class Table:
     def css_class(self) -> str:
         """The class its card layout is keyed by (one per threshold: equal thresholds, equal rules)."""
         return "tc-table-" + f"{self.narrow_below:g}".replace(".", "-")
+
+
+def _separator(t: Translator) -> str:
+    # Translators: between a column's name and its value in a table laid out as cards on a phone ("Rank: 3")
+    return t.pgettext("label and value", ": ")
 
 
 def _number(value: float | None, digits: int, t: Translator = ENGLISH) -> str:
@@ -100,6 +106,7 @@ def side_by_side(res: RoundResults, t: Translator = ENGLISH, names: Mapping[str,
             for row in div.rows
         ),
         numeric=frozenset(range(1, len(parties) + 4)),
+        label_separator=_separator(t),
     )
 
 
@@ -113,6 +120,7 @@ def consensus(res: RoundResults, names: Mapping[str, str], t: Translator = ENGLI
         headers=(t.pgettext("table header", "Rank"), "Borda", *(("Kemeny",) if res.kemeny else ())),
         rows=tuple((t.number(n), *(c[n - 1] for c in columns)) for n in range(1, len(res.borda) + 1)),
         numeric=frozenset({0}),
+        label_separator=_separator(t),
     )
 
 
@@ -140,6 +148,7 @@ def within(res: RoundResults, t: Translator = ENGLISH) -> Table | None:
             if pc.within_w is not None
         ),
         numeric=frozenset({1, 2}),
+        label_separator=_separator(t),
     )
 
 
@@ -157,6 +166,7 @@ def stability(moved: RoundsComparison, t: Translator = ENGLISH) -> Table:
             for party, tau in moved.stability.items()
         ),
         numeric=frozenset({1}),
+        label_separator=_separator(t),
     )
 
 
@@ -169,6 +179,7 @@ def order(caption: str, element_order: Sequence[str], names: Mapping[str, str], 
         rows=tuple((t.number(n), names[e]) for n, e in enumerate(element_order, start=1)),
         numeric=frozenset({0}),
         row_header=1,
+        label_separator=_separator(t),
     )
 
 
@@ -179,6 +190,7 @@ def elements(catalogue: Catalogue, t: Translator = ENGLISH) -> Table:
         caption=t.gettext("What the elements mean"),
         headers=(t.gettext("Element"), t.gettext("What it covers")),
         rows=tuple((e.name_in(t.locale), e.description_in(t.locale)) for e in catalogue.elements),
+        label_separator=_separator(t),
     )
 
 
@@ -204,4 +216,5 @@ def baseline_comparison(
             for party, c in compared.items()
         ),
         numeric=frozenset({1, 2}),
+        label_separator=_separator(t),
     )

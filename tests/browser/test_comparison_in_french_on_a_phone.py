@@ -1,0 +1,42 @@
+"""The comparison on a 390 px phone whose browser speaks French: headings, headline and tables in French, the
+elements named in French, each party's rank for every element of the side-by-side table inside the viewport
+(the longer French words turn it into cards, never a sideways scroll), and ``<html lang="fr">``."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from .helpers import eventually, open_app, shot, wait_idle
+from .test_phone_tables import cells_by_column, inside, no_sideways_scroll, table
+
+PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True, "locale": "fr-FR"}
+
+
+def test_the_comparison_in_french_on_a_phone_keeps_every_rank_in_view(server, store, new_page):
+    made = store.create_session(
+        "Port et logistique", ["Autorité portuaire", "Logistique du Nord"], our_org="Port", partner_org="Logis"
+    )
+    s = made.session
+    ids = list(s.catalogue.ids)
+    tokens = []
+    for i, party in enumerate(s.parties):
+        tokens.append(store.join(s.code, party.id, f"Personne {i}").token)
+        order = ids if i == 0 else ids[3:] + ids[:3]
+        store.submit(s.code, tokens[-1], order, {ids[0]: "C'est la base de la confiance."}, round_number=1)
+    store.reveal(s.code, made.facilitator_token, round_number=1)
+
+    phone = new_page(**PHONE)
+    open_app(phone, f"{server.url}/compare?session={s.code}&me={tokens[0]}")
+    expect(phone.get_by_role("heading", name="Côte à côte, les plus disputés d'abord")).to_be_visible()
+    eventually(lambda: phone.evaluate("document.documentElement.lang") == "fr")
+    side = table(phone, "Côte à côte, les plus disputés d'abord")
+    cells = cells_by_column(side)
+    assert set(cells) >= {"Élément", "Autorité portuaire", "Logistique du Nord", "Rang moyen", "Écart"}
+    for party in ("Autorité portuaire", "Logistique du Nord"):
+        for n, cell in enumerate(cells[party]):
+            inside(phone, cell, f"{party}, row {n}")
+    expect(side.get_by_text("Impact actif et positif", exact=True)).to_be_visible()
+    expect(phone.get_by_role("heading", name="Ordre du jour de la discussion")).to_be_visible()
+    no_sideways_scroll(phone, "the comparison in French")
+    wait_idle(phone)
+    shot(phone, "comparison-in-french-phone")
