@@ -40,3 +40,22 @@ def test_the_comparison_in_french_on_a_phone_keeps_every_rank_in_view(server, st
     no_sideways_scroll(phone, "the comparison in French")
     wait_idle(phone)
     shot(phone, "comparison-in-french-phone")
+
+
+def test_the_presenter_screen_in_french_on_the_projector(server, store, new_page):
+    from trustcore.presenter import new_presenter_link
+
+    made = store.create_session("Projecteur", ["Autorité portuaire", "Logistique du Nord"])
+    s = made.session
+    ids = list(s.catalogue.ids)
+    for i, party in enumerate(s.parties):
+        token = store.join(s.code, party.id, f"Personne {i}").token
+        store.submit(s.code, token, ids if i == 0 else ids[::-1], {e: "Une raison" for e in ids}, round_number=1)
+    store.reveal(s.code, made.facilitator_token, round_number=1)
+    shown = new_presenter_link(store.open(s.code, made.facilitator_token))
+    screen = new_page(width=1280, height=800, locale="fr-FR")
+    open_app(screen, f"{server.url}/presenter?session={s.code}&presenter={shown}")
+    expect(screen.get_by_text("Ordre du jour de la discussion\u00a0: point 1 sur 45")).to_be_visible()
+    expect(screen.get_by_text("rang (1 = le plus important)")).to_be_visible()  # the chart's axis, in French
+    eventually(lambda: screen.evaluate("document.documentElement.lang") == "fr")
+    shot(screen, "presenter-in-french")
