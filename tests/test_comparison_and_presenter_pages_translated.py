@@ -79,9 +79,13 @@ def test_the_comparison_in_spanish_and_back_to_english_with_the_same_round(store
     assert "Posición media" in _html(at)
     for sentence in ENGLISH_SENTENCES:
         assert sentence not in texts(at), sentence
+    at.session_state["compare_chart"] = "Mapa de calor"  # the heatmap's tab, chosen in Spanish
+    at.run()
+    assert "heatmap" in at.get("plotly_chart")[0].proto.id
     at.selectbox(key="tc_language").set_value("en").run()
     assert not at.exception, at.exception
     assert "Side by side, most contested first" in [h.value for h in at.subheader]
+    assert "heatmap" in at.get("plotly_chart")[0].proto.id  # the same chart stays open in English
     assert at.query_params["lang"] == "en"
 
 

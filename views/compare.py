@@ -8,7 +8,7 @@ language (``ui/cached.py``).
 
 import streamlit as st
 
-from trustcore import analysis, anonymity, charts, wording
+from trustcore import analysis, anonymity, charts, i18n, wording
 from trustcore import tables as table_of
 from trustcore.i18n import N_
 from trustcore.model import Role, RoundStatus
@@ -122,6 +122,18 @@ def show_reasons(row, why) -> None:
     st.text("\n".join(wording.reason_line(r, t=t) for r in why))
 
 
+def keep_chart_tab() -> None:
+    """The open chart tab survives a change of language: the tabs' state is the label of the open one, so a
+    label of another language becomes this language's label of the same chart."""
+    chosen = st.session_state.get("compare_chart")
+    if chosen is None:
+        return
+    for label in CHARTS.values():
+        if chosen != t.gettext(label) and chosen in {i18n.translator(code).gettext(label) for code in i18n.SUPPORTED}:
+            st.session_state["compare_chart"] = t.gettext(label)
+            return
+
+
 def details() -> None:
     """Everything below the headline: tables, charts, agenda, consensus, feedback, rounds, downloads."""
     # ---- side by side
@@ -159,6 +171,7 @@ def details() -> None:
 
     # ---- charts
     ready = cached.comparison_charts(ctx.view, number, marker, lang)
+    keep_chart_tab()
     tabs = st.tabs([t.gettext(label) for label in CHARTS.values()], key="compare_chart", on_change="rerun")
     for tab, name in zip(tabs, CHARTS, strict=True):
         if tab.open:  # only the chart on screen is sent; choosing another tab reruns the page

@@ -41,6 +41,17 @@ def test_the_comparison_in_french_on_a_phone_keeps_every_rank_in_view(server, st
     wait_idle(phone)
     shot(phone, "comparison-in-french-phone")
 
+    # the chart tab chosen in French stays open when the tab switches to English
+    phone.get_by_role("tab", name="Carte de chaleur").click()
+    wait_idle(phone)
+    expect(phone.get_by_role("tab", name="Carte de chaleur")).to_have_attribute("aria-selected", "true")
+    phone.get_by_role("combobox", name="Langue").click()
+    phone.keyboard.type("Engl")
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("heading", name="Side by side, most contested first")).to_be_visible()
+    expect(phone.get_by_role("tab", name="Heatmap")).to_have_attribute("aria-selected", "true")
+    eventually(lambda: phone.evaluate("document.documentElement.lang") == "en")
+
 
 def test_the_presenter_screen_in_french_on_the_projector(server, store, new_page):
     from trustcore.presenter import new_presenter_link
