@@ -105,6 +105,8 @@ def _read_params() -> dict[str, str]:
         params = url
     else:
         params = dict(st.session_state.get(_STATE, {}))
+        if "lang" in url:  # a bare ``?lang=fr`` (the start page's link in French) sets the tab's language
+            params["lang"] = url["lang"]
     return {k: str(v)[:200] for k, v in params.items()}
 
 
@@ -168,7 +170,7 @@ def resolve() -> Context:
             ctx.view = store.open(code, None)  # the share link: the code alone
         except NotFound as exc:
             ctx.error = exc
-            params = {}
+            params = {"lang": params["lang"]} if params.get("lang") else {}  # the language outlives a wrong code
     for key, role, refused in LINKS if ctx.view else ():
         if not params.get(key):
             continue
