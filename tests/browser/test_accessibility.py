@@ -168,6 +168,35 @@ def test_every_page_view_has_no_serious_axe_violation_nor_sideways_scroll(server
     assert not failures, "\n".join(failures)
 
 
+# The pages in French (issue 23): a French phone (the browser's locale) on the pages drawn in the reader's
+# language, and ``?lang=fr`` on the others, which keep the same checks; each says ``<html lang="fr">`` where the
+# page is translated, and the language switcher at the top is labelled and reachable.
+FRENCH = [("visitor", ""), ("visitor", "new"), ("visitor", "privacy"), ("joiner", "join"), ("stakeholder", "survey")]
+
+
+@pytest.mark.parametrize(("role", "path"), FRENCH)
+def test_pages_in_french_have_no_serious_axe_violation_on_a_phone(server, sessions, new_page, role, path):
+    from ui.i18n import TRANSLATED_PAGES
+
+    params, _ = sessions[role]
+    query = "&".join(f"{k}={v}" for k, v in {**params, "lang": "fr"}.items())
+    page = new_page(390, 844, is_mobile=True, has_touch=True, locale="fr-FR")
+    open_app(page, f"{server.url}/{path}?{query}")
+    frames_drawn(page)
+    if (path or "start") in TRANSLATED_PAGES:
+        page.wait_for_function("() => document.documentElement.lang === 'fr'")
+    switcher = page.get_by_role("combobox", name="Langue")
+    expect(switcher).to_be_visible()
+    name = f"fr-{role}-{path or 'start'}-390"
+    violations = audit(page)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / f"{name}.json").write_text(json.dumps(violations, indent=1, ensure_ascii=False))
+    shot(page, name)
+    serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v.get("impact") in FAILING]
+    overflow = page.evaluate(SIDEWAYS)
+    assert not serious and overflow <= 1, (serious, overflow)
+
+
 # the longest transition or animation any element of a document has now, in seconds
 LONGEST_MOTION = """els => Math.max(0, ...els.flatMap(e => {
   const s = getComputedStyle(e);
