@@ -197,6 +197,22 @@ def test_pages_in_french_have_no_serious_axe_violation_on_a_phone(server, sessio
     assert not serious and overflow <= 1, (serious, overflow)
 
 
+def test_the_language_switcher_is_labelled_and_works_from_the_keyboard(server, new_page):
+    """A Spanish browser on the start page: the box is named "Idioma", the tab's title is Spanish, and Enter,
+    an arrow and Enter choose French for the tab (its URL and ``<html lang>``)."""
+    page = new_page(1366, 900, locale="es-ES")
+    open_app(page, f"{server.url}/")
+    assert page.title() == "trustcore, clasificación conjunta"
+    box = page.get_by_role("combobox", name="Idioma")
+    box.focus()
+    for key in ("Enter", "ArrowUp", "Enter"):  # English, Français, Español: one up from Spanish
+        page.keyboard.press(key)
+    page.wait_for_url("**lang=fr**")
+    page.wait_for_function("() => document.documentElement.lang === 'fr'")
+    expect(page.get_by_role("heading", name="Rejoindre une session")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Langue")).to_be_visible()
+
+
 # the longest transition or animation any element of a document has now, in seconds
 LONGEST_MOTION = """els => Math.max(0, ...els.flatMap(e => {
   const s = getComputedStyle(e);
