@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidInput
+from .i18n import ENGLISH, N_, Translator
 
 CREATE_ENV = "TRUSTCORE_CREATE"
 OPEN, SIGNED_IN = "open", "signed-in"
@@ -124,16 +125,25 @@ def rule_from_env() -> CreateRule:
 @dataclass(frozen=True)
 class CreateDecision:
     allowed: bool
-    why: str = ""  # for a refusal: why, in words for people
+    why: str = ""  # for a refusal: why, in words for people (English; ``worded`` says it in another language)
     sign_in_helps: bool = False  # a refusal that signing in (with the right account) may lift
+    email: str = ""  # the address a NOT_LISTED refusal names
+
+    def worded(self, t: Translator = ENGLISH) -> str:
+        """``why`` in ``t``'s language (a marked message; anything else as it is)."""
+        if self.why in (NEEDS_SIGN_IN, LISTED_ONLY):
+            return t.gettext(self.why)
+        if self.email and self.why == NOT_LISTED.format(email=self.email):
+            return t.gettext(NOT_LISTED, email=self.email)
+        return self.why
 
 
-NEEDS_SIGN_IN = "Creating sessions on this server is for signed-in facilitators. Sign in to create one."
-NOT_LISTED = (
+NEEDS_SIGN_IN = N_("Creating sessions on this server is for signed-in facilitators. Sign in to create one.")
+NOT_LISTED = N_(
     "Creating sessions on this server is for listed facilitators, and {email} is not one of them. "
     "Ask whoever runs this server to add you, or sign in with another account."
 )
-LISTED_ONLY = (
+LISTED_ONLY = N_(
     "Creating sessions on this server is for listed facilitators. Sign in with the account your "
     "organisation gave you to create one."
 )
@@ -149,7 +159,7 @@ def may_create(rule: CreateRule, email: str | None) -> CreateDecision:
         return CreateDecision(False, NEEDS_SIGN_IN if rule.mode == SIGNED_IN else LISTED_ONLY, sign_in_helps=True)
     if rule.mode == SIGNED_IN or who in rule.addresses or "@" + who.rsplit("@", 1)[1] in rule.domains:
         return CreateDecision(True)
-    return CreateDecision(False, NOT_LISTED.format(email=who), sign_in_helps=True)
+    return CreateDecision(False, NOT_LISTED.format(email=who), sign_in_helps=True, email=who)
 
 
 def may_create_here(email: str | None) -> CreateDecision:
