@@ -53,6 +53,7 @@ from .followup import next_steps, reflections, survey, worksheet_entries
 from .followup.next_steps import NextStep
 from .followup.reflections import Reflection
 from .followup.survey import FeedbackAnswer
+from .i18n import N_
 from .model import Ranking, Session
 from .results import RoundResults, RoundsComparison, round_results, rounds_comparison
 from .rights import Action
@@ -62,7 +63,7 @@ from .view import View
 SHEETS = ("Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback", "Reasons")
 REASONS_COLUMNS = ("round", "element_id", "element", "spread", "party", "participant", "rank", "reason")
 STATISTICS_COLUMNS = ("round", "statistic", "between", "value", "in words")
-NOT_REVEALED_YET = (
+NOT_REVEALED_YET = N_(
     "The results are not revealed yet: the downloads open once the facilitator reveals a round, "
     "so that nobody sees the other parties' rankings before ranking."
 )
