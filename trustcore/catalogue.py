@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import CatalogueError, InvalidInput, Listing, Phrase
-from .i18n import N_
+from .i18n import N_, Translator
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "elements.csv"
 MIN_ELEMENTS, MAX_ELEMENTS = 2, 30
@@ -90,6 +90,11 @@ class Element:
         """The description in ``lang``, or the catalogue's own when it has no translation there."""
         return next((text for code, _, text in self.translations if code == lang and text), self.description)
 
+    @property
+    def phrase(self) -> ElementName:
+        """The name as a parameter of a refusal: said in the reader's language where the catalogue has it."""
+        return ElementName(self)
+
     def record(self) -> dict:
         """The element as the upload format has it (flat ``name_fr`` keys; none when untranslated)."""
         out: dict = {"id": self.id, "name": self.name, "description": self.description, "level": self.level}
@@ -99,6 +104,21 @@ class Element:
             if description:
                 out[f"description_{code}"] = description
         return out
+
+
+class ElementName(Phrase):
+    """An element's name in a message (``Element.phrase``): its own name in English, ``name_in`` the reader's
+    language when translated."""
+
+    element: Element
+
+    def __new__(cls, element: Element) -> ElementName:
+        made = str.__new__(cls, element.name)
+        made.msgid, made.params, made.element = element.name, {}, element
+        return made
+
+    def translated(self, t: Translator) -> str:
+        return self.element.name_in(t.locale)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 A message can be translated where it is shown: raise the error with a marked message (``i18n.N_``) and its
 values as named parameters, ``NotAllowedNow(N_("This session is full: it takes at most {cap} participants."),
 cap=cap)``. ``str(exc)`` is the English text (logs, the CLI, today's pages); a page shows
-``exc.translated(t)`` with the reader's translator (``ui.common.problem(exc, t)``). A message built as a
-finished string (an f-string, as most still are) has no parameters and is shown as it is, in English, until it
-is rewritten this way (``docs/i18n.md``).
+``exc.translated(t)`` with the reader's translator (``ui.common.problem(exc, t)``). Every refusal of the core
+is raised this way; a parameter that is itself worded (a field's name, a count, a list) is a ``Phrase``,
+``Plural``, ``Listing`` or ``Number``, translated with the message (``docs/i18n.md``). A message built as a
+finished string (the command line's, the archive importers') has no parameters and is shown as it is.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class Phrase(str):
 
     def translated(self, t: Translator) -> str:
         return t.gettext(self.msgid, **_translated(params=self.params, t=t))
+
+    def __reduce__(self):  # pickled (a cache, another process) as the same text with the same wording
+        return _rebuilt, (type(self), str(self), dict(self.__dict__))
 
 
 class Plural(Phrase):
@@ -84,6 +88,12 @@ class Listing(Phrase):
         elif separator == "; ":
             separator = t.pgettext("list of groups separator", "; ")
         return separator.join(item.translated(t) if isinstance(item, Phrase) else str(item) for item in self.items)  # type: ignore[attr-defined]
+
+
+def _rebuilt(cls: type[Phrase], text: str, state: dict) -> Phrase:
+    made = str.__new__(cls, text)
+    made.__dict__.update(state)
+    return made
 
 
 def _translated(*, params: dict[str, object], t: Translator) -> dict[str, object]:

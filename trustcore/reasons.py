@@ -48,7 +48,7 @@ def clean(reasons: Mapping[str, object] | None, catalogue: Catalogue) -> dict[st
         if eid in reasons:
             text = clean_line(
                 reasons[eid],
-                field=Phrase(N_("The reason for {element}"), element=names[eid]),
+                field=Phrase(N_("The reason for {element}"), element=catalogue[eid].phrase),
                 max_len=REASON_MAX,
                 required=False,
             )

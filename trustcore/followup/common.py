@@ -77,7 +77,7 @@ class _ExpectedVersion:
 def _element_label(session: Session, element_id: str | None) -> str:
     if element_id is None:
         return Phrase(N_("the overall question"))
-    return session.catalogue.names.get(element_id, element_id)
+    return session.catalogue[element_id].phrase if element_id in session.catalogue.ids else element_id
 
 
 def _latest_orders(db, session: Session, *, facilitator: bool) -> tuple[int | None, dict[str, tuple[str, ...]], bool]:
