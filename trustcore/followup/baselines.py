@@ -58,7 +58,7 @@ def set_baseline(view: View, party_id: int, order, *, expected_version: int | No
     stored order again changes nothing."""
     store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.ENTER_BASELINE)
-    pid = _party_id(actor.session, party_id, field="The party")
+    pid = _party_id(actor.session, party_id, field=N_("The party"))
     order = validate_order(order, actor.session.catalogue)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)
     with view.write(Action.ENTER_BASELINE, party_id=pid) as (db, session):
