@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
-from .errors import InvalidInput
+from .errors import InvalidInput, Listing
 from .i18n import ENGLISH, N_, Translator
 from .model import Anonymity, Ranking, Session
 
@@ -46,7 +46,7 @@ def parse(value: object) -> Anonymity:
     try:
         return Anonymity(str(getattr(value, "value", value)))
     except ValueError:
-        choices = ", ".join(a.value for a in Anonymity)
+        choices = Listing(a.value for a in Anonymity)
         raise InvalidInput(N_("Choose who sees names: one of {choices}."), choices=choices) from None
 
 

@@ -11,8 +11,8 @@ import json
 
 from . import db as dbmod
 from . import events
-from .errors import InvalidInput
-from .i18n import ENGLISH, Translator
+from .errors import InvalidInput, Plural
+from .i18n import ENGLISH, N_, Translator
 from .model import Session
 from .rights import Action
 from .store import participant_count
@@ -28,15 +28,21 @@ def set_joining(view: View, *, open: bool | None = None, cap=None) -> Session:
         try:
             cap = int(cap)
         except (TypeError, ValueError):
-            raise InvalidInput("The limit must be a whole number of participants.") from None
+            raise InvalidInput(N_("The limit must be a whole number of participants.")) from None
         if not 1 <= cap <= MAX_CAP:
-            raise InvalidInput(f"The limit must be between 1 and {MAX_CAP} participants.")
+            raise InvalidInput(N_("The limit must be between 1 and {most} participants."), most=MAX_CAP)
     with view.write(Action.MANAGE_JOINING) as (db, s):
         detail: dict = {}
         if cap is not None and cap != s.join_cap:
             joined = participant_count(db, s.id)
             if cap < joined:
-                raise InvalidInput(f"{joined} people have joined already: the limit cannot be lower than that.")
+                raise InvalidInput(
+                    Plural.ngettext(
+                        "{n} person has joined already: the limit cannot be lower than that.",
+                        "{n} people have joined already: the limit cannot be lower than that.",
+                        joined,
+                    )
+                )
             db.execute("UPDATE sessions SET join_cap = ? WHERE id = ?", [cap, s.id])
             detail["cap"] = cap
         if open is not None and bool(open) != s.joining_open:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from . import db as dbmod
 from . import events, tokens, wording
-from .errors import InvalidInput
-from .i18n import ENGLISH, Translator
+from .errors import InvalidInput, Plural
+from .i18n import ENGLISH, N_, Translator
 from .model import RoundStatus, Session
 from .results import RoundResults, round_results
 from .rights import Action
@@ -59,11 +59,17 @@ def show_agenda_item(view: View, index: int) -> Session:
     try:
         index = int(index)
     except (TypeError, ValueError):
-        raise InvalidInput("Choose an item of the agenda.") from None
+        raise InvalidInput(N_("Choose an item of the agenda.")) from None
     session = store.require(code, token, Action.MANAGE_PRESENTER).session
     count = len(agenda(_results(store, session)))  # the statistics, before the write lock is taken
     if not 0 <= index < max(count, 1):
-        raise InvalidInput(f"The agenda has {count} item{'s' if count != 1 else ''}: choose one of them.")
+        raise InvalidInput(
+            Plural.ngettext(
+                "The agenda has {n} item: choose one of them.",
+                "The agenda has {n} items: choose one of them.",
+                count,
+            )
+        )
     with view.write(Action.MANAGE_PRESENTER) as (db, s):
         db.execute("UPDATE sessions SET agenda_item = ? WHERE id = ?", [index, s.id])
         events.log(db, s.id, "facilitator", "agenda_item_shown", {"item": index})

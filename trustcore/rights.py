@@ -19,8 +19,8 @@ from .i18n import N_
 from .model import Actor, Role
 
 DENIED = N_("This link is not valid (it may be mistyped, or the session was deleted).")
-NOT_YOURS = "You can only change your own party's entries."
-NOT_YET = "The results of this round are hidden until the facilitator reveals them."
+NOT_YOURS = N_("You can only change your own party's entries.")
+NOT_YET = N_("The results of this round are hidden until the facilitator reveals them.")
 LOCKED = N_("This round is locked: the facilitator is no longer accepting rankings.")
 
 

@@ -11,25 +11,26 @@ refused (RoundChanged) and nothing is written, so a timer never lands on a round
 from __future__ import annotations
 
 from . import clock, events
-from .errors import InvalidInput, NotAllowedNow
-from .i18n import ENGLISH, Translator
+from .errors import InvalidInput, NotAllowedNow, Phrase
+from .i18n import ENGLISH, N_, Translator
 from .model import RoundStatus, Session
 from .rights import Action
 from .store import check_round
 from .view import View
 
 MAX_SECONDS = 3 * 60 * 60  # three hours: longer than any round of a workshop
-NOT_OPEN = "The timer runs only while the round is open."
-NO_TIMER = "No timer is running in this round."
+NOT_OPEN = N_("The timer runs only while the round is open.")
+NO_TIMER = N_("No timer is running in this round.")
+TOO_LONG = N_("{what} must be between 1 second and {hours} hours.")
 
 
-def _seconds(value, *, what: str = "The timer") -> int:
+def _seconds(value, *, what: str = N_("The timer")) -> int:
     try:
         seconds = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{what} needs a number of minutes.") from None
+        raise InvalidInput(N_("{what} needs a number of minutes."), what=Phrase(what)) from None
     if seconds != seconds or seconds < 1 or seconds > MAX_SECONDS:  # NaN, negative, zero, days
-        raise InvalidInput(f"{what} must be between 1 second and {MAX_SECONDS // 3600} hours.")
+        raise InvalidInput(TOO_LONG, what=Phrase(what), hours=MAX_SECONDS // 3600)
     return round(seconds)
 
 
@@ -60,7 +61,7 @@ def start_timer(view: View, seconds: float, *, round_number: int, lock_at_zero: 
 def extend_timer(view: View, seconds: float, *, round_number: int) -> Session:
     """Add ``seconds`` to the running timer (to what is left, or from now if it already ran out)."""
     store = view.store
-    more = _seconds(seconds, what="An extension")
+    more = _seconds(seconds, what=N_("An extension"))
     with view.write(Action.RUN_ROUNDS) as (db, s):
         check_round(s.current_round, round_number)
         rnd = s.round
@@ -71,7 +72,7 @@ def extend_timer(view: View, seconds: float, *, round_number: int) -> Session:
         base = rnd.timer_ends_at if not rnd.time_is_up else clock.now()
         ends = clock.later(more, base)
         if clock.seconds_until(ends) > MAX_SECONDS:
-            raise InvalidInput(f"The timer must be between 1 second and {MAX_SECONDS // 3600} hours.")
+            raise InvalidInput(TOO_LONG, what=Phrase(N_("The timer")), hours=MAX_SECONDS // 3600)
         db.execute(
             "UPDATE rounds SET timer_ends_at = ? WHERE session_id = ? AND number = ?", [ends, s.id, s.current_round]
         )

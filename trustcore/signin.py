@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from .errors import InvalidInput
+from .errors import InvalidInput, Phrase
 from .i18n import ENGLISH, N_, Translator
 
 CREATE_ENV = "TRUSTCORE_CREATE"
@@ -48,7 +48,7 @@ def parse_email(text: str) -> str:
     """An address a person typed (to hand a session over); InvalidInput, in words, if it is not one."""
     clean = email_of(text)
     if clean is None:
-        raise InvalidInput("Type the e-mail address the co-facilitator signs in with, like name@example.org.")
+        raise InvalidInput(N_("Type the e-mail address the co-facilitator signs in with, like name@example.org."))
     return clean
 
 
@@ -125,17 +125,12 @@ def rule_from_env() -> CreateRule:
 @dataclass(frozen=True)
 class CreateDecision:
     allowed: bool
-    why: str = ""  # for a refusal: why, in words for people (English; ``worded`` says it in another language)
+    why: str = ""  # for a refusal: why, in words for people (a Phrase: ``worded(t)`` says it in theirs)
     sign_in_helps: bool = False  # a refusal that signing in (with the right account) may lift
-    email: str = ""  # the address a NOT_LISTED refusal names
 
     def worded(self, t: Translator = ENGLISH) -> str:
-        """``why`` in ``t``'s language (a marked message; anything else as it is)."""
-        if self.why in (NEEDS_SIGN_IN, LISTED_ONLY):
-            return t.gettext(self.why)
-        if self.email and self.why == NOT_LISTED.format(email=self.email):
-            return t.gettext(NOT_LISTED, email=self.email)
-        return self.why
+        """``why`` in ``t``'s language (a ``Phrase``; anything else as it is)."""
+        return self.why.translated(t) if isinstance(self.why, Phrase) else self.why
 
 
 NEEDS_SIGN_IN = N_("Creating sessions on this server is for signed-in facilitators. Sign in to create one.")
@@ -156,10 +151,12 @@ def may_create(rule: CreateRule, email: str | None) -> CreateDecision:
         return CreateDecision(True)
     who = email_of(email)
     if who is None:
-        return CreateDecision(False, NEEDS_SIGN_IN if rule.mode == SIGNED_IN else LISTED_ONLY, sign_in_helps=True)
+        return CreateDecision(
+            False, Phrase(NEEDS_SIGN_IN if rule.mode == SIGNED_IN else LISTED_ONLY), sign_in_helps=True
+        )
     if rule.mode == SIGNED_IN or who in rule.addresses or "@" + who.rsplit("@", 1)[1] in rule.domains:
         return CreateDecision(True)
-    return CreateDecision(False, NOT_LISTED.format(email=who), sign_in_helps=True, email=who)
+    return CreateDecision(False, Phrase(NOT_LISTED, email=who), sign_in_helps=True)
 
 
 def may_create_here(email: str | None) -> CreateDecision:

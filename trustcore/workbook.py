@@ -74,7 +74,7 @@ SHEETS = (
 )
 REASONS_COLUMNS = ("round", "element_id", "element", "spread", "party", "participant", "rank", "reason")
 STATISTICS_COLUMNS = ("round", "statistic", "between", "value", "in words")
-NOT_REVEALED_YET = (
+NOT_REVEALED_YET = N_(
     "The results are not revealed yet: the downloads open once the facilitator reveals a round, "
     "so that nobody sees the other parties' rankings before ranking."
 )

@@ -9,6 +9,7 @@ from .. import analysis, events, results, wording
 from .. import db as dbmod
 from ..clock import now
 from ..errors import AccessDenied, InvalidInput, NotFound
+from ..i18n import N_
 from ..model import STATUSES, Session
 from ..rights import Action
 from ..store import DENIED
@@ -41,12 +42,12 @@ def link_previous(view: View, previous_code: str, previous_facilitator_token: st
     previous = store.require(previous_code, previous_facilitator_token, Action.LINK_SESSIONS).session
     with view.write(Action.LINK_SESSIONS) as (db, s):
         if previous.id == s.id:
-            raise InvalidInput("A session cannot follow itself: give the code of an earlier session.")
+            raise InvalidInput(N_("A session cannot follow itself: give the code of an earlier session."))
         seen = {s.id}
         cursor: int | None = previous.id
         while cursor is not None:
             if cursor in seen:
-                raise InvalidInput("That session already follows this one: linking them would make a loop.")
+                raise InvalidInput(N_("That session already follows this one: linking them would make a loop."))
             seen.add(cursor)
             row = _one(db, "SELECT previous_session_id FROM sessions WHERE id = ?", [cursor])
             cursor = row["previous_session_id"] if row else None

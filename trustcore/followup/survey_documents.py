@@ -36,7 +36,7 @@ from .. import db as dbmod
 from .. import ecosystem, ecosystem_svg, events, internal_worksheet
 from .. import workspace as workspace_mod
 from ..clock import now
-from ..errors import InvalidInput, NotAllowedNow, NotFound
+from ..errors import InvalidInput, NotAllowedNow, NotFound, Phrase
 from ..i18n import ENGLISH, N_, Translator
 from ..model import Session
 from ..rights import Action
@@ -54,11 +54,11 @@ KINDS = {  # the kinds of document a survey may show, with their titles (transla
     INTERNAL: N_("Organisation-wide worksheet"),
     MAP: N_("Data ecosystem map"),
 }
-MAP_NOT_LINKED = (
+MAP_NOT_LINKED = N_(
     "This session is not linked to an organisation workspace, so it has no ecosystem map to show: link it on "
     "the console (Organisation workspace) first."
 )
-NOT_LINKED = (
+NOT_LINKED = N_(
     "Link this session to its organisation workspace first (Organisation workspace, on the console): the survey "
     "can show that workspace's internal worksheet only then."
 )
@@ -146,11 +146,11 @@ def choose(view: View, columns: Iterable[str], *, kind: str = WORKSHEET) -> tupl
     element names; the internal worksheet (``INTERNAL``, only for a session linked to a workspace) with no
     column is not shown. Returns the new choice."""
     if kind not in KINDS:
-        raise InvalidInput("Choose one of the documents the survey can show.")
+        raise InvalidInput(N_("Choose one of the documents the survey can show."))
     wanted = {str(c).strip().upper() for c in columns}
     unknown = sorted(wanted - set(COLUMNS))
     if unknown:
-        raise InvalidInput("The survey can show the worksheet's Column B (steps) and Column C (evidence) only.")
+        raise InvalidInput(N_("The survey can show the worksheet's Column B (steps) and Column C (evidence) only."))
     this = Shown(kind, tuple(c for c in COLUMNS if c in wanted))
     with view.write(Action.CHOOSE_SURVEY_DOCUMENTS) as (db, s):
         if kind == INTERNAL and this.columns and workspace_mod.linked(view.store.path, db, s) is None:
@@ -290,7 +290,9 @@ def version(documents: Iterable[Document], element_id: str | None) -> str:
 
 def check_version(session: Session, text: object, *, field: str) -> str:
     """A version record a page passes with an answer (``version``), checked for shape; InvalidInput if not."""
-    problem = InvalidInput(f"{field}: the record of what the survey showed is not readable. Reload the page.")
+    problem = InvalidInput(
+        N_("{field}: the record of what the survey showed is not readable. Reload the page."), field=Phrase(field)
+    )
     if not isinstance(text, str) or len(text) > VERSION_MAX:
         raise problem
     try:
@@ -332,7 +334,7 @@ def recorded(
         docs = shared(view)
         return {eid: version(docs, eid) for eid in element_ids}
     if not isinstance(shown, Mapping):
-        raise InvalidInput("The record of what the survey showed must be given per element. Reload the page.")
+        raise InvalidInput(N_("The record of what the survey showed must be given per element. Reload the page."))
     return {eid: check_version(session, shown.get(eid), field=_element_label(session, eid)) for eid in element_ids}
 
 
