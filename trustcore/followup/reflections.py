@@ -9,6 +9,7 @@ from .. import db as dbmod
 from .. import events
 from ..clock import now
 from ..errors import InvalidInput
+from ..i18n import N_
 from ..rights import Action
 from ..text import TEXT_MAX, clean_text
 from ..view import View
@@ -16,12 +17,13 @@ from .common import _ExpectedVersion, _one
 
 # The guidebook's Activity 6 reflection questions, paraphrased (CC BY-SA 4.0, ODI Trustworthy Data
 # Stewardship Guidebook).
+# English here; a page shows each in the reader's language (``t.gettext(question)``).
 REFLECTION_QUESTIONS: dict[str, str] = {
-    "areas": "Did this engagement show areas where we should raise our trustworthiness?",
-    "actions": "What will we do about them?",
-    "timeframe": "Over what timeframe will we do it?",
-    "org_wide": "How does this relationship's ranking compare with our organisation-wide ranking?",
-    "hierarchy": "Do our data practices fit the hierarchy of trustworthy data stewardship?",
+    "areas": N_("Did this engagement show areas where we should raise our trustworthiness?"),
+    "actions": N_("What will we do about them?"),
+    "timeframe": N_("Over what timeframe will we do it?"),
+    "org_wide": N_("How does this relationship's ranking compare with our organisation-wide ranking?"),
+    "hierarchy": N_("Do our data practices fit the hierarchy of trustworthy data stewardship?"),
 }
 
 REFLECTION_CHANGED = "Someone else changed this answer while you were editing it; your text was not saved."
