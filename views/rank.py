@@ -20,7 +20,7 @@ from trustcore.i18n import N_
 from trustcore.model import Role, RoundStatus
 from trustcore.text import markdown_escape as esc
 from ui import cached, outage, ranking
-from ui.common import link_box, plain, problem, session_header
+from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context
 from ui.flash import show as show_flash
 from ui.i18n import page_language, switcher
@@ -79,9 +79,7 @@ show_flash(notice)
 MOVED = f"rank:round-changed:{session.code}:{me.id}"
 if MOVED in st.session_state:
     moved = st.session_state.pop(MOVED)
-    notice.warning(
-        plain(moved.translated(t) if isinstance(moved, TrustcoreError) else str(moved)), icon=":material/warning:"
-    )
+    notice.warning(moved.translated(t) if isinstance(moved, TrustcoreError) else str(moved), icon=":material/warning:")
 with notice:
     show_timer(rnd)  # the round timer, if the facilitator started one
 with st.expander(t.gettext("Your personal link"), icon=":material/link:"):
