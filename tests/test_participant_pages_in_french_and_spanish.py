@@ -34,7 +34,7 @@ def test_the_ranking_page_in_french_names_the_elements_in_french(store, made):  
     top = at.text_input[0]
     french = made.session.catalogue.names_in("fr")
     first = list(store._start_order(store.participant(code, ann.token), 1))[0]
-    assert top.label.replace("\\", "") == f"Pourquoi {french[first]} est-il en tête\u202f?"  # plain(): escaped
+    assert top.label.replace("\\", "") == f"Pourquoi placer {french[first]} en tête\u202f?"  # plain(): escaped
     assert 'document.documentElement.lang = "fr"' in _html(at)
 
     at.button(key="submit_ranking").click().run()
