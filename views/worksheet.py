@@ -164,7 +164,7 @@ for row in sheet.rows:
                     show_entries(row, party)
         d, e = st.columns(2)
         d.markdown(t.gettext("**D · Stakeholder feedback**"))
-        d.text(row.feedback.text)
+        d.text(row.feedback.text_in(t))
         for respondent, comment in row.feedback.comments:
             d.text(f"“{comment}” ({respondent})" if sheet.audience.other_names else f"“{comment}”")
         e.markdown(t.gettext("**E · Next steps**"))
@@ -186,6 +186,6 @@ for row in sheet.rows:
 
 if sheet.overall.answers:
     st.markdown(t.gettext("**Overall trust (stakeholder survey)**"))
-    st.text(sheet.overall.text)
+    st.text(sheet.overall.text_in(t))
 
 show_flash()
