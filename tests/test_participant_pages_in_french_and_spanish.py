@@ -125,3 +125,18 @@ def test_next_steps_in_spanish(store, made):  # noqa: F811
     shown = texts(at)
     assert "Próximos pasos" in shown and "Every element has" not in shown
     assert "Añadir" in [b.label for b in at.button]
+
+
+def test_the_worksheets_column_a_says_where_its_order_comes_from_in_the_readers_language(store, made):  # noqa: F811
+    from trustcore.followup.agreed_order import agreed_order
+
+    code, fac = made.session.code, made.facilitator_token
+    view = store.open(code, fac)
+    assert agreed_order(view)[1] == "catalogue order (no rankings yet)"
+    assert agreed_order(view, t=translator("fr"))[1] == "l'ordre du catalogue (pas encore de classement)"
+    for party in made.session.parties:
+        store.submit(code, store.join(code, party.id).token, made.session.catalogue.ids, round_number=1)
+    assert agreed_order(view, t=translator("es"))[1] == "consenso (Kemeny) de la ronda 1"
+    at = run(session=code, admin=fac, lang="fr")
+    at.switch_page("views/worksheet.py").run()
+    assert "le consensus (Kemeny) du tour 1" in texts(at).replace("\\", "")  # escaped markdown

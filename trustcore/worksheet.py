@@ -113,15 +113,18 @@ class Worksheet:
         return self.audience.shareable
 
 
-def build(view: View, *, shareable: bool = False, audience: Audience | None = None) -> Worksheet:
+def build(
+    view: View, *, shareable: bool = False, audience: Audience | None = None, t: Translator = ENGLISH
+) -> Worksheet:
     """The worksheet as the token's holder may see it, for ``audience`` (default: the holder's own copy,
     or the shareable one with ``shareable``; ``trustcore.audience``): a shareable worksheet leaves out
-    internal B/C entries and respondents' names, and orders Column A by rounds participants may see."""
+    internal B/C entries and respondents' names, and orders Column A by rounds participants may see.
+    ``t``: the language of where Column A's order comes from (``order_source``)."""
     store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     session = actor.session
     audience = audience or audience_mod.of(session, facilitator=actor.is_facilitator, shareable=shareable)
-    order, source = agreed_order.agreed_order(view, all_rounds=audience.all_rounds)
+    order, source = agreed_order.agreed_order(view, all_rounds=audience.all_rounds, t=t)
     entries = worksheet_entries.worksheet(view, shareable=audience.shareable)
     answers = audience.respondents(survey.feedback(view))
     steps = audience.next_steps(next_steps.next_steps(view))

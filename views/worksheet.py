@@ -53,7 +53,7 @@ shareable = st.toggle(
         "respondents' names are left out, Column A follows only revealed rounds, and nothing can be edited."
     ),
 )
-sheet = worksheet_mod.build(ctx.view, shareable=shareable)
+sheet = worksheet_mod.build(ctx.view, shareable=shareable, t=t)
 st.caption(
     t.gettext(
         "Column A: the elements in the agreed order ({source}). "
