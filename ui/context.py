@@ -60,7 +60,6 @@ class Context:
     # the current round as this run drew it: (number, status, timer end). ``Round.status`` reads the clock
     # (a timer that locks), so polls compare against this, taken once, rather than against the live object.
     drawn_round: tuple | None = None
-    switcher_drawn: bool = False  # the language switcher is on this run's page already (``ui.i18n.switcher``)
 
     @property
     def code(self) -> str | None:

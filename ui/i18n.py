@@ -25,6 +25,7 @@ from .context import Context, set_params
 # url paths of the pages drawn in the reader's language (the rest: English)
 TRANSLATED_PAGES = frozenset(
     {"join", "console", "compare", "presenter", "start", "new", "my-sessions", "privacy", "survey"}
+    | {"rank", "next-steps", "worksheet", "reflect"}
 )
 _HTML_LANG = "tc_html_lang"  # the <html lang> this tab's browser was last told
 # A script-only st.html element still takes a place (and a gap) in the page: this hides its container.
@@ -70,11 +71,8 @@ def page_language(ctx: Context) -> i18n.Translator:
 def switcher(ctx: Context, t: i18n.Translator) -> None:
     """A language choice for this tab (stable codes, each language named in its own words); choosing one puts
     it in the URL (``?lang=``), which the tab's links keep. ``app.py`` draws it once at the top of every page,
-    right-aligned (a page that calls it again draws nothing: ``ctx.switcher_drawn``). Its label is hidden on
+    right-aligned; no page draws another. Its label is hidden on
     screen (the choice shows a language's name, which says what it is) and is the box's accessible name."""
-    if ctx.switcher_drawn:
-        return
-    ctx.switcher_drawn = True
     with st.container(horizontal=True, horizontal_alignment="right", key="tc_language_bar"):
         choice = st.selectbox(
             t.gettext("Language"),

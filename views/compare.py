@@ -19,7 +19,7 @@ from ui import cached, figures
 from ui.common import session_header
 from ui.context import page_context
 from ui.downloads import download_section
-from ui.i18n import page_language, switcher
+from ui.i18n import page_language
 from ui.live import heavy_slot, rerun_on_change, watch_round
 from ui.tables import show as show_table
 
@@ -43,7 +43,6 @@ names = session.catalogue.names_in(lang)
 facilitator = ctx.facilitator
 
 session_header(session, subtitle=t.gettext("Comparison"), t=t)
-switcher(ctx, t)
 visible = [r.number for r in session.rounds if session.results_visible(r.number, facilitator=facilitator)]
 if not visible:
     st.info(

@@ -16,7 +16,7 @@ from trustcore.tokens import display_code
 from ui import cached, figures
 from ui.common import plain
 from ui.context import base_url, page_context
-from ui.i18n import page_language, switcher
+from ui.i18n import page_language
 from ui.live import rerun_on_change
 from ui.timer import show_timer
 
@@ -89,5 +89,4 @@ with st.container(key="tc-present"):
         if "divergence" in ready:
             figures.show(figures.standalone(ready["divergence"], t), key="chart:divergence")  # no table here
 
-switcher(ctx, t)  # at the foot of the screen, out of the room's way
 rerun_on_change(ctx, marker)  # once everything above was read and drawn

@@ -17,6 +17,7 @@ from .common import _ExpectedVersion, _one
 
 # The guidebook's Activity 6 reflection questions, paraphrased (CC BY-SA 4.0, ODI Trustworthy Data
 # Stewardship Guidebook).
+# English here; a page shows each in the reader's language (``t.gettext(question)``).
 REFLECTION_QUESTIONS: dict[str, str] = {
     "areas": N_("Did this engagement show areas where we should raise our trustworthiness?"),
     "actions": N_("What will we do about them?"),
