@@ -46,7 +46,7 @@ def test_a_french_workbook_has_french_sheet_names_headers_and_words(store):
         "Classements",
         "Comparaison",
         "Statistiques",
-        "Grille de travail",
+        "Feuille de travail",
         "Prochaines étapes",
         "Retours",
         "Raisons",
@@ -58,7 +58,7 @@ def test_a_french_workbook_has_french_sheet_names_headers_and_words(store):
     assert "Rang (Alpha)" in comparison and "Rang moyen" in comparison
     statistics = {row[1] for row in book["Statistiques"].iter_rows(min_row=2, values_only=True)}
     assert {"parties ayant classé", "W de Kendall", "degrés de liberté"} <= statistics
-    sheet = [c.value for c in next(book["Grille de travail"].iter_rows(max_row=1))]
+    sheet = [c.value for c in next(book["Feuille de travail"].iter_rows(max_row=1))]
     assert sheet[:2] == ["A\u00a0: position", "A\u00a0: élément"]
     # the element names are the catalogue's French ones
     french = view.session.catalogue.names_in("fr")
@@ -165,7 +165,7 @@ def test_the_worksheet_shared_with_the_survey_is_in_the_readers_language(store):
     code, fac, _ = _room(store)
     page = survey_documents.html(store.open(code, fac), t=FR)
     assert '<html lang="fr">' in page
-    assert "Grille de travail de la relation" in page and "Mesures que nous prenons" in page
+    assert "Feuille de travail de la relation" in page and "Mesures que nous prenons" in page
     assert "Relationship worksheet" not in page and "Steps we take" not in page
     session = store.open(code, fac).session
     shown = survey_documents.shared(store.open(code, fac))

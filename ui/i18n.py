@@ -27,6 +27,7 @@ TRANSLATED_PAGES = frozenset(
     {"join", "console", "compare", "presenter", "start", "new", "my-sessions", "privacy", "survey"}
     | {"rank", "next-steps", "worksheet", "reflect"}
 )
+_SHOWN = "tc_language_shown"  # the language the switcher last showed this tab
 _HTML_LANG = "tc_html_lang"  # the <html lang> this tab's browser was last told
 # A script-only st.html element still takes a place (and a gap) in the page: this hides its container.
 _HIDE = '<style>div[data-testid="stElementContainer"]:has(#tc-html-lang){display:none}</style>'
@@ -73,11 +74,15 @@ def switcher(ctx: Context, t: i18n.Translator) -> None:
     it in the URL (``?lang=``), which the tab's links keep. ``app.py`` draws it once at the top of every page,
     right-aligned; no page draws another. Its label is hidden on
     screen (the choice shows a language's name, which says what it is) and is the box's accessible name."""
+    if st.session_state.get(_SHOWN) != t.locale or "tc_language" not in st.session_state:
+        # the tab's language changed other than through this box (a link, the URL), or the box was not drawn on
+        # the last run (a page switch): the box follows the tab, rather than sending it back to another language
+        st.session_state["tc_language"] = t.locale
+    st.session_state[_SHOWN] = t.locale
     with st.container(horizontal=True, horizontal_alignment="right", key="tc_language_bar"):
         choice = st.selectbox(
             t.gettext("Language"),
             list(i18n.SUPPORTED),
-            index=list(i18n.SUPPORTED).index(t.locale),
             format_func=lambda code: i18n.NAMES[code],
             key="tc_language",
             label_visibility="collapsed",
