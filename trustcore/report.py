@@ -22,7 +22,6 @@ calls ``_``, ``ngettext`` and ``pgettext`` (bound to ``t``; ``pybabel`` extracts
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
@@ -75,14 +74,6 @@ def _counts(values: dict[str, int], keys: Sequence[str], t: Translator = ENGLISH
     return t.pgettext("list separator", ", ").join(
         t.gettext("{answer} {n}", answer=t.gettext(ANSWERS.get(k, k)), n=values.get(k, 0)) for k in keys
     )
-
-
-def _chart(draw: Callable[..., str], *args: Any, t: Translator, **kwargs: Any) -> str:
-    """A chart of ``report_charts`` in ``t``'s language, once its functions take ``t`` (another part of the
-    translation work marks them; until then they draw their own words in English)."""
-    if "t" in inspect.signature(draw).parameters:
-        kwargs["t"] = t
-    return draw(*args, **kwargs)
 
 
 def _moment(text: str | None, t: Translator) -> str:
@@ -141,13 +132,13 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str], t: Tra
             "Each element's rank per party (1 = most important, on the left), most contested at the top; "
             "the bar joins the two parties' ranks, and each party has its own marker shape."
         )
-        order_chart = _chart(report_charts.dumbbell, divergence, colours, title=caption, t=t)
+        order_chart = report_charts.dumbbell(divergence, colours, title=caption, t=t)
     else:
         caption = t.gettext(
             "Each element's rank across the parties (1 = most important, at the top); the most contested "
             "elements are drawn thick and named at both ends."
         )
-        order_chart = _chart(report_charts.bump, divergence, colours, title=caption, t=t)
+        order_chart = report_charts.bump(divergence, colours, title=caption, t=t)
     rank_width = min(14.0, 52 / len(parties))
     # Reasons: once per element (most contested first); the agenda's pairs point to them.
     blocks: list[dict[str, Any]] = []
@@ -184,8 +175,7 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str], t: Tra
         order_chart=Markup(order_chart),
         order_caption=caption,
         heatmap=Markup(
-            _chart(
-                report_charts.rank_heatmap,
+            report_charts.rank_heatmap(
                 divergence,
                 colours,
                 title=t.gettext("Ranks as a table: the rank in each cell, darker = more important."),
@@ -285,9 +275,7 @@ def render(data: SessionData, *, generated: str | None = None, t: Translator = E
         rounds=[_round(data, res, colours, t) for res in data.results],
         trend=trend,
         trend_summary=trend.describe(t) if trend else "",
-        trend_chart=Markup(
-            _chart(report_charts.rounds_chart, trend.trend, title=t.gettext("Agreement round by round"), t=t)
-        )
+        trend_chart=Markup(report_charts.rounds_chart(trend.trend, title=t.gettext("Agreement round by round"), t=t))
         if trend
         else "",
         stability=[(p, tau, wording.agreement_label(tau, "tau", t)) for p, tau in trend.stability.items()]
