@@ -30,6 +30,7 @@ from . import workspace as ws
 from .clock import now
 from .errors import InvalidInput, NotAllowedNow
 from .followup.common import _ExpectedVersion, _one
+from .i18n import ENGLISH, N_, Translator
 from .rights import Action
 from .text import NAME_MAX, TITLE_MAX, clean_line, name_key, spreadsheet_safe
 
@@ -38,15 +39,22 @@ if TYPE_CHECKING:
     from .workspace import LinkedSession, WorkspaceView
 
 ORGANISATION, PEOPLE, TECHNOLOGY = "organisation", "people", "technology"
-KINDS = {ORGANISATION: "Organisation", PEOPLE: "Group of people", TECHNOLOGY: "Technology"}
+# stored codes -> display names (English, marked: shown through ``t.gettext`` in the reader's words)
+KINDS = {ORGANISATION: N_("Organisation"), PEOPLE: N_("Group of people"), TECHNOLOGY: N_("Technology")}
 ROLES = {
-    "": "No role",
-    "steward": "Steward",
-    "contributor": "Contributor",
-    "reuser": "Reuser",
-    "beneficiary": "Beneficiary",
+    "": N_("No role"),
+    "steward": N_("Steward"),
+    "contributor": N_("Contributor"),
+    "reuser": N_("Reuser"),
+    "beneficiary": N_("Beneficiary"),
 }
-FLOW_KINDS = {"data": "Data", "insights": "Insights", "services": "Services", "products": "Products", "money": "Money"}
+FLOW_KINDS = {
+    "data": N_("Data"),
+    "insights": N_("Insights"),
+    "services": N_("Services"),
+    "products": N_("Products"),
+    "money": N_("Money"),
+}
 LABEL_MAX = 60  # a flow's short label: it is written on the arrow
 
 ACTOR_CHANGED = "Someone else changed or removed this actor while you were editing it; your change was not saved."
@@ -135,11 +143,17 @@ class EcosystemMap:
             if a.kind == ORGANISATION and a.id != us.id
         ]
 
-    def describe(self, flow: Flow) -> str:
-        """``CityBus → Council: data (timetables)``, in words."""
+    def describe(self, flow: Flow, t: Translator = ENGLISH) -> str:
+        """``CityBus → Council: data (timetables)``, in ``t``'s words."""
         source, target = self.actor(flow.source_id), self.actor(flow.target_id)
-        what = FLOW_KINDS[flow.kind].lower() + (f" ({flow.label})" if flow.label else "")
-        return f"{source.name if source else '?'} → {target.name if target else '?'}: {what}"
+        kind = t.gettext(FLOW_KINDS[flow.kind]).lower()
+        what = t.gettext("{kind} ({label})", kind=kind, label=flow.label) if flow.label else kind
+        return t.gettext(
+            "{source} → {target}: {what}",
+            source=source.name if source else "?",
+            target=target.name if target else "?",
+            what=what,
+        )
 
 
 # ------------------------------------------------------------------------------------------- reading

@@ -22,7 +22,9 @@ from trustcore import i18n
 
 from .context import Context, set_params
 
-TRANSLATED_PAGES = frozenset({"join"})  # url paths of the pages drawn in the reader's language (the rest: English)
+TRANSLATED_PAGES = frozenset(
+    {"join", "workspace"}
+)  # url paths of the pages drawn in the reader's language (the rest: English)
 _HTML_LANG = "tc_html_lang"  # the <html lang> this tab's browser was last told
 # A script-only st.html element still takes a place (and a gap) in the page: this hides its container.
 _HIDE = '<style>div[data-testid="stElementContainer"]:has(#tc-html-lang){display:none}</style>'
