@@ -83,7 +83,9 @@ def _node(
     lines = tuple(charts._wrap_lines(actor.name, WRAP))
     role = t.gettext(ROLES[actor.role]) if actor.role else ""
     h = LINE * len(lines) + (LINE if role else 0) + 24
-    w = NODE_W + (30 if actor.kind == PEOPLE else 0)
+    # wide enough for its longest line (a long word, in any language), plus the corners a hexagon cuts off
+    longest = max(max(len(line) for line in lines) * FONT * 0.56, len(role) * SMALL * 0.56) + 28
+    w = max(NODE_W, longest + (44 if actor.kind == TECHNOLOGY else 0)) + (30 if actor.kind == PEOPLE else 0)
     hw, hh = w / 2, h / 2
     hexagon = (
         f"{x - hw:.1f},{y:.1f} {x - hw + 22:.1f},{y - hh:.1f} {x + hw - 22:.1f},{y - hh:.1f} "
