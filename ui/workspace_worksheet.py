@@ -44,7 +44,9 @@ def render(wview: WorkspaceView, t: Translator = ENGLISH) -> None:
         written = sum(1 for e in row.entries.values() if e.text)
         title = esc(t.gettext("A{position}. {element}", position=row.position, element=row.element))
         with st.expander(
-            t.gettext("{title} · {n} of 2 written", title=title, n=written) if written else title,
+            t.ngettext("{title} · {n} of 2 written", "{title} · {n} of 2 written", written, title=title)
+            if written
+            else title,
             expanded=row.position <= 3,
         ):
             if row.description:
