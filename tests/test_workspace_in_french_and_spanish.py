@@ -57,7 +57,7 @@ def test_the_workspace_in_french(store):  # noqa: F811
     assert list(sessions.columns)[:3] == ["Session", "Date", "Tours tenus"]
     assert list(sessions["Statistique"]) == ["τ-b de Kendall = -1,00", "τ-b de Kendall = 1,00"]
     steps = _frames(at)[-1]
-    assert list(zip(steps["État"], steps["Prochaine étape"])) == [("En retard", "Publish a DPIA")]
+    assert list(zip(steps["État"], steps["Prochaine étape"])) == [("en retard", "Publish a DPIA")]
     assert at.selectbox(key="map:actor:new:kind").label == "Type"
     assert [at.selectbox(key="map:actor:new:kind").format_func(k) for k in ecosystem.KINDS] == [
         "Organisation",

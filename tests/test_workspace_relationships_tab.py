@@ -57,7 +57,7 @@ def test_the_tab_shows_each_relationship_its_agreement_and_column_e_with_filters
     assert list(sessions["Session"]) == ["Bus 2026", "Bus 2027"]
     assert list(sessions["Statistic"]) == ["Kendall τ-b = -1.00", "Kendall τ-b = 1.00"]
     steps = _frames(at)[-1]
-    assert list(zip(steps["State"], steps["Next step"])) == [("Overdue", "Publish a DPIA"), ("Open", "Share logs")]
+    assert list(zip(steps["State"], steps["Next step"])) == [("overdue", "Publish a DPIA"), ("open", "Share logs")]
     assert "Ulrich Bramblewood" not in shown and "Ulrich Bramblewood" not in steps.to_string()
     for code in (first.session.code, second.session.code, water.session.code):
         assert code not in shown.replace("-", "") and code not in "".join(f.to_string() for f in _frames(at))

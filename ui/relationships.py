@@ -19,6 +19,8 @@ from ui import figures
 # the filter's options are the states' stable codes (shown through ``format_func``): a change of language keeps
 # what is chosen
 FILTERS = {rel.OVERDUE: N_("Overdue"), rel.OPEN: N_("Open"), rel.DONE: N_("Done")}
+# a step's state in the table, as the module's rule names it
+STATE_WORDS = {rel.OVERDUE: N_("overdue"), rel.OPEN: N_("open"), rel.DONE: N_("done")}
 # a next step's status as stored (``model.STATUSES``), shown in the reader's words
 STATUS_WORDS = {
     "proposed": N_("proposed"),
@@ -58,7 +60,7 @@ def _steps_table(steps: list[rel.Step], t: Translator) -> pd.DataFrame:
     separator = t.pgettext("list separator", ", ")
     return pd.DataFrame(
         {
-            t.gettext("State"): [t.gettext(FILTERS[s.state]) for s in steps],
+            t.gettext("State"): [t.gettext(STATE_WORDS[s.state]) for s in steps],
             t.gettext("Partner"): [s.partner for s in steps],
             t.gettext("Session"): [s.session for s in steps],
             t.gettext("Element"): [s.element for s in steps],
