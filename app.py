@@ -11,7 +11,7 @@ from trustcore.model import Role
 from ui import downloads, healing, live, outage, process
 from ui.common import calm_motion, plain
 from ui.context import WIDE_PATHS, get_store, resolve
-from ui.i18n import follow_html_lang
+from ui.i18n import follow_html_lang, switcher, translator
 from ui.navigation import pages_for
 
 healing.install()  # pages repair themselves when Streamlit drops a run's output (ui/healing.py)
@@ -25,8 +25,12 @@ misconfigured = settings.problems()
 if misconfigured:
     st.error(
         plain(
-            "This server is not set up correctly, so it serves no page until whoever runs it fixes its settings "
-            "(the README's configuration table describes each):\n\n" + "\n\n".join(misconfigured)
+            translator().gettext(
+                "This server is not set up correctly, so it serves no page until whoever runs it fixes its "
+                "settings (the README's configuration table describes each):"
+            )
+            + "\n\n"
+            + "\n\n".join(misconfigured)
         ),
         icon=":material/settings_alert:",
     )
@@ -45,15 +49,16 @@ try:
         live.forget_tab()  # the page drawn now registers its polling fragments again (``live.nudge``)
         ctx = resolve()
         st.session_state["ctx"] = ctx
+        t = translator(ctx)  # the shell's words (the navigation, the tab's title, the switcher): the tab's language
 
         # Every page has its own URL, for every role (``ui/navigation.py``): any URL the address bar ever
         # showed works as a first request.
-        page = st.navigation(pages_for(ctx.role), position="top")
+        page = st.navigation(pages_for(ctx.role, t), position="top")
         navigated = True
         # One page config per run, once the page is known (a second call for a wide page was one more
         # message to every tab on every rerun).
         st.set_page_config(
-            page_title="trustcore co-ranking",
+            page_title=t.gettext("trustcore co-ranking"),
             page_icon=":material/handshake:",
             layout="wide" if page.url_path in WIDE_PATHS else "centered",
         )
@@ -61,11 +66,12 @@ try:
         if target:
             st.switch_page(target)
         follow_html_lang(ctx, page.url_path)  # <html lang>: the page's language (ui/i18n.py)
+        switcher(ctx, t)  # the tab's language, at the top of every page (``?lang=``, kept in the tab's links)
         page.run()
 except Exception as exc:
     if not db.unavailable(exc):
         raise
     if not navigated:
         # the first load of this tab, before anyone is known: keep the URL's page and link for the retry
-        st.navigation(pages_for(Role.VISITOR), position="hidden")
+        st.navigation(pages_for(Role.VISITOR, translator()), position="hidden")
     outage.page_failed(exc, path)

@@ -153,7 +153,7 @@ def test_the_console_removes_everyone_who_joined_in_the_last_minutes(app_store):
     for i in range(3):
         store.join(code, made.session.parties[1].id, f"Bot *{i}*")
     at = _console(code, fac)
-    at.radio(key="people_bulk_how").set_value("Everyone who joined in the last minutes").run()
+    at.radio(key="people_bulk_how").set_value("minutes").run()
     at.number_input(key="people_bulk_minutes").set_value(15).run()
     shown = "\n".join(c.value for c in at.caption)
     assert "Right now that is 3 of 4: Bot \\*0\\*" in shown  # names shown as text, not markdown

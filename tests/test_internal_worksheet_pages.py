@@ -30,7 +30,9 @@ def test_the_tab_saves_steps_and_evidence_each_internal_or_shareable_in_the_acti
     order = list(reversed([r.element_id for r in iw.build(wview).rows]))
     ws.set_ranking(wview, order)
     at = run(workspace=str(org.workspace.id), org=org.token)
-    labels = [e.label.replace("\\", "") for e in at.expander if e.label[:1] == "A" and e.label[1:2].isdigit()]  # (markdown-escaped)
+    labels = [
+        e.label.replace("\\", "") for e in at.expander if e.label[:1] == "A" and e.label[1:2].isdigit()
+    ]  # (markdown-escaped)
     names = [r.element for r in iw.build(wview).rows]
     assert [label.split(" · ")[0] for label in labels] == [f"A{i}. {n}" for i, n in enumerate(names, 1)]
     assert names[0] == next(r.element for r in iw.build(wview).rows if r.element_id == order[0])

@@ -27,7 +27,7 @@ import openpyxl
 import pg
 import pytest
 
-from trustcore import documents, internal_worksheet, presenter, rights, tokens, workspace
+from trustcore import documents, ecosystem, internal_worksheet, presenter, rights, tokens, workspace
 from trustcore.errors import AccessDenied, TrustcoreError
 from trustcore.followup import survey_documents
 from trustcore.followup.next_steps import add_next_step
@@ -59,6 +59,7 @@ class World:
     setting: Anonymity
     code: str
     links: dict[str, str | None]  # holder -> token
+    workspace: tuple[int, str] = (0, "")  # the linked organisation workspace's id and link token
 
 
 def _build(store: Store, setting: Anonymity) -> World:
@@ -82,6 +83,7 @@ def _build(store: Store, setting: Anonymity) -> World:
     workspace.link_session(store.open(s.code, fac), wview, s.parties[0].id)
     internal_worksheet.set_entry(wview, ids[0], "B", ORG_SHARED)
     internal_worksheet.set_entry(wview, ids[0], "C", ORG_INTERNAL, internal=True)
+    ecosystem.add_actor(wview, f"{ORG_INTERNAL} ACTOR", "technology", internal=True)  # on its map (Activity 4)
     survey_documents.choose(store.open(s.code, fac), ["B", "C"], kind=survey_documents.INTERNAL)
     survey = new_survey_link(store.open(s.code, fac))
     submit_feedback(store.open(s.code, survey), RESPONDENT, {ids[0]: {"trust": 4, "comment": "Clear and honest"}})
@@ -99,7 +101,7 @@ def _build(store: Store, setting: Anonymity) -> World:
         Role.PRESENTER: shown,
         WRONG: tokens.new_token(),
     }
-    return World(store, setting, s.code, links)
+    return World(store, setting, s.code, links, (org.workspace.id, org.token))
 
 
 @pytest.fixture(
@@ -249,6 +251,24 @@ def test_an_organisation_workspaces_link_opens_no_session(world):
     org = workspace.create_workspace(world.store, "Leak test organisation")
     with pytest.raises(AccessDenied):
         world.store.open(world.code, org.token)
+
+
+@pytest.mark.parametrize("kind", list(documents.WORKSPACE_KINDS))
+def test_a_workspace_document_carries_only_what_its_reader_may_see(world, kind):
+    """Every file the workspace link is offered (``documents.workspace_offered``) reads the linked session as
+    ``audience.workspace`` says: no person's name, no session code, no round not revealed. Its shareable
+    copies carry no field of the organisation's worksheet marked internal; its own full copies do."""
+    wid, token = world.workspace
+    wview = world.store.open_workspace(wid, token)
+    doc = next(d for d in documents.workspace_offered(wview) if d.key == kind)
+    text, _ = _read(doc, doc.build())
+    if not kind.endswith("-shareable"):
+        assert ORG_INTERNAL in text, kind  # the probe is real: the organisation's own copy has it
+        text = text.replace(ORG_INTERNAL, "")
+    may = May(False, False, frozenset({1}), frozenset(), session_code=False)
+    _check(world, f"{doc.file_name}\n{doc.label}\n{text}", may, where=f"{world.setting} workspace {doc.file_name}")
+    for holder, secret in world.links.items():
+        assert not secret or secret not in text, f"{kind}: the {holder}'s token"
 
 
 def test_a_wrong_token_gets_nothing_even_through_a_view_it_should_not_have(world):

@@ -24,6 +24,7 @@ from trustcore import (
     workbook,
     workspace_admin,
     workspace_archive,
+    workspace_workbook,
 )
 from trustcore import workspace as ws
 from trustcore.errors import AccessDenied, NotAllowedNow, NotFound, TrustcoreError
@@ -334,6 +335,7 @@ CALLS = {
     Action.START_SESSION_FROM_MAP: lambda s, m, t: ecosystem.start_session(
         _workspace(s, t), _partner_on_the_map(s), rule=signin.parse_rule("open")
     ),
+    Action.DOWNLOAD_WORKSPACE: lambda s, m, t: workspace_workbook.workspace_workbook(_workspace(s, t)),
 }
 BY_CODE = {  # rights of the share code itself, which every link carries
     Action.SEE_SESSION: lambda s, m: s.open(m.session.code, None),

@@ -17,7 +17,14 @@ from trustcore import i18n
 ROOT = Path(__file__).resolve().parent.parent
 POT = i18n.LOCALES / f"{i18n.DOMAIN}.pot"
 SHIPPED = [code for code in i18n.SUPPORTED if code != i18n.DEFAULT]
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "N_": None,
+}
 
 
 def _catalog(path: Path):
@@ -78,16 +85,19 @@ def test_the_template_holds_every_message_marked_in_the_code():
             marked.add((context, message if isinstance(message, str) else message[0]))
     for _, message, _, context in _extract_file(ROOT / "app.py"):
         marked.add((context, message if isinstance(message, str) else message[0]))
+    for template in sorted((ROOT / "trustcore" / "templates").rglob("*.j2")):  # babel.cfg's [jinja2: ...]
+        for _, message, _, context in _extract_file(template, "jinja2"):
+            marked.add((context, message if isinstance(message, str) else message[0]))
     in_template = {_key(m) for m in _catalog(POT) if m.id}
     assert marked - in_template == set(), "run: bash scripts/messages.sh"
     assert in_template - marked == set(), "the template holds messages no longer in the code: bash scripts/messages.sh"
 
 
-def _extract_file(path: Path):
+def _extract_file(path: Path, method: str = "python"):
     from babel.messages.extract import extract
 
     with path.open("rb") as file:
-        for _, message, _, context in ((m[0], m[1], m[2], m[3]) for m in extract("python", file, KEYWORDS)):
+        for _, message, _, context in ((m[0], m[1], m[2], m[3]) for m in extract(method, file, KEYWORDS)):
             yield None, message, None, context
 
 

@@ -231,7 +231,7 @@ def test_statistics_match_the_analysis(ws, book):
     assert stats[("Kendall's W", "all parties")] == pytest.approx(w.w)
     assert stats[("chi²", "all parties")] == pytest.approx(w.chi2)
     assert stats[("p (chi²)", "all parties")] == pytest.approx(w.p_value)
-    assert 0 < stats[(f"permutation p ({analysis.HEADLINE_PERMUTATIONS} shuffles)", "all parties")] <= 1
+    assert 0 < stats[(f"permutation p ({analysis.HEADLINE_PERMUTATIONS:,} shuffles)", "all parties")] <= 1
     assert stats[("within-party Kendall's W", "Alpha (2 members)")] == pytest.approx(alpha.within_w.w)
     assert {r[0] for r in rows} == {1}
 

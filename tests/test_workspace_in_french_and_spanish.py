@@ -45,14 +45,14 @@ def test_the_workspace_in_french(store):  # noqa: F811
         "Relations",
         "Téléchargements et lien",
     ]
-    assert "Espace de travail d'organisation · créé le" in shown
+    assert "· créé le" in shown
     assert "Pas encore de classement de l'organisation" in shown  # Activity 1
     assert "Colonne A\u00a0: les éléments dans leur ordre par défaut" in shown  # Activity 2
     assert "Relations sur la carte" in shown and "Acme → CityBus\u00a0: données (timetables)" in shown  # the map
     assert "Sur 2 tours révélés, l'accord est passé de" in shown  # the relationships' chart in words
     svg = _svg(at)
     assert "Acme\u00a0: carte de l'écosystème de données" in svg and ">Flux<" in svg and ">Acteurs<" in svg
-    assert "Groupe de personnes" in svg and "Données\u00a0: timetables" in svg and "Intendant" in svg
+    assert "Groupe de personnes" in svg and "Données\u00a0: timetables" in svg and "Gestionnaire" in svg
     sessions = _frames(at)[0]
     assert list(sessions.columns)[:3] == ["Session", "Date", "Tours tenus"]
     assert list(sessions["Statistique"]) == ["τ-b de Kendall = -1,00", "τ-b de Kendall = 1,00"]

@@ -95,7 +95,7 @@ def test_the_map_in_words_and_its_svg_in_french():
     assert f"CityBus{NB}: Aucun accord révélé pour l'instant · 1 prochaine étape ouverte." in words
     svg = html.unescape(str(ecosystem_svg.svg(m, notes, t=FR)))
     assert f"Acme{NB}: carte de l'écosystème de données" in svg and 'lang="fr"' in svg
-    for shown in (">Flux<", ">Acteurs<", ">Groupe de personnes<", ">Technologie<", ">Intendant<", ">Réutilisateur<"):
+    for shown in (">Flux<", ">Acteurs<", ">Groupe de personnes<", ">Technologie<", ">Gestionnaire<", ">Réutilisateur<"):
         assert shown in svg, shown
     assert f"Données{NB}: timetables" in svg and ">Argent<" in svg
     assert "Bordure épaisse" in svg

@@ -29,6 +29,7 @@ from scipy import stats
 
 from . import wording
 from .errors import TrustcoreError
+from .i18n import N_
 
 Order = Sequence[str]
 Ranking = Sequence[str] | Mapping[str, float]
@@ -367,9 +368,9 @@ def kendalls_w(orders: Sequence[Ranking], *, permutations: int = 0, seed: int = 
     fewer than two elements or when every ranking ties all elements.
     """
     if not orders:
-        raise NotEnoughRankings("No rankings yet: nothing to compare.")
+        raise NotEnoughRankings(N_("No rankings yet: nothing to compare."))
     if len(orders) == 1:
-        raise NotEnoughRankings("Only one ranking so far: nothing to compare yet.")
+        raise NotEnoughRankings(N_("Only one ranking so far: nothing to compare yet."))
     if permutations < 0:
         raise ValueError(f"permutations must be 0 or more, got {permutations}.")
     _, r = _rank_matrix(orders)
@@ -418,7 +419,7 @@ def borda_consensus(orders: Sequence[Order]) -> list[str]:
     rank any ranking gave the element, then by position in the first order.
     """
     if not orders:
-        raise NotEnoughRankings("No rankings yet: there is nothing to combine.")
+        raise NotEnoughRankings(N_("No rankings yet: there is nothing to combine."))
     first = _check_order(orders[0])
     positions = _position_matrix(orders, first)
     points = (len(first) - positions).sum(axis=0)
@@ -556,7 +557,7 @@ def party_consensus(member_orders: Sequence[Order]) -> PartyConsensus:
     when the party has a single member.
     """
     if not member_orders:
-        raise NotEnoughRankings("This party has no rankings yet.")
+        raise NotEnoughRankings(N_("This party has no rankings yet."))
     exact = len(member_orders[0]) <= KEMENY_MAX_ELEMENTS
     return PartyConsensus(
         order=tuple(kemeny_consensus(member_orders) if exact else borda_consensus(member_orders)),

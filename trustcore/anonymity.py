@@ -18,8 +18,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
-from .errors import InvalidInput
-from .i18n import N_
+from .errors import InvalidInput, Listing
+from .i18n import ENGLISH, N_, Translator
 from .model import Anonymity, Ranking, Session
 
 # marked for translation (i18n.N_): a page shows t.gettext(LABELS[...])
@@ -37,7 +37,8 @@ EXPLAINED = {
         "Nobody's name is asked or stored: everyone, the facilitator too, sees parties, not people."
     ),
 }
-PSEUDONYM = "Participant {n}"
+PSEUDONYM = N_("Participant {n}")  # worded per reader by ``pseudonyms``
+SOMEONE = N_("A participant")
 
 
 def parse(value: object) -> Anonymity:
@@ -45,8 +46,8 @@ def parse(value: object) -> Anonymity:
     try:
         return Anonymity(str(getattr(value, "value", value)))
     except ValueError:
-        choices = ", ".join(a.value for a in Anonymity)
-        raise InvalidInput(f"Choose who sees names: one of {choices}.") from None
+        choices = Listing(a.value for a in Anonymity)
+        raise InvalidInput(N_("Choose who sees names: one of {choices}."), choices=choices) from None
 
 
 def shows_names(session: Session, *, facilitator: bool) -> bool:
@@ -55,11 +56,13 @@ def shows_names(session: Session, *, facilitator: bool) -> bool:
     return facilitator or session.anonymity is not Anonymity.HIDDEN
 
 
-def pseudonyms(participant_ids: Iterable[int]) -> dict[int, str]:
-    """participant id -> "Participant N", N by join order (ids ascending) in the session."""
-    return {pid: PSEUDONYM.format(n=n) for n, pid in enumerate(sorted(set(participant_ids)), start=1)}
+def pseudonyms(participant_ids: Iterable[int], t: Translator = ENGLISH) -> dict[int, str]:
+    """participant id -> "Participant N" in ``t``'s language, N by join order (ids ascending) in the session."""
+    return {pid: t.gettext(PSEUDONYM, n=str(n)) for n, pid in enumerate(sorted(set(participant_ids)), start=1)}
 
 
-def mask(rankings: Iterable[Ranking], names: Mapping[int, str]) -> list[Ranking]:
-    """The rankings with each participant's name replaced by ``names[participant_id]``."""
-    return [dataclasses.replace(r, participant=names.get(r.participant_id, "A participant")) for r in rankings]
+def mask(rankings: Iterable[Ranking], names: Mapping[int, str], t: Translator = ENGLISH) -> list[Ranking]:
+    """The rankings with each participant's name replaced by ``names[participant_id]`` ("A participant" in
+    ``t``'s language for anyone ``names`` lacks)."""
+    someone = t.gettext(SOMEONE)
+    return [dataclasses.replace(r, participant=names.get(r.participant_id, someone)) for r in rankings]

@@ -314,46 +314,82 @@ def _no_duplicates(pairs):
     return out
 
 
-def _parse(data) -> dict:
+def parse_envelope(
+    data,
+    *,
+    kind: str,
+    format_name: str,
+    version: int,
+    max_bytes: int,
+    parts: frozenset[str],
+    subject: str,
+    hints: dict[str, str] | None = None,
+) -> dict:
+    """A JSON archive's document with what every archive shares checked (a session's here, a workspace's in
+    ``workspace_archive``): bytes of at most ``max_bytes``, UTF-8 JSON without duplicate keys or NaN, its
+    ``format_name`` and ``version``, no part outside ``parts``, the schema's migrations, the ``subject`` object
+    and the tables' rows. ``kind`` names the archive in messages ("session archive"); ``hints``: another
+    format's name -> what to say to someone who gave that one. InvalidInput, saying what is wrong, before any
+    work."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not isinstance(data, (bytes, bytearray)):
-        raise InvalidInput("A session archive must be given as bytes.")
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(f"This file is too large for a session archive (more than {MAX_BYTES // 2**20} MB).")
+        raise InvalidInput(f"A {kind} must be given as bytes.")
+    if len(data) > max_bytes:
+        raise InvalidInput(
+            f"This file is too large for a {kind} ({len(data) / 2**20:.1f} MB; at most {max_bytes // 2**20} MB)."
+        )
     try:
         text = bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("This is not a session archive: the file is not UTF-8 text.") from None
+        raise InvalidInput(f"This is not a {kind}: the file is not UTF-8 text.") from None
     try:
         doc = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
-        raise InvalidInput(f"This is not a session archive: the file is not valid JSON ({exc}).") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise InvalidInput(f'This is not a session archive (its "format" is not {FORMAT!r}).')
-    version = doc.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput(f"This is not a {kind}: the file is not valid JSON ({exc}).") from None
+    if not isinstance(doc, dict) or doc.get("format") != format_name:
+        hint = (hints or {}).get(str(doc.get("format"))) if isinstance(doc, dict) else None
+        raise InvalidInput(f'This is not a {kind} (its "format" is not {format_name!r}){f" ({hint})" if hint else ""}.')
+    found = doc.get("version")
+    if not isinstance(found, int) or isinstance(found, bool):
         raise InvalidInput("The archive has no valid format version.")
-    if version > VERSION:
+    if found > version:
         raise InvalidInput(
-            f"This archive has format version {version}, made by a newer version of trustcore "
-            f"(this one reads version {VERSION}): upgrade this installation, then import again."
+            f"This archive has format version {found}, made by a newer version of trustcore "
+            f"(this one reads version {version}): upgrade this installation, then import again."
         )
-    if version != VERSION:
-        raise InvalidInput(f"This archive has format version {version}, which this installation cannot read.")
-    unknown = sorted(set(doc) - {"format", "version", "schema", "exported_at", "session", "tables", "references"})
+    if found != version:
+        raise InvalidInput(f"This archive has format version {found}, which this installation cannot read.")
+    unknown = sorted(set(doc) - parts)
     if unknown:
         raise InvalidInput(f"The archive has unknown part(s): {', '.join(unknown)}.")
     schema = doc.get("schema")
     if not isinstance(schema, list) or not all(isinstance(m, str) for m in schema):
         raise InvalidInput('The archive\'s "schema" must list the migrations applied where it was made.')
-    if not isinstance(doc.get("session"), dict):
-        raise InvalidInput("The archive has no session.")
+    if not isinstance(doc.get(subject), dict):
+        raise InvalidInput(f"The archive has no {subject}.")
     tables = doc.get("tables")
     if not isinstance(tables, dict) or not all(
         isinstance(rows, list) and all(isinstance(r, dict) for r in rows) for rows in tables.values()
     ):
         raise InvalidInput('The archive\'s "tables" must map table names to lists of rows.')
+    return doc
+
+
+PARTS = frozenset({"format", "version", "schema", "exported_at", "session", "tables", "references"})
+
+
+def _parse(data) -> dict:
+    doc = parse_envelope(
+        data,
+        kind="session archive",
+        format_name=FORMAT,
+        version=VERSION,
+        max_bytes=MAX_BYTES,
+        parts=PARTS,
+        subject="session",
+        hints={"trustcore-workspace": "it is a workspace's archive: import it with 'workspace-import'"},
+    )
     refs = doc.get("references", {})
     if not isinstance(refs, dict) or set(refs) - {SESSIONS} or not isinstance(refs.get(SESSIONS, {}), dict):
         raise InvalidInput('The archive\'s "references" are malformed.')

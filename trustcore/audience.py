@@ -21,6 +21,16 @@ and the CSV downloads all read (no Streamlit here).
   (a code lets anyone join). What it reads of a session is its title, date, number of rounds, party
   names, its partner organisation, each revealed round's agreement headline, and its next steps' words,
   owning party, due date, status and the parties that agreed.
+- ``ORGANISATION``: an organisation workspace's own documents (``organisation()``: its workbook and printable
+  report, ``trustcore.workspace_workbook``/``workspace_report``) for the holder of its link: every field of its
+  internal worksheet (Activity 2), internal ones marked as such. Its shareable copy (``organisation(shareable=
+  True)``, reader ``SHAREABLE``) is for people outside the organisation (stakeholders, a partner, a board):
+  no field marked internal (Activity 2; the ecosystem map's internal actors and flows, and every flow to an
+  internal actor: ``ecosystem.EcosystemMap.shareable``, what a survey shows of the map), and nothing that
+  names a person or opens anything: no link, token or session code, no participant's or next step's owner's
+  name. Either copy reads the linked sessions as ``WORKSPACE`` does (revealed rounds, no names, no codes), so
+  the relationships and Column E across them are the same in both; Activity 1 (every version of the ranking,
+  its date and where it came from: typed in, or a co-ranking session's title and round) is in both too.
 
 A shareable copy never carries more than its maker may see: a participant's shareable copy is the
 participant's copy with the shareable rules on top.
@@ -57,6 +67,7 @@ class Reader(enum.Enum):
     SHAREABLE = "shareable"
     STAKEHOLDER = "stakeholder"
     WORKSPACE = "workspace"
+    ORGANISATION = "organisation"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,6 +147,14 @@ def workspace() -> Audience:
     """An organisation workspace's link reading a session linked to it (``trustcore.relationships``): revealed
     rounds only, no names, no internal entries, no session code (see the module's docstring)."""
     return Audience(Reader.WORKSPACE, participant_names=False, other_names=False, all_rounds=False)
+
+
+def organisation(*, shareable: bool = False) -> Audience:
+    """An organisation workspace's own workbook and report (see the module's docstring): the workspace link's
+    full copy (internal fields included, marked) or, ``shareable``, the copy for people outside the
+    organisation (no internal field, no names, no link or code)."""
+    reader = Reader.SHAREABLE if shareable else Reader.ORGANISATION
+    return Audience(reader, participant_names=False, other_names=False, all_rounds=False)
 
 
 def may_include_names(session: Session, *, facilitator: bool) -> bool:

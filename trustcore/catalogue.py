@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import CatalogueError, InvalidInput
-from .i18n import N_
+from .errors import CatalogueError, InvalidInput, Listing, Phrase
+from .i18n import N_, Translator
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "elements.csv"
 MIN_ELEMENTS, MAX_ELEMENTS = 2, 30
@@ -56,17 +56,21 @@ def shown(value: object, limit: int = 60) -> str:
 def size_in_words(n_bytes: int) -> str:
     """A file size as people say it: "17.8 MB", "650 kB", "12 bytes"."""
     if n_bytes >= 1_000_000:
-        return f"{n_bytes / 1_000_000:.1f} MB"
+        return Phrase(N_("{size} MB"), size=round(n_bytes / 1_000_000, 1))
     if n_bytes >= 1_000:
-        return f"{n_bytes / 1_000:.0f} kB"
-    return f"{n_bytes} bytes"
+        return Phrase(N_("{size} kB"), size=round(n_bytes / 1_000))
+    return Phrase(N_("{n} bytes"), n=n_bytes)
 
 
 def too_big(data: bytes | str) -> str | None:
     """What is wrong with the size of an uploaded file (or pasted text), or None if it may be read."""
     if len(data) <= FILE_MAX_BYTES:
         return None
-    return f"the file is {size_in_words(len(data))}; at most {size_in_words(FILE_MAX_BYTES)} is read"
+    return Phrase(
+        N_("the file is {size}; at most {most} is read"),
+        size=size_in_words(len(data)),
+        most=size_in_words(FILE_MAX_BYTES),
+    )
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,11 @@ class Element:
         """The description in ``lang``, or the catalogue's own when it has no translation there."""
         return next((text for code, _, text in self.translations if code == lang and text), self.description)
 
+    @property
+    def phrase(self) -> ElementName:
+        """The name as a parameter of a refusal: said in the reader's language where the catalogue has it."""
+        return ElementName(self)
+
     def record(self) -> dict:
         """The element as the upload format has it (flat ``name_fr`` keys; none when untranslated)."""
         out: dict = {"id": self.id, "name": self.name, "description": self.description, "level": self.level}
@@ -95,6 +104,21 @@ class Element:
             if description:
                 out[f"description_{code}"] = description
         return out
+
+
+class ElementName(Phrase):
+    """An element's name in a message (``Element.phrase``): its own name in English, ``name_in`` the reader's
+    language when translated."""
+
+    element: Element
+
+    def __new__(cls, element: Element) -> ElementName:
+        made = str.__new__(cls, element.name)
+        made.msgid, made.params, made.element = element.name, {}, element
+        return made
+
+    def translated(self, t: Translator) -> str:
+        return self.element.name_in(t.locale)
 
 
 @dataclass(frozen=True)
@@ -165,8 +189,13 @@ def validate(records: list[dict], *, source: str = "catalogue", language: str = 
     """
     problems: list[str] = []
     if not isinstance(records, list):
-        raise CatalogueError(["the file must hold a list of elements"])
-    count = f"it has {len(records)} elements; a catalogue needs {MIN_ELEMENTS} to {MAX_ELEMENTS}"
+        raise CatalogueError([Phrase(N_("the file must hold a list of elements"))])
+    count = Phrase(
+        N_("it has {n} elements; a catalogue needs {low} to {high}"),
+        n=len(records),
+        low=MIN_ELEMENTS,
+        high=MAX_ELEMENTS,
+    )
     if len(records) > MAX_ELEMENTS:
         raise CatalogueError([count])  # checking each of thousands of elements would only make a longer message
     if len(records) < MIN_ELEMENTS:
@@ -180,11 +209,17 @@ def validate(records: list[dict], *, source: str = "catalogue", language: str = 
     seen_names: dict[str, int] = {}
     for i, rec in enumerate(records, start=1):
         if not isinstance(rec, dict):
-            problems.append(f"element {i}: expected fields id, name, description, level")
+            problems.append(Phrase(N_("element {row}: expected fields id, name, description, level"), row=i))
             continue
         nested = [k for k in rec if (k in _FIELDS or _TRANSLATION.match(str(k))) and isinstance(rec[k], (list, dict))]
         if nested:
-            problems.append(f"element {i}: {', '.join(nested)} must be text or a number, not a list or an object")
+            problems.append(
+                Phrase(
+                    N_("element {row}: {fields} must be text or a number, not a list or an object"),
+                    row=i,
+                    fields=Listing(nested),
+                )
+            )
             continue
         eid = str(rec.get("id") or "").strip()
         name = " ".join(str(rec.get("name") or "").split())
@@ -192,28 +227,59 @@ def validate(records: list[dict], *, source: str = "catalogue", language: str = 
         level_raw = rec.get("level")
         level = None
         if not eid:
-            problems.append(f"element {i}: the id is empty")
+            problems.append(Phrase(N_("element {row}: the id is empty"), row=i))
         elif not _ID.match(eid):
             problems.append(
-                f"element {i}: id {shown(eid)} must be 1-40 lowercase letters, digits, '-' or '_', starting with a letter or digit"
+                Phrase(
+                    N_(
+                        "element {row}: id {id} must be 1-40 lowercase letters, digits, '-' or '_', starting with a "
+                        "letter or digit"
+                    ),
+                    row=i,
+                    id=shown(eid),
+                )
             )
         elif eid in seen_ids:
-            problems.append(f"element {i}: id {eid!r} is used again (first by element {seen_ids[eid]})")
+            problems.append(
+                Phrase(
+                    N_("element {row}: id {id} is used again (first by element {first})"),
+                    row=i,
+                    id=repr(eid),
+                    first=seen_ids[eid],
+                )
+            )
         else:
             seen_ids[eid] = i
         if not name:
-            problems.append(f"element {i}: the name is empty")
+            problems.append(Phrase(N_("element {row}: the name is empty"), row=i))
         elif len(name) > NAME_MAX:
-            problems.append(f"element {i}: the name is {len(name)} characters long, at most {NAME_MAX}")
+            problems.append(
+                Phrase(
+                    N_("element {row}: the name is {length} characters long, at most {most}"),
+                    row=i,
+                    length=len(name),
+                    most=NAME_MAX,
+                )
+            )
         elif name.casefold() in seen_names:
             problems.append(
-                f"element {i}: name {name!r} is used again (first by element {seen_names[name.casefold()]})"
+                Phrase(
+                    N_("element {row}: name {name} is used again (first by element {first})"),
+                    row=i,
+                    name=repr(name),
+                    first=seen_names[name.casefold()],
+                )
             )
         else:
             seen_names[name.casefold()] = i
         if len(description) > DESCRIPTION_MAX:
             problems.append(
-                f"element {i}: the description is {len(description)} characters long, at most {DESCRIPTION_MAX}"
+                Phrase(
+                    N_("element {row}: the description is {length} characters long, at most {most}"),
+                    row=i,
+                    length=len(description),
+                    most=DESCRIPTION_MAX,
+                )
             )
         if level_raw not in (None, ""):
             try:
@@ -225,7 +291,13 @@ def validate(records: list[dict], *, source: str = "catalogue", language: str = 
                     raise ValueError
             except ValueError:
                 level = None
-                problems.append(f"element {i}: level {shown(level_raw)} must be empty or a whole number from 1 to 4")
+                problems.append(
+                    Phrase(
+                        N_("element {row}: level {level} must be empty or a whole number from 1 to 4"),
+                        row=i,
+                        level=shown(level_raw),
+                    )
+                )
         translations = _translations(i, rec, languages or (), seen_translated, problems)
         elements.append(Element(eid, name, description, level, translations))
     if problems:
@@ -243,10 +315,17 @@ def _languages(records: list, own: str, problems: list[str]) -> list[str] | None
         if len(found) > MAX_LANGUAGES + 1:
             break
     if own in found:
-        problems.append(f"the columns name_{own} and description_{own} repeat the catalogue's own language ({own})")
+        problems.append(
+            Phrase(
+                N_("the columns name_{code} and description_{code} repeat the catalogue's own language ({code})"),
+                code=own,
+            )
+        )
         found.discard(own)
     if len(found) > MAX_LANGUAGES:
-        problems.append(f"it has translations into more than {MAX_LANGUAGES} languages; at most {MAX_LANGUAGES}")
+        problems.append(
+            Phrase(N_("it has translations into more than {most} languages; at most {most}"), most=MAX_LANGUAGES)
+        )
         return None
     return sorted(found)
 
@@ -261,16 +340,36 @@ def _translations(
         name = " ".join(str(rec.get(f"name_{code}") or "").split())
         description = " ".join(str(rec.get(f"description_{code}") or "").split())
         if len(name) > NAME_MAX:
-            problems.append(f"element {i}: name_{code} is {len(name)} characters long, at most {NAME_MAX}")
+            problems.append(
+                Phrase(
+                    N_("element {row}: name_{code} is {length} characters long, at most {most}"),
+                    row=i,
+                    code=code,
+                    length=len(name),
+                    most=NAME_MAX,
+                )
+            )
         elif name and name.casefold() in seen[code]:
             problems.append(
-                f"element {i}: name_{code} {name!r} is used again (first by element {seen[code][name.casefold()]})"
+                Phrase(
+                    N_("element {row}: name_{code} {name} is used again (first by element {first})"),
+                    row=i,
+                    code=code,
+                    name=repr(name),
+                    first=seen[code][name.casefold()],
+                )
             )
         elif name:
             seen[code][name.casefold()] = i
         if len(description) > DESCRIPTION_MAX:
             problems.append(
-                f"element {i}: description_{code} is {len(description)} characters long, at most {DESCRIPTION_MAX}"
+                Phrase(
+                    N_("element {row}: description_{code} is {length} characters long, at most {most}"),
+                    row=i,
+                    code=code,
+                    length=len(description),
+                    most=DESCRIPTION_MAX,
+                )
             )
         if name or description:
             out.append((code, name, description))
@@ -288,16 +387,32 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
     """
     suffix = Path(filename).suffix.lower()
     if suffix not in (".csv", ".json"):
-        raise CatalogueError([f"unsupported file type {shown(suffix or '(none)', 20)}: use .csv or .json"])
+        raise CatalogueError(
+            [Phrase(N_("unsupported file type {type}: use .csv or .json"), type=shown(suffix or "(none)", 20))]
+        )
     problem = too_big(data)
     if problem:
-        raise CatalogueError([f"{problem}; an element list of {MAX_ELEMENTS} elements needs far less"])
+        raise CatalogueError(
+            [
+                Phrase(
+                    N_("{problem}; an element list of {most} elements needs far less"),
+                    problem=problem,
+                    most=MAX_ELEMENTS,
+                )
+            ]
+        )
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise CatalogueError(
-                [f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as CSV UTF-8 or JSON"]
+                [
+                    Phrase(
+                        N_("the file is not UTF-8 text ({reason} at byte {byte}): save it as CSV UTF-8 or JSON"),
+                        reason=exc.reason,
+                        byte=exc.start,
+                    )
+                ]
             ) from None
     data = data.removeprefix("\ufeff")
     source = Path(filename).name[:NAME_MAX] or "catalogue"
@@ -306,17 +421,33 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
             loaded = json.loads(data)
         except json.JSONDecodeError as exc:
             raise CatalogueError(
-                [f"the JSON is not valid: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
+                [
+                    Phrase(
+                        N_("the JSON is not valid: {reason} (line {line}, column {column})"),
+                        reason=exc.msg,
+                        line=exc.lineno,
+                        column=exc.colno,
+                    )
+                ]
             ) from None
         except RecursionError:
-            raise CatalogueError(["the JSON is nested too deeply to be an element list"]) from None
+            raise CatalogueError([Phrase(N_("the JSON is nested too deeply to be an element list"))]) from None
         except ValueError:  # Python reads integers of at most 4,300 digits (sys.get_int_max_str_digits)
-            raise CatalogueError(["the JSON holds a number with thousands of digits; no field needs one"]) from None
+            raise CatalogueError(
+                [Phrase(N_("the JSON holds a number with thousands of digits; no field needs one"))]
+            ) from None
         language = "en"
         if isinstance(loaded, dict):
             language = loaded.get("language") or "en"
             if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}", language):
-                raise CatalogueError([f"language {shown(language, 20)} must be a language code such as en, fr or es"])
+                raise CatalogueError(
+                    [
+                        Phrase(
+                            N_("language {language} must be a language code such as en, fr or es"),
+                            language=shown(language, 20),
+                        )
+                    ]
+                )
             loaded = loaded.get("elements")
         return validate(loaded, source=source, language=language)
     reader = csv.DictReader(io.StringIO(data, newline=""))
@@ -324,17 +455,32 @@ def parse(data: bytes | str, filename: str) -> Catalogue:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
         missing = [col for col in ("id", "name") if col not in header]
         if missing:
-            raise CatalogueError([f"the CSV header must name the columns id and name (missing: {', '.join(missing)})"])
+            raise CatalogueError(
+                [
+                    Phrase(
+                        N_("the CSV header must name the columns id and name (missing: {missing})"),
+                        missing=Listing(missing),
+                    )
+                ]
+            )
         reader.fieldnames = header
         records: list[dict] = []
         for row in reader:  # stops at the first element too many: a long file is never read to its end
             if len(records) == MAX_ELEMENTS:
                 raise CatalogueError(
-                    [f"it has more than {MAX_ELEMENTS} elements; a catalogue needs {MIN_ELEMENTS} to {MAX_ELEMENTS}"]
+                    [
+                        Phrase(
+                            N_("it has more than {high} elements; a catalogue needs {low} to {high}"),
+                            low=MIN_ELEMENTS,
+                            high=MAX_ELEMENTS,
+                        )
+                    ]
                 )
             records.append(dict(row))
     except csv.Error as exc:
-        raise CatalogueError([f"the CSV cannot be read ({exc}, line {reader.line_num})"]) from None
+        raise CatalogueError(
+            [Phrase(N_("the CSV cannot be read ({reason}, line {line})"), reason=str(exc), line=reader.line_num)]
+        ) from None
     return validate(records, source=source)
 
 
@@ -355,7 +501,7 @@ def default() -> Catalogue:
 def validate_order(order, catalogue: Catalogue) -> tuple[str, ...]:
     """Check that ``order`` ranks every element of the catalogue exactly once; say what is wrong if not."""
     if isinstance(order, (str, bytes)) or not hasattr(order, "__iter__"):
-        raise InvalidInput("A ranking must be a list of element ids.")
+        raise InvalidInput(N_("A ranking must be a list of element ids."))
     order = tuple(str(x) for x in order)
     known = catalogue.ids
     problems = []
@@ -363,11 +509,15 @@ def validate_order(order, catalogue: Catalogue) -> tuple[str, ...]:
     repeated = sorted({x for x in order if order.count(x) > 1})
     missing = [x for x in known if x not in order]
     if unknown:
-        problems.append("unknown element(s): " + ", ".join(unknown))
+        problems.append(Phrase(N_("unknown element(s): {ids}"), ids=Listing(unknown)))
     if repeated:
-        problems.append("listed more than once: " + ", ".join(repeated))
+        problems.append(Phrase(N_("listed more than once: {ids}"), ids=Listing(repeated)))
     if missing:
-        problems.append("missing: " + ", ".join(missing))
+        problems.append(Phrase(N_("missing: {ids}"), ids=Listing(missing)))
     if problems:
-        raise InvalidInput(f"A ranking must put all {len(known)} elements in order, each once ({'; '.join(problems)}).")
+        raise InvalidInput(
+            N_("A ranking must put all {n} elements in order, each once ({problems})."),
+            n=len(known),
+            problems=Listing(problems, separator="; "),
+        )
     return order

@@ -22,6 +22,9 @@ charts read the same on a 390 px phone, on a projector and in the printed report
   names wrapped onto lines of about :data:`WRAP` characters at word boundaries.
 * Nothing to compare (no party or a single party) gives a figure with a centred
   "Nothing to compare yet" note instead of an exception.
+* Every builder takes the reader's translator ``t`` (English by default): axis titles, hover text, legends
+  and notes are in its language, and plotly's own numbers (``%{y:.2f}``) use its decimal sign
+  (``layout.separators``).
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import numbers as babel_numbers
 from plotly.subplots import make_subplots
 
 from .analysis import Divergence, DivergenceRow, ranks
+from .i18n import ENGLISH, N_, Translator
 
 __all__ = [
     "PARTY_COLOURS",
@@ -95,7 +100,8 @@ PARTY_SYMBOLS: tuple[str, ...] = (
 HIGHLIGHT_COLOURS: tuple[str, ...] = ("#004488", "#BB5566", "#117733", "#997700", "#AA3377", "#6699CC")
 NEUTRAL = "#BDBDBD"  # uncontested lines, connectors
 INK = "#333333"  # headline series (Kendall's W), strong bars
-EMPTY_MESSAGE = "Nothing to compare yet"
+EMPTY_MESSAGE = N_("Nothing to compare yet")
+NO_FEEDBACK = N_("No feedback yet")
 
 TEMPLATE = "plotly_white"  # the house template (``ui/process.py`` builds it once at start-up)
 FONT_SIZE = 14
@@ -207,7 +213,12 @@ def _rank_dtick(n: int) -> int:
     return 1 if n <= DTICK_ONE_MAX else 2
 
 
-def _base_layout(fig: go.Figure, *, height: int, legend: bool) -> go.Figure:
+def _separators(t: Translator) -> str:
+    """plotly's ``separators`` (decimal sign, then group sign) for ``t``'s locale."""
+    return babel_numbers.get_decimal_symbol(t.locale) + babel_numbers.get_group_symbol(t.locale)
+
+
+def _base_layout(fig: go.Figure, *, height: int, legend: bool, t: Translator = ENGLISH) -> go.Figure:
     """House style.  The legend sits above the plot and pushes the top margin (so it may wrap
     onto several rows on a phone); charts with a legend keep their x axis at the bottom."""
     fig.update_layout(
@@ -226,17 +237,19 @@ def _base_layout(fig: go.Figure, *, height: int, legend: bool) -> go.Figure:
         ),
         hoverlabel=dict(font=dict(size=FONT_SIZE)),
         hovermode="closest",
+        separators=_separators(t),
     )
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     return fig
 
 
-def empty_figure(message: str = EMPTY_MESSAGE, *, height: int = 220) -> go.Figure:
-    """A blank figure with ``message`` centred (shown while there is nothing to compare)."""
+def empty_figure(message: str = EMPTY_MESSAGE, *, height: int = 220, t: Translator = ENGLISH) -> go.Figure:
+    """A blank figure with ``message`` (a marked message, translated here) centred (shown while there is
+    nothing to compare)."""
     fig = go.Figure()
     fig.add_annotation(
-        text=_esc(message),
+        text=_esc(t.gettext(message)),
         x=0.5,
         y=0.5,
         xref="paper",
@@ -273,7 +286,16 @@ def _element_axis(labels: Sequence[str]) -> dict:
 # ------------------------------------------------------------------------ two parties
 
 
-def dumbbell(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure:
+def _rank_axis_title(t: Translator) -> str:
+    return _esc(t.gettext("rank (1 = most important)"))
+
+
+def _hover(*lines: str) -> str:
+    """A hover template of ``lines`` (plotly's ``%{...}`` tokens inside, already in the reader's words)."""
+    return "<br>".join(lines) + "<extra></extra>"
+
+
+def dumbbell(div: Divergence, colours: Mapping[str, str] | None = None, t: Translator = ENGLISH) -> go.Figure:
     """Where two parties disagree: one row per element, most contested at the top, a marker per
     party joined by a grey line.  The x axis is the rank with 1 (most important) on the LEFT.
 
@@ -282,7 +304,7 @@ def dumbbell(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Fi
     party's smaller marker sits inside the first one's.
     """
     if len(div.parties) < 2 or not div.rows:
-        return empty_figure()
+        return empty_figure(t=t)
     if len(div.parties) != 2:
         raise ValueError(f"A dumbbell chart compares exactly two parties, got {len(div.parties)}.")
     parties = div.parties
@@ -321,19 +343,23 @@ def dumbbell(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Fi
                     line=dict(color="white", width=1.5),
                 ),
                 customdata=[[_esc(row.element), _esc(party), row.spread] for row in rows],
-                hovertemplate="%{customdata[0]}<br>%{customdata[1]}: rank %{x}<br>gap %{customdata[2]}<extra></extra>",
+                hovertemplate=_hover(
+                    "%{customdata[0]}",
+                    t.gettext("{party}: rank {rank}", party="%{customdata[1]}", rank="%{x}"),
+                    t.gettext("gap {gap}", gap="%{customdata[2]}"),
+                ),
             )
         )
     fig.update_yaxes(**_element_axis(labels))
     fig.update_xaxes(
-        title=dict(text="rank (1 = most important)", standoff=6),
+        title=dict(text=_rank_axis_title(t), standoff=6),
         range=[0.5, n + 0.5],
         tick0=1,
         dtick=_rank_dtick(n),
         fixedrange=True,
         zeroline=False,
     )
-    return _base_layout(fig, height=n * _row_px(labels) + 110, legend=True)
+    return _base_layout(fig, height=n * _row_px(labels) + 110, legend=True, t=t)
 
 
 # ------------------------------------------------------------------------ three or more parties
@@ -352,7 +378,7 @@ def _highlighted(rows: Sequence[DivergenceRow]) -> list[DivergenceRow]:
     return picked[:MAX_HIGHLIGHT]
 
 
-def bump(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure:
+def bump(div: Divergence, colours: Mapping[str, str] | None = None, t: Translator = ENGLISH) -> go.Figure:
     """Each element's rank across the parties (x, in session order), rank 1 at the top.
 
     The contested elements (see :func:`_highlighted`) are drawn in :data:`HIGHLIGHT_COLOURS`
@@ -364,7 +390,7 @@ def bump(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure
     """
     parties = div.parties
     if len(parties) < 2 or not div.rows:
-        return empty_figure()
+        return empty_figure(t=t)
     party_colours = _colours_for(parties, colours)
     n, k = len(div.rows), len(parties)
     hot = _highlighted(div.rows)
@@ -383,7 +409,11 @@ def bump(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure
                 marker=dict(color=colour or NEUTRAL, size=10 if colour else 6),
                 opacity=1 if colour else 0.9,
                 customdata=[[_esc(row.element), _esc(p), row.spread] for p in parties],
-                hovertemplate="%{customdata[0]}<br>%{customdata[1]}: rank %{y}<br>spread %{customdata[2]}<extra></extra>",
+                hovertemplate=_hover(
+                    "%{customdata[0]}",
+                    t.gettext("{party}: rank {rank}", party="%{customdata[1]}", rank="%{y}"),
+                    t.gettext("spread {spread}", spread="%{customdata[2]}"),
+                ),
                 showlegend=False,
             )
         )
@@ -440,7 +470,7 @@ def bump(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure
         zeroline=False,
         fixedrange=True,
     )
-    return _base_layout(fig, height=n * _row_px(left + right) + 70, legend=False)
+    return _base_layout(fig, height=n * _row_px(left + right) + 70, legend=False, t=t)
 
 
 def _heatmap(
@@ -453,6 +483,7 @@ def _heatmap(
     xlabels: list[str],
     cell: int,
     text: list | None = None,
+    t: Translator = ENGLISH,
 ) -> go.Figure:
     """The one shape of every heatmap here: a value on each cell, the hover text from ``hover``, the
     colour bar below, column labels on top, the y axis as the element axis.
@@ -495,11 +526,11 @@ def _heatmap(
         zeroline=False,
         fixedrange=True,
     )
-    fig = _base_layout(fig, height=len(ylabels) * cell + 150, legend=False)
+    fig = _base_layout(fig, height=len(ylabels) * cell + 150, legend=False, t=t)
     return fig.update_layout(margin=dict(b=70))
 
 
-def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None) -> go.Figure:
+def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None, t: Translator = ENGLISH) -> go.Figure:
     """Element × party table of ranks, rank on each cell, most contested element at the top.
 
     Rank 1 is the darkest blue.  Party names head the columns (with a "■" in the party colour).
@@ -507,7 +538,7 @@ def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None) -> g
     """
     parties = div.parties
     if len(parties) < 2 or not div.rows:
-        return empty_figure()
+        return empty_figure(t=t)
     party_colours = _colours_for(parties, colours)
     rows = div.rows
     n = len(rows)
@@ -515,14 +546,24 @@ def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None) -> g
     return _heatmap(
         [[row.ranks[p] for p in parties] for row in rows],
         hover=[
-            [f"{_esc(row.element)}<br>{_esc(p)}: rank {row.ranks[p]}<br>spread {row.spread}" for p in parties]
+            [
+                "<br>".join(
+                    (
+                        _esc(row.element),
+                        _esc(t.gettext("{party}: rank {rank}", party=p, rank=row.ranks[p])),
+                        _esc(t.gettext("spread {spread}", spread=row.spread)),
+                    )
+                )
+                for p in parties
+            ]
             for row in rows
         ],
         scale=dict(zmin=1, zmax=n, colorscale="Blues", reversescale=True),
-        legend=dict(title="rank", tick0=1, dtick=_rank_dtick(n)),
+        legend=dict(title=_esc(t.pgettext("chart legend", "rank")), tick0=1, dtick=_rank_dtick(n)),
         ylabels=labels,
         xlabels=[_swatch_label(p, party_colours[p], 12) for p in parties],
         cell=_row_px(labels),
+        t=t,
     )
 
 
@@ -530,22 +571,32 @@ def agreement_heatmap(
     matrix: pd.DataFrame,
     measure: str = "Kendall τ-b",
     colours: Mapping[str, str] | None = None,
+    t: Translator = ENGLISH,
 ) -> go.Figure:
     """Party × party agreement (e.g. :func:`trustcore.analysis.agreement_matrix`): −1 red
     (opposite orders) to +1 blue (same order), value on each cell to two decimals."""
     if matrix is None or matrix.shape[0] < 2 or matrix.shape[1] < 2:
-        return empty_figure()
+        return empty_figure(t=t)
     rows_p, cols_p = [str(p) for p in matrix.index], [str(p) for p in matrix.columns]
     party_colours = _colours_for(list(dict.fromkeys(cols_p + rows_p)), colours)
     values = matrix.to_numpy(dtype=float)
     z = [[None if math.isnan(v) else float(v) for v in line] for line in values]
-    text = [["" if v is None else f"{v:.2f}" for v in line] for line in z]
+    text = [["" if v is None else t.decimal(v, 2) for v in line] for line in z]
     ylabels = [_swatch_label(p, party_colours[p], 16) for p in rows_p]
+    missing = t.gettext("n/a")
     return _heatmap(
         z,
         text=text,
         hover=[
-            [f"{_esc(a)} vs {_esc(b)}<br>{_esc(measure)} = {t or 'n/a'}" for b, t in zip(cols_p, line)]
+            [
+                "<br>".join(
+                    (
+                        _esc(t.gettext("{a} vs {b}", a=a, b=b)),
+                        _esc(t.gettext("{measure} = {value}", measure=measure, value=value or missing)),
+                    )
+                )
+                for b, value in zip(cols_p, line)
+            ]
             for a, line in zip(rows_p, text)
         ],
         scale=dict(zmin=-1, zmax=1, zmid=0, colorscale="RdBu"),
@@ -553,14 +604,15 @@ def agreement_heatmap(
         ylabels=ylabels,
         xlabels=[_swatch_label(p, party_colours[p], 12) for p in cols_p],
         cell=max(48, _row_px(ylabels)),
+        t=t,
     )
 
 
-def spread_bar(div: Divergence) -> go.Figure:
+def spread_bar(div: Divergence, t: Translator = ENGLISH) -> go.Figure:
     """What to discuss next: each element's spread (highest − lowest rank given by any party),
     most contested at the top; elements with spread ≥ 3 in dark grey, the rest light grey."""
     if len(div.parties) < 2 or not div.rows:
-        return empty_figure()
+        return empty_figure(t=t)
     rows = div.rows
     n = len(rows)
     labels = _element_labels(rows)
@@ -574,35 +626,39 @@ def spread_bar(div: Divergence) -> go.Figure:
             text=[str(row.spread) for row in rows],
             textposition="outside",
             cliponaxis=False,
-            customdata=[[_esc(row.element), f"{row.sd:.1f}", pp] for row, pp in zip(rows, per_party)],
-            hovertemplate="%{customdata[0]}<br>spread %{x} (sd %{customdata[1]})<br>%{customdata[2]}<extra></extra>",
+            customdata=[[_esc(row.element), t.decimal(row.sd, 1), pp] for row, pp in zip(rows, per_party)],
+            hovertemplate=_hover(
+                "%{customdata[0]}",
+                t.gettext("spread {spread} (sd {sd})", spread="%{x}", sd="%{customdata[1]}"),
+                "%{customdata[2]}",
+            ),
             showlegend=False,
         )
     )
     fig.update_yaxes(**_element_axis(labels))
     fig.update_xaxes(
-        title=dict(text="spread (highest − lowest rank)", standoff=6),
+        title=dict(text=_esc(t.gettext("spread (highest − lowest rank)")), standoff=6),
         range=[0, max(n - 1, 1) + 0.6],
         tick0=0,
         dtick=_rank_dtick(n),
         zeroline=True,
         fixedrange=True,
     )
-    return _base_layout(fig, height=n * _row_px(labels) + 70, legend=False)
+    return _base_layout(fig, height=n * _row_px(labels) + 70, legend=False, t=t)
 
 
 # ------------------------------------------------------------------------ rounds
 
 
-def rounds_chart(trend: pd.DataFrame) -> go.Figure:
+def rounds_chart(trend: pd.DataFrame, t: Translator = ENGLISH) -> go.Figure:
     """Agreement round by round (from :func:`trustcore.analysis.rounds_trend`): Kendall's W of
     all parties as a thick dark line, each pair's τ as a thinner dotted line; y from −1 to 1."""
     if trend is None or trend.empty or "round" not in trend:
-        return empty_figure()
+        return empty_figure(t=t)
     series = [c for c in trend.columns if c == "kendalls_w" or str(c).startswith("tau (")]
     values = trend[series].apply(pd.to_numeric, errors="coerce") if series else pd.DataFrame()
     if values.empty or not values.notna().to_numpy().any():
-        return empty_figure()
+        return empty_figure(t=t)
     rounds = [int(r) for r in trend["round"]]
     fig = go.Figure()
     pair_index = 0
@@ -612,12 +668,12 @@ def rounds_chart(trend: pd.DataFrame) -> go.Figure:
         if all(v is None for v in column_values):
             continue
         if column == "kendalls_w":
-            name = "Kendall's W (all parties)"
+            name = t.gettext("Kendall's W (all parties)")
             style = dict(line=dict(color=INK, width=4), marker=dict(size=11, symbol="square", color=INK))
         else:
             inner = str(column)[len("tau (") :]
             inner = inner[:-1] if inner.endswith(")") else inner
-            name = "τ " + inner
+            name = t.gettext("τ {pair}", pair=inner)
             colour = HIGHLIGHT_COLOURS[pair_index % len(HIGHLIGHT_COLOURS)]
             pair_index += 1
             style = dict(line=dict(color=colour, width=2, dash="dot"), marker=dict(size=8, color=colour))
@@ -630,13 +686,16 @@ def rounds_chart(trend: pd.DataFrame) -> go.Figure:
                 mode="lines+markers",
                 name=legend_name,
                 customdata=[_esc(name)] * len(rounds),
-                hovertemplate="round %{x}<br>%{customdata}: %{y:.2f}<extra></extra>",
+                hovertemplate=_hover(
+                    t.gettext("round {round}", round="%{x}"),
+                    t.gettext("{series}: {value}", series="%{customdata}", value="%{y:.2f}"),
+                ),
                 connectgaps=False,
                 **style,
             )
         )
     fig.update_xaxes(
-        title=dict(text="round", standoff=6),
+        title=dict(text=_esc(t.pgettext("chart axis", "round")), standoff=6),
         tickmode="array",
         tickvals=rounds,
         ticktext=[str(r) for r in rounds],
@@ -649,21 +708,21 @@ def rounds_chart(trend: pd.DataFrame) -> go.Figure:
         zeroline=True,
         zerolinecolor="#999999",
         fixedrange=True,
-        title=dict(text="agreement", standoff=4),
+        title=dict(text=_esc(t.pgettext("chart axis", "agreement")), standoff=4),
     )
     # On a phone each legend entry takes its own row: make room for all of them (on a wide
     # screen the legend is shorter and the plot simply gets the extra height).
     legend_px = legend_lines * (LINE_PX + 3) + 16
-    fig = _base_layout(fig, height=300 + legend_px, legend=True)
+    fig = _base_layout(fig, height=300 + legend_px, legend=True, t=t)
     return fig.update_layout(legend=dict(maxheight=legend_px + 20))
 
 
-def agreement_over_time(points: Sequence[tuple[str, str, float | None]]) -> go.Figure:
+def agreement_over_time(points: Sequence[tuple[str, str, float | None]], t: Translator = ENGLISH) -> go.Figure:
     """A relationship's agreement across its sessions' revealed rounds, oldest first: ``points`` are
     (label of the session and round, statistic, value); one line per statistic (Kendall τ-b for two
     parties, Kendall's W for three or more: they are not the same scale, so they are never joined)."""
     if not points:
-        return empty_figure()
+        return empty_figure(t=t)
     labels = _unique([wrap_label(label, 24) for label, _, _ in points], [str(i) for i in range(len(points))])
     fig = go.Figure()
     for i, statistic in enumerate(dict.fromkeys(stat for _, stat, _ in points)):
@@ -687,10 +746,10 @@ def agreement_over_time(points: Sequence[tuple[str, str, float | None]]) -> go.F
         zeroline=True,
         zerolinecolor="#999999",
         fixedrange=True,
-        title=dict(text="agreement", standoff=4),
+        title=dict(text=_esc(t.pgettext("chart axis", "agreement")), standoff=4),
     )
     lines = max(_line_count(label) for label in labels)
-    return _base_layout(fig, height=300 + lines * LINE_PX, legend=True)
+    return _base_layout(fig, height=300 + lines * LINE_PX, legend=True, t=t)
 
 
 _TITLE_WRAP = {1: 48, 2: 30, 3: 22, 4: 16}  # party names over the panels, by number of columns
@@ -705,15 +764,17 @@ def movement_chart(
     before: str = "before",
     after: str = "now",
     max_columns: int = 4,
+    t: Translator = ENGLISH,
 ) -> go.Figure:
     """How each party moved between two rounds: a slope chart per party (parties that ranked
     in both rounds, in ``cur`` order), at most ``max_columns`` per row (pass 1 or 2 for a
     narrow screen).  Elements that moved are drawn in the party colour and named at the right
     end with ▲/▼ and the number of places; unchanged ones are grey and named in grey.
-    Elements missing from either round are left out."""
+    Elements missing from either round are left out. ``before`` and ``after`` are shown as given: pass
+    them in ``t``'s language."""
     parties = [p for p in cur if p in prev]
     if not parties:
-        return empty_figure()
+        return empty_figure(t=t)
     all_colours = _colours_for(list(cur), colours)
     names = names or {}
     cols = max(1, min(len(parties), int(max_columns)))
@@ -732,7 +793,7 @@ def movement_chart(
         panels.append((party, before_ranks, after_ranks, labels))
     n = max(len(after_ranks) for _, _, after_ranks, _ in panels)
     if n == 0:
-        return empty_figure()
+        return empty_figure(t=t)
     titles = [_swatch_label(p, all_colours[p], _TITLE_WRAP.get(cols, 16)) for p in parties]
     panel_px = n * _row_px([label for *_, labels in panels for label in labels]) + 16
     title_px = 12 + LINE_PX * max(_line_count(t) for t in titles)
@@ -771,7 +832,10 @@ def movement_chart(
                     line=dict(color=colour if moved else NEUTRAL, width=3 if moved else 1.5),
                     marker=dict(color=colour if moved else NEUTRAL, size=8 if moved else 5),
                     customdata=data,
-                    hovertemplate="%{customdata[0]}<br>%{customdata[1]}: rank %{customdata[2]}<extra></extra>",
+                    hovertemplate=_hover(
+                        "%{customdata[0]}",
+                        t.gettext("{party}: rank {rank}", party="%{customdata[1]}", rank="%{customdata[2]}"),
+                    ),
                     showlegend=False,
                     name=_esc(party) + (" moved" if moved else " unchanged"),
                 ),
@@ -806,18 +870,23 @@ def movement_chart(
         fixedrange=True,
     )
     fig.update_yaxes(range=[n + 0.5, 0.5], tick0=1, dtick=1, zeroline=False, fixedrange=True)
-    fig.update_yaxes(title=dict(text="rank", standoff=4), col=1)
+    fig.update_yaxes(title=dict(text=_esc(t.pgettext("chart axis", "rank")), standoff=4), col=1)
     fig.update_annotations(font=dict(size=FONT_SIZE))  # the subplot titles (party names)
-    fig = _base_layout(fig, height=plot_px + title_px + ticks_px + 8, legend=False)
+    fig = _base_layout(fig, height=plot_px + title_px + ticks_px + 8, legend=False, t=t)
     return fig.update_layout(margin=dict(t=title_px, b=ticks_px))
 
 
 # ------------------------------------------------------------------------ stakeholder survey
 
-_TRUST_WORDS = {1: "not at all", 2: "a little", 3: "somewhat", 4: "mostly", 5: "completely"}
+_TRUST_WORDS = {1: N_("not at all"), 2: N_("a little"), 3: N_("somewhat"), 4: N_("mostly"), 5: N_("completely")}
 
 
-def feedback_heatmap(frame: pd.DataFrame, names: Mapping[str, str] | None = None) -> go.Figure:
+def _trust_words(value: float, t: Translator) -> str:
+    word = _TRUST_WORDS.get(round(value))
+    return t.gettext(word) if word else ""
+
+
+def feedback_heatmap(frame: pd.DataFrame, names: Mapping[str, str] | None = None, t: Translator = ENGLISH) -> go.Figure:
     """Stakeholder survey: how far each respondent trusts the organisation on each element.
 
     ``frame`` is long: ``element_id, respondent, trust`` (1–5, NaN = no answer; several answers
@@ -827,7 +896,7 @@ def feedback_heatmap(frame: pd.DataFrame, names: Mapping[str, str] | None = None
     """
     needed = {"element_id", "respondent", "trust"}
     if frame is None or frame.empty or not needed.issubset(frame.columns):
-        return empty_figure("No feedback yet")
+        return empty_figure(NO_FEEDBACK, t=t)
     data = frame.loc[:, ["element_id", "respondent", "trust"]].copy()
     data["element_id"] = data["element_id"].astype(str)
     data["respondent"] = data["respondent"].astype(str)
@@ -843,13 +912,25 @@ def feedback_heatmap(frame: pd.DataFrame, names: Mapping[str, str] | None = None
     )
     values = table.to_numpy(dtype=float)
     z = [[None if math.isnan(v) else float(v) for v in line] for line in values]
-    text = [["" if v is None else (f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}") for v in line] for line in z]
+    text = [
+        ["" if v is None else (t.decimal(v, 0) if float(v).is_integer() else t.decimal(v, 1)) for v in line]
+        for line in z
+    ]
     labels = _unique([wrap_label(names.get(e, e)) for e in elements], elements)
     hover = [
         [
-            f"{_esc(names.get(e, e))}<br>{_esc(who)}: "
-            + (f"{t} ({_TRUST_WORDS.get(round(v), '')})" if v is not None else "no answer")
-            for who, t, v in zip(respondents, line_t, line_z)
+            _esc(names.get(e, e))
+            + "<br>"
+            + _esc(
+                t.gettext(
+                    "{respondent}: {answer}",
+                    respondent=who,
+                    answer=t.gettext("{trust} ({words})", trust=shown, words=_trust_words(v, t))
+                    if v is not None
+                    else t.gettext("no answer"),
+                )
+            )
+            for who, shown, v in zip(respondents, line_t, line_z)
         ]
         for e, line_t, line_z in zip(elements, text, z)
     ]
@@ -858,10 +939,11 @@ def feedback_heatmap(frame: pd.DataFrame, names: Mapping[str, str] | None = None
         text=text,
         hover=hover,
         scale=dict(zmin=1, zmax=5, colorscale="RdYlGn", hoverongaps=False),
-        legend=dict(title="trust: 1 not at all … 5 completely", tickvals=[1, 2, 3, 4, 5]),
+        legend=dict(title=_esc(t.gettext("trust: 1 not at all … 5 completely")), tickvals=[1, 2, 3, 4, 5]),
         ylabels=labels,
         xlabels=[wrap_label(r, 12) for r in respondents],
         cell=_row_px(labels),
+        t=t,
     )
 
 

@@ -333,17 +333,23 @@ def _facilitator_token(
     return token
 
 
-def _archive(store: Store, args, out) -> int:
-    data = archive.export_session(_facilitator_view(store, args))
-    target = Path(args.out)
+def _write_private(out: str, data: bytes) -> Path:
+    """Write ``data`` to a new file ``out``, readable by its owner only; never over an existing file."""
+    target = Path(out)
     if not target.parent.is_dir():
         raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")
-    try:  # readable by its owner only: the archive holds the token hashes
+    try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     except FileExistsError:
         raise FileExistsError(f"{target} exists already; choose a new file name") from None
     with os.fdopen(fd, "wb") as f:
         f.write(data)
+    return target
+
+
+def _archive(store: Store, args, out) -> int:
+    data = archive.export_session(_facilitator_view(store, args))
+    target = _write_private(args.out, data)  # the archive holds the token hashes
     print(f"Archived the session to {target}", file=out)
     print(
         "Warning: the archive lets whoever holds it restore the session with its facilitator and personal "
@@ -381,15 +387,7 @@ def _import(store: Store, args, out) -> int:
 def _workspace_archive(store: Store, args, out) -> int:
     token = _facilitator_token(args.token, "the workspace link's token", "Workspace link's token")
     data = workspace_archive.export_workspace(store.open_workspace(args.workspace, token))
-    target = Path(args.out)
-    if not target.parent.is_dir():
-        raise InvalidInput(f"The folder {target.parent} does not exist; create it first.")
-    try:  # readable by its owner only: it holds the organisation's own side of the guidebook
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    except FileExistsError:
-        raise FileExistsError(f"{target} exists already; choose a new file name") from None
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
+    target = _write_private(args.out, data)  # it holds the organisation's own side of the guidebook
     print(f"Archived the workspace to {target}", file=out)
     print(
         "It holds no link (an import makes a new one) and not the sessions linked to the workspace, only their titles.",

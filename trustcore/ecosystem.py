@@ -28,7 +28,7 @@ from . import db as dbmod
 from . import limits, signin
 from . import workspace as ws
 from .clock import now
-from .errors import InvalidInput, NotAllowedNow
+from .errors import InvalidInput, Listing, NotAllowedNow, Phrase
 from .followup.common import _ExpectedVersion, _one
 from .i18n import ENGLISH, N_, Translator
 from .rights import Action
@@ -57,11 +57,11 @@ FLOW_KINDS = {
 }
 LABEL_MAX = 60  # a flow's short label: it is written on the arrow
 
-ACTOR_CHANGED = "Someone else changed or removed this actor while you were editing it; your change was not saved."
-FLOW_CHANGED = "Someone else changed or removed this flow while you were editing it; your change was not saved."
-UNKNOWN_ACTOR = "Choose actors that are on this map (one of them may have just been removed)."
-TO_ITSELF = "A flow goes from one actor to another: choose two different actors."
-NOT_A_RELATIONSHIP = (
+ACTOR_CHANGED = N_("Someone else changed or removed this actor while you were editing it; your change was not saved.")
+FLOW_CHANGED = N_("Someone else changed or removed this flow while you were editing it; your change was not saved.")
+UNKNOWN_ACTOR = N_("Choose actors that are on this map (one of them may have just been removed).")
+TO_ITSELF = N_("A flow goes from one actor to another: choose two different actors.")
+NOT_A_RELATIONSHIP = N_(
     "Choose a relationship on the map: the organisation itself and one other organisation. Mark which actor "
     "is the organisation if none is."
 )
@@ -217,22 +217,24 @@ def linked_map(path, db, session_code: str) -> EcosystemMap | None:
 def _choice(value, choices: dict[str, str], what: str) -> str:
     key = str(value or "").strip().lower()
     if key not in choices:
-        raise InvalidInput(f"{what} must be one of: {', '.join(v for v in choices.values())}.")
+        raise InvalidInput(
+            N_("{what} must be one of: {choices}."), what=Phrase(what), choices=Listing(map(Phrase, choices.values()))
+        )
     return key
 
 
 def _actor_fields(name, kind, role) -> tuple[str, str, str]:
     return (
-        clean_line(name, field="The actor's name", max_len=NAME_MAX),
-        _choice(kind, KINDS, "The kind of actor"),
-        _choice(role, ROLES, "The role"),
+        clean_line(name, field=N_("The actor's name"), max_len=NAME_MAX),
+        _choice(kind, KINDS, N_("The kind of actor")),
+        _choice(role, ROLES, N_("The role")),
     )
 
 
 def _flow_fields(kind, label) -> tuple[str, str]:
     return (
-        _choice(kind, FLOW_KINDS, "The kind of flow"),
-        clean_line(label, field="The flow's label", max_len=LABEL_MAX, required=False),
+        _choice(kind, FLOW_KINDS, N_("The kind of flow")),
+        clean_line(label, field=N_("The flow's label"), max_len=LABEL_MAX, required=False),
     )
 
 
@@ -247,7 +249,9 @@ def _id(value) -> int:
 
 def _check_name(current: EcosystemMap, name: str, *, except_id: int | None = None) -> None:
     if any(a.name.casefold() == name.casefold() and a.id != except_id for a in current.actors):
-        raise InvalidInput(f"There is already an actor called “{name}” on this map: give each actor its own name.")
+        raise InvalidInput(
+            N_("There is already an actor called “{name}” on this map: give each actor its own name."), name=name
+        )
 
 
 def _check_ends(current: EcosystemMap, source, target) -> tuple[int, int]:
@@ -435,7 +439,9 @@ def start_session(
     try:
         decision = signin.may_create(rule if rule is not None else signin.rule_from_env(), owner)
     except ValueError as exc:
-        raise NotAllowedNow(f"This server's setting for who may create sessions is not valid: {exc}") from None
+        raise NotAllowedNow(
+            N_("This server's setting for who may create sessions is not valid: {problem}"), problem=str(exc)
+        ) from None
     if not decision.allowed:
         raise NotAllowedNow(decision.why)
     current = read(wview)

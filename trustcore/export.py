@@ -1,5 +1,8 @@
 """Downloads: results, start orders and per-round comparisons as CSV files (no Streamlit here).
 
+The CSVs are a contract: the same column names and values in every language (codes, and the catalogue's own
+element names); only the workbook and the report are written in their reader's language (``docs/i18n.md``).
+
 All CSV files are written by ``_csv``: UTF-8 with a byte order mark (so Excel reads accents), CRLF line
 ends, and every cell (header cells included) passed through ``text.spreadsheet_safe`` so that a name
 such as ``=HYPERLINK(...)`` is shown as text and never run as a formula. Numbers stay numbers.
@@ -10,10 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .followup.next_steps import NextStep
 from .followup.survey import TRUST_SCALE, FeedbackAnswer
+from .i18n import N_
 from .model import Ranking, Session
 from .results import RoundResults
 from .text import spreadsheet_safe
@@ -53,7 +57,7 @@ FEEDBACK_COLUMNS = (
     "comment",
     "submitted_at",
 )
-OVERALL = "Overall"  # the element column of the survey's overall question
+OVERALL = N_("Overall")  # the element column of the survey's overall question (the CSV's value: English)
 _FILE_PART = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -90,10 +94,17 @@ def _sorted(session: Session, rankings: Iterable[Ranking]) -> list[Ranking]:
     )
 
 
-def results_rows(session: Session, rankings: Iterable[Ranking], *, session_code: bool = True) -> list[tuple]:
+def results_rows(
+    session: Session,
+    rankings: Iterable[Ranking],
+    *,
+    session_code: bool = True,
+    names: Mapping[str, str] | None = None,
+) -> list[tuple]:
     """The rows of ``results_csv`` (RESULTS_COLUMNS), as plain values: the workbook shares them.
-    ``session_code=False`` leaves the ``session_code`` column empty (``audience.Audience.session_code``)."""
-    names = session.catalogue.names
+    ``session_code=False`` leaves the ``session_code`` column empty (``audience.Audience.session_code``);
+    ``names``: the element names to write (the workbook's reader's language; default the catalogue's own)."""
+    names = session.catalogue.names if names is None else names
     code = session.code if session_code else ""
     return [
         (
@@ -181,9 +192,12 @@ def file_name(session: Session | str, kind: str, ext: str = "csv", *, session_co
     return f"trustcore-{code}-{kind}.{ext}"
 
 
-def next_steps_rows(session: Session, steps: Iterable[NextStep]) -> list[tuple]:
-    """The rows of ``next_steps_csv`` (NEXT_STEPS_COLUMNS): elements in catalogue order, then the order given."""
-    names = session.catalogue.names
+def next_steps_rows(
+    session: Session, steps: Iterable[NextStep], *, names: Mapping[str, str] | None = None
+) -> list[tuple]:
+    """The rows of ``next_steps_csv`` (NEXT_STEPS_COLUMNS): elements in catalogue order, then the order given
+    (``names``: as in ``results_rows``)."""
+    names = session.catalogue.names if names is None else names
     rank = {e: i for i, e in enumerate(session.catalogue.ids)}
     ordered = sorted(enumerate(steps), key=lambda item: (rank.get(item[1].element_id, len(rank)), item[0]))
     return [
@@ -208,9 +222,12 @@ def next_steps_csv(session: Session, steps: Iterable[NextStep]) -> bytes:
     return _csv(NEXT_STEPS_COLUMNS, next_steps_rows(session, steps))
 
 
-def feedback_rows(session: Session, answers: Iterable[FeedbackAnswer]) -> list[tuple]:
-    """The rows of ``feedback_csv`` (FEEDBACK_COLUMNS), in the order given (the order submitted)."""
-    names = session.catalogue.names
+def feedback_rows(
+    session: Session, answers: Iterable[FeedbackAnswer], *, names: Mapping[str, str] | None = None
+) -> list[tuple]:
+    """The rows of ``feedback_csv`` (FEEDBACK_COLUMNS), in the order given (the order submitted; ``names``: as
+    in ``results_rows``)."""
+    names = session.catalogue.names if names is None else names
     return [
         (
             a.respondent,

@@ -25,16 +25,16 @@ from . import events
 from .clock import now
 from .errors import InvalidInput
 from .followup.common import _ExpectedVersion, _one
-from .followup.worksheet_entries import COLUMNS
+from .followup.worksheet_entries import COLUMNS, WHICH_COLUMN
 from .i18n import ENGLISH, N_, Translator
 from .rights import Action
 from .text import TEXT_MAX, clean_text
 from .workspace import WorkspaceView, _versions
 
-ENTRY_CHANGED = (
+ENTRY_CHANGED = N_(
     "Someone else changed this entry of the internal worksheet while you were editing it; your text was not saved."
 )
-CHOOSE_ELEMENT = "Choose one of the elements in Column A of the organisation's worksheet."
+CHOOSE_ELEMENT = N_("Choose one of the elements in Column A of the organisation's worksheet.")
 DEFAULT_ORDER = N_("the elements in their default order (no organisation-wide ranking yet)")
 RANKED_ORDER = N_("the elements in the order of the organisation-wide ranking (version {version}, {date})")
 
@@ -136,7 +136,7 @@ def set_entry(
     element_id = str(element_id or "")
     col = str(column or "").strip().upper()
     if col not in COLUMNS:
-        raise InvalidInput("The worksheet column must be B (steps we take) or C (how we demonstrate it).")
+        raise InvalidInput(WHICH_COLUMN)
     text = clean_text(text, field=COLUMNS[col], max_len=TEXT_MAX)
     internal = bool(internal)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)

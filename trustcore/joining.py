@@ -11,7 +11,8 @@ import json
 
 from . import db as dbmod
 from . import events
-from .errors import InvalidInput
+from .errors import InvalidInput, Plural
+from .i18n import ENGLISH, N_, Translator
 from .model import Session
 from .rights import Action
 from .store import participant_count
@@ -27,15 +28,21 @@ def set_joining(view: View, *, open: bool | None = None, cap=None) -> Session:
         try:
             cap = int(cap)
         except (TypeError, ValueError):
-            raise InvalidInput("The limit must be a whole number of participants.") from None
+            raise InvalidInput(N_("The limit must be a whole number of participants.")) from None
         if not 1 <= cap <= MAX_CAP:
-            raise InvalidInput(f"The limit must be between 1 and {MAX_CAP} participants.")
+            raise InvalidInput(N_("The limit must be between 1 and {most} participants."), most=MAX_CAP)
     with view.write(Action.MANAGE_JOINING) as (db, s):
         detail: dict = {}
         if cap is not None and cap != s.join_cap:
             joined = participant_count(db, s.id)
             if cap < joined:
-                raise InvalidInput(f"{joined} people have joined already: the limit cannot be lower than that.")
+                raise InvalidInput(
+                    Plural.ngettext(
+                        "{n} person has joined already: the limit cannot be lower than that.",
+                        "{n} people have joined already: the limit cannot be lower than that.",
+                        joined,
+                    )
+                )
             db.execute("UPDATE sessions SET join_cap = ? WHERE id = ?", [cap, s.id])
             detail["cap"] = cap
         if open is not None and bool(open) != s.joining_open:
@@ -46,9 +53,10 @@ def set_joining(view: View, *, open: bool | None = None, cap=None) -> Session:
         return store.load_session(db, s.code)
 
 
-def closed_note(view: View) -> str | None:
+def closed_note(view: View, t: Translator = ENGLISH) -> str | None:
     """What the console says about joining while it is closed (None while it is open): whether it closed
-    when the round was revealed (``Store.reveal`` closes it) and how to admit a late joiner."""
+    when the round was revealed (``Store.reveal`` closes it) and how to admit a late joiner (in ``t``'s
+    language)."""
     store, code, token = view.store, view.session.code, view.token
     s = store.require(code, token, Action.MANAGE_JOINING).session
     if s.joining_open:
@@ -63,9 +71,22 @@ def closed_note(view: View) -> str | None:
         ]
     closing: dict = next((c for c in changes if "open" in c), {})  # the latest change that opened or closed it
     at_reveal = closing.get("reason") == "reveal"
-    return ("Joining closed when you revealed the results" if at_reveal else "Joining is closed") + (
-        ": the share link and the code admit nobody new, so only the people listed above act for their parties"
-        " (agree to next steps, edit their worksheet entries and organisation-wide ranking; remove anyone who"
-        " should not under People). To admit a late joiner, switch on “Joining is open” and press “Save"
-        " joining”, then close it again once they have joined."
+    if at_reveal:
+        # Translators: {toggle} and {button} are the console's labels "Joining is open" and "Save joining"
+        return t.gettext(
+            "Joining closed when you revealed the results: the share link and the code admit nobody new, so only "
+            "the people listed above act for their parties (agree to next steps, edit their worksheet entries and "
+            "organisation-wide ranking; remove anyone who should not under People). To admit a late joiner, "
+            "switch on “{toggle}” and press “{button}”, then close it again once they have joined.",
+            toggle=t.gettext("Joining is open"),
+            button=t.gettext("Save joining"),
+        )
+    # Translators: {toggle} and {button} are the console's labels "Joining is open" and "Save joining"
+    return t.gettext(
+        "Joining is closed: the share link and the code admit nobody new, so only the people listed above act for "
+        "their parties (agree to next steps, edit their worksheet entries and organisation-wide ranking; remove "
+        "anyone who should not under People). To admit a late joiner, switch on “{toggle}” and press “{button}”, "
+        "then close it again once they have joined.",
+        toggle=t.gettext("Joining is open"),
+        button=t.gettext("Save joining"),
     )

@@ -23,7 +23,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .errors import NotAllowedNow
+from .errors import NotAllowedNow, Number, Plural
+from .i18n import N_
 
 # ---------------------------------------------------------------------------------------------- quotas
 
@@ -33,12 +34,12 @@ class Quota:
     """At most ``limit`` records of one kind in one session; ``message`` says so to the person refused."""
 
     limit: int
-    message: str  # formatted with {limit}
+    message: str  # an N_() msgid, formatted with {limit}
 
     def check(self, held: int) -> None:
         """NotAllowedNow (nothing written) when the session already holds ``held`` >= ``limit`` records."""
         if held >= self.limit:
-            raise NotAllowedNow(self.message.format(limit=f"{self.limit:,}"))
+            raise NotAllowedNow(self.message, limit=Number(self.limit))
 
     def check_count(self, db, sql: str, args: Iterable) -> None:
         """``check`` with the count that ``sql`` (a ``SELECT COUNT(*) AS n ...``) reads inside the transaction."""
@@ -50,8 +51,10 @@ class Quota:
 # the page draws a form for each step, so thousands would make it unusable.
 NEXT_STEPS = Quota(
     200,
-    "This session already holds {limit} next steps, the most it can hold: delete one that is no longer needed "
-    "(or merge two) before adding another.",
+    N_(
+        "This session already holds {limit} next steps, the most it can hold: delete one that is no longer needed "
+        "(or merge two) before adding another."
+    ),
 )
 
 # Stakeholders answer once each; a relationship has tens of them. Each submission is at most one answer per
@@ -59,8 +62,10 @@ NEXT_STEPS = Quota(
 # (``followup.survey.COMMENT_MAX``), so a submission is bounded already; this bounds how many there are.
 SURVEY_RESPONSES = Quota(
     500,
-    "This survey has already received {limit} responses, the most one session can hold: your answers were "
-    "not stored. Please tell the facilitator who sent you the link.",
+    N_(
+        "This survey has already received {limit} responses, the most one session can hold: your answers were "
+        "not stored. Please tell the facilitator who sent you the link."
+    ),
 )
 
 # Every saved ranking is kept (a resubmission keeps the one it replaces, in the history), each with its
@@ -68,8 +73,10 @@ SURVEY_RESPONSES = Quota(
 # rounds, resubmitting twice a round, saves 2,000; a script resubmitting in a loop is stopped at 10,000.
 RANKINGS = Quota(
     10_000,
-    "This session already holds {limit} saved rankings with their reasons, the most it can hold: your ranking "
-    "was not saved. Please tell the facilitator (removing a participant removes their saved rankings).",
+    N_(
+        "This session already holds {limit} saved rankings with their reasons, the most it can hold: your ranking "
+        "was not saved. Please tell the facilitator (removing a participant removes their saved rankings)."
+    ),
 )
 
 
@@ -77,13 +84,17 @@ RANKINGS = Quota(
 # actors and a few dozen flows. The diagram places every actor on one circle, so more would not be readable.
 ECOSYSTEM_ACTORS = Quota(
     40,
-    "This ecosystem map already has {limit} actors, the most a map can hold and stay readable: remove one "
-    "before adding another.",
+    N_(
+        "This ecosystem map already has {limit} actors, the most a map can hold and stay readable: remove one "
+        "before adding another."
+    ),
 )
 ECOSYSTEM_FLOWS = Quota(
     150,
-    "This ecosystem map already has {limit} flows, the most a map can hold and stay readable: remove one "
-    "(or describe two in one label) before adding another.",
+    N_(
+        "This ecosystem map already has {limit} flows, the most a map can hold and stay readable: remove one "
+        "(or describe two in one label) before adding another."
+    ),
 )
 
 # ---------------------------------------------------------------------------------------------- rates
@@ -128,7 +139,7 @@ class SlidingWindow:
                 times.popleft()
             if len(times) >= self.limit:
                 wait = max(1, math.ceil(times[0] + self.window - now))
-                raise RateLimited(self.message.format(limit=self.limit, wait=_seconds(wait)))
+                raise RateLimited(self.message, limit=self.limit, wait=_seconds(wait))
             times.append(now)
 
     def _forget_idle(self, start: float) -> None:
@@ -142,8 +153,10 @@ class SlidingWindow:
             self._events.clear()
 
 
-def _seconds(n: int) -> str:
-    return "1 second" if n == 1 else f"{n} seconds" if n < 120 else f"{math.ceil(n / 60)} minutes"
+def _seconds(n: int) -> Plural:
+    if n < 120:
+        return Plural.ngettext("{n} second", "{n} seconds", n)
+    return Plural.ngettext("{n} minute", "{n} minutes", math.ceil(n / 60))
 
 
 def setting(variable: str, default: int) -> int:
@@ -173,16 +186,20 @@ JOINS_DEFAULT, SURVEY_DEFAULT = 120, 60
 JOINS = SlidingWindow(
     _setting_at_start(JOINS_VARIABLE, JOINS_DEFAULT),
     60,
-    "Too many people have joined from your network in the last minute ({limit}, the most one address may "
-    "add). Please try again in {wait}.",
+    N_(
+        "Too many people have joined from your network in the last minute ({limit}, the most one address may "
+        "add). Please try again in {wait}."
+    ),
 )
 # Stakeholders answer from their own organisations, a few at a time; a script sending answers in a loop is
 # held to one a minute on average.
 SURVEY_ANSWERS = SlidingWindow(
     _setting_at_start(SURVEY_VARIABLE, SURVEY_DEFAULT),
     3600,
-    "Too many survey responses have come from your network in the last hour ({limit}, the most one address "
-    "may send). Please try again in {wait}; your answers are still on the page.",
+    N_(
+        "Too many survey responses have come from your network in the last hour ({limit}, the most one address "
+        "may send). Please try again in {wait}; your answers are still on the page."
+    ),
 )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from urllib.parse import urlencode, urlsplit
 
 from .errors import InvalidInput
+from .i18n import N_
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 BASE_URL_ENV = "TRUSTCORE_BASE_URL"
@@ -27,7 +28,9 @@ def base_url(option: str | None = None, environ: Mapping[str, str] | None = None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise InvalidInput(
-            f"The base URL {url!r} must be an http:// or https:// address without '?' or '#', e.g. {DEFAULT_BASE_URL}."
+            N_("The base URL {url} must be an http:// or https:// address without '?' or '#', e.g. {example}."),
+            url=repr(url),
+            example=DEFAULT_BASE_URL,
         )
     return url.rstrip("/")
 

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from . import events
 from .clock import later, now
 from .errors import InvalidInput
+from .i18n import N_
 from .model import Session
 from .rights import Action
 from .view import View
 
-GONE = "That participant is no longer in this session (perhaps someone removed them already)."
+GONE = N_("That participant is no longer in this session (perhaps someone removed them already).")
 
 
 def _participant_row(db, session: Session, participant_id) -> dict:
@@ -66,16 +67,16 @@ def remove_participants(
     nothing written). Each removed personal link says that it was removed; the event log has one entry
     with their ids and parties (not their names)."""
     if (participant_ids is None) == (joined_within_minutes is None):
-        raise InvalidInput("Choose whom to remove: tick people, or give a number of minutes.")
+        raise InvalidInput(N_("Choose whom to remove: tick people, or give a number of minutes."))
     since, minutes = None, 0
     ids: set[int] = set()
     if joined_within_minutes is not None:
         try:
             minutes = int(joined_within_minutes)
         except (TypeError, ValueError):
-            raise InvalidInput("The number of minutes must be a whole number.") from None
+            raise InvalidInput(N_("The number of minutes must be a whole number.")) from None
         if not 1 <= minutes <= MINUTES_MAX:
-            raise InvalidInput(f"The number of minutes must be between 1 and {MINUTES_MAX}.")
+            raise InvalidInput(N_("The number of minutes must be between 1 and {most}."), most=MINUTES_MAX)
         since = later(-60 * minutes)
     else:
         if isinstance(participant_ids, (str, bytes)):
@@ -85,7 +86,7 @@ def remove_participants(
         except (TypeError, ValueError):
             raise InvalidInput(GONE) from None
         if not ids:
-            raise InvalidInput("Tick the people to remove first.")
+            raise InvalidInput(N_("Tick the people to remove first."))
     store = view.store
     with view.write(Action.MANAGE_PEOPLE) as (db, s):
         rows = [
@@ -128,7 +129,7 @@ def move_participant(view: View, participant_id, party_id) -> Session:
         try:
             party = s.party(int(party_id))
         except (KeyError, TypeError, ValueError):
-            raise InvalidInput("Choose one of this session's parties to move them to.") from None
+            raise InvalidInput(N_("Choose one of this session's parties to move them to.")) from None
         if party.id == row["party_id"]:
             return s
         db.execute("UPDATE participants SET party_id = ? WHERE id = ?", [party.id, row["id"]])

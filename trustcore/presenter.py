@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from . import db as dbmod
 from . import events, tokens, wording
-from .errors import InvalidInput
+from .errors import InvalidInput, Plural
+from .i18n import ENGLISH, N_, Translator
 from .model import RoundStatus, Session
 from .results import RoundResults, round_results
 from .rights import Action
@@ -58,11 +59,17 @@ def show_agenda_item(view: View, index: int) -> Session:
     try:
         index = int(index)
     except (TypeError, ValueError):
-        raise InvalidInput("Choose an item of the agenda.") from None
+        raise InvalidInput(N_("Choose an item of the agenda.")) from None
     session = store.require(code, token, Action.MANAGE_PRESENTER).session
     count = len(agenda(_results(store, session)))  # the statistics, before the write lock is taken
     if not 0 <= index < max(count, 1):
-        raise InvalidInput(f"The agenda has {count} item{'s' if count != 1 else ''}: choose one of them.")
+        raise InvalidInput(
+            Plural.ngettext(
+                "The agenda has {n} item: choose one of them.",
+                "The agenda has {n} items: choose one of them.",
+                count,
+            )
+        )
     with view.write(Action.MANAGE_PRESENTER) as (db, s):
         db.execute("UPDATE sessions SET agenda_item = ? WHERE id = ?", [index, s.id])
         events.log(db, s.id, "facilitator", "agenda_item_shown", {"item": index})
@@ -75,9 +82,13 @@ def _results(store: Store, session: Session) -> RoundResults:
     return round_results(session, store._rankings(session.code, number, masked=True), number)
 
 
-def agenda(res: RoundResults) -> tuple[str, ...]:
-    """The discussion agenda of a round's results (``RoundResults.agenda``), as the screen steps through it."""
-    return tuple(item.text for item in res.agenda)
+def agenda(res: RoundResults, t: Translator = ENGLISH, names: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The discussion agenda of a round's results (``RoundResults.agenda``), as the screen steps through it,
+    in ``t``'s language (``names``: the element names in it)."""
+    if t is ENGLISH and names is None:
+        return tuple(item.text for item in res.agenda)
+    names = names or {row.element_id: row.element for row in res.divergence.rows}
+    return tuple(item.sentence(names, t) for item in res.agenda)
 
 
 @dataclass(frozen=True)
@@ -96,17 +107,19 @@ class Screen:
     reasons: tuple[str, ...] = ()  # the item's reasons, one line each
 
 
-def screen(view: View, results: RoundResults | None = None) -> Screen:
+def screen(view: View, results: RoundResults | None = None, t: Translator = ENGLISH) -> Screen:
     """The presenter screen's content, for the presenter link's ``view`` (``PRESENT``); ``results``: the
     current round's as the room may see them (``View.results``), if the caller has them already (a page's
-    cache), read here otherwise."""
+    cache), read here otherwise. ``t``: the room's language; the numbers are not computed again, only
+    worded in it (``RoundResults.headline_in``), with the element names in it."""
     session = view.require(Action.PRESENT).session
     submitted = view.store._progress(session.code).parties_submitted(session)
     if session.round.status is not RoundStatus.REVEALED:
         return Screen(session, False, submitted)
     res = results or _results(view.store, session)
-    items = agenda(res)
+    names = session.catalogue.names if t is ENGLISH else session.catalogue.names_in(t.locale)
+    headline = res.headline_in(t, None if t is ENGLISH else names)
+    items = agenda(res, t, None if t is ENGLISH else names)
     item = min(session.agenda_item, max(len(items) - 1, 0))
-    names = session.catalogue.names
-    why = tuple(wording.reason_line(r, names) for r in res.agenda_reasons(res.agenda[item])) if items else ()
-    return Screen(session, True, submitted, res.headline.summary, res.headline.detail or "", items, item, why)
+    why = tuple(wording.reason_line(r, names, t) for r in res.agenda_reasons(res.agenda[item])) if items else ()
+    return Screen(session, True, submitted, headline.summary, headline.detail or "", items, item, why)

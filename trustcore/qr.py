@@ -7,6 +7,7 @@ import io
 
 import segno
 
+from .i18n import ENGLISH, Translator
 from .tokens import spelled_code
 
 
@@ -26,6 +27,8 @@ def qr_svg(url: str) -> str:
     return buf.getvalue().decode("utf-8")
 
 
-def alt_text(code: str) -> str:
-    """What the share link's QR code is, for someone who cannot see it (its ``alt`` text)."""
-    return f"QR code that opens this session's share link, to join and rank. Session code: {spelled_code(code)}"
+def alt_text(code: str, t: Translator = ENGLISH) -> str:
+    """What the share link's QR code is, for someone who cannot see it (its ``alt`` text, in ``t``'s language)."""
+    return t.gettext(
+        "QR code that opens this session's share link, to join and rank. Session code: {code}", code=spelled_code(code)
+    )

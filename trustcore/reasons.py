@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .catalogue import Catalogue
-from .errors import InvalidInput
+from .errors import InvalidInput, Phrase
+from .i18n import N_
 from .model import Ranking
 from .text import clean_line
 
@@ -38,14 +39,19 @@ def clean(reasons: Mapping[str, object] | None, catalogue: Catalogue) -> dict[st
     if reasons is None:
         return {}
     if not isinstance(reasons, Mapping):
-        raise InvalidInput("Give reasons per element.")
+        raise InvalidInput(N_("Give reasons per element."))
     names = catalogue.names
     if any(e not in names for e in reasons):
-        raise InvalidInput("A reason was given for an element this session does not rank.")
+        raise InvalidInput(N_("A reason was given for an element this session does not rank."))
     out: dict[str, str] = {}
     for eid in catalogue.ids:
         if eid in reasons:
-            text = clean_line(reasons[eid], field=f"The reason for {names[eid]}", max_len=REASON_MAX, required=False)
+            text = clean_line(
+                reasons[eid],
+                field=Phrase(N_("The reason for {element}"), element=catalogue[eid].phrase),
+                max_len=REASON_MAX,
+                required=False,
+            )
             if text:
                 out[eid] = text
     return out

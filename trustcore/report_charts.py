@@ -7,6 +7,8 @@ is nothing to compare. No Streamlit here.
 Each builder computes the geometry here and writes it out through a template in
 ``trustcore/templates/charts/`` (autoescaped: element and party names are text, never markup). The
 drawing is ``WIDTH`` user units wide and scales to the width of the page (the A4 text column).
+Each builder takes the reader's translator ``t`` (English by default) for its axis titles, legend and
+notes, so a report downloaded in French draws its charts in French.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 
 from . import charts, templating
 from .analysis import Divergence
+from .i18n import ENGLISH, Translator
 
 WIDTH = 680  # user units: about the 180 mm text column at 96 dpi, so 1 unit ≈ 1 CSS px on screen
 FONT = 13
@@ -94,15 +97,18 @@ def _blue(t: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * f):02X}" for x, y in zip(a, b))
 
 
-def empty(message: str = charts.EMPTY_MESSAGE, *, title: str = "") -> str:
-    return templating.render("charts/empty.svg.j2", width=WIDTH, height=80, message=message, title=title)
+def empty(message: str = charts.EMPTY_MESSAGE, *, title: str = "", t: Translator = ENGLISH) -> str:
+    """A note instead of a chart (``message``: a marked message, translated here)."""
+    return templating.render("charts/empty.svg.j2", width=WIDTH, height=80, message=t.gettext(message), title=title)
 
 
-def dumbbell(div: Divergence, colours: Mapping[str, str] | None = None, *, title: str = "") -> str:
+def dumbbell(
+    div: Divergence, colours: Mapping[str, str] | None = None, *, title: str = "", t: Translator = ENGLISH
+) -> str:
     """Two parties: one row per element (most contested at the top), each party's rank as a marker
     (rank 1 on the left), the two joined by a grey bar; the first party's marker is the larger one."""
     if len(div.parties) != 2 or not div.rows:
-        return empty(title=title)
+        return empty(title=title, t=t)
     parties = div.parties
     party_colours = charts._colours_for(parties, colours)
     n = len(div.rows)
@@ -128,6 +134,7 @@ def dumbbell(div: Divergence, colours: Mapping[str, str] | None = None, *, title
     return templating.render(
         "charts/dumbbell.svg.j2",
         title=title,
+        axis_title=t.gettext("rank (1 = most important)"),
         width=WIDTH,
         height=bottom + 44,
         left=left,
@@ -148,13 +155,13 @@ def dumbbell(div: Divergence, colours: Mapping[str, str] | None = None, *, title
     )
 
 
-def bump(div: Divergence, colours: Mapping[str, str] | None = None, *, title: str = "") -> str:
+def bump(div: Divergence, colours: Mapping[str, str] | None = None, *, title: str = "", t: Translator = ENGLISH) -> str:
     """Three or more parties: each element's rank across the parties (columns, session order), rank 1
     at the top; the contested elements drawn thick in their own colour and named at both ends in it,
     the others thin and grey, with the rank number at the ends."""
     parties = div.parties
     if len(parties) < 2 or not div.rows:
-        return empty(title=title)
+        return empty(title=title, t=t)
     party_colours = charts._colours_for(parties, colours)
     n, k = len(div.rows), len(parties)
     hot = charts._highlighted(div.rows)
@@ -209,11 +216,13 @@ def bump(div: Divergence, colours: Mapping[str, str] | None = None, *, title: st
     )
 
 
-def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None, *, title: str = "") -> str:
+def rank_heatmap(
+    div: Divergence, colours: Mapping[str, str] | None = None, *, title: str = "", t: Translator = ENGLISH
+) -> str:
     """Element × party table of ranks, the rank written in each cell, rank 1 darkest."""
     parties = div.parties
     if len(parties) < 2 or not div.rows:
-        return empty(title=title)
+        return empty(title=title, t=t)
     party_colours = charts._colours_for(parties, colours)
     n, k = len(div.rows), len(parties)
     labels = [label(row.element) for row in div.rows]
@@ -226,13 +235,13 @@ def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None, *, t
     for i, row in enumerate(div.rows):
         for j, p in enumerate(parties):
             rank = row.ranks[p]
-            t = 1 - (rank - 1) / max(n - 1, 1)  # rank 1 -> 1 (darkest)
+            shade = 1 - (rank - 1) / max(n - 1, 1)  # rank 1 -> 1 (darkest)
             cells.append(
                 {
                     "x": left + j * cell_w,
                     "y": top + i * row_h,
-                    "fill": _blue(t),
-                    "ink": "#FFFFFF" if t > 0.55 else "#111111",
+                    "fill": _blue(shade),
+                    "ink": "#FFFFFF" if shade > 0.55 else "#111111",
                     "rank": rank,
                 }
             )
@@ -256,11 +265,11 @@ def rank_heatmap(div: Divergence, colours: Mapping[str, str] | None = None, *, t
     )
 
 
-def rounds_chart(trend: pd.DataFrame, *, title: str = "") -> str:
+def rounds_chart(trend: pd.DataFrame, *, title: str = "", t: Translator = ENGLISH) -> str:
     """Agreement round by round (``analysis.rounds_trend``): Kendall's W of all parties as a thick dark
     line with square markers, each pair's τ-b dotted in its own colour; y from −1 to 1."""
     if trend is None or trend.empty or "round" not in trend:
-        return empty(title=title)
+        return empty(title=title, t=t)
     columns = [c for c in trend.columns if c == "kendalls_w" or str(c).startswith("tau (")]
     rounds = [int(r) for r in trend["round"]]
     series: list[Key] = []
@@ -270,16 +279,16 @@ def rounds_chart(trend: pd.DataFrame, *, title: str = "") -> str:
         if all(v is None for v in values):
             continue
         if column == "kendalls_w":
-            key = Key(label("Kendall's W (all parties)", 70), charts.INK, "square", 5, width=4)
+            key = Key(label(t.gettext("Kendall's W (all parties)"), 70), charts.INK, "square", 5, width=4)
         else:
             inner = str(column)[len("tau (") :].removesuffix(")")
             colour = charts.HIGHLIGHT_COLOURS[pair_index % len(charts.HIGHLIGHT_COLOURS)]
-            key = Key(label("τ " + inner, 70), colour, "circle", 4, width=2, dash="2 4")
+            key = Key(label(t.gettext("τ {pair}", pair=inner), 70), colour, "circle", 4, width=2, dash="2 4")
             pair_index += 1
         key.values = values
         series.append(key)
     if not series:
-        return empty(title=title)
+        return empty(title=title, t=t)
     y = 6
     for key in series:
         key.y = y + LINE // 2 + 2
@@ -307,6 +316,8 @@ def rounds_chart(trend: pd.DataFrame, *, title: str = "") -> str:
     return templating.render(
         "charts/rounds.svg.j2",
         title=title,
+        x_title=t.pgettext("chart axis", "round"),
+        y_title=t.pgettext("chart axis", "agreement"),
         width=WIDTH,
         height=top + plot_h + 46,
         series=series,
@@ -315,7 +326,7 @@ def rounds_chart(trend: pd.DataFrame, *, title: str = "") -> str:
         top=top,
         bottom=top + plot_h,
         xticks=[(r, px(r)) for r in rounds],
-        yticks=[(f"{v:g}", py(v), v == 0) for v in (-1, -0.5, 0, 0.5, 1)],
+        yticks=[(t.number(v), py(v), v == 0) for v in (-1, -0.5, 0, 0.5, 1)],
         axis=AXIS,
         grid_colour=GRID,
         font=FONT,

@@ -7,6 +7,8 @@ A party with several members is represented by their exact Kemeny consensus (see
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -60,6 +62,16 @@ class RoundResults:
             t=t,
             names=names,
         )
+
+    def divergence_in(self, names: Mapping[str, str] | None) -> analysis.Divergence:
+        """The divergence with each element named from ``names`` (the element names in the reader's language):
+        the same numbers, relabelled, so charts and tables in another language compute nothing again."""
+        if not names:
+            return self.divergence
+        rows = tuple(
+            dataclasses.replace(row, element=names.get(row.element_id, row.element)) for row in self.divergence.rows
+        )
+        return dataclasses.replace(self.divergence, rows=rows)
 
     def agenda_text(
         self, start: int = 0, stop: int | None = None, t: Translator = ENGLISH, names: dict[str, str] | None = None

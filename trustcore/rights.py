@@ -19,8 +19,8 @@ from .i18n import N_
 from .model import Actor, Role
 
 DENIED = N_("This link is not valid (it may be mistyped, or the session was deleted).")
-NOT_YOURS = "You can only change your own party's entries."
-NOT_YET = "The results of this round are hidden until the facilitator reveals them."
+NOT_YOURS = N_("You can only change your own party's entries.")
+NOT_YET = N_("The results of this round are hidden until the facilitator reveals them.")
 LOCKED = N_("This round is locked: the facilitator is no longer accepting rankings.")
 
 
@@ -72,6 +72,10 @@ class Action(StrEnum):
     )
     EDIT_MAP = "draw the organisation's data ecosystem map (Activity 4): its actors and flows"
     START_SESSION_FROM_MAP = "start a session from a relationship on the ecosystem map (linked to the workspace)"
+    DOWNLOAD_WORKSPACE = (
+        "download the organisation workspace as a workbook and a printable report, full or shareable "
+        "(no field marked internal)"
+    )
 
 
 class When(StrEnum):
@@ -143,6 +147,7 @@ RIGHTS: dict[Action, Right] = {
     Action.EDIT_INTERNAL_WORKSHEET: Right({W: ALWAYS}),
     Action.EDIT_MAP: Right({W: ALWAYS}),
     Action.START_SESSION_FROM_MAP: Right({W: ALWAYS}),
+    Action.DOWNLOAD_WORKSPACE: Right({W: ALWAYS}),
 }
 
 # the README's columns: the link each role holds (no link at all: "nobody", refused everything)

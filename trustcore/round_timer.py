@@ -11,24 +11,26 @@ refused (RoundChanged) and nothing is written, so a timer never lands on a round
 from __future__ import annotations
 
 from . import clock, events
-from .errors import InvalidInput, NotAllowedNow
+from .errors import InvalidInput, NotAllowedNow, Phrase
+from .i18n import ENGLISH, N_, Translator
 from .model import RoundStatus, Session
 from .rights import Action
 from .store import check_round
 from .view import View
 
 MAX_SECONDS = 3 * 60 * 60  # three hours: longer than any round of a workshop
-NOT_OPEN = "The timer runs only while the round is open."
-NO_TIMER = "No timer is running in this round."
+NOT_OPEN = N_("The timer runs only while the round is open.")
+NO_TIMER = N_("No timer is running in this round.")
+TOO_LONG = N_("{what} must be between 1 second and {hours} hours.")
 
 
-def _seconds(value, *, what: str = "The timer") -> int:
+def _seconds(value, *, what: str = N_("The timer")) -> int:
     try:
         seconds = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{what} needs a number of minutes.") from None
+        raise InvalidInput(N_("{what} needs a number of minutes."), what=Phrase(what)) from None
     if seconds != seconds or seconds < 1 or seconds > MAX_SECONDS:  # NaN, negative, zero, days
-        raise InvalidInput(f"{what} must be between 1 second and {MAX_SECONDS // 3600} hours.")
+        raise InvalidInput(TOO_LONG, what=Phrase(what), hours=MAX_SECONDS // 3600)
     return round(seconds)
 
 
@@ -59,7 +61,7 @@ def start_timer(view: View, seconds: float, *, round_number: int, lock_at_zero: 
 def extend_timer(view: View, seconds: float, *, round_number: int) -> Session:
     """Add ``seconds`` to the running timer (to what is left, or from now if it already ran out)."""
     store = view.store
-    more = _seconds(seconds, what="An extension")
+    more = _seconds(seconds, what=N_("An extension"))
     with view.write(Action.RUN_ROUNDS) as (db, s):
         check_round(s.current_round, round_number)
         rnd = s.round
@@ -70,7 +72,7 @@ def extend_timer(view: View, seconds: float, *, round_number: int) -> Session:
         base = rnd.timer_ends_at if not rnd.time_is_up else clock.now()
         ends = clock.later(more, base)
         if clock.seconds_until(ends) > MAX_SECONDS:
-            raise InvalidInput(f"The timer must be between 1 second and {MAX_SECONDS // 3600} hours.")
+            raise InvalidInput(TOO_LONG, what=Phrase(N_("The timer")), hours=MAX_SECONDS // 3600)
         db.execute(
             "UPDATE rounds SET timer_ends_at = ? WHERE session_id = ? AND number = ?", [ends, s.id, s.current_round]
         )
@@ -99,11 +101,23 @@ def stop_timer(view: View, *, round_number: int) -> Session:
         return store.load_session(db, s.code)
 
 
-def describe(seconds_left: int | None, *, locks: bool) -> str:
-    """The timer in words, as pages show it: "4:05 left", then what happens at zero."""
+def wording(*, locks: bool, t: Translator = ENGLISH) -> tuple[str, str]:
+    """The timer's two sentences in ``t``'s language: while it runs (``{time}`` is the minutes and seconds
+    left, "4:05"), and at zero. The browser's countdown (``ui/timer.py``) fills ``{time}`` itself."""
+    if locks:
+        return (
+            t.gettext("{time} left (the round locks at zero)", time="{time}"),
+            t.gettext("Time is up: the round is locked."),
+        )
+    return t.gettext("{time} left", time="{time}"), t.gettext("Time is up: submit your ranking now.")
+
+
+def describe(seconds_left: int | None, *, locks: bool, t: Translator = ENGLISH) -> str:
+    """The timer in words, as pages show it: "4:05 left", then what happens at zero (in ``t``'s language)."""
     if seconds_left is None:
         return ""
+    running, up = wording(locks=locks, t=t)
     if seconds_left <= 0:
-        return "Time is up: the round is locked." if locks else "Time is up: submit your ranking now."
+        return up
     minutes, seconds = divmod(seconds_left, 60)
-    return f"{minutes}:{seconds:02d} left" + (" (the round locks at zero)" if locks else "")
+    return running.replace("{time}", f"{minutes}:{seconds:02d}")

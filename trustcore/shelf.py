@@ -4,7 +4,7 @@ At the end of a workshop a hundred people download the workbook and the report w
 each click, that was a hundred builds (0.4-0.6 s of CPU each, in a 100-participant session) in one
 process, and every live page waited behind them. Here a file is kept under
 
-    (database, session code, the session's change marker, the document, the reader's class)
+    (database, session code, the session's change marker, the document, the reader's class, the language)
 
 so the first reader of a class builds it, the others of that class who ask meanwhile wait for that build
 (one build per key, however many ask at once), and later ones read it. Any change of the session writes
@@ -14,6 +14,9 @@ an event, which moves the marker (``View.change_marker``): the next reader build
   participant's own copy, their party if it marked entries internal (so in a session without internal
   entries every participant shares one copy); everything else a file carries is the session's state. A file is
   only ever handed to a reader of the class it was built for.
+- **Languages never cross.** A worded file (the workbook, the report) is written in its reader's language, which
+  joins the key: a French and an English reader of one class get two builds, two French readers one. A file
+  with no words of ours (the CSVs, the archive) is asked for with ``lang=None``: one build for every language.
 - **Every reader is checked, every time.** Before looking at the shelf, ``fetch`` resolves the reader's
   link afresh and checks every right the document needs (``documents.KINDS``), on one read snapshot with
   the marker and the class, so a reader refused by the rights table never gets a shared file.
@@ -47,6 +50,7 @@ class Key:
     marker: tuple  # View.change_marker: grows with every change of the session
     document: str  # its kind, and what varies within it (the comparison's round)
     reader: Hashable  # audience.reader_class
+    lang: str | None = None  # the language a worded file is written in (None: a file with no words of ours)
 
 
 def _order(marker: tuple) -> tuple:
@@ -142,10 +146,11 @@ def key(
     round_number: int | None = None,
     shareable: bool = False,
     names: bool = False,
+    lang: str | None = None,
 ) -> Key:
     """The key of ``document`` for the view's holder now: their link resolved afresh and every right in
     ``needs`` checked (AccessDenied or NotAllowedNow, as the rights table says), with the session's
-    marker and the reader's class read on one snapshot."""
+    marker and the reader's class read on one snapshot; ``lang``: the language the file is written in."""
     store, code = view.store, view.session.code
     with view.snapshot():
         actor = store.require(code, view.token, needs[0], round_number=round_number)
@@ -161,7 +166,7 @@ def key(
             shareable=shareable,
             names=names,
         )
-        return Key(str(store.path), actor.session.code, store._change_marker(code), document, reader)
+        return Key(str(store.path), actor.session.code, store._change_marker(code), document, reader, lang)
 
 
 def fetch(
@@ -173,14 +178,15 @@ def fetch(
     round_number: int | None = None,
     shareable: bool = False,
     names: bool = False,
+    lang: str | None = None,
     shelf: Shelf | None = None,
 ) -> bytes:
-    """``document`` for the view's holder: the shared file of their class at the session's state now,
+    """``document`` for the view's holder: the shared file of their class (and ``lang``) at the session's state now,
     built with ``make`` (on one read snapshot) if nobody has built it yet. See the module docstring."""
     shelf = shelf or SHELF
 
     def current() -> Key:
-        return key(view, document, needs, round_number=round_number, shareable=shareable, names=names)
+        return key(view, document, needs, round_number=round_number, shareable=shareable, names=names, lang=lang)
 
     def build() -> tuple[bytes, Key]:
         with view.snapshot():

@@ -17,7 +17,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from .errors import InvalidInput
+from .errors import InvalidInput, Phrase
+from .i18n import ENGLISH, N_, Translator
 
 CREATE_ENV = "TRUSTCORE_CREATE"
 OPEN, SIGNED_IN = "open", "signed-in"
@@ -47,7 +48,7 @@ def parse_email(text: str) -> str:
     """An address a person typed (to hand a session over); InvalidInput, in words, if it is not one."""
     clean = email_of(text)
     if clean is None:
-        raise InvalidInput("Type the e-mail address the co-facilitator signs in with, like name@example.org.")
+        raise InvalidInput(N_("Type the e-mail address the co-facilitator signs in with, like name@example.org."))
     return clean
 
 
@@ -124,16 +125,20 @@ def rule_from_env() -> CreateRule:
 @dataclass(frozen=True)
 class CreateDecision:
     allowed: bool
-    why: str = ""  # for a refusal: why, in words for people
+    why: str = ""  # for a refusal: why, in words for people (a Phrase: ``worded(t)`` says it in theirs)
     sign_in_helps: bool = False  # a refusal that signing in (with the right account) may lift
 
+    def worded(self, t: Translator = ENGLISH) -> str:
+        """``why`` in ``t``'s language (a ``Phrase``; anything else as it is)."""
+        return self.why.translated(t) if isinstance(self.why, Phrase) else self.why
 
-NEEDS_SIGN_IN = "Creating sessions on this server is for signed-in facilitators. Sign in to create one."
-NOT_LISTED = (
+
+NEEDS_SIGN_IN = N_("Creating sessions on this server is for signed-in facilitators. Sign in to create one.")
+NOT_LISTED = N_(
     "Creating sessions on this server is for listed facilitators, and {email} is not one of them. "
     "Ask whoever runs this server to add you, or sign in with another account."
 )
-LISTED_ONLY = (
+LISTED_ONLY = N_(
     "Creating sessions on this server is for listed facilitators. Sign in with the account your "
     "organisation gave you to create one."
 )
@@ -146,10 +151,12 @@ def may_create(rule: CreateRule, email: str | None) -> CreateDecision:
         return CreateDecision(True)
     who = email_of(email)
     if who is None:
-        return CreateDecision(False, NEEDS_SIGN_IN if rule.mode == SIGNED_IN else LISTED_ONLY, sign_in_helps=True)
+        return CreateDecision(
+            False, Phrase(NEEDS_SIGN_IN if rule.mode == SIGNED_IN else LISTED_ONLY), sign_in_helps=True
+        )
     if rule.mode == SIGNED_IN or who in rule.addresses or "@" + who.rsplit("@", 1)[1] in rule.domains:
         return CreateDecision(True)
-    return CreateDecision(False, NOT_LISTED.format(email=who), sign_in_helps=True)
+    return CreateDecision(False, Phrase(NOT_LISTED, email=who), sign_in_helps=True)
 
 
 def may_create_here(email: str | None) -> CreateDecision:

@@ -7,9 +7,13 @@ variable an error instead of an empty string. No Streamlit here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import jinja2
+from markupsafe import Markup, escape
+
+from .i18n import Translator
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -24,6 +28,22 @@ def number(value: object, digits: int = 2) -> str:
     if isinstance(value, float):
         return f"{value:.{digits}f}"
     return str(value)
+
+
+def in_html(t: Translator) -> dict[str, Callable[..., Markup]]:
+    """A template's ``_``, ``ngettext`` and ``pgettext`` (pass them to ``render``; ``pybabel`` extracts their
+    messages from the templates, ``babel.cfg``): ``t``'s, with each text value escaped before it is put into
+    the message (a value that is markup already, a date's span, stays markup), so the sentence comes out as
+    markup that the template does not escape again. The messages themselves are ours (the catalogues)."""
+
+    def safe(params: dict[str, object]) -> dict[str, object]:
+        return {key: escape(value) if isinstance(value, str) else value for key, value in params.items()}
+
+    return {
+        "_": lambda message, **params: Markup(t.gettext(message, **safe(params))),
+        "ngettext": lambda one, many, n, **params: Markup(t.ngettext(one, many, n, **safe(params))),
+        "pgettext": lambda context, message, **params: Markup(t.pgettext(context, message, **safe(params))),
+    }
 
 
 @cache

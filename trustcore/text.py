@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import InvalidInput
+from .errors import InvalidInput, Phrase
+from .i18n import N_
 
 # Control and format characters (C0/C1 controls, bidi overrides, zero-width joiners...) are removed from
 # names; newlines are folded to spaces. Markdown and HTML are kept as typed: pages show names as text.
 _SPACE = re.compile(r"\s+")
 _BREAKS = "\t\r\n\x85"  # become spaces in one-line fields
+
+EMPTY = N_("{field} cannot be empty.")
+TOO_LONG = N_("{field} is too long: {length} characters, at most {max_len}.")
 
 NAME_MAX = 80
 TITLE_MAX = 120
@@ -20,16 +24,17 @@ TEXT_MAX = 2000
 def clean_line(value: object, *, field: str, max_len: int = NAME_MAX, required: bool = True) -> str:
     """Return ``value`` as one tidy line: NFC-normalised, control characters removed, spaces collapsed.
 
-    Raises InvalidInput with a message naming ``field`` when it is empty (and required) or longer
+    ``field`` names the field for people: an ``N_()`` msgid, or a ``Phrase`` when it holds a value, so the
+    refusal is said in the reader's language. Raises InvalidInput with a message naming ``field`` when it is empty (and required) or longer
     than ``max_len`` characters: nothing is silently cut.
     """
     text = "" if value is None else str(value)
     text = "".join(" " if ch in _BREAKS else ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in _BREAKS)
     text = unicodedata.normalize("NFC", _SPACE.sub(" ", text).strip())
     if required and not text:
-        raise InvalidInput(f"{field} cannot be empty.")
+        raise InvalidInput(EMPTY, field=Phrase(field))
     if len(text) > max_len:
-        raise InvalidInput(f"{field} is too long: {len(text)} characters, at most {max_len}.")
+        raise InvalidInput(TOO_LONG, field=Phrase(field), length=len(text), max_len=max_len)
     return text
 
 
@@ -40,9 +45,9 @@ def clean_text(value: object, *, field: str, max_len: int = TEXT_MAX, required: 
     text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C" or ch == "\t")
     text = unicodedata.normalize("NFC", "\n".join(line.rstrip() for line in text.split("\n")).strip())
     if required and not text:
-        raise InvalidInput(f"{field} cannot be empty.")
+        raise InvalidInput(EMPTY, field=Phrase(field))
     if len(text) > max_len:
-        raise InvalidInput(f"{field} is too long: {len(text)} characters, at most {max_len}.")
+        raise InvalidInput(TOO_LONG, field=Phrase(field), length=len(text), max_len=max_len)
     return text
 
 

@@ -11,7 +11,10 @@ import itertools
 import re
 
 from .catalogue import Catalogue, shown, too_big, validate_order
-from .errors import InvalidInput
+from .errors import InvalidInput, Listing, Phrase
+from .i18n import N_
+
+NO_SUCH_ELEMENT = N_("line {line}: no element has the id or name {value}")
 
 _HEADER_WORDS = {"element_id", "id", "element", "name", "elements", "element_name", "rank"}
 _ELEMENT_COLUMNS = ("element_id", "id", "element", "element_name", "name", "elements")
@@ -62,33 +65,44 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
     """
     problem = too_big(data)
     if problem:  # refused before it is decoded
-        raise InvalidInput(f"The organisation-wide ranking is too long: {problem}.")
+        raise InvalidInput(N_("The organisation-wide ranking is too long: {problem}."), problem=problem)
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InvalidInput(
-                f"The organisation-wide ranking is not UTF-8 text ({exc.reason} at byte {exc.start})."
+                N_("The organisation-wide ranking is not UTF-8 text ({reason} at byte {byte})."),
+                reason=exc.reason,
+                byte=exc.start,
             ) from None
     if not isinstance(data, str):
-        raise InvalidInput("The organisation-wide ranking must be text.")
+        raise InvalidInput(N_("The organisation-wide ranking must be text."))
     text = data.removeprefix("\ufeff")
     if len(text) > BASELINE_MAX_CHARS:
         raise InvalidInput(
-            f"The organisation-wide ranking is too long: {len(text)} characters, at most {BASELINE_MAX_CHARS}."
+            N_("The organisation-wide ranking is too long: {length} characters, at most {most}."),
+            length=len(text),
+            most=BASELINE_MAX_CHARS,
         )
     n_elements = len(catalogue)
     numbered = ((i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip().strip(",;\t"))
     lines = list(itertools.islice(numbered, n_elements + 2))  # a header and one line per element, and one more
     if not lines:
         raise InvalidInput(
-            "The organisation-wide ranking is empty: give one element per line, most important "
-            "first, or a CSV with columns element_id (or element) and rank."
+            N_(
+                "The organisation-wide ranking is empty: give one element per line, most important "
+                "first, or a CSV with columns element_id (or element) and rank."
+            )
         )
     if len(lines) > n_elements + 1:
         raise InvalidInput(
-            f"The organisation-wide ranking has more than {n_elements + 1} lines (line {lines[-1][0]} is one too "
-            f"many): give one line per element ({n_elements}), with at most one header line."
+            N_(
+                "The organisation-wide ranking has more than {most} lines (line {line} is one too "
+                "many): give one line per element ({n}), with at most one header line."
+            ),
+            most=n_elements + 1,
+            line=lines[-1][0],
+            n=n_elements,
         )
     lookup = _lookup(catalogue)
     problems: list[str] = []
@@ -104,9 +118,9 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
             value = next((cells[i] for i in element_cols if i < len(cells) and cells[i]), "")
             element = lookup.get(_key(value)) if value else None
             if not value:
-                problems.append(f"line {line_no}: no element given")
+                problems.append(Phrase(N_("line {line}: no element given"), line=line_no))
             elif element is None:
-                problems.append(f"line {line_no}: no element has the id or name {shown(value)}")
+                problems.append(Phrase(NO_SUCH_ELEMENT, line=line_no, value=shown(value)))
             else:
                 seen.setdefault(element, []).append(line_no)
             raw = cells[rank_col] if rank_col < len(cells) else ""
@@ -116,13 +130,15 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
                 rank = int(raw)
             except ValueError:
                 problems.append(
-                    f"line {line_no}: the rank {shown(raw)} is not a whole number"
+                    Phrase(N_("line {line}: the rank {rank} is not a whole number"), line=line_no, rank=shown(raw))
                     if raw
-                    else f"line {line_no}: the rank is missing"
+                    else Phrase(N_("line {line}: the rank is missing"), line=line_no)
                 )
                 continue
             if not 1 <= rank <= n_elements:
-                problems.append(f"line {line_no}: rank {rank} is outside 1 to {n_elements}")
+                problems.append(
+                    Phrase(N_("line {line}: rank {rank} is outside 1 to {n}"), line=line_no, rank=rank, n=n_elements)
+                )
             elif element is not None:
                 ranked.append((rank, line_no, element))
     else:
@@ -132,22 +148,29 @@ def parse_baseline_csv(data: bytes | str, catalogue: Catalogue) -> list[str]:
                 cells = [_key(c) for c in _cells(line, ",") if c]
                 if n == 0 and cells and all(c in _HEADER_WORDS for c in cells):
                     continue  # a header line ("element_id", "name"...)
-                problems.append(f"line {line_no}: no element has the id or name {shown(line.strip())}")
+                problems.append(Phrase(NO_SUCH_ELEMENT, line=line_no, value=shown(line.strip())))
                 continue
             seen.setdefault(element, []).append(line_no)
             ranked.append((len(ranked) + 1, line_no, element))
     for element, at in seen.items():
         if len(at) > 1:
-            problems.append(f"{element} is listed more than once (lines {', '.join(map(str, at))})")
+            problems.append(
+                Phrase(N_("{element} is listed more than once (lines {lines})"), element=element, lines=Listing(at))
+            )
     by_rank: dict[int, list[str]] = {}
     for rank, _, element in ranked:
         by_rank.setdefault(rank, []).append(element)
     for rank, elements in sorted(by_rank.items()):
         if len(set(elements)) > 1:
-            problems.append(f"rank {rank} is given to more than one element ({', '.join(elements)})")
+            problems.append(
+                Phrase(N_("rank {rank} is given to more than one element ({ids})"), rank=rank, ids=Listing(elements))
+            )
     missing = [e for e in catalogue.ids if e not in seen]
     if missing:
-        problems.append("missing: " + ", ".join(missing))
+        problems.append(Phrase(N_("missing: {ids}"), ids=Listing(missing)))
     if problems:
-        raise InvalidInput("The organisation-wide ranking has problems:\n- " + "\n- ".join(problems))
+        raise InvalidInput(
+            N_("The organisation-wide ranking has problems:\n- {problems}"),
+            problems=Listing(problems, separator="\n- "),
+        )
     return list(validate_order([element for _, _, element in sorted(ranked)], catalogue))

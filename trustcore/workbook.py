@@ -17,7 +17,10 @@ quote-prefix style, so editing the cell keeps it text, with no apostrophe shown 
 styles, keep ``text.spreadsheet_safe``'s apostrophe). Numbers stay numbers; times are date cells (UTC).
 
 Headers are words for people (``heading``: "Submitted (UTC)" for ``submitted_at``), while the CSVs keep
-their column names. Each sheet prints landscape on A4, fitted to the page width, its header row repeated
+their column names. The workbook is written in its reader's language (``t``, ``trustcore.i18n``): sheet
+names, headers, labels, element names (``Catalogue.names_in``) and numbers' words; the English default keeps
+``SHEETS`` and ``HEADINGS`` as they are. Values that are codes (a step's status, an answer's yes/partly/no)
+stay codes, as in the CSVs. Each sheet prints landscape on A4, fitted to the page width, its header row repeated
 on every page, the sheet's name in the page header; each row is as tall as its wrapped text
 (``wrapped_lines``), since LibreOffice does not fit rows to their text when it opens the file.
 
@@ -52,53 +55,62 @@ from .errors import NotAllowedNow
 from .followup import next_steps, reflections, survey, worksheet_entries
 from .followup.next_steps import NextStep
 from .followup.reflections import Reflection
-from .followup.survey import FeedbackAnswer
+from .followup.survey import TRUST_SCALE, FeedbackAnswer
+from .i18n import ENGLISH, N_, Translator
 from .model import Ranking, Session
 from .results import RoundResults, RoundsComparison, round_results, rounds_comparison
 from .rights import Action
 from .text import formula_like
 from .view import View
 
-SHEETS = ("Rankings", "Comparison", "Statistics", "Worksheet", "Next steps", "Feedback", "Reasons")
+SHEETS = (
+    N_("Rankings"),
+    N_("Comparison"),
+    N_("Statistics"),
+    N_("Worksheet"),
+    N_("Next steps"),
+    N_("Feedback"),
+    N_("Reasons"),
+)
 REASONS_COLUMNS = ("round", "element_id", "element", "spread", "party", "participant", "rank", "reason")
 STATISTICS_COLUMNS = ("round", "statistic", "between", "value", "in words")
-NOT_REVEALED_YET = (
+NOT_REVEALED_YET = N_(
     "The results are not revealed yet: the downloads open once the facilitator reveals a round, "
     "so that nobody sees the other parties' rankings before ranking."
 )
 INTERNAL_MARK = "[internal] "
 
 HEADINGS = {  # the CSVs' column names -> the workbook's headers
-    "session_code": "Session code",
-    "session_title": "Session",
-    "round": "Round",
-    "party": "Party",
-    "participant": "Participant",
-    "element_id": "Element ID",
-    "element": "Element",
-    "rank": "Rank",
-    "submitted_at": "Submitted (UTC)",
-    "reason": "Reason",
-    "mean_rank": "Mean rank",
-    "spread": "Spread",
-    "sd": "Standard deviation",
-    "action": "Action",
-    "owner_party": "Owner (party)",
-    "owner_person": "Owner (person)",
-    "due": "Due",
-    "status": "Status",
-    "agreed_by": "Agreed by",
-    "updated_at": "Updated (UTC)",
-    "respondent": "Respondent",
-    "trust": "Trust (1-5)",
-    "trust_label": "Trust in words",
-    "expectations": "Meets expectations",
-    "evidence": "Evidence helps trust",
-    "comment": "Comment",
-    "statistic": "Statistic",
-    "between": "Between",
-    "value": "Value",
-    "in words": "In words",
+    "session_code": N_("Session code"),
+    "session_title": N_("Session"),
+    "round": N_("Round"),
+    "party": N_("Party"),
+    "participant": N_("Participant"),
+    "element_id": N_("Element ID"),
+    "element": N_("Element"),
+    "rank": N_("Rank"),
+    "submitted_at": N_("Submitted (UTC)"),
+    "reason": N_("Reason"),
+    "mean_rank": N_("Mean rank"),
+    "spread": N_("Spread"),
+    "sd": N_("Standard deviation"),
+    "action": N_("Action"),
+    "owner_party": N_("Owner (party)"),
+    "owner_person": N_("Owner (person)"),
+    "due": N_("Due"),
+    "status": N_("Status"),
+    "agreed_by": N_("Agreed by"),
+    "updated_at": N_("Updated (UTC)"),
+    "respondent": N_("Respondent"),
+    "trust": N_("Trust (1-5)"),
+    "trust_label": N_("Trust in words"),
+    "expectations": N_("Meets expectations"),
+    "evidence": N_("Evidence helps trust"),
+    "comment": N_("Comment"),
+    "statistic": N_("Statistic"),
+    "between": N_("Between"),
+    "value": N_("Value"),
+    "in words": N_("In words"),
 }
 DATE_COLUMNS = frozenset({"submitted_at", "updated_at"})  # stored as clock.FORMAT text, written as dates
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
@@ -198,11 +210,35 @@ def _session_data(view: View, *, shareable: bool, names: bool) -> SessionData:
 # --------------------------------------------------------------------------------------- cell text
 
 
-def step_line(step: NextStep) -> str:
+# a next step's status (``model.STATUSES``: stored codes, kept as they are in the CSVs and the Next steps sheet)
+STATUSES = {"proposed": N_("proposed"), "agreed": N_("agreed"), "in progress": N_("in progress"), "done": N_("done")}
+
+
+def status_words(status: str, t: Translator = ENGLISH) -> str:
+    """A next step's status as a reader of ``t``'s language reads it in a sentence."""
+    return t.gettext(STATUSES[status]) if status in STATUSES else status
+
+
+def step_line(step: NextStep, t: Translator = ENGLISH) -> str:
     """One next step in a line: action (owner; due; status; agreed by)."""
-    owner = " / ".join(x for x in (step.owner_party or "", step.owner_person) if x) or "no owner yet"
-    agreed = f"; agreed by {', '.join(step.agreed_by)}" if step.agreed_by else ""
-    return f"{step.action} ({owner}; due {step.due or '—'}; {step.status}{agreed})"
+    owner = " / ".join(x for x in (step.owner_party or "", step.owner_person) if x) or t.gettext("no owner yet")
+    due = step.due or "—"
+    if step.agreed_by:
+        return t.gettext(
+            "{action} ({owner}; due {due}; {status}; agreed by {parties})",
+            action=step.action,
+            owner=owner,
+            due=due,
+            status=status_words(step.status, t),
+            parties=t.pgettext("list separator", ", ").join(step.agreed_by),
+        )
+    return t.gettext(
+        "{action} ({owner}; due {due}; {status})",
+        action=step.action,
+        owner=owner,
+        due=due,
+        status=status_words(step.status, t),
+    )
 
 
 def feedback_text(summary: worksheet_mod.FeedbackSummary, *, respondents: bool = True) -> str:
@@ -213,59 +249,63 @@ def feedback_text(summary: worksheet_mod.FeedbackSummary, *, respondents: bool =
     return "\n".join(lines)
 
 
-def shareable_notice(audience: Audience) -> str:
+def shareable_notice(audience: Audience, t: Translator = ENGLISH) -> str:
     """What a shareable copy leaves out, in words (the report's first page and the workbook's notes)."""
-    people = (
-        "people's names are included (the session shows names)"
-        if audience.participant_names
-        else "the names of participants, survey respondents and next steps' owners are left out"
-    )
-    return (
-        f"Shareable version: worksheet entries marked internal, rounds not yet revealed to the participants "
-        f"and the session code are left out; {people}."
+    if audience.participant_names:
+        return t.gettext(
+            "Shareable version: worksheet entries marked internal, rounds not yet revealed to the participants "
+            "and the session code are left out; people's names are included (the session shows names)."
+        )
+    return t.gettext(
+        "Shareable version: worksheet entries marked internal, rounds not yet revealed to the participants "
+        "and the session code are left out; the names of participants, survey respondents and next steps' "
+        "owners are left out."
     )
 
 
-def steps_text(steps: Sequence[NextStep]) -> str:
+def steps_text(steps: Sequence[NextStep], t: Translator = ENGLISH) -> str:
     """Column E in a cell: one line per next step."""
-    return "\n".join(f"• {step_line(s)}" for s in steps) if steps else "none yet"
+    return "\n".join(f"• {step_line(s, t)}" for s in steps) if steps else t.gettext("none yet")
 
 
-def entry_text(entry: worksheet_entries.WorksheetEntry | None) -> str:
+def entry_text(entry: worksheet_entries.WorksheetEntry | None, t: Translator = ENGLISH) -> str:
     if entry is None or not entry.text:
         return ""
-    return (INTERNAL_MARK if entry.internal else "") + entry.text
+    return t.gettext("[internal] {text}", text=entry.text) if entry.internal else entry.text
 
 
-def statistics_rows(res: RoundResults) -> list[tuple]:
-    """The Statistics sheet's rows for one round (STATISTICS_COLUMNS)."""
+def statistics_rows(res: RoundResults, t: Translator = ENGLISH, names: dict[str, str] | None = None) -> list[tuple]:
+    """The Statistics sheet's rows for one round (STATISTICS_COLUMNS), in ``t``'s language (``names``: the
+    element names in it)."""
     n = res.round
     orders = res.party_orders
-    rows: list[tuple] = [(n, "parties that ranked", "", len(orders), "")]
+    every = t.gettext("all parties")
+    rows: list[tuple] = [(n, t.gettext("parties that ranked"), "", len(orders), "")]
     if not res.comparable:
-        return rows + [(n, "note", "", None, res.headline.text)]
+        return rows + [(n, t.gettext("note"), "", None, res.headline_in(t, names).text)]
     # three or more parties: the round's results already hold W with its permutation test
     w = res.concordance or analysis.kendalls_w(list(orders.values()), permutations=analysis.HEADLINE_PERMUTATIONS)
+    shuffles = t.gettext("permutation p ({n} shuffles)", n=analysis.HEADLINE_PERMUTATIONS)
     rows += [
-        (n, "Kendall's W", "all parties", w.w, wording.agreement_label(w.w, "w")),
-        (n, "chi²", "all parties", w.chi2, ""),
-        (n, "degrees of freedom", "all parties", w.dof, ""),
-        (n, "p (chi²)", "all parties", w.p_value, ""),
-        (n, f"permutation p ({analysis.HEADLINE_PERMUTATIONS} shuffles)", "all parties", w.permutation_p_value, ""),
+        (n, t.gettext("Kendall's W"), every, w.w, wording.agreement_label(w.w, "w", t)),
+        (n, "chi²", every, w.chi2, ""),
+        (n, t.gettext("degrees of freedom"), every, w.dof, ""),
+        (n, "p (chi²)", every, w.p_value, ""),
+        (n, shuffles, every, w.permutation_p_value, ""),
     ]
     for a, b in combinations(orders, 2):
-        between = f"{a} vs {b}"
+        between = t.gettext("{a} vs {b}", a=a, b=b)
         tau = analysis.kendall_tau(orders[a], orders[b])
         rho = analysis.spearman_rho(orders[a], orders[b])
         rows += [
-            (n, "Kendall τ-b", between, tau, wording.agreement_label(tau, "tau")),
-            (n, "Spearman ρ", between, rho, wording.agreement_label(rho, "rho")),
+            (n, "Kendall τ-b", between, tau, wording.agreement_label(tau, "tau", t)),
+            (n, "Spearman ρ", between, rho, wording.agreement_label(rho, "rho", t)),
             (
                 n,
-                "footrule similarity",
+                t.gettext("footrule similarity"),
                 between,
                 analysis.footrule(orders[a], orders[b]).similarity,
-                "1 = identical orders",
+                t.gettext("1 = identical orders"),
             ),
         ]
     for party, pc in res.parties.items():
@@ -273,10 +313,10 @@ def statistics_rows(res: RoundResults) -> list[tuple]:
             rows.append(
                 (
                     n,
-                    "within-party Kendall's W",
-                    f"{party} ({pc.members} members)",
+                    t.gettext("within-party Kendall's W"),
+                    t.ngettext("{party} ({n} member)", "{party} ({n} members)", pc.members, party=party),
                     pc.within_w.w,
-                    wording.agreement_label(pc.within_w.w, "w"),
+                    wording.agreement_label(pc.within_w.w, "w", t),
                 )
             )
     return rows
@@ -285,12 +325,13 @@ def statistics_rows(res: RoundResults) -> list[tuple]:
 # --------------------------------------------------------------------------------------- writing cells
 
 
-def heading(column: str) -> str:
-    """The workbook's header for a CSV column name (``HEADINGS``; "rank (Alpha)" -> "Rank (Alpha)")."""
+def heading(column: str, t: Translator = ENGLISH) -> str:
+    """The workbook's header for a CSV column name (``HEADINGS``; "rank (Alpha)" -> "Rank (Alpha)"), in
+    ``t``'s language."""
     if column in HEADINGS:
-        return HEADINGS[column]
-    if column.startswith("rank ("):
-        return "Rank" + column[4:]
+        return t.gettext(HEADINGS[column])
+    if column.startswith("rank (") and column.endswith(")"):
+        return t.gettext("Rank ({party})", party=column[6:-1])
     return column
 
 
@@ -330,9 +371,9 @@ def _put(ws: Sheet, row: int, column: int, value, *, number_format: str | None =
     return cell
 
 
-def _header(ws: Sheet, header: Sequence[str]) -> None:
+def _header(ws: Sheet, header: Sequence[str], t: Translator = ENGLISH) -> None:
     for column, name in enumerate(header, start=1):
-        cell = _put(ws, 1, column, heading(name))
+        cell = _put(ws, 1, column, heading(name, t))
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
     ws.freeze_panes = "A2"
@@ -410,7 +451,7 @@ def _heights(ws: Sheet) -> None:
             ws.row_dimensions[row[0].row].height = lines * LINE_HEIGHT
 
 
-def _print_setup(ws: Sheet) -> None:
+def _print_setup(ws: Sheet, t: Translator = ENGLISH) -> None:
     """Landscape A4, fitted to the page width (as many pages down as it takes), the header row on every
     page, the sheet's name above and the page number below (not "of N": LibreOffice counts N over the
     whole file, Excel over the sheet), grid lines printed."""
@@ -424,13 +465,13 @@ def _print_setup(ws: Sheet) -> None:
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
     ws.oddHeader.center.text = "&A"  # the sheet's name
     ws.oddHeader.center.font = f"{_FONT_NAME},Bold"
-    ws.oddFooter.center.text = "Page &P"
+    ws.oddFooter.center.text = t.gettext("Page {page}", page="&P")  # &P: the page number
     ws.oddFooter.center.font = _FONT_NAME
 
 
-def _finish(ws: Sheet) -> None:
+def _finish(ws: Sheet, t: Translator = ENGLISH) -> None:
     _heights(ws)
-    _print_setup(ws)
+    _print_setup(ws, t)
 
 
 def _table(
@@ -441,115 +482,153 @@ def _table(
     number_format: str = "0.00",
     fixed: dict[int, float] | None = None,
     most: dict[int, float] | None = None,
+    t: Translator = ENGLISH,
 ) -> None:
     """A sheet of ``rows`` under ``header`` (CSV column names: the workbook shows ``heading``); the values
     of DATE_COLUMNS are written as dates."""
     dates = [i for i, name in enumerate(header) if name in DATE_COLUMNS]
     if dates:
         rows = [[_when(v) if i in dates else v for i, v in enumerate(values)] for values in rows]
-    _header(ws, header)
+    _header(ws, header, t)
     _rows(ws, rows, number_format=number_format)
     _widths(ws, fixed, most=most)
-    _finish(ws)
+    _finish(ws, t)
 
 
 # --------------------------------------------------------------------------------------- sheets
 
 
-def _comparison(ws: Sheet, data: SessionData) -> None:
+def _comparison(ws: Sheet, data: SessionData, t: Translator, names: dict[str, str]) -> None:
     """One block per round (the divergence table, most contested first), a blank row between blocks;
     one rank column per party of the session (empty where a party did not rank that round)."""
     parties = [p.name for p in data.session.parties]
     header = ["round", "element_id", "element", *(f"rank ({p})" for p in parties), "mean_rank", "spread", "sd"]
-    _header(ws, header)
+    _header(ws, header, t)
     row = 2
     for res in data.results:
         block_header, block = export.comparison_table(res)
         at = {name: i for i, name in enumerate(block_header)}
+        for values in block:  # the element's name in the reader's language
+            values[at["element"]] = names.get(values[at["element_id"]], values[at["element"]])
         if row > 2:
             row += 1
         row = _rows(ws, ([values[at[c]] if c in at else None for c in header] for values in block), start=row)
     _widths(ws)
-    _finish(ws)
+    _finish(ws, t)
 
 
-def reasons_rows(data: SessionData) -> list[tuple]:
-    """The rows of the Reasons sheet: per round, the elements most contested first, each reason given."""
+def reasons_rows(data: SessionData, names: dict[str, str] | None = None) -> list[tuple]:
+    """The rows of the Reasons sheet: per round, the elements most contested first, each reason given
+    (``names``: the element names in the reader's language)."""
+    names = names or {}
     return [
-        (res.round, row.element_id, row.element, row.spread, why.party, why.participant, why.rank, why.text)
+        (
+            res.round,
+            row.element_id,
+            names.get(row.element_id, row.element),
+            row.spread,
+            why.party,
+            why.participant,
+            why.rank,
+            why.text,
+        )
         for res in data.results
         for row, reasons in res.contested_with_reasons
         for why in reasons
     ]
 
 
-def _worksheet(ws: Sheet, data: SessionData) -> None:
+def _worksheet(ws: Sheet, data: SessionData, t: Translator, names: dict[str, str]) -> None:
     """Columns A-E: one row per element in the agreed order; B and C per party."""
     s = data.session
-    header = ["A: position", "A: element"]
+    header = [t.gettext("A: position"), t.gettext("A: element")]
     for p in s.parties:
-        header += [f"B: steps we take ({p.name})", f"C: how we demonstrate it ({p.name})"]
-    header += ["D: stakeholder feedback", "E: next steps"]
+        header += [
+            t.gettext("B: steps we take ({party})", party=p.name),
+            t.gettext("C: how we demonstrate it ({party})", party=p.name),
+        ]
+    header += [t.gettext("D: stakeholder feedback"), t.gettext("E: next steps")]
     rows = []
     for row in data.sheet.rows:
-        cells = [row.position, row.element]
+        cells = [row.position, names.get(row.element_id, row.element)]
         for p in s.parties:
-            cells += [entry_text(row.entries.get((p.id, "B"))), entry_text(row.entries.get((p.id, "C")))]
-        cells += [feedback_text(row.feedback, respondents=data.audience.other_names), steps_text(row.steps)]
+            cells += [entry_text(row.entries.get((p.id, "B")), t), entry_text(row.entries.get((p.id, "C")), t)]
+        cells += [feedback_text(row.feedback, respondents=data.audience.other_names), steps_text(row.steps, t)]
         rows.append(cells)
-    _header(ws, header)
+    _header(ws, header)  # already in the reader's words
     after = _rows(ws, rows)
     notes = [
-        ("Column A order", data.sheet.order_source),
-        ("Our organisation", s.our_org or "—"),
-        ("Partner", s.partner_org or "—"),
-        ("Flows", s.flows or "—"),
-        ("Overall trust (survey)", feedback_text(data.sheet.overall, respondents=data.audience.other_names)),
-        ("Column D", "this app's reading of the guidebook: the stakeholder survey's answers"),
+        (t.gettext("Column A order"), data.sheet.order_source),
+        (t.gettext("Our organisation"), s.our_org or "—"),
+        (t.gettext("Partner"), s.partner_org or "—"),
+        (t.gettext("Flows"), s.flows or "—"),
+        (
+            t.gettext("Overall trust (survey)"),
+            feedback_text(data.sheet.overall, respondents=data.audience.other_names),
+        ),
+        (t.gettext("Column D"), t.gettext("this app's reading of the guidebook: the stakeholder survey's answers")),
     ]
     if data.shareable:
-        notes.append(("Shareable version", shareable_notice(data.audience)))
+        notes.append((t.gettext("Shareable version"), shareable_notice(data.audience, t)))
     for i, (label, text) in enumerate(notes, start=after + 1):
         _put(ws, i, 1, label).font = _HEADER_FONT
         _put(ws, i, 2, text)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=len(header))  # a note spans the sheet
     wide = {c: 30 for c in range(3, len(header) - 1)}  # B and C of each party
     _widths(ws, {1: 12, 2: 24, **wide, len(header) - 1: _TEXT_WIDTH, len(header): 30})  # D holds the most text
-    _finish(ws)
+    _finish(ws, t)
 
 
-def session_workbook(view: View, *, shareable: bool = False, names: bool = False) -> bytes:
-    """The session as an .xlsx file: sheets SHEETS, in that order (see the module docstring).
+def session_workbook(view: View, *, shareable: bool = False, names: bool = False, t: Translator = ENGLISH) -> bytes:
+    """The session as an .xlsx file: sheets SHEETS, in that order (see the module docstring), in ``t``'s
+    language.
 
     ``shareable=True`` is the copy for people outside the session (``trustcore.audience``): no worksheet
     entry marked internal, no round participants may not see yet, no session code, and people's names
     only with ``names`` in a session that shows them (facilitator only). Rights: see ``session_data``."""
     data = session_data(view, shareable=shareable, names=names)
     s = data.session
+    words = s.catalogue.names_in(t.locale)  # the element names in the reader's language
+    sheets = [t.gettext(name)[:31] for name in SHEETS]  # a sheet's name: at most 31 characters
     wb = Workbook()
     wb.properties.creator = "trustcore"
     wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", s.title)
     ws = wb.active
-    ws.title = SHEETS[0]
+    ws.title = sheets[0]
     _table(
         ws,
         export.RESULTS_COLUMNS,
-        export.results_rows(s, data.rankings, session_code=data.audience.session_code),
+        export.results_rows(s, data.rankings, session_code=data.audience.session_code, names=words),
         fixed={10: _TEXT_WIDTH},
         most={2: 60},  # the session's title, the same on every row: one line, not two
+        t=t,
     )
-    _comparison(wb.create_sheet(SHEETS[1]), data)
+    _comparison(wb.create_sheet(sheets[1]), data, t, words)
     _table(
-        wb.create_sheet(SHEETS[2]),
+        wb.create_sheet(sheets[2]),
         STATISTICS_COLUMNS,
-        [row for res in data.results for row in statistics_rows(res)],
+        [row for res in data.results for row in statistics_rows(res, t, words if t is not ENGLISH else None)],
         number_format="0.000",
+        t=t,
     )
-    _worksheet(wb.create_sheet(SHEETS[3]), data)
-    steps, answers = export.next_steps_rows(s, data.steps), export.feedback_rows(s, data.feedback)
-    _table(wb.create_sheet(SHEETS[4]), export.NEXT_STEPS_COLUMNS, steps, fixed={3: _TEXT_WIDTH})
-    _table(wb.create_sheet(SHEETS[5]), export.FEEDBACK_COLUMNS, answers, fixed={8: _TEXT_WIDTH})
-    _table(wb.create_sheet(SHEETS[6]), REASONS_COLUMNS, reasons_rows(data), fixed={8: 50})
+    _worksheet(wb.create_sheet(sheets[3]), data, t, words)
+    steps = export.next_steps_rows(s, data.steps, names=words)
+    answers = [
+        (*row[:2], t.gettext(export.OVERALL) if a.element_id is None else row[2], row[3], _trust_words(a, t), *row[5:])
+        for a, row in zip(data.feedback, export.feedback_rows(s, data.feedback, names=words))
+    ]
+    _table(wb.create_sheet(sheets[4]), export.NEXT_STEPS_COLUMNS, steps, fixed={3: _TEXT_WIDTH}, t=t)
+    _table(wb.create_sheet(sheets[5]), export.FEEDBACK_COLUMNS, answers, fixed={8: _TEXT_WIDTH}, t=t)
+    _table(wb.create_sheet(sheets[6]), REASONS_COLUMNS, reasons_rows(data, words), fixed={8: 50}, t=t)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# the words of survey.TRUST_SCALE, marked here for translation (the CSVs keep them in English)
+_TRUST_WORDS = (N_("Not at all"), N_("A little"), N_("Somewhat"), N_("Mostly"), N_("Completely"))
+
+
+def _trust_words(answer: FeedbackAnswer, t: Translator) -> str:
+    """The words of an answer's 1-5 trust (``survey.TRUST_SCALE``) in ``t``'s language."""
+    return "" if answer.trust is None else t.gettext(TRUST_SCALE.get(answer.trust, ""))

@@ -17,9 +17,21 @@ from .followup import agreed_order, next_steps, survey, worksheet_entries
 from .followup.next_steps import NextStep
 from .followup.survey import FeedbackAnswer
 from .followup.worksheet_entries import WorksheetEntry
+from .i18n import ENGLISH, Translator
 from .model import Session
 from .rights import Action
 from .view import View
+
+
+def _answer(code: str, t: Translator) -> str:
+    """A survey answer's code (``survey.EXPECTATIONS``, ``survey.EVIDENCE``) in ``t``'s language."""
+    words = {
+        "yes": t.pgettext("survey answer", "yes"),
+        "partly": t.pgettext("survey answer", "partly"),
+        "no": t.pgettext("survey answer", "no"),
+        "unsure": t.pgettext("survey answer", "unsure"),
+    }
+    return words.get(code, code)
 
 
 @dataclass(frozen=True)
@@ -35,20 +47,34 @@ class FeedbackSummary:
 
     @property
     def text(self) -> str:
-        """One plain line for a cell: 'trust 3.5/5 from 4 · expectations met: yes 2, partly 1 · ...'."""
+        """One plain line for a cell: 'trust 3.5/5 (4 answers) · expectations met: yes 2, partly 1 · ...'."""
+        return self.text_in(ENGLISH)
+
+    def text_in(self, t: Translator = ENGLISH) -> str:
+        """``text`` in ``t``'s language (the answers' codes worded too)."""
         if not self.answers:
-            return "no feedback yet"
+            return t.gettext("no feedback yet")
+        listed = t.pgettext("list separator", ", ").join
         parts = []
         if self.mean_trust is not None:
             trusted = sum(self.trust_counts.values())
-            parts.append(f"trust {self.mean_trust:.1f}/5 ({trusted} answer{'s' if trusted != 1 else ''})")
+            parts.append(
+                t.ngettext(
+                    "trust {mean}/5 ({n} answer)",
+                    "trust {mean}/5 ({n} answers)",
+                    trusted,
+                    mean=t.decimal(self.mean_trust, 1),
+                )
+            )
         if self.expectations:
-            parts.append("expectations met: " + ", ".join(f"{k} {v}" for k, v in self.expectations.items()))
+            counts = listed(f"{_answer(k, t)} {t.number(v)}" for k, v in self.expectations.items())
+            parts.append(t.gettext("expectations met: {counts}", counts=counts))
         if self.evidence:
-            parts.append("evidence helped: " + ", ".join(f"{k} {v}" for k, v in self.evidence.items()))
+            counts = listed(f"{_answer(k, t)} {t.number(v)}" for k, v in self.evidence.items())
+            parts.append(t.gettext("evidence helped: {counts}", counts=counts))
         if self.comments:
-            parts.append(f"{len(self.comments)} comment{'s' if len(self.comments) != 1 else ''}")
-        return " · ".join(parts) or f"{self.answers} answer{'s' if self.answers != 1 else ''}"
+            parts.append(t.ngettext("{n} comment", "{n} comments", len(self.comments)))
+        return " · ".join(parts) or t.ngettext("{n} answer", "{n} answers", self.answers)
 
 
 def summarise_feedback(answers: list[FeedbackAnswer]) -> FeedbackSummary:
@@ -87,15 +113,18 @@ class Worksheet:
         return self.audience.shareable
 
 
-def build(view: View, *, shareable: bool = False, audience: Audience | None = None) -> Worksheet:
+def build(
+    view: View, *, shareable: bool = False, audience: Audience | None = None, t: Translator = ENGLISH
+) -> Worksheet:
     """The worksheet as the token's holder may see it, for ``audience`` (default: the holder's own copy,
     or the shareable one with ``shareable``; ``trustcore.audience``): a shareable worksheet leaves out
-    internal B/C entries and respondents' names, and orders Column A by rounds participants may see."""
+    internal B/C entries and respondents' names, and orders Column A by rounds participants may see.
+    ``t``: the language of where Column A's order comes from (``order_source``)."""
     store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     session = actor.session
     audience = audience or audience_mod.of(session, facilitator=actor.is_facilitator, shareable=shareable)
-    order, source = agreed_order.agreed_order(view, all_rounds=audience.all_rounds)
+    order, source = agreed_order.agreed_order(view, all_rounds=audience.all_rounds, t=t)
     entries = worksheet_entries.worksheet(view, shareable=audience.shareable)
     answers = audience.respondents(survey.feedback(view))
     steps = audience.next_steps(next_steps.next_steps(view))

@@ -28,6 +28,7 @@ from . import events, links, rights, signin, tokens
 from .catalogue import Catalogue, validate_order
 from .clock import now
 from .errors import EditConflict, InvalidInput, NotAllowedNow
+from .i18n import N_
 from .model import Role, RoundStatus, Session
 from .rights import Action
 from .text import clean_line
@@ -47,11 +48,11 @@ TABLES = (
     "ecosystem_actors",
     "ecosystem_flows",
 )
-RANKING_CHANGED = (
+RANKING_CHANGED = N_(
     "Someone else saved the organisation-wide ranking while you were ranking it; your order was not saved."
 )
-NO_REVEALED_ROUND = "This session has no revealed round yet: reveal a round's results to adopt its consensus."
-NO_CONSENSUS = "Nobody ranked in this session's latest revealed round, so it has no consensus to adopt."
+NO_REVEALED_ROUND = N_("This session has no revealed round yet: reveal a round's results to adopt its consensus.")
+NO_CONSENSUS = N_("Nobody ranked in this session's latest revealed round, so it has no consensus to adopt.")
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class WorkspaceView:
             yield db
 
 
-NOT_A_WORKSPACE_LINK = "Paste the organisation workspace's whole link (it contains workspace=... and org=...)."
+NOT_A_WORKSPACE_LINK = N_("Paste the organisation workspace's whole link (it contains workspace=... and org=...).")
 
 
 def open_link(store: Store, pasted: str) -> WorkspaceView:
@@ -135,10 +136,10 @@ def open_link(store: Store, pasted: str) -> WorkspaceView:
 
 def create_workspace(store: Store, name: str, *, owner: str | None = None) -> CreatedWorkspace:
     """A new workspace and its link's token (shown once); ``owner``: the signed-in creator's address."""
-    name = clean_line(name, field="The organisation's name", max_len=NAME_MAX)
+    name = clean_line(name, field=N_("The organisation's name"), max_len=NAME_MAX)
     owner_email = signin.email_of(owner) if owner is not None else None
     if owner is not None and owner_email is None:
-        raise InvalidInput("The signed-in account has no e-mail address, so the workspace cannot be yours.")
+        raise InvalidInput(N_("The signed-in account has no e-mail address, so the workspace cannot be yours."))
     token = tokens.new_token()
     at = now()
     with dbmod.write(store.path) as db:
@@ -225,7 +226,7 @@ def set_ranking(
     if expected_version is not None and (
         isinstance(expected_version, bool) or not isinstance(expected_version, int) or expected_version < 0
     ):
-        raise InvalidInput("The version to edit must be a whole number.")
+        raise InvalidInput(N_("The version to edit must be a whole number."))
     with wview.write(Action.RANK_ORGANISATION) as db:
         versions = _versions(db, wview.workspace.id)
         current = versions[-1] if versions else None
@@ -269,7 +270,7 @@ def link_session(view: View, wview: WorkspaceView, party_id: int) -> LinkedSessi
     try:
         party = view.session.party(int(party_id))
     except (KeyError, TypeError, ValueError):
-        raise InvalidInput("Choose one of this session's parties as the organisation.") from None
+        raise InvalidInput(N_("Choose one of this session's parties as the organisation.")) from None
     at = now()
     with view.write(Action.LINK_WORKSPACE) as (db, session):
         wview.store.identify_workspace(db, wview.workspace.id, wview.token)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from . import events, tokens
 from .errors import InvalidInput
+from .i18n import N_
 from .rights import Action
 from .workspace import WorkspaceView
 from .workspace_archive import HOME, LINKS, OWNER, owned_tables
 
-NAME_TO_DELETE = "Type the workspace's name exactly as it is shown to delete it; nothing was deleted."
+NAME_TO_DELETE = N_("Type the workspace's name exactly as it is shown to delete it; nothing was deleted.")
 
 
 def replace_link(wview: WorkspaceView) -> str:

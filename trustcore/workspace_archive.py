@@ -35,10 +35,10 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import archive, signin, tokens
 from . import db as dbmod
-from . import signin, tokens
 from . import workspace as ws
-from .archive import _check_value, _no_duplicates, _q, _reject_constant, _rows, _schema, _Table
+from .archive import _check_value, _q, _rows, _schema, _Table
 from .clock import now
 from .errors import InvalidInput
 from .rights import Action
@@ -160,53 +160,16 @@ def _collect(store: Store, db, wid: int) -> dict:
 
 def _parse(data) -> dict:
     """The archive's document, its shape checked; InvalidInput, saying what is wrong, before any work."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if not isinstance(data, (bytes, bytearray)):
-        raise InvalidInput("A workspace archive must be given as bytes.")
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(
-            f"This file is too large for a workspace archive ({len(data) / 2**20:.1f} MB; "
-            f"at most {MAX_BYTES // 2**20} MB)."
-        )
-    try:
-        text = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("This is not a workspace archive: the file is not UTF-8 text.") from None
-    try:
-        doc = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise InvalidInput(f"This is not a workspace archive: the file is not valid JSON ({exc}).") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        hint = (
-            " (it is a session's archive: import it with 'import')"
-            if isinstance(doc, dict) and (doc.get("format") == "trustcore-session")
-            else ""
-        )
-        raise InvalidInput(f'This is not a workspace archive (its "format" is not {FORMAT!r}){hint}.')
-    version = doc.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise InvalidInput("The archive has no valid format version.")
-    if version > VERSION:
-        raise InvalidInput(
-            f"This archive has format version {version}, made by a newer version of trustcore "
-            f"(this one reads version {VERSION}): upgrade this installation, then import again."
-        )
-    if version != VERSION:
-        raise InvalidInput(f"This archive has format version {version}, which this installation cannot read.")
-    unknown = sorted(set(doc) - PARTS)
-    if unknown:
-        raise InvalidInput(f"The archive has unknown part(s): {', '.join(unknown)}.")
-    schema = doc.get("schema")
-    if not isinstance(schema, list) or not all(isinstance(m, str) for m in schema):
-        raise InvalidInput('The archive\'s "schema" must list the migrations applied where it was made.')
-    if not isinstance(doc.get("workspace"), dict):
-        raise InvalidInput("The archive has no workspace.")
-    tables = doc.get("tables")
-    if not isinstance(tables, dict) or not all(
-        isinstance(rows, list) and all(isinstance(r, dict) for r in rows) for rows in tables.values()
-    ):
-        raise InvalidInput('The archive\'s "tables" must map table names to lists of rows.')
+    doc = archive.parse_envelope(
+        data,
+        kind="workspace archive",
+        format_name=FORMAT,
+        version=VERSION,
+        max_bytes=MAX_BYTES,
+        parts=frozenset(PARTS),
+        subject="workspace",
+        hints={"trustcore-session": "it is a session's archive: import it with 'import'"},
+    )
     titles = doc.get("linked_sessions", [])
     if not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
         raise InvalidInput('The archive\'s "linked_sessions" must list titles.')

@@ -8,6 +8,12 @@ charts (a few hundred milliseconds of plotly) are cached apart, so a page can sh
 charts exist. Each public function takes the tab's ``View`` and checks its holder's right on every call;
 the shared values are keyed by what that holder may see (``View.results_reader``), never by who asked
 first.
+
+Language (``docs/i18n.md``): the results are numbers, computed once per round and reader class whatever the
+readers' languages (their English headline is never shown to another language: a page words it again with
+``RoundResults.headline_in``). What is worded (the charts, their summaries, the tables and the agenda text)
+has the reader's language in its key, ``lang``: it is built from those shared results, once per language
+that asks for it, and nothing worded in one language is served to another.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass
 from trustcore import anonymity, charts, tables, wording
 from trustcore.catalogue import Catalogue
 from trustcore.followup import survey
+from trustcore.i18n import translator
 from trustcore.model import Session
 from trustcore.results import RoundResults
 from trustcore.rights import Action
@@ -46,29 +53,37 @@ def _room(session: Session) -> str:
     return "names" if anonymity.shows_names(session, facilitator=False) else "masked"
 
 
-def comparison_charts(view: View, number: int, marker: tuple) -> dict[str, Chart]:
-    """The comparison's four charts, as JSON ready to draw (empty when fewer than two parties ranked). They
-    show parties, never people, and are built from the room's results, so every holder shares them."""
+def _names(view: View, lang: str) -> dict[str, str] | None:
+    """The element names in ``lang`` (None in English: the names the results were computed with)."""
+    return None if lang == "en" else view.session.catalogue.names_in(lang)
+
+
+def comparison_charts(view: View, number: int, marker: tuple, lang: str = "en") -> dict[str, Chart]:
+    """The comparison's four charts in ``lang``, as JSON ready to draw (empty when fewer than two parties
+    ranked). They show parties, never people, and are built from the room's results, so every holder shares
+    them (one build per language)."""
     view.results_reader(number)
-    return _charts(view, view.session.code, number, marker, _room(view.session))
+    return _charts(view, view.session.code, number, marker, _room(view.session), lang)
 
 
 @shared(ignore=("view",))
-def _charts(view: View, code: str, number: int, marker: tuple, reader: str) -> dict[str, Chart]:
+def _charts(view: View, code: str, number: int, marker: tuple, reader: str, lang: str) -> dict[str, Chart]:
     res = _results(view, code, number, marker, reader)
     if not res.comparable:
         return {}
+    t = translator(lang)
+    div = res.divergence_in(_names(view, lang))
     colours = charts.colour_map([p.name for p in view.session.parties])
     two = len(res.party_orders) == 2
-    words = wording.chart_summaries(res.divergence, res.agreement)
+    words = wording.chart_summaries(div, res.agreement, t)
     return {
         "divergence": chart(
-            charts.dumbbell(res.divergence, colours) if two else charts.bump(res.divergence, colours),
+            charts.dumbbell(div, colours, t) if two else charts.bump(div, colours, t),
             words["divergence"],
         ),
-        "heatmap": chart(charts.rank_heatmap(res.divergence, colours), words["heatmap"]),
-        "agreement": chart(charts.agreement_heatmap(res.agreement), words["agreement"]),
-        "spread": chart(charts.spread_bar(res.divergence), words["spread"]),
+        "heatmap": chart(charts.rank_heatmap(div, colours, t), words["heatmap"]),
+        "agreement": chart(charts.agreement_heatmap(res.agreement, t=t), words["agreement"]),
+        "spread": chart(charts.spread_bar(div, t), words["spread"]),
     }
 
 
@@ -97,29 +112,31 @@ class Tables:
 AGENDA_TOP = 10
 
 
-def comparison_tables(view: View, number: int, marker: tuple) -> Tables:
-    """The comparison's tables and agenda text, as this view's holder may see them (the agenda names
-    people; keyed like ``results``)."""
-    return _tables(view, view.session.code, number, marker, view.results_reader(number))
+def comparison_tables(view: View, number: int, marker: tuple, lang: str = "en") -> Tables:
+    """The comparison's tables and agenda text in ``lang``, as this view's holder may see them (the agenda
+    names people; keyed like ``results``, and by language)."""
+    return _tables(view, view.session.code, number, marker, view.results_reader(number), lang)
 
 
 @shared(ignore=("view",))
-def _tables(view: View, code: str, number: int, marker: tuple, reader: str) -> Tables:
+def _tables(view: View, code: str, number: int, marker: tuple, reader: str, lang: str) -> Tables:
     res = _results(view, code, number, marker, reader)
+    t = translator(lang)
+    names = _names(view, lang)
     return Tables(
-        side_by_side=tables.side_by_side(res),
-        consensus=tables.consensus(res, view.session.catalogue.names),
-        agenda_top=res.agenda_text(0, AGENDA_TOP),
-        agenda_rest=res.agenda_text(AGENDA_TOP),
-        within=tables.within(res),
+        side_by_side=tables.side_by_side(res, t, names),
+        consensus=tables.consensus(res, names or view.session.catalogue.names, t),
+        agenda_top=res.agenda_text(0, AGENDA_TOP, t, names),
+        agenda_rest=res.agenda_text(AGENDA_TOP, None, t, names),
+        within=tables.within(res, t),
     )
 
 
 @functools.lru_cache(maxsize=64)
-def elements_table(catalogue: Catalogue) -> tables.Table:
-    """The ranking page's "What the elements mean" table (a catalogue is immutable, and its object is the
-    same for every session with the same elements: ``Catalogue.from_json`` caches it)."""
-    return tables.elements(catalogue)
+def elements_table(catalogue: Catalogue, lang: str = "en") -> tables.Table:
+    """The ranking page's "What the elements mean" table in ``lang`` (a catalogue is immutable, and its
+    object is the same for every session with the same elements: ``Catalogue.from_json`` caches it)."""
+    return tables.elements(catalogue, translator(lang))
 
 
 def feedback(view: View, marker: tuple) -> tuple[survey.FeedbackAnswer, ...]:

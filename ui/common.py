@@ -10,6 +10,7 @@ from trustcore.model import Session
 from trustcore.text import markdown_escape as esc
 
 from .context import Context, set_params
+from .i18n import translator
 
 # Whoever asks their system for less motion gets none: Streamlit's own transitions and spinners stop
 # (drawn on every page by app.py; the sortable's frame has the same rule in ui/ranking.py).
@@ -49,17 +50,24 @@ def link_box(label: str, url: str, *, help: str | None = None) -> None:
     st.code(url, language=None, wrap_lines=True)
 
 
-def leave_session_button(ctx: Context, *, label: str = "Leave this session") -> None:
+def leave_session_button(ctx: Context, *, label: str | None = None) -> None:
     """Forget this tab's session and links (nothing is deleted)."""
+    label = label or translator(ctx).gettext("Leave this session")
     if st.button(label, key="leave_session", type="tertiary", icon=":material/logout:"):
         st.session_state.pop("my_tokens", None)
         set_params()
         st.rerun()
 
 
-def show_error(ctx: Context) -> None:
-    if ctx.error:
-        st.error(plain(ctx.error), icon=":material/error:")
+def show_error(ctx: Context, t: Translator | None = None) -> None:
+    """What this tab's link was refused with (``ctx.error``), in the reader's language (``t``, else the tab's)."""
+    if not ctx.error:
+        return
+    t = t or translator(ctx)
+    error = ctx.error
+    st.error(
+        plain(error.translated(t) if isinstance(error, TrustcoreError) else t.gettext(error)), icon=":material/error:"
+    )
 
 
 def plain(message: str) -> str:
@@ -68,6 +76,7 @@ def plain(message: str) -> str:
 
 
 def problem(exc: Exception | str, t: Translator | None = None) -> None:
-    """Show a refusal from the core as a clear error, in ``t``'s language when the message was marked for it
-    (``TrustcoreError.translated``)."""
+    """Show a refusal from the core as a clear error, in ``t``'s language (the tab's without one) when the
+    message was marked for it (``TrustcoreError.translated``)."""
+    t = t or translator()
     st.error(plain(exc.translated(t) if isinstance(exc, TrustcoreError) else str(exc)), icon=":material/error:")

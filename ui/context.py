@@ -17,7 +17,8 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from trustcore.db import default_path
-from trustcore.errors import AccessDenied, LinkRemoved, NotFound
+from trustcore.errors import AccessDenied, LinkRemoved, NotFound, TrustcoreError
+from trustcore.i18n import N_
 from trustcore.model import Participant, Role, Session
 from trustcore.store import DENIED, Store
 from trustcore.view import View
@@ -51,7 +52,9 @@ class Context:
     facilitator: bool = False
     stakeholder: bool = False  # holds the survey link: may fill in the survey, nothing else
     presenter: bool = False  # holds the presenter link: sees the presenter screen, controls nothing
-    error: str | None = None
+    # what this tab's link was refused with: a marked message (``N_``) or the core's error, worded in the
+    # reader's language where it is shown (``ui.common.show_error``)
+    error: str | TrustcoreError | None = None
     view: View | None = None  # the view this tab's link gives (the share link too), opened once per rerun
     workspace: WorkspaceView | None = None  # an organisation workspace's link, in a tab without a session
     # the current round as this run drew it: (number, status, timer end). ``Round.status`` reads the clock
@@ -101,6 +104,8 @@ def _read_params() -> dict[str, str]:
         params = url
     else:
         params = dict(st.session_state.get(_STATE, {}))
+        if "lang" in url:  # a bare ``?lang=fr`` (the start page's link in French) sets the tab's language
+            params["lang"] = url["lang"]
     return {k: str(v)[:200] for k, v in params.items()}
 
 
@@ -120,25 +125,35 @@ def set_params(**params: str | None) -> None:
 
 
 # the URL parameter each link puts its token in, the holder it must resolve to, and what a tab whose token
-# is refused is told (the first parameter present wins)
+# is refused is told (the first parameter present wins; marked messages, worded where they are shown)
 LINKS = (
-    ("admin", Role.FACILITATOR, "This facilitator link is not valid. " + DENIED),
-    ("me", Role.PARTICIPANT, "This personal link is not valid: join again below, or ask the facilitator for help."),
+    (
+        "admin",
+        Role.FACILITATOR,
+        N_("This facilitator link is not valid (it may be mistyped, or the session was deleted)."),
+    ),
+    (
+        "me",
+        Role.PARTICIPANT,
+        N_("This personal link is not valid: join again below, or ask the facilitator for help."),
+    ),
     (
         "survey",
         Role.STAKEHOLDER,
-        "This survey link is not valid, or the survey was closed. Ask the facilitator for a new link.",
+        N_("This survey link is not valid, or the survey was closed. Ask the facilitator for a new link."),
     ),
     (
         "presenter",
         Role.PRESENTER,
-        "This presenter link is not valid, or it was revoked. Ask the facilitator for a new one.",
+        N_("This presenter link is not valid, or it was revoked. Ask the facilitator for a new one."),
     ),
     (
         "owner",
         Role.FACILITATOR,
-        "Only this session's owner can open its console without the facilitator link: sign in with the account "
-        "that owns it (see My sessions), or use the facilitator link.",
+        N_(
+            "Only this session's owner can open its console without the facilitator link: sign in with the "
+            "account that owns it (see My sessions), or use the facilitator link."
+        ),
     ),
 )
 
@@ -153,8 +168,8 @@ def resolve() -> Context:
         try:
             ctx.view = store.open(code, None)  # the share link: the code alone
         except NotFound as exc:
-            ctx.error = str(exc)
-            params = {}
+            ctx.error = exc
+            params = {"lang": params["lang"]} if params.get("lang") else {}  # the language outlives a wrong code
     for key, role, refused in LINKS if ctx.view else ():
         if not params.get(key):
             continue
@@ -168,7 +183,7 @@ def resolve() -> Context:
                 raise AccessDenied(DENIED)
             ctx.view = view
         except LinkRemoved as exc:
-            ctx.error = str(exc)
+            ctx.error = exc
         except AccessDenied:
             ctx.error = refused
         else:
@@ -191,7 +206,7 @@ def resolve() -> Context:
 
 
 _CARRIED = "tc_carried_error"
-WORKSPACE_REFUSED = (
+WORKSPACE_REFUSED = N_(
     "This organisation workspace link is not valid (it may be mistyped). Ask whoever created the workspace for it."
 )
 
@@ -226,21 +241,21 @@ def base_url() -> str:
     return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")
 
 
-PAGES = {  # name: (file, title, icon, url path)
-    "home": ("views/home.py", "Start", ":material/home:", "start"),
-    "create": ("views/create.py", "New session", ":material/add_circle:", "new"),
-    "mine": ("views/my_sessions.py", "My sessions", ":material/folder_shared:", "my-sessions"),
-    "join": ("views/join.py", "Join", ":material/login:", "join"),
-    "rank": ("views/rank.py", "My ranking", ":material/reorder:", "rank"),
-    "console": ("views/console.py", "Console", ":material/tune:", "console"),
-    "compare": ("views/compare.py", "Comparison", ":material/compare_arrows:", "compare"),
-    "steps": ("views/next_steps.py", "Next steps", ":material/checklist:", "next-steps"),
-    "worksheet": ("views/worksheet.py", "Worksheet", ":material/table_view:", "worksheet"),
-    "reflect": ("views/reflect.py", "Reflect", ":material/psychology:", "reflect"),
-    "survey": ("views/survey.py", "Survey", ":material/rate_review:", "survey"),
-    "privacy": ("views/privacy.py", "Privacy", ":material/shield:", "privacy"),
-    "presenter": ("views/presenter.py", "Presenter screen", ":material/co_present:", "presenter"),
-    "workspace": ("views/workspace.py", "Organisation", ":material/domain:", "workspace"),
+PAGES = {  # name: (file, title (marked: worded in the navigation by ui/navigation.py), icon, url path)
+    "home": ("views/home.py", N_("Start"), ":material/home:", "start"),
+    "create": ("views/create.py", N_("New session"), ":material/add_circle:", "new"),
+    "mine": ("views/my_sessions.py", N_("My sessions"), ":material/folder_shared:", "my-sessions"),
+    "join": ("views/join.py", N_("Join"), ":material/login:", "join"),
+    "rank": ("views/rank.py", N_("My ranking"), ":material/reorder:", "rank"),
+    "console": ("views/console.py", N_("Console"), ":material/tune:", "console"),
+    "compare": ("views/compare.py", N_("Comparison"), ":material/compare_arrows:", "compare"),
+    "steps": ("views/next_steps.py", N_("Next steps"), ":material/checklist:", "next-steps"),
+    "worksheet": ("views/worksheet.py", N_("Worksheet"), ":material/table_view:", "worksheet"),
+    "reflect": ("views/reflect.py", N_("Reflect"), ":material/psychology:", "reflect"),
+    "survey": ("views/survey.py", N_("Survey"), ":material/rate_review:", "survey"),
+    "privacy": ("views/privacy.py", N_("Privacy"), ":material/shield:", "privacy"),
+    "presenter": ("views/presenter.py", N_("Presenter screen"), ":material/co_present:", "presenter"),
+    "workspace": ("views/workspace.py", N_("Organisation"), ":material/domain:", "workspace"),
 }
 
 WIDE = (

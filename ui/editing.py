@@ -13,6 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from trustcore.errors import EditConflict, TrustcoreError
+from trustcore.i18n import Translator
 
 from .common import problem
 from .flash import flash
@@ -33,21 +34,26 @@ def forget(key: str) -> None:
 
 
 def save(
-    key: str, call: Callable[[], object], *, typed: object, done: str | Callable[[object], str] | None = None
+    key: str,
+    call: Callable[[], object],
+    *,
+    typed: object,
+    done: str | Callable[[object], str] | None = None,
+    t: Translator | None = None,
 ) -> None:
     """Run ``call``, the save (or delete) of the record edited under ``key``, and show its outcome.
 
     Someone else saved in between (EditConflict): what this user typed and the stored record are kept
     under ``f"{key}:conflict"`` for the page to show side by side. Another refusal is shown as it is, and
-    the form keeps what was typed. Success forgets the form, says ``done`` (or what ``done`` makes of the
+    the form keeps what was typed (a refusal in ``t``'s language). Success forgets the form, says ``done`` (or what ``done`` makes of the
     call's result) on the next run, and reruns."""
     try:
         result = call()
     except EditConflict as exc:
-        st.session_state[f"{key}:conflict"] = (typed, exc.current, str(exc))
+        st.session_state[f"{key}:conflict"] = (typed, exc.current, exc)  # worded when shown (``conflict``)
         st.rerun()
     except TrustcoreError as exc:
-        problem(exc)
+        problem(exc, t)
         return
     forget(key)
     message = done(result) if callable(done) else done
@@ -56,6 +62,11 @@ def save(
     st.rerun()
 
 
-def conflict(key: str):
-    """(what was typed, the stored record, the message) of a save refused by ``save``, if any."""
-    return st.session_state.get(f"{key}:conflict")
+def conflict(key: str, t: Translator | None = None):
+    """(what was typed, the stored record, the message) of a save refused by ``save``, if any; the message in
+    ``t``'s language (English without one)."""
+    found = st.session_state.get(f"{key}:conflict")
+    if found is None:
+        return None
+    typed, current, refusal = found
+    return typed, current, refusal.translated(t) if isinstance(refusal, TrustcoreError) else str(refusal)

@@ -17,6 +17,7 @@ import plotly.io
 import streamlit as st
 
 from trustcore import wording
+from trustcore.i18n import ENGLISH, Translator
 from trustcore.text import markdown_escape as esc
 
 from . import streamlit_internals as internals
@@ -39,10 +40,10 @@ def chart(fig, summary: str = "") -> Chart:
     return Chart(plotly.io.to_json(fig, validate=False), int(height) if height else 450, summary)
 
 
-def standalone(chart: Chart) -> Chart:
+def standalone(chart: Chart, t: Translator = ENGLISH) -> Chart:
     """The chart with its summary no longer pointing at the side-by-side table (for a page without one,
-    such as the presenter screen)."""
-    return dataclasses.replace(chart, summary=chart.summary.replace(wording.SAME_NUMBERS, "").strip())
+    such as the presenter screen; ``t``: the language the summary is in)."""
+    return dataclasses.replace(chart, summary=chart.summary.replace(t.gettext(wording.SAME_NUMBERS), "").strip())
 
 
 def show(chart: Chart, *, key: str | None = None) -> None:

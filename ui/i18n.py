@@ -22,9 +22,12 @@ from trustcore import i18n
 
 from .context import Context, set_params
 
+# url paths of the pages drawn in the reader's language (the rest: English)
 TRANSLATED_PAGES = frozenset(
-    {"join", "workspace"}
-)  # url paths of the pages drawn in the reader's language (the rest: English)
+    {"join", "console", "compare", "presenter", "start", "new", "my-sessions", "privacy", "survey"}
+    | {"rank", "next-steps", "worksheet", "reflect"}
+    | {"workspace"}
+)
 _HTML_LANG = "tc_html_lang"  # the <html lang> this tab's browser was last told
 # A script-only st.html element still takes a place (and a gap) in the page: this hides its container.
 _HIDE = '<style>div[data-testid="stElementContainer"]:has(#tc-html-lang){display:none}</style>'
@@ -68,14 +71,19 @@ def page_language(ctx: Context) -> i18n.Translator:
 
 def switcher(ctx: Context, t: i18n.Translator) -> None:
     """A language choice for this tab (stable codes, each language named in its own words); choosing one puts
-    it in the URL (``?lang=``), which the tab's links keep."""
-    choice = st.selectbox(
-        t.gettext("Language"),
-        list(i18n.SUPPORTED),
-        index=list(i18n.SUPPORTED).index(t.locale),
-        format_func=lambda code: i18n.NAMES[code],
-        key="tc_language",
-    )
+    it in the URL (``?lang=``), which the tab's links keep. ``app.py`` draws it once at the top of every page,
+    right-aligned; no page draws another. Its label is hidden on
+    screen (the choice shows a language's name, which says what it is) and is the box's accessible name."""
+    with st.container(horizontal=True, horizontal_alignment="right", key="tc_language_bar"):
+        choice = st.selectbox(
+            t.gettext("Language"),
+            list(i18n.SUPPORTED),
+            index=list(i18n.SUPPORTED).index(t.locale),
+            format_func=lambda code: i18n.NAMES[code],
+            key="tc_language",
+            label_visibility="collapsed",
+            width=150,
+        )
     if choice != t.locale:
         set_params(**{**ctx.params, "lang": choice})
         st.rerun()

@@ -26,6 +26,7 @@ from trustcore.view import View
 
 from . import editing, healing, outage
 from . import streamlit_internals as internals
+from .i18n import translator
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -398,13 +399,16 @@ def _notice(ctx, key: str, forget: str) -> None:
         return
     _register(ctx.view, MARKER, marker)
     if marker != st.session_state.get(f"seen:{key}"):
+        t = translator(ctx)  # the reader's language
         with st.container(horizontal=True, vertical_alignment="center"):
             st.info(
-                "Someone else has made changes since you opened this page. Refresh to see them (edits you "
-                "have not saved are dropped).",
+                t.gettext(
+                    "Someone else has made changes since you opened this page. Refresh to see them (edits you "
+                    "have not saved are dropped)."
+                ),
                 icon=":material/update:",
             )
-            if st.button("Refresh", key=f"refresh:{key}", icon=":material/refresh:"):
+            if st.button(t.gettext("Refresh"), key=f"refresh:{key}", icon=":material/refresh:"):
                 if forget:
                     editing.forget(forget)
                 st.rerun(scope="app")

@@ -14,29 +14,30 @@ import threading
 
 import streamlit as st
 
+from trustcore.i18n import ENGLISH, Translator
 from trustcore.model import Role
 
 from . import signin
 from .context import PAGES, ROLE_PAGES
 
-_made: dict[Role, tuple[st.Page, ...]] = {}
+_made: dict[tuple[Role, str], tuple[st.Page, ...]] = {}  # (role, language): the pages, titled in it
 _lock = threading.Lock()
 
 
-def pages_for(role: Role) -> list[st.Page]:
+def pages_for(role: Role, t: Translator = ENGLISH) -> list[st.Page]:
     """Every page, for a tab of ``role``: the role's pages visible in the navigation (its main page first),
     the others hidden, so any URL the address bar ever showed works as a first request (a phone
     reconnecting to a restarted server); hidden pages send their visitor on to their own main page
     (``page_context``). The bare URL (a shared or personal link) is the hidden landing page, which goes on
-    to the role's main page."""
+    to the role's main page. The titles are in ``t``'s language (made once per role and language)."""
     with _lock:
-        made = _made.get(role)
+        made = _made.get((role, t.locale))
         if made is None:
-            made = _made[role] = _make(role)
+            made = _made[role, t.locale] = _make(role, t)
     return [copy.copy(page) for page in made]
 
 
-def _make(role: Role) -> tuple[st.Page, ...]:
+def _make(role: Role, t: Translator = ENGLISH) -> tuple[st.Page, ...]:
     # "My sessions" is in the navigation only where people can sign in (``ui/signin.py``)
     mine = [name for name in ROLE_PAGES[role] if name != "mine" or signin.configured()]
     landing = st.Page("views/landing.py", title="trustcore", url_path="welcome", default=True, visibility="hidden")
@@ -45,7 +46,7 @@ def _make(role: Role) -> tuple[st.Page, ...]:
         *(
             st.Page(
                 PAGES[name][0],
-                title=PAGES[name][1],
+                title=t.gettext(PAGES[name][1]),
                 icon=PAGES[name][2],
                 url_path=PAGES[name][3],
                 visibility="visible" if name in mine else "hidden",

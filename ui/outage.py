@@ -26,25 +26,28 @@ from dataclasses import dataclass
 import streamlit as st
 
 from trustcore import db
+from trustcore.i18n import ENGLISH, N_, Translator
 
 from . import streamlit_internals as internals
+from .i18n import translator
 
 RETRY_SECONDS = 2.0
 ICON = ":material/cloud_off:"
-NOT_ANSWERING = "The session's database is not answering."
-_SAYS = {
-    None: f"{NOT_ANSWERING} Keep this page open, we will retry.",
-    False: f"{NOT_ANSWERING} Your ranking was not saved yet: keep this page open, we will retry.",
-    True: f"{NOT_ANSWERING} Your ranking was saved: keep this page open, we will retry.",
+_SAYS = {  # marked: worded in the tab's language where it is shown
+    None: N_("The session's database is not answering. Keep this page open, we will retry."),
+    False: N_(
+        "The session's database is not answering. Your ranking was not saved yet: keep this page open, we will retry."
+    ),
+    True: N_("The session's database is not answering. Your ranking was saved: keep this page open, we will retry."),
 }
 _down = threading.Event()  # this process's last database call in a fragment failed on a fault
 UNSAVED = "tc_outage_unsaved"  # set while a page holds a ranking it could not store yet (``unsaved``)
 _SHOWN_BY = "tc_outage_shown_by"  # the fragment (or "page") whose message is on screen now
 
 
-def message(saved: bool | None = None) -> str:
+def message(saved: bool | None = None, t: Translator = ENGLISH) -> str:
     """What the page says: ``saved`` is None when no ranking is at stake, else whether it was stored."""
-    return _SAYS[saved]
+    return t.gettext(_SAYS[saved])
 
 
 def unsaved(waiting: bool) -> None:
@@ -59,7 +62,7 @@ def say(saved: bool | None = None, where=None) -> None:
     """The message, in the app's own status box (in ``where``, a container, or here)."""
     if saved is None and st.session_state.get(UNSAVED):
         saved = False
-    (where or st).warning(message(saved), icon=ICON)
+    (where or st).warning(message(saved, translator()), icon=ICON)  # the tab's language (no database needed)
 
 
 def tell(saved: bool | None = None) -> None:

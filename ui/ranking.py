@@ -8,6 +8,7 @@ when it mounts; see docs/streamlit-internals.md §5).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -15,13 +16,15 @@ import re
 import streamlit as st
 from streamlit_sortables import sort_items
 
-from trustcore import wording
+from trustcore import i18n, tables, wording
 from trustcore.catalogue import Catalogue
+from trustcore.i18n import ENGLISH, N_, Translator
 from trustcore.reasons import REASON_MAX
 
 from .common import REDUCED_MOTION, plain
 
-DRAG, BUTTONS = "Drag and drop", "Move buttons"
+DRAG, BUTTONS = "Drag and drop", "Move buttons"  # the input modes' stable codes (English, as before)
+MODES = {DRAG: N_("Drag and drop"), BUTTONS: N_("Move buttons")}  # their labels, translated where shown
 
 SORTABLE_CSS = (
     """
@@ -125,11 +128,29 @@ def current_reasons(key: str, ids) -> dict[str, str]:
     return out
 
 
-def reasons_input(key: str, catalogue: Catalogue, order: list[str]) -> None:
+def elements_table(catalogue: Catalogue, lang: str) -> tables.Table:
+    """ "What the elements mean" in ``lang`` (each element's name and description in it, the catalogue's own
+    where untranslated); built once per catalogue and language."""
+    return _elements_table(catalogue, lang)
+
+
+@functools.lru_cache(maxsize=64)
+def _elements_table(catalogue: Catalogue, lang: str) -> tables.Table:
+    t = i18n.translator(lang)
+    names, descriptions = catalogue.names_in(lang), catalogue.descriptions_in(lang)
+    return tables.Table(
+        caption=t.gettext("What the elements mean"),
+        headers=(t.gettext("Element"), t.gettext("What it covers")),
+        rows=tuple((names[e], descriptions[e]) for e in catalogue.ids),
+    )
+
+
+def reasons_input(key: str, catalogue: Catalogue, order: list[str], *, t: Translator = ENGLISH) -> None:
     """A short reason per element, optional: the top and bottom elements invited first, the others behind
-    a toggle. Each field keeps its element's text wherever the element moves."""
+    a toggle. Each field keeps its element's text wherever the element moves (and whatever the language:
+    the fields are keyed by element, never by their label)."""
     kept = st.session_state.setdefault(f"{key}:reasons", {})
-    names = catalogue.names
+    names = catalogue.names_in(t.locale)
 
     def field(eid: str, label: str) -> None:
         st.text_input(
@@ -139,23 +160,26 @@ def reasons_input(key: str, catalogue: Catalogue, order: list[str]) -> None:
             max_chars=REASON_MAX,
             on_change=_keep_reason,
             args=(key, eid),
-            placeholder="Optional: a sentence or two",
+            placeholder=t.gettext("Optional: a sentence or two"),
         )
 
-    st.markdown("**Why?** (optional)")
+    st.markdown(t.gettext("**Why?** (optional)"))
     st.caption(
-        f"A short reason (up to {REASON_MAX} characters) helps the discussion after the reveal, above all for "
-        "your top and bottom elements. It is saved with your ranking when you submit."
+        t.gettext(
+            "A short reason (up to {max} characters) helps the discussion after the reveal, above all for "
+            "your top and bottom elements. It is saved with your ranking when you submit.",
+            max=REASON_MAX,
+        )
     )
     top, bottom = order[0], order[-1]
-    field(top, f"Why is {names[top]} at the top?")
-    field(bottom, f"Why is {names[bottom]} at the bottom?")
+    field(top, t.gettext("Why is {element} at the top?", element=names[top]))
+    field(bottom, t.gettext("Why is {element} at the bottom?", element=names[bottom]))
     # The other fields only on request: every widget on the page costs the server a little on each of the
     # page's polls and clicks (Streamlit handles every widget's state on every run, fragments included),
     # and most people give two reasons at most. Already on when a middle element has a reason.
     middle = order[1:-1]
     more = st.toggle(
-        "Give a reason for another element",
+        t.gettext("Give a reason for another element"),
         value=any(kept.get(eid, "").strip() for eid in middle),
         key=f"{key}:more-reasons",
     )
@@ -175,16 +199,19 @@ def _move(key: str, index: int, step: int) -> None:
         st.session_state[f"{key}:moved"] = (order[target], step)
 
 
-def ranking_input(key: str, catalogue: Catalogue, start: list[str], *, mode: str = DRAG) -> list[str]:
-    """Show the ranking input and return the current order of element ids (most important first)."""
+def ranking_input(
+    key: str, catalogue: Catalogue, start: list[str], *, mode: str = DRAG, t: Translator = ENGLISH
+) -> list[str]:
+    """Show the ranking input and return the current order of element ids (most important first), the
+    elements named in ``t``'s language. The order is kept by element id: a switch of language keeps it."""
     order_key, version_key = _state_keys(key)
     ids = catalogue.ids
     saved = [x for x in st.session_state.get(order_key) or start if x in ids]
     order = saved + [x for x in ids if x not in saved]
     st.session_state[order_key] = order
-    names = catalogue.names
+    names = catalogue.names_in(t.locale)
     if mode == BUTTONS:
-        _move_buttons(key, order, names)
+        _move_buttons(key, order, names, t)
         return order
     by_label = {names[e]: e for e in ids}
     set_hash = hashlib.sha1("\x1f".join(sorted(ids)).encode()).hexdigest()[:10]
@@ -193,7 +220,8 @@ def ranking_input(key: str, catalogue: Catalogue, start: list[str], *, mode: str
         [names[e] for e in order],
         direction="vertical",
         custom_style=SORTABLE_CSS,
-        key=f"sortable:{key}:{set_hash}:{version}",
+        # the language joins the key: the component reads its labels only when it mounts
+        key=f"sortable:{key}:{set_hash}:{version}:{t.locale}",
     )
     new_order = [by_label[label] for label in labels if label in by_label]
     if sorted(new_order) == sorted(ids):
@@ -202,7 +230,7 @@ def ranking_input(key: str, catalogue: Catalogue, start: list[str], *, mode: str
     return order
 
 
-def _move_buttons(key: str, order: list[str], names: dict[str, str]) -> None:
+def _move_buttons(key: str, order: list[str], names: dict[str, str], t: Translator = ENGLISH) -> None:
     """One row per element: up, down, and its place and name; a status line says what the last move did."""
     st.html(MOVE_CSS)
     moved = st.session_state.pop(f"{key}:moved", None)
@@ -212,14 +240,17 @@ def _move_buttons(key: str, order: list[str], names: dict[str, str]) -> None:
         # (role="status") that screen readers announce.
         if moved and moved[0] in order:
             eid, step = moved
-            st.info(plain(wording.moved(names[eid], step, order.index(eid) + 1, count)), icon=":material/swap_vert:")
+            st.info(plain(wording.moved(names[eid], step, order.index(eid) + 1, count, t)), icon=":material/swap_vert:")
             n = st.session_state[_state_keys(key)[1]]
             first, other = ("up", "down") if step < 0 else ("down", "up")
             keys = [_css_key(_button_key(key, d, eid)) for d in (first, other)]
             script = FOCUS_SCRIPT % {"n": n, "keys": json.dumps(keys), "place": order.index(eid) + 1}
             st.html(script, unsafe_allow_javascript=True)
         else:
-            st.info("Each element has a button to move it up and one to move it down.", icon=":material/swap_vert:")
+            st.info(
+                t.gettext("Each element has a button to move it up and one to move it down."),
+                icon=":material/swap_vert:",
+            )
         for i, eid in enumerate(order):
             with st.container(horizontal=True, vertical_alignment="center", gap="small"):
                 for direction, step, icon, disabled in (
@@ -227,7 +258,7 @@ def _move_buttons(key: str, order: list[str], names: dict[str, str]) -> None:
                     ("down", 1, ":material/arrow_downward:", i == count - 1),
                 ):
                     st.button(
-                        plain(wording.move_button(names[eid], direction)),
+                        plain(wording.move_button(names[eid], direction, t)),
                         key=_button_key(key, direction, eid),
                         icon=icon,
                         disabled=disabled,

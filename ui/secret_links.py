@@ -8,13 +8,17 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from trustcore.i18n import ENGLISH, Translator
+
 from .common import link_box
 
 
 @dataclass(frozen=True)
 class SecretLink:
-    name: str  # "survey", "presenter": the state key and the label's first word
-    label: str  # "Survey link"
+    name: str  # "survey", "presenter": the state key
+    label: str  # "Survey link" (every label in the reader's language: the caller translates them)
+    create_label: str  # "Create a survey link"
+    replace_label: str  # "Replace the survey link"
     shown_once: str  # the warning shown with the new link
     icon: str
     close_label: str  # "Close the survey"
@@ -24,25 +28,28 @@ class SecretLink:
     close: Callable[[], None]
 
 
-def secret_link_controls(code: str, spec: SecretLink) -> None:
-    """The new link (once), and the buttons that create, replace or close it."""
-    key = f"{spec.name}_link:{code}"
+def secret_link_controls(session_code: str, spec: SecretLink, t: Translator = ENGLISH) -> None:
+    """The new link (once), and the buttons that create, replace or close it (``t``: the reader's translator).
+    The buttons' keys are stable, so the page may switch language between two clicks."""
+    key = f"{spec.name}_link:{session_code}"
     new = st.session_state.get(key)
     if new:
         st.warning(spec.shown_once, icon=":material/key:")
         link_box(spec.label, spec.link(new))
     is_open = spec.is_open()
-    thing = spec.label[0].lower() + spec.label[1:]  # "survey link"
     left, right = st.columns(2)
     if left.button(
-        f"Replace the {thing}" if is_open else f"Create a {thing}",
+        spec.replace_label if is_open else spec.create_label,
         icon=spec.icon,
         width="stretch",
-        help="A new link stops the old one working." if is_open else None,
+        help=t.gettext("A new link stops the old one working.") if is_open else None,
+        key=f"{spec.name}_link_make",
     ):
         st.session_state[key] = spec.create()
         st.rerun()
-    if is_open and right.button(spec.close_label, icon=":material/block:", width="stretch"):
+    if is_open and right.button(
+        spec.close_label, icon=":material/block:", width="stretch", key=f"{spec.name}_link_close"
+    ):
         spec.close()
         st.session_state.pop(key, None)
         st.rerun()

@@ -14,6 +14,13 @@ from trustcore import signin
 from trustcore.text import markdown_escape as esc
 
 
+def translator():
+    """The tab's translator (``ui.i18n``, imported here when drawn: ``ui.context`` imports this module)."""
+    from .i18n import translator as tab_translator
+
+    return tab_translator()
+
+
 def configured() -> bool:
     """Whether this server has sign-in (an ``[auth]`` section in its secrets)."""
     try:
@@ -39,15 +46,19 @@ def user() -> signin.SignedIn | None:
 
 
 def sign_in_button(*, key: str = "sign_in", primary: bool = True) -> None:
-    """Sign in (only where this server has sign-in configured; otherwise says so)."""
+    """Sign in (only where this server has sign-in configured; otherwise says so), in the tab's language."""
+    t = translator()
     if not configured():
         st.info(
-            "This server has no sign-in configured: whoever runs it sets it up in `.streamlit/secrets.toml`.",
+            t.gettext(
+                "This server has no sign-in configured: whoever runs it sets it up in {file}.",
+                file="`.streamlit/secrets.toml`",
+            ),
             icon=":material/info:",
         )
         return
     st.button(
-        "Sign in",
+        t.gettext("Sign in"),
         key=key,
         type="primary" if primary else "secondary",
         icon=":material/login:",
@@ -56,19 +67,23 @@ def sign_in_button(*, key: str = "sign_in", primary: bool = True) -> None:
 
 
 def signed_in_bar(*, key: str = "sign_out") -> None:
-    """Who is signed in, with a sign-out button (nothing when nobody is)."""
+    """Who is signed in, with a sign-out button (nothing when nobody is), in the tab's language."""
+    t = translator()
     if without_address():
         st.warning(
-            "You are signed in, but your identity provider gave no verified e-mail address, which trustcore "
-            "knows facilitators by. Ask whoever runs this server to have the provider send the `email` claim.",
+            t.gettext(
+                "You are signed in, but your identity provider gave no verified e-mail address, which trustcore "
+                "knows facilitators by. Ask whoever runs this server to have the provider send the {claim} claim.",
+                claim="`email`",
+            ),
             icon=":material/warning:",
         )
-        st.button("Sign out", key=key, type="tertiary", icon=":material/logout:", on_click=st.logout)
+        st.button(t.gettext("Sign out"), key=key, type="tertiary", icon=":material/logout:", on_click=st.logout)
         return
     address = email()
     if address is None:
         return
     left, right = st.columns([4, 1], vertical_alignment="center")
     # a word joiner after the @: no mailto link (one in a caption is too faint to read, WCAG 1.4.3)
-    left.caption("Signed in as " + esc(address).replace("@", "@\u2060"))
-    right.button("Sign out", key=key, type="tertiary", icon=":material/logout:", on_click=st.logout)
+    left.caption(t.gettext("Signed in as {address}", address=esc(address).replace("@", "@\u2060")))
+    right.button(t.gettext("Sign out"), key=key, type="tertiary", icon=":material/logout:", on_click=st.logout)

@@ -2,18 +2,23 @@
 
 The server says how many seconds are left when it draws the page (``Round.seconds_left``); the browser
 only counts those seconds down with its monotonic clock, never its wall clock, so a phone whose clock is
-wrong still shows the truth. The words are the core's (``round_timer.describe``); without JavaScript the
-text the server drew stays, and the page's next poll (``live.FALLBACK_SECONDS``) redraws it.
+wrong still shows the truth. The words are the core's (``round_timer.describe``, ``round_timer.wording``), in
+the reader's language; without JavaScript the text the server drew stays, and the page's next poll
+(``live.FALLBACK_SECONDS``) redraws it.
 """
 
 from __future__ import annotations
 
+import html
 import json
 
 import streamlit as st
 
+from trustcore.i18n import Translator
 from trustcore.model import Round
-from trustcore.round_timer import describe
+from trustcore.round_timer import describe, wording
+
+from .i18n import translator
 
 STYLE = (
     "display:inline-block;font-size:1.35rem;font-weight:700;padding:.35rem .8rem;margin:.2rem 0;"
@@ -31,12 +36,11 @@ SCRIPT = """<script>
 (function () {
   const el = document.getElementById(%(id)s);
   if (!el) { return; }
-  const left = %(left)d, locks = %(locks)s, start = performance.now();
-  const up = locks ? "Time is up: the round is locked." : "Time is up: submit your ranking now.";
+  const left = %(left)d, running = %(running)s, up = %(up)s, start = performance.now();
   function tick() {
     const s = Math.max(0, left - Math.floor((performance.now() - start) / 1000));
     const m = Math.floor(s / 60), r = String(s %% 60).padStart(2, "0");
-    el.textContent = s > 0 ? m + ":" + r + " left" + (locks ? " (the round locks at zero)" : "") : up;
+    el.textContent = s > 0 ? running.replace("{time}", m + ":" + r) : up;
     if (s > 0 && document.body.contains(el)) { setTimeout(tick, 250); }
   }
   tick();
@@ -44,17 +48,25 @@ SCRIPT = """<script>
 </script>"""
 
 
-def show_timer(rnd: Round) -> None:
-    """The round's timer, if one runs (nothing otherwise)."""
+def show_timer(rnd: Round, t: Translator | None = None) -> None:
+    """The round's timer, if one runs (nothing otherwise), in ``t``'s language (default: this tab's reader's)."""
     left = rnd.seconds_left()
     if left is None:
         return
+    t = t or translator()
     element = f"tc-timer-{rnd.number}-{rnd.timer_ends_at}".replace(":", "")
-    text = describe(left, locks=rnd.timer_locks)
+    text = html.escape(describe(left, locks=rnd.timer_locks, t=t))
+    running, up = wording(locks=rnd.timer_locks, t=t)
+    label = html.escape(t.gettext("Time left in round {round}", round=rnd.number), quote=True)
     st.html(
-        f'<div role="timer" aria-label="Time left in round {rnd.number}" style="{STYLE}">'
+        f'<div role="timer" aria-label="{label}" style="{STYLE}">'
         f'{ICON}<span id="{element}">{text}</span></div>'
         + SCRIPT
-        % {"id": json.dumps(element), "left": left, "locks": "true" if rnd.timer_locks else "false"},
+        % {"id": json.dumps(element), "left": left, "running": _js(running), "up": _js(up)},
         unsafe_allow_javascript=True,
     )
+
+
+def _js(text: str) -> str:
+    """A string for the script: JSON, with ``<`` escaped so no text can close the script element."""
+    return json.dumps(text).replace("<", "\\u003c")

@@ -1,5 +1,9 @@
-"""Facilitator console: share the session, watch who has submitted, lock, reveal, run rounds, delete."""
+"""Facilitator console: share the session, watch who has submitted, lock, reveal, run rounds, delete.
 
+Drawn in the reader's language (``ui/i18n.py``): every string is marked (``t.gettext``), options are stable
+codes with ``format_func`` and widgets keep stable keys, so switching language keeps what was typed."""
+
+import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
@@ -11,6 +15,7 @@ from trustcore import people as people_mod
 from trustcore import workspace as ws
 from trustcore.errors import InvalidInput, NotFound, RoundChanged, TrustcoreError
 from trustcore.followup import lineage, survey, survey_documents
+from trustcore.i18n import N_
 from trustcore.model import Role, RoundStatus
 from trustcore.qr import alt_text, qr_png
 from trustcore.text import markdown_escape as esc
@@ -21,6 +26,7 @@ from ui.context import base_url, page_context, set_params
 from ui.downloads import download_section
 from ui.flash import WARNING, flash
 from ui.flash import show as show_flash
+from ui.i18n import page_language
 from ui.live import POLL_SECONDS, changed, heal, nudge, shown
 from ui.secret_links import SecretLink, secret_link_controls
 from ui.survey_documents import internal_chooser as survey_internal_chooser
@@ -32,19 +38,30 @@ ctx = page_context(Role.FACILITATOR)
 store, session = ctx.store, ctx.session
 token = ctx.params.get("admin")  # None: the signed-in owner's console (``&owner=me``), opened without the link
 rnd = session.round
+t = page_language(ctx)
 
-session_header(session, subtitle="Facilitator console")
+session_header(session, subtitle=t.gettext("Facilitator console"), t=t)
 share = links.share_link(base_url(), session.code)
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    link_box("Share link", share, help="Parties open this link (or scan the QR code) to join and rank.")
-    st.caption(f"Or join at the start page with the code **{display_code(session.code)}**")
-    st.caption(f"{anonymity.LABELS[session.anonymity]}: {anonymity.EXPLAINED[session.anonymity]}")
-qr_alt = alt_text(session.code)
+    link_box(
+        t.gettext("Share link"),
+        share,
+        help=t.gettext("Parties open this link (or scan the QR code) to join and rank."),
+    )
+    st.caption(t.gettext("Or join at the start page with the code **{code}**", code=display_code(session.code)))
+    st.caption(
+        t.gettext(
+            "{label}: {explained}",
+            label=t.gettext(anonymity.LABELS[session.anonymity]),
+            explained=t.gettext(anonymity.EXPLAINED[session.anonymity]),
+        )
+    )
+qr_alt = alt_text(session.code, t)
 with right:
-    st.image(qr_png(share), caption="Scan to join", width=220, alt=qr_alt)
-with st.expander("Show the QR code large (for the projector)", icon=":material/qr_code_2:"):
+    st.image(qr_png(share), caption=t.gettext("Scan to join"), width=220, alt=qr_alt)
+with st.expander(t.gettext("Show the QR code large (for the projector)"), icon=":material/qr_code_2:"):
     st.image(qr_png(share, scale=20), width="stretch", alt=qr_alt)
 
 
@@ -71,15 +88,24 @@ def live_progress() -> None:
         st.session_state["console_rerun_for"] = state
         st.rerun(scope="app")
     joined, done = len(progress.participants), progress.submitted
-    st.subheader(f"Round {progress.round.number}: {done} of {joined} submitted", anchor=False)
-    show_timer(live_round)
+    st.subheader(
+        t.ngettext(
+            "Round {round}: {done} of {n} submitted",
+            "Round {round}: {done} of {n} submitted",
+            joined,
+            round=progress.round.number,
+            done=done,
+        ),
+        anchor=False,
+    )
+    show_timer(live_round, t)
     per_party = progress.parties_submitted(session)
     st.dataframe(
         pd.DataFrame(
             {
-                "Party": list(per_party),
-                "Submitted": [d for d, _ in per_party.values()],
-                "Joined": [j for _, j in per_party.values()],
+                t.gettext("Party"): list(per_party),
+                t.gettext("Submitted"): [d for d, _ in per_party.values()],
+                t.gettext("Joined"): [j for _, j in per_party.values()],
             }
         ),
         hide_index=True,
@@ -89,17 +115,20 @@ def live_progress() -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Participant": [p.participant.name for p in progress.participants],
-                    "Party": [p.participant.party for p in progress.participants],
-                    "Status": ["✓ submitted" if p.submitted_at else "ranking…" for p in progress.participants],
-                    "Submitted at (UTC)": [p.submitted_at or "" for p in progress.participants],
+                    t.gettext("Participant"): [p.participant.name for p in progress.participants],
+                    t.gettext("Party"): [p.participant.party for p in progress.participants],
+                    t.gettext("Status"): [
+                        t.gettext("✓ submitted") if p.submitted_at else t.gettext("ranking…")
+                        for p in progress.participants
+                    ],
+                    t.gettext("Submitted at (UTC)"): [p.submitted_at or "" for p in progress.participants],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
     else:
-        st.caption("Nobody has joined yet. Share the link or the QR code.")
+        st.caption(t.gettext("Nobody has joined yet. Share the link or the QR code."))
 
 
 with st.container(border=True):
@@ -110,7 +139,7 @@ def act(action, success: str) -> None:
     try:
         action()
     except TrustcoreError as exc:
-        problem(exc)
+        problem(exc, t)
     else:
         nudge(session.code)  # every tab in the room shows it now, not at its next poll
         flash(success)
@@ -128,14 +157,14 @@ def round_click(do: Callable[[int], object], number: int, success: str | Callabl
     try:
         do(number)
     except RoundChanged as exc:
-        flash(str(exc), icon=WARNING, kind="warning")
+        flash(exc.translated(t), icon=WARNING, kind="warning")
     except Exception as exc:
         if not db.unavailable(exc):
             raise
         # nothing was changed: the run that follows says the database is not answering, then shows the
         # round as it is stored, with its button to press again
     except TrustcoreError as exc:
-        st.session_state[ROUND_PROBLEM] = str(exc)
+        st.session_state[ROUND_PROBLEM] = exc.translated(t)
     else:
         nudge(session.code)  # every tab in the room shows it now, not at its next poll
         if warm:
@@ -150,94 +179,111 @@ def round_button(where, label: str, do, success, *, warm: bool = False, **kwargs
     where.button(label, width="stretch", on_click=round_click, args=(do, rnd.number, success, warm), **kwargs)
 
 
-st.subheader("Round controls", anchor=False)
-status_text = {
-    RoundStatus.OPEN: "open: rankings are being accepted",
-    RoundStatus.LOCKED: "locked: no more changes",
-    RoundStatus.REVEALED: "revealed: everyone can see the comparison",
-}[rnd.status]
-st.write(f"Round {rnd.number} is **{status_text}**.")
+st.subheader(t.gettext("Round controls"), anchor=False)
+st.write(
+    {
+        RoundStatus.OPEN: t.gettext("Round {round} is **open: rankings are being accepted**.", round=rnd.number),
+        RoundStatus.LOCKED: t.gettext("Round {round} is **locked: no more changes**.", round=rnd.number),
+        RoundStatus.REVEALED: t.gettext(
+            "Round {round} is **revealed: everyone can see the comparison**.", round=rnd.number
+        ),
+    }[rnd.status]
+)
 c1, c2, c3 = st.columns(3)
 if rnd.status is RoundStatus.OPEN:
     round_button(
         c1,
-        "Lock round",
+        t.gettext("Lock round"),
         lambda n: ctx.view.lock(round_number=n),
-        "Round locked: participants can no longer change their rankings.",
+        t.gettext("Round locked: participants can no longer change their rankings."),
         icon=":material/lock:",
     )
 elif rnd.status is RoundStatus.LOCKED:
     round_button(
         c1,
-        "Unlock round",
+        t.gettext("Unlock round"),
         lambda n: ctx.view.unlock(round_number=n),
-        "Round unlocked: participants can change their rankings again.",
+        t.gettext("Round unlocked: participants can change their rankings again."),
         icon=":material/lock_open:",
     )
 if rnd.status is not RoundStatus.REVEALED:
     round_button(
         c2,
-        "Reveal results",
+        t.gettext("Reveal results"),
         lambda n: ctx.view.reveal(round_number=n),
-        "Results revealed.",
+        t.gettext("Results revealed."),
         warm=True,
         type="primary",
         icon=":material/visibility:",
-        help="Shows the comparison to everyone and locks the round.",
+        help=t.gettext("Shows the comparison to everyone and locks the round."),
     )
 else:
-    c2.page_link("views/compare.py", label="Open the comparison", icon=":material/compare_arrows:")
+    c2.page_link("views/compare.py", label=t.gettext("Open the comparison"), icon=":material/compare_arrows:")
 round_button(
     c3,
-    "Open next round",
+    t.gettext("Open next round"),
     lambda n: ctx.view.next_round(round_number=n),
-    f"Round {rnd.number + 1} is open.",
+    t.gettext("Round {round} is open.", round=rnd.number + 1),
     icon=":material/replay:",
-    help="Locks this round; everyone re-ranks starting from their previous order.",
+    help=t.gettext("Locks this round; everyone re-ranks starting from their previous order."),
 )
 
-with st.expander("People: remove a participant, or move one to another party", icon=":material/group:"):
+# the two ways of choosing whom to remove at once: stable codes, worded by format_func
+BULK_HOW = {"ticked": N_("Those I tick"), "minutes": N_("Everyone who joined in the last minutes")}
+
+with st.expander(t.gettext("People: remove a participant, or move one to another party"), icon=":material/group:"):
     people = st.session_state["console_progress"].participants  # read by live_progress above
     if not people:
-        st.caption("Nobody has joined yet.")
+        st.caption(t.gettext("Nobody has joined yet."))
     else:
         who = st.selectbox(
-            "Participant",
+            t.gettext("Participant"),
             [p.participant.id for p in people],
             format_func={p.participant.id: f"{p.participant.name} ({p.participant.party})" for p in people}.get,
             key="people_who",
         )
         m1, m2 = st.columns(2, vertical_alignment="bottom")
         to = m1.selectbox(
-            "Move to", [p.id for p in session.parties], format_func=lambda pid: session.party(pid).name, key="people_to"
+            t.gettext("Move to"),
+            [p.id for p in session.parties],
+            format_func=lambda pid: session.party(pid).name,
+            key="people_to",
         )
-        if m2.button("Move", icon=":material/swap_horiz:", width="stretch"):
-            act(lambda: people_mod.move_participant(ctx.view, who, to), "Moved, with their rankings.")
+        if m2.button(t.gettext("Move"), icon=":material/swap_horiz:", width="stretch", key="people_move"):
+            act(lambda: people_mod.move_participant(ctx.view, who, to), t.gettext("Moved, with their rankings."))
         sure = st.checkbox(
-            "Yes, remove them and their rankings from this session (their personal link stops working)",
+            t.gettext("Yes, remove them and their rankings from this session (their personal link stops working)"),
             key="people_sure",
         )
-        if st.button("Remove participant", icon=":material/person_remove:", disabled=not sure):
-            act(lambda: people_mod.remove_participant(ctx.view, who), "Removed, with their rankings.")
+        if st.button(
+            t.gettext("Remove participant"), icon=":material/person_remove:", disabled=not sure, key="people_remove"
+        ):
+            act(lambda: people_mod.remove_participant(ctx.view, who), t.gettext("Removed, with their rankings."))
 
-        st.markdown("**Remove many at once** (a flood of joins, a link shared too widely)")
+        st.markdown(t.gettext("**Remove many at once** (a flood of joins, a link shared too widely)"))
         ids = [p.participant.id for p in people]
         label = {
-            p.participant.id: f"{p.participant.name} ({p.participant.party}), joined {p.participant.joined_at[11:16]} UTC"
+            p.participant.id: t.gettext(
+                "{name} ({party}), joined {time} UTC",
+                name=p.participant.name,
+                party=p.participant.party,
+                time=p.participant.joined_at[11:16],
+            )
             for p in people
         }
         by_minutes = (
             st.radio(
-                "Whom",
-                ["Those I tick", "Everyone who joined in the last minutes"],
+                t.gettext("Whom"),
+                list(BULK_HOW),
+                format_func=lambda how: t.gettext(BULK_HOW[how]),
                 horizontal=True,
                 key="people_bulk_how",
             )
-            != "Those I tick"
+            == "minutes"
         )
         if by_minutes:
             minutes = st.number_input(
-                "Joined in the last … minutes",
+                t.gettext("Joined in the last … minutes"),
                 min_value=1,
                 max_value=people_mod.MINUTES_MAX,
                 value=10,
@@ -246,20 +292,33 @@ with st.expander("People: remove a participant, or move one to another party", i
             )
             chosen = [p.id for p in people_mod.joined_within([p.participant for p in people], int(minutes))]
             st.caption(
-                f"Right now that is {len(chosen)} of {len(ids)}: "
-                + (", ".join(esc(label[pid]) for pid in chosen) or "nobody")
-                + ". Anyone who joins before you press the button is removed too."
+                t.ngettext(
+                    "Right now that is {chosen} of {n}: {names}. Anyone who joins before you press the button is "
+                    "removed too.",
+                    "Right now that is {chosen} of {n}: {names}. Anyone who joins before you press the button is "
+                    "removed too.",
+                    len(ids),
+                    chosen=len(chosen),
+                    names=t.pgettext("list separator", ", ").join(esc(label[pid]) for pid in chosen)
+                    or t.gettext("nobody"),
+                )
             )
             how: dict = {"joined_within_minutes": int(minutes)}
         else:
-            chosen = st.multiselect("People to remove", ids, format_func=label.get, key="people_bulk_ticked")
+            chosen = st.multiselect(
+                t.gettext("People to remove"),
+                ids,
+                format_func=label.get,
+                placeholder=t.gettext("Choose the people to remove"),
+                key="people_bulk_ticked",
+            )
             how = {"participant_ids": chosen}
         bulk_sure = st.checkbox(
-            "Yes, remove them and their rankings from this session (their personal links stop working)",
+            t.gettext("Yes, remove them and their rankings from this session (their personal links stop working)"),
             key="people_bulk_sure",
         )
         if st.button(
-            "Remove these people",
+            t.gettext("Remove these people"),
             icon=":material/group_remove:",
             disabled=not (bulk_sure and chosen),
             key="people_bulk",
@@ -267,61 +326,74 @@ with st.expander("People: remove a participant, or move one to another party", i
             try:
                 _, removed = people_mod.remove_participants(ctx.view, **how)
             except TrustcoreError as exc:
-                problem(exc)
+                problem(exc, t)
             else:
                 nudge(session.code)
                 flash(
-                    f"Removed {removed} {'person' if removed == 1 else 'people'}, with their rankings."
+                    t.ngettext(
+                        "Removed {n} person, with their rankings.", "Removed {n} people, with their rankings.", removed
+                    )
                     if removed
-                    else "Nobody matched any more: nobody was removed."
+                    else t.gettext("Nobody matched any more: nobody was removed.")
                 )
                 st.rerun()
 
-st.markdown("**Joining**")
-closed_note = joining.closed_note(ctx.view)
+st.markdown(t.gettext("**Joining**"))
+closed_note = joining.closed_note(ctx.view, t)
 if closed_note:
     st.info(closed_note, icon=":material/person_off:")
 j1, j2, j3 = st.columns([1, 2, 1], vertical_alignment="bottom")
 cap = j1.number_input(
-    "Most participants",
+    t.gettext("Most participants"),
     min_value=1,
     max_value=joining.MAX_CAP,
     value=session.join_cap,
     step=1,
     key="join_cap",
-    help="Joins beyond this are refused, so a link shared too widely cannot flood the session.",
+    help=t.gettext("Joins beyond this are refused, so a link shared too widely cannot flood the session."),
 )
-open_joining = j2.toggle("Joining is open", value=session.joining_open, key="joining_open")
-if j3.button("Save joining", icon=":material/how_to_reg:", width="stretch"):
+open_joining = j2.toggle(t.gettext("Joining is open"), value=session.joining_open, key="joining_open")
+if j3.button(t.gettext("Save joining"), icon=":material/how_to_reg:", width="stretch", key="joining_save"):
     act(
         lambda: joining.set_joining(ctx.view, open=open_joining, cap=cap),
-        ("Joining is open" if open_joining else "Joining is closed: nobody new can join")
-        + f", for at most {cap} participants.",
+        t.ngettext(
+            "Joining is open, for at most {n} participant.", "Joining is open, for at most {n} participants.", cap
+        )
+        if open_joining
+        else t.ngettext(
+            "Joining is closed: nobody new can join, for at most {n} participant.",
+            "Joining is closed: nobody new can join, for at most {n} participants.",
+            cap,
+        ),
     )
 
 if rnd.status is RoundStatus.OPEN:
-    st.markdown("**Round timer**")
+    st.markdown(t.gettext("**Round timer**"))
     if rnd.timer_ends_at and not rnd.time_is_up:
         t1, t2, t3 = st.columns(3)
-        for column, minutes, said in ((t1, 1, "One more minute"), (t2, 5, "Five more minutes")):
+        more = (
+            (t1, 1, t.gettext("One more minute on the timer.")),
+            (t2, 5, t.gettext("Five more minutes on the timer.")),
+        )
+        for column, minutes, said in more:
             round_button(
                 column,
-                f"Add {minutes} minute{'s' if minutes != 1 else ''}",
+                t.ngettext("Add {n} minute", "Add {n} minutes", minutes),
                 lambda n, seconds=minutes * 60: round_timer.extend_timer(ctx.view, seconds, round_number=n),
-                f"{said} on the timer.",
+                said,
                 icon=":material/more_time:",
             )
         round_button(
             t3,
-            "Stop the timer",
+            t.gettext("Stop the timer"),
             lambda n: round_timer.stop_timer(ctx.view, round_number=n),
-            "Timer stopped.",
+            t.gettext("Timer stopped."),
             icon=":material/timer_off:",
         )
     else:
         t1, t2, t3 = st.columns([1, 2, 1], vertical_alignment="bottom")
-        t1.number_input("Minutes", min_value=1, max_value=180, value=5, step=1, key="timer_minutes")
-        t2.checkbox("Lock the round when time is up", key="timer_locks")
+        t1.number_input(t.gettext("Minutes"), min_value=1, max_value=180, value=5, step=1, key="timer_minutes")
+        t2.checkbox(t.gettext("Lock the round when time is up"), key="timer_locks")
 
         def _start(number: int) -> None:  # the minutes and the checkbox as they are at the click
             minutes, locks = st.session_state["timer_minutes"], st.session_state["timer_locks"]
@@ -329,69 +401,105 @@ if rnd.status is RoundStatus.OPEN:
 
         def _started() -> str:
             minutes, locks = st.session_state["timer_minutes"], st.session_state["timer_locks"]
-            return f"Timer started: {minutes} minute{'s' if minutes != 1 else ''}" + (
-                ", then the round locks." if locks else "."
-            )
+            if locks:
+                return t.ngettext(
+                    "Timer started: {n} minute, then the round locks.",
+                    "Timer started: {n} minutes, then the round locks.",
+                    minutes,
+                )
+            return t.ngettext("Timer started: {n} minute.", "Timer started: {n} minutes.", minutes)
 
-        round_button(t3, "Start the timer", _start, _started, icon=":material/timer:")
+        round_button(t3, t.gettext("Start the timer"), _start, _started, icon=":material/timer:")
 if round_problem := st.session_state.pop(ROUND_PROBLEM, None):
-    problem(round_problem)
+    problem(round_problem)  # already in the reader's language (round_click)
 show_flash()
 
 if not ctx.view.visible_rankings():
-    with st.expander("Change the elements to rank (until someone submits)", icon=":material/list_alt:"):
+    with st.expander(t.gettext("Change the elements to rank (until someone submits)"), icon=":material/list_alt:"):
         st.write(
-            f"This session ranks {len(session.catalogue)} elements ({esc(session.catalogue.source)}). You can "
-            "load another list (CSV with columns id,name,description, or JSON) until the first ranking "
-            "arrives; everyone who joined starts again from a new random order."
+            t.ngettext(
+                "This session ranks {n} element ({source}). You can load another list (CSV with columns "
+                "id,name,description, or JSON) until the first ranking arrives; everyone who joined starts again "
+                "from a new random order.",
+                "This session ranks {n} elements ({source}). You can load another list (CSV with columns "
+                "id,name,description, or JSON) until the first ranking arrives; everyone who joined starts again "
+                "from a new random order.",
+                len(session.catalogue),
+                source=esc(session.catalogue.source),
+            )
         )
-        upload = st.file_uploader("Element list", type=["csv", "json"], key="new_catalogue")
-        if upload is not None and st.button("Use this list", icon=":material/upload:"):
+        upload = st.file_uploader(t.gettext("Element list"), type=["csv", "json"], key="new_catalogue")
+        if upload is not None and st.button(t.gettext("Use this list"), icon=":material/upload:", key="catalogue_use"):
             try:
                 ctx.view.replace_catalogue(catalogue_mod.parse(upload.getvalue(), upload.name))
             except TrustcoreError as exc:
-                problem(exc)
+                problem(exc, t)
             else:
-                flash("The new list of elements is in place.")
+                flash(t.gettext("The new list of elements is in place."))
                 st.rerun()
 
-st.subheader("Presenter screen", anchor=False)
+st.subheader(t.gettext("Presenter screen"), anchor=False)
 st.write(
-    "A link for the projector laptop: it shows the join code, progress and the timer, then the headline, the "
-    "divergence and the agenda item you choose below. It controls nothing, so a projected address bar leaks "
-    "nothing that can change the session."
+    t.gettext(
+        "A link for the projector laptop: it shows the join code, progress and the timer, then the headline, the "
+        "divergence and the agenda item you choose below. It controls nothing, so a projected address bar leaks "
+        "nothing that can change the session."
+    )
 )
 secret_link_controls(
     session.code,
     SecretLink(
         name="presenter",
-        label="Presenter link",
-        shown_once="The presenter link is shown only now: open it on the projector laptop.",
+        label=t.gettext("Presenter link"),
+        create_label=t.gettext("Create a presenter link"),
+        replace_label=t.gettext("Replace the presenter link"),
+        shown_once=t.gettext("The presenter link is shown only now: open it on the projector laptop."),
         icon=":material/co_present:",
-        close_label="Revoke the presenter link",
-        link=lambda t: links.presenter_link(base_url(), session.code, t),
+        close_label=t.gettext("Revoke the presenter link"),
+        link=lambda secret: links.presenter_link(base_url(), session.code, secret),
         is_open=lambda: presenter.has_presenter_link(ctx.view),
         create=lambda: presenter.new_presenter_link(ctx.view),
         close=lambda: presenter.revoke_presenter_link(ctx.view),
     ),
+    t,
 )
 if rnd.status is RoundStatus.REVEALED:
     agenda = presenter.agenda(cached.results(ctx.view, rnd.number, ctx.view.change_marker()))
     if agenda:
         item = min(session.agenda_item, len(agenda) - 1)
-        st.markdown(f"On the presenter screen: agenda item **{item + 1} of {len(agenda)}**")
+        st.markdown(
+            t.gettext("On the presenter screen: agenda item **{item} of {count}**", item=item + 1, count=len(agenda))
+        )
         a1, a2, a3 = st.columns([1, 1, 3], vertical_alignment="bottom")
-        if a1.button("Previous item", icon=":material/navigate_before:", width="stretch", disabled=item == 0):
-            act(lambda: presenter.show_agenda_item(ctx.view, item - 1), f"Agenda item {item} is on screen.")
-        if a2.button("Next item", icon=":material/navigate_next:", width="stretch", disabled=item == len(agenda) - 1):
-            act(lambda: presenter.show_agenda_item(ctx.view, item + 1), f"Agenda item {item + 2} is on screen.")
+        if a1.button(
+            t.gettext("Previous item"),
+            icon=":material/navigate_before:",
+            width="stretch",
+            disabled=item == 0,
+            key="agenda_previous",
+        ):
+            act(
+                lambda: presenter.show_agenda_item(ctx.view, item - 1),
+                t.gettext("Agenda item {item} is on screen.", item=item),
+            )
+        if a2.button(
+            t.gettext("Next item"),
+            icon=":material/navigate_next:",
+            width="stretch",
+            disabled=item == len(agenda) - 1,
+            key="agenda_next",
+        ):
+            act(
+                lambda: presenter.show_agenda_item(ctx.view, item + 1),
+                t.gettext("Agenda item {item} is on screen.", item=item + 2),
+            )
         st.session_state["agenda_jump"] = item  # the widget shows the item on screen now
 
         def _jump_chosen() -> None:
             st.session_state["agenda_jump_to"] = st.session_state["agenda_jump"]
 
         a3.selectbox(
-            "Jump to",
+            t.gettext("Jump to"),
             list(range(len(agenda))),
             format_func=lambda i: f"{i + 1}. {agenda[i]}",  # options are shown as text
             key="agenda_jump",
@@ -399,29 +507,38 @@ if rnd.status is RoundStatus.REVEALED:
         )
         jump = st.session_state.pop("agenda_jump_to", None)
         if jump is not None and jump != item:
-            act(lambda: presenter.show_agenda_item(ctx.view, jump), f"Agenda item {jump + 1} is on screen.")
+            act(
+                lambda: presenter.show_agenda_item(ctx.view, jump),
+                t.gettext("Agenda item {item} is on screen.", item=jump + 1),
+            )
 
-st.subheader("Stakeholder survey", anchor=False)
+st.subheader(t.gettext("Stakeholder survey"), anchor=False)
 st.write(
-    "A separate link for stakeholders: it lets them answer the short survey (how far they can trust you in "
-    "each element), nothing else. Their answers appear in the worksheet's Column D."
+    t.gettext(
+        "A separate link for stakeholders: it lets them answer the short survey (how far they can trust you in "
+        "each element), nothing else. Their answers appear in the worksheet's Column D."
+    )
 )
 secret_link_controls(
     session.code,
     SecretLink(
         name="survey",
-        label="Survey link",
-        shown_once="The survey link is shown only now: copy it and send it to your stakeholders.",
+        label=t.gettext("Survey link"),
+        create_label=t.gettext("Create a survey link"),
+        replace_label=t.gettext("Replace the survey link"),
+        shown_once=t.gettext("The survey link is shown only now: copy it and send it to your stakeholders."),
         icon=":material/rate_review:",
-        close_label="Close the survey",
-        link=lambda t: links.survey_link(base_url(), session.code, t),
+        close_label=t.gettext("Close the survey"),
+        link=lambda secret: links.survey_link(base_url(), session.code, secret),
         is_open=lambda: survey.survey_is_open(ctx.view),
         create=lambda: survey.new_survey_link(ctx.view),
         close=lambda: survey.close_survey(ctx.view),
     ),
+    t,
 )
+SHOW_COLUMN = {"B": N_("Show the steps (Column B)"), "C": N_("Show the evidence (Column C)")}
 shows = st.expander(
-    "What stakeholders see with the survey (preview)",
+    t.gettext("What stakeholders see with the survey (preview)"),
     icon=":material/preview:",
     key="survey_preview",
     on_change="rerun",
@@ -429,15 +546,17 @@ shows = st.expander(
 if shows.open:  # drawn only while open: the whole worksheet is many elements
     with shows:
         st.write(
-            "Under each element the survey shows the steps (Column B) and the evidence (Column C) of this "
-            "relationship's worksheet, leaving out entries marked internal. Leave a column out here; the "
-            "worksheet shared with the survey is also in the *Download* section."
+            t.gettext(
+                "Under each element the survey shows the steps (Column B) and the evidence (Column C) of this "
+                "relationship's worksheet, leaving out entries marked internal. Leave a column out here; the "
+                "worksheet shared with the survey is also in the *Download* section."
+            )
         )
         current = survey_documents.chosen(ctx.view)[0].columns  # the relationship worksheet, today the only one
         stored = "".join(current) or "none"
         show = {
             column: st.checkbox(
-                {"B": "Show the steps (Column B)", "C": "Show the evidence (Column C)"}[column],
+                t.gettext(SHOW_COLUMN[column]),
                 value=column in current,
                 key=f"survey_show:{column}:{stored}",  # redrawn from what is stored after every change
             )
@@ -445,18 +564,21 @@ if shows.open:  # drawn only while open: the whole worksheet is many elements
         }
         wanted = tuple(column for column, on in show.items() if on)
         if wanted != current:
-            act(lambda: survey_documents.choose(ctx.view, wanted), "The survey shows what the preview shows now.")
-        internal = survey_internal_chooser(ctx.view)  # a session linked to a workspace: its internal worksheet
+            act(
+                lambda: survey_documents.choose(ctx.view, wanted),
+                t.gettext("The survey shows what the preview shows now."),
+            )
+        internal = survey_internal_chooser(ctx.view, t)  # a session linked to a workspace: its internal worksheet
         if internal is not None and internal[1] != internal[0]:
             act(
                 lambda: survey_documents.choose(ctx.view, internal[1], kind=survey_documents.INTERNAL),
-                "The survey shows what the preview shows now.",
+                t.gettext("The survey shows what the preview shows now."),
             )
         if ws.linked_ranking(ctx.view) is not None:  # linked to a workspace: its shareable ecosystem map may go too
             mapped = any(d.kind == survey_documents.MAP for d in survey_documents.chosen(ctx.view))
             if (
                 st.checkbox(
-                    "Show the organisation's ecosystem map (its shareable version)",
+                    t.gettext("Show the organisation's ecosystem map (its shareable version)"),
                     value=mapped,
                     key=f"survey_show:map:{mapped}",
                 )
@@ -464,110 +586,174 @@ if shows.open:  # drawn only while open: the whole worksheet is many elements
             ):
                 act(
                     lambda: survey_documents.choose_map(ctx.view, not mapped),
-                    "The survey shows what the preview shows now.",
+                    t.gettext("The survey shows what the preview shows now."),
                 )
-        st.markdown("**The survey, as stakeholders see it**")
-        survey_preview(session, survey_documents.shared(ctx.view))
+        st.markdown(t.gettext("**The survey, as stakeholders see it**"))
+        survey_preview(session, survey_documents.shared(ctx.view), t)
 
-workspace_section(ctx)
+workspace_section(ctx, t)
 
-st.subheader("Earlier session of this relationship", anchor=False)
+# a next step's status (a stored code, model.STATUSES) in words
+STATUS_WORDS = {
+    "proposed": t.pgettext("next step status", "proposed"),
+    "agreed": t.pgettext("next step status", "agreed"),
+    "in progress": t.pgettext("next step status", "in progress"),
+    "done": t.pgettext("next step status", "done"),
+}
+
+
+def _day(stamp: str) -> str:
+    """The day of an ISO timestamp, as the reader's locale writes dates (the stored text if it is no date)."""
+    try:
+        return t.date(dt.date.fromisoformat(stamp[:10]))
+    except ValueError:
+        return stamp[:10]
+
+
+st.subheader(t.gettext("Earlier session of this relationship"), anchor=False)
 changes = lineage.changes_since_previous(ctx.view)
 if changes:
-    st.write(f"Linked to “{esc(changes.previous_title)}” of {changes.previous_created_at[:10]}.")
+    st.write(
+        t.gettext(
+            "Linked to “{title}” of {date}.",
+            title=esc(changes.previous_title),
+            date=_day(changes.previous_created_at),
+        )
+    )
     if changes.agreement_then and changes.agreement_now:
-        st.text(f"Then: {changes.agreement_then.summary}\nNow: {changes.agreement_now.summary}")
+        st.text(
+            t.gettext(
+                "Then: {then}\nNow: {now}", then=changes.agreement_then.summary, now=changes.agreement_now.summary
+            )
+        )
     if changes.moved:
         st.dataframe(
             pd.DataFrame(
-                {"Party": list(changes.moved), "τ between its order then and now": list(changes.moved.values())}
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-    if changes.previous_steps:
-        st.markdown("**The earlier next steps, and where they stand now**")
-        st.dataframe(
-            pd.DataFrame(
                 {
-                    "Element": [
-                        session.catalogue.names.get(s.element_id, s.element_id) for s in changes.previous_steps
-                    ],
-                    "Action": [s.action for s in changes.previous_steps],
-                    "Owner": [
-                        " / ".join(x for x in (s.owner_party or "", s.owner_person) if x)
-                        for s in changes.previous_steps
-                    ],
-                    "Due": [s.due for s in changes.previous_steps],
-                    "Status": [s.status for s in changes.previous_steps],
+                    t.gettext("Party"): list(changes.moved),
+                    t.gettext("τ between its order then and now"): list(changes.moved.values()),
                 }
             ),
             hide_index=True,
             width="stretch",
         )
-    if st.button("Unlink the earlier session", icon=":material/link_off:"):
+    if changes.previous_steps:
+        st.markdown(t.gettext("**The earlier next steps, and where they stand now**"))
+        element_names = session.catalogue.names_in(t.locale)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t.gettext("Element"): [
+                        element_names.get(s.element_id, s.element_id) for s in changes.previous_steps
+                    ],
+                    t.gettext("Action"): [s.action for s in changes.previous_steps],
+                    t.gettext("Owner"): [
+                        " / ".join(x for x in (s.owner_party or "", s.owner_person) if x)
+                        for s in changes.previous_steps
+                    ],
+                    t.gettext("Due"): [s.due for s in changes.previous_steps],
+                    t.gettext("Status"): [STATUS_WORDS.get(s.status, s.status) for s in changes.previous_steps],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if st.button(t.gettext("Unlink the earlier session"), icon=":material/link_off:", key="earlier_unlink"):
         lineage.unlink_previous(ctx.view)
         st.rerun()
 else:
     with st.form("link_previous", border=False):
         pasted = st.text_input(
-            "The earlier session's facilitator link", help="Linking needs the facilitator rights of both sessions."
+            t.gettext("The earlier session's facilitator link"),
+            help=t.gettext("Linking needs the facilitator rights of both sessions."),
+            key="earlier_pasted",
         )
-        if st.form_submit_button("Link", icon=":material/link:"):
+        if st.form_submit_button(t.gettext("Link"), icon=":material/link:"):
             found = links.parse(pasted)
             try:
                 if not found.get("session") or not found.get("admin"):
-                    raise InvalidInput("Paste the earlier session's whole facilitator link (it contains admin=...).")
+                    raise InvalidInput(
+                        N_("Paste the earlier session's whole facilitator link (it contains admin=...).")
+                    )
                 lineage.link_previous(ctx.view, found["session"], found["admin"])
             except TrustcoreError as exc:
-                problem(exc)
+                problem(exc, t)
             else:
                 st.rerun()
 
 download_section(ctx)
 
 if token:
-    with st.expander("Your facilitator link", icon=":material/key:"):
-        link_box("Keep it private: it controls this session.", links.facilitator_link(base_url(), session.code, token))
+    with st.expander(t.gettext("Your facilitator link"), icon=":material/key:"):
+        link_box(
+            t.gettext("Keep it private: it controls this session."),
+            links.facilitator_link(base_url(), session.code, token),
+        )
 
-with st.expander("Hand this session to a co-facilitator", icon=":material/person_add:"):
+with st.expander(t.gettext("Hand this session to a co-facilitator"), icon=":material/person_add:"):
     st.write(
-        "They sign in with this e-mail address and find the session under My sessions. It leaves the current "
-        "owner's My sessions; the facilitator link keeps working."
+        t.gettext(
+            "They sign in with this e-mail address and find the session under My sessions. It leaves the current "
+            "owner's My sessions; the facilitator link keeps working."
+        )
     )
     now_owner = owners.owner_of(ctx.view)
-    st.caption(f"Owner now: {esc(now_owner)}" if now_owner else "Nobody signed in owns this session yet.")
+    st.caption(
+        t.gettext("Owner now: {owner}", owner=esc(now_owner))
+        if now_owner
+        else t.gettext("Nobody signed in owns this session yet.")
+    )
     with st.form("hand_over", border=False):
-        to = st.text_input("Co-facilitator's e-mail address", max_chars=254, placeholder="name@example.org")
-        if st.form_submit_button("Hand over", icon=":material/person_add:"):
+        to = st.text_input(
+            t.gettext("Co-facilitator's e-mail address"),
+            max_chars=254,
+            placeholder=t.gettext("name@example.org"),
+            key="hand_over_to",
+        )
+        if st.form_submit_button(t.gettext("Hand over"), icon=":material/person_add:"):
             try:
                 handed = owners.hand_over(ctx.view, to)
             except TrustcoreError as exc:
-                problem(exc)
+                problem(exc, t)
             else:
-                flash(f"The session is now {handed}'s: it is under their My sessions.", icon=":material/check:")
+                flash(
+                    t.gettext("The session is now {owner}'s: it is under their My sessions.", owner=handed),
+                    icon=":material/check:",
+                )
                 if not token:  # opened as its owner: this tab no longer controls the session
                     set_params()
                     st.switch_page("views/my_sessions.py")
                 st.rerun()
 
-with st.expander("Delete this session", icon=":material/delete_forever:"):
+with st.expander(t.gettext("Delete this session"), icon=":material/delete_forever:"):
     st.write(
-        "This removes the session and everything about it (parties, rankings, notes, the event log) for "
-        "everyone, at once. It cannot be undone: download what you need first."
+        t.gettext(
+            "This removes the session and everything about it (parties, rankings, notes, the event log) for "
+            "everyone, at once. It cannot be undone: download what you need first."
+        )
     )
-    confirm = st.text_input("Type DELETE to confirm", key="delete_confirm")
-    if st.button("Delete session", type="primary", icon=":material/delete_forever:", disabled=confirm != "DELETE"):
+    # Translators: the word a facilitator types to confirm deleting a session (capitals, one word)
+    word = t.pgettext("the word typed to confirm a deletion", "DELETE")
+    confirm = st.text_input(t.gettext("Type {word} to confirm", word=word), key="delete_confirm")
+    if st.button(
+        t.gettext("Delete session"),
+        type="primary",
+        icon=":material/delete_forever:",
+        disabled=confirm not in (word, "DELETE"),  # the English word works in every language
+        key="delete_session",
+    ):
         try:
             ctx.view.delete()
         except TrustcoreError as exc:
-            problem(exc)
+            problem(exc, t)
         else:
             set_params()
-            flash("The session and everything about it were deleted.", icon=":material/delete:")
+            flash(t.gettext("The session and everything about it were deleted."), icon=":material/delete:")
             st.rerun()
 
 if signin.email():  # a signed-in facilitator goes back to their list (nothing is deleted)
-    if st.button("Back to My sessions", icon=":material/folder_shared:", type="tertiary"):
+    if st.button(
+        t.gettext("Back to My sessions"), icon=":material/folder_shared:", type="tertiary", key="back_to_mine"
+    ):
         set_params()
         st.switch_page("views/my_sessions.py")

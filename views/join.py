@@ -14,7 +14,7 @@ from ui.client import address as client_address
 from ui.common import leave_session_button, problem, session_header, show_error
 from ui.context import page_context, set_params
 from ui.flash import flash
-from ui.i18n import page_language, switcher
+from ui.i18n import page_language
 
 ctx = page_context(Role.JOINER)
 session = ctx.session
@@ -22,7 +22,6 @@ t = page_language(ctx)
 
 session_header(session, t=t)
 show_error(ctx)
-switcher(ctx, t)
 st.write(
     t.gettext(
         "You have been invited to rank the elements of trustworthy data stewardship for this relationship. "

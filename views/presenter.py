@@ -3,7 +3,8 @@
 Before the reveal: the title, the join QR code and the code in large type, progress per party (counts
 only), the round timer. After it: the headline, the divergence chart and the discussion agenda, one item
 at a time, as the facilitator steps through it on the console. It controls nothing, and follows the
-session by itself (a poll, then a rerun when anything changed).
+session by itself (a poll, then a rerun when anything changed). Drawn in the room's language (the presenter
+link's ``?lang=``, else the projector browser's): the shared results are worded per run.
 """
 
 import streamlit as st
@@ -15,6 +16,7 @@ from trustcore.tokens import display_code
 from ui import cached, figures
 from ui.common import plain
 from ui.context import base_url, page_context
+from ui.i18n import page_language
 from ui.live import rerun_on_change
 from ui.timer import show_timer
 
@@ -22,10 +24,11 @@ REASONS_SHOWN = 4  # what fits under the item in large type
 
 ctx = page_context(Role.PRESENTER)
 session = ctx.session
+t = page_language(ctx)
 marker = ctx.view.change_marker()
 number = session.current_round
 revealed = session.round.status is RoundStatus.REVEALED
-screen = presenter.screen(ctx.view, cached.results(ctx.view, number, marker) if revealed else None)
+screen = presenter.screen(ctx.view, cached.results(ctx.view, number, marker) if revealed else None, t)
 
 st.html(
     """<style>
@@ -41,10 +44,20 @@ with st.container(key="tc-present"):
     if not screen.revealed:
         left, right = st.columns([3, 2], gap="large", vertical_alignment="center")
         with left:
-            st.markdown(f"Join at the share link or with the code **{display_code(session.code)}**")
+            st.markdown(
+                t.gettext("Join at the share link or with the code **{code}**", code=display_code(session.code))
+            )
             show_timer(session.round)
             for party, (done, joined) in screen.submitted.items():
-                st.markdown(plain(f"{party}: {done} of {joined} submitted"))
+                # Translators: {n} (the plural's number) is how many joined the party, {done} how many of them submitted
+                progress = t.ngettext(
+                    "{party}: {done} of {n} submitted",
+                    "{party}: {done} of {n} submitted",
+                    joined,
+                    party=party,
+                    done=done,
+                )
+                st.markdown(plain(progress))
         with right:
             share = links.share_link(base_url(), session.code)
             st.image(qr_png(share, scale=14), width="stretch", alt=alt_text(session.code))
@@ -52,18 +65,28 @@ with st.container(key="tc-present"):
         st.markdown(f"**{plain(screen.headline)}**")
         if screen.detail:
             st.markdown(plain(screen.detail))
-        ready = cached.comparison_charts(ctx.view, number, marker)
+        ready = cached.comparison_charts(ctx.view, number, marker, t.locale)
         if screen.agenda:
-            st.caption(f"Discussion agenda: item {screen.item + 1} of {len(screen.agenda)}")
+            st.caption(
+                t.gettext("Discussion agenda: item {item} of {count}", item=screen.item + 1, count=len(screen.agenda))
+            )
             with st.container(key="tc-agenda-item"):
                 st.markdown(f"### {plain(screen.agenda[screen.item])}")
             for line in screen.reasons[:REASONS_SHOWN]:
                 st.markdown(plain(line))
             if len(screen.reasons) > REASONS_SHOWN:
-                st.caption(f"… and {len(screen.reasons) - REASONS_SHOWN} more reasons on the comparison page.")
+                st.caption(
+                    t.ngettext(
+                        "… and {n} more reason on the comparison page.",
+                        "… and {n} more reasons on the comparison page.",
+                        len(screen.reasons) - REASONS_SHOWN,
+                    )
+                )
         else:
-            st.markdown("Every party ranked the elements in the same order: nothing to discuss on the agenda.")
+            st.markdown(
+                t.gettext("Every party ranked the elements in the same order: nothing to discuss on the agenda.")
+            )
         if "divergence" in ready:
-            figures.show(figures.standalone(ready["divergence"]), key="chart:divergence")  # no table here
+            figures.show(figures.standalone(ready["divergence"], t), key="chart:divergence")  # no table here
 
 rerun_on_change(ctx, marker)  # once everything above was read and drawn

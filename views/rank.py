@@ -7,17 +7,23 @@ fragment, which stores the order and shows the confirmation in its own run. A ti
 (``ui/healing.py``), so the page always ends up showing what is stored.
 """
 
+import dataclasses
+import datetime as dt
+
 import streamlit as st
 
 from trustcore import db, links, wording
 from trustcore import tables as table_of
+from trustcore.clock import FORMAT
 from trustcore.errors import NotAllowedNow, NotFound, RoundChanged, TrustcoreError
+from trustcore.i18n import N_
 from trustcore.model import Role, RoundStatus
 from trustcore.text import markdown_escape as esc
 from ui import cached, outage, ranking
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context
 from ui.flash import show as show_flash
+from ui.i18n import page_language
 from ui.live import move_on, retry_soon, settled, watch_round
 from ui.tables import show as show_table
 from ui.timer import show_timer
@@ -33,23 +39,36 @@ def show_other_reasons(ctx, previous: int) -> None:
     contrasts = res.to_reconsider(me.id)
     if not contrasts:
         return
-    with st.expander(f"What the other parties said in round {previous}", expanded=True, icon=":material/forum:"):
-        st.caption("The elements you ranked most differently from the other parties, and the reasons they gave.")
+    with st.expander(
+        t.gettext("What the other parties said in round {round}", round=previous),
+        expanded=True,
+        icon=":material/forum:",
+    ):
+        st.caption(
+            t.gettext("The elements you ranked most differently from the other parties, and the reasons they gave.")
+        )
         for c in contrasts:
-            st.markdown(f"**{esc(session.catalogue.names[c.element_id])}**: {esc(wording.contrast_line(c))}")
+            st.markdown(
+                t.gettext(
+                    "**{element}**: {contrast}",
+                    element=esc(names[c.element_id]),
+                    contrast=esc(wording.contrast_line(c, t=t)),
+                )
+            )
             if c.reasons:
-                st.text("\n".join(wording.reason_line(r) for r in c.reasons))
+                st.text("\n".join(wording.reason_line(r, t=t) for r in c.reasons))
             else:
-                st.caption("No reason given by the other parties.")
+                st.caption(t.gettext("No reason given by the other parties."))
 
 
 ctx = page_context(Role.PARTICIPANT)
 store, session, me = ctx.store, ctx.session, ctx.participant
 catalogue = session.catalogue
-names = catalogue.names
+t = page_language(ctx)
+names = catalogue.names_in(t.locale)  # each element in the reader's language (the catalogue's own where untranslated)
 rnd = session.round
 
-session_header(session, subtitle=f"{me.name}, for {me.party}")
+session_header(session, subtitle=t.gettext("{name}, for {party}", name=me.name, party=me.party), t=t)
 # Messages that only some runs show go into this one slot, so every element below keeps its place from
 # run to run: Streamlit names a fragment by where it is drawn, and a click sent while the page is being
 # redrawn must still reach the same fragment (a fragment whose name changed drops the click).
@@ -59,33 +78,53 @@ show_flash(notice)
 # a ranking made on an earlier round's page, refused because this round had opened meanwhile
 MOVED = f"rank:round-changed:{session.code}:{me.id}"
 if MOVED in st.session_state:
-    notice.warning(st.session_state.pop(MOVED), icon=":material/warning:")
+    moved = st.session_state.pop(MOVED)
+    notice.warning(moved.translated(t) if isinstance(moved, TrustcoreError) else str(moved), icon=":material/warning:")
 with notice:
     show_timer(rnd)  # the round timer, if the facilitator started one
-with st.expander("Your personal link", icon=":material/link:"):
+with st.expander(t.gettext("Your personal link"), icon=":material/link:"):
     link_box(
-        "Bookmark or copy it to come back to your ranking later, on any device. Keep it to yourself: "
-        "it lets whoever has it change your ranking.",
+        t.gettext(
+            "Bookmark or copy it to come back to your ranking later, on any device. Keep it to yourself: "
+            "it lets whoever has it change your ranking."
+        ),
         links.participant_link(base_url(), session.code, ctx.params["me"], ctx.params.get("lang")),
     )
+# The language of this tab: a switch keeps the order and the reasons typed so far (kept by element id).
 
 
 def show_order(order, caption: str) -> None:
-    show_table(table_of.order(caption, order, names))
+    table = table_of.order(caption, order, names)
+    show_table(dataclasses.replace(table, headers=(t.gettext("Rank"), t.gettext("Element"))))
+
+
+def when(stamp: str) -> str:
+    """A stored time (UTC) as the reader's locale writes it."""
+    try:
+        moment = dt.datetime.strptime(stamp, FORMAT).replace(tzinfo=dt.timezone.utc)
+    except (TypeError, ValueError):
+        return stamp
+    return t.gettext("{time} UTC", time=t.datetime(moment, "medium"))
 
 
 if rnd.status is not RoundStatus.OPEN:
     watch_round(ctx)
     mine = ctx.view.my_ranking(rnd.number)
     if mine:
-        st.info(f"Round {rnd.number} is locked. This is the ranking you submitted:", icon=":material/lock:")
-        show_order(mine.order, f"The ranking you submitted in round {rnd.number}")
+        st.info(
+            t.gettext("Round {round} is locked. This is the ranking you submitted:", round=rnd.number),
+            icon=":material/lock:",
+        )
+        show_order(mine.order, t.gettext("The ranking you submitted in round {round}", round=rnd.number))
     else:
-        st.warning(f"Round {rnd.number} is locked, and you did not submit a ranking in it.", icon=":material/lock:")
+        st.warning(
+            t.gettext("Round {round} is locked, and you did not submit a ranking in it.", round=rnd.number),
+            icon=":material/lock:",
+        )
     if session.results_visible():
-        st.page_link("views/compare.py", label="See the comparison", icon=":material/compare_arrows:")
+        st.page_link("views/compare.py", label=t.gettext("See the comparison"), icon=":material/compare_arrows:")
     else:
-        st.caption("The comparison appears here as soon as the facilitator reveals it.")
+        st.caption(t.gettext("The comparison appears here as soon as the facilitator reveals it."))
     st.stop()
 
 key = f"rank:{session.code}:{me.id}:{rnd.number}"
@@ -102,37 +141,50 @@ start = st.session_state[f"{key}:order"]
 
 if rnd.number > 1:
     notice.info(
-        f"Round {rnd.number}: you start from your order and reasons in the previous round. Change them as the "
-        "discussion suggests, then submit.",
+        t.gettext(
+            "Round {round}: you start from your order and reasons in the previous round. Change them as the "
+            "discussion suggests, then submit.",
+            round=rnd.number,
+        ),
         icon=":material/replay:",
     )
     show_other_reasons(ctx, rnd.number - 1)
 st.markdown(
-    f"Put the {len(catalogue)} elements in order of importance **for this relationship**: most important at the top."
+    t.ngettext(
+        "Put the {n} element in order of importance **for this relationship**: most important at the top.",
+        "Put the {n} elements in order of importance **for this relationship**: most important at the top.",
+        len(catalogue),
+    )
 )
 mode = (
     st.segmented_control(
-        "How to reorder",
+        t.gettext("How to reorder"),
         [ranking.DRAG, ranking.BUTTONS],
         default=ranking.DRAG,
         key="rank_mode",
-        help="Drag and drop: press, hold and drag an element (on a keyboard: "
-        "Tab to it, Space to pick it up, arrow keys to move, Space to drop). Move buttons: "
-        "one step at a time, no dragging.",
+        format_func=lambda code: t.gettext(ranking.MODES[code]),  # stable codes: a switch of language keeps the mode
+        help=t.gettext(
+            "Drag and drop: press, hold and drag an element (on a keyboard: "
+            "Tab to it, Space to pick it up, arrow keys to move, Space to drop). Move buttons: "
+            "one step at a time, no dragging."
+        ),
     )
     or ranking.DRAG
 )
 with st.container():  # one slot, whichever input mode draws how many elements
-    order_now = ranking.ranking_input(key, catalogue, start, mode=mode)
+    order_now = ranking.ranking_input(key, catalogue, start, mode=mode, t=t)
 with st.container():
-    ranking.reasons_input(key, catalogue, order_now)
+    ranking.reasons_input(key, catalogue, order_now, t=t)
 
-with st.expander("What the elements mean", icon=":material/info:"):
-    show_table(cached.elements_table(catalogue))  # built once
+with st.expander(t.gettext("What the elements mean"), icon=":material/info:"):
+    if t.locale == "en":
+        show_table(cached.elements_table(catalogue))  # built once
+    else:
+        show_table(ranking.elements_table(catalogue, t.locale))  # built once per language
 
-NOTES = {
-    "unchanged": "(That order was already stored: nothing changed.)",
-    "replaced": "(Your new order replaced the previous one.)",
+NOTES = {  # kept as codes, worded when shown (the reader may switch language in between)
+    "unchanged": N_("(That order was already stored: nothing changed.)"),
+    "replaced": N_("(Your new order replaced the previous one.)"),
     "stored": "",
 }
 
@@ -156,11 +208,11 @@ def store_pending() -> None:
         del st.session_state[PENDING]
         outage.unsaved(False)
         if isinstance(exc, RoundChanged):  # another round opened first: the page of that round says so
-            st.session_state[MOVED] = str(exc)
+            st.session_state[MOVED] = exc
         elif isinstance(exc, NotAllowedNow):
             pass  # the round locked first: the fragment below sees it and shows the locked round
         elif isinstance(exc, TrustcoreError):
-            st.session_state[f"{key}:problem"] = str(exc)
+            st.session_state[f"{key}:problem"] = exc
         else:
             raise
         return
@@ -214,7 +266,7 @@ def draw_submit_block() -> None:
     mine = state.ranking
     same = bool(mine and list(mine.order) == order and mine.reasons == ranking.current_reasons(key, order))
     st.button(
-        "Submit my changes" if mine else "Submit my ranking",
+        t.gettext("Submit my changes") if mine else t.gettext("Submit my ranking"),
         key="submit_ranking",
         type="primary",
         icon=":material/send:",
@@ -224,17 +276,21 @@ def draw_submit_block() -> None:
     )
     failure = st.session_state.pop(f"{key}:problem", None)
     if failure:
-        problem(failure)
+        problem(failure, t)
     elif same:
         note = st.session_state.get(f"{key}:note")
+        stored = t.gettext(
+            "Your ranking is stored (submitted at {time}). You can change it and submit "
+            "again until the facilitator locks the round.",
+            time=when(mine.submitted_at),
+        )
         st.success(
-            f"Your ranking is stored (submitted at {mine.submitted_at}). You can change it and submit "
-            "again until the facilitator locks the round." + (f" {note}" if note else ""),
+            t.gettext("{stored} {note}", stored=stored, note=t.gettext(note)) if note else stored,
             icon=":material/check_circle:",
         )
     elif mine:
         st.warning(
-            "You have changed your ranking since you submitted: submit again to store the new one.",
+            t.gettext("You have changed your ranking since you submitted: submit again to store the new one."),
             icon=":material/edit:",
         )
 

@@ -16,7 +16,7 @@ from ui import signin as signin_ui
 from ui.common import link_box, plain, problem, show_error
 from ui.context import base_url, page_context, set_params
 from ui.flash import show as show_flash
-from ui.i18n import page_language, switcher
+from ui.i18n import page_language
 
 ctx = page_context(Role.VISITOR, Role.WORKSPACE)
 t = page_language(ctx)
@@ -25,7 +25,6 @@ show_flash()
 
 if ctx.workspace is None:
     st.title(t.gettext("New organisation workspace"), anchor=False)
-    switcher(ctx, t)
     st.write(
         t.gettext(
             "The organisation's own side of the guidebook's Assess section, across sessions: its organisation-wide "
@@ -56,7 +55,6 @@ st.title(esc(workspace.name), anchor=False)
 st.caption(
     t.gettext("Organisation workspace · created {date}", date=t.date(date.fromisoformat(workspace.created_at[:10])))
 )
-switcher(ctx, t)
 token = ctx.params.get("org")
 if token:
     with st.expander(t.gettext("The workspace link"), icon=":material/key:"):
@@ -89,8 +87,6 @@ tabs = st.tabs(
     on_change="rerun",
 )
 st.session_state["workspace:part:open"] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
-for tab, part in zip(tabs, (workspace_ranking, workspace_worksheet, ecosystem_map, relationships)):
+for tab, part in zip(tabs, (workspace_ranking, workspace_worksheet, ecosystem_map, relationships, workspace_downloads)):
     with tab:
         part.render(wview, t)
-with tabs[-1]:
-    workspace_downloads.render(wview)  # still English (ui/workspace_downloads.py)

@@ -168,6 +168,51 @@ def test_every_page_view_has_no_serious_axe_violation_nor_sideways_scroll(server
     assert not failures, "\n".join(failures)
 
 
+# The pages in French (issue 23): a French phone (the browser's locale) on the pages drawn in the reader's
+# language, and ``?lang=fr`` on the others, which keep the same checks; each says ``<html lang="fr">`` where the
+# page is translated, and the language switcher at the top is labelled and reachable.
+FRENCH = [("visitor", ""), ("visitor", "new"), ("visitor", "privacy"), ("joiner", "join"), ("stakeholder", "survey")]
+
+
+@pytest.mark.parametrize(("role", "path"), FRENCH)
+def test_pages_in_french_have_no_serious_axe_violation_on_a_phone(server, sessions, new_page, role, path):
+    from ui.i18n import TRANSLATED_PAGES
+
+    params, _ = sessions[role]
+    query = "&".join(f"{k}={v}" for k, v in {**params, "lang": "fr"}.items())
+    page = new_page(390, 844, is_mobile=True, has_touch=True, locale="fr-FR")
+    open_app(page, f"{server.url}/{path}?{query}")
+    frames_drawn(page)
+    if (path or "start") in TRANSLATED_PAGES:
+        page.wait_for_function("() => document.documentElement.lang === 'fr'")
+    switcher = page.get_by_role("combobox", name="Langue")
+    expect(switcher).to_be_visible()
+    name = f"fr-{role}-{path or 'start'}-390"
+    violations = audit(page)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / f"{name}.json").write_text(json.dumps(violations, indent=1, ensure_ascii=False))
+    shot(page, name)
+    serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v.get("impact") in FAILING]
+    overflow = page.evaluate(SIDEWAYS)
+    assert not serious and overflow <= 1, (serious, overflow)
+
+
+def test_the_language_switcher_is_labelled_and_works_from_the_keyboard(server, new_page):
+    """A Spanish browser on the start page: the box is named "Idioma", the tab's title is Spanish, and Enter,
+    an arrow and Enter choose French for the tab (its URL and ``<html lang>``)."""
+    page = new_page(1366, 900, locale="es-ES")
+    open_app(page, f"{server.url}/")
+    assert page.title() == "trustcore, clasificación conjunta"
+    box = page.get_by_role("combobox", name="Idioma")
+    box.focus()
+    for key in ("Enter", "ArrowUp", "Enter"):  # English, Français, Español: one up from Spanish
+        page.keyboard.press(key)
+    page.wait_for_url("**lang=fr**")
+    page.wait_for_function("() => document.documentElement.lang === 'fr'")
+    expect(page.get_by_role("heading", name="Rejoindre une session")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Langue")).to_be_visible()
+
+
 # the longest transition or animation any element of a document has now, in seconds
 LONGEST_MOTION = """els => Math.max(0, ...els.flatMap(e => {
   const s = getComputedStyle(e);

@@ -10,14 +10,15 @@ from .. import db as dbmod
 from ..catalogue import validate_order
 from ..clock import now
 from ..errors import NotFound
+from ..i18n import ENGLISH, N_, Translator
 from ..rights import Action
 from ..store import UNKNOWN_CODE
 from ..view import View
 from .common import _latest_orders, _one
 
-FIXED = "fixed by the facilitator"
-NO_RANKINGS = "catalogue order (no rankings yet)"
-NOT_REVEALED = "catalogue order (no revealed rankings yet)"
+FIXED = N_("fixed by the facilitator")
+NO_RANKINGS = N_("catalogue order (no rankings yet)")
+NOT_REVEALED = N_("catalogue order (no revealed rankings yet)")
 
 
 def set_agreed_order(view: View, order) -> None:
@@ -34,12 +35,12 @@ def _consensus(orders: list) -> tuple[tuple[str, ...], str]:
     return tuple(analysis.kemeny_consensus(orders)), "Kemeny"
 
 
-def agreed_order(view: View, *, all_rounds: bool = True) -> tuple[tuple[str, ...], str]:
+def agreed_order(view: View, *, all_rounds: bool = True, t: Translator = ENGLISH) -> tuple[tuple[str, ...], str]:
     """Column A: (order, where it comes from). The facilitator's fixed order if set; else the consensus
     (Kemeny; Borda for catalogues longer than analysis.KEMENY_MAX_ELEMENTS) of the parties' orders in the
     latest round with a ranking (for a participant, or with ``all_rounds=False`` for the facilitator's
     shareable copy (``audience.Audience.all_rounds``): the latest whose results participants may see);
-    else the catalogue order."""
+    else the catalogue order. Where it comes from is worded in ``t``'s language."""
     store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
@@ -48,9 +49,9 @@ def agreed_order(view: View, *, all_rounds: bool = True) -> tuple[tuple[str, ...
         if row is None:
             raise NotFound(UNKNOWN_CODE)
         if row["agreed_order"]:
-            return tuple(json.loads(row["agreed_order"])), FIXED
+            return tuple(json.loads(row["agreed_order"])), t.gettext(FIXED)
         number, orders, hidden = _latest_orders(db, s, facilitator=actor.is_facilitator and all_rounds)
     if number is None:
-        return tuple(s.catalogue.ids), NOT_REVEALED if hidden else NO_RANKINGS
+        return tuple(s.catalogue.ids), t.gettext(NOT_REVEALED if hidden else NO_RANKINGS)
     order, method = _consensus(list(orders.values()))
-    return order, f"consensus ({method}) of round {number}"
+    return order, t.gettext("consensus ({method}) of round {round}", method=method, round=number)

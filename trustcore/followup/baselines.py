@@ -12,6 +12,7 @@ from .. import db as dbmod
 from ..catalogue import validate_order
 from ..clock import now
 from ..errors import InvalidInput, NotAllowedNow
+from ..i18n import N_
 from ..model import Session
 from ..results import party_orders as _party_consensus
 from ..rights import Action
@@ -19,10 +20,10 @@ from ..store import query_rankings
 from ..view import View
 from .common import _ExpectedVersion, _one, _party_id
 
-FROM_WORKSPACE = (
+FROM_WORKSPACE = N_(
     "{party}'s organisation-wide ranking comes from the organisation workspace “{workspace}”: change it there."
 )
-BASELINE_CHANGED = (
+BASELINE_CHANGED = N_(
     "Someone else saved {party}'s organisation-wide ranking while you were ranking it; your order was not saved."
 )
 
@@ -57,18 +58,18 @@ def set_baseline(view: View, party_id: int, order, *, expected_version: int | No
     stored order again changes nothing."""
     store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.ENTER_BASELINE)
-    pid = _party_id(actor.session, party_id, field="The party")
+    pid = _party_id(actor.session, party_id, field=N_("The party"))
     order = validate_order(order, actor.session.catalogue)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)
     with view.write(Action.ENTER_BASELINE, party_id=pid) as (db, session):
         link = workspace.linked(store.path, db, session)
         if link is not None and link.party_id == pid and link.fits:
-            raise NotAllowedNow(FROM_WORKSPACE.format(party=session.party(pid).name, workspace=link.workspace))
+            raise NotAllowedNow(FROM_WORKSPACE, party=session.party(pid).name, workspace=link.workspace)
         row = _one(db, "SELECT * FROM baselines WHERE session_id = ? AND party_id = ?", [session.id, pid])
         current = _baseline(row, session) if row else None
         if current is not None and current.order == order:
             return current
-        expected.check(current, BASELINE_CHANGED.format(party=session.party(pid).name))
+        expected.check(current, BASELINE_CHANGED, party=session.party(pid).name)
         if current is None:
             db.execute(
                 "INSERT INTO baselines (session_id, party_id, ordering, entered_at) VALUES (?, ?, ?, ?)",
@@ -127,7 +128,7 @@ def _check_round(session: Session, round_number) -> int:
     try:
         return session.get_round(int(round_number)).number
     except (KeyError, TypeError, ValueError):
-        raise InvalidInput(f"This session has no round {round_number}.") from None
+        raise InvalidInput(N_("This session has no round {number}."), number=str(round_number)) from None
 
 
 def baseline_comparison(view: View, round_number: int) -> dict[str, dict]:
@@ -142,7 +143,7 @@ def baseline_comparison(view: View, round_number: int) -> dict[str, dict]:
     s = actor.session
     number = _check_round(s, round_number)
     if not s.results_visible(number, facilitator=actor.is_facilitator):
-        raise NotAllowedNow(f"The results of round {number} are not revealed yet.")
+        raise NotAllowedNow(N_("The results of round {number} are not revealed yet."), number=number)
     with dbmod.connection(store.path) as db:
         base = {party: b.order for party, b in _baselines(db, s, store.path).items()}
         relation = {name: pc.order for name, pc in _party_consensus(s, query_rankings(db, s.id, number)).items()}

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..errors import EditConflict, InvalidInput
+from ..errors import EditConflict, InvalidInput, Phrase
+from ..i18n import N_
 from ..model import Ranking, Session
 from ..results import party_orders as _party_consensus
 from ..store import query_rankings
 
-CHOOSE_ELEMENT = "Choose one of this session's elements."
+CHOOSE_ELEMENT = N_("Choose one of this session's elements.")
 
 
 def _one(db, sql: str, args) -> dict | None:
@@ -32,7 +33,7 @@ def _party_id(session: Session, party_id, *, field: str) -> int:
             raise ValueError
         session.party(pid)
     except (KeyError, TypeError, ValueError):
-        raise InvalidInput(f"{field} must be one of this session's parties.") from None
+        raise InvalidInput(N_("{field} must be one of this session's parties."), field=Phrase(field)) from None
     return pid
 
 
@@ -58,24 +59,25 @@ class _ExpectedVersion:
         ``new_allowed=False`` (next steps, which exist once added): a whole number from 1."""
         if not new_allowed:
             if isinstance(expected, bool) or not isinstance(expected, int) or expected < 1:
-                raise InvalidInput("The version to edit must be a whole number from 1.")
+                raise InvalidInput(N_("The version to edit must be a whole number from 1."))
             return cls(expected)
         if expected is None:
             return cls(None)
         if isinstance(expected, bool) or not isinstance(expected, int) or expected < 0:
-            raise InvalidInput("The version to edit must be a whole number.")
+            raise InvalidInput(N_("The version to edit must be a whole number."))
         return cls(expected or None)  # 0 means "not saved yet", like None
 
-    def check(self, current: _Versioned | None, message: str) -> None:
-        """EditConflict(message, current=current) unless ``current`` (None: nothing stored) is at this version."""
+    def check(self, current: _Versioned | None, message: str, **params: object) -> None:
+        """EditConflict(message, current=current) unless ``current`` (None: nothing stored) is at this version
+        (``message``: an ``N_()`` msgid, its named ``params`` filled in)."""
         if (current.version if current is not None else None) != self.number:
-            raise EditConflict(message, current=current)
+            raise EditConflict(message, current=current, **params)
 
 
 def _element_label(session: Session, element_id: str | None) -> str:
     if element_id is None:
-        return "the overall question"
-    return session.catalogue.names.get(element_id, element_id)
+        return Phrase(N_("the overall question"))
+    return session.catalogue[element_id].phrase if element_id in session.catalogue.ids else element_id
 
 
 def _latest_orders(db, session: Session, *, facilitator: bool) -> tuple[int | None, dict[str, tuple[str, ...]], bool]:

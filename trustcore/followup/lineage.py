@@ -9,6 +9,7 @@ from .. import analysis, events, results, wording
 from .. import db as dbmod
 from ..clock import now
 from ..errors import AccessDenied, InvalidInput, NotFound
+from ..i18n import ENGLISH, N_, Translator
 from ..model import STATUSES, Session
 from ..rights import Action
 from ..store import DENIED
@@ -41,12 +42,12 @@ def link_previous(view: View, previous_code: str, previous_facilitator_token: st
     previous = store.require(previous_code, previous_facilitator_token, Action.LINK_SESSIONS).session
     with view.write(Action.LINK_SESSIONS) as (db, s):
         if previous.id == s.id:
-            raise InvalidInput("A session cannot follow itself: give the code of an earlier session.")
+            raise InvalidInput(N_("A session cannot follow itself: give the code of an earlier session."))
         seen = {s.id}
         cursor: int | None = previous.id
         while cursor is not None:
             if cursor in seen:
-                raise InvalidInput("That session already follows this one: linking them would make a loop.")
+                raise InvalidInput(N_("That session already follows this one: linking them would make a loop."))
             seen.add(cursor)
             row = _one(db, "SELECT previous_session_id FROM sessions WHERE id = ?", [cursor])
             cursor = row["previous_session_id"] if row else None
@@ -65,11 +66,14 @@ def unlink_previous(view: View) -> None:
         events.log(db, s.id, "facilitator", "previous_unlinked", {})
 
 
-def _headline(session: Session, orders: dict) -> wording.Headline | None:
-    return results.headline(orders, session.catalogue.names) if len(orders) >= 2 else None
+def _headline(session: Session, orders: dict, t: Translator = ENGLISH) -> wording.Headline | None:
+    if len(orders) < 2:
+        return None
+    names = session.catalogue.names if t is ENGLISH else session.catalogue.names_in(t.locale)
+    return results.headline(orders, names, t)
 
 
-def changes_since_previous(view: View) -> Changes | None:
+def changes_since_previous(view: View, t: Translator = ENGLISH) -> Changes | None:
     """What changed since the linked earlier session; None if there is none (or it was deleted, or has
     expired: an earlier session that grants nothing is as good as unlinked).
 
@@ -78,7 +82,8 @@ def changes_since_previous(view: View) -> Changes | None:
     participant holds no link to the earlier session, so they get nothing that works as one (no code)
     and only what a participant of either session may see: its title and date, and the agreement and
     movement from rounds whose results were revealed (in this session and in the earlier one); not the
-    earlier next steps, whose owners are people of the earlier session."""
+    earlier next steps, whose owners are people of the earlier session. ``t``: the reader's translator, in
+    whose language the agreement headlines are worded (the elements named in it)."""
     store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.READ_FOLLOWUP)
     s = actor.session
@@ -111,7 +116,7 @@ def changes_since_previous(view: View) -> Changes | None:
         steps_by_status=by_status,
         previous_round=prev_round,
         round=cur_round,
-        agreement_then=_headline(prev, then),
-        agreement_now=_headline(s, now_),
+        agreement_then=_headline(prev, then, t),
+        agreement_now=_headline(s, now_, t),
         same_catalogue=same,
     )

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from .. import db as dbmod
 from .. import events, limits, rights
 from ..clock import now
-from ..errors import AccessDenied, EditConflict, InvalidInput
+from ..errors import AccessDenied, EditConflict, InvalidInput, Listing
+from ..i18n import N_
 from ..model import STATUSES, Actor, Session
 from ..rights import Action
 from ..text import NAME_MAX, clean_line, clean_text
@@ -31,9 +32,10 @@ TERMS = ("element_id", "action", "owner_party_id", "owner_person", "due")
 # how the event log names a step's fields (party ids as names, which an archive's import keeps meaning)
 LOGGED = ("element_id", "action", "owner_party", "owner_person", "due", "status", "agreed_by")
 
-STEP_CHANGED = "Someone else changed this next step while you were editing it; your changes were not saved."
-STEP_GONE = "Someone else deleted this next step while you were editing it; your changes were not saved."
-AGREED_BY_OTHERS = (
+STEP_CHANGED = N_("Someone else changed this next step while you were editing it; your changes were not saved.")
+STEP_GONE = N_("Someone else deleted this next step while you were editing it; your changes were not saved.")
+STEP_NOT_DELETED = N_("Someone else changed this next step while you were editing it; it was not deleted.")
+AGREED_BY_OTHERS = N_(
     "Only the facilitator can delete a next step another party agreed to ({parties}). "
     "Ask the facilitator, or change the step instead."
 )
@@ -63,26 +65,28 @@ def _step_values(session: Session, changes: Mapping) -> dict:
     if "element_id" in changes:
         out["element_id"] = _check_element(session, changes["element_id"])
     if "action" in changes:
-        out["action"] = clean_text(changes["action"], field="The action", max_len=ACTION_MAX, required=True)
+        out["action"] = clean_text(changes["action"], field=N_("The action"), max_len=ACTION_MAX, required=True)
     if "owner_party_id" in changes:
         value = changes["owner_party_id"]
-        out["owner_party_id"] = None if value in (None, "") else _party_id(session, value, field="The owner party")
+        out["owner_party_id"] = None if value in (None, "") else _party_id(session, value, field=N_("The owner party"))
     if "owner_person" in changes:
-        out["owner_person"] = clean_line(changes["owner_person"], field="The owner", max_len=NAME_MAX, required=False)
+        out["owner_person"] = clean_line(
+            changes["owner_person"], field=N_("The owner"), max_len=NAME_MAX, required=False
+        )
     if "due" in changes:
-        out["due"] = clean_line(changes["due"], field="The due date or timeframe", max_len=DUE_MAX, required=False)
+        out["due"] = clean_line(changes["due"], field=N_("The due date or timeframe"), max_len=DUE_MAX, required=False)
     if "status" in changes:
         status = changes["status"]
         if status not in STATUSES:
-            raise InvalidInput(f"The status must be one of: {', '.join(STATUSES)}.")
+            raise InvalidInput(N_("The status must be one of: {statuses}."), statuses=Listing(STATUSES))
         out["status"] = status
     if "agreed_by" in changes:
         value = changes["agreed_by"]
         if value is None:
             value = ()
         if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-            raise InvalidInput("'Agreed by' must be a list of this session's parties.")
-        ids = {_party_id(session, p, field="Each party that agreed") for p in value}
+            raise InvalidInput(N_("'Agreed by' must be a list of this session's parties."))
+        ids = {_party_id(session, p, field=N_("Each party that agreed")) for p in value}
         out["agreed_by"] = [p.id for p in session.parties if p.id in ids]
     return out
 
@@ -294,14 +298,14 @@ def delete_next_step(view: View, step_id: int, expected_version: int) -> None:
         if row is None:
             return
         current = _next_step(row, session)
-        expected.check(current, STEP_CHANGED.replace("your changes were not saved", "it was not deleted"))
+        expected.check(current, STEP_NOT_DELETED)
         others = set(json.loads(row["agreed_by"] or "[]")) - _own_party(editor)
         if others:
             try:
                 rights.ensure(editor, Action.DELETE_AGREED_STEP)
             except AccessDenied:
-                names = ", ".join(p.name for p in session.parties if p.id in others)
-                raise AccessDenied(AGREED_BY_OTHERS.format(parties=names)) from None
+                names = Listing(p.name for p in session.parties if p.id in others)
+                raise AccessDenied(AGREED_BY_OTHERS, parties=names) from None
         db.execute("DELETE FROM next_steps WHERE id = ?", [current.id])
         events.log(
             db,

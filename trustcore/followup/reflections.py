@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from .. import db as dbmod
 from .. import events
 from ..clock import now
-from ..errors import InvalidInput
+from ..errors import InvalidInput, Listing, Phrase
+from ..i18n import N_
 from ..rights import Action
 from ..text import TEXT_MAX, clean_text
 from ..view import View
@@ -16,15 +17,16 @@ from .common import _ExpectedVersion, _one
 
 # The guidebook's Activity 6 reflection questions, paraphrased (CC BY-SA 4.0, ODI Trustworthy Data
 # Stewardship Guidebook).
+# English here; a page shows each in the reader's language (``t.gettext(question)``).
 REFLECTION_QUESTIONS: dict[str, str] = {
-    "areas": "Did this engagement show areas where we should raise our trustworthiness?",
-    "actions": "What will we do about them?",
-    "timeframe": "Over what timeframe will we do it?",
-    "org_wide": "How does this relationship's ranking compare with our organisation-wide ranking?",
-    "hierarchy": "Do our data practices fit the hierarchy of trustworthy data stewardship?",
+    "areas": N_("Did this engagement show areas where we should raise our trustworthiness?"),
+    "actions": N_("What will we do about them?"),
+    "timeframe": N_("Over what timeframe will we do it?"),
+    "org_wide": N_("How does this relationship's ranking compare with our organisation-wide ranking?"),
+    "hierarchy": N_("Do our data practices fit the hierarchy of trustworthy data stewardship?"),
 }
 
-REFLECTION_CHANGED = "Someone else changed this answer while you were editing it; your text was not saved."
+REFLECTION_CHANGED = N_("Someone else changed this answer while you were editing it; your text was not saved.")
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,16 @@ def set_reflection(view: View, key: str, answer: str, *, expected_version: int |
     store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.ANSWER_REFLECTIONS)
     if key not in REFLECTION_QUESTIONS:
-        raise InvalidInput(f"Unknown reflection question {key!r}: use one of {', '.join(REFLECTION_QUESTIONS)}.")
-    answer = clean_text(answer, field=f"The answer to “{REFLECTION_QUESTIONS[key]}”", max_len=TEXT_MAX)
+        raise InvalidInput(
+            N_("Unknown reflection question {key}: use one of {keys}."),
+            key=repr(key),
+            keys=Listing(REFLECTION_QUESTIONS),
+        )
+    answer = clean_text(
+        answer,
+        field=Phrase(N_("The answer to “{question}”"), question=Phrase(REFLECTION_QUESTIONS[key])),
+        max_len=TEXT_MAX,
+    )
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)
     with view.write(Action.ANSWER_REFLECTIONS) as (db, session):
         row = _one(db, "SELECT * FROM reflections WHERE session_id = ? AND key = ?", [session.id, key])

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from .. import db as dbmod
 from .. import events, limits, tokens
 from ..clock import now
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, Listing, NotFound, Phrase
+from ..i18n import N_
 from ..model import Session
 from ..rights import Action
 from ..store import UNKNOWN_CODE
 from ..text import NAME_MAX, TEXT_MAX, clean_line, clean_text, unique_name
 from ..view import View
 from . import survey_documents
-from .common import CHOOSE_ELEMENT, _element_label, _one
+from .common import _element_label, _one
 
 TRUST_SCALE = {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Completely"}
 EXPECTATIONS = ("yes", "partly", "no")
@@ -82,10 +83,16 @@ def _answer(session: Session, element_id, answer) -> dict | None:
     """One validated answer row (None when every field is empty)."""
     label = _element_label(session, element_id)
     if not isinstance(answer, Mapping):
-        raise InvalidInput(f"The answer on {label} must be a set of fields ({', '.join(ANSWER_KEYS)}).")
+        raise InvalidInput(
+            N_("The answer on {element} must be a set of fields ({fields})."),
+            element=label,
+            fields=Listing(ANSWER_KEYS),
+        )
     unknown = sorted(str(k) for k in set(answer) - set(ANSWER_KEYS))
     if unknown:
-        raise InvalidInput(f"The answer on {label} has unknown field(s): {', '.join(unknown)}.")
+        raise InvalidInput(
+            N_("The answer on {element} has unknown field(s): {fields}."), element=label, fields=Listing(unknown)
+        )
     trust = answer.get("trust")
     if trust in (None, ""):
         trust = None
@@ -97,11 +104,13 @@ def _answer(session: Session, element_id, answer) -> dict | None:
             if trust not in TRUST_SCALE:
                 raise ValueError
         except (TypeError, ValueError):
-            raise InvalidInput(f"The degree of trust in {label} must be a whole number from 1 to 5.") from None
+            raise InvalidInput(
+                N_("The degree of trust in {element} must be a whole number from 1 to 5."), element=label
+            ) from None
     choices: dict[str, str | None] = {}
     for key, allowed, what in (
-        ("expectations", EXPECTATIONS, "Whether our steps meet your expectations"),
-        ("evidence", EVIDENCE, "Whether our evidence helps you trust us"),
+        ("expectations", EXPECTATIONS, N_("Whether our steps meet your expectations")),
+        ("evidence", EVIDENCE, N_("Whether our evidence helps you trust us")),
     ):
         value = answer.get(key)
         if value in (None, ""):
@@ -109,8 +118,15 @@ def _answer(session: Session, element_id, answer) -> dict | None:
         elif isinstance(value, str) and value.strip().lower() in allowed:
             choices[key] = value.strip().lower()
         else:
-            raise InvalidInput(f"{what} ({label}) must be one of: {', '.join(allowed)}.")
-    comment = clean_text(answer.get("comment"), field=f"Your comment on {label}", max_len=COMMENT_MAX)
+            raise InvalidInput(
+                N_("{what} ({element}) must be one of: {choices}."),
+                what=Phrase(what),
+                element=label,
+                choices=Listing(allowed),
+            )
+    comment = clean_text(
+        answer.get("comment"), field=Phrase(N_("Your comment on {element}"), element=label), max_len=COMMENT_MAX
+    )
     if trust is None and not comment and not any(choices.values()):
         return None
     return {"element_id": element_id, "trust": trust, **choices, "comment": comment}
@@ -136,9 +152,9 @@ def submit_feedback(
     if client is not None:
         limits.SURVEY_ANSWERS.admit(client)
     session = survey_session(view)
-    respondent = clean_line(respondent, field="Your name", max_len=NAME_MAX, required=False)
+    respondent = clean_line(respondent, field=N_("Your name"), max_len=NAME_MAX, required=False)
     if not isinstance(answers, Mapping):
-        raise InvalidInput("The survey answers must be given per element.")
+        raise InvalidInput(N_("The survey answers must be given per element."))
     rows = []
     for element_id in [None, *session.catalogue.ids]:
         if element_id in answers:
@@ -147,9 +163,11 @@ def submit_feedback(
                 rows.append(row)
     unknown = [k for k in answers if k is not None and k not in session.catalogue.ids]
     if unknown:
-        raise InvalidInput(f"{CHOOSE_ELEMENT} Unknown: {', '.join(map(str, unknown))}.")
+        raise InvalidInput(
+            N_("Choose one of this session's elements. Unknown: {unknown}."), unknown=Listing(map(str, unknown))
+        )
     if not rows:
-        raise InvalidInput("The survey is empty: answer at least one question.")
+        raise InvalidInput(N_("The survey is empty: answer at least one question."))
     seen = survey_documents.recorded(view, session, [r["element_id"] for r in rows], shown)
     with view.write(Action.FILL_SURVEY) as (db, fresh):  # a link replaced or closed a moment ago stops here
         sid = fresh.id

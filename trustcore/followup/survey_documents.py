@@ -20,12 +20,15 @@ survey link's holder sees, exactly. Each answer records the versions of the entr
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from babel import lists
 from markupsafe import Markup
 
 from .. import audience as audience_mod
@@ -33,10 +36,12 @@ from .. import db as dbmod
 from .. import ecosystem, ecosystem_svg, events, internal_worksheet
 from .. import workspace as workspace_mod
 from ..clock import now
-from ..errors import InvalidInput, NotAllowedNow, NotFound
+from ..errors import InvalidInput, NotAllowedNow, NotFound, Phrase
+from ..i18n import ENGLISH, N_, Translator
 from ..model import Session
 from ..rights import Action
 from ..store import UNKNOWN_CODE
+from ..templating import in_html
 from ..view import View
 from .common import _element_label, _one
 from .worksheet_entries import _entry
@@ -44,20 +49,21 @@ from .worksheet_entries import _entry
 WORKSHEET = "worksheet"  # the relationship worksheet's Columns B and C
 INTERNAL = "internal-worksheet"  # the organisation's internal worksheet's shareable Columns B and C (Activity 2)
 MAP = "ecosystem_map"  # the linked workspace's data ecosystem map (Activity 4), its shareable version
-KINDS = {  # the kinds of document a survey may show, with their titles
-    WORKSHEET: "Relationship worksheet",
-    INTERNAL: "Organisation-wide worksheet",
-    MAP: "Data ecosystem map",
+KINDS = {  # the kinds of document a survey may show, with their titles (translated where shown)
+    WORKSHEET: N_("Relationship worksheet"),
+    INTERNAL: N_("Organisation-wide worksheet"),
+    MAP: N_("Data ecosystem map"),
 }
-MAP_NOT_LINKED = (
+MAP_NOT_LINKED = N_(
     "This session is not linked to an organisation workspace, so it has no ecosystem map to show: link it on "
     "the console (Organisation workspace) first."
 )
-NOT_LINKED = (
+NOT_LINKED = N_(
     "Link this session to its organisation workspace first (Organisation workspace, on the console): the survey "
     "can show that workspace's internal worksheet only then."
 )
-COLUMNS = {"B": "Steps we take", "C": "How we show it (our evidence)"}  # the worksheet's columns, as headed
+# the worksheet's columns, as headed (translated where shown)
+COLUMNS = {"B": N_("Steps we take"), "C": N_("How we show it (our evidence)")}
 VERSION_MAX = 20_000  # the longest version record an answer may carry (characters)
 
 
@@ -140,11 +146,11 @@ def choose(view: View, columns: Iterable[str], *, kind: str = WORKSHEET) -> tupl
     element names; the internal worksheet (``INTERNAL``, only for a session linked to a workspace) with no
     column is not shown. Returns the new choice."""
     if kind not in KINDS:
-        raise InvalidInput("Choose one of the documents the survey can show.")
+        raise InvalidInput(N_("Choose one of the documents the survey can show."))
     wanted = {str(c).strip().upper() for c in columns}
     unknown = sorted(wanted - set(COLUMNS))
     if unknown:
-        raise InvalidInput("The survey can show the worksheet's Column B (steps) and Column C (evidence) only.")
+        raise InvalidInput(N_("The survey can show the worksheet's Column B (steps) and Column C (evidence) only."))
     this = Shown(kind, tuple(c for c in COLUMNS if c in wanted))
     with view.write(Action.CHOOSE_SURVEY_DOCUMENTS) as (db, s):
         if kind == INTERNAL and this.columns and workspace_mod.linked(view.store.path, db, s) is None:
@@ -284,7 +290,9 @@ def version(documents: Iterable[Document], element_id: str | None) -> str:
 
 def check_version(session: Session, text: object, *, field: str) -> str:
     """A version record a page passes with an answer (``version``), checked for shape; InvalidInput if not."""
-    problem = InvalidInput(f"{field}: the record of what the survey showed is not readable. Reload the page.")
+    problem = InvalidInput(
+        N_("{field}: the record of what the survey showed is not readable. Reload the page."), field=Phrase(field)
+    )
     if not isinstance(text, str) or len(text) > VERSION_MAX:
         raise problem
     try:
@@ -326,7 +334,7 @@ def recorded(
         docs = shared(view)
         return {eid: version(docs, eid) for eid in element_ids}
     if not isinstance(shown, Mapping):
-        raise InvalidInput("The record of what the survey showed must be given per element. Reload the page.")
+        raise InvalidInput(N_("The record of what the survey showed must be given per element. Reload the page."))
     return {eid: check_version(session, shown.get(eid), field=_element_label(session, eid)) for eid in element_ids}
 
 
@@ -341,40 +349,47 @@ _TEMPLATES = jinja2.Environment(
 )
 
 
-def html(view: View) -> str:
+def html(view: View, t: Translator = ENGLISH) -> str:
     """The documents shown with the survey as one shareable, print-ready HTML page
-    (``templates/survey_worksheet.html.j2``): what the survey link's holder sees, and nothing else (no
-    session code, no names of people, no entry marked internal)."""
+    (``templates/survey_worksheet.html.j2``), in ``t``'s language: what the survey link's holder sees, and
+    nothing else (no session code, no names of people, no entry marked internal)."""
     documents = shared(view)
     session = view.session
-    relationship = " and ".join(o for o in (session.our_org, session.partner_org) if o)
+    relationship = lists.format_list([o for o in (session.our_org, session.partner_org) if o], locale=t.locale)
+    titles = [dataclasses.replace(d, title=t.gettext(d.title)) for d in documents]  # KINDS' titles
     return _TEMPLATES.get_template("survey_worksheet.html.j2").render(
-        heading=KINDS[WORKSHEET] if len(documents) < 2 else "Worksheets shared with the survey",
+        **in_html(t),
+        lang=t.locale,
+        heading=t.gettext(KINDS[WORKSHEET]) if len(documents) < 2 else t.gettext("Worksheets shared with the survey"),
         title=session.title,
         relationship=relationship,
-        date=now()[:10],
-        intro=intro(session, documents),
-        documents=documents,
-        column_titles=COLUMNS,
+        date=t.date(dt.date.fromisoformat(now()[:10])),
+        intro=intro(session, documents, t),
+        documents=titles,
+        column_titles={column: t.gettext(title) for column, title in COLUMNS.items()},
     )
 
 
-def intro(session: Session, documents: Iterable[Document]) -> str:
-    """One sentence saying what the shared documents show (the survey page, the preview and the download)."""
-    us = session.our_org or "the organisation"
-    said = {"B": "the steps they take", "C": "how they show it (their evidence)"}
+def intro(session: Session, documents: Iterable[Document], t: Translator = ENGLISH) -> str:
+    """One sentence saying what the shared documents show (the survey page, the preview and the download), in
+    ``t``'s language: what is shared is a list of whole phrases, joined as the locale joins a list."""
+    us = session.our_org or t.gettext("the organisation")
     documents = list(documents)
-    parts = [said[c] for d in documents if d.kind == WORKSHEET for c in d.columns]
-    across = [said[c] for d in documents if d.kind == INTERNAL for c in d.columns]
-    mapped = any(d.kind == MAP for d in documents)
-    if not parts and not across and not mapped:
-        return f"The elements of trustworthy data stewardship on which {us} asks for your view."
-    shared_text = " and ".join(parts)
-    if across:
-        shared_text += (", and, " if parts else "") + f"from its {KINDS[INTERNAL].lower()}, " + " and ".join(across)
-    if mapped:
-        shared_text += (", and " if shared_text else "") + "a map of the data ecosystem it is part of"
-    return (
-        f"For each element of trustworthy data stewardship, what {us} chose to share with you: "
-        f"{shared_text}. Notes marked internal are left out."
+    steps, evidence = t.gettext("the steps they take"), t.gettext("how they show it (their evidence)")
+    said = {"B": steps, "C": evidence}
+    across = {
+        "B": t.gettext("from its organisation-wide worksheet, the steps they take"),
+        "C": t.gettext("from its organisation-wide worksheet, how they show it (their evidence)"),
+    }
+    items = [said[c] for d in documents if d.kind == WORKSHEET for c in d.columns]
+    items += [across[c] for d in documents if d.kind == INTERNAL for c in d.columns]
+    if any(d.kind == MAP for d in documents):
+        items.append(t.gettext("a map of the data ecosystem it is part of"))
+    if not items:
+        return t.gettext("The elements of trustworthy data stewardship on which {us} asks for your view.", us=us)
+    return t.gettext(
+        "For each element of trustworthy data stewardship, what {us} chose to share with you: {shared}. "
+        "Notes marked internal are left out.",
+        us=us,
+        shared=lists.format_list(items, locale=t.locale),
     )

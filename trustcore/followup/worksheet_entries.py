@@ -10,15 +10,17 @@ from .. import db as dbmod
 from .. import events, rights
 from ..clock import now
 from ..errors import InvalidInput
+from ..i18n import N_
 from ..model import Session
 from ..rights import Action
 from ..text import TEXT_MAX, clean_text
 from ..view import View
 from .common import _check_element, _ExpectedVersion, _one, _party_id
 
-COLUMNS = {"B": "Column B (steps we take)", "C": "Column C (how we demonstrate it)"}
+COLUMNS = {"B": N_("Column B (steps we take)"), "C": N_("Column C (how we demonstrate it)")}
 
-ENTRY_CHANGED = "Someone else changed this worksheet entry while you were editing it; your text was not saved."
+ENTRY_CHANGED = N_("Someone else changed this worksheet entry while you were editing it; your text was not saved.")
+WHICH_COLUMN = N_("The worksheet column must be B (steps we take) or C (how we demonstrate it).")
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,11 @@ def set_worksheet_entry(
     actor = store.require(code, token, Action.EDIT_WORKSHEET)
     s = actor.session
     element_id = _check_element(s, element_id)
-    pid = _party_id(s, party_id, field="The party")
+    pid = _party_id(s, party_id, field=N_("The party"))
     rights.ensure(actor, Action.EDIT_WORKSHEET, party_id=pid)
     col = str(column or "").strip().upper()
     if col not in COLUMNS:
-        raise InvalidInput("The worksheet column must be B (steps we take) or C (how we demonstrate it).")
+        raise InvalidInput(WHICH_COLUMN)
     text = clean_text(text, field=COLUMNS[col], max_len=TEXT_MAX)
     internal = bool(internal)
     expected = _ExpectedVersion.of(expected_version, new_allowed=True)

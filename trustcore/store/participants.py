@@ -35,7 +35,7 @@ class Participants(Rounds):
         anonymous session no name is stored: everyone is "Participant N".
         The participant's start order is a fresh random shuffle of the elements (recorded).
         """
-        name = clean_line(name, field="Your name", max_len=NAME_MAX, required=False)
+        name = clean_line(name, field=N_("Your name"), max_len=NAME_MAX, required=False)
         session = self.require(code, None, Action.JOIN).session  # the share link: the code alone
         if session.anonymity is Anonymity.ANONYMOUS:
             name = ""

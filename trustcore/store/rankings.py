@@ -11,6 +11,7 @@ from .. import reasons as reasons_mod
 from ..catalogue import Catalogue, validate_order
 from ..clock import now
 from ..errors import AccessDenied, InvalidInput, NotAllowedNow, NotFound, RoundChanged
+from ..i18n import N_
 from ..model import (
     MyRound,
     Participant,
@@ -73,7 +74,7 @@ class Rankings(Participants):
         if clean is None or not tokens.looks_like_token(token):
             raise AccessDenied(DENIED)
         if isinstance(round_number, bool) or not isinstance(round_number, int):
-            raise InvalidInput("The round of a ranking must be a whole number.")
+            raise InvalidInput(N_("The round of a ranking must be a whole number."))
         with dbmod.write(self.path) as db:
             role, me = self.identify(db, clean, token)
             if me is None:  # another link's token: it does not rank

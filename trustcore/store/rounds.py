@@ -11,6 +11,7 @@ from .. import events, tokens
 from ..catalogue import Catalogue
 from ..clock import now
 from ..errors import NotAllowedNow, NotFound
+from ..i18n import N_
 from ..model import (
     Event,
     Round,
@@ -73,7 +74,7 @@ class Rounds(Access):
         with self.write_as(code, token, Action.RUN_ROUNDS) as (db, s):
             check_round(s.current_round, round_number)
             if s.round.status is RoundStatus.REVEALED:
-                raise NotAllowedNow("This round's results are revealed; open a new round instead of unlocking it.")
+                raise NotAllowedNow(N_("This round's results are revealed; open a new round instead of unlocking it."))
             db.execute(  # the timer goes too: one that ran out would lock the round again at once
                 "UPDATE rounds SET locked_at = NULL, timer_ends_at = NULL, timer_locks = 0"
                 " WHERE session_id = ? AND number = ?",
@@ -129,8 +130,10 @@ class Rounds(Access):
         with self.write_as(code, token, Action.REPLACE_ELEMENTS) as (db, s):
             if list(db.query("SELECT 1 FROM rankings WHERE session_id = ? LIMIT 1", [s.id])):
                 raise NotAllowedNow(
-                    "Rankings were already submitted in this session, so its elements can no "
-                    "longer change. Create a new session for another list."
+                    N_(
+                        "Rankings were already submitted in this session, so its elements can no "
+                        "longer change. Create a new session for another list."
+                    )
                 )
             db.execute(
                 "UPDATE sessions SET catalogue = ?, updated_at = ? WHERE id = ?", [catalogue.to_json(), now(), s.id]

@@ -6,7 +6,7 @@ import json
 
 from .. import tokens
 from ..clock import now
-from ..errors import InvalidInput, RoundChanged
+from ..errors import InvalidInput, Phrase, RoundChanged
 from ..i18n import N_
 from ..model import (
     Participant,
@@ -32,7 +32,7 @@ _LINK_COLUMNS = (
     (Role.STAKEHOLDER, "survey_hash"),
     (Role.PRESENTER, "presenter_hash"),
 )
-EXPIRED = "This session has expired: its data was kept for {days} days and is no longer available."
+EXPIRED = N_("This session has expired: its data was kept for {days} days and is no longer available.")
 RETENTION_ENV = "TRUSTCORE_RETENTION_DAYS"
 
 
@@ -83,32 +83,38 @@ def _removed_link(db, code: str, token: str) -> bool:
     )
 
 
-def _round_moved(shown: int, current: Round) -> str:
+def _round_moved(shown: int, current: Round) -> Phrase:
     """Why a ranking made on round ``shown``'s page was not saved, ``current`` being the current round."""
     if current.number < shown:
-        said = f"Round {shown} is not open"
+        said = N_("Round {shown} is not open: your ranking was not saved. The page now shows round {current}.")
     elif current.status is RoundStatus.OPEN:
-        said = f"Round {shown} has closed and round {current.number} is open"
+        said = N_(
+            "Round {shown} has closed and round {current} is open: your ranking was not saved. "
+            "The page now shows round {current}."
+        )
     else:
-        said = f"Round {shown} has closed"
-    return f"{said}: your ranking was not saved. The page now shows round {current.number}."
+        said = N_("Round {shown} has closed: your ranking was not saved. The page now shows round {current}.")
+    return Phrase(said, shown=shown, current=current.number)
 
 
-def _round_acted(shown: int, current: int) -> str:
+def _round_acted(shown: int, current: int) -> Phrase:
     """Why a facilitator's action clicked on round ``shown``'s page did nothing, ``current`` being the current
     round's number (another window opened a round meanwhile)."""
     if current > shown:
-        said = f"Round {current} was already opened from another window, so round {shown} is no longer current"
+        said = N_(
+            "Round {current} was already opened from another window, so round {shown} is no longer current: "
+            "nothing was changed. The page now shows round {current}."
+        )
     else:
-        said = f"Round {shown} is not open yet"
-    return f"{said}: nothing was changed. The page now shows round {current}."
+        said = N_("Round {shown} is not open yet: nothing was changed. The page now shows round {current}.")
+    return Phrase(said, shown=shown, current=current)
 
 
 def check_round(current: int, round_number: int) -> None:
     """Refuse (RoundChanged, nothing written) an action meant for round ``round_number`` (the round the
     page showed) when round ``current`` is the current one; called inside the write transaction."""
     if isinstance(round_number, bool) or not isinstance(round_number, int):
-        raise InvalidInput("The round of an action must be a whole number.")
+        raise InvalidInput(N_("The round of an action must be a whole number."))
     if round_number != current:
         raise RoundChanged(_round_acted(round_number, current))
 

@@ -14,7 +14,8 @@ from .. import db as dbmod
 from .. import events, signin, tokens
 from ..catalogue import Catalogue
 from ..clock import now
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, Phrase
+from ..i18n import N_
 from ..model import (
     DEFAULT_JOIN_CAP,
     MAX_PARTIES,
@@ -39,7 +40,11 @@ def retention_days_from_env() -> int | None:
         if days < 1:
             raise ValueError
     except ValueError:
-        raise InvalidInput(f"{RETENTION_ENV} must be a whole number of days (1 or more), not {raw!r}.") from None
+        raise InvalidInput(
+            N_("{variable} must be a whole number of days (1 or more), not {value}."),
+            variable=RETENTION_ENV,
+            value=repr(raw),
+        ) from None
     return days
 
 
@@ -56,15 +61,26 @@ def _parse_parties(parties) -> list[tuple[str, tuple[str, ...]]]:
             name, members = p
         if isinstance(members, str):
             members = [m for m in members.replace("\n", ",").split(",")]
-        name = clean_line(name, field=f"Party {len(out) + 1}'s name", max_len=NAME_MAX)
-        kept = tuple(m for m in (clean_line(m, field=f"A member of {name}", required=False) for m in members) if m)
+        name = clean_line(name, field=Phrase(N_("Party {n}'s name"), n=len(out) + 1), max_len=NAME_MAX)
+        kept = tuple(
+            m
+            for m in (
+                clean_line(m, field=Phrase(N_("A member of {party}"), party=name), required=False) for m in members
+            )
+            if m
+        )
         out.append((name, kept))
     if not MIN_PARTIES <= len(out) <= MAX_PARTIES:
-        raise InvalidInput(f"A session needs {MIN_PARTIES} to {MAX_PARTIES} parties; {len(out)} given.")
+        raise InvalidInput(
+            N_("A session needs {low} to {high} parties; {given} given."),
+            low=MIN_PARTIES,
+            high=MAX_PARTIES,
+            given=len(out),
+        )
     seen = set()
     for name, _ in out:
         if name.casefold() in seen:
-            raise InvalidInput(f"Two parties are called {name!r}: give each party its own name.")
+            raise InvalidInput(N_("Two parties are called {name}: give each party its own name."), name=repr(name))
         seen.add(name.casefold())
     return out
 
@@ -133,7 +149,7 @@ class Sessions:
             raise NotFound(UNKNOWN_CODE)
         s = rows[0]
         if self._expired(s["created_at"]):
-            raise NotFound(EXPIRED.format(days=self.retention_days))
+            raise NotFound(EXPIRED, days=self.retention_days)
         parties = tuple(
             Party(r["id"], r["position"], r["name"], tuple(json.loads(r["members"])))
             for r in db.query("SELECT * FROM parties WHERE session_id = ? ORDER BY position", [s["id"]])
@@ -195,17 +211,19 @@ class Sessions:
         ``owner``: the signed-in creator's e-mail address (``trustcore.signin``), None without sign-in."""
         owner_email = signin.email_of(owner) if owner is not None else None
         if owner is not None and owner_email is None:
-            raise InvalidInput("The signed-in account has no e-mail address, so the session cannot be yours.")
+            raise InvalidInput(N_("The signed-in account has no e-mail address, so the session cannot be yours."))
         anonymity = anonymity_mod.parse(anonymity)
-        title = clean_line(title, field="The title", max_len=TITLE_MAX)
-        our_org = clean_line(our_org, field="Our organisation", max_len=NAME_MAX, required=False)
-        partner_org = clean_line(partner_org, field="The partner", max_len=NAME_MAX, required=False)
-        flows = clean_text(flows, field="The flows", max_len=TEXT_MAX)
+        title = clean_line(title, field=N_("The title"), max_len=TITLE_MAX)
+        our_org = clean_line(our_org, field=N_("Our organisation"), max_len=NAME_MAX, required=False)
+        partner_org = clean_line(partner_org, field=N_("The partner"), max_len=NAME_MAX, required=False)
+        flows = clean_text(flows, field=N_("The flows"), max_len=TEXT_MAX)
         party_list = _parse_parties(parties)
         if anonymity is not Anonymity.NAMED and any(members for _, members in party_list):
             raise InvalidInput(
-                "This session hides people's names, so its parties cannot list their members: leave the members "
-                "empty, or choose “Names shown”."
+                N_(
+                    "This session hides people's names, so its parties cannot list their members: leave the "
+                    "members empty, or choose “Names shown”."
+                )
             )
         catalogue = catalogue or catalogue_mod.default()
         token = tokens.new_token()

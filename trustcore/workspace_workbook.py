@@ -1,0 +1,349 @@
+"""An organisation workspace as one Excel workbook (.xlsx), and the data its printable report shares (no
+Streamlit here).
+
+``workspace_workbook`` writes the sheets ``SHEETS``, in this order: About (the workspace's name and dates,
+and what the copy leaves out), Ranking (Activity 1: the elements in the current organisation-wide ranking's
+order, with their rank in every version), Ranking versions (each version's date and where it came from),
+Worksheet (Activity 2: Column A in the Activity 1 order, B the steps the organisation takes, C how it
+demonstrates them), Relationships (each partner: its sessions, latest agreement and agreement over time in
+words, its next steps counted), Agreement (each revealed round of each linked session), Next steps
+(Column E across the relationships: open, overdue, done), and the data ecosystem map (Activity 4) as Map
+actors and Map flows (the columns of the map's own CSV, ``ecosystem.CSV_COLUMNS``, in words).
+
+It is written with the session workbook's machinery (``trustcore.workbook``): every text cell typed text
+(never a formula; formula-looking text quote-prefixed), rows as tall as their wrapped text, each sheet
+printing landscape on A4 fitted to the width with its header row on every page.
+
+What a copy carries is its ``audience.organisation`` (the one decision, in ``trustcore.audience``): the
+workspace link's full copy marks internal fields "[internal]" (and says which actors and flows of the map are
+shareable); the shareable copy leaves them out, with the map's internal actors and flows and every flow
+touching an internal actor (``ecosystem.EcosystemMap.shareable``, what a survey shows of it). Either copy
+reads the linked sessions as ``trustcore.relationships`` does (revealed rounds only, no person's name, no
+session code). Rights: ``Action.DOWNLOAD_WORKSPACE`` (the workspace link), the link identified again on
+the one read snapshot everything is read on, so a replaced link reads nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet.worksheet import Worksheet as Sheet
+
+from . import audience as audience_mod
+from . import catalogue as catalogue_mod
+from . import clock, ecosystem, internal_worksheet, relationships
+from . import db as dbmod
+from . import workspace as ws
+from .audience import Audience
+from .ecosystem import EcosystemMap
+from .internal_worksheet import Entry, InternalWorksheet
+from .relationships import Relationship, Step
+from .rights import Action
+from .workbook import _HEADER_FONT, _TEXT_WIDTH, INTERNAL_MARK, _finish, _put, _table, _when, _widths
+from .workspace import OrgRanking, Workspace, WorkspaceView
+
+SHEETS = (
+    "About",
+    "Ranking",
+    "Ranking versions",
+    "Worksheet",
+    "Relationships",
+    "Agreement",
+    "Next steps",
+    "Map actors",
+    "Map flows",
+)
+TYPED_IN = "entered in the workspace"
+STATE_WORDS = {relationships.OPEN: "Open", relationships.OVERDUE: "Overdue", relationships.DONE: "Done"}
+
+
+# --------------------------------------------------------------------------------------- what a reader may get
+
+
+@dataclass(frozen=True)
+class WorkspaceData:
+    """Everything the workspace's workbook and report show, as its audience may see it."""
+
+    workspace: Workspace
+    audience: Audience
+    generated: str  # when it was read (clock.FORMAT, UTC)
+    versions: tuple[OrgRanking, ...]  # Activity 1, oldest first (the last is the current one)
+    names: dict[str, str]  # element id -> its name
+    sheet: InternalWorksheet  # Activity 2, only the entries the audience may see
+    relationships: tuple[Relationship, ...]
+    column_e: dict[str, list[Step]]  # open / overdue / done
+    map: EcosystemMap  # Activity 4, as the audience may see it
+
+    @property
+    def shareable(self) -> bool:
+        return self.audience.shareable
+
+    @property
+    def current(self) -> OrgRanking | None:
+        return self.versions[-1] if self.versions else None
+
+    def name(self, element_id: str) -> str:
+        return self.names.get(element_id, element_id)
+
+
+def workspace_data(wview: WorkspaceView, *, shareable: bool = False, on: date | None = None) -> WorkspaceData:
+    """What ``workspace_workbook`` and ``workspace_report`` show, read on one snapshot of the database.
+    ``shareable``: the copy for people outside the organisation (``audience.organisation``); ``on``: the day
+    next steps are judged overdue on (today, UTC)."""
+    wview.require(Action.DOWNLOAD_WORKSPACE)
+    seen = audience_mod.organisation(shareable=shareable)
+    store = wview.store
+    with dbmod.snapshot(store.path) as db:
+        workspace = store.identify_workspace(db, wview.workspace.id, wview.token)  # a replaced link reads nothing
+        versions = tuple(ws.rankings(wview))
+        sheet = internal_worksheet.build(wview)
+        found = relationships.relationships(wview, on=on)
+        drawn = ecosystem.read(wview, shareable=seen.shareable)
+    names = dict(catalogue_mod.default().names)
+    rows = tuple(
+        dataclasses.replace(row, entries={c: e for c, e in row.entries.items() if e.text and seen.shows_entry(e)})
+        for row in sheet.rows
+    )
+    return WorkspaceData(
+        workspace=workspace,
+        audience=seen,
+        generated=clock.now(),
+        versions=versions,
+        names=names,
+        sheet=dataclasses.replace(sheet, rows=rows),
+        relationships=tuple(found),
+        column_e=relationships.column_e(found),
+        map=drawn,
+    )
+
+
+# --------------------------------------------------------------------------------------- words shared with the report
+
+
+def shareable_notice(data: WorkspaceData) -> str:
+    """What the copy is, and what a shareable one leaves out, in words (the report's first page, About)."""
+    if data.shareable:
+        return (
+            "Shareable version: the internal worksheet's fields marked internal, and the ecosystem map's internal "
+            "actors and flows, are left out; it names no person and holds no link or session code. The "
+            "relationships show revealed rounds only."
+        )
+    return (
+        "Full version, for the organisation: it includes the internal worksheet's fields marked internal "
+        "(marked as such) and the ecosystem map's internal actors and flows. Share the shareable version instead."
+    )
+
+
+def source(version: OrgRanking) -> str:
+    """Where a version of the organisation-wide ranking came from, in words."""
+    return version.source or TYPED_IN
+
+
+def entry_text(entry: Entry | None) -> str:
+    if entry is None or not entry.text:
+        return ""
+    return (INTERNAL_MARK if entry.internal else "") + entry.text
+
+
+def latest_words(relationship: Relationship) -> str:
+    latest = relationship.latest
+    if latest is None or latest.value is None:
+        return "no revealed agreement yet"
+    return f"{latest.label} ({latest.statistic} = {latest.value:.2f})"
+
+
+def step_counts(relationship: Relationship) -> dict[str, int]:
+    return {state: sum(1 for s in relationship.steps if s.state == state) for state in relationships.STATES}
+
+
+# --------------------------------------------------------------------------------------- sheets
+
+
+def _about(sh: Sheet, data: WorkspaceData) -> None:
+    current = data.current
+    rows = [
+        ("Organisation", data.workspace.name),
+        ("Workspace created (UTC)", _when(data.workspace.created_at)),
+        ("This file made (UTC)", _when(data.generated)),
+        (
+            "Organisation-wide ranking",
+            f"version {current.version} of {len(data.versions)}, {current.entered_at[:10]}, {source(current)}"
+            if current
+            else "none yet",
+        ),
+        (
+            "Relationships",
+            f"{len(data.relationships)} partner(s), {sum(len(r.sessions) for r in data.relationships)} session(s)",
+        ),
+        ("This copy", shareable_notice(data)),
+    ]
+    _table(sh, ["About", "Value"], rows, fixed={1: 26, 2: 90})
+
+
+def _ranking(sh: Sheet, data: WorkspaceData) -> None:
+    """The elements in the current order, with their rank in every version (newest first)."""
+    versions = list(reversed(data.versions))
+    header = ["Rank (current)", "Element", "Element ID"] + [
+        f"Version {v.version} ({v.entered_at[:10]})" for v in versions
+    ]
+    order = list(data.current.order) if data.current else list(catalogue_mod.default().ids)
+    for v in versions:  # an element only an earlier version had (a co-ranking session's own list)
+        order += [e for e in v.order if e not in order]
+    rows = []
+    for eid in order:
+        ranks = [v.order.index(eid) + 1 if eid in v.order else None for v in versions]
+        current = data.current.order.index(eid) + 1 if data.current and eid in data.current.order else None
+        rows.append([current, data.name(eid), eid, *ranks])
+    _table(sh, header, rows, fixed={2: 34})
+
+
+def _versions(sh: Sheet, data: WorkspaceData) -> None:
+    rows = [
+        (v.version, _when(v.entered_at), source(v), ", ".join(data.name(e) for e in v.order[:3]))
+        for v in reversed(data.versions)
+    ]
+    _table(sh, ["Version", "Entered (UTC)", "Where it came from", "Its top three"], rows, fixed={3: 50, 4: 50})
+
+
+def _worksheet(sh: Sheet, data: WorkspaceData) -> None:
+    header = ["A: position", "A: element", "B: steps we take", "C: how we demonstrate it"]
+    rows = [
+        (row.position, row.element, entry_text(row.entries.get("B")), entry_text(row.entries.get("C")))
+        for row in data.sheet.rows
+    ]
+    _table(sh, header, rows, fixed={1: 12, 2: 30, 3: 50, 4: 50})
+    notes = [("Column A order", data.sheet.order_source), ("This copy", shareable_notice(data))]
+    for i, (label, text) in enumerate(notes, start=len(rows) + 3):
+        _put(sh, i, 1, label).font = _HEADER_FONT
+        _put(sh, i, 2, text)
+        sh.merge_cells(start_row=i, start_column=2, end_row=i, end_column=len(header))
+    _widths(sh, {1: 12, 2: 30, 3: 50, 4: 50})
+    _finish(sh)
+
+
+def _relationships(sh: Sheet, data: WorkspaceData) -> None:
+    header = ["Partner", "Sessions", "Latest agreement", "Agreement over time", "Open", "Overdue", "Done"]
+    rows = []
+    for r in data.relationships:
+        counts = step_counts(r)
+        sessions = "\n".join(f"{s.title} ({s.created_at[:10]})" for s in r.sessions)
+        rows.append(
+            [
+                r.partner,
+                sessions,
+                latest_words(r),
+                relationships.in_words(r),
+                *(counts[state] for state in relationships.STATES),
+            ]
+        )
+    _table(sh, header, rows, fixed={1: 22, 2: 34, 3: 26, 4: 50})
+
+
+def _agreement(sh: Sheet, data: WorkspaceData) -> None:
+    header = [
+        "Partner",
+        "Session",
+        "Held",
+        "Organisation's party",
+        "Parties",
+        "Round",
+        "Statistic",
+        "Value",
+        "In words",
+        "Headline",
+    ]
+    rows: list[list[object]] = []
+    for r in data.relationships:
+        for s in r.sessions:
+            base: list[object] = [r.partner, s.title, s.created_at[:10], s.organisation, ", ".join(s.parties)]
+            if not s.agreement:
+                rows.append([*base, None, "", None, "no round revealed yet", ""])
+            for a in s.agreement:
+                rows.append([*base, a.round, a.statistic, a.value, a.label, a.summary])
+    _table(sh, header, rows, fixed={2: 26, 10: _TEXT_WIDTH}, most={5: 24, 9: 24})
+
+
+def _steps(sh: Sheet, data: WorkspaceData) -> None:
+    header = ["State", "Partner", "Session", "Element", "Action", "Owner (party)", "Due", "Status", "Agreed by"]
+    rows = [
+        [
+            STATE_WORDS[state],
+            s.partner,
+            s.session,
+            s.element,
+            s.action,
+            s.owner_party or "",
+            s.due,
+            s.status,
+            ", ".join(s.agreed_by),
+        ]
+        for state in relationships.STATES
+        for s in data.column_e[state]
+    ]
+    _table(sh, header, rows, fixed={5: _TEXT_WIDTH})
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _actors(sh: Sheet, data: WorkspaceData) -> None:
+    m = data.map
+    us = m.organisation
+    header = ["Actor", "Kind", "Role", "The organisation", "Shareable"]
+    rows = [
+        [
+            a.name,
+            ecosystem.KINDS.get(a.kind, a.kind),
+            ecosystem.ROLES.get(a.role, a.role) if a.role else "",
+            _yes(us is not None and a.id == us.id),
+            _yes(not a.internal),
+        ]
+        for a in m.actors
+    ]
+    _table(sh, header, rows, fixed={1: 34})
+
+
+def _flows(sh: Sheet, data: WorkspaceData) -> None:
+    m = data.map
+    header = ["From", "To", "Kind", "Label", "Shareable"]
+    rows = []
+    for f in m.flows:
+        source, target = m.actor(f.source_id), m.actor(f.target_id)
+        rows.append(
+            [
+                source.name if source else "",
+                target.name if target else "",
+                ecosystem.FLOW_KINDS.get(f.kind, f.kind),
+                f.label,
+                _yes(not f.internal),
+            ]
+        )
+    _table(sh, header, rows, fixed={1: 30, 2: 30, 4: 40})
+
+
+def render(data: WorkspaceData) -> bytes:
+    """The workbook of already gathered data (``workspace_workbook`` checks the right first)."""
+    wb = Workbook()
+    wb.properties.creator = "trustcore"
+    wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", data.workspace.name)
+    first = wb.active
+    first.title = SHEETS[0]
+    _about(first, data)
+    sheets = (_ranking, _versions, _worksheet, _relationships, _agreement, _steps, _actors, _flows)
+    for title, draw in zip(SHEETS[1:], sheets, strict=True):
+        draw(wb.create_sheet(title), data)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def workspace_workbook(wview: WorkspaceView, *, shareable: bool = False, on: date | None = None) -> bytes:
+    """The workspace as an .xlsx file: sheets SHEETS (see the module docstring); ``shareable`` leaves out every
+    field marked internal (``audience.organisation``). Rights: ``Action.DOWNLOAD_WORKSPACE``."""
+    return render(workspace_data(wview, shareable=shareable, on=on))
