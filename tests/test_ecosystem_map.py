@@ -174,7 +174,7 @@ def test_the_diagram_escapes_what_people_typed_and_says_what_it_shows(store):
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert re.search(r"<title id=\"map-title\">.*data ecosystem map</title>", svg)
     desc = re.search(r"<desc id=\"map-desc\">(.*?)</desc>", svg, re.S)
-    assert desc and "2 actors and 1 flows" in desc.group(1) and "in the centre" in desc.group(1)
+    assert desc and "2 actors and 1 flow." in desc.group(1) and "in the centre" in desc.group(1)
     for kind in ecosystem.FLOW_KINDS.values():  # the legend names every kind of flow and of actor
         assert f">{kind}</text>" in svg
     assert ">Group of people</text>" in svg

@@ -64,7 +64,7 @@ def test_the_tab_deletes_the_workspace_once_its_name_is_typed(store, made):  # n
     _button(at, "Delete the workspace").click().run()
     assert not at.exception, at.exception
     shown = texts(at).replace("\\", "")  # (as shown: markdown escaped)
-    assert "were deleted" in shown and "1 linked session(s) were unlinked" in shown
+    assert "were deleted" in shown and "1 linked session was unlinked" in shown
     assert "workspace" not in at.query_params and "org" not in at.query_params
     with pytest.raises(AccessDenied):
         store.open_workspace(org.workspace.id, org.token)

@@ -62,7 +62,7 @@ def test_the_tab_shows_each_relationship_its_agreement_and_column_e_with_filters
     for code in (first.session.code, second.session.code, water.session.code):
         assert code not in shown.replace("-", "") and code not in "".join(f.to_string() for f in _frames(at))
 
-    at.button_group(key="rel:filter").set_value(["Done"]).run()
+    at.button_group(key="rel:filter").set_value(["done"]).run()
     assert not at.exception, at.exception
     assert list(_frames(at)[-1]["Next step"]) == ["Old step"]
 

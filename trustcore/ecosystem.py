@@ -30,7 +30,7 @@ from . import workspace as ws
 from .clock import now
 from .errors import InvalidInput, Listing, NotAllowedNow, Phrase
 from .followup.common import _ExpectedVersion, _one
-from .i18n import N_
+from .i18n import ENGLISH, N_, Translator
 from .rights import Action
 from .text import NAME_MAX, TITLE_MAX, clean_line, name_key, spreadsheet_safe
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .workspace import LinkedSession, WorkspaceView
 
 ORGANISATION, PEOPLE, TECHNOLOGY = "organisation", "people", "technology"
+# stored codes -> display names (English, marked: shown through ``t.gettext`` in the reader's words)
 KINDS = {ORGANISATION: N_("Organisation"), PEOPLE: N_("Group of people"), TECHNOLOGY: N_("Technology")}
 ROLES = {
     "": N_("No role"),
@@ -142,11 +143,17 @@ class EcosystemMap:
             if a.kind == ORGANISATION and a.id != us.id
         ]
 
-    def describe(self, flow: Flow) -> str:
-        """``CityBus → Council: data (timetables)``, in words."""
+    def describe(self, flow: Flow, t: Translator = ENGLISH) -> str:
+        """``CityBus → Council: data (timetables)``, in ``t``'s words."""
         source, target = self.actor(flow.source_id), self.actor(flow.target_id)
-        what = FLOW_KINDS[flow.kind].lower() + (f" ({flow.label})" if flow.label else "")
-        return f"{source.name if source else '?'} → {target.name if target else '?'}: {what}"
+        kind = t.gettext(FLOW_KINDS[flow.kind]).lower()
+        what = t.gettext("{kind} ({label})", kind=kind, label=flow.label) if flow.label else kind
+        return t.gettext(
+            "{source} → {target}: {what}",
+            source=source.name if source else "?",
+            target=target.name if target else "?",
+            what=what,
+        )
 
 
 # ------------------------------------------------------------------------------------------- reading

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from . import charts, templating
 from .ecosystem import FLOW_KINDS, KINDS, ORGANISATION, PEOPLE, ROLES, TECHNOLOGY, Actor, EcosystemMap
+from .i18n import ENGLISH, Translator
 from .text import name_key
 
 FONT = 24  # an actor's name: readable from the back of a room
@@ -76,11 +77,15 @@ class Arrow:
         return len(self.text) * SMALL * 0.6 + 14
 
 
-def _node(actor: Actor, x: float, y: float, *, centre: bool, note: str, ring_centre: float) -> Node:
+def _node(
+    actor: Actor, x: float, y: float, *, centre: bool, note: str, ring_centre: float, t: Translator = ENGLISH
+) -> Node:
     lines = tuple(charts._wrap_lines(actor.name, WRAP))
-    role = ROLES[actor.role] if actor.role else ""
+    role = t.gettext(ROLES[actor.role]) if actor.role else ""
     h = LINE * len(lines) + (LINE if role else 0) + 24
-    w = NODE_W + (30 if actor.kind == PEOPLE else 0)
+    # wide enough for its longest line (a long word, in any language), plus the corners a hexagon cuts off
+    longest = max(max(len(line) for line in lines) * FONT * 0.56, len(role) * SMALL * 0.56) + 28
+    w = max(NODE_W, longest + (44 if actor.kind == TECHNOLOGY else 0)) + (30 if actor.kind == PEOPLE else 0)
     hw, hh = w / 2, h / 2
     hexagon = (
         f"{x - hw:.1f},{y:.1f} {x - hw + 22:.1f},{y - hh:.1f} {x + hw - 22:.1f},{y - hh:.1f} "
@@ -112,8 +117,8 @@ def _clip(node: Node, towards: tuple[float, float]) -> tuple[float, float]:
     return node.x + dx * t, node.y + dy * t
 
 
-def layout(m: EcosystemMap, annotations: Mapping[str, str] | None = None) -> dict:
-    """The diagram's geometry (what the template writes out)."""
+def layout(m: EcosystemMap, annotations: Mapping[str, str] | None = None, t: Translator = ENGLISH) -> dict:
+    """The diagram's geometry and its words in ``t``'s language (what the template writes out)."""
     notes = {name_key(k): v for k, v in (annotations or {}).items()}
     us = m.organisation
     ring = [a for a in m.actors if us is None or a.id != us.id]
@@ -121,13 +126,14 @@ def layout(m: EcosystemMap, annotations: Mapping[str, str] | None = None) -> dic
     cx = cy = radius + MARGIN
     nodes: dict[int, Node] = {}
     if us is not None:
-        nodes[us.id] = _node(us, cx, cy, centre=True, note="", ring_centre=cy)
+        nodes[us.id] = _node(us, cx, cy, centre=True, note="", ring_centre=cy, t=t)
     for i, actor in enumerate(ring):
         angle = -math.pi / 2 + 2 * math.pi * i / max(1, len(ring))
         if len(ring) == 1 and us is None:
             angle = 0.0
         x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-        nodes[actor.id] = _node(actor, x, y, centre=False, note=notes.get(name_key(actor.name), ""), ring_centre=cy)
+        note = notes.get(name_key(actor.name), "")
+        nodes[actor.id] = _node(actor, x, y, centre=False, note=note, ring_centre=cy, t=t)
 
     arrows = []
     pairs: dict[frozenset[int], list] = {}
@@ -147,13 +153,14 @@ def layout(m: EcosystemMap, annotations: Mapping[str, str] | None = None) -> dic
             sx, sy = _clip(source, (mx, my))
             tx, ty = _clip(target, (mx, my))
             # the label sits on the curve (a quadratic Bézier), the labels of one pair spread along it
-            t = (i + 1) / (len(group) + 1)  # from the pair's first actor, whichever way the flow goes
+            u = (i + 1) / (len(group) + 1)  # from the pair's first actor, whichever way the flow goes
             if f.source_id != low:
-                t = 1 - t
-            lx = (1 - t) ** 2 * sx + 2 * t * (1 - t) * mx + t**2 * tx
-            ly = (1 - t) ** 2 * sy + 2 * t * (1 - t) * my + t**2 * ty
+                u = 1 - u
+            lx = (1 - u) ** 2 * sx + 2 * u * (1 - u) * mx + u**2 * tx
+            ly = (1 - u) ** 2 * sy + 2 * u * (1 - u) * my + u**2 * ty
             colour, dash = FLOW_STYLE[f.kind]
-            text = FLOW_KINDS[f.kind] + (f": {f.label}" if f.label else "")
+            kind = t.gettext(FLOW_KINDS[f.kind])
+            text = t.gettext("{kind}: {label}", kind=kind, label=f.label) if f.label else kind
             arrows.append(
                 Arrow(f"M{sx:.1f} {sy:.1f} Q{mx:.1f} {my:.1f} {tx:.1f} {ty:.1f}", colour, dash, f.kind, text, lx, ly)
             )
@@ -169,47 +176,71 @@ def layout(m: EcosystemMap, annotations: Mapping[str, str] | None = None) -> dic
     left, top = left - 30, top - 90  # room for the title
     legend_x = right + 50
     height = max(bottom + 30 - top, 140 + 40 * len(FLOW_KINDS) + 30 + 46 * len(KINDS) + 90)
+    names = [t.gettext(FLOW_KINDS[k]) for k in FLOW_KINDS] + [t.gettext(KINDS[k]) for k in KINDS]
+    legend_w = max(LEGEND_W, 100 + max(len(n) for n in names) * SMALL * 0.6 + 20)  # a longer word in a language
     return {
         "left": left,
         "top": top,
-        "width": legend_x + LEGEND_W - left,
+        "width": legend_x + legend_w - left,
         "height": height,
         "nodes": list(nodes.values()),
         "arrows": arrows,
         "legend_x": legend_x,
-        "flow_kinds": [(k, FLOW_KINDS[k], *FLOW_STYLE[k]) for k in FLOW_KINDS],
-        "actor_kinds": [(k, KINDS[k], KIND_FILL[k]) for k in KINDS],
+        "flow_kinds": [(k, t.gettext(FLOW_KINDS[k]), *FLOW_STYLE[k]) for k in FLOW_KINDS],
+        "actor_kinds": [(k, t.gettext(KINDS[k]), KIND_FILL[k]) for k in KINDS],
+        "words": {  # the legend's headings and the empty map's line
+            # Translators: the heading of the ecosystem map's legend of arrows
+            "flows": t.gettext("Flows"),
+            # Translators: the heading of the ecosystem map's legend of shapes
+            "actors": t.gettext("Actors"),
+            # Translators: the map's legend, written on lines of about 20 characters
+            "thick": tuple(charts._wrap_lines(t.gettext("Thick border: the organisation itself"), 20)),
+            "empty": t.gettext("Nothing on the map yet: add actors, then the flows between them."),
+        },
     }
 
 
-def summary(m: EcosystemMap, annotations: Mapping[str, str] | None = None) -> str:
-    """The map in words (the SVG's ``<desc>``, and the page's caption)."""
+def summary(m: EcosystemMap, annotations: Mapping[str, str] | None = None, t: Translator = ENGLISH) -> str:
+    """The map in words (the SVG's ``<desc>``, and the page's caption), in ``t``'s language."""
     if not m.actors:
-        return "Nothing on the map yet."
+        return t.gettext("Nothing on the map yet.")
     us = m.organisation
-    parts = [f"{len(m.actors)} actors and {len(m.flows)} flows."]
+    actors = t.ngettext("{n} actor", "{n} actors", len(m.actors))
+    flows = t.ngettext("{n} flow", "{n} flows", len(m.flows))
+    parts = [t.gettext("{actors} and {flows}.", actors=actors, flows=flows)]
     if us is not None:
-        parts.append(f"{us.name} is the organisation, in the centre.")
-    parts.extend(f"{m.describe(f)}." for f in m.flows)
+        parts.append(t.gettext("{name} is the organisation, in the centre.", name=us.name))
+    parts.extend(t.gettext("{flow}.", flow=m.describe(f, t)) for f in m.flows)
     notes = {name_key(k): v for k, v in (annotations or {}).items()}
-    parts.extend(f"{a.name}: {notes[name_key(a.name)]}." for a in m.actors if name_key(a.name) in notes)
+    parts.extend(
+        t.gettext("{name}: {note}.", name=a.name, note=notes[name_key(a.name)])
+        for a in m.actors
+        if name_key(a.name) in notes
+    )
     return " ".join(parts)
 
 
-def svg(m: EcosystemMap, annotations: Mapping[str, str] | None = None, *, title: str | None = None) -> Markup:
-    """The map as one standalone SVG document (``annotations``: text under each partner, keyed by its name
-    lower-cased)."""
-    heading = title or f"{m.workspace}: data ecosystem map"
+def svg(
+    m: EcosystemMap,
+    annotations: Mapping[str, str] | None = None,
+    *,
+    title: str | None = None,
+    t: Translator = ENGLISH,
+) -> Markup:
+    """The map as one standalone SVG document in ``t``'s language (``annotations``: text under each partner,
+    keyed by its name lower-cased, already in that language)."""
+    heading = title or t.gettext("{organisation}: data ecosystem map", organisation=m.workspace)
     return Markup(
         templating.render(
             "charts/ecosystem.svg.j2",
             title=heading,
-            desc=summary(m, annotations),
+            desc=summary(m, annotations, t),
             empty=not m.actors,
             font=FONT,
             small=SMALL,
             line=LINE,
             ink=INK,
-            **layout(m, annotations),
+            lang=t.locale,
+            **layout(m, annotations, t),
         )
     )

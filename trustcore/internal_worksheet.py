@@ -16,6 +16,7 @@ out (``shareable``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from . import audience as audience_mod
 from . import catalogue as catalogue_mod
@@ -25,7 +26,7 @@ from .clock import now
 from .errors import InvalidInput
 from .followup.common import _ExpectedVersion, _one
 from .followup.worksheet_entries import COLUMNS, WHICH_COLUMN
-from .i18n import N_
+from .i18n import ENGLISH, N_, Translator
 from .rights import Action
 from .text import TEXT_MAX, clean_text
 from .workspace import WorkspaceView, _versions
@@ -34,7 +35,8 @@ ENTRY_CHANGED = N_(
     "Someone else changed this entry of the internal worksheet while you were editing it; your text was not saved."
 )
 CHOOSE_ELEMENT = N_("Choose one of the elements in Column A of the organisation's worksheet.")
-DEFAULT_ORDER = "the elements in their default order (no organisation-wide ranking yet)"
+DEFAULT_ORDER = N_("the elements in their default order (no organisation-wide ranking yet)")
+RANKED_ORDER = N_("the elements in the order of the organisation-wide ranking (version {version}, {date})")
 
 
 @dataclass(frozen=True)
@@ -82,20 +84,23 @@ def entries(db, workspace_id: int, *, shareable: bool = False) -> list[Entry]:
     return [e for e in found if e.text.strip() and stakeholder.shows_entry(e)]
 
 
-def _column_a(db, workspace_id: int) -> tuple[tuple[str, ...], int | None, str]:
+def _column_a(db, workspace_id: int, t: Translator = ENGLISH) -> tuple[tuple[str, ...], int | None, str]:
     versions = _versions(db, workspace_id)
     if not versions:
-        return tuple(catalogue_mod.default().ids), None, DEFAULT_ORDER
+        return tuple(catalogue_mod.default().ids), None, t.gettext(DEFAULT_ORDER)
     current = versions[-1]
-    when = f"the elements in the order of the organisation-wide ranking (version {current.version}, {current.entered_at[:10]})"
-    return current.order, current.version, when
+    day = current.entered_at[:10]
+    if t.locale != ENGLISH.locale:  # English keeps the stored ISO date (the exports' form)
+        day = t.date(date.fromisoformat(day))
+    return current.order, current.version, t.gettext(RANKED_ORDER, version=current.version, date=day)
 
 
-def build(wview: WorkspaceView) -> InternalWorksheet:
-    """The internal worksheet, every field (internal ones too): the workspace link's own copy."""
+def build(wview: WorkspaceView, t: Translator = ENGLISH) -> InternalWorksheet:
+    """The internal worksheet, every field (internal ones too): the workspace link's own copy, its words (Column
+    A's source, the elements' names and descriptions) in ``t``'s language."""
     w = wview.require(Action.SEE_WORKSPACE)
     with dbmod.connection(wview.store.path) as db:
-        order, ranking_version, source = _column_a(db, w.id)
+        order, ranking_version, source = _column_a(db, w.id, t)
         found = entries(db, w.id)
     default = catalogue_mod.default()
     rows = []
@@ -105,8 +110,8 @@ def build(wview: WorkspaceView) -> InternalWorksheet:
             Row(
                 position,
                 eid,
-                element.name if element else eid,
-                element.description if element else "",
+                element.name_in(t.locale) if element else eid,
+                element.description_in(t.locale) if element else "",
                 {e.column: e for e in found if e.element_id == eid},
             )
         )

@@ -37,6 +37,7 @@ from . import audience, results
 from . import db as dbmod
 from .errors import NotFound
 from .followup.next_steps import _steps
+from .i18n import ENGLISH, N_, Translator
 from .model import Session
 from .rights import Action
 from .store import query_rankings
@@ -48,6 +49,9 @@ STATES = (OPEN, OVERDUE, DONE)
 
 
 key = name_key  # a partner's name as relationships are grouped and the ecosystem map is keyed
+
+# the statistics' names as ``Agreement.statistic`` stores them (English), marked to be shown in the reader's words
+TAU_B, KENDALLS_W = N_("Kendall τ-b"), N_("Kendall's W")
 
 
 # ------------------------------------------------------------------ what the workspace reads of a session
@@ -122,7 +126,36 @@ class Point:
 
     @property
     def label(self) -> str:
-        return f"{self.session} ({self.date}), round {self.agreement.round}"
+        return self.label_in(ENGLISH)
+
+    def label_in(self, t: Translator) -> str:
+        """``2026 review (7 Dec 2026), round 1``, in ``t``'s words (the chart's axis, the sentences)."""
+        return t.gettext(
+            "{session} ({date}), round {round}",
+            session=self.session,
+            date=_date(self.date, t),
+            round=self.agreement.round,
+        )
+
+
+def _date(iso: str, t: Translator) -> str:
+    """A session's date (YYYY-MM-DD) for ``t``'s locale; as stored in English (the exports' and tests' form)."""
+    if t.locale == ENGLISH.locale:
+        return iso
+    try:
+        return t.date(date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
+def statistic_in(a: Agreement, t: Translator = ENGLISH) -> str:
+    """The agreement's statistic named in ``t``'s words ("Kendall's W" is « W de Kendall » in French)."""
+    return t.gettext(a.statistic) if a.statistic else ""
+
+
+def label_in(a: Agreement, t: Translator = ENGLISH) -> str:
+    """The agreement's label ("strong agreement", as ``wording`` words it) in ``t``'s words."""
+    return t.gettext(a.label) if a.label else ""
 
 
 def over_time(relationship: Relationship) -> list[Point]:
@@ -132,21 +165,37 @@ def over_time(relationship: Relationship) -> list[Point]:
     ]
 
 
-def _stated(a: Agreement) -> str:
-    return f"{a.label} ({a.statistic} = {a.value:.2f})"
+def stated(a: Agreement, t: Translator = ENGLISH) -> str:
+    """``strong agreement (Kendall τ-b = 0.60)`` in ``t``'s words."""
+    return t.gettext(
+        "{label} ({statistic} = {value})",
+        label=label_in(a, t),
+        statistic=statistic_in(a, t),
+        value=t.decimal(a.value if a.value is not None else 0.0, 2),
+    )
 
 
-def in_words(relationship: Relationship) -> str:
-    """The relationship's agreement over time in one sentence (the chart's text alternative)."""
+def in_words(relationship: Relationship, t: Translator = ENGLISH) -> str:
+    """The relationship's agreement over time in one sentence (the chart's text alternative), in ``t``'s words."""
     points = over_time(relationship)
     if not points:
-        return "No round of this relationship's sessions has been revealed yet, so there is no agreement to show."
+        return t.gettext(
+            "No round of this relationship's sessions has been revealed yet, so there is no agreement to show."
+        )
     first, last = points[0], points[-1]
     if len(points) == 1:
-        return f"One revealed round so far: {_stated(first.agreement)} in {first.label}."
-    return (
-        f"Over {len(points)} revealed rounds, agreement went from {_stated(first.agreement)} in {first.label} "
-        f"to {_stated(last.agreement)} in {last.label}."
+        return t.gettext(
+            "One revealed round so far: {agreement} in {round}.",
+            agreement=stated(first.agreement, t),
+            round=first.label_in(t),
+        )
+    return t.gettext(
+        "Over {n} revealed rounds, agreement went from {first} in {first_round} to {last} in {last_round}.",
+        n=len(points),
+        first=stated(first.agreement, t),
+        first_round=first.label_in(t),
+        last=stated(last.agreement, t),
+        last_round=last.label_in(t),
     )
 
 
@@ -233,9 +282,9 @@ def _agreement(session: Session, number: int, rankings) -> Agreement:
     headline = results.headline(orders, session.catalogue.names)
     stats = headline.stats
     if "kendall_tau_b" in stats:
-        statistic, value = "Kendall τ-b", float(stats["kendall_tau_b"])  # type: ignore[arg-type]
+        statistic, value = TAU_B, float(stats["kendall_tau_b"])  # type: ignore[arg-type]
     elif "kendalls_w" in stats:
-        statistic, value = "Kendall's W", float(stats["kendalls_w"])  # type: ignore[arg-type]
+        statistic, value = KENDALLS_W, float(stats["kendalls_w"])  # type: ignore[arg-type]
     else:
         statistic, value = "", None
     return Agreement(number, len(orders), statistic, value, str(stats.get("label", "")), headline.summary)
@@ -347,23 +396,27 @@ def by_partner(wview: WorkspaceView, *, on: date | None = None) -> dict[str, Sum
     return summaries(relationships(wview, on=on))
 
 
-def annotation(summary: Summary) -> str:
-    """One line for the ecosystem map: the latest agreement and the open next steps."""
+def annotation(summary: Summary, t: Translator = ENGLISH) -> str:
+    """One line for the ecosystem map: the latest agreement and the open next steps, in ``t``'s words."""
     latest = summary.latest
-    agreement = (
-        f"{latest.label} ({latest.statistic} = {latest.value:.2f})" if latest and latest.value is not None else ""
-    )
-    agreement = agreement[:1].upper() + agreement[1:] if agreement else "No revealed agreement yet"
-    steps = f"{summary.open_steps} open next step{'' if summary.open_steps == 1 else 's'}"
+    agreement = stated(latest, t) if latest and latest.value is not None else ""
+    agreement = agreement[:1].upper() + agreement[1:] if agreement else t.gettext("No revealed agreement yet")
     if summary.overdue_steps:
-        steps += f" ({summary.overdue_steps} overdue)"
-    return f"{agreement} · {steps}"
+        steps = t.ngettext(
+            "{n} open next step ({overdue} overdue)",
+            "{n} open next steps ({overdue} overdue)",
+            summary.open_steps,
+            overdue=summary.overdue_steps,
+        )
+    else:
+        steps = t.ngettext("{n} open next step", "{n} open next steps", summary.open_steps)
+    return t.gettext("{agreement} · {steps}", agreement=agreement, steps=steps)
 
 
-def map_annotations(wview: WorkspaceView, *, on: date | None = None) -> dict[str, str]:
+def map_annotations(wview: WorkspaceView, *, on: date | None = None, t: Translator = ENGLISH) -> dict[str, str]:
     """``annotation`` of each relationship, keyed by ``key(partner)``: what the ecosystem map takes (its ``annotations``)."""
-    return annotations_of(by_partner(wview, on=on))
+    return annotations_of(by_partner(wview, on=on), t)
 
 
-def annotations_of(found: Mapping[str, Summary]) -> dict[str, str]:
-    return {k: annotation(s) for k, s in found.items()}
+def annotations_of(found: Mapping[str, Summary], t: Translator = ENGLISH) -> dict[str, str]:
+    return {k: annotation(s, t) for k, s in found.items()}

@@ -26,6 +26,7 @@ from .context import Context, set_params
 TRANSLATED_PAGES = frozenset(
     {"join", "console", "compare", "presenter", "start", "new", "my-sessions", "privacy", "survey"}
     | {"rank", "next-steps", "worksheet", "reflect"}
+    | {"workspace"}
 )
 _SHOWN = "tc_language_shown"  # the language the switcher last showed this tab
 _HTML_LANG = "tc_html_lang"  # the <html lang> this tab's browser was last told

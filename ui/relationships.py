@@ -4,86 +4,132 @@ done). What the workspace may see of a linked session is ``trustcore.relationshi
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from trustcore import charts
 from trustcore import relationships as rel
+from trustcore.i18n import ENGLISH, N_, Translator
 from trustcore.text import markdown_escape as esc
 from trustcore.workspace import WorkspaceView
 from ui import figures
 
-FILTERS = {"Overdue": rel.OVERDUE, "Open": rel.OPEN, "Done": rel.DONE}
+# the filter's options are the states' stable codes (shown through ``format_func``): a change of language keeps
+# what is chosen
+FILTERS = {rel.OVERDUE: N_("Overdue"), rel.OPEN: N_("Open"), rel.DONE: N_("Done")}
+# a step's state in the table, as the module's rule names it
+STATE_WORDS = {rel.OVERDUE: N_("overdue"), rel.OPEN: N_("open"), rel.DONE: N_("done")}
+# a next step's status as stored (``model.STATUSES``), shown in the reader's words
+STATUS_WORDS = {
+    "proposed": N_("proposed"),
+    "agreed": N_("agreed"),
+    "in progress": N_("in progress"),
+    "done": N_("done"),
+}
 
 
-def _sessions_table(relationship: rel.Relationship) -> pd.DataFrame:
+def _day(iso: str, t: Translator) -> str:
+    try:
+        return t.date(date.fromisoformat(iso[:10]))
+    except ValueError:
+        return iso[:10]
+
+
+def _sessions_table(relationship: rel.Relationship, t: Translator) -> pd.DataFrame:
+    session, day, held = t.gettext("Session"), t.gettext("Date"), t.gettext("Rounds held")
+    revealed, agreement, statistic = t.gettext("Revealed round"), t.gettext("Agreement"), t.gettext("Statistic")
     rows = []
     for s in relationship.sessions:
-        base = {"Session": s.title, "Date": s.created_at[:10], "Rounds held": s.rounds}
+        base = {session: s.title, day: _day(s.created_at, t), held: t.number(s.rounds)}
         if not s.agreement:
-            rows.append({**base, "Revealed round": "", "Agreement": "no revealed round yet", "Statistic": ""})
+            rows.append({**base, revealed: "", agreement: t.gettext("no revealed round yet"), statistic: ""})
         for a in s.agreement:
-            statistic = f"{a.statistic} = {a.value:.2f}" if a.value is not None else ""
-            rows.append(
-                {**base, "Revealed round": str(a.round), "Agreement": a.label or a.summary, "Statistic": statistic}
+            stated = (
+                t.gettext("{statistic} = {value}", statistic=rel.statistic_in(a, t), value=t.decimal(a.value, 2))
+                if a.value is not None
+                else ""
             )
+            words = rel.label_in(a, t) or t.gettext("fewer than two parties ranked")
+            rows.append({**base, revealed: t.number(a.round), agreement: words, statistic: stated})
     return pd.DataFrame(rows)
 
 
-def _steps_table(steps: list[rel.Step]) -> pd.DataFrame:
+def _steps_table(steps: list[rel.Step], t: Translator) -> pd.DataFrame:
+    separator = t.pgettext("list separator", ", ")
     return pd.DataFrame(
         {
-            "State": [s.state for s in steps],
-            "Partner": [s.partner for s in steps],
-            "Session": [s.session for s in steps],
-            "Element": [s.element for s in steps],
-            "Next step": [s.action for s in steps],
-            "Owner": [s.owner_party or "" for s in steps],
-            "Due": [s.due for s in steps],
-            "Status": [s.status for s in steps],
-            "Agreed by": [", ".join(s.agreed_by) for s in steps],
+            t.gettext("State"): [t.gettext(STATE_WORDS[s.state]) for s in steps],
+            t.gettext("Partner"): [s.partner for s in steps],
+            t.gettext("Session"): [s.session for s in steps],
+            t.gettext("Element"): [s.element for s in steps],
+            t.gettext("Next step"): [s.action for s in steps],
+            t.gettext("Owner"): [s.owner_party or "" for s in steps],
+            t.gettext("Due"): [s.due for s in steps],
+            t.gettext("Status"): [
+                t.gettext(STATUS_WORDS[s.status]) if s.status in STATUS_WORDS else s.status for s in steps
+            ],
+            t.gettext("Agreed by"): [separator.join(s.agreed_by) for s in steps],
         }
     )
 
 
-def _relationship(i: int, relationship: rel.Relationship, summary: rel.Summary) -> None:
+def _relationship(i: int, relationship: rel.Relationship, summary: rel.Summary, t: Translator) -> None:
     with st.container(border=True):
         st.subheader(esc(relationship.partner), anchor=False)
-        count = len(relationship.sessions)
-        st.caption(f"{count} session{'' if count == 1 else 's'} · {esc(rel.annotation(summary))}")
-        st.table(_sessions_table(relationship), hide_index=True, border="horizontal")
+        sessions = t.ngettext("{n} session", "{n} sessions", len(relationship.sessions))
+        st.caption(esc(t.gettext("{sessions} · {summary}", sessions=sessions, summary=rel.annotation(summary, t))))
+        st.table(_sessions_table(relationship, t), hide_index=True, border="horizontal")
         points = rel.over_time(relationship)
         if len(points) > 1:
-            figure = charts.agreement_over_time([(p.label, p.agreement.statistic, p.agreement.value) for p in points])
-            figures.show(figures.chart(figure, rel.in_words(relationship)), key=f"rel:chart:{i}")
+            figure = charts.agreement_over_time(
+                [(p.label_in(t), rel.statistic_in(p.agreement, t), p.agreement.value) for p in points]
+            )
+            figures.show(figures.chart(figure, rel.in_words(relationship, t)), key=f"rel:chart:{i}")
         else:
-            st.caption(esc(rel.in_words(relationship)))
+            st.caption(esc(rel.in_words(relationship, t)))
 
 
-def render(wview: WorkspaceView) -> None:
+def render(wview: WorkspaceView, t: Translator = ENGLISH) -> None:
     found = rel.relationships(wview)
     if not found:
         st.caption(
-            "No session reads this ranking yet. A session's facilitator links it on the console (Organisation "
-            "workspace), with this workspace's link."
+            t.gettext(
+                "No session reads this ranking yet. A session's facilitator links it on the console (Organisation "
+                "workspace), with this workspace's link."
+            )
         )
         return
     summaries = rel.summaries(found)
     # a session's code is never shown here: it would let the workspace's holder join the session
     for i, relationship in enumerate(found):
-        _relationship(i, relationship, summaries[relationship.key])
+        _relationship(i, relationship, summaries[relationship.key], t)
 
-    st.subheader("Next steps across relationships (Column E)", anchor=False)
+    st.subheader(t.gettext("Next steps across relationships (Column E)"), anchor=False)
     column = rel.column_e(found)
-    st.caption(" · ".join(f"{label}: {len(column[state])}" for label, state in FILTERS.items()))
-    chosen = st.pills("Show", list(FILTERS), selection_mode="multi", default=["Overdue", "Open"], key="rel:filter")
-    states = [FILTERS[label] for label in FILTERS if label in (chosen or ())]
+    st.caption(
+        " · ".join(
+            t.gettext("{state}: {n}", state=t.gettext(label), n=len(column[state])) for state, label in FILTERS.items()
+        )
+    )
+    chosen = st.pills(
+        t.gettext("Show"),
+        list(FILTERS),
+        selection_mode="multi",
+        default=[rel.OVERDUE, rel.OPEN],
+        format_func=lambda state: t.gettext(FILTERS[state]),
+        key="rel:filter",
+    )
+    states = [state for state in FILTERS if state in (chosen or ())]
     steps = [s for state in states for s in column[state]]
     if not steps:
-        st.caption("No next step to show: choose Overdue, Open or Done above.")
+        st.caption(t.gettext("No next step to show: choose Overdue, Open or Done above."))
         return
-    st.table(_steps_table(steps), hide_index=True, border="horizontal")
+    st.table(_steps_table(steps, t), hide_index=True, border="horizontal")
     st.caption(
-        "A step is overdue when its due date is past and it is not done; a due timeframe (such as “Q2 2027”) "
-        "is never overdue."
+        t.gettext(
+            "A step is overdue when its due date is past and it is not done; a due timeframe (such as “Q2 2027”) "
+            "is never overdue."
+        )
     )

@@ -9,6 +9,7 @@ import streamlit as st
 
 from trustcore import documents, links, signin, workspace_admin
 from trustcore.errors import TrustcoreError
+from trustcore.i18n import ENGLISH, Translator
 from trustcore.text import markdown_escape as esc
 from trustcore.workspace import WorkspaceView
 from ui.common import link_box, problem
@@ -19,8 +20,8 @@ from ui.flash import flash
 NEW_LINK = "workspace:new-link"  # the replaced link, shown once on the next run
 
 
-def render(wview: WorkspaceView) -> None:
-    st.subheader("Download", anchor=False)
+def render(wview: WorkspaceView, t: Translator = ENGLISH) -> None:
+    st.subheader(t.gettext("Download"), anchor=False)
     offered = documents.workspace_offered(wview)
     copies = [d for d in offered if d.key != "workspace-archive"]
     columns = st.columns(2)
@@ -29,41 +30,48 @@ def render(wview: WorkspaceView) -> None:
             download_button(doc, width="stretch")
     if copies:
         st.caption(
-            "The workbook and the printable report hold the organisation-wide ranking and its versions, the internal "
-            "worksheet, the relationships and their next steps, and the ecosystem map. The full copies include the "
-            "fields, actors and flows marked internal: keep them inside the organisation. The shareable copies leave "
-            "those out, name nobody and hold no link: they are for stakeholders, partners or a board."
+            t.gettext(
+                "The workbook and the printable report hold the organisation-wide ranking and its versions, the "
+                "internal worksheet, the relationships and their next steps, and the ecosystem map. The full copies "
+                "include the fields, actors and flows marked internal: keep them inside the organisation. The "
+                "shareable copies leave those out, name nobody and hold no link: they are for stakeholders, partners "
+                "or a board."
+            )
         )
     for doc in offered:
         if doc.key == "workspace-archive":
             download_button(doc)
     st.caption(
-        "The JSON archive holds the workspace (its name and every version of its ranking, with its other parts) "
-        "to import into another trustcore installation, where it gets a new link "
-        "(`python -m trustcore workspace-import FILE`). It holds no link. The sessions linked to the workspace "
-        "are not in it, only their titles: they are sessions, each with its own archive."
+        t.gettext(
+            "The JSON archive holds the workspace (its name and every version of its ranking, with its other parts) "
+            "to import into another trustcore installation, where it gets a new link "
+            "(`python -m trustcore workspace-import FILE`). It holds no link. The sessions linked to the workspace "
+            "are not in it, only their titles: they are sessions, each with its own archive."
+        )
     )
-    st.subheader("Link and deletion", anchor=False)
-    _replace_link(wview)
-    _delete(wview)
+    st.subheader(t.gettext("Link and deletion"), anchor=False)
+    _replace_link(wview, t)
+    _delete(wview, t)
 
 
-def _replace_link(wview: WorkspaceView) -> None:
+def _replace_link(wview: WorkspaceView, t: Translator) -> None:
     new = st.session_state.pop(NEW_LINK, None)
     if new:
-        st.success("The workspace has a new link; the old one no longer works.", icon=":material/key:")
-        link_box("The new workspace link (shown once here: keep it now)", new)
-    with st.expander("Replace the workspace link", icon=":material/key:"):
+        st.success(t.gettext("The workspace has a new link; the old one no longer works."), icon=":material/key:")
+        link_box(t.gettext("The new workspace link (shown once here: keep it now)"), new)
+    with st.expander(t.gettext("Replace the workspace link"), icon=":material/key:"):
         st.write(
-            "If the link reached someone who should not hold it: the workspace gets a new link, and the old one "
-            "stops working at once, in every tab that has it open too. Give the new link to those who keep the "
-            "organisation's ranking, and paste it again wherever a session's console asks for it."
+            t.gettext(
+                "If the link reached someone who should not hold it: the workspace gets a new link, and the old one "
+                "stops working at once, in every tab that has it open too. Give the new link to those who keep the "
+                "organisation's ranking, and paste it again wherever a session's console asks for it."
+            )
         )
-        if st.button("Replace the link", icon=":material/autorenew:", key="workspace:replace-link"):
+        if st.button(t.gettext("Replace the link"), icon=":material/autorenew:", key="workspace:replace-link"):
             try:
                 token = workspace_admin.replace_link(wview)
             except TrustcoreError as exc:
-                problem(exc)
+                problem(exc, t)
             else:
                 st.session_state[NEW_LINK] = links.workspace_link(base_url(), wview.workspace.id, token)
                 if not isinstance(wview.token, signin.SignedIn):  # this tab keeps working with the new link
@@ -71,19 +79,21 @@ def _replace_link(wview: WorkspaceView) -> None:
                 st.rerun()
 
 
-def _delete(wview: WorkspaceView) -> None:
+def _delete(wview: WorkspaceView, t: Translator) -> None:
     name = wview.workspace.name
-    with st.expander("Delete this workspace", icon=":material/delete_forever:"):
+    with st.expander(t.gettext("Delete this workspace"), icon=":material/delete_forever:"):
         st.write(
-            "This removes the workspace and everything in it (every version of its ranking and its other parts) "
-            "for everyone, at once, and its link stops working. The sessions linked to it are unlinked: they keep "
-            "working, and their Reflect asks for the organisation-wide ranking again. It cannot be undone: "
-            "download the archive first."
+            t.gettext(
+                "This removes the workspace and everything in it (every version of its ranking and its other parts) "
+                "for everyone, at once, and its link stops working. The sessions linked to it are unlinked: they "
+                "keep working, and their Reflect asks for the organisation-wide ranking again. It cannot be undone: "
+                "download the archive first."
+            )
         )
-        st.write(f"Type the workspace's name, **{esc(name)}**, to confirm.")
-        typed = st.text_input("The workspace's name", key="workspace:delete-confirm")
+        st.write(t.gettext("Type the workspace's name, **{name}**, to confirm.", name=esc(name)))
+        typed = st.text_input(t.gettext("The workspace's name"), key="workspace:delete-confirm")
         if st.button(
-            "Delete the workspace",
+            t.gettext("Delete the workspace"),
             type="primary",
             icon=":material/delete_forever:",
             disabled=typed.strip() != name,
@@ -92,10 +102,21 @@ def _delete(wview: WorkspaceView) -> None:
             try:
                 unlinked = workspace_admin.delete_workspace(wview, typed)
             except TrustcoreError as exc:
-                problem(exc)
+                problem(exc, t)
             else:
-                sessions = f" {len(unlinked)} linked session(s) were unlinked and keep working." if unlinked else ""
-                flash(f"The workspace “{name}” and everything in it were deleted.{sessions}", icon=":material/delete:")
+                message = (
+                    t.ngettext(
+                        "The workspace “{name}” and everything in it were deleted. {n} linked session was unlinked "
+                        "and keeps working.",
+                        "The workspace “{name}” and everything in it were deleted. {n} linked sessions were unlinked "
+                        "and keep working.",
+                        len(unlinked),
+                        name=name,
+                    )
+                    if unlinked
+                    else t.gettext("The workspace “{name}” and everything in it were deleted.", name=name)
+                )
+                flash(message, icon=":material/delete:")
                 set_params()
                 if isinstance(wview.token, signin.SignedIn):  # its owner goes back to their list
                     st.switch_page("views/my_sessions.py")

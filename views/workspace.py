@@ -2,6 +2,8 @@
 organisation's own side of the guidebook's Assess section (each drawn by its ``ui/`` module). Without a
 workspace link (a visitor), the form that creates one."""
 
+from datetime import date
+
 import streamlit as st
 
 from trustcore import links, signin
@@ -14,17 +16,21 @@ from ui import signin as signin_ui
 from ui.common import link_box, plain, problem, show_error
 from ui.context import base_url, page_context, set_params
 from ui.flash import show as show_flash
+from ui.i18n import page_language
 
 ctx = page_context(Role.VISITOR, Role.WORKSPACE)
+t = page_language(ctx)
 show_error(ctx)
 show_flash()
 
 if ctx.workspace is None:
-    st.title("New organisation workspace", anchor=False)
+    st.title(t.gettext("New organisation workspace"), anchor=False)
     st.write(
-        "The organisation's own side of the guidebook's Assess section, across sessions: its organisation-wide "
-        "ranking (Activity 1), entered here or adopted from a session among its departments, and the relationship "
-        "sessions that read it on their Reflect page."
+        t.gettext(
+            "The organisation's own side of the guidebook's Assess section, across sessions: its organisation-wide "
+            "ranking (Activity 1), entered here or adopted from a session among its departments, and the "
+            "relationship sessions that read it on their Reflect page."
+        )
     )
     owner = signin_ui.email()
     decision = signin.may_create_here(owner)
@@ -32,12 +38,12 @@ if ctx.workspace is None:
         st.warning(plain(decision.why), icon=":material/lock:")
         st.stop()
     with st.form("workspace:new", border=False):
-        name = st.text_input("The organisation's name", max_chars=ws.NAME_MAX)
-        if st.form_submit_button("Create the workspace", type="primary", icon=":material/domain_add:"):
+        name = st.text_input(t.gettext("The organisation's name"), max_chars=ws.NAME_MAX, key="workspace:new:name")
+        if st.form_submit_button(t.gettext("Create the workspace"), type="primary", icon=":material/domain_add:"):
             try:
                 made = ws.create_workspace(ctx.store, name, owner=owner)
             except TrustcoreError as exc:
-                problem(exc)
+                problem(exc, t)
             else:
                 set_params(workspace=str(made.workspace.id), org=made.token)
                 st.rerun()
@@ -46,31 +52,41 @@ if ctx.workspace is None:
 wview = ctx.workspace
 workspace = wview.workspace
 st.title(esc(workspace.name), anchor=False)
-st.caption(f"Organisation workspace · created {workspace.created_at[:10]}")
+st.caption(
+    t.gettext("Organisation workspace · created {date}", date=t.date(date.fromisoformat(workspace.created_at[:10])))
+)
 token = ctx.params.get("org")
 if token:
-    with st.expander("The workspace link", icon=":material/key:"):
+    with st.expander(t.gettext("The workspace link"), icon=":material/key:"):
         link_box(
-            "Workspace link",
+            t.gettext("Workspace link"),
             links.workspace_link(base_url(), workspace.id, token),
-            help="Whoever holds it keeps the organisation's ranking. Keep it like a facilitator link; if it leaks, "
-            "replace it under Downloads and link.",
+            help=t.gettext(
+                "Whoever holds it keeps the organisation's ranking. Keep it like a facilitator link; if it leaks, "
+                "replace it under Downloads and link."
+            ),
         )
 
 
+labels = [
+    t.gettext("Ranking (Activity 1)"),
+    t.gettext("Internal worksheet (Activity 2)"),
+    t.gettext("Ecosystem map (Activity 4)"),
+    t.gettext("Relationships"),
+    t.gettext("Downloads and link"),
+]
+# the tabs' state is the open tab's label: after a change of language, the same part (by its position) stays open
+opened = st.session_state.get("workspace:part:open")
+if opened is not None and st.session_state.get("workspace:part") not in labels:
+    st.session_state["workspace:part"] = labels[opened]
 tabs = st.tabs(
-    [
-        "Ranking (Activity 1)",
-        "Internal worksheet (Activity 2)",
-        "Ecosystem map (Activity 4)",
-        "Relationships",
-        "Downloads and link",
-    ],
+    labels,
     # keyed and stateful: the tab open stays open when a message drawn above the tabs (a flash after a save)
     # shifts the page, instead of jumping back to the first tab
     key="workspace:part",
     on_change="rerun",
 )
+st.session_state["workspace:part:open"] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
 for tab, part in zip(tabs, (workspace_ranking, workspace_worksheet, ecosystem_map, relationships, workspace_downloads)):
     with tab:
-        part.render(wview)
+        part.render(wview, t)
