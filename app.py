@@ -65,7 +65,7 @@ try:
         target = live.follow_round(ctx, page.url_path)  # a reveal shows the comparison, a new round the ranking
         if target:
             st.switch_page(target)
-        follow_html_lang(ctx, page.url_path)  # <html lang>: the page's language (ui/i18n.py)
+        follow_html_lang(ctx)  # <html lang>: the page's language (ui/i18n.py)
         switcher(ctx, t)  # the tab's language, at the top of every page (``?lang=``, kept in the tab's links)
         page.run()
 except Exception as exc:

@@ -6,10 +6,9 @@ The language is the tab's ``?lang=`` (one of ``i18n.SUPPORTED``; kept with the t
 tabs in two languages never see each other's words.
 
 ``<html lang>`` follows the page, so that screen readers pronounce it in its language: ``app.py`` calls
-``follow_html_lang`` before each page runs; it is the reader's language on the pages drawn in it
-(``TRANSLATED_PAGES``) and English on the others. Streamlit serves ``<html lang="en">``: the script that changes
-it is sent on every run of a page in another language (a run cut short by ``st.switch_page`` or ``st.rerun`` may
-never deliver it), and once on the first English page after one.
+``follow_html_lang`` before each page runs (every page is drawn in the reader's language). Streamlit serves
+``<html lang="en">``: the script that changes it is sent on every run of a page in another language (a run cut
+short by ``st.switch_page`` or ``st.rerun`` may never deliver it), and once on the first English page after one.
 """
 
 from __future__ import annotations
@@ -22,12 +21,6 @@ from trustcore import i18n
 
 from .context import Context, set_params
 
-# url paths of the pages drawn in the reader's language (the rest: English)
-TRANSLATED_PAGES = frozenset(
-    {"join", "console", "compare", "presenter", "start", "new", "my-sessions", "privacy", "survey"}
-    | {"rank", "next-steps", "worksheet", "reflect"}
-    | {"workspace"}
-)
 _SHOWN = "tc_language_shown"  # the language the switcher last showed this tab
 _HTML_LANG = "tc_html_lang"  # the <html lang> this tab's browser was last told
 # A script-only st.html element still takes a place (and a gap) in the page: this hides its container.
@@ -57,17 +50,12 @@ def set_html_lang(lang: str) -> None:
     )
 
 
-def follow_html_lang(ctx: Context, url_path: str) -> None:
+def follow_html_lang(ctx: Context) -> None:
     """Tell the browser the language of the page about to run (nothing while it is English, as served)."""
-    lang = language(ctx) if url_path in TRANSLATED_PAGES else i18n.DEFAULT
+    lang = language(ctx)
     if lang != i18n.DEFAULT or st.session_state.get(_HTML_LANG, i18n.DEFAULT) != lang:
         set_html_lang(lang)
     st.session_state[_HTML_LANG] = lang
-
-
-def page_language(ctx: Context) -> i18n.Translator:
-    """The translator of a page drawn in the reader's language (one of ``TRANSLATED_PAGES``)."""
-    return translator(ctx)
 
 
 def switcher(ctx: Context, t: i18n.Translator) -> None:

@@ -19,7 +19,7 @@ from ui import cached, figures
 from ui.common import session_header
 from ui.context import page_context
 from ui.downloads import download_section
-from ui.i18n import page_language
+from ui.i18n import translator
 from ui.live import heavy_slot, rerun_on_change, watch_round
 from ui.tables import show as show_table
 
@@ -37,7 +37,7 @@ CHARTS = {
 
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 store, session = ctx.store, ctx.session
-t = page_language(ctx)
+t = translator(ctx)
 lang = t.locale
 names = session.catalogue.names_in(lang)
 facilitator = ctx.facilitator

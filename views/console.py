@@ -26,7 +26,7 @@ from ui.context import base_url, page_context, set_params
 from ui.downloads import download_section
 from ui.flash import WARNING, flash
 from ui.flash import show as show_flash
-from ui.i18n import page_language
+from ui.i18n import translator
 from ui.live import POLL_SECONDS, changed, heal, nudge, shown
 from ui.secret_links import SecretLink, secret_link_controls
 from ui.survey_documents import internal_chooser as survey_internal_chooser
@@ -38,7 +38,7 @@ ctx = page_context(Role.FACILITATOR)
 store, session = ctx.store, ctx.session
 token = ctx.params.get("admin")  # None: the signed-in owner's console (``&owner=me``), opened without the link
 rnd = session.round
-t = page_language(ctx)
+t = translator(ctx)
 
 session_header(session, subtitle=t.gettext("Facilitator console"), t=t)
 share = links.share_link(base_url(), session.code)

@@ -12,11 +12,11 @@ from trustcore.text import markdown_escape as esc
 from ui import signin as signin_ui
 from ui.common import link_box, plain, problem
 from ui.context import base_url, page_context, set_params
-from ui.i18n import page_language
+from ui.i18n import translator
 
 ctx = page_context(Role.VISITOR)
 store = ctx.store
-t = page_language(ctx)
+t = translator(ctx)
 
 st.title(t.gettext("New co-ranking session"), anchor=False)
 

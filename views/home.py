@@ -8,10 +8,10 @@ from ui import signin
 from ui.common import show_error
 from ui.context import page_context, set_params
 from ui.flash import show as show_flash
-from ui.i18n import page_language
+from ui.i18n import translator
 
 ctx = page_context(Role.VISITOR)
-t = page_language(ctx)
+t = translator(ctx)
 
 st.title(t.gettext("Co-rank what makes data stewardship trustworthy"), anchor=False)
 st.write(

@@ -14,11 +14,11 @@ from ui.client import address as client_address
 from ui.common import leave_session_button, problem, session_header, show_error
 from ui.context import page_context, set_params
 from ui.flash import flash
-from ui.i18n import page_language
+from ui.i18n import translator
 
 ctx = page_context(Role.JOINER)
 session = ctx.session
-t = page_language(ctx)
+t = translator(ctx)
 
 session_header(session, t=t)
 show_error(ctx)

@@ -16,12 +16,12 @@ from ui.common import plain, problem, session_header
 from ui.context import page_context
 from ui.flash import flash
 from ui.flash import show as show_flash
-from ui.i18n import page_language
+from ui.i18n import translator
 from ui.live import changes_notice
 
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 session = ctx.session
-t = page_language(ctx)
+t = translator(ctx)
 names = session.catalogue.names_in(t.locale)
 parties = {p.id: p.name for p in session.parties}
 party_ids = {p.name: p.id for p in session.parties}

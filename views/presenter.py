@@ -16,7 +16,7 @@ from trustcore.tokens import display_code
 from ui import cached, figures
 from ui.common import plain
 from ui.context import base_url, page_context
-from ui.i18n import page_language
+from ui.i18n import translator
 from ui.live import rerun_on_change
 from ui.timer import show_timer
 
@@ -24,7 +24,7 @@ REASONS_SHOWN = 4  # what fits under the item in large type
 
 ctx = page_context(Role.PRESENTER)
 session = ctx.session
-t = page_language(ctx)
+t = translator(ctx)
 marker = ctx.view.change_marker()
 number = session.current_round
 revealed = session.round.status is RoundStatus.REVEALED

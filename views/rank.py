@@ -23,7 +23,7 @@ from ui import cached, outage, ranking
 from ui.common import link_box, problem, session_header
 from ui.context import base_url, page_context
 from ui.flash import show as show_flash
-from ui.i18n import page_language
+from ui.i18n import translator
 from ui.live import move_on, retry_soon, settled, watch_round
 from ui.tables import show as show_table
 from ui.timer import show_timer
@@ -64,7 +64,7 @@ def show_other_reasons(ctx, previous: int) -> None:
 ctx = page_context(Role.PARTICIPANT)
 store, session, me = ctx.store, ctx.session, ctx.participant
 catalogue = session.catalogue
-t = page_language(ctx)
+t = translator(ctx)
 names = catalogue.names_in(t.locale)  # each element in the reader's language (the catalogue's own where untranslated)
 rnd = session.round
 

@@ -17,13 +17,13 @@ from ui import editing, figures, ranking
 from ui.common import plain, problem, session_header
 from ui.context import page_context
 from ui.flash import show as show_flash
-from ui.i18n import page_language
+from ui.i18n import translator
 from ui.live import changes_notice
 from ui.tables import show as show_table
 
 ctx = page_context(Role.PARTICIPANT, Role.FACILITATOR)
 session = ctx.session
-t = page_language(ctx)
+t = translator(ctx)
 names = session.catalogue.names_in(t.locale)
 my_parties = [p for p in session.parties if ctx.facilitator or p.id == ctx.participant.party_id]
 

@@ -15,12 +15,12 @@ from ui.client import address as client_address
 from ui.common import problem, session_header
 from ui.context import page_context
 from ui.downloads import download_button
-from ui.i18n import page_language
+from ui.i18n import translator
 from ui.survey_documents import element_documents, element_heading, intro
 
 ctx = page_context(Role.STAKEHOLDER)
 session = ctx.session
-t = page_language(ctx)
+t = translator(ctx)
 
 session_header(session, subtitle=t.gettext("Stakeholder survey"), t=t)
 us = esc(session.our_org) if session.our_org else None  # who asks: the session's organisation, else "us"

@@ -16,10 +16,10 @@ from ui import signin as signin_ui
 from ui.common import link_box, plain, problem, show_error
 from ui.context import base_url, page_context, set_params
 from ui.flash import show as show_flash
-from ui.i18n import page_language
+from ui.i18n import translator
 
 ctx = page_context(Role.VISITOR, Role.WORKSPACE)
-t = page_language(ctx)
+t = translator(ctx)
 show_error(ctx)
 show_flash()
 

@@ -32,5 +32,5 @@ def test_a_french_phone_joins_in_french_and_the_switcher_moves_it_to_spanish(ser
     phone.get_by_role("button", name="Unirse y empezar a clasificar").click()
     wait_idle(phone)
     eventually(lambda: "me=" in phone.url and "lang=es" in phone.url)
-    eventually(lambda: phone.evaluate("document.documentElement.lang") == "en")  # the ranking page: English, for now
+    eventually(lambda: phone.evaluate("document.documentElement.lang") == "es")  # the ranking page too
     shot(phone, "joined-in-spanish-phone")
