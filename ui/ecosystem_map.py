@@ -24,6 +24,9 @@ from ui.flash import flash
 STARTED = "map:started"  # (code, facilitator token) of the session just started: its link is shown once
 
 
+MAP_WIDTH = 960  # px: the whole map on a 1080p projector (narrower screens scale it down); full screen is larger
+
+
 def render(wview: WorkspaceView, t: Translator = ENGLISH, annotations: Mapping[str, str] | None = None) -> None:
     """``annotations``: a line per partner organisation (keyed by its name, lower-cased), e.g. the latest
     agreement and the open next steps of that relationship, written under it on the diagram and the list
@@ -87,7 +90,7 @@ def _diagram(wview: WorkspaceView, m: EcosystemMap, annotations: Mapping[str, st
     shown = m.shareable() if shareable else m
     svg = str(ecosystem_svg.svg(shown, annotations, t=t))
     summary = ecosystem_svg.summary(shown, annotations, t)
-    st.image(svg, width="stretch", alt=summary)
+    st.image(svg, width=MAP_WIDTH, alt=summary)
     st.caption(t.gettext("On a projector, show the map full screen: the button at its top right corner."))
     with st.expander(t.gettext("The map in words"), icon=":material/description:"):
         st.text(summary)

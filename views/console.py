@@ -589,7 +589,7 @@ if shows.open:  # drawn only while open: the whole worksheet is many elements
                     t.gettext("The survey shows what the preview shows now."),
                 )
         st.markdown(t.gettext("**The survey, as stakeholders see it**"))
-        survey_preview(session, survey_documents.shared(ctx.view), t)
+        survey_preview(session, survey_documents.shared(ctx.view, t), t)
 
 workspace_section(ctx, t)
 

@@ -52,7 +52,7 @@ st.write(
         "Every question is optional; answer what you can. Your answers go to the facilitator of this session."
     )
 )
-shared = survey_documents.shared(ctx.view)  # what this survey shows, as the survey link's holder may see it
+shared = survey_documents.shared(ctx.view, t)  # what this survey shows, as the survey link's holder may see it
 # a form's widgets do not rerun the page: what its reader saw when they pressed Send is what the run before drew
 on_screen = st.session_state.get("survey_shown", {})
 st.session_state["survey_shown"] = {

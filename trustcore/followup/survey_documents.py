@@ -184,12 +184,12 @@ def choose_map(view: View, shown: bool) -> tuple[Shown, ...]:
 # ------------------------------------------------------------------------------------------- what is shown
 
 
-def _map(path, db, session: Session) -> Document | None:
+def _map(path, db, session: Session, t: Translator = ENGLISH) -> Document | None:
     """The linked workspace's shareable map (none when the session is no longer linked to a workspace)."""
     found = ecosystem.linked_map(path, db, session.code)
     if found is None:
         return None
-    return Document(MAP, KINDS[MAP], (), (), ecosystem_svg.svg(found), ecosystem_svg.summary(found))
+    return Document(MAP, KINDS[MAP], (), (), ecosystem_svg.svg(found, t=t), ecosystem_svg.summary(found, t=t))
 
 
 def _worksheet(db, session: Session, columns: tuple[str, ...]) -> Document:
@@ -246,22 +246,23 @@ def _internal_worksheet(path, db, session: Session, columns: tuple[str, ...]) ->
     )
 
 
-def _document(path, db, session: Session, shown: Shown) -> Document | None:
-    """One chosen document, built by its kind's builder."""
+def _document(path, db, session: Session, shown: Shown, t: Translator = ENGLISH) -> Document | None:
+    """One chosen document, built by its kind's builder (a figure worded in ``t``'s language)."""
     if shown.kind == INTERNAL:
         return _internal_worksheet(path, db, session, shown.columns)
     if shown.kind == MAP:
-        return _map(path, db, session)
+        return _map(path, db, session, t)
     return _worksheet(db, session, shown.columns)
 
 
-def shared(view: View) -> tuple[Document, ...]:
+def shared(view: View, t: Translator = ENGLISH) -> tuple[Document, ...]:
     """What the survey link's holder sees with the survey: each document chosen, as ``audience.stakeholder()``
-    may see it. The facilitator gets the same (their preview), never their own fuller copy."""
+    may see it, its figures in ``t``'s language. The facilitator gets the same (their preview), never their own
+    fuller copy."""
     store = view.store
     session = store.require(view.session.code, view.token, Action.SEE_SURVEY_DOCUMENTS).session
     with dbmod.connection(store.path) as db:
-        built = [_document(store.path, db, session, d) for d in _choice(db, session)]
+        built = [_document(store.path, db, session, d, t) for d in _choice(db, session)]
     return tuple(d for d in built if d is not None)
 
 
@@ -353,7 +354,7 @@ def html(view: View, t: Translator = ENGLISH) -> str:
     """The documents shown with the survey as one shareable, print-ready HTML page
     (``templates/survey_worksheet.html.j2``), in ``t``'s language: what the survey link's holder sees, and
     nothing else (no session code, no names of people, no entry marked internal)."""
-    documents = shared(view)
+    documents = shared(view, t)
     session = view.session
     relationship = lists.format_list([o for o in (session.our_org, session.partner_org) if o], locale=t.locale)
     titles = [dataclasses.replace(d, title=t.gettext(d.title)) for d in documents]  # KINDS' titles
