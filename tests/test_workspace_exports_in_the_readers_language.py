@@ -49,6 +49,7 @@ def test_a_french_workspace_workbook_names_its_sheets_and_headers_in_french(stor
     assert SHARED_B in cells["Feuille de travail"][2]
     assert cells["Relations"][0][:3] == ("Partenaire", "Sessions", "Dernier accord")
     assert [row[0] for row in cells["Prochaines étapes"][1:]] == ["En cours", "En retard", "Terminées"]
+    assert {row[3] for row in cells["Prochaines étapes"][1:]} == {"Vie privée et sécurité"}  # its element
     assert cells["Acteurs de la carte"][0][0] == "Acteur" and cells["Acteurs de la carte"][1][3] == "oui"
     assert book["Classement"].oddFooter.center.text == FR.gettext("Page {page}", page="&P")
     english = {*workspace_workbook.SHEETS, "Rank (current)", "Partner", "Open", "Overdue", "[internal] "}
@@ -72,6 +73,7 @@ def test_a_spanish_workspace_report_is_in_spanish(store):
             assert heading in page, heading
         assert ("Versión para compartir" in page) is shareable
         assert any(name in page for name in catalogue.default().names_in("es").values())
+        assert "Privacidad y seguridad" in page and ES.gettext("proposed") in page  # a next step's element, status
         for english in (
             "Organisation-wide ranking (Activity 1)",
             "Internal worksheet (Activity 2)",
@@ -79,6 +81,7 @@ def test_a_spanish_workspace_report_is_in_spanish(store):
             "Shareable version",
             "Full version",
             "Latest agreement",
+            "Privacy and security",
             '<html lang="en">',
         ):
             assert english not in page, english

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from . import ecosystem, ecosystem_svg, relationships, templating
 from .i18n import ENGLISH, Translator
 from .report import _CSP, CREDIT, MADE_WITH, _day, _moment, _number
+from .workbook import status_words
 from .workspace import WorkspaceView
 from .workspace_workbook import (
     STATE_WORDS,
@@ -33,6 +34,7 @@ from .workspace_workbook import (
     shareable_notice,
     source,
     step_counts,
+    step_element,
     workspace_data,
 )
 
@@ -48,6 +50,10 @@ def render(
         "{moment} UTC", moment=t.datetime(datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0))
     )
     names = element_names(data, t)
+
+    def day(text: str | None) -> str:  # a stored day as the reader's locale writes it (ISO in English)
+        return (text or "—") if t.locale == ENGLISH.locale else _day(text, t)
+
     current = data.current
     shown = list(reversed(data.versions))[:RANK_VERSIONS]
     order = list(current.order) if current else []
@@ -74,7 +80,9 @@ def render(
         "workspace_report.html.j2",
         **templating.in_html(t),
         number=_number(t),
-        day=lambda text: (text or "—") if t.locale == ENGLISH.locale else _day(text, t),
+        day=day,
+        element=lambda name: step_element(name, t),
+        status=lambda code: status_words(code, t),
         moment=lambda text: text[:16].replace("T", " ") if t.locale == ENGLISH.locale else _moment(text, t),
         lang=t.locale,
         data=data,
@@ -86,7 +94,7 @@ def render(
         current=current,
         versions=list(data.versions),
         shown_versions=shown,
-        version_heads=[t.gettext("v{version} ({day})", version=v.version, day=v.entered_at[:10]) for v in shown],
+        version_heads=[t.gettext("v{version} ({day})", version=v.version, day=day(v.entered_at[:10])) for v in shown],
         rank_widths=[8, 92 - column * len(shown), *([column] * len(shown))],
         ranking=ranking,
         rows=[(row, names.get(row.element_id, row.element)) for row in data.sheet.rows],

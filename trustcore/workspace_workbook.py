@@ -136,6 +136,14 @@ def element_names(data: WorkspaceData, t: Translator = ENGLISH) -> dict[str, str
     return {**data.names, **catalogue_mod.default().names_in(t.locale)}
 
 
+def step_element(name: str, t: Translator = ENGLISH) -> str:
+    """A next step's element (stored by its name in the session's catalogue) named in ``t``'s language when
+    it is one of the default catalogue's; otherwise as it is."""
+    default = catalogue_mod.default()
+    ids = {element_name: element_id for element_id, element_name in default.names.items()}
+    return default.names_in(t.locale).get(ids.get(name, ""), name)
+
+
 def shareable_notice(data: WorkspaceData, t: Translator = ENGLISH) -> str:
     """What the copy is, and what a shareable one leaves out, in words (the report's first page, About)."""
     if data.shareable:
@@ -339,7 +347,7 @@ def _steps(sh: Sheet, data: WorkspaceData, t: Translator) -> None:
             t.gettext(STATE_WORDS[state]),
             s.partner,
             s.session,
-            s.element,
+            step_element(s.element, t),
             s.action,
             s.owner_party or "",
             s.due,
