@@ -95,7 +95,7 @@ def render(
         versions=list(data.versions),
         shown_versions=shown,
         version_heads=[t.gettext("v{version} ({day})", version=v.version, day=day(v.entered_at[:10])) for v in shown],
-        rank_widths=[8, 92 - column * len(shown), *([column] * len(shown))],
+        rank_widths=[11, 89 - column * len(shown), *([column] * len(shown))],
         ranking=ranking,
         rows=[(row, names.get(row.element_id, row.element)) for row in data.sheet.rows],
         source=lambda version: source(version, t),
