@@ -244,10 +244,12 @@ WORKSPACE_KINDS: dict[str, tuple[Action, ...]] = {
 }
 
 
-def workspace_offered(wview: WorkspaceView) -> list[Document]:
+def workspace_offered(wview: WorkspaceView, *, lang: str = i18n.DEFAULT) -> list[Document]:
     """The files an organisation workspace's holder may download, in the order to offer them: the workbook and
-    the printable report, each full and shareable (``audience.organisation``), then the JSON archive."""
+    the printable report, each full and shareable (``audience.organisation``), then the JSON archive.
+    ``lang``: the reader's language (the labels, the workbook and the reports; file names stay the same)."""
     base = f"workspace-{wview.workspace.id}"
+    t = i18n.translator(lang)
 
     def name(kind: str, ext: str) -> str:
         return export.file_name(base, kind, ext)
@@ -255,38 +257,42 @@ def workspace_offered(wview: WorkspaceView) -> list[Document]:
     docs = [
         Document(
             "workspace-workbook",
-            "Excel workbook (full)",
-            lambda: workspace_workbook.workspace_workbook(wview),
+            t.gettext("Excel workbook (full)"),
+            lambda: workspace_workbook.workspace_workbook(wview, t=t),
             name("workbook", "xlsx"),
             XLSX,
         ),
         Document(
             "workspace-workbook-shareable",
-            "Excel workbook (shareable)",
-            lambda: workspace_workbook.workspace_workbook(wview, shareable=True),
+            t.gettext("Excel workbook (shareable)"),
+            lambda: workspace_workbook.workspace_workbook(wview, shareable=True, t=t),
             name("workbook-shareable", "xlsx"),
             XLSX,
         ),
         Document(
             "workspace-report",
-            "Printable report (full)",
-            lambda: workspace_report.workspace_report(wview).encode(),
+            t.gettext("Printable report (full)"),
+            lambda: workspace_report.workspace_report(wview, t=t).encode(),
             name("report", "html"),
             "text/html",
         ),
         Document(
             "workspace-report-shareable",
-            "Printable report (shareable)",
-            lambda: workspace_report.workspace_report(wview, shareable=True).encode(),
+            t.gettext("Printable report (shareable)"),
+            lambda: workspace_report.workspace_report(wview, shareable=True, t=t).encode(),
             name("report-shareable", "html"),
             "text/html",
         ),
         Document(
             "workspace-archive",
-            "Whole workspace (JSON archive)",
+            t.gettext("Whole workspace (JSON archive)"),
             lambda: workspace_archive.export_workspace(wview),
             name("archive", "json"),
             "application/json",
         ),
     ]
-    return [d for d in docs if all(rights.may(wview.role, a) for a in WORKSPACE_KINDS[d.key])]
+    return [
+        dataclasses.replace(d, lang=t.locale)
+        for d in docs
+        if all(rights.may(wview.role, a) for a in WORKSPACE_KINDS[d.key])
+    ]

@@ -22,93 +22,120 @@ from datetime import date, datetime, timezone
 from markupsafe import Markup
 
 from . import ecosystem, ecosystem_svg, relationships, templating
-from .report import _CSP, CREDIT, MADE_WITH
+from .i18n import ENGLISH, Translator
+from .report import _CSP, CREDIT, MADE_WITH, _day, _moment, _number
+from .workbook import status_words
 from .workspace import WorkspaceView
 from .workspace_workbook import (
     STATE_WORDS,
     WorkspaceData,
+    element_names,
     latest_words,
     shareable_notice,
     source,
     step_counts,
+    step_element,
     workspace_data,
 )
 
 RANK_VERSIONS = 5  # the versions whose ranks the Activity 1 table shows (the latest; all are listed below it)
 
 
-def render(data: WorkspaceData, *, generated: str | None = None, on: date | None = None) -> str:
-    """The report page of already gathered data (``workspace_report`` checks the right first)."""
-    generated = generated or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def render(
+    data: WorkspaceData, *, generated: str | None = None, on: date | None = None, t: Translator = ENGLISH
+) -> str:
+    """The report page of already gathered data (``workspace_report`` checks the right first), in ``t``'s
+    language."""
+    generated = generated or t.gettext(
+        "{moment} UTC", moment=t.datetime(datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0))
+    )
+    names = element_names(data, t)
+
+    def day(text: str | None) -> str:  # a stored day as the reader's locale writes it (ISO in English)
+        return (text or "—") if t.locale == ENGLISH.locale else _day(text, t)
+
     current = data.current
     shown = list(reversed(data.versions))[:RANK_VERSIONS]
     order = list(current.order) if current else []
     ranking = [
         {
             "rank": i,
-            "element": data.name(eid),
+            "element": names.get(eid, eid),
             "ranks": [v.order.index(eid) + 1 if eid in v.order else None for v in shown],
         }
         for i, eid in enumerate(order, start=1)
     ]
     column = min(14.0, 50 / len(shown)) if shown else 0.0  # a version's rank column
     contents = [
-        ("ranking", "Organisation-wide ranking (Activity 1)"),
-        ("worksheet", "Internal worksheet (Activity 2)"),
-        ("relationships", "Relationships"),
-        ("next-steps", "Next steps (Column E)"),
-        ("map", "Data ecosystem map (Activity 4)"),
+        ("ranking", t.gettext("Organisation-wide ranking (Activity 1)")),
+        ("worksheet", t.gettext("Internal worksheet (Activity 2)")),
+        ("relationships", t.gettext("Relationships")),
+        ("next-steps", t.gettext("Next steps (Column E)")),
+        ("map", t.gettext("Data ecosystem map (Activity 4)")),
     ]
-    notes = relationships.annotations_of(relationships.summaries(list(data.relationships)))
+    notes = relationships.annotations_of(relationships.summaries(list(data.relationships)), t)
     m = data.map
     us = m.organisation
     page = templating.render(
         "workspace_report.html.j2",
+        **templating.in_html(t),
+        number=_number(t),
+        day=day,
+        element=lambda name: step_element(name, t),
+        status=lambda code: status_words(code, t),
+        moment=lambda text: text[:16].replace("T", " ") if t.locale == ENGLISH.locale else _moment(text, t),
+        lang=t.locale,
         data=data,
         w=data.workspace,
         csp=_CSP,
         generated=generated,
-        notice=shareable_notice(data),
+        notice=shareable_notice(data, t),
         contents=contents,
         current=current,
         versions=list(data.versions),
         shown_versions=shown,
-        version_heads=[f"v{v.version} ({v.entered_at[:10]})" for v in shown],
-        rank_widths=[8, 92 - column * len(shown), *([column] * len(shown))],
+        version_heads=[t.gettext("v{version} ({day})", version=v.version, day=day(v.entered_at[:10])) for v in shown],
+        rank_widths=[11, 89 - column * len(shown), *([column] * len(shown))],
         ranking=ranking,
-        source=source,
+        rows=[(row, names.get(row.element_id, row.element)) for row in data.sheet.rows],
+        source=lambda version: source(version, t),
         relationships=[
             {
                 "relationship": r,
-                "latest": latest_words(r),
-                "words": relationships.in_words(r) if len(relationships.over_time(r)) > 1 else "",
+                "latest": latest_words(r, t),
+                "words": relationships.in_words(r, t) if len(relationships.over_time(r)) > 1 else "",
                 "counts": step_counts(r),
             }
             for r in data.relationships
         ],
+        statistic=lambda a: relationships.statistic_in(a, t),
+        label=lambda a: relationships.label_in(a, t),
         column_e=data.column_e,
-        map_svg=Markup(ecosystem_svg.svg(m, notes)) if m.actors else "",
-        map_words=ecosystem_svg.summary(m, notes),
+        map_svg=Markup(ecosystem_svg.svg(m, notes, t=t)) if m.actors else "",
+        map_words=ecosystem_svg.summary(m, notes, t),
         actors=[
             (
                 a.name,
-                ecosystem.KINDS.get(a.kind, a.kind),
-                ecosystem.ROLES.get(a.role, a.role) if a.role else "—",
+                t.gettext(ecosystem.KINDS[a.kind]) if a.kind in ecosystem.KINDS else a.kind,
+                (t.gettext(ecosystem.ROLES[a.role]) if a.role in ecosystem.ROLES else a.role) if a.role else "—",
                 us is not None and a.id == us.id,
                 a.internal,
             )
             for a in m.actors
         ],
-        flows=[(m.describe(f), f.internal) for f in m.flows],
-        states=list(STATE_WORDS.items()),
+        flows=[(m.describe(f, t), f.internal) for f in m.flows],
+        states=[(state, t.gettext(words)) for state, words in STATE_WORDS.items()],
         today=(on or relationships.today()).isoformat(),
-        credit=CREDIT,
-        made_with=MADE_WITH,
+        credit=t.gettext(CREDIT),
+        made_with=t.gettext(MADE_WITH),
     )
     return page + "\n"
 
 
-def workspace_report(wview: WorkspaceView, *, shareable: bool = False, on: date | None = None) -> str:
-    """The workspace's report as one self-contained HTML page that prints to A4 (see the module docstring);
-    ``shareable``: the copy for people outside the organisation (no field marked internal)."""
-    return render(workspace_data(wview, shareable=shareable, on=on), on=on)
+def workspace_report(
+    wview: WorkspaceView, *, shareable: bool = False, on: date | None = None, t: Translator = ENGLISH
+) -> str:
+    """The workspace's report as one self-contained HTML page that prints to A4 (see the module docstring), in
+    ``t``'s language (the reader's); ``shareable``: the copy for people outside the organisation (no field
+    marked internal)."""
+    return render(workspace_data(wview, shareable=shareable, on=on), on=on, t=t)

@@ -22,7 +22,7 @@ NEW_LINK = "workspace:new-link"  # the replaced link, shown once on the next run
 
 def render(wview: WorkspaceView, t: Translator = ENGLISH) -> None:
     st.subheader(t.gettext("Download"), anchor=False)
-    offered = documents.workspace_offered(wview)
+    offered = documents.workspace_offered(wview, lang=t.locale)
     copies = [d for d in offered if d.key != "workspace-archive"]
     columns = st.columns(2)
     for i, doc in enumerate(copies):
