@@ -40,7 +40,7 @@ def test_the_workspace_in_french(store):  # noqa: F811
     shown = texts(at).replace("\\", "")
     assert [t.label for t in at.tabs] == [
         "Classement (activité 1)",
-        "Fiche de travail interne (activité 2)",
+        "Feuille de travail interne (activité 2)",
         "Carte de l'écosystème (activité 4)",
         "Relations",
         "Téléchargements et lien",
