@@ -13,7 +13,7 @@ from trustcore import workspace as ws
 
 from .helpers import open_app, shot, wait_idle
 
-WORKSHEET_FR = "Fiche de travail interne (activité 2)"
+WORKSHEET_FR = "Feuille de travail interne (activité 2)"
 MAP_FR = "Carte de l'écosystème (activité 4)"
 
 
@@ -43,7 +43,7 @@ def test_a_save_on_the_internal_worksheet_keeps_its_tab_open_and_the_map_reads_i
     box.get_by_role("textbox", name="Colonne B (les mesures que nous prenons)").fill("Un registre par service")
     box.get_by_role("button", name="Enregistrer").click()
     wait_idle(page)
-    expect(page.get_by_text("Saisies de la fiche de travail interne enregistrées pour")).to_be_visible()
+    expect(page.get_by_text("Saisies de la feuille de travail interne enregistrées pour")).to_be_visible()
     expect(page.get_by_role("tab", name=WORKSHEET_FR)).to_have_attribute("aria-selected", "true")  # still open
     assert iw.build(wview).rows[0].entries["B"].text == "Un registre par service"
 
