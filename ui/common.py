@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from trustcore import links
 from trustcore.errors import TrustcoreError
 from trustcore.i18n import ENGLISH, Translator
 from trustcore.model import Session
 from trustcore.text import markdown_escape as esc
 
-from .context import Context, set_params
+from .context import Context, base_url, set_params
 from .i18n import translator
 
 # Whoever asks their system for less motion gets none: Streamlit's own transitions and spinners stop
@@ -80,3 +81,25 @@ def problem(exc: Exception | str, t: Translator | None = None) -> None:
     message was marked for it (``TrustcoreError.translated``)."""
     t = t or translator()
     st.error(plain(exc.translated(t) if isinstance(exc, TrustcoreError) else str(exc)), icon=":material/error:")
+
+
+def new_session_links(created: tuple[str, str], t: Translator, *, ready: str) -> None:
+    """A session just ``created`` (its code and facilitator token: the create page, a relationship on the
+    ecosystem map): ``ready`` said, its share link, and its facilitator link with the warning that it is shown
+    only now."""
+    code, token = created
+    base = base_url()
+    st.success(ready, icon=":material/check_circle:")
+    link_box(
+        t.gettext("Share link for the parties"),
+        links.share_link(base, code),
+        help=t.gettext("Everyone who should rank opens this link; it lets them join, nothing more."),
+    )
+    st.warning(
+        t.gettext(
+            "**Your facilitator link is shown only now.** Keep it private and save it (bookmark it or copy it "
+            "somewhere safe): it is the only way to control this session: reveal results, lock rounds, delete it."
+        ),
+        icon=":material/key:",
+    )
+    link_box(t.gettext("Facilitator link (private)"), links.facilitator_link(base, code, token))

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from trustcore import ecosystem, ecosystem_svg, links, relationships
+from trustcore import ecosystem, ecosystem_svg, relationships
 from trustcore.ecosystem import FLOW_KINDS, KINDS, ROLES, EcosystemMap
 from trustcore.errors import TrustcoreError
 from trustcore.i18n import ENGLISH, Translator
@@ -17,8 +17,8 @@ from trustcore.text import markdown_escape as esc
 from trustcore.workspace import WorkspaceView
 from ui import editing
 from ui import signin as signin_ui
-from ui.common import link_box, plain, problem
-from ui.context import base_url, set_params
+from ui.common import new_session_links, plain, problem
+from ui.context import set_params
 from ui.flash import flash
 
 STARTED = "map:started"  # (code, facilitator token) of the session just started: its link is shown once
@@ -49,24 +49,9 @@ def _started(t: Translator) -> bool:
     if not started:
         return False
     code, token = started
-    base = base_url()
-    st.success(
-        t.gettext("The session is ready, filled in from the map and linked to this workspace."),
-        icon=":material/check_circle:",
+    new_session_links(
+        started, t, ready=t.gettext("The session is ready, filled in from the map and linked to this workspace.")
     )
-    link_box(
-        t.gettext("Share link for the parties"),
-        links.share_link(base, code),
-        help=t.gettext("Everyone who should rank opens this link; it lets them join, nothing more."),
-    )
-    st.warning(
-        t.gettext(
-            "**Your facilitator link is shown only now.** Keep it private and save it (bookmark it or copy it "
-            "somewhere safe): it is the only way to control this session."
-        ),
-        icon=":material/key:",
-    )
-    link_box(t.gettext("Facilitator link (private)"), links.facilitator_link(base, code, token))
     c1, c2 = st.columns(2)
     if c1.button(t.gettext("Open the facilitator console"), key="map:console", type="primary", icon=":material/tune:"):
         del st.session_state[STARTED]

@@ -3,15 +3,15 @@ language, ``ui/i18n.py``; every widget keyed, so a change of language keeps what
 
 import streamlit as st
 
-from trustcore import anonymity, links, signin
+from trustcore import anonymity, signin
 from trustcore import catalogue as catalogue_mod
 from trustcore.errors import InvalidInput
 from trustcore.i18n import N_
 from trustcore.model import MAX_PARTIES, MIN_PARTIES, Anonymity, Role
 from trustcore.text import markdown_escape as esc
 from ui import signin as signin_ui
-from ui.common import link_box, plain, problem
-from ui.context import base_url, page_context, set_params
+from ui.common import new_session_links, plain, problem
+from ui.context import page_context, set_params
 from ui.i18n import translator
 
 ctx = page_context(Role.VISITOR)
@@ -36,21 +36,7 @@ if not decision.allowed:
 created = st.session_state.get("created")
 if created:
     code, token = created
-    base = base_url()
-    st.success(t.gettext("The session is ready."), icon=":material/check_circle:")
-    link_box(
-        t.gettext("Share link for the parties"),
-        links.share_link(base, code),
-        help=t.gettext("Everyone who should rank opens this link; it lets them join, nothing more."),
-    )
-    st.warning(
-        t.gettext(
-            "**Your facilitator link is shown only now.** Keep it private and save it (bookmark it or copy it "
-            "somewhere safe): it is the only way to control this session: reveal results, lock rounds, delete it."
-        ),
-        icon=":material/key:",
-    )
-    link_box(t.gettext("Facilitator link (private)"), links.facilitator_link(base, code, token))
+    new_session_links(created, t, ready=t.gettext("The session is ready."))
     if owner:
         st.info(
             t.gettext(
