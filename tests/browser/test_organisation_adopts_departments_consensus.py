@@ -64,7 +64,9 @@ def test_an_organisation_adopts_its_departments_consensus_and_reflect_shows_it_w
 
     # ... and its Reflect shows the adopted ranking for Acme: nothing to rank, paste or upload again.
     go(other, "Reflect")
-    expect(other.get_by_text("The organisation-wide ranking of Acme comes from the organisation workspace")).to_be_visible()
+    expect(
+        other.get_by_text("The organisation-wide ranking of Acme comes from the organisation workspace")
+    ).to_be_visible()
     names = bus.session.catalogue.names
     listed = "\n".join(f"{i}. {names[e]}" for i, e in enumerate(borda, 1))
     shown = [t.strip() for t in other.locator("[data-testid='stText']").all_inner_texts()]

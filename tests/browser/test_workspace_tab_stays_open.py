@@ -40,7 +40,7 @@ def test_a_save_on_the_internal_worksheet_keeps_its_tab_open_and_the_map_reads_i
     wait_idle(page)
     box = page.locator("[data-testid='stExpander']").filter(has_text=f"A1. {first.element}").first
     expect(box).to_be_visible(timeout=60000)
-    box.get_by_role("textbox", name="Colonne B (les mesures que nous prenons)").fill("Un registre par service")
+    box.get_by_role("textbox", name="Colonne B (mesures que nous prenons)").fill("Un registre par service")
     box.get_by_role("button", name="Enregistrer").click()
     wait_idle(page)
     expect(page.get_by_text("Saisies de la feuille de travail interne enregistrées pour")).to_be_visible()
