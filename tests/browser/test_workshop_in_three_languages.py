@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -139,7 +138,6 @@ def test_a_french_phone_a_spanish_participant_and_an_english_facilitator_each_re
     shot(phone, "three-languages-next-steps-fr-phone")
 
 
-@pytest.mark.xfail(strict=False, reason="until the compare/exports branches are merged")
 def test_the_comparison_and_a_download_in_each_readers_language(server, store, new_page):
     made, code, fac = _session(store)
     ids = made.session.catalogue.ids
@@ -168,9 +166,13 @@ def test_the_comparison_and_a_download_in_each_readers_language(server, store, n
     page = new_page(1280, 900, locale="fr-FR")
     open_app(page, f"{server.url}/?session={code}&me={port.token}")
     go(page, re.compile(r"^(Comparison|Comparaison)$"))
-    page.locator("[data-testid='stExpander'] summary").filter(has_text=re.compile("rapport|CSV")).first.click()
-    wait_idle(page)
+    report = page.get_by_role("button", name=re.compile(r"[Rr]apport")).first
+    for _ in range(3):  # a run that ends as the section opens may draw it closed again: open it until it shows
+        page.locator("[data-testid='stExpander'] summary").filter(has_text=re.compile("rapport|CSV")).first.click()
+        wait_idle(page)
+        if report.is_visible():
+            break
     with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile(r"[Rr]apport")).first.click()
+        report.click()
     body = open(info.value.path(), "rb").read().decode("utf-8", "replace")
     assert 'lang="fr"' in body and NBSP in body or "Comparaison" in body
