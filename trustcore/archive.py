@@ -157,7 +157,13 @@ def _scoped(schema: dict[str, _Table]) -> list[str]:
             if name not in scoped and (OWNER in table.columns or set(table.refs.values()) & scoped):
                 scoped.add(name)
                 changed = True
-    ordered, rest = [SESSIONS], sorted(scoped - {SESSIONS})
+    return [SESSIONS, *parents_first(schema, sorted(scoped - {SESSIONS}))]
+
+
+def parents_first(schema: dict[str, _Table], names: list[str]) -> list[str]:
+    """``names`` with every table after the tables it references (where references do not go round in a
+    circle), otherwise in the order given: the order to insert them in (a session's archive, a workspace's)."""
+    ordered, rest = [], list(names)
     while rest:
         ready = [n for n in rest if not {t for t in schema[n].refs.values() if t != n} & set(rest)]
         ordered.append((ready or rest)[0])

@@ -21,15 +21,13 @@ from datetime import date
 from . import audience as audience_mod
 from . import catalogue as catalogue_mod
 from . import db as dbmod
-from . import events
-from .clock import now
 from .errors import InvalidInput
-from .followup.common import _ExpectedVersion, _one
+from .followup.common import _ExpectedVersion, _one, _write_text_entry
 from .followup.worksheet_entries import COLUMNS, WHICH_COLUMN
 from .i18n import ENGLISH, N_, Translator
 from .rights import Action
 from .text import TEXT_MAX, clean_text
-from .workspace import WorkspaceView, _versions
+from .workspace import WorkspaceView, _versions, tell_linked_sessions
 
 ENTRY_CHANGED = N_(
     "Someone else changed this entry of the internal worksheet while you were editing it; your text was not saved."
@@ -152,26 +150,8 @@ def set_entry(
         if current is not None and (current.text, current.internal) == (text, internal):
             return current
         expected.check(current, ENTRY_CHANGED)
-        stamp = now()
-        if current is None:
-            db.execute(
-                """INSERT INTO workspace_worksheet (workspace_id, element_id, col, text, internal, version, updated_at)
-                          VALUES (?, ?, ?, ?, ?, 1, ?)""",
-                [*key, text, int(internal), stamp],
-            )
-        else:
-            db.execute(
-                """UPDATE workspace_worksheet SET text = ?, internal = ?, version = version + 1, updated_at = ?
-                          WHERE workspace_id = ? AND element_id = ? AND col = ?""",
-                [text, int(internal), stamp, *key],
-            )
-        # what a linked session's survey may show changed: its event log says so, which is what its open pages
-        # poll and its downloads are keyed by (``Store._change_marker``), as for a new Activity 1 version
-        linked = db.query(
-            """SELECT s.id FROM workspace_sessions l JOIN sessions s ON s.code = l.session_code
-               WHERE l.workspace_id = ?""",
-            [wid],
-        )
-        for r in list(linked):
-            events.log(db, r["id"], "workspace", "internal_worksheet_changed", {"element": element_id, "column": col})
+        columns = {"workspace_id": wid, "element_id": element_id, "col": col}
+        _write_text_entry(db, "workspace_worksheet", columns, text, internal, new=current is None)
+        # what a linked session's survey may show changed, as for a new Activity 1 version
+        tell_linked_sessions(db, wid, "internal_worksheet_changed", {"element": element_id, "column": col})
         return _entry(_one(db, sql, key))

@@ -35,7 +35,8 @@ from .followup.next_steps import NextStep
 from .i18n import ENGLISH, N_, Translator
 from .results import RoundResults
 from .view import View
-from .workbook import SessionData, feedback_text, session_data, shareable_notice, status_words
+from .wording import status_words
+from .workbook import SessionData, feedback_text, session_data, shareable_notice
 
 AGENDA_TOP = 10
 CREDIT = N_(

@@ -53,6 +53,11 @@ class Table:
                 raise ValueError(f"a row of {len(row)} cells under {len(self.headers)} headers")
         object.__setattr__(self, "html", templating.render("table.html.j2", table=self))
 
+    def _repr_html_(self) -> str:
+        """The table's HTML (IPython's protocol, which ``st.html`` takes as it is: a plain string it would
+        dedent and scan again on every run, a few milliseconds per comparison rerun of every tab)."""
+        return self.html
+
     @property
     def narrow_below(self) -> float:
         """The width (rem) under which each row becomes a card: what each column needs, and at least its

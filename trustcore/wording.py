@@ -484,3 +484,17 @@ def contrast_line(contrast, names: Mapping[str, str] | None = None, t: Translato
             theirs=theirs,
         )
     return t.gettext("you put it at {rank}; {theirs}.", rank=contrast.my_rank, theirs=theirs)
+
+
+# a next step's status (``model.STATUSES``: stored codes, kept as they are in the CSVs and the Next steps sheet)
+STATUS_WORDS = {
+    "proposed": N_("proposed"),
+    "agreed": N_("agreed"),
+    "in progress": N_("in progress"),
+    "done": N_("done"),
+}
+
+
+def status_words(status: str, t: Translator = ENGLISH) -> str:
+    """A next step's status as a reader of ``t``'s language reads it (an unknown code as it is)."""
+    return t.gettext(STATUS_WORDS[status]) if status in STATUS_WORDS else status

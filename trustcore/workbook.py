@@ -210,15 +210,6 @@ def _session_data(view: View, *, shareable: bool, names: bool) -> SessionData:
 # --------------------------------------------------------------------------------------- cell text
 
 
-# a next step's status (``model.STATUSES``: stored codes, kept as they are in the CSVs and the Next steps sheet)
-STATUSES = {"proposed": N_("proposed"), "agreed": N_("agreed"), "in progress": N_("in progress"), "done": N_("done")}
-
-
-def status_words(status: str, t: Translator = ENGLISH) -> str:
-    """A next step's status as a reader of ``t``'s language reads it in a sentence."""
-    return t.gettext(STATUSES[status]) if status in STATUSES else status
-
-
 def step_line(step: NextStep, t: Translator = ENGLISH) -> str:
     """One next step in a line: action (owner; due; status; agreed by)."""
     owner = " / ".join(x for x in (step.owner_party or "", step.owner_person) if x) or t.gettext("no owner yet")
@@ -229,7 +220,7 @@ def step_line(step: NextStep, t: Translator = ENGLISH) -> str:
             action=step.action,
             owner=owner,
             due=due,
-            status=status_words(step.status, t),
+            status=wording.status_words(step.status, t),
             parties=t.pgettext("list separator", ", ").join(step.agreed_by),
         )
     return t.gettext(
@@ -237,7 +228,7 @@ def step_line(step: NextStep, t: Translator = ENGLISH) -> str:
         action=step.action,
         owner=owner,
         due=due,
-        status=status_words(step.status, t),
+        status=wording.status_words(step.status, t),
     )
 
 

@@ -78,14 +78,7 @@ def _secret(column: str) -> bool:
 def carried(schema: dict[str, _Table]) -> list[str]:
     """The tables of ``workspace.TABLES`` whose rows an archive carries (not the workspace's own row, nor the
     linked sessions), parents before the tables that reference them, then in the order of TABLES."""
-    names = [t for t in ws.TABLES if t in schema and t not in (HOME, LINKS)]
-    ordered: list[str] = []
-    rest = list(names)
-    while rest:
-        ready = [n for n in rest if not {t for t in schema[n].refs.values() if t != n} & set(rest)]
-        ordered.append((ready or rest)[0])
-        rest.remove(ordered[-1])
-    return ordered
+    return archive.parents_first(schema, [t for t in ws.TABLES if t in schema and t not in (HOME, LINKS)])
 
 
 def owned_tables(store: Store, db) -> list[str]:

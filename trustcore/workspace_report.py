@@ -24,7 +24,7 @@ from markupsafe import Markup
 from . import ecosystem, ecosystem_svg, relationships, templating
 from .i18n import ENGLISH, Translator
 from .report import _CSP, CREDIT, MADE_WITH, _day, _moment, _number
-from .workbook import status_words
+from .wording import status_words
 from .workspace import WorkspaceView
 from .workspace_workbook import (
     STATE_WORDS,

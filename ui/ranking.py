@@ -8,7 +8,6 @@ when it mounts; see docs/streamlit-internals.md §5).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -16,7 +15,7 @@ import re
 import streamlit as st
 from streamlit_sortables import sort_items
 
-from trustcore import i18n, tables, wording
+from trustcore import wording
 from trustcore.catalogue import Catalogue
 from trustcore.i18n import ENGLISH, N_, Translator
 from trustcore.reasons import REASON_MAX
@@ -126,23 +125,6 @@ def current_reasons(key: str, ids) -> dict[str, str]:
         if isinstance(text, str) and text.strip():
             out[eid] = text
     return out
-
-
-def elements_table(catalogue: Catalogue, lang: str) -> tables.Table:
-    """ "What the elements mean" in ``lang`` (each element's name and description in it, the catalogue's own
-    where untranslated); built once per catalogue and language."""
-    return _elements_table(catalogue, lang)
-
-
-@functools.lru_cache(maxsize=64)
-def _elements_table(catalogue: Catalogue, lang: str) -> tables.Table:
-    t = i18n.translator(lang)
-    names, descriptions = catalogue.names_in(lang), catalogue.descriptions_in(lang)
-    return tables.Table(
-        caption=t.gettext("What the elements mean"),
-        headers=(t.gettext("Element"), t.gettext("What it covers")),
-        rows=tuple((names[e], descriptions[e]) for e in catalogue.ids),
-    )
 
 
 def reasons_input(key: str, catalogue: Catalogue, order: list[str], *, t: Translator = ENGLISH) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from trustcore import charts
+from trustcore import charts, wording
 from trustcore import relationships as rel
 from trustcore.i18n import ENGLISH, N_, Translator
 from trustcore.text import markdown_escape as esc
@@ -21,13 +21,6 @@ from ui import figures
 FILTERS = {rel.OVERDUE: N_("Overdue"), rel.OPEN: N_("Open"), rel.DONE: N_("Done")}
 # a step's state in the table, as the module's rule names it
 STATE_WORDS = {rel.OVERDUE: N_("overdue"), rel.OPEN: N_("open"), rel.DONE: N_("done")}
-# a next step's status as stored (``model.STATUSES``), shown in the reader's words
-STATUS_WORDS = {
-    "proposed": N_("proposed"),
-    "agreed": N_("agreed"),
-    "in progress": N_("in progress"),
-    "done": N_("done"),
-}
 
 
 def _day(iso: str, t: Translator) -> str:
@@ -67,9 +60,7 @@ def _steps_table(steps: list[rel.Step], t: Translator) -> pd.DataFrame:
             t.gettext("Next step"): [s.action for s in steps],
             t.gettext("Owner"): [s.owner_party or "" for s in steps],
             t.gettext("Due"): [s.due for s in steps],
-            t.gettext("Status"): [
-                t.gettext(STATUS_WORDS[s.status]) if s.status in STATUS_WORDS else s.status for s in steps
-            ],
+            t.gettext("Status"): [wording.status_words(s.status, t) for s in steps],
             t.gettext("Agreed by"): [separator.join(s.agreed_by) for s in steps],
         }
     )

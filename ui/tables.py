@@ -9,4 +9,4 @@ from trustcore.tables import Table
 
 def show(table: Table) -> None:
     """A table that reads on a phone: a table where its columns fit, one card per row where they do not."""
-    st.html(table.html)
+    st.html(table)  # its _repr_html_: the rendered HTML, sent without being cleaned again

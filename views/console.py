@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from trustcore import anonymity, db, joining, links, owners, presenter, round_timer
+from trustcore import anonymity, db, joining, links, owners, presenter, round_timer, wording
 from trustcore import catalogue as catalogue_mod
 from trustcore import people as people_mod
 from trustcore import workspace as ws
@@ -593,14 +593,6 @@ if shows.open:  # drawn only while open: the whole worksheet is many elements
 
 workspace_section(ctx, t)
 
-# a next step's status (a stored code, model.STATUSES) in words
-STATUS_WORDS = {
-    "proposed": t.pgettext("next step status", "proposed"),
-    "agreed": t.pgettext("next step status", "agreed"),
-    "in progress": t.pgettext("next step status", "in progress"),
-    "done": t.pgettext("next step status", "done"),
-}
-
 
 def _day(stamp: str) -> str:
     """The day of an ISO timestamp, as the reader's locale writes dates (the stored text if it is no date)."""
@@ -652,7 +644,7 @@ if changes:
                         for s in changes.previous_steps
                     ],
                     t.gettext("Due"): [s.due for s in changes.previous_steps],
-                    t.gettext("Status"): [STATUS_WORDS.get(s.status, s.status) for s in changes.previous_steps],
+                    t.gettext("Status"): [wording.status_words(s.status, t) for s in changes.previous_steps],
                 }
             ),
             hide_index=True,

@@ -5,9 +5,9 @@ and shows both versions, and the person chooses."""
 
 import streamlit as st
 
+from trustcore import wording
 from trustcore.errors import TrustcoreError
 from trustcore.followup import next_steps
-from trustcore.i18n import N_
 from trustcore.model import STATUSES, Role
 from trustcore.results import element_agenda_order
 from trustcore.text import markdown_escape as esc
@@ -28,18 +28,6 @@ party_ids = {p.name: p.id for p in session.parties}
 
 session_header(session, subtitle=t.gettext("Next steps"), t=t)
 changes_notice(ctx, "next_steps", forget="step")
-
-# A next step's status is stored as its code (model.STATUSES); each is worded where it is shown.
-STATUS_LABELS = {
-    "proposed": N_("proposed"),
-    "agreed": N_("agreed"),
-    "in progress": N_("in progress"),
-    "done": N_("done"),
-}
-
-
-def status_label(code: str) -> str:
-    return t.gettext(STATUS_LABELS[code]) if code in STATUS_LABELS else code
 
 
 def listed(items) -> str:
@@ -100,7 +88,7 @@ def fields(prefix: str, step=None) -> dict:
         STATUSES,
         index=STATUSES.index(step.status) if step else 0,
         key=f"{prefix}:status",
-        format_func=status_label,
+        format_func=lambda code: wording.status_words(code, t),
     )
     agreed = st.multiselect(
         t.gettext("Agreed by"),
@@ -131,7 +119,7 @@ def described(action: str, owner: str, due: str, status: str, agreed: list[str])
         action=action,
         owner=owner or t.gettext("no owner yet"),
         due=due or "—",
-        status=status_label(status),
+        status=wording.status_words(status, t),
         agreed=listed(agreed) or t.gettext("nobody yet"),
     )
 

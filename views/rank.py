@@ -7,7 +7,6 @@ fragment, which stores the order and shows the confirmation in its own run. A ti
 (``ui/healing.py``), so the page always ends up showing what is stored.
 """
 
-import dataclasses
 import datetime as dt
 
 import streamlit as st
@@ -94,8 +93,7 @@ with st.expander(t.gettext("Your personal link"), icon=":material/link:"):
 
 
 def show_order(order, caption: str) -> None:
-    table = table_of.order(caption, order, names)
-    show_table(dataclasses.replace(table, headers=(t.gettext("Rank"), t.gettext("Element"))))
+    show_table(table_of.order(caption, order, names, t))
 
 
 def when(stamp: str) -> str:
@@ -177,10 +175,7 @@ with st.container():
     ranking.reasons_input(key, catalogue, order_now, t=t)
 
 with st.expander(t.gettext("What the elements mean"), icon=":material/info:"):
-    if t.locale == "en":
-        show_table(cached.elements_table(catalogue))  # built once
-    else:
-        show_table(ranking.elements_table(catalogue, t.locale))  # built once per language
+    show_table(cached.elements_table(catalogue, t.locale))  # built once per catalogue and language
 
 NOTES = {  # kept as codes, worded when shown (the reader may switch language in between)
     "unchanged": N_("(That order was already stored: nothing changed.)"),

@@ -1,7 +1,6 @@
 """Reflect: each party's organisation-wide ranking (Activity 1) against its ranking for this
 relationship, and the guidebook's reflection questions."""
 
-import dataclasses
 import datetime as dt
 
 import streamlit as st
@@ -146,9 +145,7 @@ if visible and saved:
     if compared:
         caption = t.gettext("Organisation-wide against this relationship (round {round})", round=visible[-1])
         st.subheader(caption, anchor=False)
-        table = table_of.baseline_comparison(visible[-1], compared, names)
-        headers = (t.gettext("Party"), t.gettext("Kendall τ-b"), t.gettext("Spearman ρ"), t.gettext("Biggest moves"))
-        show_table(dataclasses.replace(table, caption=caption, headers=headers))
+        show_table(table_of.baseline_comparison(visible[-1], compared, names, t))
         before, after = t.gettext("organisation"), t.gettext("relationship")
         colours = charts.colour_map([p.name for p in session.parties])
         org = {p: c["org_order"] for p, c in compared.items()}

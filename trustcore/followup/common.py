@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..clock import now
 from ..errors import EditConflict, InvalidInput, Phrase
 from ..i18n import N_
 from ..model import Ranking, Session
@@ -72,6 +73,26 @@ class _ExpectedVersion:
         (``message``: an ``N_()`` msgid, its named ``params`` filled in)."""
         if (current.version if current is not None else None) != self.number:
             raise EditConflict(message, current=current, **params)
+
+
+def _write_text_entry(db, table: str, key: dict[str, object], text: str, internal: bool, *, new: bool) -> None:
+    """Store a worksheet text (Column B or C) at ``key`` (its columns and values) in ``table``: a ``new`` entry
+    at version 1, or the existing one's text and mark with its version one higher. The caller has read the
+    entry and checked the version its editor started from (``_ExpectedVersion``) in the same write transaction
+    (the relationship worksheet, ``worksheet_entries``; the organisation's, ``internal_worksheet``)."""
+    names, values, stamp = list(key), list(key.values()), now()
+    if new:
+        db.execute(
+            f"INSERT INTO {table} ({', '.join(names)}, text, internal, version, updated_at) "
+            f"VALUES ({', '.join('?' for _ in names)}, ?, ?, 1, ?)",
+            [*values, text, int(internal), stamp],
+        )
+    else:
+        where = " AND ".join(f"{n} = ?" for n in names)
+        db.execute(
+            f"UPDATE {table} SET text = ?, internal = ?, version = version + 1, updated_at = ? WHERE {where}",
+            [text, int(internal), stamp, *values],
+        )
 
 
 def _element_label(session: Session, element_id: str | None) -> str:

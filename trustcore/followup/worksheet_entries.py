@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 from .. import db as dbmod
 from .. import events, rights
-from ..clock import now
 from ..errors import InvalidInput
 from ..i18n import N_
 from ..model import Session
 from ..rights import Action
 from ..text import TEXT_MAX, clean_text
 from ..view import View
-from .common import _check_element, _ExpectedVersion, _one, _party_id
+from .common import _check_element, _ExpectedVersion, _one, _party_id, _write_text_entry
 
 COLUMNS = {"B": N_("Column B (steps we take)"), "C": N_("Column C (how we demonstrate it)")}
 
@@ -114,19 +113,8 @@ def set_worksheet_entry(
         if current is not None and (current.text, current.internal) == (text, internal):
             return current
         expected.check(current, ENTRY_CHANGED)
-        stamp = now()
-        if current is None:
-            db.execute(
-                """INSERT INTO worksheet (session_id, element_id, party_id, col, text, internal, version, updated_at)
-                          VALUES (?, ?, ?, ?, ?, ?, 1, ?)""",
-                [*key, text, int(internal), stamp],
-            )
-        else:
-            db.execute(
-                """UPDATE worksheet SET text = ?, internal = ?, version = version + 1, updated_at = ?
-                          WHERE session_id = ? AND element_id = ? AND party_id = ? AND col = ?""",
-                [text, int(internal), stamp, *key],
-            )
+        columns = {"session_id": session.id, "element_id": element_id, "party_id": pid, "col": col}
+        _write_text_entry(db, "worksheet", columns, text, internal, new=current is None)
         events.log(
             db,
             session.id,
