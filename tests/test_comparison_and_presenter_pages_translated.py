@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from streamlit.testing.v1 import AppTest
-from test_pages import APP, made, run, store, texts  # noqa: F401  (fixtures)
+from test_pages import APP, language_box, made, run, store, texts  # noqa: F401  (fixtures)
 
 from trustcore.presenter import new_presenter_link, show_agenda_item
 
@@ -66,7 +66,7 @@ def test_the_comparison_in_french(store, made):  # noqa: F811
     assert chart["layout"]["xaxis"]["title"]["text"] == "rang (1 = le plus important)"
     assert any("Impact actif et positif" in t.value for t in at.text)  # the agenda names the elements in French
     assert any(e.label == "Comment c'est calculé" for e in at.expander)
-    assert at.selectbox(key="tc_language").value == "fr"
+    assert language_box(at).value == "fr"
 
 
 def test_the_comparison_in_spanish_and_back_to_english_with_the_same_round(store, made):  # noqa: F811
@@ -82,7 +82,7 @@ def test_the_comparison_in_spanish_and_back_to_english_with_the_same_round(store
     at.session_state["compare_chart"] = "Mapa de calor"  # the heatmap's tab, chosen in Spanish
     at.run()
     assert "heatmap" in at.get("plotly_chart")[0].proto.id
-    at.selectbox(key="tc_language").set_value("en").run()
+    language_box(at).set_value("en").run()
     assert not at.exception, at.exception
     assert "Side by side, most contested first" in [h.value for h in at.subheader]
     assert "heatmap" in at.get("plotly_chart")[0].proto.id  # the same chart stays open in English

@@ -4,7 +4,7 @@ refusals in French too."""
 
 from __future__ import annotations
 
-from test_pages import made, run, store, texts  # noqa: F401  (fixtures)
+from test_pages import language_box, made, run, store, texts  # noqa: F401  (fixtures)
 
 from trustcore.joining import set_joining
 
@@ -22,7 +22,7 @@ def test_the_join_page_in_french_and_the_personal_link_keeps_the_language(store,
     assert "Tour 1" in texts(at)
     assert at.text_input[0].label == "Votre nom (facultatif)"
     assert 'document.documentElement.lang = "fr"' in _html(at)
-    assert at.selectbox(key="tc_language").value == "fr"
+    assert language_box(at).value == "fr"
 
     at.button[0].click().run()  # no party chosen
     assert [e.value for e in at.error] == ["Choisissez d'abord votre partie."]
@@ -38,7 +38,7 @@ def test_the_language_switcher_changes_the_page_and_keeps_what_was_chosen(store,
     assert "document.documentElement.lang" not in _html(at)  # English: as Streamlit serves it (<html lang="en">)
     at.text_input[0].input("Zoë")
     at.button[0].click().run()  # the form is sent (no party yet: refused), so the name is the widget's value
-    at.selectbox(key="tc_language").set_value("es").run()
+    language_box(at).set_value("es").run()
     assert at.radio[0].label == "¿En nombre de qué parte clasifica?"
     assert at.text_input(key="join_name").value == "Zoë"  # a stable key: what was typed survives the switch
     assert at.query_params["lang"] == "es"

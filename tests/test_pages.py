@@ -39,6 +39,12 @@ def run(**params) -> AppTest:
     return at
 
 
+def language_box(at: AppTest):
+    """The language switcher ``app.py`` draws at the top of every page (its key names the tab's language)."""
+    (box,) = [s for s in at.selectbox if str(s.key).startswith("tc_language_")]
+    return box
+
+
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [e.value for e in at.info]
     parts += [e.value for e in at.warning] + [e.value for e in at.success] + [t.value for t in at.text]

@@ -4,7 +4,7 @@ ranking keeps the order and the reasons typed so far."""
 
 from __future__ import annotations
 
-from test_pages import made, run, store, texts  # noqa: F401  (fixtures)
+from test_pages import language_box, made, run, store, texts  # noqa: F401  (fixtures)
 
 from trustcore.followup.next_steps import add_next_step
 from trustcore.followup.reflections import REFLECTION_QUESTIONS
@@ -67,7 +67,7 @@ def test_switching_language_mid_ranking_keeps_the_order_and_the_typed_reason(sto
     reason_key = f"rank:{code}:{me.id}:1:reason:{moved[0]}"
     at.text_input(key=reason_key).input("Le plus utile").run()
 
-    at.selectbox(key="tc_language").set_value("fr").run()
+    language_box(at).set_value("fr").run()
     assert at.query_params["lang"] == "fr"
     assert at.segmented_control(key="rank_mode").value == "Move buttons"  # the mode survives too
     assert at.text_input(key=reason_key).value == "Le plus utile"

@@ -6,7 +6,7 @@ sign-in and download messages; and the core's words these pages show (pseudonyms
 from __future__ import annotations
 
 import pytest
-from test_pages import made, run, store, texts  # noqa: F401  (fixtures)
+from test_pages import language_box, made, run, store, texts  # noqa: F401  (fixtures)
 from test_signin_pages import ANA, app
 
 from trustcore import anonymity, i18n, links, signin
@@ -33,8 +33,8 @@ def test_the_start_page_in_french_with_its_switcher_and_html_lang(store):  # noq
     assert "Co-rank what makes data stewardship trustworthy" not in shown and "Join a session" not in shown
     assert at.text_input(key="home_code").label == "Code de session"
     assert 'document.documentElement.lang = "fr"' in _html(at)
-    assert at.selectbox(key="tc_language").value == "fr"
-    assert at.selectbox(key="tc_language").label == "Langue"
+    assert language_box(at).value == "fr"
+    assert language_box(at).label == "Langue"
 
     at.text_input(key="home_code").input("nonsense").run()
     at.button[0].click().run()
@@ -45,18 +45,30 @@ def test_the_start_page_in_french_with_its_switcher_and_html_lang(store):  # noq
 
 def test_the_switcher_is_on_every_page_and_keeps_the_language_in_the_tabs_links(store, made):  # noqa: F811
     at = run(session=made.session.code, admin=made.facilitator_token)  # the console: not one of this file's pages
-    assert at.selectbox(key="tc_language").value == "en"
-    at.selectbox(key="tc_language").set_value("es").run()
+    assert language_box(at).value == "en"
+    language_box(at).set_value("es").run()
     assert at.query_params["lang"] == "es" and at.query_params["admin"] == made.facilitator_token
     at.switch_page("views/privacy.py").run()
     assert "Privacidad" in said(at) and "**Quién ve qué:**" in said(at)
     assert 'document.documentElement.lang = "es"' in _html(at)
-    assert len(at.selectbox) == len([s for s in at.selectbox if s.key == "tc_language"]) == 1
+    assert [s.key for s in at.selectbox] == [language_box(at).key]
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_the_language_box_is_drawn_with_the_tabs_language_as_its_default(store, lang):  # noqa: F811
+    # A browser that draws the box afresh (it missed the run that set its value) shows the default and sends it
+    # back with the next click: with English as the default, a French page turned English on a save.
+    at = run(lang=lang)
+    box = language_box(at)
+    assert box.options[box.proto.default] == i18n.NAMES[lang]
+    box.set_value("en").run()
+    box = language_box(at)
+    assert box.value == "en" and box.options[box.proto.default] == "English"
 
 
 def test_the_join_page_draws_one_switcher_not_two(store, made):  # noqa: F811
     at = run(session=made.session.code, lang="fr")
-    assert [s.key for s in at.selectbox] == ["tc_language"]
+    assert [s.key for s in at.selectbox] == [language_box(at).key]
 
 
 def test_a_new_session_in_french_keeps_what_was_typed_when_the_language_changes(store):  # noqa: F811
@@ -71,7 +83,7 @@ def test_a_new_session_in_french_keeps_what_was_typed_when_the_language_changes(
     at.text_input(key="party_name_0").input("Port")
     at.button[0].click().run()  # sent without a second party: refused, so what was typed is the widgets' value
     assert store.sessions() == [] and at.error
-    at.selectbox(key="tc_language").set_value("es").run()
+    language_box(at).set_value("es").run()
     assert at.text_input(key="session_title").label == "Título de la sesión"
     assert at.text_input(key="session_title").value == "Port et logistique"
     assert at.text_input(key="party_name_0").value == "Port"

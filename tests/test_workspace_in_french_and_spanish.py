@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 
 from test_ecosystem_map_page import _maps
-from test_pages import run, store, texts  # noqa: F401  (fixtures)
+from test_pages import language_box, run, store, texts  # noqa: F401  (fixtures)
 from test_workspace_relationships_tab import _frames, _linked
 
 from trustcore import ecosystem
@@ -91,7 +91,7 @@ def test_the_workspace_in_spanish_and_a_switch_keeps_the_filter_and_the_open_tab
     at.button_group(key="rel:filter").set_value(["done"]).run()  # a stable code, whatever the language
     at.session_state["workspace:part"] = "Relaciones"  # as a click on the Relationships tab leaves it
     at.run()
-    at.selectbox(key="tc_language").set_value("fr").run()
+    language_box(at).set_value("fr").run()
     assert not at.exception, at.exception
     assert at.query_params["lang"] == "fr"
     assert at.button_group(key="rel:filter").value == ["done"]  # what was chosen survives the switch

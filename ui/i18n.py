@@ -21,7 +21,6 @@ from trustcore import i18n
 
 from .context import Context, set_params
 
-_SHOWN = "tc_language_shown"  # the language the switcher last showed this tab
 _HTML_LANG = "tc_html_lang"  # the <html lang> this tab's browser was last told
 # A script-only st.html element still takes a place (and a gap) in the page: this hides its container.
 _HIDE = '<style>div[data-testid="stElementContainer"]:has(#tc-html-lang){display:none}</style>'
@@ -58,22 +57,31 @@ def follow_html_lang(ctx: Context) -> None:
     st.session_state[_HTML_LANG] = lang
 
 
+def switcher_key(lang: str) -> str:
+    """The language box's key while the tab reads ``lang`` (one box per language: see ``switcher``)."""
+    return f"tc_language_{lang}"
+
+
 def switcher(ctx: Context, t: i18n.Translator) -> None:
     """A language choice for this tab (stable codes, each language named in its own words); choosing one puts
     it in the URL (``?lang=``), which the tab's links keep. ``app.py`` draws it once at the top of every page,
-    right-aligned; no page draws another. Its label is hidden on
-    screen (the choice shows a language's name, which says what it is) and is the box's accessible name."""
-    if st.session_state.get(_SHOWN) != t.locale or "tc_language" not in st.session_state:
-        # the tab's language changed other than through this box (a link, the URL), or the box was not drawn on
-        # the last run (a page switch): the box follows the tab, rather than sending it back to another language
-        st.session_state["tc_language"] = t.locale
-    st.session_state[_SHOWN] = t.locale
+    right-aligned; no page draws another. Its label is hidden on screen (the choice shows a language's name,
+    which says what it is) and is the box's accessible name.
+
+    The box is drawn with the tab's language as its default, under a key of that language, and its value is
+    never set through session state. A box whose default is another language than the page's is wrong in the
+    browser whenever the browser draws it afresh (Streamlit sends a value set through session state once, and
+    a browser that missed that run shows, and later sends back, the default): the page then turned English
+    on the next click. A new language is a new box, so the box always follows the tab, whether the language
+    changed here, by a link or in the URL."""
+    codes = list(i18n.SUPPORTED)
     with st.container(horizontal=True, horizontal_alignment="right", key="tc_language_bar"):
         choice = st.selectbox(
             t.gettext("Language"),
-            list(i18n.SUPPORTED),
+            codes,
+            index=codes.index(t.locale),
             format_func=lambda code: i18n.NAMES[code],
-            key="tc_language",
+            key=switcher_key(t.locale),
             label_visibility="collapsed",
             width=150,
         )
