@@ -5,7 +5,7 @@ shows (the closed-joining note, the timer, the QR code's alt text) in each langu
 
 from __future__ import annotations
 
-from test_pages import made, run, store, texts  # noqa: F401  (fixtures)
+from test_pages import joining_widgets, made, run, store, texts  # noqa: F401  (fixtures)
 
 from trustcore import i18n, joining, qr, round_timer
 
@@ -65,7 +65,7 @@ def test_the_console_in_spanish_says_how_to_reopen_joining_with_its_own_labels(s
     assert "La ronda 1 está **revelada: todos pueden ver la comparación**." in shown
     assert "Nadie ha entrado todavía. Comparta el enlace o el código QR." in shown
     note = next(i.value for i in at.info if "acceso" in i.value.lower())
-    toggle = at.toggle(key="joining_open").label
+    toggle = joining_widgets(at)[1].label
     assert toggle == "Acceso abierto a nuevos participantes" and f"«{toggle}»" in note.replace("\\", "")
     assert "Joining" not in note and "Round controls" not in shown
     assert at.text_input(key="delete_confirm").label == "Escriba ELIMINAR para confirmar"

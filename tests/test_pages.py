@@ -209,6 +209,30 @@ def test_after_reveal_pages_open_for_facilitator_and_participant(store, made):
     assert editable == {str(made.session.parties[0].id)}
 
 
+def test_a_worksheet_save_is_no_conflict_over_a_field_this_editor_left_as_it_was(store, made):
+    from trustcore.followup.worksheet_entries import set_worksheet_entry
+
+    code, fac, party = made.session.code, made.facilitator_token, made.session.parties[0]
+    privacy = "privacy"
+    set_worksheet_entry(store.open(code, fac), privacy, party.id, "B", "Annual audit", internal=False)
+    at = run(session=code, admin=fac)
+    at.switch_page("views/worksheet.py").run()
+    # someone else rewrites Column B meanwhile; this editor writes only Column C
+    set_worksheet_entry(
+        store.open(code, fac), privacy, party.id, "B", "Quarterly audit", internal=False, expected_version=1
+    )
+    at.text_area(key=f"ws:{privacy}:{party.id}:C:text").input("The audit reports, published")
+    form = f"form:ws:{privacy}:{party.id}"
+    next(b for b in at.button if b.label == "Save" and form in str(b.proto.form_id)).click().run()
+    assert not at.exception, at.exception
+    assert "Someone else" not in texts(at)
+    from trustcore import worksheet as worksheet_mod
+
+    row = next(r for r in worksheet_mod.build(store.open(code, fac)).rows if r.element_id == privacy)
+    assert row.entries[(party.id, "B")].text == "Quarterly audit"  # theirs, untouched
+    assert row.entries[(party.id, "C")].text == "The audit reports, published"
+
+
 def test_changing_a_step_tells_the_editor_whose_agreement_was_withdrawn(store, made):
     from trustcore.followup.next_steps import add_next_step, next_steps
 
@@ -280,12 +304,40 @@ def test_a_closed_session_says_so_on_the_join_page_and_offers_no_form(store, mad
 
 def test_the_console_closes_joining_and_sets_the_limit(store, made):
     at = run(session=made.session.code, admin=made.facilitator_token)
-    at.number_input(key="join_cap").set_value(30)
-    at.toggle(key="joining_open").set_value(False)
+    cap, switch = joining_widgets(at)
+    cap.set_value(30)
+    switch.set_value(False)
     next(b for b in at.button if b.label == "Save joining").click().run()
     assert not at.exception
     session = store._session(made.session.code)
     assert (session.join_cap, session.joining_open) == (30, False)
+
+
+def joining_widgets(at: AppTest):
+    """The console's joining limit and switch (keyed by what is stored, so that they follow it)."""
+    (cap,) = [w for w in at.number_input if str(w.key).startswith("join_cap")]
+    (switch,) = [w for w in at.toggle if str(w.key).startswith("joining_open")]
+    return cap, switch
+
+
+def test_the_joining_switch_follows_what_is_stored_and_a_later_save_does_not_reopen_joining(store, made):
+    code, fac = made.session.code, made.facilitator_token
+    at = run(session=code, admin=fac)
+    assert joining_widgets(at)[1].value is True
+    next(b for b in at.button if b.label == "Reveal results").click().run()  # the reveal closes joining
+    assert store._session(code).joining_open is False
+    cap, switch = joining_widgets(at)
+    assert switch.value is False  # drawn as stored, not as it was drawn before the reveal
+    cap.set_value(30)
+    next(b for b in at.button if b.label == "Save joining").click().run()
+    assert (store._session(code).join_cap, store._session(code).joining_open) == (30, False)
+
+    from trustcore.joining import set_joining
+
+    set_joining(store.open(code, fac), open=True, cap=12)  # another tab of the facilitator's
+    at.run()
+    cap, switch = joining_widgets(at)
+    assert (cap.value, switch.value) == (12, True)
 
 
 def test_the_console_removes_and_moves_participants(store, made):
@@ -560,8 +612,8 @@ def test_after_the_reveal_the_join_page_says_joining_closed_and_the_console_says
     at = run(session=code, admin=fac)
     note = next(i.value for i in at.info if "Joining closed when you revealed the results" in i.value)
     assert "Save joining" in note
-    assert at.toggle(key="joining_open").value is False
-    at.toggle(key="joining_open").set_value(True)
+    assert joining_widgets(at)[1].value is False
+    joining_widgets(at)[1].set_value(True)
     next(b for b in at.button if b.label == "Save joining").click().run()
     assert store._session(code).joining_open
     assert not any("Joining closed when you revealed" in i.value for i in at.info)

@@ -343,16 +343,20 @@ closed_note = joining.closed_note(ctx.view, t)
 if closed_note:
     st.info(closed_note, icon=":material/person_off:")
 j1, j2, j3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+# keyed by what is stored: a keyed widget keeps its state when its ``value`` changes, so a switch drawn before the
+# reveal closed joining (or before another tab changed it) went on showing "open", and the next "Save joining"
+# reopened it; a new stored value is a new widget, drawn as stored
+stored = f"{session.joining_open}:{session.join_cap}"
 cap = j1.number_input(
     t.gettext("Most participants"),
     min_value=1,
     max_value=joining.MAX_CAP,
     value=session.join_cap,
     step=1,
-    key="join_cap",
+    key=f"join_cap:{stored}",
     help=t.gettext("Joins beyond this are refused, so a link shared too widely cannot flood the session."),
 )
-open_joining = j2.toggle(t.gettext("Joining is open"), value=session.joining_open, key="joining_open")
+open_joining = j2.toggle(t.gettext("Joining is open"), value=session.joining_open, key=f"joining_open:{stored}")
 if j3.button(t.gettext("Save joining"), icon=":material/how_to_reg:", width="stretch", key="joining_save"):
     act(
         lambda: joining.set_joining(ctx.view, open=open_joining, cap=cap),

@@ -4,6 +4,7 @@ E next steps. The shareable view leaves internal fields out."""
 
 import streamlit as st
 
+from trustcore import wording
 from trustcore import worksheet as worksheet_mod
 from trustcore.errors import EditConflict, TrustcoreError
 from trustcore.followup import agreed_order, worksheet_entries
@@ -26,13 +27,6 @@ descriptions = session.catalogue.descriptions_in(t.locale)
 mine = None if ctx.facilitator else ctx.participant.party_id
 # Columns B and C (worksheet_entries.COLUMNS), worded in the reader's language
 COLUMN_LABELS = {"B": N_("Column B (steps we take)"), "C": N_("Column C (how we demonstrate it)")}
-# a next step's status is stored as its code (model.STATUSES)
-STATUS_LABELS = {
-    "proposed": N_("proposed"),
-    "agreed": N_("agreed"),
-    "in progress": N_("in progress"),
-    "done": N_("done"),
-}
 
 
 def column_label(col: str) -> str:
@@ -94,6 +88,10 @@ def entry_form(row, party) -> None:
         return
     entries = {col: row.entries.get((party.id, col)) for col in "BC"}
     bases = {col: editing.base_version(f"{key}:{col}", entries[col].version if entries[col] else None) for col in "BC"}
+    drawn = {  # what each field held when this user started editing (forgotten with the form, like its base)
+        col: st.session_state.setdefault(f"{key}:{col}:drawn", (e.text, e.internal) if e else ("", False))
+        for col, e in entries.items()
+    }
     with st.form(f"form:{key}", border=False):
         values = {}
         for col in worksheet_entries.COLUMNS:
@@ -115,11 +113,8 @@ def entry_form(row, party) -> None:
         saved = st.form_submit_button(t.gettext("Save"), icon=":material/save:")
     if saved:
         for col, (text, internal) in values.items():
-            entry = entries[col]
-            if entry is None and not text.strip():
-                continue
-            if entry is not None and entry.text == text.strip() and entry.internal == internal:
-                continue
+            if (text.strip(), internal) == drawn[col]:
+                continue  # left as it was: someone else's save of this field meanwhile is no conflict of ours
             try:
                 worksheet_entries.set_worksheet_entry(
                     ctx.view,
@@ -171,7 +166,7 @@ for row in sheet.rows:
         if row.steps:
             for s in row.steps:
                 owner = " / ".join(x for x in (s.owner_party or "", s.owner_person) if x) or t.gettext("no owner yet")
-                status = t.gettext(STATUS_LABELS[s.status]) if s.status in STATUS_LABELS else s.status
+                status = wording.status_words(s.status, t)
                 e.text(
                     t.gettext(
                         "• {action} ({owner}; due {due}; {status})",
