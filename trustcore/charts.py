@@ -60,7 +60,6 @@ __all__ = [
     "agreement_over_time",
     "movement_chart",
     "feedback_heatmap",
-    "figure_html",
 ]
 
 # Okabe & Ito (2008) colour-blind-safe palette, strongest contrast on white first (their yellow
@@ -945,11 +944,3 @@ def feedback_heatmap(frame: pd.DataFrame, names: Mapping[str, str] | None = None
         cell=_row_px(labels),
         t=t,
     )
-
-
-# ------------------------------------------------------------------------ report
-
-
-def figure_html(fig: go.Figure) -> str:
-    """The figure as an HTML fragment for the printable report (which embeds plotly.js once)."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})

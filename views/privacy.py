@@ -11,7 +11,8 @@ days = get_store().retention_days
 st.title(t.gettext("Privacy"), anchor=False)
 st.markdown(
     t.gettext(
-        "trustcore stores everything in one SQLite database on the server that runs it; nothing is sent "
+        "trustcore stores everything in one database: a SQLite file on the server that runs it, or the "
+        "PostgreSQL database (with its replicas) that whoever runs the server set up for it. Nothing is sent "
         "anywhere else (usage statistics are off, and the app loads no third-party scripts or fonts)."
     )
 )
