@@ -124,10 +124,6 @@ class Point:
     date: str  # the session's date (YYYY-MM-DD)
     agreement: Agreement
 
-    @property
-    def label(self) -> str:
-        return self.label_in(ENGLISH)
-
     def label_in(self, t: Translator) -> str:
         """``2026 review (7 Dec 2026), round 1``, in ``t``'s words (the chart's axis, the sentences)."""
         return t.gettext(

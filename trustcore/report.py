@@ -21,7 +21,6 @@ calls ``_``, ``ngettext`` and ``pgettext`` (bound to ``t``; ``pybabel`` extracts
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
@@ -29,7 +28,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import analysis, charts, report_charts, templating, wording
+from . import charts, report_charts, templating, wording
 from .followup import survey
 from .followup.next_steps import NextStep
 from .i18n import ENGLISH, N_, Translator
@@ -95,12 +94,6 @@ def _day(text: str | None, t: Translator) -> str:
         return text
 
 
-def _named(div: analysis.Divergence, names: dict[str, str]) -> analysis.Divergence:
-    """The divergence with its elements named in the reader's language (the charts write the names)."""
-    rows = tuple(dataclasses.replace(row, element=names.get(row.element_id, row.element)) for row in div.rows)
-    return dataclasses.replace(div, rows=rows)
-
-
 def _status(data: SessionData, res: RoundResults, t: Translator = ENGLISH) -> str:
     """Whether the participants see the round (its reveal time is ``revealed``, shown by the template)."""
     s = data.session
@@ -127,7 +120,7 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str], t: Tra
     if not res.comparable:
         return out
     parties = list(res.party_orders)
-    divergence = res.divergence if english else _named(res.divergence, names)
+    divergence = res.divergence_in(None if english else names)
     if len(parties) == 2:
         caption = t.gettext(
             "Each element's rank per party (1 = most important, on the left), most contested at the top; "

@@ -16,20 +16,6 @@ from markupsafe import Markup, escape
 from .i18n import Translator
 
 
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """``1 answer``, ``2 answers`` (``words`` for an irregular plural: ``plural(n, "party", "parties")``)."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
-
-
-def number(value: object, digits: int = 2) -> str:
-    """A number for a table cell: a float with ``digits`` decimals, "—" for none."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
 def in_html(t: Translator) -> dict[str, Callable[..., Markup]]:
     """A template's ``_``, ``ngettext`` and ``pgettext`` (pass them to ``render``; ``pybabel`` extracts their
     messages from the templates, ``babel.cfg``): ``t``'s, with each text value escaped before it is put into
@@ -56,8 +42,6 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters["plural"] = plural
-    env.filters["number"] = number
     return env
 
 

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
+from typing import Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -52,7 +53,7 @@ from . import db as dbmod
 from . import worksheet as worksheet_mod
 from .audience import Audience
 from .errors import NotAllowedNow
-from .followup import next_steps, reflections, survey, worksheet_entries
+from .followup import next_steps, reflections, survey
 from .followup.next_steps import NextStep
 from .followup.reflections import Reflection
 from .followup.survey import TRUST_SCALE, FeedbackAnswer
@@ -212,24 +213,16 @@ def _session_data(view: View, *, shareable: bool, names: bool) -> SessionData:
 
 def step_line(step: NextStep, t: Translator = ENGLISH) -> str:
     """One next step in a line: action (owner; due; status; agreed by)."""
-    owner = " / ".join(x for x in (step.owner_party or "", step.owner_person) if x) or t.gettext("no owner yet")
-    due = step.due or "—"
+    fields = {
+        "action": step.action,
+        "owner": " / ".join(x for x in (step.owner_party or "", step.owner_person) if x) or t.gettext("no owner yet"),
+        "due": step.due or "—",
+        "status": wording.status_words(step.status, t),
+    }
     if step.agreed_by:
-        return t.gettext(
-            "{action} ({owner}; due {due}; {status}; agreed by {parties})",
-            action=step.action,
-            owner=owner,
-            due=due,
-            status=wording.status_words(step.status, t),
-            parties=t.pgettext("list separator", ", ").join(step.agreed_by),
-        )
-    return t.gettext(
-        "{action} ({owner}; due {due}; {status})",
-        action=step.action,
-        owner=owner,
-        due=due,
-        status=wording.status_words(step.status, t),
-    )
+        parties = t.pgettext("list separator", ", ").join(step.agreed_by)
+        return t.gettext("{action} ({owner}; due {due}; {status}; agreed by {parties})", parties=parties, **fields)
+    return t.gettext("{action} ({owner}; due {due}; {status})", **fields)
 
 
 def feedback_text(summary: worksheet_mod.FeedbackSummary, *, respondents: bool = True) -> str:
@@ -259,7 +252,18 @@ def steps_text(steps: Sequence[NextStep], t: Translator = ENGLISH) -> str:
     return "\n".join(f"• {step_line(s, t)}" for s in steps) if steps else t.gettext("none yet")
 
 
-def entry_text(entry: worksheet_entries.WorksheetEntry | None, t: Translator = ENGLISH) -> str:
+class TextEntry(Protocol):
+    """A Column B or C text of either worksheet (the relationship's or the organisation's internal one)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def internal(self) -> bool: ...
+
+
+def entry_text(entry: TextEntry | None, t: Translator = ENGLISH) -> str:
+    """The entry's text as a workbook cell shows it, marked when internal."""
     if entry is None or not entry.text:
         return ""
     return t.gettext("[internal] {text}", text=entry.text) if entry.internal else entry.text

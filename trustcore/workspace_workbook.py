@@ -42,10 +42,10 @@ from . import workspace as ws
 from .audience import Audience
 from .ecosystem import EcosystemMap
 from .i18n import ENGLISH, N_, Translator
-from .internal_worksheet import Entry, InternalWorksheet
+from .internal_worksheet import InternalWorksheet
 from .relationships import Relationship, Step
 from .rights import Action
-from .workbook import _HEADER_FONT, _TEXT_WIDTH, _finish, _put, _table, _when, _widths
+from .workbook import _HEADER_FONT, _TEXT_WIDTH, _finish, _put, _table, _when, _widths, entry_text
 from .workspace import OrgRanking, Workspace, WorkspaceView
 
 SHEETS = (  # in English; the workbook names them in its reader's language (``sheet_names``)
@@ -161,12 +161,6 @@ def shareable_notice(data: WorkspaceData, t: Translator = ENGLISH) -> str:
 def source(version: OrgRanking, t: Translator = ENGLISH) -> str:
     """Where a version of the organisation-wide ranking came from, in words (a session's title as stored)."""
     return version.source or t.gettext(TYPED_IN)
-
-
-def entry_text(entry: Entry | None, t: Translator = ENGLISH) -> str:
-    if entry is None or not entry.text:
-        return ""
-    return t.gettext("[internal] {text}", text=entry.text) if entry.internal else entry.text
 
 
 def latest_words(relationship: Relationship, t: Translator = ENGLISH) -> str:

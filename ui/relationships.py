@@ -82,8 +82,9 @@ def _relationship(i: int, relationship: rel.Relationship, summary: rel.Summary, 
             st.caption(esc(rel.in_words(relationship, t)))
 
 
-def render(wview: WorkspaceView, t: Translator = ENGLISH) -> None:
-    found = rel.relationships(wview)
+def render(wview: WorkspaceView, t: Translator = ENGLISH, found: list[rel.Relationship] | None = None) -> None:
+    """``found``: the workspace's relationships when the page has read them already (``rel.relationships``)."""
+    found = rel.relationships(wview) if found is None else found
     if not found:
         st.caption(
             t.gettext(

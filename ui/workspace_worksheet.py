@@ -17,8 +17,6 @@ from ui.common import plain, problem
 from ui.flash import DONE
 
 INTERNAL_LABEL = N_("Internal (never shown with a stakeholder survey)")
-# the columns' labels (the same words as ``followup.worksheet_entries.COLUMNS``, marked here to be shown translated)
-COLUMN_LABELS = {"B": N_("Column B (steps we take)"), "C": N_("Column C (how we demonstrate it)")}
 SAVED = "iw-saved"  # what the last save did (the element's id), said once at the top of this tab
 
 
@@ -62,7 +60,7 @@ def _entry_form(wview: WorkspaceView, row: iw.Row, t: Translator) -> None:
     if conflict:
         (column, yours), theirs, message = conflict
         st.warning(plain(t.gettext(message)), icon=":material/sync_problem:")
-        column_label = esc(t.gettext(COLUMN_LABELS[column]))
+        column_label = esc(t.gettext(COLUMNS[column]))
         st.markdown("**" + t.gettext("Your text for {column} (not saved)", column=column_label) + "**")
         st.text(yours)
         st.markdown("**" + t.gettext("Saved by someone else") + "**")
@@ -83,7 +81,7 @@ def _entry_form(wview: WorkspaceView, row: iw.Row, t: Translator) -> None:
             entry = entries[col]
             values[col] = (
                 st.text_area(
-                    t.gettext(COLUMN_LABELS[col]),
+                    t.gettext(COLUMNS[col]),
                     value=entry.text if entry else "",
                     key=f"{key}:{col}:text",
                     height=90,

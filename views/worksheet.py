@@ -8,7 +8,6 @@ from trustcore import wording
 from trustcore import worksheet as worksheet_mod
 from trustcore.errors import EditConflict, TrustcoreError
 from trustcore.followup import agreed_order, worksheet_entries
-from trustcore.i18n import N_
 from trustcore.model import Role
 from trustcore.text import markdown_escape as esc
 from ui import editing, ranking
@@ -25,12 +24,11 @@ t = translator(ctx)
 names = session.catalogue.names_in(t.locale)
 descriptions = session.catalogue.descriptions_in(t.locale)
 mine = None if ctx.facilitator else ctx.participant.party_id
-# Columns B and C (worksheet_entries.COLUMNS), worded in the reader's language
-COLUMN_LABELS = {"B": N_("Column B (steps we take)"), "C": N_("Column C (how we demonstrate it)")}
 
 
 def column_label(col: str) -> str:
-    return t.gettext(COLUMN_LABELS[col]) if col in COLUMN_LABELS else worksheet_entries.COLUMNS[col]
+    """Column B or C, worded in the reader's language."""
+    return t.gettext(worksheet_entries.COLUMNS[col])
 
 
 session_header(session, subtitle=t.gettext("Worksheet"), t=t)

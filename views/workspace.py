@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from trustcore import links, signin
+from trustcore import relationships as rel
 from trustcore import workspace as ws
 from trustcore.errors import TrustcoreError
 from trustcore.model import Role
@@ -87,6 +88,14 @@ tabs = st.tabs(
     on_change="rerun",
 )
 st.session_state["workspace:part:open"] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
-for tab, part in zip(tabs, (workspace_ranking, workspace_worksheet, ecosystem_map, relationships, workspace_downloads)):
+found = rel.relationships(wview)  # read once per run: the map annotates its partners, the Relationships tab lists them
+parts = (
+    lambda: workspace_ranking.render(wview, t),
+    lambda: workspace_worksheet.render(wview, t),
+    lambda: ecosystem_map.render(wview, t, rel.annotations_of(rel.summaries(found), t)),
+    lambda: relationships.render(wview, t, found),
+    lambda: workspace_downloads.render(wview, t),
+)
+for tab, draw in zip(tabs, parts, strict=True):
     with tab:
-        part.render(wview, t)
+        draw()
