@@ -171,3 +171,17 @@ def test_the_worksheet_shared_with_the_survey_is_in_the_readers_language(store):
     shown = survey_documents.shared(store.open(code, fac))
     assert survey_documents.intro(session, shown, ES).startswith("Para cada elemento")
     assert "les mesures qu'elle prend et comment elle le montre" in survey_documents.intro(session, shown, FR)
+
+
+@pytest.mark.sqlite_only
+def test_column_d_of_a_french_workbook_is_in_french(store):
+    from trustcore.followup.survey import new_survey_link, submit_feedback
+
+    code, fac, _ = _room(store)
+    first = store.open(code, fac).session.catalogue.ids[0]
+    survey = new_survey_link(store.open(code, fac))
+    submit_feedback(store.open(code, survey), "Rita", {first: {"trust": 4}, None: {"trust": 2}})
+    book = openpyxl.load_workbook(io.BytesIO(workbook.session_workbook(store.open(code, fac), t=FR)))
+    column_d = " ".join(str(c) for row in book["Feuille de travail"].iter_rows(values_only=True) for c in row if c)
+    assert "1\u00a0réponse" in column_d and "1 answer" not in column_d
+    assert "of round 1" not in column_d  # where Column A's order comes from, in French too

@@ -167,3 +167,11 @@ def test_a_sign_in_without_a_verified_address_owns_nothing_and_is_told_why(store
     assert "no verified e-mail address" in texts(at) and "Create session" not in labels(at)
     at.switch_page("views/my_sessions.py").run()
     assert "no verified e-mail address" in texts(at) and "Ana's" not in texts(at)
+
+
+def test_the_new_workspace_form_says_why_it_is_refused_in_the_readers_language(store, monkeypatch):
+    monkeypatch.setenv("TRUSTCORE_CREATE", "signed-in")
+    at = app(lang="fr")
+    at.switch_page("views/workspace.py").run()
+    assert "seuls les facilitateurs connectés peuvent créer des sessions" in texts(at)
+    assert "for signed-in facilitators" not in texts(at)

@@ -64,3 +64,9 @@ def test_the_console_previews_what_the_survey_shows_and_may_leave_a_column_out(w
     assert EVIDENCE not in texts(at) and f"CityBus: {STEP}" in texts(at)
     stakeholder = texts(run(session=s.code, survey=link))
     assert f"CityBus: {STEP}" in stakeholder and EVIDENCE not in stakeholder
+
+
+def test_the_survey_page_offers_the_worksheet_in_the_readers_language(world):
+    store, s, fac, link = world
+    at = run(session=s.code, survey=link, lang="fr")
+    assert [b.proto.label for b in at.get("download_button")] == ["Grille partagée avec l'enquête (imprimable)"]

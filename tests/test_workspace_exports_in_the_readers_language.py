@@ -103,3 +103,11 @@ def test_the_workspace_downloads_are_labelled_in_the_readers_language_with_the_s
     ]
     assert _book(french[0].build()).sheetnames[0] == "À propos"  # the file the French button builds
     assert '<html lang="fr">' in french[2].build().decode()
+
+
+def test_where_column_a_comes_from_is_said_in_the_readers_language(store):
+    found = sample(store)
+    book = _book(workspace_workbook.workspace_workbook(found.wview, t=FR))
+    text = " ".join(str(v) for sh in book.worksheets for row in sh.iter_rows(values_only=True) for v in row if v)
+    assert "les éléments dans l'ordre du classement de l'organisation (version 2" in text
+    assert "the order of the organisation-wide ranking" not in text

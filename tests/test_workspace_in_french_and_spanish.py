@@ -11,7 +11,7 @@ from test_ecosystem_map_page import _maps
 from test_pages import language_box, run, store, texts  # noqa: F401  (fixtures)
 from test_workspace_relationships_tab import _frames, _linked
 
-from trustcore import ecosystem
+from trustcore import catalogue, ecosystem
 from trustcore import workspace as ws
 from trustcore.followup.next_steps import add_next_step
 
@@ -97,3 +97,19 @@ def test_the_workspace_in_spanish_and_a_switch_keeps_the_filter_and_the_open_tab
     assert at.button_group(key="rel:filter").value == ["done"]  # what was chosen survives the switch
     assert at.session_state["workspace:part"] == "Relations"  # the same tab stays open, in French
     assert "Relations sur la carte" in texts(at).replace("\\", "")
+
+
+def test_the_workspace_ranking_input_names_the_elements_in_the_readers_language(store, monkeypatch):  # noqa: F811
+    from ui import ranking
+
+    drawn: list[list[str]] = []
+
+    def sortable(items, **_):
+        drawn.append(list(items))
+        return items
+
+    monkeypatch.setattr(ranking, "sort_items", sortable)
+    org = _world(store)
+    run(workspace=str(org.workspace.id), org=org.token, lang="fr")
+    french = set(catalogue.default().names_in("fr").values())
+    assert drawn and all(set(items) == french for items in drawn)

@@ -188,7 +188,7 @@ def _round(data: SessionData, res: RoundResults, colours: dict[str, str], t: Tra
     return out
 
 
-def _worksheet(data: SessionData, names: dict[str, str]) -> list[dict]:
+def _worksheet(data: SessionData, names: dict[str, str], t: Translator = ENGLISH) -> list[dict]:
     def entries(row, column: str) -> list[tuple[str, object]]:
         return [
             (p.name, entry)
@@ -202,7 +202,9 @@ def _worksheet(data: SessionData, names: dict[str, str]) -> list[dict]:
             "element": names.get(row.element_id, row.element),
             "B": entries(row, "B"),
             "C": entries(row, "C"),
-            "D": feedback_text(row.feedback, respondents=data.audience.other_names).replace(" · ", "\n").split("\n"),
+            "D": feedback_text(row.feedback, respondents=data.audience.other_names, t=t)
+            .replace(" · ", "\n")
+            .split("\n"),
             "E": row.steps,
         }
         for row in data.sheet.rows
@@ -275,7 +277,7 @@ def render(data: SessionData, *, generated: str | None = None, t: Translator = E
         stability=[(p, tau, wording.agreement_label(tau, "tau", t)) for p, tau in trend.stability.items()]
         if trend
         else [],
-        worksheet=_worksheet(data, names),
+        worksheet=_worksheet(data, names, t),
         owner=_owner,
         status=lambda code: status_words(code, t),
         respondents=len({a.respondent for a in data.feedback}),
@@ -303,4 +305,4 @@ def session_report(view: View, *, shareable: bool = True, names: bool = False, t
     Rights: the facilitator token, or a participant token once a round's results are visible to
     participants (NotAllowedNow before; AccessDenied for any other token, the survey link's included).
     ``t``: the reader's translator (the page's language)."""
-    return render(session_data(view, shareable=shareable, names=names), t=t)
+    return render(session_data(view, shareable=shareable, names=names, t=t), t=t)

@@ -160,7 +160,7 @@ def shown_rounds(session: Session, *, facilitator: bool, shareable: bool) -> lis
     return [r.number for r in session.rounds if seen.sees_round(session, r.number)]
 
 
-def session_data(view: View, *, shareable: bool = False, names: bool = False) -> SessionData:
+def session_data(view: View, *, shareable: bool = False, names: bool = False, t: Translator = ENGLISH) -> SessionData:
     """What ``session_workbook`` and ``report.session_report`` show, read on one snapshot of the database:
     a write that lands while it is read is in the file whole or not at all (both renderings are pure
     functions of this). ``shareable``: the copy for people outside the session, with people's names
@@ -170,10 +170,10 @@ def session_data(view: View, *, shareable: bool = False, names: bool = False) ->
     survey token included); NotAllowedNow for a participant while no round's results are visible."""
     store = view.store
     with dbmod.snapshot(store.path):
-        return _session_data(view, shareable=shareable, names=names)
+        return _session_data(view, shareable=shareable, names=names, t=t)
 
 
-def _session_data(view: View, *, shareable: bool, names: bool) -> SessionData:
+def _session_data(view: View, *, shareable: bool, names: bool, t: Translator) -> SessionData:
     store, code, token = view.store, view.session.code, view.token
     actor = store.require(code, token, Action.DOWNLOAD)
     s = actor.session
@@ -201,7 +201,7 @@ def _session_data(view: View, *, shareable: bool, names: bool) -> SessionData:
         results=results,
         trend=trend,
         members={party: tuple(names) for party, names in members.items()},
-        sheet=worksheet_mod.build(view, audience=seen),
+        sheet=worksheet_mod.build(view, audience=seen, t=t),  # t: the words of Column A's order_source
         steps=tuple(seen.next_steps(next_steps.next_steps(view))),
         feedback=tuple(seen.respondents(survey.feedback(view))),
         reflections=reflections.reflections(view),
@@ -225,9 +225,9 @@ def step_line(step: NextStep, t: Translator = ENGLISH) -> str:
     return t.gettext("{action} ({owner}; due {due}; {status})", **fields)
 
 
-def feedback_text(summary: worksheet_mod.FeedbackSummary, *, respondents: bool = True) -> str:
-    """Column D in a cell: the summary line, then each comment on its own line."""
-    lines = [summary.text]
+def feedback_text(summary: worksheet_mod.FeedbackSummary, *, respondents: bool = True, t: Translator = ENGLISH) -> str:
+    """Column D in a cell: the summary line (in ``t``'s words), then each comment on its own line."""
+    lines = [summary.text_in(t)]
     for respondent, comment in summary.comments:
         lines.append(f"“{comment}” ({respondent})" if respondents else f"“{comment}”")
     return "\n".join(lines)
@@ -548,7 +548,7 @@ def _worksheet(ws: Sheet, data: SessionData, t: Translator, names: dict[str, str
         cells = [row.position, names.get(row.element_id, row.element)]
         for p in s.parties:
             cells += [entry_text(row.entries.get((p.id, "B")), t), entry_text(row.entries.get((p.id, "C")), t)]
-        cells += [feedback_text(row.feedback, respondents=data.audience.other_names), steps_text(row.steps, t)]
+        cells += [feedback_text(row.feedback, respondents=data.audience.other_names, t=t), steps_text(row.steps, t)]
         rows.append(cells)
     _header(ws, header)  # already in the reader's words
     after = _rows(ws, rows)
@@ -559,7 +559,7 @@ def _worksheet(ws: Sheet, data: SessionData, t: Translator, names: dict[str, str
         (t.gettext("Flows"), s.flows or "—"),
         (
             t.gettext("Overall trust (survey)"),
-            feedback_text(data.sheet.overall, respondents=data.audience.other_names),
+            feedback_text(data.sheet.overall, respondents=data.audience.other_names, t=t),
         ),
         (t.gettext("Column D"), t.gettext("this app's reading of the guidebook: the stakeholder survey's answers")),
     ]
@@ -581,7 +581,7 @@ def session_workbook(view: View, *, shareable: bool = False, names: bool = False
     ``shareable=True`` is the copy for people outside the session (``trustcore.audience``): no worksheet
     entry marked internal, no round participants may not see yet, no session code, and people's names
     only with ``names`` in a session that shows them (facilitator only). Rights: see ``session_data``."""
-    data = session_data(view, shareable=shareable, names=names)
+    data = session_data(view, shareable=shareable, names=names, t=t)
     s = data.session
     words = s.catalogue.names_in(t.locale)  # the element names in the reader's language
     sheets = [t.gettext(name)[:31] for name in SHEETS]  # a sheet's name: at most 31 characters

@@ -138,4 +138,4 @@ def workspace_report(
     """The workspace's report as one self-contained HTML page that prints to A4 (see the module docstring), in
     ``t``'s language (the reader's); ``shareable``: the copy for people outside the organisation (no field
     marked internal)."""
-    return render(workspace_data(wview, shareable=shareable, on=on), on=on, t=t)
+    return render(workspace_data(wview, shareable=shareable, on=on, t=t), on=on, t=t)

@@ -97,7 +97,9 @@ class WorkspaceData:
         return self.names.get(element_id, element_id)
 
 
-def workspace_data(wview: WorkspaceView, *, shareable: bool = False, on: date | None = None) -> WorkspaceData:
+def workspace_data(
+    wview: WorkspaceView, *, shareable: bool = False, on: date | None = None, t: Translator = ENGLISH
+) -> WorkspaceData:
     """What ``workspace_workbook`` and ``workspace_report`` show, read on one snapshot of the database.
     ``shareable``: the copy for people outside the organisation (``audience.organisation``); ``on``: the day
     next steps are judged overdue on (today, UTC)."""
@@ -107,7 +109,7 @@ def workspace_data(wview: WorkspaceView, *, shareable: bool = False, on: date | 
     with dbmod.snapshot(store.path) as db:
         workspace = store.identify_workspace(db, wview.workspace.id, wview.token)  # a replaced link reads nothing
         versions = tuple(ws.rankings(wview))
-        sheet = internal_worksheet.build(wview)
+        sheet = internal_worksheet.build(wview, t)  # t: the words of Column A's order_source
         found = relationships.relationships(wview, on=on)
         drawn = ecosystem.read(wview, shareable=seen.shareable)
     names = dict(catalogue_mod.default().names)
@@ -423,4 +425,4 @@ def workspace_workbook(
     """The workspace as an .xlsx file: sheets SHEETS (see the module docstring) in ``t``'s language (the
     reader's); ``shareable`` leaves out every field marked internal (``audience.organisation``). Rights:
     ``Action.DOWNLOAD_WORKSPACE``."""
-    return render(workspace_data(wview, shareable=shareable, on=on), t)
+    return render(workspace_data(wview, shareable=shareable, on=on, t=t), t)

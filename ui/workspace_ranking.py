@@ -86,7 +86,7 @@ def render(wview: WorkspaceView, t: Translator = ENGLISH) -> None:
     else:
         with st.expander(t.gettext("Enter a new version"), icon=":material/edit:", expanded=current is None):
             base = editing.base_version(edit, current.version if current else None)
-            order = ranking.ranking_input(key, catalogue, list(current.order if current else catalogue.ids))
+            order = ranking.ranking_input(key, catalogue, list(current.order if current else catalogue.ids), t=t)
             if st.button(
                 t.gettext("Save the organisation-wide ranking"),
                 key=f"{key}:save",

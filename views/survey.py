@@ -59,7 +59,7 @@ st.session_state["survey_shown"] = {
     eid: survey_documents.version(shared, eid) for eid in [*session.catalogue.ids, None]
 }
 intro(session, shared)
-for doc in documents_mod.offered(ctx.view):  # the worksheet shared with the survey, to print or keep
+for doc in documents_mod.offered(ctx.view, lang=t.locale):  # the worksheet shared with the survey, to print or keep
     download_button(doc)
 
 # survey.TRUST_SCALE's words, marked here for translation (tests/test_shell_in_french.py checks they match)

@@ -36,7 +36,7 @@ if ctx.workspace is None:
     owner = signin_ui.email()
     decision = signin.may_create_here(owner)
     if not decision.allowed:
-        st.warning(plain(decision.why), icon=":material/lock:")
+        st.warning(plain(decision.worded(t)), icon=":material/lock:")
         st.stop()
     with st.form("workspace:new", border=False):
         name = st.text_input(t.gettext("The organisation's name"), max_chars=ws.NAME_MAX, key="workspace:new:name")
